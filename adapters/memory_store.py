@@ -1,0 +1,90 @@
+"""In-memory store for unit tests: eventsourcing's POPO recorder with the same chain
+and transaction times as the durable stores."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import ApplicationRecorder, StoredEvent
+from eventsourcing.popo import POPOApplicationRecorder, POPOFactory
+
+from adapters.chain import ChainRow, chain_rows
+from core.clock import utc_now
+from core.integrity import GENESIS
+from core.ports import Head, StoredRecord
+
+
+class ChainedPOPOApplicationRecorder(POPOApplicationRecorder):
+    def __init__(self) -> None:
+        super().__init__()
+        self._chain: list[ChainRow] = []
+        self._by_event_id: dict[UUID, int] = {}
+
+    def _update_table(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        recorded_at = kwargs.pop("recorded_at", None)
+        last = self._chain[-1] if self._chain else None
+        # Compute the links before touching the table, so a bad argument changes nothing.
+        first = len(self._stored_events) + 1
+        rows = chain_rows(
+            stored_events,
+            list(range(first, first + len(stored_events))),
+            previous_hash=last.hash if last else GENESIS,
+            previous_recorded_at=last.recorded_at if last else None,
+            now=utc_now(),
+            recorded_at=recorded_at,
+        )
+        positions = super()._update_table(stored_events, **kwargs)
+        for row in rows:
+            self._by_event_id[row.event_id] = len(self._chain)
+            self._chain.append(row)
+        return positions
+
+    def _record(self, index: int) -> StoredRecord:
+        stored = self._stored_events[index]
+        row = self._chain[index]
+        return StoredRecord(
+            position=row.position,
+            event_id=row.event_id,
+            originator_id=UUID(str(stored.originator_id)),
+            originator_version=stored.originator_version,
+            topic=stored.topic,
+            state=stored.state,
+            recorded_at=row.recorded_at,
+            hash=row.hash,
+        )
+
+    def select_records(
+        self, *, after: int = 0, limit: int = 1000, upto: int | None = None
+    ) -> list[StoredRecord]:
+        with self._database_lock:
+            stop = len(self._chain) if upto is None else min(upto, len(self._chain))
+            return [self._record(i) for i in range(after, min(stop, after + limit))]
+
+    def find_record(self, event_id: UUID) -> StoredRecord | None:
+        with self._database_lock:
+            index = self._by_event_id.get(event_id)
+            return None if index is None else self._record(index)
+
+    def head(self) -> Head:
+        with self._database_lock:
+            if not self._chain:
+                return Head(0, None, GENESIS)
+            last = self._chain[-1]
+            return Head(last.position, last.recorded_at, last.hash)
+
+    def position_at(self, recorded_at: str) -> int:
+        with self._database_lock:
+            times = [row.recorded_at for row in self._chain]
+            return bisect.bisect_right(times, recorded_at)
+
+
+class Factory(POPOFactory):
+    """eventsourcing infrastructure factory for PERSISTENCE_MODULE=adapters.memory_store."""
+
+    def application_recorder(self) -> ApplicationRecorder:
+        return ChainedPOPOApplicationRecorder()

@@ -1,0 +1,40 @@
+"""The ``followup`` command. Each command group lives in the module named for what it
+manages; this module only assembles them and turns user mistakes into one-line errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from core.errors import FollowupError
+
+
+class FollowupGroup(click.Group):
+    """Errors a user can cause print as one line on stderr with exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except FollowupError as error:
+            click.echo(f"error: {error}", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=FollowupGroup)
+@click.version_option(package_name="followup")
+def main() -> None:
+    """Follow-up of cooperation with the International Criminal Court: record the focal
+    point's actions, read the state of cooperation as of any date, and produce the
+    Bureau's annual report."""
+
+
+def _register() -> None:
+    from cli import catalogue, events, serve, state, store
+
+    for module in (store, events, state, catalogue, serve):
+        for command in module.COMMANDS:
+            main.add_command(command)
+
+
+_register()

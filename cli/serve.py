@@ -1,0 +1,50 @@
+"""Serving the API with a production WSGI server (gunicorn), never Flask's own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+from gunicorn.app.base import BaseApplication
+
+from cli.common import database_url_option
+
+
+class _Gunicorn(BaseApplication):
+    """gunicorn run from code; each worker builds its own app (and store connections)."""
+
+    def __init__(self, database_url: str, options: dict[str, Any]) -> None:
+        self.database_url = database_url
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        from api import create_app
+
+        return create_app({"FOLLOWUP_DATABASE_URL": self.database_url})
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
+@database_url_option
+def serve(host: str, port: int, workers: int, database_url: str) -> None:
+    """Serve the HTTP API (gunicorn, WORKERS processes)."""
+    _Gunicorn(
+        database_url,
+        {
+            "bind": f"{host}:{port}",
+            "workers": workers,
+            "accesslog": "-",
+            "errorlog": "-",
+            "graceful_timeout": 10,
+        },
+    ).run()
+
+
+COMMANDS = [serve]

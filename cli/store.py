@@ -1,0 +1,19 @@
+"""Commands that manage the store itself."""
+
+from __future__ import annotations
+
+import click
+
+from cli.common import database_url_option, open_services
+
+
+@click.command()
+@database_url_option
+def init(database_url: str) -> None:
+    """Create the store's tables if they do not exist yet (safe to run again)."""
+    with open_services(database_url) as services:
+        head = services.app.head()
+    click.echo(f"store ready: {services.database_url} ({head.position} events)")
+
+
+COMMANDS = [init]

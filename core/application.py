@@ -1,0 +1,336 @@
+"""The application service: the verbs of the focal point's record (record, record a
+batch, correct, retract) and the reads of the log, over one eventsourcing Application
+so that every event has its place in one global order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date
+from typing import Any, cast
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, StoredEvent, Transcoding
+
+from core.catalogue import Catalogue
+from core.clock import Clock, utc_now
+from core.dossier import CORRECTABLE_ENVELOPE, Dossier, dossier_id, record_args
+from core.envelope import ENVELOPE_FIELDS, Draft, Event
+from core.errors import Forbidden, InvalidEvent, LifecycleConflict, NotFound
+from core.eventtypes import Effect, EventType
+from core.ports import Head, LogRecorder, StoredRecord
+
+#: How often a batch is re-checked and retried when another writer got there first.
+CONCURRENT_RETRIES = 5
+
+
+class DateAsISO(Transcoding):
+    """eventsourcing's JSON transcoder knows datetimes, not dates; events carry dates."""
+
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+class FollowUp(Application[UUID]):
+    """The focal point's record. Everything the system knows is in this one log."""
+
+    name = "FollowUp"
+
+    def __init__(
+        self, env: Mapping[str, str], catalogue: Catalogue, clock: Clock = utc_now
+    ) -> None:
+        super().__init__(dict(env))
+        self.catalogue = catalogue
+        self.clock = clock
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    @property
+    def log(self) -> LogRecorder:  # type: ignore[override]
+        return cast(LogRecorder, self.recorder)
+
+    # -- verbs -------------------------------------------------------------------
+
+    def validate(self, raw: Any) -> Draft:
+        return self.catalogue.validate(raw, today=self.clock().date())
+
+    def record(self, draft: Draft, recorded_by: str, role: str | None = "focal_point") -> Event:
+        try:
+            return self.record_batch([draft], recorded_by, role)[0]
+        except InvalidEvent as error:
+            raise InvalidEvent(error.messages) from None
+        except LifecycleConflict as error:
+            raise LifecycleConflict(error.message) from None
+
+    def record_batch(
+        self,
+        drafts: Sequence[Draft],
+        recorded_by: str,
+        role: str | None = "focal_point",
+        *,
+        dry_run: bool = False,
+    ) -> list[Event]:
+        """Record all the drafts in one transaction, in the order given, or none of them.
+        Later drafts may build on earlier ones (sign, then enter into force). `role`
+        None is the local operator, who may write every type. A dry run checks every
+        rule and records nothing."""
+        if not drafts:
+            return []
+        for attempt in range(CONCURRENT_RETRIES):
+            batch = _Batch(self, recorded_by, role)
+            for index, draft in enumerate(drafts):
+                try:
+                    batch.add(draft)
+                except (InvalidEvent, LifecycleConflict) as error:
+                    raise error.at(index) from None
+            if dry_run:
+                return []
+            try:
+                positions = batch.save()
+            except IntegrityError:
+                # Another writer extended one of our dossiers first: check again.
+                if attempt == CONCURRENT_RETRIES - 1:
+                    raise LifecycleConflict(
+                        "Another writer changed the same records at the same moment; "
+                        "nothing was recorded, try again."
+                    ) from None
+                continue
+            records = self.log.select_records(
+                after=positions[0] - 1, upto=positions[-1], limit=len(positions) * 2
+            )
+            by_position = {r.position: r for r in records}
+            return [self.to_event(by_position[p]) for p in positions]
+        raise AssertionError("unreachable")
+
+    def record_raw(self, raw: Any, recorded_by: str, role: str | None = "focal_point") -> Event:
+        return self.record(self.validate(raw), recorded_by, role)
+
+    # -- reads -------------------------------------------------------------------
+
+    def head(self) -> Head:
+        return self.log.head()
+
+    def to_event(self, record: StoredRecord) -> Event:
+        domain_event = self.mapper.to_domain_event(
+            StoredEvent(
+                originator_id=record.originator_id,
+                originator_version=record.originator_version,
+                topic=record.topic,
+                state=record.state,
+            )
+        )
+        fields = vars(domain_event)
+        return Event(
+            id=record.event_id,
+            position=record.position,
+            recorded_at=record.recorded_at,
+            recorded_by=fields["recorded_by"],
+            type=fields["type"],
+            occurred_on=fields["occurred_on"],
+            payload=fields["payload"],
+            summary=fields["summary"],
+            recommendations=tuple(fields["recommendations"]),
+            sources=tuple(fields["sources"]),
+            classification=fields["classification"],
+            hash=record.hash.hex(),
+            stream=record.originator_id,
+            version=record.originator_version,
+            timestamp=fields["timestamp"].isoformat(),
+        )
+
+    def read_log(
+        self, *, after: int = 0, upto: int | None = None, page: int = 1000
+    ) -> Iterator[Event]:
+        """Every event in log order, read a page at a time (bounded memory)."""
+        while True:
+            records = self.log.select_records(after=after, limit=page, upto=upto)
+            if not records:
+                return
+            for record in records:
+                yield self.to_event(record)
+            after = records[-1].position
+
+    def get_event(self, event_id: UUID) -> Event:
+        record = self.log.find_record(event_id)
+        if record is None:
+            raise NotFound(f"No event {event_id}.")
+        return self.to_event(record)
+
+    def dossier(self, subject: str | None, dossier: UUID | None = None) -> Dossier | None:
+        try:
+            return cast(Dossier, self.repository.get(dossier or dossier_id(subject)))
+        except AggregateNotFoundError:
+            return None
+
+
+class _Batch:
+    """Dossiers changed by one batch, and its new events in the order given."""
+
+    def __init__(self, app: FollowUp, recorded_by: str, role: str | None) -> None:
+        self.app = app
+        self.catalogue = app.catalogue
+        self.recorded_by = recorded_by
+        self.role = role
+        self.dossiers: dict[UUID, Dossier] = {}
+        self.events: list[Any] = []
+        #: Which dossier holds each event recorded in this batch.
+        self.homes: dict[UUID, UUID] = {}
+
+    def add(self, draft: Draft) -> None:
+        event_type = self.catalogue[draft.type]
+        self._check_writer(event_type)
+        if event_type.effect is Effect.RECORD:
+            dossier = self._record(event_type, draft)
+        else:
+            dossier = self._amend(event_type, draft)
+        self.dossiers[dossier.id] = dossier
+        self.events.append(dossier.pending_events[-1])
+        self.homes[dossier.last_event_id()] = dossier.id
+
+    def _check_writer(self, event_type: EventType) -> None:
+        if self.role is not None and self.role not in event_type.writers:
+            raise Forbidden(f"The {self.role} role may not record {event_type.name} events.")
+
+    def save(self) -> list[int]:
+        processing = ProcessingEvent[UUID]()
+        processing.events.extend(self.events)
+        recordings = self.app._record(processing)
+        for dossier in self.dossiers.values():
+            dossier.collect_events()
+        return [recording.notification.id for recording in recordings]
+
+    # -- the three effects -------------------------------------------------------
+
+    def _record(self, event_type: EventType, draft: Draft) -> Dossier:
+        self._check_references(event_type, draft.payload)
+        subject = event_type.subject_of(draft.payload)
+        dossier = self._load(dossier_id(subject)) if subject is not None else None
+        if dossier is None:
+            dossier = Dossier(subject=subject, **record_args(draft, self.recorded_by))
+        else:
+            dossier.record(**record_args(draft, self.recorded_by))
+        dossier.check_lifecycle(self.catalogue)
+        return dossier
+
+    def _amend(self, event_type: EventType, draft: Draft) -> Dossier:
+        field = "corrects" if event_type.effect is Effect.CORRECT else "retracts"
+        target_id = UUID(str(draft.payload[field]))
+        dossier = self._home_of(target_id, field)
+        target = dossier.member(target_id)
+        target_type = self.catalogue.types.get(target.type)
+        if target_type is None or target_type.effect is not Effect.RECORD:
+            raise LifecycleConflict(
+                f"Event {target_id} is a {target.type}; correct or retract the original event."
+            )
+        if target.retracted:
+            raise LifecycleConflict(f"Event {target_id} has been retracted.")
+        self._check_writer(target_type)
+        if event_type.effect is Effect.CORRECT:
+            payload = dict(draft.payload)
+            payload["changes"] = self._checked_changes(
+                target_type, target, draft.payload["changes"]
+            )
+            draft = Draft(**{**vars(draft), "payload": dict(sorted(payload.items()))})
+        dossier.record(**record_args(draft, self.recorded_by))
+        dossier.check_lifecycle(self.catalogue)
+        if event_type.effect is Effect.CORRECT:
+            self._check_references(target_type, dossier.member(target_id).payload)
+        return dossier
+
+    def _checked_changes(
+        self, target_type: EventType, target: Any, changes: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """Validate a correction against the target type's schema; return its JSON form."""
+        payload_fields = set(target_type.schema._declared_fields)
+        unknown = sorted(set(changes) - payload_fields - set(CORRECTABLE_ENVELOPE))
+        if unknown:
+            raise InvalidEvent(
+                {
+                    "changes": {
+                        name: [f"Not a field of {target_type.name} that can be corrected."]
+                        for name in unknown
+                    }
+                }
+            )
+        envelope_changes = {k: v for k, v in changes.items() if k in CORRECTABLE_ENVELOPE}
+        checked: dict[str, Any] = {}
+        if envelope_changes:
+            trial = {**self._envelope_of(target), **target.payload, **envelope_changes}
+            try:
+                draft = self.app.validate(trial)
+            except InvalidEvent as error:
+                raise InvalidEvent({"changes": error.messages}) from None
+            envelope = draft.envelope()
+            checked.update({k: envelope[k] for k in envelope_changes})
+        payload_changes = {k: v for k, v in changes.items() if k in payload_fields}
+        if payload_changes:
+            try:
+                new_payload = self.catalogue.check_payload(
+                    target_type.name, {**target.payload, **payload_changes}
+                )
+            except InvalidEvent as error:
+                raise InvalidEvent({"changes": error.messages}) from None
+            if target_type.subject_of(new_payload) != target_type.subject_of(target.payload):
+                raise InvalidEvent(
+                    {
+                        "changes": {
+                            name: [
+                                "This field says which record the event belongs to; "
+                                "retract the event and record it anew."
+                            ]
+                            for name in sorted(payload_changes)
+                            if new_payload.get(name) != target.payload.get(name)
+                        }
+                    }
+                )
+            checked.update({k: new_payload[k] for k in payload_changes})
+        return dict(sorted(checked.items()))
+
+    @staticmethod
+    def _envelope_of(member: Any) -> dict[str, Any]:
+        envelope = {
+            "type": member.type,
+            "occurred_on": member.occurred_on.isoformat(),
+            "summary": member.summary,
+            "recommendations": list(member.recommendations),
+            "sources": list(member.sources),
+            "classification": member.classification,
+        }
+        assert set(envelope) == set(ENVELOPE_FIELDS)
+        return envelope
+
+    def _check_references(self, event_type: EventType, payload: Mapping[str, Any]) -> None:
+        for field, kind in event_type.references.items():
+            value = payload.get(field)
+            if value is None:
+                continue
+            dossier = self._load(dossier_id(f"{kind}:{value}"))
+            if dossier is None or not dossier.exists(self.catalogue):
+                raise LifecycleConflict(f"There is no {kind} {value} in the log.")
+
+    # -- loading -----------------------------------------------------------------
+
+    def _load(self, dossier: UUID) -> Dossier | None:
+        if dossier in self.dossiers:
+            return self.dossiers[dossier]
+        return self.app.dossier(None, dossier)
+
+    def _home_of(self, target_id: UUID, field: str) -> Dossier:
+        home = self.homes.get(target_id)
+        if home is None:
+            record = self.app.log.find_record(target_id)
+            if record is None:
+                raise InvalidEvent({field: [f"No event {target_id} in the log."]})
+            home = record.originator_id
+        dossier = self._load(home)
+        if dossier is None:  # pragma: no cover - the log and its index disagree
+            raise InvalidEvent({field: [f"No event {target_id} in the log."]})
+        return dossier

@@ -1,0 +1,82 @@
+"""The composition root: builds the store, plugins and services from configuration.
+Nothing is built at import time; every entry point (API, CLI, scheduler) calls this."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import pluggy
+
+from core.application import FollowUp
+from core.catalogue import Catalogue
+from core.clock import Clock, utc_now
+from core.errors import StoreError
+from core.ports import StoreAdapter
+from plugins import collect, plugin_manager
+
+DATABASE_URL_VARIABLE = "FOLLOWUP_DATABASE_URL"
+DEFAULT_DATABASE_URL = "sqlite:///var/followup.sqlite"
+
+
+def database_url(explicit: str | None = None) -> str:
+    return explicit or os.environ.get(DATABASE_URL_VARIABLE) or DEFAULT_DATABASE_URL
+
+
+@dataclass
+class Services:
+    """Everything an entry point works with."""
+
+    database_url: str
+    plugins: pluggy.PluginManager
+    catalogue: Catalogue
+    app: FollowUp
+
+    def close(self) -> None:
+        self.app.close()
+
+
+def store_adapters(manager: pluggy.PluginManager) -> dict[str, StoreAdapter]:
+    adapters: dict[str, StoreAdapter] = {}
+    for adapter in collect(manager.hook.followup_stores):
+        adapters[adapter.scheme] = adapter
+    return adapters
+
+
+def bootstrap(
+    url: str | None = None,
+    *,
+    load_entry_points: bool = True,
+    extra_plugins: Iterable[Any] = (),
+    clock: Clock = utc_now,
+) -> Services:
+    """Open the store named by `url` (or FOLLOWUP_DATABASE_URL, or the embedded default)
+    with every plugin loaded, creating its tables if needed."""
+    url = database_url(url)
+    manager = plugin_manager(load_entry_points=load_entry_points, extra=extra_plugins)
+    catalogue = Catalogue(collect(manager.hook.followup_event_types))
+    scheme = urlsplit(url).scheme.split("+")[0]
+    if scheme == "postgres":
+        scheme = "postgresql"
+    adapters = store_adapters(manager)
+    if scheme not in adapters:
+        known = ", ".join(sorted(f"{s}://" for s in adapters))
+        raise StoreError(f"Unknown database URL {_redacted(url)!r}; known kinds: {known}.")
+    environment = adapters[scheme].environment(url)
+    try:
+        app = FollowUp(environment, catalogue, clock)
+    except Exception as error:  # the drivers raise many kinds; the user needs one message
+        raise StoreError(f"Cannot open the store at {_redacted(url)}: {error}") from error
+    return Services(url, manager, catalogue, app)
+
+
+def _redacted(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return parts._replace(netloc=netloc).geturl()
+    return url

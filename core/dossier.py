@@ -1,0 +1,203 @@
+"""The aggregate: a dossier holds the events recorded about one thing with a lifecycle
+(an agreement, a warrant, a request, a State's membership...), or a single event about
+nothing that has one. Saving a dossier is atomic and fails if another writer extended
+it meanwhile, so two workers can never both, say, answer the same request."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from core.catalogue import Catalogue
+from core.envelope import Draft
+from core.errors import LifecycleConflict
+from core.eventtypes import Effect, Fact, LifecycleState
+from core.integrity import event_id
+
+SUBJECT_NAMESPACE = uuid5(NAMESPACE_URL, "https://followup.invalid/subject")
+
+
+def dossier_id(subject: str | None) -> UUID:
+    """Dossiers of lifecycles have ids derived from their subject, so that any worker
+    finds (and contends for) the same one; other events get a fresh dossier each."""
+    return uuid5(SUBJECT_NAMESPACE, subject) if subject is not None else uuid4()
+
+
+@dataclass(frozen=True)
+class Member:
+    """One event of a dossier, as it currently reads (corrections applied)."""
+
+    event_id: UUID
+    version: int
+    type: str
+    occurred_on: date
+    payload: Mapping[str, Any]
+    summary: str | None
+    recommendations: tuple[int, ...]
+    sources: tuple[str, ...]
+    classification: str
+    recorded_by: str
+    retracted: bool = False
+
+    def fact(self) -> Fact:
+        return Fact(self.type, self.occurred_on, self.payload)
+
+
+#: Envelope fields a correction may replace besides the payload.
+CORRECTABLE_ENVELOPE = ("occurred_on", "summary", "recommendations", "sources")
+
+
+class Dossier(Aggregate):
+    """Events about one subject; `members` reads each as corrected and retracted."""
+
+    @staticmethod
+    def create_id(subject: str | None) -> UUID:
+        return dossier_id(subject)
+
+    @event("Opened")
+    def __init__(
+        self,
+        subject: str | None,
+        type: str,
+        occurred_on: date,
+        summary: str | None,
+        recommendations: list[int],
+        sources: list[str],
+        classification: str,
+        recorded_by: str,
+        payload: dict[str, Any],
+    ) -> None:
+        self.subject = subject
+        self.members: list[Member] = []
+        self._take(
+            type,
+            occurred_on,
+            summary,
+            recommendations,
+            sources,
+            classification,
+            recorded_by,
+            payload,
+        )
+
+    @event("Recorded")
+    def record(
+        self,
+        type: str,
+        occurred_on: date,
+        summary: str | None,
+        recommendations: list[int],
+        sources: list[str],
+        classification: str,
+        recorded_by: str,
+        payload: dict[str, Any],
+    ) -> None:
+        self._take(
+            type,
+            occurred_on,
+            summary,
+            recommendations,
+            sources,
+            classification,
+            recorded_by,
+            payload,
+        )
+
+    def _take(
+        self,
+        type: str,
+        occurred_on: date,
+        summary: str | None,
+        recommendations: list[int],
+        sources: list[str],
+        classification: str,
+        recorded_by: str,
+        payload: dict[str, Any],
+    ) -> None:
+        # Every event adds exactly one member, so the event's version is the count.
+        version = len(self.members) + 1
+        member = Member(
+            event_id=event_id(self.id, version),
+            version=version,
+            type=type,
+            occurred_on=occurred_on,
+            payload=payload,
+            summary=summary,
+            recommendations=tuple(recommendations),
+            sources=tuple(sources),
+            classification=classification,
+            recorded_by=recorded_by,
+        )
+        if type == "EventCorrected":
+            self._amend(UUID(str(payload["corrects"])), payload["changes"])
+        elif type == "EventRetracted":
+            target = self._index(UUID(str(payload["retracts"])))
+            self.members[target] = replace(self.members[target], retracted=True)
+        self.members.append(member)
+
+    def _amend(self, target_id: UUID, changes: Mapping[str, Any]) -> None:
+        index = self._index(target_id)
+        target = self.members[index]
+        envelope: dict[str, Any] = {}
+        for name in CORRECTABLE_ENVELOPE:
+            if name in changes:
+                value = changes[name]
+                if name == "occurred_on":
+                    value = date.fromisoformat(value)
+                elif name in ("recommendations", "sources"):
+                    value = tuple(value)
+                envelope[name] = value
+        payload = {k: v for k, v in changes.items() if k not in CORRECTABLE_ENVELOPE}
+        self.members[index] = replace(
+            target, payload=dict(sorted({**target.payload, **payload}.items())), **envelope
+        )
+
+    def _index(self, target_id: UUID) -> int:
+        for index, member in enumerate(self.members):
+            if member.event_id == target_id:
+                return index
+        raise LifecycleConflict(f"Event {target_id} is not part of this dossier.")
+
+    def member(self, target_id: UUID) -> Member:
+        return self.members[self._index(target_id)]
+
+    def last_event_id(self) -> UUID:
+        return self.members[-1].event_id
+
+    def lifecycle(self, catalogue: Catalogue) -> LifecycleState:
+        """Fold the events that stand (not retracted, not corrections) through their
+        types' rules, in recording order; raises LifecycleConflict if one breaks."""
+        state: LifecycleState = None
+        for member in self.members:
+            if member.retracted or member.type not in catalogue:
+                continue
+            event_type = catalogue[member.type]
+            if event_type.effect is not Effect.RECORD or event_type.rule is None:
+                continue
+            state = event_type.rule(state, member.fact())
+        return state
+
+    def check_lifecycle(self, catalogue: Catalogue) -> None:
+        self.lifecycle(catalogue)
+
+    def exists(self, catalogue: Catalogue) -> bool:
+        """Whether the lifecycle has begun (and its beginning was not retracted)."""
+        return self.lifecycle(catalogue) is not None
+
+
+def record_args(draft: Draft, recorded_by: str) -> dict[str, Any]:
+    return {
+        "type": draft.type,
+        "occurred_on": draft.occurred_on,
+        "summary": draft.summary,
+        "recommendations": list(draft.recommendations),
+        "sources": list(draft.sources),
+        "classification": draft.classification,
+        "recorded_by": recorded_by,
+        "payload": dict(draft.payload),
+    }

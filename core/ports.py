@@ -1,0 +1,65 @@
+"""What the core needs from technology, as small interfaces; adapters/ implements them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+from uuid import UUID
+
+
+@dataclass(frozen=True)
+class StoredRecord:
+    """One row of the log as the store holds it: eventsourcing's stored event plus the
+    system fields kept beside it in the same transaction."""
+
+    position: int
+    event_id: UUID
+    originator_id: UUID
+    originator_version: int
+    topic: str
+    state: bytes
+    recorded_at: str
+    hash: bytes
+
+
+@dataclass(frozen=True)
+class Head:
+    """The end of the log: its last position, when that was recorded, the chain digest."""
+
+    position: int
+    recorded_at: str | None
+    digest: bytes
+
+    @property
+    def hexdigest(self) -> str:
+        return self.digest.hex()
+
+
+class LogRecorder(Protocol):
+    """Reads of the log with its system fields; every store's application recorder
+    implements this beside eventsourcing's ApplicationRecorder interface."""
+
+    def select_records(
+        self, *, after: int = 0, limit: int = 1000, upto: int | None = None
+    ) -> Sequence[StoredRecord]:
+        """Records with after < position <= upto, in log order."""
+        ...
+
+    def find_record(self, event_id: UUID) -> StoredRecord | None: ...
+
+    def head(self) -> Head: ...
+
+    def position_at(self, recorded_at: str) -> int:
+        """The last position recorded at or before the given transaction time (0: none)."""
+        ...
+
+
+@dataclass(frozen=True)
+class StoreAdapter:
+    """A kind of store, chosen by the scheme of FOLLOWUP_DATABASE_URL. `environment`
+    turns the URL into the eventsourcing environment that builds its recorders."""
+
+    scheme: str
+    environment: Callable[[str], Mapping[str, str]]
+    description: str = ""

@@ -1,0 +1,63 @@
+"""The 66 recommendations of the Bureau's 2007 report on cooperation, as data.
+
+The catalogue is parsed once from the report by ``scripts/parse_recommendations.py``
+and shipped as ``core/data/recommendations.json``, so nothing reads prose at run time.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """One recommendation with the part and cluster of the report it belongs to."""
+
+    number: int
+    part: str
+    cluster: str | None
+    cluster_title: str
+    cluster_number: int | None
+    addressee: str
+    text: str
+    paragraphs: tuple[int, ...]
+
+
+def _from_json(item: dict[str, Any]) -> Recommendation:
+    return Recommendation(
+        number=int(item["number"]),
+        part=str(item["part"]),
+        cluster=item["cluster"],
+        cluster_title=str(item["cluster_title"]),
+        cluster_number=item["cluster_number"],
+        addressee=str(item["addressee"]),
+        text=str(item["text"]),
+        paragraphs=tuple(int(number) for number in item["paragraphs"]),
+    )
+
+
+@cache
+def catalogue() -> tuple[Recommendation, ...]:
+    """All recommendations in report order, read once from the packaged JSON."""
+    raw = files("core.data").joinpath("recommendations.json").read_text(encoding="utf-8")
+    return tuple(_from_json(item) for item in json.loads(raw))
+
+
+@cache
+def _by_number() -> dict[int, Recommendation]:
+    return {recommendation.number: recommendation for recommendation in catalogue()}
+
+
+def get(number: int) -> Recommendation:
+    """The recommendation with this number; ``KeyError`` if the report has none."""
+    return _by_number()[number]
+
+
+def clusters() -> list[tuple[str, str | None, str]]:
+    """(part, cluster, cluster_title) of every section with recommendations, in report order."""
+    seen = dict.fromkeys((r.part, r.cluster, r.cluster_title) for r in catalogue())
+    return list(seen)

@@ -1,0 +1,30 @@
+"""Shared fixtures: services over the in-memory store (fast, for the core) or over a
+real SQLite file in a temporary directory."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from core.bootstrap import Services, bootstrap
+
+
+@pytest.fixture
+def memory_services() -> Iterator[Services]:
+    services = bootstrap("memory://", load_entry_points=False)
+    yield services
+    services.close()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path}/followup.sqlite"
+
+
+@pytest.fixture
+def sqlite_services(sqlite_url: str) -> Iterator[Services]:
+    services = bootstrap(sqlite_url, load_entry_points=False)
+    yield services
+    services.close()

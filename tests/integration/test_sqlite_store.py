@@ -1,0 +1,56 @@
+"""The embedded store on a real SQLite file."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from core.bootstrap import bootstrap
+from core.integrity import GENESIS, canonical_bytes, link
+from tests.samples import every_type
+
+
+def test_the_file_is_durable_wal_with_full_sync(sqlite_services):
+    recorder = sqlite_services.app.recorder
+    with recorder.datastore.transaction(commit=False) as c:
+        c.execute("PRAGMA journal_mode")
+        assert c.fetchone()[0] == "wal"
+        c.execute("PRAGMA synchronous")
+        assert c.fetchone()[0] == 2  # FULL
+
+
+def test_chain_and_times_are_written_with_each_event(sqlite_services, sqlite_url):
+    app = sqlite_services.app
+    app.record_batch([app.validate(e) for e in every_type()[:5]], "tester", None)
+    path = sqlite_url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as db:
+        rows = db.execute(
+            "SELECT e.originator_id, e.originator_version, e.topic, e.state, c.recorded_at, c.hash "
+            "FROM stored_events e JOIN event_chain c ON c.position = e.rowid ORDER BY e.rowid"
+        ).fetchall()
+    assert len(rows) == 5
+    digest = GENESIS
+    from uuid import UUID
+
+    for originator, version, topic, state, recorded_at, stored_hash in rows:
+        digest = link(digest, canonical_bytes(UUID(originator), version, topic, state, recorded_at))
+        assert digest == stored_hash
+    assert app.head().digest == digest
+
+
+def test_position_at_a_time_is_the_log_prefix_known_then(sqlite_services):
+    app = sqlite_services.app
+    first = app.record_raw(every_type()[0], "tester", None)
+    second = app.record_raw(every_type()[1], "tester", None)
+    assert app.log.position_at("2000-01-01T00:00:00.000000Z") == 0
+    assert app.log.position_at(first.recorded_at) == 1
+    assert app.log.position_at(second.recorded_at) == 2
+    assert app.log.position_at("9999-01-01T00:00:00.000000Z") == 2
+
+
+def test_the_store_reopens_with_its_events(sqlite_url):
+    services = bootstrap(sqlite_url, load_entry_points=False)
+    event = services.app.record_raw(every_type()[0], "tester", None)
+    services.close()
+    again = bootstrap(sqlite_url, load_entry_points=False)
+    assert again.app.get_event(event.id) == event
+    again.close()
