@@ -12,6 +12,7 @@ from eventsourcing.persistence import ApplicationRecorder, StoredEvent
 from eventsourcing.popo import POPOApplicationRecorder, POPOFactory
 
 from adapters.chain import ChainRow, chain_rows
+from adapters.sql_sqlite import MemorySql
 from core.clock import utc_now
 from core.integrity import GENESIS
 from core.ports import Head, StoredRecord
@@ -22,6 +23,10 @@ class ChainedPOPOApplicationRecorder(POPOApplicationRecorder):
         super().__init__()
         self._chain: list[ChainRow] = []
         self._by_event_id: dict[UUID, int] = {}
+        self._sql = MemorySql()
+
+    def sql(self) -> MemorySql:
+        return self._sql
 
     def _update_table(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any

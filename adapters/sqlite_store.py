@@ -19,6 +19,7 @@ from eventsourcing.sqlite import (
 )
 
 from adapters.chain import chain_rows
+from adapters.sql_sqlite import SqliteSql
 from core.clock import utc_now
 from core.integrity import GENESIS
 from core.ports import Head, StoredRecord
@@ -114,6 +115,9 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         if row is None:
             return Head(0, None, GENESIS)
         return Head(row["position"], row["recorded_at"], bytes(row["hash"]))
+
+    def sql(self) -> SqliteSql:
+        return SqliteSql(self.datastore)
 
     def position_at(self, recorded_at: str) -> int:
         with self.datastore.transaction(commit=False) as c:

@@ -16,6 +16,7 @@ from core.catalogue import Catalogue
 from core.clock import Clock, utc_now
 from core.errors import StoreError
 from core.ports import StoreAdapter
+from core.sql import Sql
 from plugins import collect, plugin_manager
 
 DATABASE_URL_VARIABLE = "FOLLOWUP_DATABASE_URL"
@@ -34,6 +35,11 @@ class Services:
     plugins: pluggy.PluginManager
     catalogue: Catalogue
     app: FollowUp
+
+    @property
+    def sql(self) -> Sql:
+        """The store's database, for tables kept beside the log."""
+        return self.app.log.sql()
 
     def close(self) -> None:
         self.app.close()

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import Protocol
 from uuid import UUID
 
+from core.sql import Sql
+
 
 @dataclass(frozen=True)
 class StoredRecord:
@@ -52,6 +54,10 @@ class LogRecorder(Protocol):
 
     def position_at(self, recorded_at: str) -> int:
         """The last position recorded at or before the given transaction time (0: none)."""
+        ...
+
+    def sql(self) -> Sql:
+        """The store's database, for tables kept beside the log."""
         ...
 
 

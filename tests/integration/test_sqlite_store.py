@@ -54,3 +54,19 @@ def test_the_store_reopens_with_its_events(sqlite_url):
     again = bootstrap(sqlite_url, load_entry_points=False)
     assert again.app.get_event(event.id) == event
     again.close()
+
+
+def test_side_tables_share_the_store_and_roll_back_on_error(sqlite_services):
+    sql = sqlite_services.sql
+    with sql.transaction(write=True) as c:
+        c.execute("CREATE TABLE IF NOT EXISTS probe (k TEXT PRIMARY KEY, v INTEGER)")
+        c.execute("INSERT INTO probe VALUES (?, ?)", ["a", 1])
+    try:
+        with sql.transaction(write=True) as c:
+            c.execute("INSERT INTO probe VALUES (?, ?)", ["b", 2])
+            raise RuntimeError("boom")
+    except RuntimeError:
+        pass
+    with sql.transaction(write=False) as c:
+        c.execute("SELECT k, v FROM probe ORDER BY k")
+        assert c.fetchall() == [{"k": "a", "v": 1}]

@@ -1,0 +1,37 @@
+"""The port for tables kept beside the log in the store's own database (tokens,
+idempotency keys, views...). Queries use ``?`` placeholders and parameters only; each
+adapter translates the placeholder for its driver. Rows are read by column name."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from typing import Any, Literal, Protocol
+
+Dialect = Literal["sqlite", "postgresql"]
+
+
+class Cursor(Protocol):
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None: ...
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None: ...
+
+    def fetchone(self) -> Mapping[str, Any] | None: ...
+
+    def fetchall(self) -> list[Mapping[str, Any]]: ...
+
+    @property
+    def rowcount(self) -> int: ...
+
+
+class Sql(Protocol):
+    """A transaction on the store's database. `write=True` commits at the end (and
+    rolls back on any exception); `write=False` never changes anything."""
+
+    dialect: Dialect
+
+    def transaction(self, *, write: bool) -> AbstractContextManager[Cursor]: ...
+
+
+def iterate(cursor: Cursor) -> Iterator[Mapping[str, Any]]:
+    yield from cursor.fetchall()
