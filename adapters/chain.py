@@ -12,6 +12,21 @@ from eventsourcing.persistence import StoredEvent
 
 from core.clock import format_timestamp
 from core.integrity import canonical_bytes, event_id, link
+from core.ports import IdempotencyKey
+
+
+def idempotency_row(
+    idempotency: IdempotencyKey, positions: Sequence[int]
+) -> tuple[str, str, str, int, int, int]:
+    """Values for (scope, key, request_hash, first_position, last_position, count)."""
+    return (
+        idempotency.scope,
+        idempotency.key,
+        idempotency.request_hash,
+        positions[0],
+        positions[-1],
+        len(positions),
+    )
 
 
 @dataclass(frozen=True)

@@ -8,14 +8,14 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import ApplicationRecorder, StoredEvent
+from eventsourcing.persistence import ApplicationRecorder, IntegrityError, StoredEvent
 from eventsourcing.popo import POPOApplicationRecorder, POPOFactory
 
 from adapters.chain import ChainRow, chain_rows
 from adapters.sql_sqlite import MemorySql
 from core.clock import utc_now
 from core.integrity import GENESIS
-from core.ports import Head, StoredRecord
+from core.ports import Head, IdempotencyKey, IdempotentResult, StoredRecord
 
 
 class ChainedPOPOApplicationRecorder(POPOApplicationRecorder):
@@ -24,14 +24,22 @@ class ChainedPOPOApplicationRecorder(POPOApplicationRecorder):
         self._chain: list[ChainRow] = []
         self._by_event_id: dict[UUID, int] = {}
         self._sql = MemorySql()
+        self._idempotency: dict[tuple[str, str], IdempotentResult] = {}
 
     def sql(self) -> MemorySql:
         return self._sql
+
+    def _assert_uniqueness(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
+        super()._assert_uniqueness(stored_events, **kwargs)
+        idempotency: IdempotencyKey | None = kwargs.get("idempotency")
+        if idempotency is not None and (idempotency.scope, idempotency.key) in self._idempotency:
+            raise IntegrityError(f"idempotency key {idempotency.key!r} already used")
 
     def _update_table(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         recorded_at = kwargs.pop("recorded_at", None)
+        idempotency: IdempotencyKey | None = kwargs.pop("idempotency", None)
         last = self._chain[-1] if self._chain else None
         # Compute the links before touching the table, so a bad argument changes nothing.
         first = len(self._stored_events) + 1
@@ -44,10 +52,19 @@ class ChainedPOPOApplicationRecorder(POPOApplicationRecorder):
             recorded_at=recorded_at,
         )
         positions = super()._update_table(stored_events, **kwargs)
+        assert positions is not None
         for row in rows:
             self._by_event_id[row.event_id] = len(self._chain)
             self._chain.append(row)
+        if idempotency is not None:
+            self._idempotency[(idempotency.scope, idempotency.key)] = IdempotentResult(
+                idempotency.request_hash, positions[0], positions[-1], len(positions)
+            )
         return positions
+
+    def find_idempotent(self, scope: str, key: str) -> IdempotentResult | None:
+        with self._database_lock:
+            return self._idempotency.get((scope, key))
 
     def _record(self, index: int) -> StoredRecord:
         stored = self._stored_events[index]

@@ -18,11 +18,11 @@ from eventsourcing.sqlite import (
     SQLiteFactory,
 )
 
-from adapters.chain import chain_rows
+from adapters.chain import chain_rows, idempotency_row
 from adapters.sql_sqlite import SqliteSql
 from core.clock import utc_now
 from core.integrity import GENESIS
-from core.ports import Head, StoredRecord
+from core.ports import Head, IdempotencyKey, IdempotentResult, StoredRecord
 
 
 class DurableSQLiteConnectionPool(SQLiteConnectionPool):
@@ -50,6 +50,10 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             "hash BLOB NOT NULL)",
             "CREATE INDEX IF NOT EXISTS event_chain_recorded_at "
             "ON event_chain (recorded_at, position)",
+            "CREATE TABLE IF NOT EXISTS idempotency_keys ("
+            "scope TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL, "
+            "first_position INTEGER NOT NULL, last_position INTEGER NOT NULL, "
+            "count INTEGER NOT NULL, PRIMARY KEY (scope, key))",
         ]
 
     def _insert_events(
@@ -58,6 +62,7 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         stored_events: Sequence[StoredEvent],
         *,
         recorded_at: Sequence[str] | None = None,
+        idempotency: IdempotencyKey | None = None,
         **kwargs: Any,
     ) -> Sequence[int] | None:
         # The INSERTs come first: they take SQLite's write lock before the chain's last
@@ -78,6 +83,13 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             "INSERT INTO event_chain (position, event_id, recorded_at, hash) VALUES (?,?,?,?)",
             [(r.position, r.event_id.hex, r.recorded_at, r.hash) for r in rows],
         )
+        if idempotency is not None:
+            c.execute(
+                "INSERT INTO idempotency_keys "
+                "(scope, key, request_hash, first_position, last_position, count) "
+                "VALUES (?,?,?,?,?,?)",
+                idempotency_row(idempotency, positions),
+            )
         return positions
 
     _select_records = (
@@ -115,6 +127,20 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         if row is None:
             return Head(0, None, GENESIS)
         return Head(row["position"], row["recorded_at"], bytes(row["hash"]))
+
+    def find_idempotent(self, scope: str, key: str) -> IdempotentResult | None:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                "SELECT request_hash, first_position, last_position, count FROM idempotency_keys "
+                "WHERE scope = ? AND key = ?",
+                [scope, key],
+            )
+            row = c.fetchone()
+        if row is None:
+            return None
+        return IdempotentResult(
+            row["request_hash"], row["first_position"], row["last_position"], row["count"]
+        )
 
     def sql(self) -> SqliteSql:
         return SqliteSql(self.datastore)

@@ -16,9 +16,15 @@ from core.catalogue import Catalogue
 from core.clock import Clock, utc_now
 from core.dossier import CORRECTABLE_ENVELOPE, Dossier, dossier_id, record_args
 from core.envelope import ENVELOPE_FIELDS, Draft, Event
-from core.errors import Forbidden, InvalidEvent, LifecycleConflict, NotFound
+from core.errors import (
+    Forbidden,
+    IdempotencyMismatch,
+    InvalidEvent,
+    LifecycleConflict,
+    NotFound,
+)
 from core.eventtypes import Effect, EventType
-from core.ports import Head, LogRecorder, StoredRecord
+from core.ports import Head, IdempotencyKey, LogRecorder, StoredRecord
 
 #: How often a batch is re-checked and retried when another writer got there first.
 CONCURRENT_RETRIES = 5
@@ -77,13 +83,17 @@ class FollowUp(Application[UUID]):
         role: str | None = "focal_point",
         *,
         dry_run: bool = False,
+        idempotency: IdempotencyKey | None = None,
     ) -> list[Event]:
         """Record all the drafts in one transaction, in the order given, or none of them.
         Later drafts may build on earlier ones (sign, then enter into force). `role`
         None is the local operator, who may write every type. A dry run checks every
-        rule and records nothing."""
+        rule and records nothing. With an idempotency key already used for the same
+        request, the events it recorded are returned and nothing is appended."""
         if not drafts:
             return []
+        if idempotency is not None and (replayed := self._replay(idempotency)) is not None:
+            return replayed
         for attempt in range(CONCURRENT_RETRIES):
             batch = _Batch(self, recorded_by, role)
             for index, draft in enumerate(drafts):
@@ -94,8 +104,10 @@ class FollowUp(Application[UUID]):
             if dry_run:
                 return []
             try:
-                positions = batch.save()
+                positions = batch.save(idempotency)
             except IntegrityError:
+                if idempotency is not None and (replayed := self._replay(idempotency)):
+                    return replayed  # the same request, sent twice at once
                 # Another writer extended one of our dossiers first: check again.
                 if attempt == CONCURRENT_RETRIES - 1:
                     raise LifecycleConflict(
@@ -103,12 +115,23 @@ class FollowUp(Application[UUID]):
                         "nothing was recorded, try again."
                     ) from None
                 continue
-            records = self.log.select_records(
-                after=positions[0] - 1, upto=positions[-1], limit=len(positions) * 2
-            )
-            by_position = {r.position: r for r in records}
-            return [self.to_event(by_position[p]) for p in positions]
+            return self._read_range(positions[0], positions[-1])
         raise AssertionError("unreachable")
+
+    def _replay(self, idempotency: IdempotencyKey) -> list[Event] | None:
+        done = self.log.find_idempotent(idempotency.scope, idempotency.key)
+        if done is None:
+            return None
+        if done.request_hash != idempotency.request_hash:
+            raise IdempotencyMismatch(
+                f"Idempotency key {idempotency.key!r} was already used for a different request."
+            )
+        return self._read_range(done.first_position, done.last_position)
+
+    def _read_range(self, first: int, last: int) -> list[Event]:
+        """The events of one batch (one transaction holds consecutive positions)."""
+        records = self.log.select_records(after=first - 1, upto=last, limit=last - first + 1)
+        return [self.to_event(record) for record in records]
 
     def record_raw(self, raw: Any, recorded_by: str, role: str | None = "focal_point") -> Event:
         return self.record(self.validate(raw), recorded_by, role)
@@ -199,8 +222,10 @@ class _Batch:
         if self.role is not None and self.role not in event_type.writers:
             raise Forbidden(f"The {self.role} role may not record {event_type.name} events.")
 
-    def save(self) -> list[int]:
+    def save(self, idempotency: IdempotencyKey | None = None) -> list[int]:
         processing = ProcessingEvent[UUID]()
+        if idempotency is not None:
+            processing.saved_kwargs["idempotency"] = idempotency
         processing.events.extend(self.events)
         recordings = self.app._record(processing)
         for dossier in self.dossiers.values():

@@ -44,6 +44,10 @@ class LifecycleConflict(FollowupError):
         return LifecycleConflict(self.message, index)
 
 
+class IdempotencyMismatch(FollowupError):
+    """An idempotency key was used again with a different request."""
+
+
 class NotFound(FollowupError):
     """The thing asked for does not exist (or the caller may not see it)."""
 

@@ -38,6 +38,25 @@ class Head:
         return self.digest.hex()
 
 
+@dataclass(frozen=True)
+class IdempotencyKey:
+    """A client's key for one request: a retry with the same key and the same request
+    (same `request_hash`) gets the original result; the key is kept in the same
+    transaction as the events it produced, so a crash cannot separate them."""
+
+    scope: str
+    key: str
+    request_hash: str
+
+
+@dataclass(frozen=True)
+class IdempotentResult:
+    request_hash: str
+    first_position: int
+    last_position: int
+    count: int
+
+
 class LogRecorder(Protocol):
     """Reads of the log with its system fields; every store's application recorder
     implements this beside eventsourcing's ApplicationRecorder interface."""
@@ -54,6 +73,10 @@ class LogRecorder(Protocol):
 
     def position_at(self, recorded_at: str) -> int:
         """The last position recorded at or before the given transaction time (0: none)."""
+        ...
+
+    def find_idempotent(self, scope: str, key: str) -> IdempotentResult | None:
+        """What a request with this idempotency key recorded, if one did."""
         ...
 
     def sql(self) -> Sql:

@@ -70,3 +70,21 @@ def test_side_tables_share_the_store_and_roll_back_on_error(sqlite_services):
     with sql.transaction(write=False) as c:
         c.execute("SELECT k, v FROM probe ORDER BY k")
         assert c.fetchall() == [{"k": "a", "v": 1}]
+
+
+def test_idempotency_keys_are_kept_with_the_events(sqlite_url):
+    from core.ports import IdempotencyKey
+
+    services = bootstrap(sqlite_url, load_entry_points=False)
+    key = IdempotencyKey("client", "k", "h")
+    first = services.app.record_batch(
+        [services.app.validate(e) for e in every_type()[:2]], "tester", None, idempotency=key
+    )
+    services.close()
+    again = bootstrap(sqlite_url, load_entry_points=False)
+    assert (
+        again.app.record_batch([again.app.validate(every_type()[0])], "t", None, idempotency=key)
+        == first
+    )
+    assert again.app.head().position == 2
+    again.close()

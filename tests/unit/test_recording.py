@@ -292,3 +292,21 @@ def test_roles_may_write_only_their_types(app):
             role="bureau",
         )
     assert app.head().position == 2
+
+
+def test_an_idempotent_retry_returns_the_original_and_appends_nothing(app):
+    from core.errors import IdempotencyMismatch
+    from core.ports import IdempotencyKey
+
+    drafts = [app.validate(SIGNED), app.validate(IN_FORCE)]
+    key = IdempotencyKey("client", "key-1", "hash-a")
+    first = app.record_batch(drafts, "tester", idempotency=key)
+    again = app.record_batch(drafts, "tester", idempotency=key)
+    assert again == first
+    assert app.head().position == 2
+    with pytest.raises(IdempotencyMismatch):
+        app.record_batch(drafts, "tester", idempotency=IdempotencyKey("client", "key-1", "hash-b"))
+    # Keys are per scope (the token's label).
+    other = app.validate({**SIGNED, "agreement": "OTHER"})
+    app.record_batch([other], "tester", idempotency=IdempotencyKey("someone", "key-1", "h"))
+    assert app.head().position == 3
