@@ -6,7 +6,8 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import pluggy
@@ -18,6 +19,9 @@ from core.errors import StoreError
 from core.ports import StoreAdapter
 from core.sql import Sql
 from plugins import collect, plugin_manager
+
+if TYPE_CHECKING:
+    from core.views.service import Views
 
 DATABASE_URL_VARIABLE = "FOLLOWUP_DATABASE_URL"
 DEFAULT_DATABASE_URL = "sqlite:///var/followup.sqlite"
@@ -40,6 +44,27 @@ class Services:
     def sql(self) -> Sql:
         """The store's database, for tables kept beside the log."""
         return self.app.log.sql()
+
+    @cached_property
+    def views(self) -> Views:
+        """The views, built on first use (it creates their tables)."""
+        from core.views.engine import Folds
+        from core.views.service import Views
+
+        hook = self.plugins.hook
+        folds = Folds(
+            self.catalogue,
+            collect(hook.followup_view_handlers),
+            collect(hook.followup_tallies),
+        )
+        return Views(
+            self.app,
+            self.sql,
+            folds,
+            collect(hook.followup_summary_figures),
+            collect(hook.followup_indicators),
+            self.app.clock,
+        )
 
     def close(self) -> None:
         self.app.close()

@@ -14,6 +14,7 @@ import pluggy
 if TYPE_CHECKING:
     from core.eventtypes import EventType
     from core.ports import StoreAdapter
+    from core.views.model import Indicator, ItemHandler, SummaryFigure, Tally
 
 hookspec = pluggy.HookspecMarker("followup")
 
@@ -25,13 +26,27 @@ def followup_event_types() -> list[EventType]:  # type: ignore[empty-body]
 
 
 @hookspec
-def followup_view_handlers() -> list[Any]:  # type: ignore[empty-body]
-    """View handlers (``core.views.ViewHandler``): fold events into a named view."""
+def followup_view_handlers() -> list[ItemHandler]:  # type: ignore[empty-body]
+    """Item handlers (``core.views.model.ItemHandler``): fold the events of some types
+    into the items of a named view (agreements, warrants, parties...). Several plugins
+    may contribute to one view."""
 
 
 @hookspec
-def followup_indicators() -> list[Any]:  # type: ignore[empty-body]
-    """Recommendation indicators (``core.indicators.Indicator``): a figure computed from
+def followup_tallies() -> list[Tally]:  # type: ignore[empty-body]
+    """Tallies (``core.views.model.Tally``): additive counters an event contributes,
+    summed by views over any period (``events.<Type>`` is counted for every type)."""
+
+
+@hookspec
+def followup_summary_figures() -> list[SummaryFigure]:  # type: ignore[empty-body]
+    """Headline figures (``core.views.model.SummaryFigure``) of GET /summary, with
+    stable names such as ``agreements.enforcement_of_sentences.in_force``."""
+
+
+@hookspec
+def followup_indicators() -> list[Indicator]:  # type: ignore[empty-body]
+    """Recommendation indicators (``core.views.model.Indicator``): figures computed from
     the views for one or more of the 66 recommendations."""
 
 

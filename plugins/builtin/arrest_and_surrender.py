@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from marshmallow import Schema, fields, validate
@@ -10,6 +11,8 @@ from marshmallow import Schema, fields, validate
 from core import fields as f
 from core.eventtypes import EventType, Fact, LifecycleState, conflict, lifecycle
 from core.parties import PartyKind
+from core.views.figures import dated_in, has, hide_later, items_figure, tally_figure
+from core.views.model import Indicator, Item, ItemHandler, Reading, SummaryFigure, ViewFact
 from plugins import hookimpl
 
 AREA = "arrest_and_surrender"
@@ -140,5 +143,152 @@ def followup_event_types() -> list[EventType]:
             "A State froze assets, possibly under a warrant.",
             references={"warrant": "warrant"},
             party_fields=("state",),
+        ),
+    ]
+
+
+# -- views -------------------------------------------------------------------------
+
+WARRANT_EVENTS = frozenset(
+    {"ArrestWarrantIssued", "ArrestFacilitated", "SurrenderCompleted", "WarrantClosed"}
+)
+
+
+def fold_warrant(item: Item | None, fact: ViewFact) -> Item | None:
+    p = fact.payload
+    if fact.type == "ArrestWarrantIssued":
+        return {
+            "warrant": p["warrant"],
+            "situation": p["situation"],
+            "person": p["person"],
+            "issued_on": fact.occurred_on,
+            "arrested_on": None,
+            "arresting_state": None,
+            "assisted_by": [],
+            "surrendered_on": None,
+            "surrendering_state": None,
+            "transit_states": [],
+            "closed_on": None,
+            "close_reason": None,
+        }
+    if item is None:
+        return None
+    if fact.type == "ArrestFacilitated":
+        return {
+            **item,
+            "arrested_on": fact.occurred_on,
+            "arresting_state": p["arresting_state"],
+            "assisted_by": list(p.get("assisted_by", [])),
+        }
+    if fact.type == "SurrenderCompleted":
+        return {
+            **item,
+            "surrendered_on": fact.occurred_on,
+            "surrendering_state": p["surrendering_state"],
+            "transit_states": list(p.get("transit_states", [])),
+        }
+    return {**item, "closed_on": fact.occurred_on, "close_reason": p["reason"]}
+
+
+def warrant_status(item: Item) -> str:
+    if item["closed_on"]:
+        return "closed"
+    if item["surrendered_on"]:
+        return "surrendered"
+    return "arrested" if item["arrested_on"] else "at_large"
+
+
+def present_warrant(item: Item, on: date) -> Item | None:
+    if item["issued_on"] > on.isoformat():
+        return None
+    shown = hide_later(item, on, "arrested_on", "surrendered_on", "closed_on")
+    if shown["arrested_on"] is None:
+        shown.update(arresting_state=None, assisted_by=[])
+    if shown["surrendered_on"] is None:
+        shown.update(surrendering_state=None, transit_states=[])
+    if shown["closed_on"] is None:
+        shown["close_reason"] = None
+    shown["status"] = warrant_status(shown)
+    return shown
+
+
+@hookimpl
+def followup_view_handlers() -> list[ItemHandler]:
+    return [
+        ItemHandler(
+            view="warrants",
+            types=WARRANT_EVENTS,
+            keys=lambda fact: [fact.payload["warrant"]],
+            fold=fold_warrant,
+            present=present_warrant,
+        )
+    ]
+
+
+@hookimpl
+def followup_summary_figures() -> list[SummaryFigure]:
+    return [
+        items_figure(
+            "warrants.issued",
+            "Arrest warrants issued in the period.",
+            "warrants",
+            dated_in("issued_on"),
+        ),
+        items_figure(
+            "warrants.arrests",
+            "Arrests facilitated in the period.",
+            "warrants",
+            dated_in("arrested_on"),
+        ),
+        items_figure(
+            "warrants.surrenders",
+            "Surrenders completed in the period.",
+            "warrants",
+            dated_in("surrendered_on"),
+        ),
+        items_figure(
+            "warrants.closed", "Warrants closed in the period.", "warrants", dated_in("closed_on")
+        ),
+        items_figure(
+            "warrants.at_large",
+            "Persons sought still at large on the reading's date.",
+            "warrants",
+            has("status", "at_large"),
+        ),
+        items_figure(
+            "warrants.in_custody",
+            "Persons arrested, not yet surrendered.",
+            "warrants",
+            has("status", "arrested"),
+        ),
+        tally_figure(
+            "activities.assets_frozen",
+            "Assets frozen in the period.",
+            "events.AssetsFrozen",
+            ["AssetsFrozen"],
+        ),
+    ]
+
+
+@hookimpl
+def followup_indicators() -> list[Indicator]:
+    def arrests(reading: Reading) -> dict[str, int]:
+        warrants = reading.items("warrants")
+        return {
+            "arrests_in_period": sum(
+                1 for w in warrants if reading.period.contains(w["arrested_on"])
+            ),
+            "surrenders_in_period": sum(
+                1 for w in warrants if reading.period.contains(w["surrendered_on"])
+            ),
+            "at_large": sum(1 for w in warrants if w["status"] == "at_large"),
+        }
+
+    return [
+        Indicator(
+            (17, 21, 66),
+            "arrest_and_surrender",
+            "Arrests and surrenders in the period; persons still at large.",
+            arrests,
         ),
     ]

@@ -3,11 +3,26 @@ contact points, coordinating mechanisms, high-level visits and statements."""
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from marshmallow import Schema
 
 from core import fields as f
 from core.eventtypes import EventType
+from core.views.figures import items_figure, share, tally_figure
+from core.views.model import (
+    Indicator,
+    Item,
+    ItemHandler,
+    Period,
+    Reading,
+    SummaryFigure,
+    Tally,
+    ViewFact,
+)
 from plugins import hookimpl
+from plugins.builtin.party_items import dated, party_handler
 
 AREA = "diplomatic_support"
 
@@ -87,5 +102,171 @@ def followup_event_types() -> list[EventType]:
             AREA,
             "A statement supporting the Court was delivered in a forum.",
             party_fields=("speaker",),
+        ),
+    ]
+
+
+# -- views -------------------------------------------------------------------------
+
+STRUCTURE_EVENTS = frozenset(
+    {"FocalPointDesignated", "ContactPointDesignated", "CoordinatingMechanismEstablished"}
+)
+
+
+def fold_structures(item: Item, fact: ViewFact) -> Item:
+    p = fact.payload
+    if fact.type == "FocalPointDesignated":
+        record = {"on": fact.occurred_on, "office": p["office"], "event": fact.id}
+        return {**item, "focal_points": [*item.get("focal_points", []), record]}
+    if fact.type == "ContactPointDesignated":
+        record = {
+            "on": fact.occurred_on,
+            "location": p["location"],
+            "office": p["office"],
+            "event": fact.id,
+        }
+        return {**item, "contact_points_history": [*item.get("contact_points_history", []), record]}
+    record = {"on": fact.occurred_on, "form": p["form"], "event": fact.id}
+    return {**item, "coordinating_mechanisms": [*item.get("coordinating_mechanisms", []), record]}
+
+
+def present_structures(item: Item, on: date) -> Item:
+    """The focal point and contact points in office on `on`: the latest designation by
+    then replaces earlier ones (per location for contact points)."""
+    shown = dict(item)
+    focal = sorted(dated(item.get("focal_points", []), on), key=lambda r: r["on"])
+    shown["focal_points"] = focal
+    shown["focal_point"] = focal[-1] if focal else None
+    contacts: dict[str, Item] = {}
+    history = sorted(dated(item.get("contact_points_history", []), on), key=lambda r: r["on"])
+    for record in history:
+        contacts[record["location"]] = record
+    shown["contact_points_history"] = history
+    shown["contact_points"] = [contacts[place] for place in sorted(contacts)]
+    mechanisms = sorted(dated(item.get("coordinating_mechanisms", []), on), key=lambda r: r["on"])
+    shown["coordinating_mechanisms"] = mechanisms
+    shown["coordinating_mechanism"] = mechanisms[-1] if mechanisms else None
+    return shown
+
+
+def with_record(field: str) -> Any:
+    def select(item: Item, period: Period) -> bool:
+        return bool(item.get("is_party")) and bool(item.get(field))
+
+    def contributing(item: Item, period: Period) -> list[str]:
+        value = item.get(field)
+        records = value if isinstance(value, list) else [value]
+        return [r["event"] for r in records if r]
+
+    return select, contributing
+
+
+def parties_with(reading: Reading, field: str) -> dict[str, Any]:
+    parties = [item for item in reading.items("parties") if item.get("is_party")]
+    having = sum(1 for item in parties if item.get(field))
+    return {"states_parties": len(parties), "with": having, "share": share(having, len(parties))}
+
+
+@hookimpl
+def followup_view_handlers() -> list[ItemHandler]:
+    return [party_handler(STRUCTURE_EVENTS, fold_structures, present_structures)]
+
+
+@hookimpl
+def followup_tallies() -> list[Tally]:
+    return [
+        Tally(frozenset({"HighLevelVisit"}), lambda f: {f"visits.{f.payload['organ']}": 1}),
+        Tally(frozenset({"StatementDelivered"}), lambda f: {f"statements.{f.payload['topic']}": 1}),
+    ]
+
+
+@hookimpl
+def followup_summary_figures() -> list[SummaryFigure]:
+    return [
+        items_figure(
+            "parties.with_focal_point",
+            "States Parties with a national focal point on the reading's date.",
+            "parties",
+            *with_record("focal_point"),
+        ),
+        items_figure(
+            "parties.with_contact_point",
+            "States Parties with an embassy contact point for the Court.",
+            "parties",
+            *with_record("contact_points"),
+        ),
+        items_figure(
+            "parties.with_coordinating_mechanism",
+            "States Parties with a coordinating mechanism for Court issues.",
+            "parties",
+            *with_record("coordinating_mechanism"),
+        ),
+        tally_figure(
+            "activities.high_level_visits",
+            "High-level visits in the period.",
+            "events.HighLevelVisit",
+            ["HighLevelVisit"],
+        ),
+        tally_figure(
+            "activities.statements",
+            "Statements supporting the Court delivered in the period.",
+            "events.StatementDelivered",
+            ["StatementDelivered"],
+        ),
+        tally_figure(
+            "activities.statements_on_arrest_and_surrender",
+            "Statements on arrest and surrender in the period.",
+            "statements.arrest_and_surrender",
+            ["StatementDelivered"],
+            counted=lambda fact: fact.payload["topic"] == "arrest_and_surrender",
+            events_counter="statements.arrest_and_surrender",
+        ),
+    ]
+
+
+@hookimpl
+def followup_indicators() -> list[Indicator]:
+    return [
+        Indicator(
+            (7, 22),
+            "focal_points",
+            "Share of States Parties with a national focal point.",
+            lambda reading: parties_with(reading, "focal_point"),
+        ),
+        Indicator(
+            (8,),
+            "coordinating_mechanisms",
+            "Share of States Parties with a coordinating mechanism.",
+            lambda reading: parties_with(reading, "coordinating_mechanism"),
+        ),
+        Indicator(
+            (9, 25),
+            "contact_points",
+            "Share of States Parties with an embassy contact point.",
+            lambda reading: parties_with(reading, "contact_points"),
+        ),
+        Indicator(
+            (10, 33, 54),
+            "high_level_visits",
+            "High-level visits in the period, by organ.",
+            lambda reading: {
+                organ: reading.tally(f"visits.{organ}")
+                for organ in ("presidency", "prosecutor", "registry", "assembly")
+            },
+        ),
+        Indicator(
+            (11, 17, 47, 48),
+            "statements",
+            "Statements in the period, by topic.",
+            lambda reading: {
+                topic: reading.tally(f"statements.{topic}")
+                for topic in (
+                    "general_support",
+                    "arrest_and_surrender",
+                    "cooperation",
+                    "universality",
+                    "other",
+                )
+            },
         ),
     ]

@@ -3,14 +3,27 @@ implementing legislation, the APIC, and supplementary agreements with the Court.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any
 
 from marshmallow import Schema
 
 from core import fields as f
 from core.eventtypes import EventType, Fact, LifecycleState, conflict, lifecycle
+from core.views.figures import hide_later, items_figure, share, tally_figure
+from core.views.model import (
+    Indicator,
+    Item,
+    ItemHandler,
+    Period,
+    Reading,
+    SummaryFigure,
+    Tally,
+    ViewFact,
+)
 from plugins import hookimpl
+from plugins.builtin.party_items import dated, party_handler
 
 AREA = "legal_framework"
 
@@ -213,5 +226,271 @@ def followup_event_types() -> list[EventType]:
             TechnicalAssistanceProvided,
             description="One party gave another technical assistance (recommendations 5, 20).",
             party_fields=("provider", "recipient"),
+        ),
+    ]
+
+
+# -- views -------------------------------------------------------------------------
+
+AGREEMENT_EVENTS = frozenset(
+    {"AgreementSigned", "AgreementEnteredIntoForce", "AgreementTerminated"}
+)
+PARTY_EVENTS = frozenset(
+    {
+        "StateBecameParty",
+        "WithdrawalNotified",
+        "ImplementingLegislationEnacted",
+        "ImplementingLegislationReviewed",
+        "APICRatified",
+    }
+)
+
+
+def fold_agreement(item: Item | None, fact: ViewFact) -> Item | None:
+    p = fact.payload
+    if fact.type == "AgreementSigned":
+        return {
+            "agreement": p["agreement"],
+            "kind": p["kind"],
+            "parties": list(p["parties"]),
+            "title": p["title"],
+            "signed_on": fact.occurred_on,
+            "in_force_on": None,
+            "terminated_on": None,
+        }
+    if item is None:
+        return None  # its signature is not visible at this level
+    if fact.type == "AgreementEnteredIntoForce":
+        return {**item, "in_force_on": fact.occurred_on}
+    return {**item, "terminated_on": fact.occurred_on, "termination_reason": p["reason"]}
+
+
+def agreement_status(item: Item) -> str:
+    if item.get("terminated_on"):
+        return "terminated"
+    return "in_force" if item.get("in_force_on") else "signed"
+
+
+def present_agreement(item: Item, on: date) -> Item | None:
+    if item["signed_on"] > on.isoformat():
+        return None
+    shown = hide_later(item, on, "in_force_on", "terminated_on")
+    shown["status"] = agreement_status(shown)
+    return shown
+
+
+def fold_party(item: Item, fact: ViewFact) -> Item:
+    p = fact.payload
+    if fact.type == "StateBecameParty":
+        memberships = [
+            *item.get("memberships", []),
+            {
+                "on": fact.occurred_on,
+                "instrument": p["instrument"],
+                "in_force_on": p["in_force_on"],
+                "event": fact.id,
+            },
+        ]
+        return {**item, "memberships": memberships}
+    if fact.type == "WithdrawalNotified":
+        memberships = [dict(m) for m in item.get("memberships", [])]
+        if memberships:
+            memberships[-1].update(
+                withdrawal_notified_on=fact.occurred_on,
+                effective_on=p["effective_on"],
+                withdrawal_event=fact.id,
+            )
+        return {**item, "memberships": memberships}
+    if fact.type == "ImplementingLegislationEnacted":
+        record = {
+            "on": fact.occurred_on,
+            "title": p["title"],
+            "scope": p["scope"],
+            "event": fact.id,
+        }
+        return {**item, "legislation": [*item.get("legislation", []), record]}
+    if fact.type == "ImplementingLegislationReviewed":
+        record = {
+            "on": fact.occurred_on,
+            "title": p["title"],
+            "outcome": p["outcome"],
+            "event": fact.id,
+        }
+        return {**item, "legislation_reviews": [*item.get("legislation_reviews", []), record]}
+    return {**item, "apic_ratified_on": fact.occurred_on, "apic_event": fact.id}
+
+
+def present_party(item: Item, on: date) -> Item:
+    """Membership, legislation and APIC as they stood on `on`."""
+    day = on.isoformat()
+    shown = dict(item)
+    memberships = []
+    for membership in dated(item.get("memberships", []), on):
+        if membership.get("withdrawal_notified_on", "9999") > day:
+            membership = {k: v for k, v in membership.items() if not k.startswith("withdrawal")}
+            membership.pop("effective_on", None)
+        memberships.append(membership)
+    current = memberships[-1] if memberships else None
+    shown["memberships"] = memberships
+    shown["party_since"] = current["in_force_on"] if current else None
+    shown["party_until"] = current.get("effective_on") if current else None
+    shown["is_party"] = bool(
+        current
+        and current["in_force_on"] <= day
+        and (current.get("effective_on") is None or current["effective_on"] > day)
+    )
+    shown["legislation"] = dated(item.get("legislation", []), on)
+    shown["legislation_reviews"] = dated(item.get("legislation_reviews", []), on)
+    if item.get("apic_ratified_on") and item["apic_ratified_on"] > day:
+        shown.pop("apic_ratified_on")
+        shown.pop("apic_event", None)
+    return shown
+
+
+def is_state_party(item: Item, period: Period) -> bool:
+    return bool(item.get("is_party"))
+
+
+def membership_events(item: Item, period: Period) -> list[str]:
+    return [m["event"] for m in item.get("memberships", [])]
+
+
+def kind_selector(kind: str | None, status: str) -> Callable[[Item, Period], bool]:
+    """Agreements of a kind (None: all) whose `status` date lies in the period, or, for
+    ``in_force``, that are in force on the reading's date."""
+
+    def select(item: Item, period: Period) -> bool:
+        if kind is not None and item["kind"] != kind:
+            return False
+        if status == "in_force":
+            return bool(item["status"] == "in_force")
+        field = {
+            "signed": "signed_on",
+            "entered_into_force": "in_force_on",
+            "terminated": "terminated_on",
+        }[status]
+        return period.contains(item.get(field))
+
+    return select
+
+
+AGREEMENT_FIGURES = {
+    "signed": "signed in the period",
+    "entered_into_force": "entered into force in the period",
+    "in_force": "in force on the reading's date",
+    "terminated": "terminated in the period",
+}
+
+
+@hookimpl
+def followup_view_handlers() -> list[ItemHandler]:
+    return [
+        ItemHandler(
+            view="agreements",
+            types=AGREEMENT_EVENTS,
+            keys=lambda fact: [fact.payload["agreement"]],
+            fold=fold_agreement,
+            present=present_agreement,
+        ),
+        party_handler(PARTY_EVENTS, fold_party, present_party),
+    ]
+
+
+@hookimpl
+def followup_tallies() -> list[Tally]:
+    return [
+        Tally(
+            frozenset({"TechnicalAssistanceProvided"}),
+            lambda fact: {f"technical_assistance.{fact.payload['topic']}": 1},
+        )
+    ]
+
+
+@hookimpl
+def followup_summary_figures() -> list[SummaryFigure]:
+    figures = [
+        items_figure(
+            "parties.states_parties",
+            "States Parties to the Rome Statute on the reading's date.",
+            "parties",
+            is_state_party,
+            membership_events,
+        ),
+        items_figure(
+            "parties.with_implementing_legislation",
+            "States Parties with implementing legislation enacted.",
+            "parties",
+            lambda item, period: is_state_party(item, period) and bool(item.get("legislation")),
+            lambda item, period: [r["event"] for r in item.get("legislation", [])],
+        ),
+        items_figure(
+            "parties.with_apic",
+            "States Parties that have ratified the APIC.",
+            "parties",
+            lambda item, period: is_state_party(item, period) and "apic_ratified_on" in item,
+            lambda item, period: [item["apic_event"]],
+        ),
+        tally_figure(
+            "activities.technical_assistance",
+            "Technical assistance provided in the period.",
+            "events.TechnicalAssistanceProvided",
+            ["TechnicalAssistanceProvided"],
+        ),
+    ]
+    for kind in (None, *AGREEMENT_KINDS):
+        for status, words in AGREEMENT_FIGURES.items():
+            figures.append(
+                items_figure(
+                    f"agreements.{kind or 'all'}.{status}",
+                    f"Agreements ({kind or 'all kinds'}) {words}.",
+                    "agreements",
+                    kind_selector(kind, status),
+                )
+            )
+    return figures
+
+
+def parties_share(reading: Reading, has: Callable[[Item], bool]) -> dict[str, Any]:
+    parties = [item for item in reading.items("parties") if item.get("is_party")]
+    having = sum(1 for item in parties if has(item))
+    return {"states_parties": len(parties), "with": having, "share": share(having, len(parties))}
+
+
+@hookimpl
+def followup_indicators() -> list[Indicator]:
+    return [
+        Indicator(
+            (1,),
+            "legal_framework",
+            "Share of States Parties with implementing legislation, and with the APIC ratified.",
+            lambda reading: {
+                "implementing_legislation": parties_share(
+                    reading, lambda item: bool(item.get("legislation"))
+                ),
+                "apic": parties_share(reading, lambda item: "apic_ratified_on" in item),
+            },
+        ),
+        Indicator(
+            (3,),
+            "legislation_reviewed",
+            "Share of States Parties that have reviewed their implementing legislation.",
+            lambda reading: parties_share(
+                reading, lambda item: bool(item.get("legislation_reviews"))
+            ),
+        ),
+        Indicator(
+            (5, 20),
+            "technical_assistance",
+            "Technical assistance provided in the period, by topic.",
+            lambda reading: {
+                topic: reading.tally(f"technical_assistance.{topic}")
+                for topic in (
+                    "implementing_legislation",
+                    "witness_protection",
+                    "enforcement",
+                    "law_enforcement_training",
+                    "other",
+                )
+            },
         ),
     ]

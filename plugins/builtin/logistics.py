@@ -3,11 +3,17 @@ exchanging confidential information."""
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from marshmallow import Schema
 
 from core import fields as f
 from core.eventtypes import EventType
+from core.views.figures import items_figure, share, tally_figure
+from core.views.model import Indicator, Item, Period, Reading, SummaryFigure, Tally, ViewFact
 from plugins import hookimpl
+from plugins.builtin.party_items import party_handler
 
 AREA = "logistics"
 
@@ -40,5 +46,97 @@ def followup_event_types() -> list[EventType]:
             AREA,
             "A State set up a procedure for exchanging confidential information (rec. 26).",
             party_fields=("state",),
+        ),
+    ]
+
+
+# -- views -------------------------------------------------------------------------
+
+
+def fold_procedure(item: Item, fact: ViewFact) -> Item:
+    if "confidentiality_procedure_on" in item:
+        return item
+    return {
+        **item,
+        "confidentiality_procedure_on": fact.occurred_on,
+        "confidentiality_event": fact.id,
+    }
+
+
+def present_procedure(item: Item, on: date) -> Item:
+    if item.get("confidentiality_procedure_on", "") > on.isoformat():
+        return {k: v for k, v in item.items() if not k.startswith("confidentiality_")}
+    return item
+
+
+def has_procedure(item: Item, period: Period) -> bool:
+    return bool(item.get("is_party")) and "confidentiality_procedure_on" in item
+
+
+@hookimpl
+def followup_view_handlers() -> list[Any]:
+    return [
+        party_handler(
+            frozenset({"ConfidentialityProcedureEstablished"}), fold_procedure, present_procedure
+        )
+    ]
+
+
+@hookimpl
+def followup_tallies() -> list[Tally]:
+    return [
+        Tally(
+            frozenset({"OperationalSupportProvided"}),
+            lambda f: {f"operational_support.{f.payload['beneficiary']}": 1},
+        )
+    ]
+
+
+@hookimpl
+def followup_summary_figures() -> list[SummaryFigure]:
+    return [
+        tally_figure(
+            "activities.operational_support",
+            "Operational support provided in the period.",
+            "events.OperationalSupportProvided",
+            ["OperationalSupportProvided"],
+        ),
+        items_figure(
+            "parties.with_confidentiality_procedure",
+            "States Parties with a procedure for exchanging confidential information.",
+            "parties",
+            has_procedure,
+            lambda item, period: [item["confidentiality_event"]],
+        ),
+    ]
+
+
+def support_by_beneficiary(reading: Reading) -> dict[str, int]:
+    return {
+        who: reading.tally(f"operational_support.{who}")
+        for who in ("defence", "victims_and_witnesses", "staff", "suspects")
+    }
+
+
+def procedures(reading: Reading) -> dict[str, Any]:
+    parties = [i for i in reading.items("parties") if i.get("is_party")]
+    having = sum(1 for i in parties if "confidentiality_procedure_on" in i)
+    return {"states_parties": len(parties), "with": having, "share": share(having, len(parties))}
+
+
+@hookimpl
+def followup_indicators() -> list[Indicator]:
+    return [
+        Indicator(
+            (26,),
+            "confidentiality_procedures",
+            "Share of States Parties with a procedure for confidential information.",
+            procedures,
+        ),
+        Indicator(
+            (27, 28),
+            "operational_support",
+            "Operational support in the period, by beneficiary.",
+            support_by_beneficiary,
         ),
     ]

@@ -6,6 +6,8 @@ from marshmallow import Schema
 
 from core import fields as f
 from core.eventtypes import EventType
+from core.views.figures import tally_figure
+from core.views.model import Indicator, SummaryFigure, Tally
 from plugins import hookimpl
 
 AREA = "personnel"
@@ -39,5 +41,72 @@ def followup_event_types() -> list[EventType]:
             AREA,
             "A State provided government officials to the Court (recommendation 30).",
             party_fields=("state",),
+        ),
+    ]
+
+
+# -- views -------------------------------------------------------------------------
+
+
+@hookimpl
+def followup_tallies() -> list[Tally]:
+    return [
+        Tally(
+            frozenset({"ExpertsRostered"}), lambda f: {"personnel.experts": f.payload["experts"]}
+        ),
+        Tally(
+            frozenset({"GratisPersonnelProvided"}),
+            lambda f: {
+                "personnel.gratis_persons": f.payload["persons"],
+                "personnel.gratis_person_months": f.payload["persons"] * f.payload["months"],
+            },
+        ),
+    ]
+
+
+@hookimpl
+def followup_summary_figures() -> list[SummaryFigure]:
+    return [
+        tally_figure(
+            "personnel.experts",
+            "Experts added to rosters in the period.",
+            "personnel.experts",
+            ["ExpertsRostered"],
+        ),
+        tally_figure(
+            "personnel.gratis_persons",
+            "Gratis personnel provided in the period.",
+            "personnel.gratis_persons",
+            ["GratisPersonnelProvided"],
+        ),
+        tally_figure(
+            "personnel.gratis_person_months",
+            "Person-months of gratis personnel.",
+            "personnel.gratis_person_months",
+            ["GratisPersonnelProvided"],
+        ),
+    ]
+
+
+@hookimpl
+def followup_indicators() -> list[Indicator]:
+    return [
+        Indicator(
+            (29,),
+            "experts_rostered",
+            "Experts rostered in the period.",
+            lambda r: {
+                "experts": r.tally("personnel.experts"),
+                "contributions": r.tally("events.ExpertsRostered"),
+            },
+        ),
+        Indicator(
+            (30,),
+            "gratis_personnel",
+            "Gratis personnel provided in the period.",
+            lambda r: {
+                "persons": r.tally("personnel.gratis_persons"),
+                "person_months": r.tally("personnel.gratis_person_months"),
+            },
         ),
     ]

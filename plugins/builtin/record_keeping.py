@@ -4,10 +4,15 @@ earlier events (the log never changes; these say how to read it)."""
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
 from core import fields as f
 from core.eventtypes import Effect, EventType
+from core.views.figures import has, items_figure
+from core.views.model import Item, ItemHandler, SummaryFigure, ViewFact
 from plugins import hookimpl
 
 AREA = "record_keeping"
@@ -91,4 +96,81 @@ def followup_event_types() -> list[EventType]:
             writers=frozenset({"focal_point", "bureau"}),
             effect=Effect.RETRACT,
         ),
+    ]
+
+
+# -- views -------------------------------------------------------------------------
+
+STATUSES = ("not_started", "in_progress", "implemented", "ongoing")
+
+
+def fold_assessment(item: Item | None, fact: ViewFact) -> Item:
+    assessment = {
+        "status": fact.payload["status"],
+        "rationale": fact.payload["rationale"],
+        "assessed_on": fact.occurred_on,
+        "event": fact.id,
+    }
+    assessments = [*(item or {}).get("assessments", []), assessment]
+    return {"recommendation": fact.payload["recommendation"], "assessments": assessments}
+
+
+def present_assessment(item: Item, on: date) -> Item | None:
+    """The latest assessment by date (then by recording order) made by `on`."""
+    made = [a for a in item["assessments"] if a["assessed_on"] <= on.isoformat()]
+    if not made:
+        return None
+    latest = max(enumerate(made), key=lambda pair: (pair[1]["assessed_on"], pair[0]))[1]
+    return {
+        **item,
+        "assessments": made,
+        **{k: latest[k] for k in ("status", "rationale", "assessed_on")},
+    }
+
+
+def fold_narrative(item: Item | None, fact: ViewFact) -> Item:
+    """The latest draft of a section replaces earlier ones."""
+    return {
+        "year": fact.payload["year"],
+        "section": fact.payload["section"],
+        "text": fact.payload["text"],
+        "drafted_on": fact.occurred_on,
+        "drafted_by": fact.recorded_by,
+    }
+
+
+@hookimpl
+def followup_view_handlers() -> list[ItemHandler]:
+    return [
+        ItemHandler(
+            view="assessments",
+            types=frozenset({"RecommendationAssessed"}),
+            keys=lambda fact: [f"{fact.payload['recommendation']:02d}"],
+            fold=fold_assessment,
+            present=present_assessment,
+        ),
+        ItemHandler(
+            view="narratives",
+            types=frozenset({"ReportNarrativeDrafted"}),
+            keys=lambda fact: [f"{fact.payload['year']}/{fact.payload['section']}"],
+            fold=fold_narrative,
+        ),
+    ]
+
+
+def latest_assessment_event(item: Item, period: Any) -> list[str]:
+    return [a["event"] for a in item["assessments"] if a["assessed_on"] == item["assessed_on"]][-1:]
+
+
+@hookimpl
+def followup_summary_figures() -> list[SummaryFigure]:
+    return [
+        items_figure(
+            f"recommendations.{status}",
+            f"Recommendations whose latest assessment is {status.replace('_', ' ')}.",
+            "assessments",
+            has("status", status),
+            latest_assessment_event,
+        )
+        for status in STATUSES
     ]

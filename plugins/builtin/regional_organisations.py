@@ -7,7 +7,9 @@ from marshmallow import Schema, fields, validate
 
 from core import fields as f
 from core.eventtypes import EventType
-from core.parties import PartyKind
+from core.parties import PartyKind, lookup
+from core.views.figures import tally_figure
+from core.views.model import Indicator, Reading, SummaryFigure, Tally, ViewFact
 from plugins import hookimpl
 
 AREA = "regional_organisations"
@@ -49,5 +51,85 @@ def followup_event_types() -> list[EventType]:
             AREA,
             "A workshop or seminar on cooperation was held.",
             party_fields=("organiser", "host", "participants"),
+        ),
+    ]
+
+
+# -- views -------------------------------------------------------------------------
+
+#: Workshop topics the recommendations name (free text elsewhere).
+PRACTICAL_TOPICS = ("arrest_and_surrender", "freezing_of_assets", "financial_investigations")
+
+
+def workshop_counts(fact: ViewFact) -> dict[str, int]:
+    counts = {"workshops.attendees": fact.payload["attendees"]}
+    for topic in fact.payload["topics"]:
+        counts[f"workshops.topic.{topic}"] = 1
+    organiser = lookup(fact.payload["organiser"])
+    if organiser is not None and organiser.kind.value == "organisation":
+        counts["workshops.by_organisations"] = 1
+    return counts
+
+
+@hookimpl
+def followup_tallies() -> list[Tally]:
+    return [Tally(frozenset({"WorkshopHeld"}), workshop_counts)]
+
+
+@hookimpl
+def followup_summary_figures() -> list[SummaryFigure]:
+    return [
+        tally_figure(
+            "activities.workshops",
+            "Workshops and seminars held in the period.",
+            "events.WorkshopHeld",
+            ["WorkshopHeld"],
+        ),
+        tally_figure(
+            "activities.workshop_attendees",
+            "Attendees of the period's workshops.",
+            "workshops.attendees",
+            ["WorkshopHeld"],
+        ),
+        tally_figure(
+            "activities.working_groups",
+            "Working groups on the Court established in organisations in the period.",
+            "events.WorkingGroupEstablished",
+            ["WorkingGroupEstablished"],
+        ),
+    ]
+
+
+def topics(reading: Reading, names: tuple[str, ...]) -> dict[str, int]:
+    return {name: reading.tally(f"workshops.topic.{name}") for name in names}
+
+
+@hookimpl
+def followup_indicators() -> list[Indicator]:
+    return [
+        Indicator(
+            (4,),
+            "workshops_on_legislation",
+            "Workshops in the period on implementing legislation.",
+            lambda r: topics(r, ("implementing_legislation",)),
+        ),
+        Indicator(
+            (59,),
+            "workshops_on_practical_cooperation",
+            "Workshops in the period on arrest and surrender, freezing of assets and "
+            "financial investigations.",
+            lambda r: topics(r, PRACTICAL_TOPICS),
+        ),
+        Indicator(
+            (65,),
+            "regional_workshops",
+            "Workshops in the period organised by international or regional organisations.",
+            lambda r: {"workshops": r.tally("workshops.by_organisations")},
+        ),
+        Indicator(
+            (64,),
+            "working_groups",
+            "Working groups established in the period.",
+            lambda r: {"working_groups": r.tally("events.WorkingGroupEstablished")},
         ),
     ]

@@ -7,6 +7,8 @@ from marshmallow import Schema, fields
 
 from core import fields as f
 from core.eventtypes import EventType
+from core.views.figures import tally_figure
+from core.views.model import Indicator, SummaryFigure, Tally
 from plugins import hookimpl
 
 AREA = "united_nations"
@@ -27,5 +29,53 @@ def followup_event_types() -> list[EventType]:
             AREA,
             "A resolution was adopted by the United Nations or another body (recs. 45, 46, 62).",
             party_fields=("body",),
+        ),
+    ]
+
+
+# -- views -------------------------------------------------------------------------
+
+
+@hookimpl
+def followup_tallies() -> list[Tally]:
+    return [
+        Tally(
+            frozenset({"ResolutionAdopted"}),
+            lambda f: {"resolutions.mentioning_court": 1 if f.payload["mentions_court"] else 0},
+        )
+    ]
+
+
+@hookimpl
+def followup_summary_figures() -> list[SummaryFigure]:
+    return [
+        tally_figure(
+            "activities.resolutions",
+            "Resolutions adopted in the period.",
+            "events.ResolutionAdopted",
+            ["ResolutionAdopted"],
+        ),
+        tally_figure(
+            "activities.resolutions_mentioning_court",
+            "Resolutions adopted in the period that mention the Court.",
+            "resolutions.mentioning_court",
+            ["ResolutionAdopted"],
+            counted=lambda fact: bool(fact.payload["mentions_court"]),
+            events_counter="resolutions.mentioning_court",
+        ),
+    ]
+
+
+@hookimpl
+def followup_indicators() -> list[Indicator]:
+    return [
+        Indicator(
+            (45, 46, 62),
+            "resolutions",
+            "Resolutions in the period mentioning the Court.",
+            lambda r: {
+                "resolutions": r.tally("events.ResolutionAdopted"),
+                "mentioning_court": r.tally("resolutions.mentioning_court"),
+            },
         ),
     ]

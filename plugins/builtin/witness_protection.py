@@ -4,12 +4,15 @@ relocations of witnesses to States."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from marshmallow import Schema
 
 from core import fields as f
 from core.eventtypes import EventType, Fact, LifecycleState, conflict, lifecycle
+from core.views.figures import dated_in, items_figure, tally_figure
+from core.views.model import Indicator, Item, ItemHandler, Reading, SummaryFigure, Tally, ViewFact
 from plugins import hookimpl
 
 AREA = "witness_protection"
@@ -69,4 +72,111 @@ def followup_event_types() -> list[EventType]:
             rule=relocated,
             party_fields=("state",),
         ),
+    ]
+
+
+# -- views -------------------------------------------------------------------------
+
+
+def fold_application(item: Item | None, fact: ViewFact) -> Item | None:
+    p = fact.payload
+    if fact.type == "WitnessProtectionApplicationReceived":
+        return {
+            "application": p["application"],
+            "persons": p["persons"],
+            "received_on": fact.occurred_on,
+            "relocations": [],
+        }
+    if item is None:
+        return None
+    relocation = {"on": fact.occurred_on, "state": p["state"], "persons": p["persons"]}
+    return {**item, "relocations": [*item["relocations"], relocation]}
+
+
+def present_application(item: Item, on: date) -> Item | None:
+    if item["received_on"] > on.isoformat():
+        return None
+    relocations = [r for r in item["relocations"] if r["on"] <= on.isoformat()]
+    return {
+        **item,
+        "relocations": relocations,
+        "relocated_persons": sum(r["persons"] for r in relocations),
+    }
+
+
+@hookimpl
+def followup_view_handlers() -> list[ItemHandler]:
+    return [
+        ItemHandler(
+            view="witness_protection",
+            types=frozenset({"WitnessProtectionApplicationReceived", "WitnessRelocated"}),
+            keys=lambda fact: [fact.payload["application"]],
+            fold=fold_application,
+            present=present_application,
+        )
+    ]
+
+
+@hookimpl
+def followup_tallies() -> list[Tally]:
+    return [
+        Tally(
+            frozenset({"WitnessProtectionApplicationReceived"}),
+            lambda f: {"witness_protection.persons": f.payload["persons"]},
+        ),
+        Tally(
+            frozenset({"WitnessRelocated"}),
+            lambda f: {"witness_protection.relocated_persons": f.payload["persons"]},
+        ),
+    ]
+
+
+@hookimpl
+def followup_summary_figures() -> list[SummaryFigure]:
+    return [
+        items_figure(
+            "witness_protection.applications",
+            "Applications for protection received in the period.",
+            "witness_protection",
+            dated_in("received_on"),
+        ),
+        tally_figure(
+            "witness_protection.persons",
+            "Persons covered by the applications received in the period.",
+            "witness_protection.persons",
+            ["WitnessProtectionApplicationReceived"],
+        ),
+        tally_figure(
+            "witness_protection.relocations",
+            "Relocations of witnesses in the period.",
+            "events.WitnessRelocated",
+            ["WitnessRelocated"],
+        ),
+        tally_figure(
+            "witness_protection.relocated_persons",
+            "Persons relocated in the period.",
+            "witness_protection.relocated_persons",
+            ["WitnessRelocated"],
+        ),
+    ]
+
+
+def per_year(reading: Reading) -> dict[str, dict[str, int]]:
+    years: dict[str, dict[str, int]] = {}
+    for item in reading.items("witness_protection"):
+        year = years.setdefault(item["received_on"][:4], {"applications": 0, "persons": 0})
+        year["applications"] += 1
+        year["persons"] += item["persons"]
+    return dict(sorted(years.items()))
+
+
+@hookimpl
+def followup_indicators() -> list[Indicator]:
+    return [
+        Indicator(
+            (22, 23, 24),
+            "witness_protection",
+            "Applications for protection and persons covered, per year of receipt.",
+            lambda reading: {"per_year": per_year(reading)},
+        )
     ]

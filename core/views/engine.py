@@ -1,0 +1,201 @@
+"""How one event changes the views at one clearance level. The same code folds the log
+in memory (the reference) and into the projection's tables (the fast path); only the
+FactStore behind it differs."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from typing import Any, Protocol
+
+from core.catalogue import Catalogue
+from core.dossier import CORRECTABLE_ENVELOPE
+from core.envelope import Event
+from core.eventtypes import Effect, parties_in
+from core.views.model import Item, ItemHandler, Level, Tally, ViewFact, stricter, visible_at
+
+ItemKey = tuple[str, str]  # (view, key)
+
+
+class FactStore(Protocol):
+    """State the engine reads and changes; `at` is the position of the event doing it."""
+
+    def fact(self, position: int) -> ViewFact | None:
+        """The standing version of the event at `position` (None: absent or retracted)."""
+        ...
+
+    def position_of(self, event_id: str) -> int | None: ...
+
+    def put_fact(
+        self, fact: ViewFact, counts: Mapping[str, int], parties: Sequence[str], at: int
+    ) -> None:
+        """Make `fact` the standing version of its event from `at` on."""
+        ...
+
+    def drop_fact(self, position: int, at: int) -> None: ...
+
+    def item(self, view: str, key: str) -> Item | None: ...
+
+    def put_item(self, view: str, key: str, item: Item | None, at: int) -> None: ...
+
+    def members(self, view: str, key: str) -> list[int]: ...
+
+    def memberships(self, position: int) -> list[ItemKey]: ...
+
+    def set_member(self, view: str, key: str, position: int, member: bool) -> None: ...
+
+
+class Folds:
+    """Everything the plugins contribute to views, indexed by event type."""
+
+    def __init__(
+        self, catalogue: Catalogue, handlers: Sequence[ItemHandler], tallies: Sequence[Tally]
+    ) -> None:
+        self.catalogue = catalogue
+        self._by_type: dict[str, list[ItemHandler]] = defaultdict(list)
+        self._by_view: dict[str, list[ItemHandler]] = defaultdict(list)
+        self._tallies: dict[str, list[Tally]] = defaultdict(list)
+        for handler in handlers:
+            self._by_view[handler.view].append(handler)
+            for name in handler.types:
+                self._by_type[name].append(handler)
+        for tally in tallies:
+            for name in tally.types:
+                self._tallies[name].append(tally)
+
+    def handlers_for(self, type_name: str) -> list[ItemHandler]:
+        return self._by_type.get(type_name, [])
+
+    def handlers_of(self, view: str) -> list[ItemHandler]:
+        return self._by_view.get(view, [])
+
+    @property
+    def views(self) -> list[str]:
+        return sorted(self._by_view)
+
+    def counts(self, fact: ViewFact) -> dict[str, int]:
+        """The fact's tally contributions, plus one for its type (``events.<Type>``)
+        and one for each recommendation it cites (``recommendations.<n>``)."""
+        counts: dict[str, int] = {f"events.{fact.type}": 1}
+        for number in fact.recommendations:
+            counts[f"recommendations.{number}"] = 1
+        for tally in self._tallies.get(fact.type, []):
+            for name, amount in tally.counts(fact).items():
+                counts[name] = counts.get(name, 0) + amount
+        return counts
+
+    def parties(self, fact: ViewFact) -> list[str]:
+        event_type = self.catalogue.types.get(fact.type)
+        return parties_in(event_type, fact.payload) if event_type is not None else []
+
+    def keys(self, fact: ViewFact) -> set[ItemKey]:
+        return {(h.view, key) for h in self.handlers_for(fact.type) for key in h.keys(fact)}
+
+
+def to_fact(event: Event) -> ViewFact:
+    return ViewFact(
+        position=event.position,
+        id=str(event.id),
+        type=event.type,
+        occurred_on=event.occurred_on.isoformat(),
+        classification=event.classification,
+        recorded_by=event.recorded_by,
+        payload=event.payload,
+        recommendations=tuple(event.recommendations),
+        summary=event.summary,
+        sources=tuple(event.sources),
+    )
+
+
+def corrected(target: ViewFact, changes: Mapping[str, Any]) -> ViewFact:
+    envelope: dict[str, Any] = {}
+    for name in CORRECTABLE_ENVELOPE:
+        if name in changes:
+            value = changes[name]
+            envelope[name] = tuple(value) if name in ("recommendations", "sources") else value
+    payload = {k: v for k, v in changes.items() if k not in CORRECTABLE_ENVELOPE}
+    return replace(target, payload=dict(sorted({**target.payload, **payload}.items())), **envelope)
+
+
+class Engine:
+    """Applies log events to a FactStore at one clearance level."""
+
+    def __init__(self, folds: Folds, level: Level) -> None:
+        self.folds = folds
+        self.level = level
+
+    def apply(self, event: Event, store: FactStore) -> None:
+        if not visible_at(self.level, event.classification):
+            return
+        event_type = self.folds.catalogue.types.get(event.type)
+        if event_type is None:
+            return  # a type whose plugin is gone: kept in the log, not in the views
+        at = event.position
+        if event_type.effect is Effect.RECORD:
+            fact = to_fact(event)
+            self._put(store, fact, at)
+            for view, key in sorted(self.folds.keys(fact)):
+                item = store.item(view, key)
+                store.set_member(view, key, at, True)
+                store.put_item(view, key, self._fold_one(view, item, fact), at)
+            return
+        field = "corrects" if event_type.effect is Effect.CORRECT else "retracts"
+        target_position = store.position_of(str(event.payload[field]))
+        target = store.fact(target_position) if target_position is not None else None
+        if target is None:
+            return  # the target is not visible at this level, or already gone
+        affected = set(store.memberships(target.position))
+        if event_type.effect is Effect.CORRECT:
+            new = corrected(target, event.payload["changes"])
+            self._put(store, new, at)
+            now_in = self.folds.keys(new)
+            for view, key in affected - now_in:
+                store.set_member(view, key, target.position, False)
+            for view, key in now_in - affected:
+                store.set_member(view, key, target.position, True)
+            affected |= now_in
+        else:
+            store.drop_fact(target.position, at)
+            for view, key in affected:
+                store.set_member(view, key, target.position, False)
+        for view, key in sorted(affected):
+            store.put_item(view, key, self._refold(store, view, key), at)
+
+    def _put(self, store: FactStore, fact: ViewFact, at: int) -> None:
+        store.put_fact(fact, self.folds.counts(fact), self.folds.parties(fact), at)
+
+    def _fold_one(self, view: str, item: Item | None, fact: ViewFact) -> Item | None:
+        """Fold one fact into an item; the engine keeps two fields of its own on every
+        item: `events` (ids of the events behind it) and `classification` (the
+        strictest of theirs)."""
+        events: list[str] = []
+        classification = "public"
+        bare: Item | None = None
+        if item is not None:
+            bare = dict(item)
+            events = bare.pop("events", [])
+            classification = bare.pop("classification", "public")
+        for handler in self.folds.handlers_for(fact.type):
+            if handler.view == view:
+                bare = handler.fold(bare, fact)
+        if bare is None:
+            return None
+        return {
+            **bare,
+            "events": [*events, fact.id],
+            "classification": stricter(classification, fact.classification),
+        }
+
+    def _refold(self, store: FactStore, view: str, key: str) -> Item | None:
+        item: Item | None = None
+        for position in sorted(store.members(view, key)):
+            fact = store.fact(position)
+            if fact is not None:
+                item = self._fold_one(view, item, fact)
+        return item
+
+
+def apply_all(engine: Engine, events: Iterable[Event], store: FactStore) -> None:
+    for event in events:
+        engine.apply(event, store)

@@ -1,0 +1,128 @@
+"""The reference: views as a plain fold of the log's prefix, in memory. Slow (it reads
+the whole prefix) and obviously right; the projection is tested against it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+
+from core.envelope import Event
+from core.views.engine import Engine, Folds, ItemKey
+from core.views.model import Item, Level, ViewFact
+
+
+class MemoryFacts:
+    """FactStore holding only the present state (no history is needed for a fold)."""
+
+    def __init__(self) -> None:
+        self.facts: dict[int, ViewFact] = {}
+        self.counts: dict[int, Mapping[str, int]] = {}
+        self.parties: dict[int, Sequence[str]] = {}
+        self.positions: dict[str, int] = {}
+        self.items: dict[ItemKey, Item] = {}
+        self._members: dict[ItemKey, set[int]] = defaultdict(set)
+        self._memberships: dict[int, set[ItemKey]] = defaultdict(set)
+
+    def fact(self, position: int) -> ViewFact | None:
+        return self.facts.get(position)
+
+    def position_of(self, event_id: str) -> int | None:
+        return self.positions.get(event_id)
+
+    def put_fact(
+        self, fact: ViewFact, counts: Mapping[str, int], parties: Sequence[str], at: int
+    ) -> None:
+        self.facts[fact.position] = fact
+        self.counts[fact.position] = counts
+        self.parties[fact.position] = parties
+        self.positions[fact.id] = fact.position
+
+    def drop_fact(self, position: int, at: int) -> None:
+        self.facts.pop(position, None)
+        self.counts.pop(position, None)
+        self.parties.pop(position, None)
+
+    def item(self, view: str, key: str) -> Item | None:
+        return self.items.get((view, key))
+
+    def put_item(self, view: str, key: str, item: Item | None, at: int) -> None:
+        if item is None:
+            self.items.pop((view, key), None)
+        else:
+            self.items[(view, key)] = item
+
+    def members(self, view: str, key: str) -> list[int]:
+        return sorted(self._members[(view, key)])
+
+    def memberships(self, position: int) -> list[ItemKey]:
+        return sorted(self._memberships[position])
+
+    def set_member(self, view: str, key: str, position: int, member: bool) -> None:
+        if member:
+            self._members[(view, key)].add(position)
+            self._memberships[position].add((view, key))
+        else:
+            self._members[(view, key)].discard(position)
+            self._memberships[position].discard((view, key))
+
+
+class MemorySnapshot:
+    """Snapshot over a naive fold."""
+
+    def __init__(self, store: MemoryFacts, position: int, level: Level) -> None:
+        self.store = store
+        self.position = position
+        self.level = level
+
+    def items(self, view: str) -> list[Item]:
+        return [item for (v, _), item in sorted(self.store.items.items()) if v == view]
+
+    def item(self, view: str, key: str) -> Item | None:
+        return self.store.item(view, key)
+
+    def tally(self, counter: str, first: date | None, last: date | None) -> int:
+        total = 0
+        for position, fact in self.store.facts.items():
+            if _within(fact.occurred_on, first, last):
+                total += self.store.counts[position].get(counter, 0)
+        return total
+
+    def facts(
+        self,
+        *,
+        types: Iterable[str] | None = None,
+        first: date | None = None,
+        last: date | None = None,
+        party: str | None = None,
+        recommendation: int | None = None,
+    ) -> list[ViewFact]:
+        wanted = set(types) if types is not None else None
+        found = []
+        for position in sorted(self.store.facts):
+            fact = self.store.facts[position]
+            if wanted is not None and fact.type not in wanted:
+                continue
+            if not _within(fact.occurred_on, first, last):
+                continue
+            if party is not None and party not in self.store.parties[position]:
+                continue
+            if recommendation is not None and recommendation not in fact.recommendations:
+                continue
+            found.append(fact)
+        return found
+
+
+def _within(day: str, first: date | None, last: date | None) -> bool:
+    return (first is None or day >= first.isoformat()) and (last is None or day <= last.isoformat())
+
+
+def fold(folds: Folds, events: Iterable[Event], level: Level, position: int) -> MemorySnapshot:
+    """The views after the given events (the log up to `position`), at `level`."""
+    store = MemoryFacts()
+    engine = Engine(folds, level)
+    for event in events:
+        if event.position > position:
+            break
+        engine.apply(event, store)
+    return MemorySnapshot(store, position, level)

@@ -1,0 +1,202 @@
+"""What views are made of. Plugins contribute three kinds of fold:
+
+- an ItemHandler folds the events of one thing (an agreement, a warrant, a State's
+  legal framework...) into an item of a named view;
+- a Tally turns each event into additive counters (workshops per month, persons
+  relocated...), summed over any period;
+- a SummaryFigure and an Indicator compute named figures from items and tallies.
+
+Views exist at two clearance levels (DESIGN.md §4): RESTRICTED folds the log without
+its confidential events (what the bureau and the focal point read, and the basis of
+the public report's figures); ALL folds every event (what the auditor reads).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import IntEnum
+from typing import Any, Protocol
+
+#: An item of a view: a JSON object.
+Item = dict[str, Any]
+
+
+class Level(IntEnum):
+    RESTRICTED = 1  # public and restricted events
+    ALL = 2  # every event, confidential ones included
+
+
+LEVEL_OF_ROLE: dict[str, Level] = {
+    "auditor": Level.ALL,
+    "bureau": Level.RESTRICTED,
+    "focal_point": Level.RESTRICTED,
+}
+
+CLASSIFICATION_RANK = {"public": 0, "restricted": 1, "confidential": 2}
+
+
+def visible_at(level: Level, classification: str) -> bool:
+    return level is Level.ALL or classification != "confidential"
+
+
+def stricter(a: str, b: str) -> str:
+    return a if CLASSIFICATION_RANK[a] >= CLASSIFICATION_RANK[b] else b
+
+
+@dataclass(frozen=True)
+class ViewFact:
+    """An event as views read it: as corrected (at one clearance level), dates as ISO
+    text (they compare correctly and need no conversion)."""
+
+    position: int
+    id: str
+    type: str
+    occurred_on: str
+    classification: str
+    recorded_by: str
+    payload: Mapping[str, Any]
+    recommendations: tuple[int, ...] = ()
+    summary: str | None = None
+    sources: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "position": self.position,
+            "type": self.type,
+            "occurred_on": self.occurred_on,
+            "classification": self.classification,
+            "recorded_by": self.recorded_by,
+            "summary": self.summary,
+            "recommendations": list(self.recommendations),
+            "sources": list(self.sources),
+            **self.payload,
+        }
+
+
+@dataclass(frozen=True)
+class ItemHandler:
+    """Folds the events of `types` into items of `view`. `keys` names the items an
+    event belongs to; `fold` must be a pure function of the item and the event, so an
+    item can be refolded from its events when one of them is corrected or retracted.
+    `present` shows an item as it stood on a date (facts dated later are not yet
+    true); returning None hides it on that date."""
+
+    view: str
+    types: frozenset[str]
+    keys: Callable[[ViewFact], Iterable[str]]
+    fold: Callable[[Item | None, ViewFact], Item | None]
+    present: Callable[[Item, date], Item | None] = field(default=lambda item, on: item)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Additive counters an event contributes, e.g. ``{"visas.persons": 3}``. Views
+    keep them per month of `occurred_on`, so any period can be summed."""
+
+    types: frozenset[str]
+    counts: Callable[[ViewFact], Mapping[str, int]]
+
+
+class Snapshot(Protocol):
+    """The views at one position of the log and one clearance level: what figures and
+    queries read. Two implementations: the projection's tables (fast) and a naive fold
+    of the log's prefix (the reference the fast one is tested against)."""
+
+    position: int
+    level: Level
+
+    def items(self, view: str) -> list[Item]:
+        """Every item of the view, as folded (not yet presented on a date)."""
+        ...
+
+    def item(self, view: str, key: str) -> Item | None: ...
+
+    def tally(self, counter: str, first: date | None, last: date | None) -> int:
+        """Sum of a counter over events that occurred in [first, last] (None: open)."""
+        ...
+
+    def facts(
+        self,
+        *,
+        types: Iterable[str] | None = None,
+        first: date | None = None,
+        last: date | None = None,
+        party: str | None = None,
+        recommendation: int | None = None,
+    ) -> list[ViewFact]:
+        """Events standing (not retracted), as corrected, matching every filter given,
+        in log order."""
+        ...
+
+
+@dataclass(frozen=True)
+class Period:
+    """Dates for reading views: `on` (valid time: what was true that day) and an
+    optional period `first`..`last` of occurrence (inclusive; `last` is clipped to
+    `on`). Without `first`, a period runs from the beginning."""
+
+    on: date
+    first: date | None = None
+    last: date | None = None
+
+    @property
+    def until(self) -> date:
+        return min(self.last, self.on) if self.last else self.on
+
+    def contains(self, day: str | None) -> bool:
+        if day is None:
+            return False
+        if self.first is not None and day < self.first.isoformat():
+            return False
+        return day <= self.until.isoformat()
+
+
+@dataclass(frozen=True)
+class Measure:
+    value: Any
+    events: int
+
+
+class Reading(Protocol):
+    """Views read at one position, level and period (see core.views.reading)."""
+
+    period: Period
+
+    def items(self, view: str) -> list[Item]: ...
+
+    def item(self, view: str, key: str) -> Item | None: ...
+
+    def tally(self, counter: str, *, cumulative: bool = False) -> int: ...
+
+    def facts(
+        self,
+        types: Iterable[str] | None = None,
+        *,
+        party: str | None = None,
+        recommendation: int | None = None,
+        cumulative: bool = False,
+    ) -> list[ViewFact]: ...
+
+
+@dataclass(frozen=True)
+class SummaryFigure:
+    """A named headline figure. The name is a stable contract (documented in the
+    README); `measure` computes it, `explain` lists the ids of the events behind it."""
+
+    name: str
+    description: str
+    measure: Callable[[Reading], Measure]
+    explain: Callable[[Reading], list[str]]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A computed indicator for recommendations: a small JSON object."""
+
+    recommendations: tuple[int, ...]
+    name: str
+    description: str
+    compute: Callable[[Reading], Mapping[str, Any]]

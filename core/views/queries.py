@@ -1,0 +1,283 @@
+"""The view endpoints' answers (API and CLI share them): lists of items filtered as
+the Bureau asks, each item as it stood on the reading's date."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from statistics import median
+from typing import Any
+
+from core.errors import NotFound
+from core.parties import lookup
+from core.recommendations import catalogue
+from core.views.model import Item, ViewFact
+from core.views.reading import ViewReading
+
+#: Activities: events that are not part of a lifecycle, listed by period.
+ACTIVITY_TYPES = (
+    "WorkshopHeld",
+    "HighLevelVisit",
+    "StatementDelivered",
+    "ResolutionAdopted",
+    "WorkingGroupEstablished",
+    "TechnicalAssistanceProvided",
+    "OperationalSupportProvided",
+    "EmergencyVisaIssued",
+    "ExpertsRostered",
+    "GratisPersonnelProvided",
+    "AssetsFrozen",
+)
+
+
+def _in_period(reading: ViewReading, *days: str | None) -> bool:
+    """Without a period every item counts; with one, items with a date in it."""
+    period = reading.period
+    if period.first is None and period.last is None:
+        return True
+    return any(period.contains(day) for day in days)
+
+
+def _filtered(items: Iterable[Item], **wanted: Any) -> list[Item]:
+    return [i for i in items if all(v is None or i.get(k) == v for k, v in wanted.items())]
+
+
+def agreements(
+    reading: ViewReading,
+    *,
+    kind: str | None = None,
+    party: str | None = None,
+    status: str | None = None,
+) -> list[Item]:
+    items = _filtered(reading.items("agreements"), kind=kind, status=status)
+    return [
+        i
+        for i in items
+        if (party is None or party in i["parties"])
+        and _in_period(reading, i["signed_on"], i["in_force_on"], i["terminated_on"])
+    ]
+
+
+def warrant_parties(item: Item) -> set[str]:
+    return {
+        code
+        for code in (
+            item["arresting_state"],
+            item["surrendering_state"],
+            *item["assisted_by"],
+            *item["transit_states"],
+        )
+        if code
+    }
+
+
+def warrants(
+    reading: ViewReading,
+    *,
+    status: str | None = None,
+    situation: str | None = None,
+    party: str | None = None,
+) -> list[Item]:
+    items = _filtered(reading.items("warrants"), status=status, situation=situation)
+    return [
+        i
+        for i in items
+        if (party is None or party in warrant_parties(i))
+        and _in_period(
+            reading, i["issued_on"], i["arrested_on"], i["surrendered_on"], i["closed_on"]
+        )
+    ]
+
+
+def requests(
+    reading: ViewReading,
+    *,
+    addressee: str | None = None,
+    status: str | None = None,
+    category: str | None = None,
+) -> list[Item]:
+    items = _filtered(
+        reading.items("requests"), addressee=addressee, status=status, category=category
+    )
+    return [i for i in items if _in_period(reading, i["sent_on"], i["answered_on"])]
+
+
+def witness_protection(reading: ViewReading) -> list[Item]:
+    return [
+        i
+        for i in reading.items("witness_protection")
+        if _in_period(reading, i["received_on"], *(r["on"] for r in i["relocations"]))
+    ]
+
+
+def activities(
+    reading: ViewReading, *, types: Iterable[str] | None = None, party: str | None = None
+) -> list[dict[str, Any]]:
+    wanted = [t for t in (types or ACTIVITY_TYPES) if t in ACTIVITY_TYPES]
+    return [fact.to_json() for fact in reading.facts(wanted, party=party)]
+
+
+# -- parties ---------------------------------------------------------------------
+
+
+def _party_figures(reading: ViewReading) -> dict[str, dict[str, Any]]:
+    """Per party: agreements, arrests and surrenders, requests — from the other views."""
+    figures: dict[str, dict[str, Any]] = defaultdict(
+        lambda: {
+            "agreements": defaultdict(lambda: {"signed": 0, "in_force": 0}),
+            "arrests_facilitated": 0,
+            "surrenders_facilitated": 0,
+            "requests": {"answered": 0, "open": 0, "median_days_to_answer": None},
+        }
+    )
+    for item in reading.items("agreements"):
+        for code in item["parties"]:
+            counts = figures[code]["agreements"][item["kind"]]
+            counts["signed"] += 1
+            counts["in_force"] += item["status"] == "in_force"
+    for item in reading.items("warrants"):
+        if item["arrested_on"]:
+            for code in {item["arresting_state"], *item["assisted_by"]}:
+                figures[code]["arrests_facilitated"] += 1
+        if item["surrendered_on"]:
+            for code in {item["surrendering_state"], *item["transit_states"]}:
+                figures[code]["surrenders_facilitated"] += 1
+    turnaround: dict[str, list[int]] = defaultdict(list)
+    for item in reading.items("requests"):
+        counts = figures[item["addressee"]]["requests"]
+        if item["status"] == "answered":
+            counts["answered"] += 1
+            turnaround[item["addressee"]].append(item["days_to_answer"])
+        else:
+            counts["open"] += 1
+    for code, days in turnaround.items():
+        figures[code]["requests"]["median_days_to_answer"] = median(days)
+    return figures
+
+
+def _party(code: str, item: Item | None, figures: dict[str, Any] | None) -> Item:
+    party = lookup(code)
+    shown: Item = (
+        dict(item)
+        if item
+        else {
+            "party": code,
+            "name": party.name if party else code,
+            "kind": party.kind.value if party else "unknown",
+            "is_party": False,
+            "events": [],
+            "classification": "public",
+        }
+    )
+    if figures is not None:
+        shown["agreements"] = {k: dict(v) for k, v in sorted(figures["agreements"].items())}
+        shown["arrests_facilitated"] = figures["arrests_facilitated"]
+        shown["surrenders_facilitated"] = figures["surrenders_facilitated"]
+        shown["requests"] = figures["requests"]
+    else:
+        shown.update(
+            agreements={},
+            arrests_facilitated=0,
+            surrenders_facilitated=0,
+            requests={"answered": 0, "open": 0, "median_days_to_answer": None},
+        )
+    return shown
+
+
+def parties(reading: ViewReading, *, states_parties_only: bool = False) -> list[Item]:
+    items = {item["party"]: item for item in reading.items("parties")}
+    figures = _party_figures(reading)
+    codes = sorted(set(items) | set(figures))
+    listed = [_party(code, items.get(code), figures.get(code)) for code in codes]
+    return [p for p in listed if p.get("is_party") or not states_parties_only]
+
+
+PARTY_ACTIVITY_SUMS: dict[str, Callable[[ViewFact], dict[str, int]]] = {
+    "EmergencyVisaIssued": lambda f: {"emergency_visa_persons": f.payload["persons"]},
+    "ExpertsRostered": lambda f: {"experts_rostered": f.payload["experts"]},
+    "GratisPersonnelProvided": lambda f: {
+        "gratis_persons": f.payload["persons"],
+        "gratis_person_months": f.payload["persons"] * f.payload["months"],
+    },
+}
+
+
+def party(reading: ViewReading, code: str) -> Item:
+    """One party with its activities: workshops attended or hosted, visas, experts and
+    gratis personnel (in the period, or up to the reading's date)."""
+    if lookup(code) is None:
+        raise NotFound(f"Unknown party code {code!r}.")
+    cumulative = reading.period.first is None and reading.period.last is None
+    item = reading.item("parties", code)
+    shown = _party(code, item, _party_figures(reading).get(code))
+    facts = reading.facts(["WorkshopHeld", *PARTY_ACTIVITY_SUMS], party=code, cumulative=cumulative)
+    sums: dict[str, int] = defaultdict(int)
+    for fact in facts:
+        if fact.type == "WorkshopHeld":
+            role = "hosted" if fact.payload.get("host") == code else "attended"
+            if fact.payload.get("organiser") == code:
+                role = "organised"
+            sums[f"workshops_{role}"] += 1
+        else:
+            for name, amount in PARTY_ACTIVITY_SUMS[fact.type](fact).items():
+                sums[name] += amount
+    for name in (
+        "workshops_attended",
+        "workshops_hosted",
+        "workshops_organised",
+        "emergency_visa_persons",
+        "experts_rostered",
+        "gratis_persons",
+        "gratis_person_months",
+    ):
+        shown[name] = sums.get(name, 0)
+    return shown
+
+
+# -- recommendations ---------------------------------------------------------------
+
+
+def recommendations(
+    reading: ViewReading, indicators: Callable[[int], dict[str, Any]]
+) -> list[Item]:
+    assessed = {item["recommendation"]: item for item in reading.items("assessments")}
+    return [
+        _recommendation(reading, r.number, assessed.get(r.number), indicators) for r in catalogue()
+    ]
+
+
+def recommendation(
+    reading: ViewReading, number: int, indicators: Callable[[int], dict[str, Any]]
+) -> Item:
+    if not 1 <= number <= 66:
+        raise NotFound(f"There is no recommendation {number}; they are numbered 1 to 66.")
+    assessed = reading.item("assessments", f"{number:02d}")
+    shown = _recommendation(reading, number, assessed, indicators)
+    cumulative = reading.period.first is None and reading.period.last is None
+    shown["cited_by"] = [
+        {k: f.to_json()[k] for k in ("id", "position", "type", "occurred_on", "summary")}
+        for f in reading.facts(recommendation=number, cumulative=cumulative)
+    ]
+    return shown
+
+
+def _recommendation(
+    reading: ViewReading,
+    number: int,
+    assessed: Item | None,
+    indicators: Callable[[int], dict[str, Any]],
+) -> Item:
+    r = catalogue()[number - 1]
+    return {
+        "number": r.number,
+        "part": r.part,
+        "cluster": r.cluster,
+        "cluster_title": r.cluster_title,
+        "addressee": r.addressee,
+        "text": r.text,
+        "status": assessed["status"] if assessed else "not_assessed",
+        "rationale": assessed["rationale"] if assessed else None,
+        "assessed_on": assessed["assessed_on"] if assessed else None,
+        "cited": reading.tally(f"recommendations.{number}", cumulative=True),
+        "indicators": indicators(number),
+    }

@@ -1,0 +1,227 @@
+"""The views as the entry points use them: read as of any time, on any date, over any
+period, at the caller's clearance; headline figures, their explanation, and what
+changed between two times."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+import orjson
+
+from core.application import FollowUp
+from core.clock import Clock, format_timestamp, parse_timestamp
+from core.errors import InvalidEvent, NotFound
+from core.sql import Sql
+from core.views.engine import Folds
+from core.views.model import Indicator, Level, Period, SummaryFigure
+from core.views.projection import END, Projection
+from core.views.reading import ViewReading
+
+#: At most this many events or items are listed by explain and diff (they say so).
+LISTED = 1000
+
+
+def parse_as_of(text: str) -> datetime:
+    """An RFC 3339 timestamp, or a date meaning the end of that day (UTC)."""
+    try:
+        if len(text) == 10:
+            return datetime.combine(date.fromisoformat(text), time.max, tzinfo=UTC)
+        return parse_timestamp(text)
+    except ValueError:
+        raise InvalidEvent(
+            {"as_of": ["Use an RFC 3339 timestamp or a date (YYYY-MM-DD)."]}
+        ) from None
+
+
+class Views:
+    """Projection, figures and indicators built from the plugins' contributions."""
+
+    def __init__(
+        self,
+        app: FollowUp,
+        sql: Sql,
+        folds: Folds,
+        figures: Sequence[SummaryFigure],
+        indicators: Sequence[Indicator],
+        clock: Clock,
+    ) -> None:
+        self.app = app
+        self.folds = folds
+        self.figures = {figure.name: figure for figure in figures}
+        self.indicators = list(indicators)
+        self.clock = clock
+        self.projection = Projection(app, sql, folds)
+
+    # -- reading -----------------------------------------------------------------
+
+    def position_as_of(self, as_of: datetime | None) -> int:
+        """The last position the system knew at `as_of` (default: now, the head)."""
+        if as_of is None:
+            return self.app.head().position
+        return self.app.log.position_at(format_timestamp(as_of))
+
+    def reading(
+        self,
+        level: Level,
+        *,
+        as_of: datetime | None = None,
+        on: date | None = None,
+        first: date | None = None,
+        last: date | None = None,
+    ) -> ViewReading:
+        """The views as the system knew them at `as_of`, as things stood `on` a date
+        (default: the date of `as_of`, or today), with a period for activities. The
+        projection is brought up to date first, so a client reads its own writes."""
+        self.projection.catch_up()
+        position = self.position_as_of(as_of)
+        if on is None:
+            on = (as_of or self.clock()).astimezone(UTC).date()
+        if first is not None and last is not None and first > last:
+            raise InvalidEvent({"from": ["The period's start is after its end."]})
+        snapshot = self.projection.snapshot(position, level)
+        return ViewReading(snapshot, self.folds, Period(on=on, first=first, last=last))
+
+    def envelope(self, reading: ViewReading, as_of: datetime | None) -> dict[str, Any]:
+        """What every response says it is of."""
+        period = reading.period
+        described: dict[str, Any] = {
+            "as_of": format_timestamp(as_of) if as_of else self._recorded_at(reading.position),
+            "on": period.on.isoformat(),
+            "position": reading.position,
+        }
+        if period.first or period.last:
+            described["from"] = period.first.isoformat() if period.first else None
+            described["to"] = period.last.isoformat() if period.last else None
+        return described
+
+    def _recorded_at(self, position: int) -> str | None:
+        if position == 0:
+            return None
+        records = self.app.log.select_records(after=position - 1, upto=position, limit=1)
+        return records[0].recorded_at if records else None
+
+    # -- figures -----------------------------------------------------------------
+
+    def summary(self, reading: ViewReading) -> dict[str, dict[str, Any]]:
+        figures = {}
+        for name in sorted(self.figures):
+            measure = self.figures[name].measure(reading)
+            figures[name] = {"value": measure.value, "events": measure.events}
+        return figures
+
+    def explain(self, reading: ViewReading, name: str) -> dict[str, Any]:
+        figure = self.figures.get(name)
+        if figure is None:
+            raise NotFound(f"No figure named {name!r}; GET /summary lists them.")
+        measure = figure.measure(reading)
+        ids = figure.explain(reading)
+        return {
+            "figure": name,
+            "description": figure.description,
+            "value": measure.value,
+            "events": measure.events,
+            "items": [self._event_summary(i) for i in ids[:LISTED]],
+            "truncated": len(ids) > LISTED,
+        }
+
+    def indicators_for(self, reading: ViewReading, number: int) -> dict[str, Any]:
+        return {
+            indicator.name: {
+                "description": indicator.description,
+                **indicator.compute(reading),
+            }
+            for indicator in self.indicators
+            if number in indicator.recommendations
+        }
+
+    def _event_summary(self, event_id: str) -> dict[str, Any]:
+        from uuid import UUID
+
+        event = self.app.get_event(UUID(event_id))
+        return {
+            "id": event_id,
+            "position": event.position,
+            "type": event.type,
+            "occurred_on": event.occurred_on.isoformat(),
+            "recorded_at": event.recorded_at,
+        }
+
+    # -- diff --------------------------------------------------------------------
+
+    def diff(
+        self, level: Level, first: datetime, last: datetime, on: date | None = None
+    ) -> dict[str, Any]:
+        """What changed in the views between two transaction times, with the events
+        responsible."""
+        if first > last:
+            raise InvalidEvent({"from": ["The first time is after the second."]})
+        self.projection.catch_up()
+        before = self.position_as_of(first)
+        after = self.position_as_of(last)
+        day = on or last.astimezone(UTC).date()
+        old = ViewReading(self.projection.snapshot(before, level), self.folds, Period(on=day))
+        new = ViewReading(self.projection.snapshot(after, level), self.folds, Period(on=day))
+        old_figures, new_figures = self.summary(old), self.summary(new)
+        figures = {
+            name: {"before": old_figures[name]["value"], "after": new_figures[name]["value"]}
+            for name in new_figures
+            if old_figures[name] != new_figures[name]
+        }
+        events = [
+            {k: e.to_flat()[k] for k in ("id", "position", "type", "occurred_on", "recorded_at")}
+            for e in self.app.read_log(after=before, upto=after, page=LISTED)
+            if _level_allows(level, e.classification)
+        ]
+        items = self._changed_items(level, before, after)
+        return {
+            "from": {"as_of": format_timestamp(first), "position": before},
+            "to": {"as_of": format_timestamp(last), "position": after},
+            "on": day.isoformat(),
+            "figures": figures,
+            "items": items[:LISTED],
+            "events": events[:LISTED],
+            "truncated": len(items) > LISTED or len(events) > LISTED,
+        }
+
+    def _changed_items(self, level: Level, before: int, after: int) -> list[dict[str, Any]]:
+        versions: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+        with self.projection.sql.transaction(write=False) as c:
+            c.execute(
+                "SELECT view, key, from_pos, to_pos, data FROM view_items WHERE level = ? AND "
+                "((from_pos > ? AND from_pos <= ?) OR (to_pos > ? AND to_pos <= ?)) "
+                "ORDER BY view, key, from_pos",
+                [int(level), before, after, before, after],
+            )
+            for row in c.fetchall():
+                versions[(row["view"], row["key"])].append(dict(row))
+        changed = []
+        for (view, key), rows in sorted(versions.items()):
+            old = next((r for r in rows if r["from_pos"] <= before < r["to_pos"]), None)
+            new = next((r for r in rows if r["from_pos"] <= after < r["to_pos"]), None)
+            if (old and new and old["data"] == new["data"]) or (old is None and new is None):
+                continue
+            positions = sorted(
+                {r["from_pos"] for r in rows if before < r["from_pos"] <= after}
+                | {
+                    r["to_pos"]
+                    for r in rows
+                    if before < r["to_pos"] <= after and r["to_pos"] != END
+                }
+            )
+            changed.append(
+                {
+                    "view": view,
+                    "key": key,
+                    "before": orjson.loads(old["data"]) if old else None,
+                    "after": orjson.loads(new["data"]) if new else None,
+                    "positions": positions,
+                }
+            )
+        return changed
+
+
+def _level_allows(level: Level, classification: str) -> bool:
+    return level is Level.ALL or classification != "confidential"

@@ -1,0 +1,61 @@
+"""The projection's fast answers equal a naive fold of the log's prefix, for random
+valid histories (with corrections and retractions), random positions, dates, periods
+and both clearance levels."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from core.bootstrap import bootstrap
+from core.views import queries
+from core.views.memory import fold
+from core.views.model import Level, Period
+from core.views.projection import Projection
+from core.views.reading import ViewReading
+from tests.views_history import STATES, record_history
+
+
+def answers(views, reading):
+    """Everything the views answer, in a comparable form."""
+    indicators = lambda n: views.indicators_for(reading, n)  # noqa: E731
+    return {
+        "summary": views.summary(reading),
+        "explain": {name: sorted(f.explain(reading)) for name, f in views.figures.items()},
+        "agreements": queries.agreements(reading),
+        "warrants": queries.warrants(reading),
+        "requests": queries.requests(reading),
+        "witness_protection": queries.witness_protection(reading),
+        "activities": queries.activities(reading),
+        "parties": queries.parties(reading),
+        "party": [queries.party(reading, code) for code in STATES[:3]],
+        "recommendations": queries.recommendations(reading, indicators),
+        "recommendation": queries.recommendation(reading, 3, indicators),
+        "narratives": reading.items("narratives"),
+    }
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_fast_answers_equal_a_naive_fold(data):
+    services = bootstrap("memory://", load_entry_points=False)
+    app, views = services.app, services.views
+    # Small pages and frequent checkpoints exercise the paths a big log takes.
+    views.projection = Projection(app, services.sql, views.folds, checkpoint_every=5, page=7)
+    record_history(data, app, size=data.draw(st.integers(5, 45)))
+    head = app.head().position
+    views.projection.catch_up()
+    log = list(app.read_log())
+    for _ in range(3):
+        position = data.draw(st.integers(0, head))
+        level = data.draw(st.sampled_from(list(Level)))
+        on = data.draw(st.dates(date(2002, 1, 1), date(2016, 1, 1)))
+        first = data.draw(st.none() | st.dates(date(2002, 1, 1), date(2015, 1, 1)))
+        last = data.draw(st.none() | st.dates(date(2003, 1, 1), date(2016, 1, 1)))
+        period = Period(on=on, first=first, last=last)
+        fast = ViewReading(views.projection.snapshot(position, level), views.folds, period)
+        naive = ViewReading(fold(views.folds, log, level, position), views.folds, period)
+        assert answers(views, fast) == answers(views, naive)
+    services.close()
