@@ -28,9 +28,16 @@ class FactStore(Protocol):
     def position_of(self, event_id: str) -> int | None: ...
 
     def put_fact(
-        self, fact: ViewFact, counts: Mapping[str, int], parties: Sequence[str], at: int
+        self,
+        fact: ViewFact,
+        counts: Mapping[str, int],
+        parties: Sequence[str],
+        at: int,
+        *,
+        new: bool = False,
     ) -> None:
-        """Make `fact` the standing version of its event from `at` on."""
+        """Make `fact` the standing version of its event from `at` on (`new`: the
+        event's first version)."""
         ...
 
     def drop_fact(self, position: int, at: int) -> None: ...
@@ -134,7 +141,7 @@ class Engine:
         at = event.position
         if event_type.effect is Effect.RECORD:
             fact = to_fact(event)
-            self._put(store, fact, at)
+            self._put(store, fact, at, new=True)
             for view, key in sorted(self.folds.keys(fact)):
                 item = store.item(view, key)
                 store.set_member(view, key, at, True)
@@ -162,8 +169,8 @@ class Engine:
         for view, key in sorted(affected):
             store.put_item(view, key, self._refold(store, view, key), at)
 
-    def _put(self, store: FactStore, fact: ViewFact, at: int) -> None:
-        store.put_fact(fact, self.folds.counts(fact), self.folds.parties(fact), at)
+    def _put(self, store: FactStore, fact: ViewFact, at: int, *, new: bool = False) -> None:
+        store.put_fact(fact, self.folds.counts(fact), self.folds.parties(fact), at, new=new)
 
     def _fold_one(self, view: str, item: Item | None, fact: ViewFact) -> Item | None:
         """Fold one fact into an item; the engine keeps two fields of its own on every

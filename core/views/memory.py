@@ -31,7 +31,13 @@ class MemoryFacts:
         return self.positions.get(event_id)
 
     def put_fact(
-        self, fact: ViewFact, counts: Mapping[str, int], parties: Sequence[str], at: int
+        self,
+        fact: ViewFact,
+        counts: Mapping[str, int],
+        parties: Sequence[str],
+        at: int,
+        *,
+        new: bool = False,
     ) -> None:
         self.facts[fact.position] = fact
         self.counts[fact.position] = counts

@@ -49,7 +49,6 @@ TABLES = (
     "PRIMARY KEY (level, position, from_pos))",
     "CREATE INDEX IF NOT EXISTS view_events_by_type ON view_events (level, type, occurred_on)",
     "CREATE INDEX IF NOT EXISTS view_events_by_id ON view_events (event_id, level)",
-    "CREATE INDEX IF NOT EXISTS view_events_by_end ON view_events (level, to_pos)",
     "CREATE TABLE IF NOT EXISTS view_event_parties ("
     "level INTEGER NOT NULL, party TEXT NOT NULL, position BIGINT NOT NULL, "
     "from_pos BIGINT NOT NULL, PRIMARY KEY (level, party, position, from_pos))",
@@ -70,11 +69,10 @@ TABLES = (
     "level INTEGER NOT NULL, view TEXT NOT NULL, key TEXT NOT NULL, "
     "from_pos BIGINT NOT NULL, to_pos BIGINT NOT NULL, data TEXT NOT NULL, "
     "PRIMARY KEY (level, view, key, from_pos))",
-    "CREATE INDEX IF NOT EXISTS view_items_by_end ON view_items (level, view, to_pos)",
     "CREATE TABLE IF NOT EXISTS view_members ("
     "level INTEGER NOT NULL, view TEXT NOT NULL, key TEXT NOT NULL, position BIGINT NOT NULL, "
     "PRIMARY KEY (level, view, key, position))",
-    "CREATE INDEX IF NOT EXISTS view_members_by_event ON view_members (level, position)",
+    "CREATE INDEX IF NOT EXISTS view_members_by_event ON view_members (level, position, view, key)",
 )
 
 DATA_TABLES = (
@@ -149,21 +147,29 @@ class SqlFacts:
     open_events: dict[int, list[_Version]] = field(default_factory=dict)
     open_items: dict[ItemKey, _Version] = field(default_factory=dict)
     #: Rows in the tables to close: (position, at) and (at, view, key).
-    closed_events: list[tuple[int, int]] = field(default_factory=list)
-    closed_items: list[tuple[int, str, str]] = field(default_factory=list)
+    closed_events: list[tuple[int, int, int]] = field(default_factory=list)
+    closed_items: list[tuple[int, str, str, int]] = field(default_factory=list)
+    #: `from_pos` of the standing row in the tables, to close it by primary key.
+    fact_rows: dict[int, int] = field(default_factory=dict)
+    item_rows: dict[ItemKey, int] = field(default_factory=dict)
     member_changes: dict[tuple[str, str, int], bool] = field(default_factory=dict)
 
     # -- reads -------------------------------------------------------------------
 
     def fact(self, position: int) -> ViewFact | None:
         if position not in self.facts:
+            # The latest version of the event, by primary key; it stands if still open.
             self.cursor.execute(
-                "SELECT position, event_id, type, occurred_on, fact FROM view_events "
-                "WHERE level = ? AND position = ? AND to_pos = ?",
-                [int(self.level), position, END],
+                "SELECT position, event_id, type, occurred_on, fact, from_pos, to_pos "
+                "FROM view_events WHERE level = ? AND position = ? "
+                "ORDER BY from_pos DESC LIMIT 1",
+                [int(self.level), position],
             )
             row = self.cursor.fetchone()
-            self.facts[position] = fact_from_row(row) if row else None
+            standing = row is not None and row["to_pos"] == END
+            self.facts[position] = fact_from_row(row) if standing else None
+            if standing:
+                self.fact_rows[position] = row["from_pos"]
         return self.facts[position]
 
     def position_of(self, event_id: str) -> int | None:
@@ -179,12 +185,15 @@ class SqlFacts:
     def item(self, view: str, key: str) -> Item | None:
         if (view, key) not in self.items:
             self.cursor.execute(
-                "SELECT data FROM view_items "
-                "WHERE level = ? AND view = ? AND key = ? AND to_pos = ?",
-                [int(self.level), view, key, END],
+                "SELECT data, from_pos, to_pos FROM view_items "
+                "WHERE level = ? AND view = ? AND key = ? ORDER BY from_pos DESC LIMIT 1",
+                [int(self.level), view, key],
             )
             row = self.cursor.fetchone()
-            self.items[(view, key)] = orjson.loads(row["data"]) if row else None
+            standing = row is not None and row["to_pos"] == END
+            self.items[(view, key)] = orjson.loads(row["data"]) if standing else None
+            if standing:
+                self.item_rows[(view, key)] = row["from_pos"]
         return self.items[(view, key)]
 
     def members(self, view: str, key: str) -> list[int]:
@@ -193,7 +202,11 @@ class SqlFacts:
                 "SELECT position FROM view_members WHERE level = ? AND view = ? AND key = ?",
                 [int(self.level), view, key],
             )
-            self.members_cache[(view, key)] = {row["position"] for row in self.cursor.fetchall()}
+            found = {row["position"] for row in self.cursor.fetchall()}
+            for (v, k, position), member in self.member_changes.items():
+                if (v, k) == (view, key):
+                    (found.add if member else found.discard)(position)
+            self.members_cache[(view, key)] = found
         return sorted(self.members_cache[(view, key)])
 
     def memberships(self, position: int) -> list[ItemKey]:
@@ -202,17 +215,29 @@ class SqlFacts:
                 "SELECT view, key FROM view_members WHERE level = ? AND position = ?",
                 [int(self.level), position],
             )
-            self.memberships_cache[position] = {
-                (row["view"], row["key"]) for row in self.cursor.fetchall()
-            }
+            found = {(row["view"], row["key"]) for row in self.cursor.fetchall()}
+            for (v, k, p), member in self.member_changes.items():
+                if p == position:
+                    (found.add if member else found.discard)((v, k))
+            self.memberships_cache[position] = found
         return sorted(self.memberships_cache[position])
 
     # -- writes ------------------------------------------------------------------
 
     def put_fact(
-        self, fact: ViewFact, counts: Mapping[str, int], parties: Sequence[str], at: int
+        self,
+        fact: ViewFact,
+        counts: Mapping[str, int],
+        parties: Sequence[str],
+        at: int,
+        *,
+        new: bool = False,
     ) -> None:
-        self._close_fact(fact.position, at)
+        if new:
+            # A new event has no earlier version and belongs to no item yet.
+            self.memberships_cache[fact.position] = set()
+        else:
+            self._close_fact(fact.position, at)
         level = int(self.level)
         event = _Version(
             [level, fact.position, at, fact.id, fact.type, fact.occurred_on, fact_json(fact)]
@@ -246,7 +271,7 @@ class SqlFacts:
             for row in buffered:
                 row.to_pos = at
         elif self.fact(position) is not None:
-            self.closed_events.append((position, at))
+            self.closed_events.append((position, self.fact_rows.pop(position), at))
 
     def put_item(self, view: str, key: str, item: Item | None, at: int) -> None:
         if self.item(view, key) == item:
@@ -255,7 +280,7 @@ class SqlFacts:
         if buffered is not None:
             buffered.to_pos = at
         elif self.item(view, key) is not None:
-            self.closed_items.append((at, view, key))
+            self.closed_items.append((at, view, key, self.item_rows.pop((view, key))))
         if item is not None:
             version = _Version([int(self.level), view, key, at, dumps(item)])
             self.new_items.append(version)
@@ -263,15 +288,13 @@ class SqlFacts:
         self.items[(view, key)] = item
 
     def set_member(self, view: str, key: str, position: int, member: bool) -> None:
-        self.members(view, key)
-        self.memberships(position)
-        if member:
-            self.members_cache[(view, key)].add(position)
-            self.memberships_cache[position].add((view, key))
-        else:
-            self.members_cache[(view, key)].discard(position)
-            self.memberships_cache[position].discard((view, key))
         self.member_changes[(view, key, position)] = member
+        members = self.members_cache.get((view, key))
+        if members is not None:
+            (members.add if member else members.discard)(position)
+        memberships = self.memberships_cache.get(position)
+        if memberships is not None:
+            (memberships.add if member else memberships.discard)((view, key))
 
     # -- flushing ----------------------------------------------------------------
 
@@ -279,14 +302,15 @@ class SqlFacts:
         c = self.cursor
         level = int(self.level)
         if self.closed_events:
-            rows = [(at, level, position, END) for position, at in self.closed_events]
+            rows = [(at, level, position, start) for position, start, at in self.closed_events]
             c.executemany(
-                "UPDATE view_events SET to_pos = ? WHERE level = ? AND position = ? AND to_pos = ?",
+                "UPDATE view_events SET to_pos = ? "
+                "WHERE level = ? AND position = ? AND from_pos = ?",
                 rows,
             )
             c.executemany(
                 "UPDATE view_tallies SET to_pos = ? "
-                "WHERE level = ? AND position = ? AND to_pos = ?",
+                "WHERE level = ? AND position = ? AND from_pos = ?",
                 rows,
             )
         if self.new_events:
@@ -320,8 +344,8 @@ class SqlFacts:
         if self.closed_items:
             c.executemany(
                 "UPDATE view_items SET to_pos = ? WHERE level = ? AND view = ? AND key = ? "
-                "AND to_pos = ?",
-                [(at, level, view, key, END) for at, view, key in self.closed_items],
+                "AND from_pos = ?",
+                [(at, level, view, key, start) for at, view, key, start in self.closed_items],
             )
         if self.new_items:
             c.executemany(
@@ -399,9 +423,10 @@ class Projection:
             start = int(row["position"]) if row else 0
             if start >= target:
                 return start  # another process got there first
-            events = list(self.app.read_log(after=start, upto=target, page=self.page))[: self.page]
-            if not events:
+            records = self.app.log.select_records(after=start, upto=target, limit=self.page)
+            if not records:
                 return target
+            events = [self.app.to_event(record) for record in records]
             stores = {level: SqlFacts(c, level) for level in Level}
             for event in events:
                 for level, engine in self.engines.items():

@@ -1,0 +1,380 @@
+"""A realistic synthetic history for benchmarks: many States over many years, a mix of
+types like the focal point's, lifecycles that obey their rules, and some corrections
+and retractions. Deterministic for a given seed."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import Any
+
+import pycountry
+
+from core.application import FollowUp
+from core.parties import ORGANISATIONS
+
+FIRST_YEAR = 2003
+LAST_YEAR = 2025
+
+#: Share of each kind of event in the log (lifecycle kinds start a lifecycle; their
+#: follow-ups are drawn as the lifecycle ages).
+MIX = {
+    "workshop": 0.24,
+    "statement": 0.16,
+    "visit": 0.08,
+    "resolution": 0.08,
+    "technical_assistance": 0.07,
+    "operational_support": 0.07,
+    "visa": 0.04,
+    "experts": 0.025,
+    "gratis": 0.025,
+    "assets": 0.015,
+    "working_group": 0.005,
+    "agreement": 0.012,
+    "request": 0.03,
+    "warrant": 0.006,
+    "application": 0.01,
+    "legislation": 0.006,
+    "focal_point": 0.006,
+    "contact_point": 0.006,
+    "assessment": 0.01,
+    "narrative": 0.002,
+    "follow_up": 0.11,
+    "correction": 0.012,
+    "retraction": 0.002,
+}
+
+
+class History:
+    """Generates events in recording order; dates move forward through the years."""
+
+    def __init__(self, total: int, seed: int = 7) -> None:
+        self.total = total
+        self.random = random.Random(seed)
+        states = sorted(c.alpha_3 for c in pycountry.countries)
+        self.states = self.random.sample(states, 200)
+        self.parties = [*self.states, *ORGANISATIONS, "UN"]
+        self.open: dict[str, list[tuple[str, str]]] = {
+            "agreement": [],
+            "request": [],
+            "warrant": [],
+            "arrested": [],
+            "application": [],
+        }
+        self.recent: list[str] = []  # ids of recent standalone events, to correct
+        self.counter = 0
+
+    def day(self, index: int) -> str:
+        span = (date(LAST_YEAR, 12, 31) - date(FIRST_YEAR, 1, 1)).days
+        offset = int(span * index / max(self.total, 1)) + self.random.randint(0, 20)
+        return min(
+            date(FIRST_YEAR, 1, 1) + timedelta(days=offset), date(LAST_YEAR, 12, 31)
+        ).isoformat()
+
+    def events(self) -> Iterator[dict[str, Any]]:
+        """The memberships first (the States Parties), then the mix."""
+        for number, state in enumerate(self.states[:190]):
+            yield {
+                "type": "StateBecameParty",
+                "occurred_on": self.day(0),
+                "state": state,
+                "instrument": "ratification",
+                "in_force_on": self.day(0),
+            }
+            if number % 3 == 0:
+                yield {"type": "APICRatified", "occurred_on": self.day(0), "state": state}
+        kinds, weights = zip(*MIX.items(), strict=True)
+        for index in range(self.total - 253):
+            kind = self.random.choices(kinds, weights)[0]
+            event = self.make(kind, self.day(index))
+            if event is not None:
+                yield event
+
+    def make(self, kind: str, day: str) -> dict[str, Any] | None:
+        r = self.random
+        state = r.choice(self.states)
+        self.counter += 1
+        n = self.counter
+        cls = (
+            "confidential"
+            if r.random() < 0.03
+            else ("restricted" if r.random() < 0.1 else "public")
+        )
+        base = {
+            "occurred_on": day,
+            "classification": cls,
+            "recommendations": r.sample(range(1, 67), r.randint(0, 2)),
+        }
+        if kind == "workshop":
+            return {
+                **base,
+                "type": "WorkshopHeld",
+                "title": f"Seminar {n}",
+                "organiser": r.choice(self.parties),
+                "host": state,
+                "participants": r.sample(self.states, r.randint(1, 8)),
+                "attendees": r.randint(5, 120),
+                "topics": r.sample(
+                    [
+                        "implementing_legislation",
+                        "arrest_and_surrender",
+                        "freezing_of_assets",
+                        "witness_protection",
+                    ],
+                    r.randint(1, 2),
+                ),
+            }
+        if kind == "statement":
+            return {
+                **base,
+                "type": "StatementDelivered",
+                "speaker": state,
+                "forum": r.choice(["general_assembly", "security_council", "bilateral"]),
+                "topic": r.choice(["general_support", "arrest_and_surrender", "cooperation"]),
+            }
+        if kind == "visit":
+            return {
+                **base,
+                "type": "HighLevelVisit",
+                "organ": r.choice(["presidency", "prosecutor", "registry", "assembly"]),
+                "host": state,
+            }
+        if kind == "resolution":
+            return {
+                **base,
+                "type": "ResolutionAdopted",
+                "body": r.choice(["UN", "AU", "OAS", "EU"]),
+                "symbol": f"RES/{n}",
+                "mentions_court": r.random() < 0.7,
+            }
+        if kind == "technical_assistance":
+            return {
+                **base,
+                "type": "TechnicalAssistanceProvided",
+                "provider": state,
+                "recipient": r.choice(self.states),
+                "topic": r.choice(
+                    ["implementing_legislation", "witness_protection", "enforcement"]
+                ),
+            }
+        if kind == "operational_support":
+            return {
+                **base,
+                "type": "OperationalSupportProvided",
+                "provider": state,
+                "beneficiary": r.choice(["defence", "staff", "suspects"]),
+                "kind": r.choice(["transit", "visas", "security"]),
+            }
+        if kind == "visa":
+            return {
+                **base,
+                "type": "EmergencyVisaIssued",
+                "state": state,
+                "persons": r.randint(1, 9),
+            }
+        if kind == "experts":
+            return {
+                **base,
+                "type": "ExpertsRostered",
+                "state": state,
+                "experts": r.randint(1, 10),
+                "field": "forensics",
+            }
+        if kind == "gratis":
+            return {
+                **base,
+                "type": "GratisPersonnelProvided",
+                "state": state,
+                "persons": r.randint(1, 3),
+                "months": r.randint(1, 12),
+            }
+        if kind == "assets":
+            return {**base, "type": "AssetsFrozen", "state": state, "description": "Accounts"}
+        if kind == "working_group":
+            return {
+                **base,
+                "type": "WorkingGroupEstablished",
+                "organisation": r.choice(list(ORGANISATIONS)),
+                "mandate": "Cooperation",
+            }
+        if kind == "agreement":
+            ref = f"AG-{n}"
+            self.open["agreement"].append((ref, day))
+            return {
+                **base,
+                "type": "AgreementSigned",
+                "agreement": ref,
+                "kind": r.choice(
+                    [
+                        "enforcement_of_sentences",
+                        "witness_relocation",
+                        "interim_release",
+                        "cooperation",
+                    ]
+                ),
+                "parties": [state],
+                "title": f"Agreement {n}",
+            }
+        if kind == "request":
+            ref = f"RQ-{n}"
+            self.open["request"].append((ref, day))
+            return {
+                **base,
+                "type": "AssistanceRequestSent",
+                "request": ref,
+                "addressee": state,
+                "category": r.choice(["evidence", "background_information", "forensics"]),
+                "on_behalf_of": r.choice(["prosecution", "defence"]),
+            }
+        if kind == "warrant":
+            ref = f"WR-{n}"
+            self.open["warrant"].append((ref, day))
+            return {
+                **base,
+                "type": "ArrestWarrantIssued",
+                "warrant": ref,
+                "situation": r.choice(["Uganda", "Darfur", "Kenya", "Libya"]),
+                "person": f"P{n}",
+            }
+        if kind == "application":
+            ref = f"WP-{n}"
+            self.open["application"].append((ref, day))
+            return {
+                **base,
+                "type": "WitnessProtectionApplicationReceived",
+                "application": ref,
+                "persons": r.randint(1, 20),
+            }
+        if kind == "legislation":
+            return {
+                **base,
+                "type": "ImplementingLegislationEnacted",
+                "state": state,
+                "title": f"Act {n}",
+                "scope": r.choice(["cooperation", "crimes", "both"]),
+            }
+        if kind == "focal_point":
+            return {**base, "type": "FocalPointDesignated", "state": state, "office": "MFA"}
+        if kind == "contact_point":
+            return {
+                **base,
+                "type": "ContactPointDesignated",
+                "state": state,
+                "location": r.choice(["the_hague", "brussels", "new_york"]),
+                "office": "Embassy",
+            }
+        if kind == "assessment":
+            return {
+                **base,
+                "type": "RecommendationAssessed",
+                "recommendation": r.randint(1, 66),
+                "status": r.choice(["in_progress", "implemented", "ongoing"]),
+                "rationale": "x",
+            }
+        if kind == "narrative":
+            return {
+                **base,
+                "type": "ReportNarrativeDrafted",
+                "year": int(day[:4]),
+                "section": r.choice(["I.A", "I.B", "executive_summary"]),
+                "text": "Narrative.",
+            }
+        if kind == "correction" and self.recent:
+            target = self.recent.pop(r.randrange(len(self.recent)))
+            return {
+                **base,
+                "classification": "public",
+                "recommendations": [],
+                "type": "EventCorrected",
+                "corrects": target,
+                "changes": {"summary": f"Corrected {n}"},
+            }
+        if kind == "retraction" and self.recent:
+            target = self.recent.pop(r.randrange(len(self.recent)))
+            return {
+                **base,
+                "classification": "public",
+                "recommendations": [],
+                "type": "EventRetracted",
+                "retracts": target,
+                "reason": "Recorded twice.",
+            }
+        return self.follow_up(base, day)
+
+    def follow_up(self, base: dict[str, Any], day: str) -> dict[str, Any] | None:
+        r = self.random
+        kind = r.choice(["agreement", "request", "request", "warrant", "arrested", "application"])
+        pending = self.open[kind]
+        if not pending:
+            return None
+        ref, since = pending.pop(r.randrange(len(pending)))
+        day = max(day, since)
+        base = {**base, "classification": "public", "occurred_on": day}
+        if kind == "agreement":
+            return {**base, "type": "AgreementEnteredIntoForce", "agreement": ref}
+        if kind == "request":
+            return {
+                **base,
+                "type": "AssistanceRequestAnswered",
+                "request": ref,
+                "outcome": r.choice(["granted", "partially_granted", "refused"]),
+            }
+        if kind == "warrant":
+            self.open["arrested"].append((ref, day))
+            return {
+                **base,
+                "type": "ArrestFacilitated",
+                "warrant": ref,
+                "arresting_state": r.choice(self.states),
+                "assisted_by": [],
+            }
+        if kind == "arrested":
+            return {
+                **base,
+                "type": "SurrenderCompleted",
+                "warrant": ref,
+                "surrendering_state": r.choice(self.states),
+                "transit_states": [],
+            }
+        return {
+            **base,
+            "type": "WitnessRelocated",
+            "application": ref,
+            "state": r.choice(self.states),
+            "persons": r.randint(1, 5),
+        }
+
+    def remember(self, event_id: str, type_name: str) -> None:
+        """Standalone events recorded recently may be corrected or retracted later."""
+        if type_name in (
+            "WorkshopHeld",
+            "StatementDelivered",
+            "HighLevelVisit",
+            "EmergencyVisaIssued",
+        ):
+            self.recent.append(event_id)
+            if len(self.recent) > 5000:
+                self.recent.pop(0)
+
+
+def build(app: FollowUp, total: int, *, seed: int = 7, batch: int = 1000) -> int:
+    """Record a history of about `total` events into `app`, `batch` per transaction."""
+    history = History(total, seed)
+    pending: list[Any] = []
+    recorded = 0
+
+    def flush() -> None:
+        nonlocal recorded
+        for event in app.record_batch(pending, "bench", None):
+            history.remember(str(event.id), event.type)
+        recorded += len(pending)
+        pending.clear()
+
+    for raw in history.events():
+        pending.append(app.validate(raw))
+        if len(pending) >= batch:
+            flush()
+    if pending:
+        flush()
+    return recorded
