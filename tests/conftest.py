@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,3 +29,11 @@ def sqlite_services(sqlite_url: str) -> Iterator[Services]:
     services = bootstrap(sqlite_url, load_entry_points=False)
     yield services
     services.close()
+
+
+@pytest.fixture
+def api_client(sqlite_url: str) -> Iterator[Any]:
+    """The API through Flask's test client, with a token per role (tests/apiclient.py)."""
+    from tests.apiclient import open_api
+
+    yield from open_api(sqlite_url)
