@@ -1,5 +1,6 @@
-"""Shared fixtures: services over the in-memory store (fast, for the core) or over a
-real SQLite file in a temporary directory."""
+"""Shared fixtures: services over the in-memory store (fast, for the core), over a
+real SQLite file in a temporary directory, or over a fresh database of the throwaway
+PostgreSQL cluster (tests/postgres.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,14 @@ from typing import Any
 import pytest
 
 from core.bootstrap import Services, bootstrap
+
+# The throwaway PostgreSQL cluster (started on first use) and a fresh database per test.
+from tests.postgres import (  # noqa: F401
+    postgres_cluster,
+    postgres_database,
+    postgres_services,
+    postgres_url,
+)
 
 
 @pytest.fixture
