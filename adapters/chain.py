@@ -104,44 +104,17 @@ def chain_rows(
     return rows
 
 
-def merge_scan(
-    events: Sequence[tuple[int, bytes, int, str, bytes]],
-    chain: Sequence[tuple[int, bytes, str, bytes, int | None]],
-    limit: int,
-) -> list[RawRow]:
-    """Full outer join, in position order, of one page of event rows
-    (position, originator id, version, topic, state) and one page of chain rows
-    (position, event id, recorded_at, hash, previous position), each read with
-    `position > after ORDER BY position LIMIT limit`. Rows past the shorter page's end
-    are left for the next page (that page may not have reached them yet)."""
-    if len(events) == limit and len(chain) == limit:
-        boundary = min(events[-1][0], chain[-1][0])
-    elif len(events) == limit:
-        boundary = events[-1][0]
-    elif len(chain) == limit:
-        boundary = chain[-1][0]
-    else:
-        boundary = None
-    rows: list[RawRow] = []
-    i = j = 0
-    while i < len(events) or j < len(chain):
-        e = events[i] if i < len(events) else None
-        c = chain[j] if j < len(chain) else None
-        if e is not None and (c is None or e[0] < c[0]):
-            if boundary is not None and e[0] > boundary:
-                break
-            rows.append(RawRow(e[0], e[1], e[2], e[3], e[4], None, None, None, None))
-            i += 1
-        elif c is not None and (e is None or c[0] < e[0]):
-            if boundary is not None and c[0] > boundary:
-                break
-            rows.append(RawRow(c[0], None, None, None, None, c[1], c[2], c[3], c[4]))
-            j += 1
-        else:
-            assert e is not None and c is not None
-            if boundary is not None and e[0] > boundary:
-                break
-            rows.append(RawRow(e[0], e[1], e[2], e[3], e[4], c[1], c[2], c[3], c[4]))
-            i += 1
-            j += 1
+def merge_orphans(joined: list[RawRow], orphans: list[RawRow], limit: int) -> list[RawRow]:
+    """The raw scan's page: `joined` are the event rows with their chain rows (None
+    where an event has none), `orphans` the chain rows with no event row, each read
+    with `position > after ORDER BY position LIMIT limit`. In position order; rows past
+    the end of a full page are left for the next page, which may not have reached
+    them yet. Orphans are rare (a damaged store), so the common case is `joined`."""
+    if not orphans:
+        return joined
+    bounds = [page[-1][0] for page in (joined, orphans) if len(page) == limit]
+    rows = sorted(joined + orphans, key=lambda row: row[0])
+    if bounds:
+        boundary = min(bounds)
+        rows = [row for row in rows if row[0] <= boundary]
     return rows

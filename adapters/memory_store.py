@@ -11,7 +11,7 @@ from uuid import UUID
 from eventsourcing.persistence import ApplicationRecorder, IntegrityError, StoredEvent
 from eventsourcing.popo import POPOApplicationRecorder, POPOFactory
 
-from adapters.chain import ChainRow, chain_rows, merge_scan
+from adapters.chain import ChainRow, chain_rows
 from adapters.sql_sqlite import MemorySql
 from core.clock import utc_now
 from core.integrity import GENESIS
@@ -108,17 +108,27 @@ class ChainedPOPOApplicationRecorder(POPOApplicationRecorder):
             return bisect.bisect_right(times, recorded_at)
 
     def scan_log(self, *, after: int | None = None, limit: int = 10000) -> list[RawRow]:
+        """Event rows and chain rows are appended together here: no orphans."""
         with self._database_lock:
             start = 0 if after is None else max(after, 0)
-            events = [
-                (i + 1, UUID(str(s.originator_id)).bytes, s.originator_version, s.topic, s.state)
-                for i, s in enumerate(self._stored_events[start : start + limit], start)
+            return [
+                RawRow(
+                    row.position,
+                    UUID(str(stored.originator_id)).bytes,
+                    stored.originator_version,
+                    stored.topic,
+                    stored.state,
+                    row.event_id.bytes,
+                    row.recorded_at,
+                    row.hash,
+                    row.previous_position,
+                )
+                for stored, row in zip(
+                    self._stored_events[start : start + limit],
+                    self._chain[start : start + limit],
+                    strict=True,
+                )
             ]
-            chain = [
-                (r.position, r.event_id.bytes, r.recorded_at, r.hash, r.previous_position)
-                for r in self._chain[start : start + limit]
-            ]
-        return merge_scan(events, chain, limit)
 
     def chain_position(self, event_id: UUID) -> int | None:
         with self._database_lock:

@@ -30,7 +30,7 @@ from psycopg import Cursor
 from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Composed, Identifier
 
-from adapters.chain import chain_rows, idempotency_row, merge_scan
+from adapters.chain import chain_rows, idempotency_row, merge_orphans
 from adapters.sql_postgres import PostgresSql
 from core.integrity import GENESIS
 from core.ports import Head, IdempotencyKey, IdempotentResult, RawRow, StoredRecord
@@ -252,35 +252,51 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         low = _LOWEST if after is None else after
         with (
             self.datastore.get_connection() as conn,
-            # One snapshot for both pages, so they see the same store.
+            # One snapshot for both queries, so they see the same store.
             conn.transaction(force_rollback=True),
             conn.cursor(row_factory=tuple_row) as curs,
         ):
             curs.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            curs.execute(
-                self._q(
-                    "SELECT notification_id, originator_id, originator_version, topic, state "
-                    "FROM {events} WHERE notification_id > %s "
-                    "ORDER BY notification_id LIMIT %s"
-                ),
-                [low, limit],
-            )
-            events = [
-                (p, _uuid_bytes(o), v, t, bytes(s) if s is not None else b"")
-                for p, o, v, t, s in curs.fetchall()
+            curs.execute(self._scan_joined, [low, limit], prepare=True)
+            joined = [
+                RawRow(
+                    p,
+                    _uuid_bytes(o),
+                    v,
+                    t,
+                    s if s is None else bytes(s),
+                    None if e is None else _uuid_bytes(e),
+                    r,
+                    h if h is None else bytes(h),
+                    q,
+                )
+                for p, o, v, t, s, e, r, h, q in curs.fetchall()
             ]
-            curs.execute(
-                self._q(
-                    "SELECT position, event_id, recorded_at, hash, previous_position "
-                    "FROM {chain} WHERE position > %s ORDER BY position LIMIT %s"
-                ),
-                [low, limit],
-            )
-            chain = [
-                (p, _uuid_bytes(e), r, bytes(h) if h is not None else b"", q)
+            high = joined[-1][0] if len(joined) == limit else _HIGHEST
+            curs.execute(self._scan_orphans, [low, high, limit], prepare=True)
+            orphans = [
+                RawRow(p, None, None, None, None, _uuid_bytes(e), r, bytes(h), q)
                 for p, e, r, h, q in curs.fetchall()
             ]
-        return merge_scan(events, chain, limit)
+        return merge_orphans(joined, orphans, limit)
+
+    @property
+    def _scan_joined(self) -> Composed:
+        return self._q(
+            "SELECT e.notification_id, e.originator_id, e.originator_version, e.topic, "
+            "e.state, c.event_id, c.recorded_at, c.hash, c.previous_position "
+            "FROM {events} e LEFT JOIN {chain} c ON c.position = e.notification_id "
+            "WHERE e.notification_id > %s ORDER BY e.notification_id LIMIT %s"
+        )
+
+    @property
+    def _scan_orphans(self) -> Composed:
+        return self._q(
+            "SELECT c.position, c.event_id, c.recorded_at, c.hash, c.previous_position "
+            "FROM {chain} c WHERE c.position > %s AND c.position <= %s "
+            "AND NOT EXISTS (SELECT 1 FROM {events} e WHERE e.notification_id = c.position) "
+            "ORDER BY c.position LIMIT %s"
+        )
 
     def chain_position(self, event_id: UUID) -> int | None:
         rows = self._fetch(self._q("SELECT position FROM {chain} WHERE event_id = %s"), [event_id])
@@ -297,8 +313,9 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         return int(rows[0]["notification_id"]) if rows else None
 
 
-#: Below every position PostgreSQL's bigint can hold.
+#: Below and above every position PostgreSQL's bigint can hold.
 _LOWEST = -(2**63)
+_HIGHEST = 2**63 - 1
 
 
 def _uuid_bytes(value: Any) -> bytes:

@@ -24,7 +24,7 @@ from eventsourcing.sqlite import (
     SQLiteFactory,
 )
 
-from adapters.chain import chain_rows, idempotency_row, merge_scan
+from adapters.chain import chain_rows, idempotency_row, merge_orphans
 from adapters.sql_sqlite import SqliteSql
 from core.clock import utc_now
 from core.integrity import GENESIS
@@ -54,9 +54,17 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         self._listeners: set[threading.Event] = set()
         self._listeners_lock = threading.Lock()
         table = self.events_table_name  # ours, not user input
-        self._scan_events = (
-            "SELECT rowid, originator_id, originator_version, topic, state "  # noqa: S608
-            f"FROM {table} WHERE rowid > ? ORDER BY rowid LIMIT ?"
+        self._scan_joined = (
+            "SELECT e.rowid, e.originator_id, e.originator_version, e.topic, e.state, "  # noqa: S608
+            "c.event_id, c.recorded_at, c.hash, c.previous_position "
+            f"FROM {table} e LEFT JOIN event_chain c ON c.position = e.rowid "
+            "WHERE e.rowid > ? ORDER BY e.rowid LIMIT ?"
+        )
+        self._scan_orphans = (
+            "SELECT c.position, c.event_id, c.recorded_at, c.hash, c.previous_position "  # noqa: S608
+            "FROM event_chain c WHERE c.position > ? AND c.position <= ? "
+            f"AND NOT EXISTS (SELECT 1 FROM {table} e WHERE e.rowid = c.position) "
+            "ORDER BY c.position LIMIT ?"
         )
         self._find_event = (
             f"SELECT rowid FROM {table} WHERE originator_id = ? AND originator_version = ?"  # noqa: S608
@@ -211,29 +219,23 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         low = _LOWEST if after is None else after
         with self.datastore.get_connection(commit=False) as connection:
             raw: sqlite3.Connection = connection._sqlite_conn
-            # Plain tuples, read in one transaction so both pages see the same store.
+            # Plain tuples, read in one transaction so both queries see the same store.
             cursor = raw.cursor()
             cursor.row_factory = None
             try:
                 cursor.execute("BEGIN")
-                cursor.execute(self._scan_events, (low, limit))
-                events = [
-                    (p, _id_bytes(o) or b"", v, t, s if isinstance(s, bytes) else _text_bytes(s))
-                    for p, o, v, t, s in cursor.fetchall()
-                ]
-                cursor.execute(
-                    "SELECT position, event_id, recorded_at, hash, previous_position "
-                    "FROM event_chain WHERE position > ? ORDER BY position LIMIT ?",
-                    (low, limit),
-                )
-                chain = [
-                    (p, _id_bytes(e) or b"", r, h if isinstance(h, bytes) else _text_bytes(h), q)
+                cursor.execute(self._scan_joined, (low, limit))
+                joined = _joined_rows(cursor.fetchall())
+                high = joined[-1][0] if len(joined) == limit else _HIGHEST
+                cursor.execute(self._scan_orphans, (low, high, limit))
+                orphans = [
+                    RawRow(p, None, None, None, None, _id_bytes(e), r, _blob(h), q)
                     for p, e, r, h, q in cursor.fetchall()
                 ]
             finally:
                 raw.rollback()
                 cursor.close()
-        return merge_scan(events, chain, limit)
+        return merge_orphans(joined, orphans, limit)
 
     def chain_position(self, event_id: UUID) -> int | None:
         with self.datastore.transaction(commit=False) as c:
@@ -298,8 +300,32 @@ class PollingSubscription(ListenNotifySubscription[ChainedSQLiteApplicationRecor
             self._poll_thread.join()
 
 
-#: Below every rowid SQLite can hold: a full scan sees rows forged at positions <= 0.
+#: Below and above every rowid SQLite can hold: a full scan sees rows forged anywhere.
 _LOWEST = -(2**63)
+_HIGHEST = 2**63 - 1
+
+
+def _joined_rows(fetched: list[tuple[Any, ...]]) -> list[RawRow]:
+    """Rows of the scan's join, ids as bytes. The fast path assumes well-formed rows;
+    a damaged one sends the page through the careful conversion."""
+    fromhex = bytes.fromhex
+    try:
+        return [
+            RawRow(p, fromhex(o), v, t, s, None if e is None else fromhex(e), r, h, q)
+            for p, o, v, t, s, e, r, h, q in fetched
+        ]
+    except (TypeError, ValueError):
+        return [
+            RawRow(p, _id_bytes(o) or b"", v, t, _blob(s), _id_bytes(e), r, _blob(h), q)
+            for p, o, v, t, s, e, r, h, q in fetched
+        ]
+
+
+def _blob(value: Any) -> Any:
+    """A BLOB column as bytes, whatever a damaged row stored there (None stays None)."""
+    if value is None or isinstance(value, bytes):
+        return value
+    return value.encode("utf-8") if isinstance(value, str) else str(value).encode("utf-8")
 
 
 def _id_bytes(value: Any) -> bytes | None:
@@ -313,10 +339,6 @@ def _id_bytes(value: Any) -> bytes | None:
         except ValueError:
             return value.encode("utf-8")
     return bytes(value)
-
-
-def _text_bytes(value: Any) -> bytes:
-    return value.encode("utf-8") if isinstance(value, str) else str(value).encode("utf-8")
 
 
 def _record(row: sqlite3.Row) -> StoredRecord:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import struct
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from uuid import UUID
@@ -128,13 +129,19 @@ def verify_log(
 ) -> Verification:
     """Recompute the chain from the first event; stop at the first damage. `progress`
     is called with the last position read after each page."""
-    sha256 = hashlib.sha256
     digest = GENESIS
     count = 0
     previous = 0  # position of the last verified event (0: none yet)
     previous_at = ""
     found: bytes | None = None
     after: int | None = None
+    wanted = against.position if against is not None else None
+    # The hot loop: names bound locally, canonical bytes built inline (see _canonical).
+    sha256 = hashlib.sha256
+    join = b"".join
+    head = _HEAD
+    length = _LENGTH
+    namespace = _NAMESPACE.copy
 
     def result(damage: Damage | None = None) -> Verification:
         return Verification(count, previous, digest, damage, against, found)
@@ -145,75 +152,92 @@ def verify_log(
             return result()
         for row in rows:
             position, originator, version, topic, state, chain_id, at, stored, back = row
-            if originator is None or stored is None:
-                return result(_classify(scanner, row, previous, digest, rows))
             try:
-                canonical = _canonical(originator, version, topic, state, at)
-                linked = sha256(digest + canonical).digest()
+                topic_bytes = topic.encode("utf-8")  # type: ignore[union-attr]
+                at_bytes = at.encode("ascii")  # type: ignore[union-attr]
+                linked = sha256(
+                    join(
+                        (
+                            digest,
+                            head(16, originator, 8, version, len(topic_bytes)),  # type: ignore[arg-type]
+                            topic_bytes,
+                            length(len(state)),  # type: ignore[arg-type]
+                            state,
+                            length(len(at_bytes)),
+                            at_bytes,
+                        )
+                    )
+                ).digest()
+                # The chain row's event id (the index behind lookups by id) is not
+                # covered by the hash: check it is the one derived from the event.
+                h = originator.hex()  # type: ignore[union-attr]
+                sha = namespace()
+                sha.update(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}:{version}".encode())
+                d = sha.digest()
                 intact = (
                     linked == stored
+                    and len(originator) == 16  # type: ignore[arg-type]
                     and at >= previous_at  # type: ignore[operator]
                     and (back is None or back == previous)
-                    and chain_id == _event_id(originator, version)  # type: ignore[arg-type]
+                    and chain_id
+                    == d[:6] + bytes(((d[6] & 0x0F) | 0x50, d[7], (d[8] & 0x3F) | 0x80)) + d[9:16]
                 )
-            except (AttributeError, TypeError, ValueError, OverflowError):
-                intact = False
+            except (AttributeError, TypeError, ValueError, OverflowError, struct.error):
+                intact = False  # a missing or malformed value: damage, named below
             if not intact:
-                return result(_classify(scanner, row, previous, digest, rows))
+                return result(_classify(scanner, RawRow(*row), previous, digest, rows))
             digest = linked
             count += 1
             previous = position
             previous_at = at  # type: ignore[assignment]
-            if against is not None and position == against.position:
+            if position == wanted:
                 found = digest
-        after = rows[-1].position
+        after = rows[-1][0]
         if progress is not None:
             progress(after)
+
+
+_HEAD = struct.Struct(">I16sIQI").pack
+_LENGTH = struct.Struct(">I").pack
 
 
 def _canonical(
     originator: bytes, version: object, topic: object, state: object, at: object
 ) -> bytes:
-    """core.integrity.canonical_bytes, from raw values (no UUID objects: speed)."""
-    assert isinstance(version, int) and isinstance(topic, str)
-    assert isinstance(state, bytes) and isinstance(at, str)
-    if len(originator) != 16:
-        raise ValueError("not a UUID")
+    """core.integrity.canonical_bytes, from raw values (no UUID objects: speed); raises
+    on a missing or malformed value."""
+    if not (
+        isinstance(version, int)
+        and isinstance(topic, str)
+        and isinstance(state, bytes)
+        and isinstance(at, str)
+        and len(originator) == 16
+    ):
+        raise ValueError("a missing or malformed value")
     topic_bytes = topic.encode("utf-8")
     at_bytes = at.encode("ascii")
     return b"".join(
         (
-            b"\x00\x00\x00\x10",
-            originator,
-            b"\x00\x00\x00\x08",
-            version.to_bytes(8, "big"),
-            len(topic_bytes).to_bytes(4, "big"),
+            _HEAD(16, originator, 8, version, len(topic_bytes)),
             topic_bytes,
-            len(state).to_bytes(4, "big"),
+            _LENGTH(len(state)),
             state,
-            len(at_bytes).to_bytes(4, "big"),
+            _LENGTH(len(at_bytes)),
             at_bytes,
         )
     )
 
 
-_NAMESPACE = EVENT_ID_NAMESPACE.bytes
+_NAMESPACE = hashlib.sha1(EVENT_ID_NAMESPACE.bytes, usedforsecurity=False)
 
 
 def _event_id(originator: bytes, version: int) -> bytes:
     """core.integrity.event_id as 16 bytes, computed like uuid5 without UUID objects."""
     h = originator.hex()
-    name = f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}:{version}"
-    sha = hashlib.sha1(_NAMESPACE + name.encode("ascii"), usedforsecurity=False).digest()
-    return b"".join(
-        (
-            sha[:6],
-            bytes(((sha[6] & 0x0F) | 0x50,)),
-            sha[7:8],
-            bytes(((sha[8] & 0x3F) | 0x80,)),
-            sha[9:16],
-        )
-    )
+    sha = _NAMESPACE.copy()
+    sha.update(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}:{version}".encode("ascii"))
+    d = sha.digest()
+    return d[:6] + bytes(((d[6] & 0x0F) | 0x50, d[7], (d[8] & 0x3F) | 0x80)) + d[9:16]
 
 
 def _classify(
@@ -229,10 +253,11 @@ def _classify(
     try:
         assert isinstance(row.originator_version, int)
         here = _event_id(row.originator_id, row.originator_version)
-        _canonical(row.originator_id, row.originator_version, row.topic, row.state, "")
         assert isinstance(row.recorded_at, str)
-        row.recorded_at.encode("ascii")
-    except (AssertionError, AttributeError, TypeError, ValueError, OverflowError):
+        canonical = _canonical(
+            row.originator_id, row.originator_version, row.topic, row.state, row.recorded_at
+        )
+    except (AssertionError, AttributeError, TypeError, ValueError, OverflowError, struct.error):
         return Damage(position, CHANGED, "the event row is malformed")
     if here != row.event_id:
         recorded_at = scanner.chain_position(UUID(bytes=here))
@@ -250,9 +275,6 @@ def _classify(
                 position, INSERTED, "an event the chain never recorded, before the one it did"
             )
         return Damage(position, CHANGED, "not the event the chain recorded here")
-    canonical = _canonical(
-        row.originator_id, row.originator_version, row.topic, row.state, row.recorded_at
-    )
     if hashlib.sha256(digest + canonical).digest() == row.hash:
         return Damage(position, CHANGED, "the chain row's bookkeeping was altered")
     back = row.previous_position
@@ -267,9 +289,9 @@ def _classify(
 
 def _next_row(scanner: LogScanner, row: RawRow, page: Sequence[RawRow]) -> RawRow | None:
     for index, candidate in enumerate(page):
-        if candidate.position == row.position:
+        if candidate[0] == row.position:
             if index + 1 < len(page):
-                return page[index + 1]
+                return RawRow(*page[index + 1])
             break
     following = scanner.scan_log(after=row.position, limit=1)
-    return following[0] if following else None
+    return RawRow(*following[0]) if following else None

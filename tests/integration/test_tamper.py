@@ -287,8 +287,11 @@ def test_an_altered_link_is_found(copies):
         ("recorded_at", "2001-01-01T00:00:00.000000Z"),
         ("hash", bytes(32)),
         ("previous_position", 424242),
+        ("event_id", None),
     ]:
         store = copies()
+        if column == "event_id":
+            value = store.new_id()  # lookups by this id would find the wrong event
         position = rng.randint(2, copies.log.count)
         store.alter_link(position, column, value)
         assert_damage(store, position, "changed", f"{column} of {position}")
