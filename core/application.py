@@ -177,6 +177,7 @@ class FollowUp(Application[UUID]):
             stream=record.originator_id,
             version=record.originator_version,
             timestamp=fields["timestamp"].isoformat(),
+            subject=fields.get("subject"),
         )
 
     def read_log(
