@@ -83,6 +83,8 @@ def create_app(config: Mapping[str, Any] | None = None, services: Services | Non
             load_entry_points=app.config["LOAD_ENTRY_POINTS"],
         )
     app.extensions["followup"] = services
+    # Events keep the order of Event.to_flat (system fields first), not sorted keys.
+    app.json.sort_keys = False  # type: ignore[attr-defined]
     tokens = Tokens(services.app)
     app.extensions["followup.tokens"] = tokens
 

@@ -47,6 +47,7 @@ class Reply:
 @dataclass
 class Server:
     base: str
+    url: str
     process: subprocess.Popen[bytes]
     log: Path
     tokens: dict[str, str] = field(default_factory=dict)
@@ -76,7 +77,8 @@ class Server:
             payload = response.read()
         finally:
             connection.close()
-        parsed = json.loads(payload) if payload else None
+        kind = response.getheader("Content-Type", "")
+        parsed = json.loads(payload) if payload and kind.startswith("application/json") else None
         return Reply(response.status, dict(response.getheaders()), parsed)
 
     def announce_oversized(self, path: str, length: int, who: str | None = None) -> int:
@@ -119,7 +121,7 @@ def serve(url: str, log: Path, workers: int = 2) -> Iterator[Server]:
             stdout=output,
             stderr=subprocess.STDOUT,
         )
-    server = Server(f"http://127.0.0.1:{port}", process, log)
+    server = Server(f"http://127.0.0.1:{port}", url, process, log)
     try:
         deadline = time.monotonic() + 30
         while True:

@@ -114,3 +114,141 @@ def test_request_log_is_json_without_tokens(server):
     for token in server.tokens.values():
         assert token not in text
     assert "Bearer" not in text
+
+
+NARRATIVE = {
+    "type": "ReportNarrativeDrafted",
+    "occurred_on": "2010-10-01",
+    "year": 2010,
+    "section": "I.B",
+    "text": "Narrative.",
+}
+CALLERS = ("nobody", "revoked", "focal_point", "bureau", "auditor", "admin")
+
+
+@pytest.fixture(scope="module")
+def secret_event(server):
+    reply = server.post(
+        EVENTS,
+        {**VISIT, "classification": "confidential", "summary": "secret"},
+        "focal_point",
+    )
+    assert reply.status == 201
+    return reply.body
+
+
+@pytest.fixture(scope="module")
+def public_event(server):
+    reply = server.post(EVENTS, VISIT, "focal_point")
+    assert reply.status == 201
+    return reply.body
+
+
+def call(server, endpoint, who, public_event, secret_event):
+    """One request of the matrix; returns the status."""
+    token = None if who == "nobody" else who
+    method, path, body = {
+        "health": ("GET", "/api/v1/health", None),
+        "openapi": ("GET", "/api/openapi.json", None),
+        "docs": ("GET", "/api/docs", None),
+        "post visit": ("POST", EVENTS, VISIT),
+        "post narrative": ("POST", EVENTS, NARRATIVE),
+        "post batch": ("POST", BATCH, {"events": [VISIT]}),
+        "list": ("GET", f"{EVENTS}?limit=1", None),
+        "public by id": ("GET", f"{EVENTS}/{public_event['id']}", None),
+        "confidential by id": ("GET", f"{EVENTS}/{secret_event['id']}", None),
+    }[endpoint]
+    return server.request(method, path, body, who=token).status
+
+
+#: endpoint -> the status each caller gets, in the order of CALLERS.
+MATRIX = {
+    "health": (200, 200, 200, 200, 200, 200),
+    "openapi": (200, 200, 200, 200, 200, 200),
+    "docs": (200, 200, 200, 200, 200, 200),
+    "post visit": (401, 401, 201, 403, 403, 403),
+    "post narrative": (401, 401, 403, 201, 403, 403),
+    "post batch": (401, 401, 201, 403, 403, 403),
+    "list": (401, 401, 200, 200, 200, 403),
+    "public by id": (401, 401, 200, 200, 200, 403),
+    "confidential by id": (401, 401, 200, 404, 200, 403),
+}
+
+
+@pytest.fixture(scope="module")
+def revoked(server):
+    """A token revoked while the server runs: every worker refuses it at once."""
+    url = server.url
+    token = followup(
+        "token", "create", "--role", "focal_point", "--label", "revoked", url=url
+    ).strip()
+    server.tokens["revoked"] = token
+    assert server.get(f"{EVENTS}?limit=1", "revoked").status == 200
+    followup("token", "revoke", "revoked", url=url)
+    return token
+
+
+@pytest.mark.parametrize("endpoint", list(MATRIX))
+def test_every_role_against_every_endpoint(server, revoked, endpoint, public_event, secret_event):
+    before = server.position()
+    statuses = tuple(call(server, endpoint, who, public_event, secret_event) for who in CALLERS)
+    assert statuses == MATRIX[endpoint], dict(zip(CALLERS, statuses, strict=True))
+    appended = sum(1 for status in statuses if status == 201)
+    assert server.position() == before + appended
+
+
+def test_confidential_events_are_invisible_without_clearance(server, secret_event):
+    correction = server.post(
+        EVENTS,
+        {
+            "type": "EventCorrected",
+            "occurred_on": "2010-01-01",
+            "corrects": secret_event["id"],
+            "changes": {"host": "KEN"},
+        },
+        "focal_point",
+    )
+    assert correction.status == 201
+    hidden = {secret_event["id"], correction.body["id"]}
+    for who, sees in (
+        ("auditor", True),
+        ("focal_point", True),
+        ("focal_point_2", False),
+        ("bureau", False),
+    ):
+        listed = {e["id"] for e in read_all(server, who)}
+        assert (hidden <= listed) is sees and (hidden & listed == set()) is not sees, who
+        for event_id in hidden:
+            assert server.get(f"{EVENTS}/{event_id}", who).status == (200 if sees else 404)
+
+
+def test_paging_through_a_thousand_events(server):
+    posted = []
+    for chunk in range(10):
+        events = [
+            {
+                "type": "ExpertsRostered",
+                "occurred_on": "2011-03-03",
+                "state": "SWE",
+                "experts": 1 + i,
+                "field": f"paging {chunk}",
+            }
+            for i in range(100)
+        ]
+        reply = server.post(BATCH, {"events": events}, "focal_point")
+        assert reply.status == 201
+        posted += [e["id"] for e in reply.body["items"]]
+    pages = 0
+    items, url = [], f"{EVENTS}?limit=100&type=ExpertsRostered&from=2011-03-03&to=2011-03-03"
+    while url:
+        page = server.get(url, "auditor")
+        assert page.status == 200 and len(page.body["items"]) <= 100
+        items += page.body["items"]
+        url = page.body["next"]
+        pages += 1
+    assert [e["id"] for e in items] == posted
+    assert pages == 10
+    everything = read_all(server, "auditor", "limit=250")
+    positions = [e["position"] for e in everything]
+    assert positions == sorted(set(positions))
+    assert positions == list(range(1, server.position() + 1))
