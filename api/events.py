@@ -177,7 +177,9 @@ class AsOf(fields.Field):
         self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
     ) -> datetime:
         try:
-            return as_of_moment(str(value))
+            if not isinstance(value, str) or len(value) > 40:
+                raise ValueError(value)
+            return as_of_moment(value)
         except ValueError:
             raise ValidationError(
                 "Not an RFC 3339 timestamp (2010-12-31T12:00:00Z) or a date (2010-12-31)."
@@ -188,9 +190,15 @@ class EventQuery(Schema):
     class Meta:
         unknown = RAISE
 
+    # Bounds keep every valid query well within the server's request-line limit.
     type = fields.List(
-        fields.String(validate=validate.Length(min=1, max=100)),
-        validate=validate.Length(max=100),
+        fields.String(
+            validate=[
+                validate.Length(min=1, max=60),
+                validate.Regexp(r"^[A-Za-z][A-Za-z0-9_]*$", error="Not an event type name."),
+            ]
+        ),
+        validate=validate.Length(max=40),
         metadata={"description": "Only events of these types (repeat for several)."},
     )
     party = PartyCode(metadata={"description": "Only events that name this party."})
@@ -200,10 +208,11 @@ class EventQuery(Schema):
     to = fields.Date(metadata={"description": "Only events that occurred on or before."})
     as_of = AsOf(
         metadata={
+            "maxLength": 40,
             "description": "The log as the system knew it then: an RFC 3339 timestamp, "
             "or a date (the end of that day, UTC).",
             "type": "string",
-        }
+        },
     )
     after = fields.Integer(
         validate=validate.Range(min=0, max=2**53),
