@@ -63,10 +63,8 @@ class Tokens:
     def __init__(self, app: FollowUp) -> None:
         self.app = app
         self.sql: Sql = app.log.sql()
+        # Writers are serialised by the port, so workers starting at once do not race.
         with self.sql.transaction(write=True) as cursor:
-            if self.sql.dialect == "postgresql":
-                # Several workers may start at once; CREATE TABLE IF NOT EXISTS can race.
-                cursor.execute("SELECT pg_advisory_xact_lock(?)", (0x70C0E5,))
             cursor.execute(TABLE)
 
     def create(self, label: str, role: str, recorded_by: str) -> str:

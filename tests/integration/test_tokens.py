@@ -19,6 +19,20 @@ def tokens(sqlite_services):
     return Tokens(sqlite_services.app)
 
 
+@pytest.mark.postgres
+def test_tokens_on_postgresql(postgres_services):
+    tokens = Tokens(postgres_services.app)
+    Tokens(postgres_services.app)  # a second worker starting: the table is there already
+    secret = tokens.create("fp-1", "focal_point", "operator")
+    assert tokens.authenticate(secret) == Caller("fp-1", "focal_point")
+    with pytest.raises(LifecycleConflict):
+        tokens.create("fp-1", "bureau", "operator")
+    tokens.revoke("fp-1", "operator")
+    assert tokens.authenticate(secret) is None
+    assert [(i.label, i.revoked) for i in tokens.list()] == [("fp-1", True)]
+    assert [e.type for e in postgres_services.app.read_log()] == ["TokenIssued", "TokenRevoked"]
+
+
 def database_file(url: str) -> str:
     return url.removeprefix("sqlite:///")
 
