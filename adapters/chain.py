@@ -1,5 +1,6 @@
 """Chain links computed inside the recorder's insert transaction, shared by every
-backend, so the chain can never lag behind or fork from the events it covers."""
+backend, so the chain can never lag behind or fork from the events it covers; and the
+raw scan that `followup verify` reads, also shared."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from core.clock import format_timestamp
 from core.integrity import canonical_bytes, event_id, link
-from core.ports import IdempotencyKey
+from core.ports import IdempotencyKey, RawRow
 
 
 def idempotency_row(
@@ -35,6 +36,20 @@ class ChainRow:
     event_id: UUID
     recorded_at: str
     hash: bytes
+    #: The position of the event before this one in the chain (0 for the first). Not
+    #: covered by the hash: it only lets `verify` say exactly where a row went missing.
+    previous_position: int = 0
+
+
+class ChainMismatch(IntegrityError):
+    """A re-imported event does not link to the hash it was exported with; raised
+    inside the insert transaction, so nothing of the batch is kept."""
+
+    def __init__(self, index: int, expected: bytes, computed: bytes) -> None:
+        self.index = index
+        super().__init__(
+            f"event {index + 1} of the batch links to {computed.hex()}, not {expected.hex()}"
+        )
 
 
 def chain_rows(
@@ -45,13 +60,18 @@ def chain_rows(
     previous_recorded_at: str | None,
     now: datetime,
     recorded_at: Sequence[str] | None = None,
+    previous_position: int = 0,
+    expected_hashes: Sequence[bytes] | None = None,
 ) -> list[ChainRow]:
     """Links for newly inserted events. Transaction time never goes backwards along the
     log (a clock stepping back is clamped to the previous event's time), so "the log as
     of T" is always a prefix of the log. `recorded_at` is given only when re-importing a
-    log whose times must be kept."""
+    log whose times must be kept, and `expected_hashes` with it: the links the exported
+    log had (a mismatch raises ChainMismatch)."""
     if recorded_at is not None and len(recorded_at) != len(stored_events):
         raise ValueError("one recorded_at per stored event is needed")
+    if expected_hashes is not None and len(expected_hashes) != len(stored_events):
+        raise ValueError("one expected hash per stored event is needed")
     clock = format_timestamp(now)
     if previous_recorded_at is not None and previous_recorded_at > clock:
         clock = previous_recorded_at
@@ -69,7 +89,32 @@ def chain_rows(
                 originator, stored.originator_version, stored.topic, stored.state, moment
             ),
         )
+        if expected_hashes is not None and expected_hashes[index] != digest:
+            raise ChainMismatch(index, expected_hashes[index], digest)
         rows.append(
-            ChainRow(position, event_id(originator, stored.originator_version), moment, digest)
+            ChainRow(
+                position,
+                event_id(originator, stored.originator_version),
+                moment,
+                digest,
+                previous_position,
+            )
         )
+        previous_position = position
+    return rows
+
+
+def merge_orphans(joined: list[RawRow], orphans: list[RawRow], limit: int) -> list[RawRow]:
+    """The raw scan's page: `joined` are the event rows with their chain rows (None
+    where an event has none), `orphans` the chain rows with no event row, each read
+    with `position > after ORDER BY position LIMIT limit`. In position order; rows past
+    the end of a full page are left for the next page, which may not have reached
+    them yet. Orphans are rare (a damaged store), so the common case is `joined`."""
+    if not orphans:
+        return joined
+    bounds = [page[-1][0] for page in (joined, orphans) if len(page) == limit]
+    rows = sorted(joined + orphans, key=lambda row: row[0])
+    if bounds:
+        boundary = min(bounds)
+        rows = [row for row in rows if row[0] <= boundary]
     return rows

@@ -15,7 +15,7 @@ from adapters.chain import ChainRow, chain_rows
 from adapters.sql_sqlite import MemorySql
 from core.clock import utc_now
 from core.integrity import GENESIS
-from core.ports import Head, IdempotencyKey, IdempotentResult, StoredRecord
+from core.ports import Head, IdempotencyKey, IdempotentResult, RawRow, StoredRecord
 
 
 class ChainedPOPOApplicationRecorder(POPOApplicationRecorder):
@@ -39,6 +39,7 @@ class ChainedPOPOApplicationRecorder(POPOApplicationRecorder):
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         recorded_at = kwargs.pop("recorded_at", None)
+        expected_hashes = kwargs.pop("expected_hashes", None)
         idempotency: IdempotencyKey | None = kwargs.pop("idempotency", None)
         last = self._chain[-1] if self._chain else None
         # Compute the links before touching the table, so a bad argument changes nothing.
@@ -48,8 +49,10 @@ class ChainedPOPOApplicationRecorder(POPOApplicationRecorder):
             list(range(first, first + len(stored_events))),
             previous_hash=last.hash if last else GENESIS,
             previous_recorded_at=last.recorded_at if last else None,
+            previous_position=last.position if last else 0,
             now=utc_now(),
             recorded_at=recorded_at,
+            expected_hashes=expected_hashes,
         )
         positions = super()._update_table(stored_events, **kwargs)
         assert positions is not None
@@ -103,6 +106,39 @@ class ChainedPOPOApplicationRecorder(POPOApplicationRecorder):
         with self._database_lock:
             times = [row.recorded_at for row in self._chain]
             return bisect.bisect_right(times, recorded_at)
+
+    def scan_log(self, *, after: int | None = None, limit: int = 10000) -> list[RawRow]:
+        """Event rows and chain rows are appended together here: no orphans."""
+        with self._database_lock:
+            start = 0 if after is None else max(after, 0)
+            return [
+                RawRow(
+                    row.position,
+                    UUID(str(stored.originator_id)).bytes,
+                    stored.originator_version,
+                    stored.topic,
+                    stored.state,
+                    row.event_id.bytes,
+                    row.recorded_at,
+                    row.hash,
+                    row.previous_position,
+                )
+                for stored, row in zip(
+                    self._stored_events[start : start + limit],
+                    self._chain[start : start + limit],
+                    strict=True,
+                )
+            ]
+
+    def chain_position(self, event_id: UUID) -> int | None:
+        with self._database_lock:
+            index = self._by_event_id.get(event_id)
+            return None if index is None else self._chain[index].position
+
+    def event_position(self, originator_id: UUID, version: int) -> int | None:
+        with self._database_lock:
+            index = self._stored_events_index.get(str(originator_id), {}).get(version)
+            return None if index is None else index + 1
 
 
 class Factory(POPOFactory):

@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Any
+from flask import Response, current_app, jsonify
+from flask_smorest import Blueprint
 
-from flask import Blueprint, current_app
+from api.auth import public
 
-blueprint = Blueprint("health", __name__)
+blueprint = Blueprint("health", __name__, description="Is the service up?")
+
+HEALTH = {
+    "type": "object",
+    "properties": {
+        "status": {"type": "string", "enum": ["ok"]},
+        "position": {"type": "integer", "minimum": 0, "description": "The log's last position."},
+    },
+    "required": ["status", "position"],
+}
 
 
-@blueprint.get("/health")
-def health() -> dict[str, Any]:
+@blueprint.route("/health", methods=["GET"])
+@public
+@blueprint.doc(
+    responses={"200": {"description": "Up.", "content": {"application/json": {"schema": HEALTH}}}}
+)
+def health() -> Response:
+    """Is the service up?
+
+    Needs no token. `position` is the log's last position."""
     head = current_app.extensions["followup"].app.head()
-    return {"status": "ok", "position": head.position}
+    return jsonify({"status": "ok", "position": head.position})

@@ -30,9 +30,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from cli import catalogue, events, serve, state, store
+    from cli import catalogue, events, serve, state, store, token, verify
 
-    for module in (store, events, state, catalogue, serve):
+    for module in (store, events, state, catalogue, serve, token, verify):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -12,6 +12,7 @@ import click
 from cli.common import database_url_option, open_services
 from core.envelope import Draft
 from core.errors import InvalidEvent, LifecycleConflict
+from core.restore import RestoreError, restore_log
 
 
 class LineError(click.ClickException):
@@ -38,9 +39,18 @@ def events() -> None:
     show_default=True,
     help="Label recorded as who recorded the events.",
 )
+@click.option(
+    "--preserve",
+    is_flag=True,
+    help="FILE is an `events export`: restore it exactly (same events, times and hash "
+    "chain, so the same head digest) into an empty store.",
+)
 @database_url_option
-def import_(file: Path, dry_run: bool, recorded_by: str, database_url: str) -> None:
+def import_(file: Path, dry_run: bool, recorded_by: str, preserve: bool, database_url: str) -> None:
     """Import FILE (JSON Lines, one event per line), all or nothing."""
+    if preserve:
+        _restore(file, dry_run, database_url)
+        return
     with open_services(database_url) as services:
         app = services.app
         drafts: list[Draft] = []
@@ -70,6 +80,24 @@ def import_(file: Path, dry_run: bool, recorded_by: str, database_url: str) -> N
     else:
         last = recorded[-1].position if recorded else 0
         click.echo(f"imported {len(recorded)} events (last position {last})")
+
+
+def _restore(file: Path, dry_run: bool, database_url: str) -> None:
+    with open_services(database_url) as services, file.open(encoding="utf-8") as stream:
+        try:
+            restored = restore_log(services.app, stream, dry_run=dry_run)
+        except RestoreError as error:
+            raise LineError(str(file), error.line, error.message) from None
+    digest = restored.head.hexdigest
+    if dry_run:
+        click.echo(f"{restored.count} events link to head {digest}; nothing was recorded (dry run)")
+        return
+    click.echo(f"restored {restored.count} events exactly; head {digest}")
+    if restored.renumbered:
+        click.echo(
+            f"note: {restored.renumbered} events have new positions (the export's "
+            "positions had gaps); ids, times and hashes are unchanged"
+        )
 
 
 @events.command("export")

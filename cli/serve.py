@@ -24,7 +24,9 @@ class _Gunicorn(BaseApplication):
 
     def load(self) -> Any:
         from api import create_app
+        from api.requestlog import log_to_stderr
 
+        log_to_stderr()
         return create_app({"FOLLOWUP_DATABASE_URL": self.database_url})
 
 
@@ -40,7 +42,8 @@ def serve(host: str, port: int, workers: int, database_url: str) -> None:
         {
             "bind": f"{host}:{port}",
             "workers": workers,
-            "accesslog": "-",
+            # The app writes its own structured request log (api.requestlog) instead.
+            "accesslog": None,
             "errorlog": "-",
             "graceful_timeout": 10,
         },

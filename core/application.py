@@ -4,7 +4,7 @@ so that every event has its place in one global order."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any, cast
 from uuid import UUID
@@ -24,7 +24,8 @@ from core.errors import (
     NotFound,
 )
 from core.eventtypes import Effect, EventType
-from core.ports import Head, IdempotencyKey, LogRecorder, StoredRecord
+from core.ports import Head, IdempotencyKey, LogRecorder, LogScanner, StoredRecord
+from core.verification import Published, Verification, verify_log
 
 #: How often a batch is re-checked and retried when another writer got there first.
 CONCURRENT_RETRIES = 5
@@ -141,6 +142,15 @@ class FollowUp(Application[UUID]):
     def head(self) -> Head:
         return self.log.head()
 
+    def verify(
+        self,
+        *,
+        against: Published | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> Verification:
+        """Recompute the hash chain from the first event (core/verification.py)."""
+        return verify_log(cast(LogScanner, self.recorder), against=against, progress=progress)
+
     def to_event(self, record: StoredRecord) -> Event:
         domain_event = self.mapper.to_domain_event(
             StoredEvent(
@@ -167,6 +177,7 @@ class FollowUp(Application[UUID]):
             stream=record.originator_id,
             version=record.originator_version,
             timestamp=fields["timestamp"].isoformat(),
+            subject=fields.get("subject"),
         )
 
     def read_log(

@@ -11,7 +11,7 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError
 
 from core.clock import EARLIEST
-from core.envelope import ENVELOPE_FIELDS, SYSTEM_FIELDS, Draft, EnvelopeSchema
+from core.envelope import ENVELOPE_FIELDS, STORAGE_FIELDS, SYSTEM_FIELDS, Draft, EnvelopeSchema
 from core.errors import InvalidEvent
 from core.eventtypes import EventType
 
@@ -24,7 +24,8 @@ class Catalogue:
         for event_type in event_types:
             if event_type.name in self.types:
                 raise ValueError(f"event type {event_type.name} is contributed twice")
-            clash = set(event_type.schema._declared_fields) & set(ENVELOPE_FIELDS + SYSTEM_FIELDS)
+            reserved = set(ENVELOPE_FIELDS + SYSTEM_FIELDS + STORAGE_FIELDS)
+            clash = set(event_type.schema._declared_fields) & reserved
             if clash:
                 raise ValueError(f"{event_type.name} redefines envelope fields {sorted(clash)}")
             self.types[event_type.name] = event_type

@@ -23,6 +23,9 @@ class Classification(StrEnum):
 
 ENVELOPE_FIELDS = ("type", "occurred_on", "summary", "recommendations", "sources", "classification")
 SYSTEM_FIELDS = ("id", "position", "recorded_at", "recorded_by", "hash")
+#: Where eventsourcing keeps an event, written by `events export` so that
+#: `events import --preserve` can re-create the stored event byte for byte.
+STORAGE_FIELDS = ("stream", "version", "timestamp", "subject")
 
 
 def _repeated() -> bool:
@@ -103,6 +106,8 @@ class Event:
     version: int | None = field(default=None, compare=False)
     #: eventsourcing's own creation time of the stored event (part of its stored state).
     timestamp: str | None = field(default=None, compare=False)
+    #: The dossier's subject, stored with its first event (version 1) only.
+    subject: str | None = field(default=None, compare=False)
 
     def to_flat(self, *, with_storage: bool = False) -> dict[str, Any]:
         """One flat JSON object: envelope and payload side by side, plus system fields."""
@@ -125,4 +130,5 @@ class Event:
             flat["stream"] = str(self.stream)
             flat["version"] = self.version
             flat["timestamp"] = self.timestamp
+            flat["subject"] = self.subject
         return flat

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 from uuid import UUID
 
 from core.sql import Sql
@@ -81,6 +81,41 @@ class LogRecorder(Protocol):
 
     def sql(self) -> Sql:
         """The store's database, for tables kept beside the log."""
+        ...
+
+
+class RawRow(NamedTuple):
+    """One position of the log as the store holds it, undecoded, for `verify`: the
+    event row and the chain row at that position, either of which may be absent
+    (None) in a damaged store. Ids are raw 16-byte UUIDs (or whatever bytes a damaged
+    row holds)."""
+
+    position: int
+    originator_id: bytes | None
+    originator_version: int | None
+    topic: str | None
+    state: bytes | None
+    event_id: bytes | None
+    recorded_at: str | None
+    hash: bytes | None
+    previous_position: int | None
+
+
+class LogScanner(Protocol):
+    """Raw reads that see the store as it is, damage included; every store's
+    application recorder implements this beside LogRecorder."""
+
+    def scan_log(self, *, after: int | None = None, limit: int = 10000) -> Sequence[RawRow]:
+        """Positions > after (every position when None), in order: a full outer join
+        of event rows and chain rows, at most `limit` of them, at least one if any."""
+        ...
+
+    def chain_position(self, event_id: UUID) -> int | None:
+        """Where the chain recorded this event, if it did."""
+        ...
+
+    def event_position(self, originator_id: UUID, version: int) -> int | None:
+        """Where the event rows hold this event, if they do."""
         ...
 
 

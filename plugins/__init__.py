@@ -27,6 +27,7 @@ BUILTIN = (
     "plugins.builtin.united_nations",
     "plugins.builtin.regional_organisations",
     "plugins.builtin.record_keeping",
+    "plugins.builtin.access",
     "plugins.builtin.stores",
 )
 

@@ -1,14 +1,24 @@
-"""Shared fixtures: services over the in-memory store (fast, for the core) or over a
-real SQLite file in a temporary directory."""
+"""Shared fixtures: services over the in-memory store (fast, for the core), over a
+real SQLite file in a temporary directory, or over a fresh database of the throwaway
+PostgreSQL cluster (tests/postgres.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from core.bootstrap import Services, bootstrap
+
+# The throwaway PostgreSQL cluster (started on first use) and a fresh database per test.
+from tests.postgres import (  # noqa: F401
+    postgres_cluster,
+    postgres_database,
+    postgres_services,
+    postgres_url,
+)
 
 
 @pytest.fixture
@@ -28,3 +38,11 @@ def sqlite_services(sqlite_url: str) -> Iterator[Services]:
     services = bootstrap(sqlite_url, load_entry_points=False)
     yield services
     services.close()
+
+
+@pytest.fixture
+def api_client(sqlite_url: str) -> Iterator[Any]:
+    """The API through Flask's test client, with a token per role (tests/apiclient.py)."""
+    from tests.apiclient import open_api
+
+    yield from open_api(sqlite_url)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from core.errors import StoreError
 from core.ports import StoreAdapter
@@ -28,6 +28,50 @@ def sqlite_environment(url: str) -> Mapping[str, str]:
     }
 
 
+#: Query parameters of a postgresql:// URL and the eventsourcing settings they set.
+POSTGRES_OPTIONS = {
+    "schema": "POSTGRES_SCHEMA",
+    "pool_size": "POSTGRES_POOL_SIZE",
+    "max_overflow": "POSTGRES_MAX_OVERFLOW",
+    "connect_timeout": "POSTGRES_CONNECT_TIMEOUT",
+    "lock_timeout": "POSTGRES_LOCK_TIMEOUT",
+}
+
+
+def postgres_environment(url: str) -> Mapping[str, str]:
+    """``postgresql://user:password@host:port/database`` (``?host=/socket/dir`` for a
+    Unix socket; ``?schema=``, ``pool_size=``, ``max_overflow=``, ``connect_timeout=``,
+    ``lock_timeout=`` pass through to eventsourcing). The password goes into the
+    environment handed to eventsourcing, never into messages or logs."""
+    parts = urlsplit(url)
+    query = {name: values[-1] for name, values in parse_qs(parts.query).items()}
+    unknown = sorted(set(query) - set(POSTGRES_OPTIONS) - {"host"})
+    if unknown:
+        raise StoreError(f"Unknown option(s) in the database URL: {', '.join(unknown)}")
+    database = unquote(parts.path.lstrip("/"))
+    if not database:
+        raise StoreError("No database in the URL: use postgresql://user:password@host:port/db")
+    try:
+        port = parts.port
+    except ValueError:
+        raise StoreError("The port in the database URL is not a number") from None
+    host = query.get("host") or unquote(parts.hostname or "") or "127.0.0.1"
+    environment = {
+        "PERSISTENCE_MODULE": "adapters.postgres_store:Factory",
+        "POSTGRES_DBNAME": database,
+        "POSTGRES_HOST": host,
+        "POSTGRES_PORT": str(port or 5432),
+        "POSTGRES_USER": unquote(parts.username or ""),
+        "POSTGRES_PASSWORD": unquote(parts.password or ""),
+    }
+    for option, variable in POSTGRES_OPTIONS.items():
+        if option in query:
+            environment[variable] = query[option]
+    if not environment["POSTGRES_USER"]:
+        raise StoreError("No user in the URL: use postgresql://user:password@host:port/db")
+    return environment
+
+
 def memory_environment(url: str) -> Mapping[str, str]:
     return {"PERSISTENCE_MODULE": "adapters.memory_store:Factory"}
 
@@ -36,5 +80,6 @@ def memory_environment(url: str) -> Mapping[str, str]:
 def followup_stores() -> list[StoreAdapter]:
     return [
         StoreAdapter("sqlite", sqlite_environment, "Embedded SQLite file (the default)."),
+        StoreAdapter("postgresql", postgres_environment, "PostgreSQL, for many workers."),
         StoreAdapter("memory", memory_environment, "In memory, for unit tests."),
     ]

@@ -54,8 +54,36 @@ def catalogue(memory_services):
     return memory_services.catalogue
 
 
-def test_the_plugins_contribute_exactly_the_design_catalogue(catalogue):
-    assert set(catalogue.names()) == DESIGN_TYPES
+#: Types added to the design catalogue since (add, never rename).
+ADDED_TYPES = {"TokenIssued", "TokenRevoked"}
+
+
+def test_the_plugins_contribute_the_design_catalogue_and_the_added_types(catalogue):
+    assert set(catalogue.names()) >= DESIGN_TYPES
+    assert set(catalogue.names()) == DESIGN_TYPES | ADDED_TYPES
+
+
+def test_token_events_name_the_label_and_role_only(catalogue):
+    draft = catalogue.validate(
+        {"type": "TokenIssued", "occurred_on": "2020-01-01", "label": "fp-1", "role": "bureau"},
+        today=TODAY,
+    )
+    assert draft.payload == {"label": "fp-1", "role": "bureau"}
+    assert catalogue["TokenIssued"].writers == {"admin"}
+    assert "token" in messages(
+        catalogue,
+        {
+            "type": "TokenIssued",
+            "occurred_on": "2020-01-01",
+            "label": "x",
+            "role": "admin",
+            "token": "fu_secret",
+        },
+    )
+    assert "label" in messages(
+        catalogue,
+        {"type": "TokenRevoked", "occurred_on": "2020-01-01", "label": "a b", "role": "admin"},
+    )
 
 
 def test_the_samples_cover_every_type_and_validate(catalogue):

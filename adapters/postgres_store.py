@@ -1,0 +1,375 @@
+"""The store for scale: eventsourcing's PostgreSQL recorder, chained like the SQLite one.
+
+eventsourcing serialises the transactions that insert events with a table lock (so
+positions are handed out in commit order). The chain's last link is read after that
+lock is taken and the new links are written before the commit, in the same transaction,
+so the chain can neither lag nor fork however many API workers write at once. The
+transaction time comes from the database's clock (``clock_timestamp()``), so workers on
+several machines share one clock."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+import psycopg
+from eventsourcing.persistence import (
+    ApplicationRecorder,
+    InterfaceError,
+    OperationalError,
+    StoredEvent,
+)
+from eventsourcing.postgres import (
+    PostgresApplicationRecorder,
+    PostgresDatastore,
+    PostgresFactory,
+)
+from eventsourcing.utils import retry
+from psycopg import Cursor
+from psycopg.rows import DictRow, tuple_row
+from psycopg.sql import SQL, Composed, Identifier
+
+from adapters.chain import chain_rows, idempotency_row, merge_orphans
+from adapters.sql_postgres import PostgresSql
+from core.integrity import GENESIS
+from core.ports import Head, IdempotencyKey, IdempotentResult, RawRow, StoredRecord
+
+
+class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
+    """Application recorder whose every insert also writes the chain row of each event
+    (table ``event_chain``) and the request's idempotency key (``idempotency_keys``)."""
+
+    def __init__(
+        self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"
+    ) -> None:
+        super().__init__(datastore, events_table_name=events_table_name)
+        self.sql_create_statements.extend(
+            [
+                self._q(
+                    "CREATE TABLE IF NOT EXISTS {chain} ("
+                    "position bigint PRIMARY KEY, "
+                    "event_id uuid NOT NULL UNIQUE, "
+                    "recorded_at text NOT NULL, "
+                    "hash bytea NOT NULL, "
+                    "previous_position bigint)"
+                ),
+                SQL(
+                    "CREATE INDEX IF NOT EXISTS event_chain_recorded_at "
+                    "ON {schema}.event_chain (recorded_at, position)"
+                ).format(schema=Identifier(self.datastore.schema)),
+                self._q(
+                    "CREATE TABLE IF NOT EXISTS {keys} ("
+                    "scope text NOT NULL, key text NOT NULL, request_hash text NOT NULL, "
+                    "first_position bigint NOT NULL, last_position bigint NOT NULL, "
+                    "count integer NOT NULL, PRIMARY KEY (scope, key))"
+                ),
+            ]
+        )
+
+    def _q(self, template: str) -> Composed:
+        """A statement naming this recorder's tables, schema-qualified."""
+        schema = Identifier(self.datastore.schema)
+        return SQL(template).format(
+            events=SQL("{}.{}").format(schema, Identifier(self.events_table_name)),
+            chain=SQL("{}.{}").format(schema, Identifier("event_chain")),
+            keys=SQL("{}.{}").format(schema, Identifier("idempotency_keys")),
+        )
+
+    # -- writing ------------------------------------------------------------------
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        """eventsourcing's insert (lock the table, insert, read the new positions),
+        then the chain and the idempotency key, pipelined in one transaction. Any
+        error, ours or the server's, rolls the whole transaction back."""
+        positions: list[int] | None = None
+        error: BaseException | None = None
+        with self.datastore.get_connection() as conn:
+            with conn.pipeline() as pipeline:
+                try:
+                    with conn.transaction():
+                        with conn.cursor() as curs:
+                            self._insert_events(curs, stored_events, **kwargs)
+                        if stored_events:
+                            with conn.cursor() as curs, conn.cursor() as last_curs:
+                                positions = self._insert_chained(
+                                    curs, last_curs, pipeline, stored_events, **kwargs
+                                )
+                except Exception as e:  # re-raised once the pipeline is closed
+                    error = e
+            if error is not None:
+                raise error
+        return positions
+
+    def _insert_chained(
+        self,
+        curs: Cursor[DictRow],
+        last_curs: Cursor[DictRow],
+        pipeline: Any,
+        stored_events: Sequence[StoredEvent],
+        *,
+        recorded_at: Sequence[str] | None = None,
+        idempotency: IdempotencyKey | None = None,
+        expected_hashes: Sequence[bytes] | None = None,
+        **kwargs: Any,
+    ) -> list[int]:
+        # Table lock, NOTIFY, INSERT ... RETURNING notification_id (eventsourcing's).
+        self._insert_stored_events(curs, stored_events, **kwargs)
+        # Read after the lock: the chain's end and the database's clock.
+        last_curs.execute(self._select_last_link, prepare=True)
+        pipeline.sync()
+        positions = list(self._fetch_ids_after_insert_events(curs, stored_events) or [])
+        last = last_curs.fetchone()
+        assert last is not None
+        rows = chain_rows(
+            stored_events,
+            positions,
+            previous_hash=bytes(last["hash"]) if last["hash"] is not None else GENESIS,
+            previous_recorded_at=last["recorded_at"],
+            previous_position=last["position"] or 0,
+            now=last["now"],
+            recorded_at=recorded_at,
+            expected_hashes=expected_hashes,
+        )
+        curs.execute(
+            self._insert_links,
+            [
+                [r.position for r in rows],
+                [r.event_id for r in rows],
+                [r.recorded_at for r in rows],
+                [r.hash for r in rows],
+                [r.previous_position for r in rows],
+            ],
+            prepare=True,
+        )
+        if idempotency is not None:
+            curs.execute(self._insert_key, idempotency_row(idempotency, positions))
+        # Surface a conflict (a key used twice) here, inside the transaction.
+        pipeline.sync()
+        return positions
+
+    @property
+    def _select_last_link(self) -> Composed:
+        return self._q(
+            "SELECT clock_timestamp() AS now, c.position, c.hash, c.recorded_at "
+            "FROM (SELECT 1) AS one LEFT JOIN ("
+            "SELECT position, hash, recorded_at FROM {chain} ORDER BY position DESC LIMIT 1"
+            ") AS c ON true"
+        )
+
+    @property
+    def _insert_links(self) -> Composed:
+        return self._q(
+            "INSERT INTO {chain} (position, event_id, recorded_at, hash, previous_position) "
+            "SELECT * FROM unnest(%s::bigint[], %s::uuid[], %s::text[], %s::bytea[], "
+            "%s::bigint[])"
+        )
+
+    @property
+    def _insert_key(self) -> Composed:
+        return self._q(
+            "INSERT INTO {keys} "
+            "(scope, key, request_hash, first_position, last_position, count) "
+            "VALUES (%s, %s, %s, %s, %s, %s)"
+        )
+
+    # -- reading ------------------------------------------------------------------
+
+    @property
+    def _select_records(self) -> Composed:
+        return self._q(
+            "SELECT e.notification_id AS position, e.originator_id, e.originator_version, "
+            "e.topic, e.state, c.event_id, c.recorded_at, c.hash "
+            "FROM {events} e JOIN {chain} c ON c.position = e.notification_id "
+        )
+
+    def _fetch(self, statement: Composed, params: Sequence[Any]) -> list[DictRow]:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(statement, params, prepare=True)
+            return curs.fetchall()
+
+    def select_records(
+        self, *, after: int = 0, limit: int = 1000, upto: int | None = None
+    ) -> list[StoredRecord]:
+        statement = self._select_records + SQL("WHERE e.notification_id > %s ")
+        params: list[Any] = [after]
+        if upto is not None:
+            statement += SQL("AND e.notification_id <= %s ")
+            params.append(upto)
+        statement += SQL("ORDER BY e.notification_id LIMIT %s")
+        params.append(limit)
+        return [_record(row) for row in self._fetch(statement, params)]
+
+    def find_record(self, event_id: UUID) -> StoredRecord | None:
+        rows = self._fetch(self._select_records + SQL("WHERE c.event_id = %s"), [event_id])
+        return _record(rows[0]) if rows else None
+
+    def head(self) -> Head:
+        rows = self._fetch(
+            self._q(
+                "SELECT position, recorded_at, hash FROM {chain} ORDER BY position DESC LIMIT 1"
+            ),
+            [],
+        )
+        if not rows:
+            return Head(0, None, GENESIS)
+        return Head(rows[0]["position"], rows[0]["recorded_at"], bytes(rows[0]["hash"]))
+
+    def position_at(self, recorded_at: str) -> int:
+        rows = self._fetch(
+            self._q(
+                "SELECT position FROM {chain} WHERE recorded_at <= %s "
+                "ORDER BY recorded_at DESC, position DESC LIMIT 1"
+            ),
+            [recorded_at],
+        )
+        return int(rows[0]["position"]) if rows else 0
+
+    def find_idempotent(self, scope: str, key: str) -> IdempotentResult | None:
+        rows = self._fetch(
+            self._q(
+                "SELECT request_hash, first_position, last_position, count FROM {keys} "
+                "WHERE scope = %s AND key = %s"
+            ),
+            [scope, key],
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        return IdempotentResult(
+            row["request_hash"], row["first_position"], row["last_position"], row["count"]
+        )
+
+    def sql(self) -> PostgresSql:
+        return PostgresSql(self.datastore)
+
+    # -- the raw scan behind `followup verify` ---------------------------------------
+
+    def scan_log(self, *, after: int | None = None, limit: int = 10000) -> list[RawRow]:
+        low = _LOWEST if after is None else after
+        with (
+            self.datastore.get_connection() as conn,
+            # One snapshot for both queries, so they see the same store.
+            conn.transaction(force_rollback=True),
+            conn.cursor(row_factory=tuple_row) as curs,
+        ):
+            curs.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            curs.execute(self._scan_joined, [low, limit], prepare=True)
+            joined = [
+                RawRow(
+                    p,
+                    _uuid_bytes(o),
+                    v,
+                    t,
+                    s if s is None else bytes(s),
+                    None if e is None else _uuid_bytes(e),
+                    r,
+                    h if h is None else bytes(h),
+                    q,
+                )
+                for p, o, v, t, s, e, r, h, q in curs.fetchall()
+            ]
+            high = joined[-1][0] if len(joined) == limit else _HIGHEST
+            curs.execute(self._scan_orphans, [low, high, limit], prepare=True)
+            orphans = [
+                RawRow(p, None, None, None, None, _uuid_bytes(e), r, bytes(h), q)
+                for p, e, r, h, q in curs.fetchall()
+            ]
+        return merge_orphans(joined, orphans, limit)
+
+    @property
+    def _scan_joined(self) -> Composed:
+        return self._q(
+            "SELECT e.notification_id, e.originator_id, e.originator_version, e.topic, "
+            "e.state, c.event_id, c.recorded_at, c.hash, c.previous_position "
+            "FROM {events} e LEFT JOIN {chain} c ON c.position = e.notification_id "
+            "WHERE e.notification_id > %s ORDER BY e.notification_id LIMIT %s"
+        )
+
+    @property
+    def _scan_orphans(self) -> Composed:
+        return self._q(
+            "SELECT c.position, c.event_id, c.recorded_at, c.hash, c.previous_position "
+            "FROM {chain} c WHERE c.position > %s AND c.position <= %s "
+            "AND NOT EXISTS (SELECT 1 FROM {events} e WHERE e.notification_id = c.position) "
+            "ORDER BY c.position LIMIT %s"
+        )
+
+    def chain_position(self, event_id: UUID) -> int | None:
+        rows = self._fetch(self._q("SELECT position FROM {chain} WHERE event_id = %s"), [event_id])
+        return int(rows[0]["position"]) if rows else None
+
+    def event_position(self, originator_id: UUID, version: int) -> int | None:
+        rows = self._fetch(
+            self._q(
+                "SELECT notification_id FROM {events} "
+                "WHERE originator_id = %s AND originator_version = %s"
+            ),
+            [originator_id, version],
+        )
+        return int(rows[0]["notification_id"]) if rows else None
+
+
+#: Below and above every position PostgreSQL's bigint can hold.
+_LOWEST = -(2**63)
+_HIGHEST = 2**63 - 1
+
+
+def _uuid_bytes(value: Any) -> bytes:
+    if isinstance(value, UUID):
+        return value.bytes
+    if value is None:
+        return b""
+    return str(value).encode("utf-8")
+
+
+def _record(row: DictRow) -> StoredRecord:
+    return StoredRecord(
+        position=row["position"],
+        event_id=row["event_id"],
+        originator_id=row["originator_id"],
+        originator_version=row["originator_version"],
+        topic=row["topic"],
+        state=bytes(row["state"]),
+        recorded_at=row["recorded_at"],
+        hash=bytes(row["hash"]),
+    )
+
+
+class Factory(PostgresFactory):
+    """eventsourcing infrastructure factory for PERSISTENCE_MODULE=adapters.postgres_store."""
+
+    application_recorder_class = ChainedPostgresApplicationRecorder
+
+    def __init__(self, env: Any) -> None:
+        super().__init__(env)
+        self._check_connection()
+
+    def _check_connection(self) -> None:
+        """The pool retries a failing connection until its timeout, then reports only
+        that it timed out; one direct attempt fails at once, with the server's reason
+        (no such database, authentication failed...)."""
+        pool = self.datastore.pool
+        kwargs = pool.kwargs if isinstance(pool.kwargs, dict) else {}
+        password = pool.get_password_func() if pool.get_password_func else kwargs.get("password")
+        try:
+            connection = psycopg.connect(
+                dbname=kwargs.get("dbname"),
+                host=kwargs.get("host"),
+                port=kwargs.get("port"),
+                user=kwargs.get("user"),
+                password=password or None,
+                connect_timeout=10,
+            )
+        except psycopg.Error as error:
+            self.datastore.close()
+            raise OperationalError(str(error).strip()) from None
+        connection.close()
+
+    def application_recorder(self) -> ApplicationRecorder:
+        if self.datastore.originator_id_type != "uuid":
+            raise OSError("the chained PostgreSQL store needs ORIGINATOR_ID_TYPE=uuid")
+        return super().application_recorder()

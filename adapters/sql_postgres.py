@@ -1,0 +1,84 @@
+"""The Sql port on PostgreSQL (psycopg 3), over eventsourcing's own datastore: the same
+connection pool, database and schema as the log.
+
+Queries are written once with ``?`` placeholders (core/sql.py); this adapter turns them
+into psycopg's ``%s``. Writers are serialised, as SQLite serialises them (BEGIN
+IMMEDIATE), by a transaction-scoped advisory lock: code written against one backend
+behaves the same on the other, read-then-write included."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
+from typing import Any
+
+from eventsourcing.postgres import PostgresDatastore
+from psycopg import Cursor
+from psycopg.rows import DictRow
+
+from core.sql import Dialect
+
+#: The advisory lock every writing transaction of the port holds (an arbitrary key).
+WRITERS_LOCK = 0x666F6C6C6F777570  # "followup"
+
+
+@lru_cache(maxsize=512)
+def to_psycopg(sql: str) -> str:
+    """``?`` placeholders to ``%s``, outside quoted literals and identifiers; a literal
+    ``%`` becomes ``%%``, since psycopg reads every ``%`` as the start of a placeholder."""
+    out: list[str] = []
+    quote: str | None = None
+    for char in sql:
+        if quote is not None:
+            if char == quote:
+                quote = None
+            out.append("%%" if char == "%" else char)
+        elif char in ("'", '"'):
+            quote = char
+            out.append(char)
+        elif char == "?":
+            out.append("%s")
+        elif char == "%":
+            out.append("%%")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+class PostgresCursor:
+    def __init__(self, cursor: Cursor[DictRow]) -> None:
+        self._cursor = cursor
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self._cursor.execute(to_psycopg(sql), list(params))
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self._cursor.executemany(to_psycopg(sql), [list(row) for row in rows])
+
+    def fetchone(self) -> Mapping[str, Any] | None:
+        row = self._cursor.fetchone()
+        return dict(row) if row is not None else None
+
+    def fetchall(self) -> list[Mapping[str, Any]]:
+        return [dict(row) for row in self._cursor.fetchall()]
+
+    @property
+    def rowcount(self) -> int:
+        return self._cursor.rowcount
+
+
+class PostgresSql:
+    dialect: Dialect = "postgresql"
+
+    def __init__(self, datastore: PostgresDatastore) -> None:
+        self.datastore = datastore
+
+    @contextmanager
+    def transaction(self, *, write: bool) -> Iterator[PostgresCursor]:
+        # eventsourcing's datastore rolls back unless asked to commit, and turns
+        # psycopg's errors into eventsourcing's (IntegrityError, OperationalError...).
+        with self.datastore.transaction(commit=write) as cursor:
+            if write:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [WRITERS_LOCK])
+            yield PostgresCursor(cursor)

@@ -1,0 +1,255 @@
+"""POST /events over real HTTP against a direct call of the application service, in
+the same run on the same kind of store (SQLite files in a temporary folder).
+
+    python -m bench.api [--events N] [--workers W]
+
+Figures: single-event throughput (target >= 0.3x direct), p50 (target <= 5 ms) and
+p99 latency, and the per-event throughput of batches of 100 (target >= 0.8x direct).
+One client sends one request at a time, as the focal point does; every request is a
+new connection (gunicorn's sync workers close each one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from bench.common import Figure, publish
+from core.bootstrap import bootstrap
+from core.tokens import Tokens
+
+HOSTS = ("KEN", "UGA", "NLD", "FRA", "DEU", "ETH", "COD", "SEN", "BRA", "JPN")
+BATCH = 100
+
+
+def sample_events(count: int, salt: str) -> list[dict[str, Any]]:
+    """Events without lifecycles (each opens its own dossier), in a few shapes."""
+    events: list[dict[str, Any]] = []
+    for i in range(count):
+        day = f"{2005 + i % 15}-{1 + i % 12:02d}-{1 + i % 28:02d}"
+        host = HOSTS[i % len(HOSTS)]
+        shape = i % 3
+        if shape == 0:
+            event = {
+                "type": "HighLevelVisit",
+                "occurred_on": day,
+                "organ": "registry",
+                "host": host,
+            }
+        elif shape == 1:
+            event = {
+                "type": "StatementDelivered",
+                "occurred_on": day,
+                "speaker": host,
+                "forum": "general_assembly",
+                "topic": "cooperation",
+            }
+        else:
+            event = {
+                "type": "WorkshopHeld",
+                "occurred_on": day,
+                "title": f"Seminar {salt}-{i}",
+                "organiser": "AU",
+                "participants": [host, "UGA"],
+                "attendees": 30,
+                "topics": ["cooperation"],
+                "recommendations": [4],
+            }
+        event["summary"] = f"{salt} {i}"
+        events.append(event)
+    return events
+
+
+def timed(calls: list[Callable[[], Any]]) -> tuple[list[float], float]:
+    """Latency of each call (seconds) and the total wall time."""
+    latencies = []
+    start = time.perf_counter()
+    for call in calls:
+        t0 = time.perf_counter()
+        call()
+        latencies.append(time.perf_counter() - t0)
+    return latencies, time.perf_counter() - start
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def server(url: str, workers: int, log: Path) -> Iterator[int]:
+    port = free_port()
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "cli", "serve", "--port", str(port), "--workers", str(workers)],
+            env={**os.environ, "FOLLOWUP_DATABASE_URL": url},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if request(port, "GET", "/api/v1/health", None, "")[0] == 200:
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the server did not start:\n" + log.read_text()) from None
+                time.sleep(0.1)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+def request(port: int, method: str, path: str, body: Any, token: str) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        data = json.dumps(body).encode() if body is not None else None
+        connection.request(method, path, body=data, headers=headers)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def posted(port: int, path: str, body: Any, token: str) -> Callable[[], None]:
+    def call() -> None:
+        status, payload = request(port, "POST", path, body, token)
+        if status != 201:
+            raise RuntimeError(f"POST {path}: {status} {payload[:300]!r}")
+
+    return call
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", "--size", type=int, default=500, dest="events")
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args(argv)
+    count = max(args.events, BATCH)
+    batches = max(1, count // BATCH)
+
+    rounds = max(1, min(5, batches))
+    per_round = count // rounds
+    direct_latencies: list[float] = []
+    http_latencies: list[float] = []
+    direct_time = http_time = direct_batch_time = http_batch_time = 0.0
+    with tempfile.TemporaryDirectory(prefix="bench-api-") as folder:
+        # Direct: the application service in this process, on its own SQLite file.
+        direct = bootstrap(f"sqlite:///{folder}/direct.sqlite", load_entry_points=False)
+        app = direct.app
+        # HTTP: `followup serve` on loopback, on another SQLite file.
+        url = f"sqlite:///{folder}/http.sqlite"
+        setup = bootstrap(url, load_entry_points=False)
+        token = Tokens(setup.app).create("bench", "focal_point", "bench")
+        setup.close()
+        with server(url, args.workers, Path(folder) / "server.log") as port:
+            for raw in sample_events(20, "warm"):
+                app.record_raw(raw, "bench", "focal_point")
+                posted(port, "/api/v1/events", raw, token)()
+            # Rounds alternate between the two, so a busy moment of the machine weighs
+            # on both sides alike.
+            for r in range(rounds):
+                latencies, elapsed = timed(
+                    [
+                        (lambda raw=raw: app.record_raw(raw, "bench", "focal_point"))
+                        for raw in sample_events(per_round, f"direct-{r}")
+                    ]
+                )
+                direct_latencies += latencies
+                direct_time += elapsed
+                latencies, elapsed = timed(
+                    [
+                        posted(port, "/api/v1/events", raw, token)
+                        for raw in sample_events(per_round, f"http-{r}")
+                    ]
+                )
+                http_latencies += latencies
+                http_time += elapsed
+            for b in range(batches):
+                chunk = sample_events(BATCH, f"direct-batch-{b}")
+                direct_batch_time += timed(
+                    [
+                        lambda chunk=chunk: app.record_batch(
+                            [app.validate(raw) for raw in chunk], "bench", "focal_point"
+                        )
+                    ]
+                )[1]
+                chunk = sample_events(BATCH, f"http-batch-{b}")
+                http_batch_time += timed(
+                    [posted(port, "/api/v1/events/batch", {"events": chunk}, token)]
+                )[1]
+        direct.close()
+    count = per_round * rounds
+
+    ms = 1000.0
+    direct_rate = count / direct_time
+    http_rate = count / http_time
+    http_p50 = percentile(http_latencies, 50) * ms
+    http_p99 = percentile(http_latencies, 99) * ms
+    batch_events = batches * BATCH
+    figures = [
+        Figure(
+            "POST /events throughput",
+            http_rate,
+            "events/s",
+            baseline=direct_rate,
+            target=">= 0.3x direct",
+            met=http_rate >= 0.3 * direct_rate,
+        ),
+        Figure(
+            "POST /events p50 latency",
+            http_p50,
+            "ms",
+            baseline=percentile(direct_latencies, 50) * ms,
+            target="<= 5 ms",
+            met=http_p50 <= 5,
+        ),
+        Figure(
+            "POST /events p99 latency",
+            http_p99,
+            "ms",
+            baseline=percentile(direct_latencies, 99) * ms,
+        ),
+        Figure(
+            f"POST /events/batch ({BATCH}) per event",
+            batch_events / http_batch_time,
+            "events/s",
+            baseline=batch_events / direct_batch_time,
+            target=">= 0.8x direct",
+            met=batch_events / http_batch_time >= 0.8 * batch_events / direct_batch_time,
+        ),
+        Figure(
+            "direct p50 latency (for reference)", statistics.median(direct_latencies) * ms, "ms"
+        ),
+    ]
+    print(f"{count} events one at a time, {batches} batches of {BATCH}, {args.workers} workers")
+    publish("api", figures)
+
+
+def _chunks(events: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    return [events[i : i + BATCH] for i in range(0, len(events), BATCH)]
+
+
+if __name__ == "__main__":
+    main()

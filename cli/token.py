@@ -1,0 +1,78 @@
+"""API tokens: issue one (shown once), list them, revoke one. Issuing and revoking are
+recorded in the log (TokenIssued, TokenRevoked); the token itself is never stored."""
+
+from __future__ import annotations
+
+import click
+
+from cli.common import database_url_option, open_services, print_json
+from core.roles import ROLES
+from core.tokens import Tokens
+
+RECORDED_BY = click.option(
+    "--recorded-by",
+    default="operator",
+    show_default=True,
+    help="Label recorded as who issued or revoked the token.",
+)
+
+
+@click.group()
+def token() -> None:
+    """Issue, list and revoke API tokens."""
+
+
+@token.command()
+@click.option("--role", required=True, type=click.Choice(ROLES), help="What the token may do.")
+@click.option("--label", required=True, help="Who holds it; recorded_by of what it records.")
+@RECORDED_BY
+@database_url_option
+def create(role: str, label: str, recorded_by: str, database_url: str) -> None:
+    """Issue a token and print it: the only time it is shown."""
+    with open_services(database_url) as services:
+        secret = Tokens(services.app).create(label, role, recorded_by)
+    click.echo(secret)
+    click.echo(
+        f"Token for {label} ({role}) issued. Keep it now: it cannot be shown again.", err=True
+    )
+
+
+@token.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@database_url_option
+def list_(as_json: bool, database_url: str) -> None:
+    """Tokens by label, with role, creation and revocation times (never the token)."""
+    with open_services(database_url) as services:
+        infos = Tokens(services.app).list()
+    if as_json:
+        print_json(
+            [
+                {
+                    "label": i.label,
+                    "role": i.role,
+                    "created_at": i.created_at,
+                    "revoked_at": i.revoked_at,
+                }
+                for i in infos
+            ]
+        )
+        return
+    rows = [("label", "role", "created", "revoked")]
+    rows += [(i.label, i.role, i.created_at, i.revoked_at or "") for i in infos]
+    widths = [max(len(row[c]) for row in rows) for c in range(4)]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+
+
+@token.command()
+@click.argument("label")
+@RECORDED_BY
+@database_url_option
+def revoke(label: str, recorded_by: str, database_url: str) -> None:
+    """Revoke the token labelled LABEL: it stops working at once."""
+    with open_services(database_url) as services:
+        info = Tokens(services.app).revoke(label, recorded_by)
+    click.echo(f"revoked {info.label} ({info.role}) at {info.revoked_at}")
+
+
+COMMANDS = [token]

@@ -1,0 +1,98 @@
+"""Reads of the log by filter: which events of some types, naming a party, that
+happened in a period, as the system knew them at a moment. Today a scan in log order;
+an index can replace it behind the same functions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+
+from core.application import FollowUp
+from core.clock import format_timestamp, parse_timestamp
+from core.envelope import Event
+from core.eventtypes import parties_in
+
+#: How many records one scan step reads from the store.
+SCAN_PAGE = 500
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Conditions an event must meet; an empty filter takes every event."""
+
+    types: frozenset[str] = field(default_factory=frozenset)
+    party: str | None = None
+    occurred_from: date | None = None
+    occurred_to: date | None = None
+
+    def matches(self, event: Event, app: FollowUp) -> bool:
+        if self.types and event.type not in self.types:
+            return False
+        if self.occurred_from is not None and event.occurred_on < self.occurred_from:
+            return False
+        if self.occurred_to is not None and event.occurred_on > self.occurred_to:
+            return False
+        if self.party is not None:
+            event_type = app.catalogue.types.get(event.type)
+            if event_type is None or self.party not in parties_in(event_type, event.payload):
+                return False
+        return True
+
+
+@dataclass(frozen=True)
+class EventPage:
+    """Events in log order, and where the next page starts (None: this is the last)."""
+
+    events: list[Event]
+    next_after: int | None
+
+
+def find_events(
+    app: FollowUp,
+    where: EventFilter,
+    *,
+    after: int = 0,
+    upto: int | None = None,
+    limit: int = 100,
+    visible: Callable[[Event], bool] = lambda event: True,
+) -> EventPage:
+    """Up to `limit` visible events matching `where` with after < position <= upto.
+    Pages are cut by position, so they are stable: new events only ever come later."""
+    found: list[Event] = []
+    cursor = after
+    while True:
+        records = app.log.select_records(after=cursor, limit=SCAN_PAGE, upto=upto)
+        for record in records:
+            event = app.to_event(record)
+            if not (where.matches(event, app) and visible(event)):
+                continue
+            if len(found) == limit:
+                # One more match exists: the page is full and a next one has something.
+                return EventPage(found, found[-1].position)
+            found.append(event)
+        if len(records) < SCAN_PAGE:
+            return EventPage(found, None)
+        cursor = records[-1].position
+
+
+def as_of_moment(text: str) -> datetime:
+    """An `as_of` value (DESIGN.md §3): an RFC 3339 timestamp, or a date meaning the end
+    of that day (UTC). Raises ValueError for anything else."""
+    text = text.strip()
+    if len(text) == 10:
+        day = date.fromisoformat(text)
+        return datetime.combine(day, time.max, tzinfo=UTC)
+    if "T" not in text.upper():
+        raise ValueError(f"not a date or timestamp: {text[:40]!r}")
+    try:
+        moment = parse_timestamp(text.upper())
+        format_timestamp(moment)  # far-off years with offsets overflow here, not later
+    except OverflowError:
+        raise ValueError(f"out of range: {text[:40]!r}") from None
+    return moment
+
+
+def position_as_of(app: FollowUp, moment: datetime) -> int:
+    """The last position the system had recorded at `moment` (0: nothing yet)."""
+    return app.log.position_at(format_timestamp(moment))

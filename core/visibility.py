@@ -1,0 +1,79 @@
+"""Who may receive which events (DESIGN.md §4). A role never receives what it may not
+see: not in a list, not by id (it is "not found" to them), not through a correction or
+retraction of an event hidden from it. Every read path (API, views, reports) asks here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from uuid import UUID
+
+from core.catalogue import Catalogue
+from core.envelope import Classification, Event
+from core.eventtypes import Effect
+from core.roles import AUDITOR, BUREAU, FOCAL_POINT
+
+
+def may_see(role: str | None, label: str | None, classification: str, recorded_by: str) -> bool:
+    """The rule for one event on its own. `role` None is the local operator (sees all).
+    `auditor` sees everything; `bureau` public and restricted; `focal_point` public,
+    restricted and the confidential events recorded with its own label; anything else
+    (admin, an unknown role) sees nothing."""
+    if role is None or role == AUDITOR:
+        return True
+    if role not in (BUREAU, FOCAL_POINT):
+        return False
+    if classification in (Classification.PUBLIC, Classification.RESTRICTED):
+        return True
+    if classification == Classification.CONFIDENTIAL:
+        return role == FOCAL_POINT and label is not None and recorded_by == label
+    return False
+
+
+class Visibility:
+    """What one caller may see of the log. A correction or retraction is visible only
+    if its target is visible too; targets are looked up once and remembered."""
+
+    def __init__(
+        self,
+        role: str | None,
+        label: str | None,
+        catalogue: Catalogue,
+        find: Callable[[UUID], Event | None],
+    ) -> None:
+        self.role = role
+        self.label = label
+        self.catalogue = catalogue
+        self.find = find
+        self._targets: dict[UUID, bool] = {}
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.role is None or self.role == AUDITOR
+
+    def __call__(self, event: Event) -> bool:
+        return self.sees(event)
+
+    def sees(self, event: Event) -> bool:
+        if not may_see(self.role, self.label, event.classification, event.recorded_by):
+            return False
+        target = self._target_of(event)
+        return target is None or self._sees_target(target)
+
+    def _target_of(self, event: Event) -> UUID | None:
+        event_type = self.catalogue.types.get(event.type)
+        if event_type is None or event_type.effect is Effect.RECORD:
+            return None
+        field = "corrects" if event_type.effect is Effect.CORRECT else "retracts"
+        value = event.payload.get(field)
+        try:
+            return UUID(str(value))
+        except ValueError:
+            return None
+
+    def _sees_target(self, target_id: UUID) -> bool:
+        if target_id not in self._targets:
+            target = self.find(target_id)
+            self._targets[target_id] = target is not None and may_see(
+                self.role, self.label, target.classification, target.recorded_by
+            )
+        return self._targets[target_id]

@@ -1,0 +1,89 @@
+"""Access to the system: issuing and revoking API tokens is part of the record, so an
+auditor can tell who could act when. The events name the token's label and role, never
+the token or its hash."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from marshmallow import Schema, fields, validate
+
+from core import fields as f
+from core.eventtypes import EventType, Fact, LifecycleState, conflict, lifecycle
+from core.roles import ADMIN, ROLES
+from plugins import hookimpl
+
+AREA = "access"
+
+#: A label is what `recorded_by` shows for every event recorded with the token.
+LABEL_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@-]*$"
+
+
+def label() -> fields.String:
+    return fields.String(
+        required=True,
+        validate=[
+            validate.Length(min=1, max=100),
+            validate.Regexp(
+                LABEL_PATTERN,
+                error="Use letters, digits and . _ @ - (for example focal-point-1).",
+            ),
+        ],
+        metadata={"description": "The token's label: recorded_by of what it records."},
+    )
+
+
+class TokenIssued(Schema):
+    label = label()
+    role = f.choice(ROLES)
+
+
+class TokenRevoked(Schema):
+    label = label()
+    role = f.choice(ROLES)
+
+
+def issued(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
+    if state is not None:
+        raise conflict(
+            f"A token labelled {fact.payload['label']} was already issued; labels are "
+            "never reused, choose another."
+        )
+    return {"role": fact.payload["role"], "revoked": False}
+
+
+def revoked(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
+    name = fact.payload["label"]
+    if state is None:
+        raise conflict(f"No token labelled {name} was issued.")
+    if state.get("revoked"):
+        raise conflict(f"The token labelled {name} is already revoked.")
+    return {**state, "revoked": True}
+
+
+token = lifecycle("token", "label")
+
+
+@hookimpl
+def followup_event_types() -> list[EventType]:
+    return [
+        EventType(
+            "TokenIssued",
+            TokenIssued,
+            AREA,
+            "An API token was issued to the holder of a label, with a role.",
+            subject=token,
+            rule=issued,
+            writers=frozenset({ADMIN}),
+        ),
+        EventType(
+            "TokenRevoked",
+            TokenRevoked,
+            AREA,
+            "An API token was revoked; it no longer opens the API.",
+            subject=token,
+            rule=revoked,
+            writers=frozenset({ADMIN}),
+        ),
+    ]

@@ -1,0 +1,143 @@
+"""A real `followup serve` (gunicorn, several workers) on a free loopback port, for
+end-to-end tests that speak real HTTP."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def followup(*args: str, url: str) -> str:
+    """Run the followup command; return its stdout."""
+    result = subprocess.run(
+        [sys.executable, "-m", "cli", *args],
+        env={**os.environ, "FOLLOWUP_DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return result.stdout
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: dict[str, str]
+    body: Any
+
+
+@dataclass
+class Server:
+    base: str
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        who: str | None = None,
+        headers: dict[str, str] | None = None,
+        raw: bytes | None = None,
+    ) -> Reply:
+        parts = urlsplit(self.base)
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        sent = dict(headers or {})
+        if who is not None:
+            sent["Authorization"] = f"Bearer {self.tokens[who]}"
+        data = raw
+        if body is not None:
+            data = json.dumps(body).encode()
+            sent["Content-Type"] = "application/json"
+        try:
+            connection.request(method, path, body=data, headers=sent)
+            response = connection.getresponse()
+            payload = response.read()
+        finally:
+            connection.close()
+        kind = response.getheader("Content-Type", "")
+        parsed = json.loads(payload) if payload and kind.startswith("application/json") else None
+        return Reply(response.status, dict(response.getheaders()), parsed)
+
+    def announce_oversized(self, path: str, length: int, who: str | None = None) -> int:
+        """POST headers announcing a body of `length` bytes, send none; the status. (A
+        server refuses such a body before reading it, so sending it would hit a closed
+        socket.)"""
+        parts = urlsplit(self.base)
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        try:
+            connection.putrequest("POST", path)
+            connection.putheader("Content-Type", "application/json")
+            connection.putheader("Content-Length", str(length))
+            if who is not None:
+                connection.putheader("Authorization", f"Bearer {self.tokens[who]}")
+            connection.endheaders()
+            response = connection.getresponse()
+            response.read()
+            return response.status
+        finally:
+            connection.close()
+
+    def get(self, path: str, who: str | None = None) -> Reply:
+        return self.request("GET", path, who=who)
+
+    def post(self, path: str, body: Any, who: str | None = None, **headers: str) -> Reply:
+        return self.request("POST", path, body, who=who, headers=headers)
+
+    def position(self) -> int:
+        return int(self.get("/api/v1/health").body["position"])
+
+
+@contextmanager
+def serve(url: str, log: Path, workers: int = 2) -> Iterator[Server]:
+    """Start `followup serve` and wait until it answers; stop it afterwards."""
+    port = free_port()
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "cli", "serve", "--port", str(port), "--workers", str(workers)],
+            env={**os.environ, "FOLLOWUP_DATABASE_URL": url},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    server = Server(f"http://127.0.0.1:{port}", url, process, log)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if server.get("/api/v1/health").status == 200:
+                    break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the server did not start:\n" + log.read_text())
+            time.sleep(0.1)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)

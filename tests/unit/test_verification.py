@@ -1,0 +1,213 @@
+"""verify_log on a fake store: a list of raw rows, damaged by hand. The integration
+tests (test_tamper.py) damage real SQLite and PostgreSQL stores."""
+
+from __future__ import annotations
+
+from uuid import uuid4
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from adapters.chain import merge_orphans
+from core.integrity import GENESIS, canonical_bytes, event_id, link
+from core.ports import RawRow
+from core.verification import Published, _canonical, _event_id, verify_log
+
+
+class FakeScanner:
+    def __init__(self, rows: list[RawRow]) -> None:
+        self.rows = sorted(rows, key=lambda r: r.position)
+        self.scans = 0
+
+    def scan_log(self, *, after=None, limit=10000):
+        self.scans += 1
+        return [r for r in self.rows if after is None or r.position > after][:limit]
+
+    def chain_position(self, event):
+        for r in self.rows:
+            if r.event_id == event.bytes:
+                return r.position
+        return None
+
+    def event_position(self, originator, version):
+        for r in self.rows:
+            if r.originator_id == originator.bytes and r.originator_version == version:
+                return r.position
+        return None
+
+
+def chain(count: int, gaps: tuple[int, ...] = ()) -> list[RawRow]:
+    """A healthy log of `count` events; positions in `gaps` are skipped (as a rolled
+    back PostgreSQL transaction leaves them)."""
+    rows = []
+    digest = GENESIS
+    position = previous = 0
+    for n in range(count):
+        position += 1
+        while position in gaps:
+            position += 1
+        originator = uuid4()
+        at = f"2024-01-01T00:00:{n // 3:02d}.000000Z"
+        state = f'{{"n": {n}}}'.encode()
+        digest = link(digest, canonical_bytes(originator, 1, "T", state, at))
+        rows.append(
+            RawRow(
+                position,
+                originator.bytes,
+                1,
+                "T",
+                state,
+                event_id(originator, 1).bytes,
+                at,
+                digest,
+                previous,
+            )
+        )
+        previous = position
+    return rows
+
+
+@pytest.mark.parametrize("page", [1, 2, 3, 10000])
+def test_a_healthy_log_verifies_on_any_page_size(page):
+    rows = chain(10, gaps=(4, 5))
+    verdict = verify_log(FakeScanner(rows), page=page)
+    assert verdict.ok and verdict.count == 10 and verdict.digest == rows[-1].hash
+    assert verdict.position == rows[-1].position
+    assert verdict.describe() == f"OK 10 events, head {rows[-1].hash.hex()}"
+
+
+def test_progress_reports_positions():
+    seen: list[int] = []
+    verify_log(FakeScanner(chain(5)), page=2, progress=seen.append)
+    assert seen == [2, 4, 5]
+
+
+def damaged(rows, position, **changes) -> list[RawRow]:
+    return [r._replace(**changes) if r.position == position else r for r in rows]
+
+
+@pytest.mark.parametrize("page", [1, 3, 10000])
+def test_each_kind_of_damage_is_named_at_its_position(page):
+    rows = chain(8)
+    r = {row.position: row for row in rows}
+    cases = {
+        "changed state": (damaged(rows, 4, state=b"{}"), 4, "changed"),
+        "changed topic": (damaged(rows, 4, topic="U"), 4, "changed"),
+        "changed time": (damaged(rows, 4, recorded_at="2030-01-01T00:00:00.000000Z"), 4, "changed"),
+        "changed id in the index": (damaged(rows, 4, event_id=uuid4().bytes), 4, "changed"),
+        "event row gone": (
+            damaged(rows, 5, originator_id=None, originator_version=None, topic=None, state=None),
+            5,
+            "missing",
+        ),
+        "both rows gone": ([x for x in rows if x.position != 5], 5, "missing"),
+        "chain row gone": (
+            damaged(rows, 6, event_id=None, recorded_at=None, hash=None, previous_position=None),
+            6,
+            "inserted",
+        ),
+        "swapped": (
+            damaged(
+                damaged(rows, 3, originator_id=r[7].originator_id, state=r[7].state),
+                7,
+                originator_id=r[3].originator_id,
+                state=r[3].state,
+            ),
+            3,
+            "reordered",
+        ),
+        "malformed id": (damaged(rows, 2, originator_id=b"xyz"), 2, "changed"),
+        "malformed version": (damaged(rows, 2, originator_version="1"), 2, "changed"),
+        "null time": (damaged(rows, 2, recorded_at=None), 2, "changed"),
+    }
+    for name, (log, position, kind) in cases.items():
+        verdict = verify_log(FakeScanner(log), page=page)
+        assert not verdict.ok, name
+        assert (verdict.damage.position, verdict.damage.kind) == (position, kind), (
+            name,
+            verdict.describe(),
+        )
+        assert verdict.count == len([x for x in rows if x.position < position]), name
+
+
+def test_a_forged_row_with_a_recomputed_link_is_an_insertion_before_the_next():
+    rows = chain(6)
+    forger = uuid4()
+    previous = rows[2]
+    at = previous.recorded_at
+    forged_hash = link(previous.hash, canonical_bytes(forger, 1, "T", b"{}", at))
+    # Renumber to make room at 4 (the chain rows move along with the events).
+    moved = [x._replace(position=x.position + 1) if x.position >= 4 else x for x in rows]
+    forged = RawRow(4, forger.bytes, 1, "T", b"{}", event_id(forger, 1).bytes, at, forged_hash, 3)
+    verdict = verify_log(FakeScanner([*moved, forged]))
+    assert (verdict.damage.position, verdict.damage.kind) == (4, "inserted")
+
+
+def test_a_published_digest_is_found_or_not():
+    rows = chain(6)
+    good = Published(rows[3].hash, rows[3].position)
+    verdict = verify_log(FakeScanner(rows), against=good)
+    assert verdict.matches_published is True and "matches the log" in verdict.describe()
+    verdict = verify_log(FakeScanner(rows), against=Published(bytes(32), 4))
+    assert verdict.matches_published is False and "does NOT match" in verdict.describe()
+    verdict = verify_log(FakeScanner(rows[:3]), against=good)
+    assert verdict.matches_published is False and "NOT FOUND" in verdict.describe()
+
+
+@pytest.mark.parametrize(
+    "text", ["", "abc@1", f"{'a' * 64}", f"{'a' * 64}@", f"{'g' * 64}@3", f"{'a' * 64}@-1"]
+)
+def test_a_malformed_published_digest_is_refused(text):
+    with pytest.raises(ValueError, match="DIGEST@POSITION"):
+        Published.parse(text)
+
+
+def test_a_published_digest_prints_as_it_is_parsed():
+    text = f"{'ab' * 32}@17"
+    assert str(Published.parse(text)) == text
+
+
+@given(
+    st.uuids(),
+    st.integers(min_value=0, max_value=2**63 - 1),
+    st.text(max_size=40),
+    st.binary(max_size=300),
+    st.text(alphabet="0123456789-:TZ.", max_size=30),
+)
+def test_the_fast_canonical_bytes_and_ids_are_the_reference_ones(
+    originator, version, topic, state, at
+):
+    assert _canonical(originator.bytes, version, topic, state, at) == canonical_bytes(
+        originator, version, topic, state, at
+    )
+    assert _event_id(originator.bytes, version) == event_id(originator, version).bytes
+    row = RawRow(
+        1,
+        originator.bytes,
+        version,
+        topic,
+        state,
+        event_id(originator, version).bytes,
+        at,
+        link(GENESIS, canonical_bytes(originator, version, topic, state, at)),
+        0,
+    )
+    assert verify_log(FakeScanner([row])).ok
+
+
+def test_orphan_chain_rows_are_merged_in_position_order_within_the_page():
+    def row(p, event=True):
+        if event:
+            return RawRow(p, b"o", 1, "T", b"s", b"e", "t", b"h", 0)
+        return RawRow(p, None, None, None, None, b"e", "t", b"h", 0)
+
+    joined = [row(1), row(2), row(5)]
+    assert merge_orphans(joined, [], 3) is joined
+    assert [r.position for r in merge_orphans(joined, [row(3, False)], 3)] == [1, 2, 3, 5]
+    # Past the end of a full page, rows wait for the next page.
+    merged = merge_orphans(joined[:2], [row(3, False), row(4, False)], 2)
+    assert [r.position for r in merged] == [1, 2]
+    merged = merge_orphans([row(1)], [row(3, False), row(4, False)], 2)
+    assert [r.position for r in merged] == [1, 3, 4]
+    assert [r.position for r in merge_orphans([row(1), row(9)], [row(3, False)], 2)] == [1, 3, 9]
