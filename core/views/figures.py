@@ -89,6 +89,27 @@ def dated_in(field: str) -> Select:
     return lambda item, period: period.contains(item.get(field))
 
 
+def dated(item: Item, fact: ViewFact, field: str, **changes: Any) -> Item:
+    """Set a dated fact of an item, remembering which event set it (in `dated_events`),
+    so a figure counting that date names exactly that event."""
+    return {
+        **item,
+        field: fact.occurred_on,
+        **changes,
+        "dated_events": {**item.get("dated_events", {}), field: fact.id},
+    }
+
+
+def events_of(*fields: str) -> Callable[[Item, Period], list[str]]:
+    """The events that set the given dates of an item (for a figure's explanation)."""
+
+    def contributing(item: Item, period: Period) -> list[str]:
+        recorded = item.get("dated_events", {})
+        return [recorded[f] for f in fields if item.get(f) and f in recorded]
+
+    return contributing
+
+
 def has(field: str, value: Any) -> Select:
     """Items whose `field` (as presented on the reading's date) equals `value`."""
     return lambda item, period: item.get(field) == value

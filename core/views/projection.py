@@ -166,10 +166,11 @@ class SqlFacts:
                 [int(self.level), position],
             )
             row = self.cursor.fetchone()
-            standing = row is not None and row["to_pos"] == END
-            self.facts[position] = fact_from_row(row) if standing else None
-            if standing:
+            if row is not None and row["to_pos"] == END:
+                self.facts[position] = fact_from_row(row)
                 self.fact_rows[position] = row["from_pos"]
+            else:
+                self.facts[position] = None
         return self.facts[position]
 
     def position_of(self, event_id: str) -> int | None:
@@ -190,10 +191,11 @@ class SqlFacts:
                 [int(self.level), view, key],
             )
             row = self.cursor.fetchone()
-            standing = row is not None and row["to_pos"] == END
-            self.items[(view, key)] = orjson.loads(row["data"]) if standing else None
-            if standing:
+            if row is not None and row["to_pos"] == END:
+                self.items[(view, key)] = orjson.loads(row["data"])
                 self.item_rows[(view, key)] = row["from_pos"]
+            else:
+                self.items[(view, key)] = None
         return self.items[(view, key)]
 
     def members(self, view: str, key: str) -> list[int]:

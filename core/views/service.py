@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from typing import Any
 
 import orjson
 
 from core.application import FollowUp
-from core.clock import Clock, format_timestamp, parse_timestamp
+from core.clock import Clock, format_timestamp
 from core.errors import InvalidEvent, NotFound
+from core.queries import position_as_of
 from core.sql import Sql
 from core.views.engine import Folds
 from core.views.model import Indicator, Level, Period, SummaryFigure
@@ -22,18 +23,6 @@ from core.views.reading import ViewReading
 
 #: At most this many events or items are listed by explain and diff (they say so).
 LISTED = 1000
-
-
-def parse_as_of(text: str) -> datetime:
-    """An RFC 3339 timestamp, or a date meaning the end of that day (UTC)."""
-    try:
-        if len(text) == 10:
-            return datetime.combine(date.fromisoformat(text), time.max, tzinfo=UTC)
-        return parse_timestamp(text)
-    except ValueError:
-        raise InvalidEvent(
-            {"as_of": ["Use an RFC 3339 timestamp or a date (YYYY-MM-DD)."]}
-        ) from None
 
 
 class Views:
@@ -61,7 +50,7 @@ class Views:
         """The last position the system knew at `as_of` (default: now, the head)."""
         if as_of is None:
             return self.app.head().position
-        return self.app.log.position_at(format_timestamp(as_of))
+        return position_as_of(self.app, as_of)
 
     def reading(
         self,

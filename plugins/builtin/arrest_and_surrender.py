@@ -11,7 +11,14 @@ from marshmallow import Schema, fields, validate
 from core import fields as f
 from core.eventtypes import EventType, Fact, LifecycleState, conflict, lifecycle
 from core.parties import PartyKind
-from core.views.figures import dated_in, has, hide_later, items_figure, tally_figure
+from core.views.figures import (
+    dated,
+    dated_in,
+    has,
+    hide_later,
+    items_figure,
+    tally_figure,
+)
 from core.views.model import Indicator, Item, ItemHandler, Reading, SummaryFigure, ViewFact
 from plugins import hookimpl
 
@@ -157,11 +164,10 @@ WARRANT_EVENTS = frozenset(
 def fold_warrant(item: Item | None, fact: ViewFact) -> Item | None:
     p = fact.payload
     if fact.type == "ArrestWarrantIssued":
-        return {
+        new = {
             "warrant": p["warrant"],
             "situation": p["situation"],
             "person": p["person"],
-            "issued_on": fact.occurred_on,
             "arrested_on": None,
             "arresting_state": None,
             "assisted_by": [],
@@ -171,23 +177,26 @@ def fold_warrant(item: Item | None, fact: ViewFact) -> Item | None:
             "closed_on": None,
             "close_reason": None,
         }
+        return dated(new, fact, "issued_on")
     if item is None:
         return None
     if fact.type == "ArrestFacilitated":
-        return {
-            **item,
-            "arrested_on": fact.occurred_on,
-            "arresting_state": p["arresting_state"],
-            "assisted_by": list(p.get("assisted_by", [])),
-        }
+        return dated(
+            item,
+            fact,
+            "arrested_on",
+            arresting_state=p["arresting_state"],
+            assisted_by=list(p.get("assisted_by", [])),
+        )
     if fact.type == "SurrenderCompleted":
-        return {
-            **item,
-            "surrendered_on": fact.occurred_on,
-            "surrendering_state": p["surrendering_state"],
-            "transit_states": list(p.get("transit_states", [])),
-        }
-    return {**item, "closed_on": fact.occurred_on, "close_reason": p["reason"]}
+        return dated(
+            item,
+            fact,
+            "surrendered_on",
+            surrendering_state=p["surrendering_state"],
+            transit_states=list(p.get("transit_states", [])),
+        )
+    return dated(item, fact, "closed_on", close_reason=p["reason"])
 
 
 def warrant_status(item: Item) -> str:

@@ -22,7 +22,7 @@ from core.views.model import (
     ViewFact,
 )
 from plugins import hookimpl
-from plugins.builtin.party_items import dated, party_handler
+from plugins.builtin.party_items import happened_by, party_handler
 
 AREA = "diplomatic_support"
 
@@ -134,16 +134,18 @@ def present_structures(item: Item, on: date) -> Item:
     """The focal point and contact points in office on `on`: the latest designation by
     then replaces earlier ones (per location for contact points)."""
     shown = dict(item)
-    focal = sorted(dated(item.get("focal_points", []), on), key=lambda r: r["on"])
+    focal = sorted(happened_by(item.get("focal_points", []), on), key=lambda r: r["on"])
     shown["focal_points"] = focal
     shown["focal_point"] = focal[-1] if focal else None
     contacts: dict[str, Item] = {}
-    history = sorted(dated(item.get("contact_points_history", []), on), key=lambda r: r["on"])
+    history = sorted(happened_by(item.get("contact_points_history", []), on), key=lambda r: r["on"])
     for record in history:
         contacts[record["location"]] = record
     shown["contact_points_history"] = history
     shown["contact_points"] = [contacts[place] for place in sorted(contacts)]
-    mechanisms = sorted(dated(item.get("coordinating_mechanisms", []), on), key=lambda r: r["on"])
+    mechanisms = sorted(
+        happened_by(item.get("coordinating_mechanisms", []), on), key=lambda r: r["on"]
+    )
     shown["coordinating_mechanisms"] = mechanisms
     shown["coordinating_mechanism"] = mechanisms[-1] if mechanisms else None
     return shown

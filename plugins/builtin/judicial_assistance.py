@@ -12,7 +12,15 @@ from marshmallow import Schema
 
 from core import fields as f
 from core.eventtypes import EventType, Fact, LifecycleState, conflict, lifecycle
-from core.views.figures import days_between, hide_later, items_figure, median_figure, tally_figure
+from core.views.figures import (
+    dated,
+    days_between,
+    events_of,
+    hide_later,
+    items_figure,
+    median_figure,
+    tally_figure,
+)
 from core.views.model import (
     Indicator,
     Item,
@@ -119,18 +127,18 @@ OUTCOMES = ("granted", "partially_granted", "refused")
 def fold_request(item: Item | None, fact: ViewFact) -> Item | None:
     p = fact.payload
     if fact.type == "AssistanceRequestSent":
-        return {
+        new = {
             "request": p["request"],
             "addressee": p["addressee"],
             "category": p["category"],
             "on_behalf_of": p["on_behalf_of"],
-            "sent_on": fact.occurred_on,
             "answered_on": None,
             "outcome": None,
         }
+        return dated(new, fact, "sent_on")
     if item is None:
         return None
-    return {**item, "answered_on": fact.occurred_on, "outcome": p["outcome"]}
+    return dated(item, fact, "answered_on", outcome=p["outcome"])
 
 
 def present_request(item: Item, on: date) -> Item | None:
@@ -213,6 +221,7 @@ def followup_summary_figures() -> list[SummaryFigure]:
                 f"Requests answered in the period: {outcome.replace('_', ' ')}.",
                 "requests",
                 answered_with(outcome),
+                events_of("sent_on", "answered_on"),
             )
         )
     return figures

@@ -11,7 +11,14 @@ from marshmallow import Schema
 
 from core import fields as f
 from core.eventtypes import EventType, Fact, LifecycleState, conflict, lifecycle
-from core.views.figures import hide_later, items_figure, share, tally_figure
+from core.views.figures import (
+    dated,
+    events_of,
+    hide_later,
+    items_figure,
+    share,
+    tally_figure,
+)
 from core.views.model import (
     Indicator,
     Item,
@@ -23,7 +30,7 @@ from core.views.model import (
     ViewFact,
 )
 from plugins import hookimpl
-from plugins.builtin.party_items import dated, party_handler
+from plugins.builtin.party_items import happened_by, party_handler
 
 AREA = "legal_framework"
 
@@ -249,20 +256,20 @@ PARTY_EVENTS = frozenset(
 def fold_agreement(item: Item | None, fact: ViewFact) -> Item | None:
     p = fact.payload
     if fact.type == "AgreementSigned":
-        return {
+        new = {
             "agreement": p["agreement"],
             "kind": p["kind"],
             "parties": list(p["parties"]),
             "title": p["title"],
-            "signed_on": fact.occurred_on,
             "in_force_on": None,
             "terminated_on": None,
         }
+        return dated(new, fact, "signed_on")
     if item is None:
         return None  # its signature is not visible at this level
     if fact.type == "AgreementEnteredIntoForce":
-        return {**item, "in_force_on": fact.occurred_on}
-    return {**item, "terminated_on": fact.occurred_on, "termination_reason": p["reason"]}
+        return dated(item, fact, "in_force_on")
+    return dated(item, fact, "terminated_on", termination_reason=p["reason"])
 
 
 def agreement_status(item: Item) -> str:
@@ -325,7 +332,7 @@ def present_party(item: Item, on: date) -> Item:
     day = on.isoformat()
     shown = dict(item)
     memberships = []
-    for membership in dated(item.get("memberships", []), on):
+    for membership in happened_by(item.get("memberships", []), on):
         if membership.get("withdrawal_notified_on", "9999") > day:
             membership = {k: v for k, v in membership.items() if not k.startswith("withdrawal")}
             membership.pop("effective_on", None)
@@ -339,8 +346,8 @@ def present_party(item: Item, on: date) -> Item:
         and current["in_force_on"] <= day
         and (current.get("effective_on") is None or current["effective_on"] > day)
     )
-    shown["legislation"] = dated(item.get("legislation", []), on)
-    shown["legislation_reviews"] = dated(item.get("legislation_reviews", []), on)
+    shown["legislation"] = happened_by(item.get("legislation", []), on)
+    shown["legislation_reviews"] = happened_by(item.get("legislation_reviews", []), on)
     if item.get("apic_ratified_on") and item["apic_ratified_on"] > day:
         shown.pop("apic_ratified_on")
         shown.pop("apic_event", None)
@@ -355,6 +362,15 @@ def membership_events(item: Item, period: Period) -> list[str]:
     return [m["event"] for m in item.get("memberships", [])]
 
 
+#: The dates behind each agreement figure (the first is the one a period selects on).
+STATUS_DATES = {
+    "signed": ("signed_on",),
+    "entered_into_force": ("in_force_on",),
+    "in_force": ("signed_on", "in_force_on"),
+    "terminated": ("terminated_on",),
+}
+
+
 def kind_selector(kind: str | None, status: str) -> Callable[[Item, Period], bool]:
     """Agreements of a kind (None: all) whose `status` date lies in the period, or, for
     ``in_force``, that are in force on the reading's date."""
@@ -364,12 +380,7 @@ def kind_selector(kind: str | None, status: str) -> Callable[[Item, Period], boo
             return False
         if status == "in_force":
             return bool(item["status"] == "in_force")
-        field = {
-            "signed": "signed_on",
-            "entered_into_force": "in_force_on",
-            "terminated": "terminated_on",
-        }[status]
-        return period.contains(item.get(field))
+        return period.contains(item.get(STATUS_DATES[status][0]))
 
     return select
 
@@ -445,6 +456,7 @@ def followup_summary_figures() -> list[SummaryFigure]:
                     f"Agreements ({kind or 'all kinds'}) {words}.",
                     "agreements",
                     kind_selector(kind, status),
+                    events_of(*STATUS_DATES[status]),
                 )
             )
     return figures

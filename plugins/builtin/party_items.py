@@ -39,6 +39,6 @@ def party_handler(
     )
 
 
-def dated(records: list[Item], on: date, field: str = "on") -> list[Item]:
+def happened_by(records: list[Item], on: date, field: str = "on") -> list[Item]:
     """The records of a list that had happened by `on`."""
     return [record for record in records if record[field] <= on.isoformat()]

@@ -1,6 +1,7 @@
 """The projection's fast answers equal a naive fold of the log's prefix, for random
 valid histories (with corrections and retractions), random positions, dates, periods
-and both clearance levels."""
+and both clearance levels — on the memory store here, on SQLite and PostgreSQL in
+tests/integration/test_views_stores.py."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import date
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.bootstrap import bootstrap
+from core.bootstrap import Services, bootstrap
 from core.views import queries
 from core.views.memory import fold
 from core.views.model import Level, Period
@@ -20,7 +21,10 @@ from tests.views_history import STATES, record_history
 
 def answers(views, reading):
     """Everything the views answer, in a comparable form."""
-    indicators = lambda n: views.indicators_for(reading, n)  # noqa: E731
+
+    def indicators(number):
+        return views.indicators_for(reading, number)
+
     return {
         "summary": views.summary(reading),
         "explain": {name: sorted(f.explain(reading)) for name, f in views.figures.items()},
@@ -37,10 +41,8 @@ def answers(views, reading):
     }
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=st.data())
-def test_fast_answers_equal_a_naive_fold(data):
-    services = bootstrap("memory://", load_entry_points=False)
+def check_against_fold(services: Services, data: st.DataObject, *, readings: int = 3) -> None:
+    """Record a random history, then compare fast and naive answers at random points."""
     app, views = services.app, services.views
     # Small pages and frequent checkpoints exercise the paths a big log takes.
     views.projection = Projection(app, services.sql, views.folds, checkpoint_every=5, page=7)
@@ -48,7 +50,7 @@ def test_fast_answers_equal_a_naive_fold(data):
     head = app.head().position
     views.projection.catch_up()
     log = list(app.read_log())
-    for _ in range(3):
+    for _ in range(readings):
         position = data.draw(st.integers(0, head))
         level = data.draw(st.sampled_from(list(Level)))
         on = data.draw(st.dates(date(2002, 1, 1), date(2016, 1, 1)))
@@ -58,4 +60,13 @@ def test_fast_answers_equal_a_naive_fold(data):
         fast = ViewReading(views.projection.snapshot(position, level), views.folds, period)
         naive = ViewReading(fold(views.folds, log, level, position), views.folds, period)
         assert answers(views, fast) == answers(views, naive)
-    services.close()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_fast_answers_equal_a_naive_fold(data):
+    services = bootstrap("memory://", load_entry_points=False)
+    try:
+        check_against_fold(services, data)
+    finally:
+        services.close()

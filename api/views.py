@@ -1,0 +1,334 @@
+"""The views (DESIGN.md §5): what the Bureau reads, as of any time (`as_of`), on any
+date (`on`), over a period of occurrence (`from`/`to`), at the caller's clearance.
+Every answer says what it is of: `as_of`, `on`, `position` and the items or object."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import Any
+
+from flask import Response, current_app, jsonify
+from flask_smorest import Blueprint
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from api.auth import allow, current_caller
+from api.events import AsOf
+from api.openapi import response
+from core.bootstrap import Services
+from core.errors import NotFound
+from core.fields import PartyCode
+from core.roles import READERS
+from core.views import queries
+from core.views.model import LEVEL_OF_ROLE, Item, Level
+from core.views.reading import ViewReading
+
+blueprint = Blueprint(
+    "views",
+    __name__,
+    description="The state of cooperation, as of any time and on any date.",
+)
+
+READ = sorted(READERS)
+NOT_FOUND = {"404": response("No such thing.")}
+
+#: What every view answer says it is of.
+ABOUT: dict[str, Any] = {
+    "as_of": {"type": "string", "nullable": True, "description": "Transaction time read."},
+    "on": {"type": "string", "format": "date", "description": "Valid date read."},
+    "position": {"type": "integer", "description": "Last log position included."},
+    "from": {"type": "string", "format": "date", "nullable": True},
+    "to": {"type": "string", "format": "date", "nullable": True},
+}
+
+
+def answer(**properties: Any) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {**ABOUT, **properties},
+        "required": ["as_of", "on", "position", *properties],
+    }
+
+
+LIST_SCHEMA = answer(
+    total=({"type": "integer", "description": "Items before paging."}),
+    items={"type": "array", "items": {"type": "object"}},
+)
+ITEM_SCHEMA = answer(item={"type": "object"})
+FIGURE_SCHEMA = {
+    "type": "object",
+    "properties": {"value": {"nullable": True}, "events": {"type": "integer"}},
+    "required": ["value", "events"],
+}
+SUMMARY_SCHEMA = answer(figures={"type": "object", "additionalProperties": FIGURE_SCHEMA})
+
+
+class ViewQuery(Schema):
+    """Time travel and paging, common to every view."""
+
+    class Meta:
+        unknown = RAISE
+
+    as_of = AsOf(
+        metadata={
+            "type": "string",
+            "maxLength": 40,
+            "description": "The views as the system knew them then (RFC 3339 or a date: the "
+            "end of that day, UTC). Default: now.",
+        }
+    )
+    on = fields.Date(
+        metadata={
+            "description": "The state of the world on this date (later facts are not "
+            "yet true). Default: the date of as_of, or today."
+        }
+    )
+    from_ = fields.Date(data_key="from", metadata={"description": "Period of occurrence: from."})
+    to = fields.Date(metadata={"description": "Period of occurrence: to (inclusive)."})
+    limit = fields.Integer(
+        load_default=1000,
+        validate=validate.Range(min=1, max=10_000),
+        metadata={"description": "At most this many items (default 1000)."},
+    )
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=10**9))
+
+    @validates_schema
+    def period(self, data: Mapping[str, Any], **kwargs: Any) -> None:
+        start: date | None = data.get("from_")
+        end: date | None = data.get("to")
+        if start is not None and end is not None and start > end:
+            raise ValidationError("Must not be before from.", "to")
+
+
+class AgreementQuery(ViewQuery):
+    kind = fields.String(validate=validate.Length(max=60))
+    party = PartyCode()
+    status = fields.String(validate=validate.OneOf(["signed", "in_force", "terminated"]))
+
+
+class WarrantQuery(ViewQuery):
+    status = fields.String(
+        validate=validate.OneOf(["at_large", "arrested", "surrendered", "closed"])
+    )
+    situation = fields.String(validate=validate.Length(max=200))
+    party = PartyCode()
+
+
+class RequestQuery(ViewQuery):
+    addressee = PartyCode()
+    status = fields.String(validate=validate.OneOf(["open", "answered"]))
+    category = fields.String(validate=validate.Length(max=60))
+
+
+class PartyQuery(ViewQuery):
+    states_parties = fields.Boolean(
+        load_default=False, metadata={"description": "Only States Parties on the date."}
+    )
+
+
+class ActivityQuery(ViewQuery):
+    type = fields.List(fields.String(validate=validate.OneOf(queries.ACTIVITY_TYPES)))
+    party = PartyCode()
+
+
+def services() -> Services:
+    found: Services = current_app.extensions["followup"]
+    return found
+
+
+def level() -> Level:
+    return LEVEL_OF_ROLE[current_caller().role]
+
+
+def reading(query: Mapping[str, Any]) -> ViewReading:
+    return services().views.reading(
+        level(),
+        as_of=query.get("as_of"),
+        on=query.get("on"),
+        first=query.get("from_"),
+        last=query.get("to"),
+    )
+
+
+def listed(query: Mapping[str, Any], read: ViewReading, items: list[Item]) -> Response:
+    start, limit = query["offset"], query["limit"]
+    return jsonify(
+        {
+            **services().views.envelope(read, query.get("as_of")),
+            "total": len(items),
+            "items": items[start : start + limit],
+        }
+    )
+
+
+def single(query: Mapping[str, Any], read: ViewReading, name: str, value: Any) -> Response:
+    return jsonify({**services().views.envelope(read, query.get("as_of")), name: value})
+
+
+def indicators(read: ViewReading) -> Callable[[int], dict[str, Any]]:
+    return lambda number: services().views.indicators_for(read, number)
+
+
+LIST_DOC = {"200": response("The items, and what they are of (as_of, on, position).", LIST_SCHEMA)}
+
+
+@blueprint.route("/summary", methods=["GET"])
+@allow(*READ)
+@blueprint.arguments(ViewQuery, location="query", as_kwargs=True, unknown=RAISE)
+@blueprint.doc(
+    responses={"200": response("Headline figures: {name: {value, events}}.", SUMMARY_SCHEMA)}
+)
+def summary(**query: Any) -> Response:
+    """Headline figures
+
+    Every figure has a stable name (README, "Summary figures") and says how many events
+    contributed to it; GET /audit/explain lists them."""
+    read = reading(query)
+    return single(query, read, "figures", services().views.summary(read))
+
+
+@blueprint.route("/parties", methods=["GET"])
+@allow(*READ)
+@blueprint.arguments(PartyQuery, location="query", as_kwargs=True, unknown=RAISE)
+@blueprint.doc(responses=LIST_DOC)
+def list_parties(**query: Any) -> Response:
+    """States and organisations
+
+    Party to the Statute since/until, legislation, APIC, focal and contact points,
+    agreements, arrests and surrenders facilitated, requests addressed to it."""
+    read = reading(query)
+    return listed(query, read, queries.parties(read, states_parties_only=query["states_parties"]))
+
+
+@blueprint.route("/parties/<string:code>", methods=["GET"])
+@allow(*READ)
+@blueprint.arguments(ViewQuery, location="query", as_kwargs=True, unknown=RAISE)
+@blueprint.doc(
+    responses={**NOT_FOUND, "200": response("One party, with its activities.", ITEM_SCHEMA)}
+)
+def get_party(code: str, **query: Any) -> Response:
+    """One State or organisation
+
+    With its activities (workshops, visas, experts, gratis personnel) in the period, or
+    up to the date without one."""
+    read = reading(query)
+    return single(query, read, "item", queries.party(read, code))
+
+
+@blueprint.route("/recommendations", methods=["GET"])
+@allow(*READ)
+@blueprint.arguments(ViewQuery, location="query", as_kwargs=True, unknown=RAISE)
+@blueprint.doc(responses=LIST_DOC)
+def list_recommendations(**query: Any) -> Response:
+    """The 66 recommendations
+
+    Latest assessed status and rationale, how many events cite each, and indicators."""
+    read = reading(query)
+    return listed(query, read, queries.recommendations(read, indicators(read)))
+
+
+@blueprint.route("/recommendations/<int:number>", methods=["GET"])
+@allow(*READ)
+@blueprint.arguments(ViewQuery, location="query", as_kwargs=True, unknown=RAISE)
+@blueprint.doc(
+    responses={**NOT_FOUND, "200": response("One recommendation and its events.", ITEM_SCHEMA)}
+)
+def get_recommendation(number: int, **query: Any) -> Response:
+    """One recommendation
+
+    With the events that cite it."""
+    read = reading(query)
+    return single(query, read, "item", queries.recommendation(read, number, indicators(read)))
+
+
+@blueprint.route("/agreements", methods=["GET"])
+@allow(*READ)
+@blueprint.arguments(AgreementQuery, location="query", as_kwargs=True, unknown=RAISE)
+@blueprint.doc(responses=LIST_DOC)
+def list_agreements(**query: Any) -> Response:
+    """Agreements with the Court
+
+    Status (`signed`, `in_force`, `terminated`) on the `on` date."""
+    read = reading(query)
+    found = queries.agreements(
+        read, kind=query.get("kind"), party=query.get("party"), status=query.get("status")
+    )
+    return listed(query, read, found)
+
+
+@blueprint.route("/warrants", methods=["GET"])
+@allow(*READ)
+@blueprint.arguments(WarrantQuery, location="query", as_kwargs=True, unknown=RAISE)
+@blueprint.doc(responses=LIST_DOC)
+def list_warrants(**query: Any) -> Response:
+    """Arrest warrants
+
+    Status (`at_large`, `arrested`, `surrendered`, `closed`) on the `on` date."""
+    read = reading(query)
+    found = queries.warrants(
+        read,
+        status=query.get("status"),
+        situation=query.get("situation"),
+        party=query.get("party"),
+    )
+    return listed(query, read, found)
+
+
+@blueprint.route("/requests", methods=["GET"])
+@allow(*READ)
+@blueprint.arguments(RequestQuery, location="query", as_kwargs=True, unknown=RAISE)
+@blueprint.doc(responses=LIST_DOC)
+def list_requests(**query: Any) -> Response:
+    """Requests for assistance
+
+    Open or answered on the `on` date, with days to answer."""
+    read = reading(query)
+    found = queries.requests(
+        read,
+        addressee=query.get("addressee"),
+        status=query.get("status"),
+        category=query.get("category"),
+    )
+    return listed(query, read, found)
+
+
+@blueprint.route("/witness-protection", methods=["GET"])
+@allow(*READ)
+@blueprint.arguments(ViewQuery, location="query", as_kwargs=True, unknown=RAISE)
+@blueprint.doc(responses=LIST_DOC)
+def list_witness_protection(**query: Any) -> Response:
+    """Witness protection applications
+
+    Persons covered and relocations by the `on` date."""
+    read = reading(query)
+    return listed(query, read, queries.witness_protection(read))
+
+
+@blueprint.route("/activities", methods=["GET"])
+@allow(*READ)
+@blueprint.arguments(ActivityQuery, location="query", as_kwargs=True, unknown=RAISE)
+@blueprint.doc(responses=LIST_DOC)
+def list_activities(**query: Any) -> Response:
+    """Activities
+
+    Workshops, visits, statements, resolutions and the other actions without a lifecycle,
+    that occurred in the period (as corrected)."""
+    read = reading(query)
+    found = queries.activities(read, types=query.get("type"), party=query.get("party"))
+    return listed(query, read, found)
+
+
+@blueprint.route("/views/<string:name>", methods=["GET"])
+@allow(*READ)
+@blueprint.arguments(ViewQuery, location="query", as_kwargs=True, unknown=RAISE)
+@blueprint.doc(responses={**NOT_FOUND, **LIST_DOC})
+def list_view(name: str, **query: Any) -> Response:
+    """Any view by name
+
+    Every view plugins contribute, including third parties' (items as folded, shown on
+    the `on` date)."""
+    views = services().views
+    if name not in views.folds.views:
+        raise NotFound(f"No view {name!r}; views: {', '.join(views.folds.views)}.")
+    read = reading(query)
+    return listed(query, read, read.items(name))
