@@ -1,30 +1,209 @@
-"""Reading the state of cooperation from the command line."""
+"""Reading the state of cooperation from the command line: the views as of any time and
+on any date, a replay of history to a time, and what changed between two times."""
 
 from __future__ import annotations
 
-from collections import Counter
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
 
 import click
 
 from cli.common import database_url_option, open_services, print_json
+from core.bootstrap import Services
+from core.queries import as_of_moment
+from core.views import queries
+from core.views.memory import fold
+from core.views.model import Level, Period
+from core.views.reading import ViewReading
+
+CLEARANCE = {"all": Level.ALL, "restricted": Level.RESTRICTED}
 
 
-@click.command()
-@database_url_option
-def state(database_url: str) -> None:
-    """Print the current state of the log as JSON (events per type)."""
-    with open_services(database_url) as services:
-        head = services.app.head()
-        counts = Counter(event.type for event in services.app.read_log(upto=head.position))
-    print_json(
-        {
-            "position": head.position,
-            "as_of": head.recorded_at,
-            "head": head.hexdigest,
-            "events": head.position and sum(counts.values()),
-            "types": dict(sorted(counts.items())),
-        }
+def _moment(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return as_of_moment(value)
+    except ValueError:
+        raise click.BadParameter("use an RFC 3339 timestamp or a date (YYYY-MM-DD)") from None
+
+
+def as_of_option(*names: str, **kwargs: Any) -> Any:
+    return click.option(
+        *(names or ("--as-of",)),
+        callback=_moment,
+        metavar="TIME",
+        help="Transaction time: the log as the system knew it then (RFC 3339, or a date "
+        "meaning the end of that day, UTC).",
+        **kwargs,
     )
 
 
-COMMANDS = [state]
+date_type = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def _day(value: datetime | None) -> date | None:
+    return value.date() if value is not None else None
+
+
+clearance_option = click.option(
+    "--clearance",
+    type=click.Choice(sorted(CLEARANCE)),
+    default="all",
+    show_default=True,
+    help="Read as the auditor (all) or as the Bureau (restricted: no confidential events).",
+)
+
+
+def every_view(services: Services, reading: ViewReading) -> dict[str, Any]:
+    """All the views at one reading, as the API answers them."""
+    views = services.views
+
+    def indicators(number: int) -> dict[str, Any]:
+        return views.indicators_for(reading, number)
+
+    return {
+        "figures": views.summary(reading),
+        "parties": queries.parties(reading),
+        "recommendations": queries.recommendations(reading, indicators),
+        "agreements": queries.agreements(reading),
+        "warrants": queries.warrants(reading),
+        "requests": queries.requests(reading),
+        "witness_protection": queries.witness_protection(reading),
+    }
+
+
+@click.command()
+@as_of_option()
+@click.option("--on", type=date_type, help="The state of the world on this date.")
+@click.option("--from", "first", type=date_type, help="Period of occurrence: from.")
+@click.option("--to", "last", type=date_type, help="Period of occurrence: to.")
+@click.option("--view", "view_name", help="Print one view's items instead of the figures.")
+@clearance_option
+@database_url_option
+def state(
+    as_of: datetime | None,
+    on: datetime | None,
+    first: datetime | None,
+    last: datetime | None,
+    view_name: str | None,
+    clearance: str,
+    database_url: str,
+) -> None:
+    """Print the state of cooperation as JSON: the log's head, events per type, and the
+    headline figures (or one view with --view), as of a time and on a date."""
+    with open_services(database_url) as services:
+        views = services.views
+        reading = views.reading(
+            CLEARANCE[clearance], as_of=as_of, on=_day(on), first=_day(first), last=_day(last)
+        )
+        head = services.app.head()
+        answer: dict[str, Any] = {
+            **views.envelope(reading, as_of),
+            "head": head.hexdigest if reading.position == head.position else None,
+            "types": reading.snapshot.entries(),
+        }
+        if view_name is None:
+            answer["figures"] = views.summary(reading)
+        elif view_name in views.folds.views:
+            answer["items"] = reading.items(view_name)
+        else:
+            raise click.BadParameter(
+                f"no view {view_name!r}; views: {', '.join(views.folds.views)}",
+                param_hint="--view",
+            )
+    answer["events"] = sum(answer["types"].values())
+    print_json(answer)
+
+
+@click.command()
+@as_of_option(required=True)
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write events.jsonl and views.json into.",
+)
+@click.option(
+    "--independent",
+    is_flag=True,
+    help="Also fold the events again in memory, without the projection, and check that "
+    "both give the same views (slow: it reads the whole prefix).",
+)
+@clearance_option
+@database_url_option
+def replay(
+    as_of: datetime, out: Path, independent: bool, clearance: str, database_url: str
+) -> None:
+    """Replay history to a time: write the events the system knew then (events.jsonl)
+    and the views they give (views.json)."""
+    level = CLEARANCE[clearance]
+    out.mkdir(parents=True, exist_ok=True)
+    with open_services(database_url) as services:
+        views = services.views
+        reading = views.reading(level, as_of=as_of)
+        written = 0
+        with (out / "events.jsonl").open("w", encoding="utf-8") as stream:
+            for event in services.app.read_log(upto=reading.position):
+                if level is Level.ALL or event.classification != "confidential":
+                    stream.write(json.dumps(event.to_flat(), ensure_ascii=False) + "\n")
+                    written += 1
+        result = {**views.envelope(reading, as_of), **every_view(services, reading)}
+        (out / "views.json").write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
+        message = f"replayed {written} events to position {reading.position} into {out}"
+        if independent:
+            log = services.app.read_log(upto=reading.position)
+            naive = ViewReading(
+                fold(views.folds, log, level, reading.position),
+                views.folds,
+                Period(on=reading.period.on),
+            )
+            same = every_view(services, naive) == every_view(services, reading)
+            message += "; independent fold: " + ("same views" if same else "DIFFERENT views")
+            if not same:
+                click.echo(message, err=True)
+                raise SystemExit(1)
+    click.echo(message)
+
+
+@click.command()
+@as_of_option("--from", "first", required=True)
+@as_of_option("--to", "last", required=True)
+@click.option("--on", type=date_type, help="Date the views are read on (default: --to's).")
+@clearance_option
+@database_url_option
+def diff(
+    first: datetime, last: datetime, on: datetime | None, clearance: str, database_url: str
+) -> None:
+    """What changed in the views between two transaction times, with the events."""
+    with open_services(database_url) as services:
+        print_json(services.views.diff(CLEARANCE[clearance], first, last, _day(on)))
+
+
+@click.group()
+def views() -> None:
+    """Maintain the views' tables."""
+
+
+@views.command("update")
+@database_url_option
+def update(database_url: str) -> None:
+    """Bring the views up to the log's head (reads do this too)."""
+    with open_services(database_url) as services:
+        position = services.views.projection.catch_up()
+    click.echo(f"views at position {position}")
+
+
+@views.command("rebuild")
+@database_url_option
+def rebuild(database_url: str) -> None:
+    """Forget the views and fold the whole log again."""
+    with open_services(database_url) as services:
+        position = services.views.projection.rebuild()
+    click.echo(f"views rebuilt to position {position}")
+
+
+COMMANDS = [state, replay, diff, views]

@@ -42,6 +42,10 @@ class FactStore(Protocol):
 
     def drop_fact(self, position: int, at: int) -> None: ...
 
+    def count_entry(self, event: Event) -> None:
+        """Count the event as an entry of the log (``log.<Type>``, never undone)."""
+        ...
+
     def item(self, view: str, key: str) -> Item | None: ...
 
     def put_item(self, view: str, key: str, item: Item | None, at: int) -> None: ...
@@ -135,6 +139,7 @@ class Engine:
     def apply(self, event: Event, store: FactStore) -> None:
         if not visible_at(self.level, event.classification):
             return
+        store.count_entry(event)
         event_type = self.folds.catalogue.types.get(event.type)
         if event_type is None:
             return  # a type whose plugin is gone: kept in the log, not in the views

@@ -21,6 +21,7 @@ class MemoryFacts:
         self.parties: dict[int, Sequence[str]] = {}
         self.positions: dict[str, int] = {}
         self.items: dict[ItemKey, Item] = {}
+        self.entries: dict[str, int] = {}
         self._members: dict[ItemKey, set[int]] = defaultdict(set)
         self._memberships: dict[int, set[ItemKey]] = defaultdict(set)
 
@@ -48,6 +49,9 @@ class MemoryFacts:
         self.facts.pop(position, None)
         self.counts.pop(position, None)
         self.parties.pop(position, None)
+
+    def count_entry(self, event: Event) -> None:
+        self.entries[event.type] = self.entries.get(event.type, 0) + 1
 
     def item(self, view: str, key: str) -> Item | None:
         return self.items.get((view, key))
@@ -86,6 +90,9 @@ class MemorySnapshot:
 
     def item(self, view: str, key: str) -> Item | None:
         return self.store.item(view, key)
+
+    def entries(self) -> dict[str, int]:
+        return dict(sorted(self.store.entries.items()))
 
     def tally(self, counter: str, first: date | None, last: date | None) -> int:
         total = 0

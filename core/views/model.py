@@ -118,6 +118,10 @@ class Snapshot(Protocol):
         """Sum of a counter over events that occurred in [first, last] (None: open)."""
         ...
 
+    def entries(self) -> dict[str, int]:
+        """Events of each type in the log (corrections, retracted events included)."""
+        ...
+
     def facts(
         self,
         *,

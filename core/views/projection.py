@@ -30,6 +30,7 @@ from typing import Any
 import orjson
 
 from core.application import FollowUp
+from core.envelope import Event
 from core.sql import Cursor, Sql
 from core.views.engine import Engine, Folds, ItemKey
 from core.views.model import Item, Level, ViewFact
@@ -259,6 +260,20 @@ class SqlFacts:
             )
         self.facts[fact.position] = fact
         self.event_positions[fact.id] = fact.position
+
+    def count_entry(self, event: Event) -> None:
+        self.new_tallies.append(
+            _Version(
+                [
+                    int(self.level),
+                    event.position,
+                    event.position,
+                    f"log.{event.type}",
+                    event.occurred_on.isoformat(),
+                    1,
+                ]
+            )
+        )
 
     def drop_fact(self, position: int, at: int) -> None:
         fact = self.fact(position)
@@ -522,6 +537,15 @@ class SqlSnapshot:
             )
             row = c.fetchone()
         return orjson.loads(row["data"]) if row else None
+
+    def entries(self) -> dict[str, int]:
+        """How many events of each type the log holds at this position (visible at the
+        level), corrections, retractions and retracted events included."""
+        counts: dict[str, int] = defaultdict(int)
+        for key, amount in self.monthly().items():
+            if key.startswith("log."):
+                counts[key[4:].rpartition("|")[0]] += amount
+        return {name: amount for name, amount in sorted(counts.items()) if amount}
 
     def monthly(self) -> dict[str, int]:
         """Every tally per month (``counter|YYYY-MM``) as of this position."""
