@@ -4,15 +4,16 @@ raw scan that `followup verify` reads, also shared."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from core.clock import format_timestamp
-from core.integrity import canonical_bytes, event_id, link
+from core.integrity import canonical_bytes_of, event_id_bytes
 from core.ports import IdempotencyKey, RawRow
 
 
@@ -30,8 +31,7 @@ def idempotency_row(
     )
 
 
-@dataclass(frozen=True)
-class ChainRow:
+class ChainRow(NamedTuple):
     position: int
     event_id: UUID
     recorded_at: str
@@ -77,24 +77,24 @@ def chain_rows(
         clock = previous_recorded_at
     rows = []
     digest = previous_hash
+    sha256 = hashlib.sha256
     for index, (stored, position) in enumerate(zip(stored_events, positions, strict=True)):
         moment = recorded_at[index] if recorded_at is not None else clock
         if previous_recorded_at is not None and moment < previous_recorded_at:
             raise ValueError("recorded_at must not go backwards along the log")
         previous_recorded_at = moment
-        originator = UUID(str(stored.originator_id))
-        digest = link(
-            digest,
-            canonical_bytes(
-                originator, stored.originator_version, stored.topic, stored.state, moment
-            ),
-        )
+        originator = stored.originator_id
+        raw = originator.bytes if isinstance(originator, UUID) else UUID(str(originator)).bytes
+        version = stored.originator_version
+        digest = sha256(
+            digest + canonical_bytes_of(raw, version, stored.topic, bytes(stored.state), moment)
+        ).digest()
         if expected_hashes is not None and expected_hashes[index] != digest:
             raise ChainMismatch(index, expected_hashes[index], digest)
         rows.append(
             ChainRow(
                 position,
-                event_id(originator, stored.originator_version),
+                UUID(bytes=event_id_bytes(raw, version)),
                 moment,
                 digest,
                 previous_position,

@@ -147,8 +147,8 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         )
         if idempotency is not None:
             curs.execute(self._insert_key, idempotency_row(idempotency, positions))
-        # Surface a conflict (a key used twice) here, inside the transaction.
-        pipeline.sync()
+        # No sync here: the COMMIT is the next round trip, and a conflict (a key used
+        # twice) fails it, so nothing of the transaction is kept.
         return positions
 
     @property

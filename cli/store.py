@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from cli.common import database_url_option, open_services
+from core.bootstrap import redacted
 
 
 @click.command()
@@ -13,7 +14,7 @@ def init(database_url: str) -> None:
     """Create the store's tables if they do not exist yet (safe to run again)."""
     with open_services(database_url) as services:
         head = services.app.head()
-    click.echo(f"store ready: {services.database_url} ({head.position} events)")
+    click.echo(f"store ready: {redacted(services.database_url)} ({head.position} events)")
 
 
 COMMANDS = [init]

@@ -101,6 +101,10 @@ class FollowUp(Application[UUID]):
                 try:
                     batch.add(draft)
                 except (InvalidEvent, LifecycleConflict) as error:
+                    # The same request may have been recorded by another worker since
+                    # the check above: its events now break the rules for ours.
+                    if idempotency is not None and (replayed := self._replay(idempotency)):
+                        return replayed
                     raise error.at(index) from None
             if dry_run:
                 return []

@@ -95,16 +95,16 @@ def bootstrap(
     adapters = store_adapters(manager)
     if scheme not in adapters:
         known = ", ".join(sorted(f"{s}://" for s in adapters))
-        raise StoreError(f"Unknown database URL {_redacted(url)!r}; known kinds: {known}.")
+        raise StoreError(f"Unknown database URL {redacted(url)!r}; known kinds: {known}.")
     environment = adapters[scheme].environment(url)
     try:
         app = FollowUp(environment, catalogue, clock)
     except Exception as error:  # the drivers raise many kinds; the user needs one message
-        raise StoreError(f"Cannot open the store at {_redacted(url)}: {error}") from error
+        raise StoreError(f"Cannot open the store at {redacted(url)}: {error}") from error
     return Services(url, manager, catalogue, app)
 
 
-def _redacted(url: str) -> str:
+def redacted(url: str) -> str:
     """The URL without its password, for messages and logs."""
     parts = urlsplit(url)
     if parts.password:

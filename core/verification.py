@@ -23,7 +23,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from uuid import UUID
 
-from core.integrity import EVENT_ID_NAMESPACE, GENESIS
+from core.integrity import (
+    CANONICAL_HEAD,
+    CANONICAL_LENGTH,
+    EVENT_ID_SHA1,
+    GENESIS,
+    canonical_bytes_of,
+    event_id_bytes,
+)
 from core.ports import LogScanner, RawRow
 
 CHANGED = "changed"
@@ -139,9 +146,9 @@ def verify_log(
     # The hot loop: names bound locally, canonical bytes built inline (see _canonical).
     sha256 = hashlib.sha256
     join = b"".join
-    head = _HEAD
-    length = _LENGTH
-    namespace = _NAMESPACE.copy
+    head = CANONICAL_HEAD
+    length = CANONICAL_LENGTH
+    namespace = EVENT_ID_SHA1.copy
 
     def result(damage: Damage | None = None) -> Verification:
         return Verification(count, previous, digest, damage, against, found)
@@ -197,49 +204,6 @@ def verify_log(
             progress(after)
 
 
-_HEAD = struct.Struct(">I16sIQI").pack
-_LENGTH = struct.Struct(">I").pack
-
-
-def _canonical(
-    originator: bytes, version: object, topic: object, state: object, at: object
-) -> bytes:
-    """core.integrity.canonical_bytes, from raw values (no UUID objects: speed); raises
-    on a missing or malformed value."""
-    if not (
-        isinstance(version, int)
-        and isinstance(topic, str)
-        and isinstance(state, bytes)
-        and isinstance(at, str)
-        and len(originator) == 16
-    ):
-        raise ValueError("a missing or malformed value")
-    topic_bytes = topic.encode("utf-8")
-    at_bytes = at.encode("ascii")
-    return b"".join(
-        (
-            _HEAD(16, originator, 8, version, len(topic_bytes)),
-            topic_bytes,
-            _LENGTH(len(state)),
-            state,
-            _LENGTH(len(at_bytes)),
-            at_bytes,
-        )
-    )
-
-
-_NAMESPACE = hashlib.sha1(EVENT_ID_NAMESPACE.bytes, usedforsecurity=False)
-
-
-def _event_id(originator: bytes, version: int) -> bytes:
-    """core.integrity.event_id as 16 bytes, computed like uuid5 without UUID objects."""
-    h = originator.hex()
-    sha = _NAMESPACE.copy()
-    sha.update(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}:{version}".encode("ascii"))
-    d = sha.digest()
-    return d[:6] + bytes(((d[6] & 0x0F) | 0x50, d[7], (d[8] & 0x3F) | 0x80)) + d[9:16]
-
-
 def _classify(
     scanner: LogScanner, row: RawRow, previous: int, digest: bytes, page: Sequence[RawRow]
 ) -> Damage:
@@ -252,9 +216,9 @@ def _classify(
         return Damage(position, INSERTED, "an event the chain never recorded")
     try:
         assert isinstance(row.originator_version, int)
-        here = _event_id(row.originator_id, row.originator_version)
+        here = event_id_bytes(row.originator_id, row.originator_version)
         assert isinstance(row.recorded_at, str)
-        canonical = _canonical(
+        canonical = canonical_bytes_of(
             row.originator_id, row.originator_version, row.topic, row.state, row.recorded_at
         )
     except (AssertionError, AttributeError, TypeError, ValueError, OverflowError, struct.error):
@@ -269,7 +233,8 @@ def _classify(
             and following.originator_id is not None
             and isinstance(following.originator_version, int)
             and len(following.originator_id) == 16
-            and _event_id(following.originator_id, following.originator_version) == row.event_id
+            and event_id_bytes(following.originator_id, following.originator_version)
+            == row.event_id
         ):
             return Damage(
                 position, INSERTED, "an event the chain never recorded, before the one it did"

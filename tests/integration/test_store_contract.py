@@ -295,3 +295,14 @@ def test_a_postgres_store_that_is_not_there_is_a_clear_error(postgres_cluster):
     assert "s3cret-password" not in str(caught.value)
     assert "***" in str(caught.value)
     assert "no_such_database" in str(caught.value)
+
+
+def test_init_never_prints_the_password(postgres_url):
+    from click.testing import CliRunner
+
+    from cli import main
+
+    password = postgres_url.split(":")[2].split("@")[0]
+    result = CliRunner().invoke(main, ["init", "--database-url", postgres_url])
+    assert result.exit_code == 0, result.output
+    assert password not in result.output and ":***@" in result.output

@@ -310,3 +310,26 @@ def test_an_idempotent_retry_returns_the_original_and_appends_nothing(app):
     other = app.validate({**SIGNED, "agreement": "OTHER"})
     app.record_batch([other], "tester", idempotency=IdempotencyKey("someone", "key-1", "h"))
     assert app.head().position == 3
+
+
+def test_a_retry_racing_the_original_gets_the_original(app, monkeypatch):
+    """Another worker records the same request between the retry's first look for its
+    key and its lifecycle checks: the retry returns the original, not a conflict."""
+    from core.ports import IdempotencyKey
+
+    drafts = [app.validate(SIGNED), app.validate(IN_FORCE)]
+    key = IdempotencyKey("client", "key-1", "hash-a")
+    first = app.record_batch(drafts, "tester", idempotency=key)
+    real = app.log.find_idempotent
+    looks = []
+
+    def late(scope, name):
+        looks.append(name)
+        return None if len(looks) == 1 else real(scope, name)
+
+    monkeypatch.setattr(app.log, "find_idempotent", late)
+    assert app.record_batch(drafts, "tester", idempotency=key) == first
+    assert len(looks) == 2
+    assert app.head().position == 2
+    with pytest.raises(LifecycleConflict):
+        app.record_batch(drafts, "tester", idempotency=IdempotencyKey("client", "key-2", "h"))

@@ -10,9 +10,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from adapters.chain import merge_orphans
-from core.integrity import GENESIS, canonical_bytes, event_id, link
+from core.integrity import (
+    GENESIS,
+    canonical_bytes,
+    canonical_bytes_of,
+    event_id,
+    event_id_bytes,
+    link,
+)
 from core.ports import RawRow
-from core.verification import Published, _canonical, _event_id, verify_log
+from core.verification import Published, verify_log
 
 
 class FakeScanner:
@@ -178,10 +185,10 @@ def test_a_published_digest_prints_as_it_is_parsed():
 def test_the_fast_canonical_bytes_and_ids_are_the_reference_ones(
     originator, version, topic, state, at
 ):
-    assert _canonical(originator.bytes, version, topic, state, at) == canonical_bytes(
+    assert canonical_bytes_of(originator.bytes, version, topic, state, at) == canonical_bytes(
         originator, version, topic, state, at
     )
-    assert _event_id(originator.bytes, version) == event_id(originator, version).bytes
+    assert event_id_bytes(originator.bytes, version) == event_id(originator, version).bytes
     row = RawRow(
         1,
         originator.bytes,
