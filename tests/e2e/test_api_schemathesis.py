@@ -61,9 +61,9 @@ def test_the_api_keeps_its_document_and_the_log(fuzzed_server, mode):
             assert response.status_code < 500, response.text[:500]
             if response.status_code >= 400:
                 assert fuzzed_server.position() == before, (case.method, case.path)
-            if mode is GenerationMode.NEGATIVE and response.headers.get(
-                "Content-Type", ""
-            ).startswith("text/html"):
+            # schemathesis keeps headers with lowercase names and lists of values.
+            content_type = (response.headers.get("content-type") or [""])[0]
+            if mode is GenerationMode.NEGATIVE and content_type.startswith("text/html"):
                 # gunicorn itself refused it (a request line or header over its limits)
                 # before the app saw it: a rejection, though not in the app's words.
                 assert response.status_code in (400, 414, 431), response.text[:300]
