@@ -9,7 +9,9 @@ several machines share one clock."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from functools import cached_property
 from typing import Any
 from uuid import UUID
 
@@ -35,6 +37,9 @@ from adapters.sql_postgres import PostgresSql
 from core.integrity import GENESIS
 from core.ports import Head, IdempotencyKey, IdempotentResult, RawRow, StoredRecord
 
+#: The advisory lock held while creating tables (an arbitrary key; see Factory).
+CREATE_TABLES_LOCK = 0x666F6C6C6F777571
+
 
 class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
     """Application recorder whose every insert also writes the chain row of each event
@@ -50,7 +55,9 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
                     "CREATE TABLE IF NOT EXISTS {chain} ("
                     "position bigint PRIMARY KEY, "
                     "event_id uuid NOT NULL UNIQUE, "
-                    "recorded_at text NOT NULL, "
+                    # Byte order, as in SQLite and Python, whatever the database's
+                    # collation: the time index compares these strings.
+                    'recorded_at text COLLATE "C" NOT NULL, '
                     "hash bytea NOT NULL, "
                     "previous_position bigint)"
                 ),
@@ -134,24 +141,27 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             recorded_at=recorded_at,
             expected_hashes=expected_hashes,
         )
-        curs.execute(
-            self._insert_links,
-            [
-                [r.position for r in rows],
-                [r.event_id for r in rows],
-                [r.recorded_at for r in rows],
-                [r.hash for r in rows],
-                [r.previous_position for r in rows],
-            ],
-            prepare=True,
-        )
+        if len(rows) == 1:  # the API's usual case: no arrays to build and parse
+            curs.execute(self._insert_link, list(rows[0]), prepare=True)
+        else:
+            curs.execute(
+                self._insert_links,
+                [
+                    [r.position for r in rows],
+                    [r.event_id for r in rows],
+                    [r.recorded_at for r in rows],
+                    [r.hash for r in rows],
+                    [r.previous_position for r in rows],
+                ],
+                prepare=True,
+            )
         if idempotency is not None:
             curs.execute(self._insert_key, idempotency_row(idempotency, positions))
         # No sync here: the COMMIT is the next round trip, and a conflict (a key used
         # twice) fails it, so nothing of the transaction is kept.
         return positions
 
-    @property
+    @cached_property
     def _select_last_link(self) -> Composed:
         return self._q(
             "SELECT clock_timestamp() AS now, c.position, c.hash, c.recorded_at "
@@ -160,7 +170,7 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             ") AS c ON true"
         )
 
-    @property
+    @cached_property
     def _insert_links(self) -> Composed:
         return self._q(
             "INSERT INTO {chain} (position, event_id, recorded_at, hash, previous_position) "
@@ -168,7 +178,14 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             "%s::bigint[])"
         )
 
-    @property
+    @cached_property
+    def _insert_link(self) -> Composed:
+        return self._q(
+            "INSERT INTO {chain} (position, event_id, recorded_at, hash, previous_position) "
+            "VALUES (%s, %s, %s, %s, %s)"
+        )
+
+    @cached_property
     def _insert_key(self) -> Composed:
         return self._q(
             "INSERT INTO {keys} "
@@ -178,7 +195,7 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
 
     # -- reading ------------------------------------------------------------------
 
-    @property
+    @cached_property
     def _select_records(self) -> Composed:
         return self._q(
             "SELECT e.notification_id AS position, e.originator_id, e.originator_version, "
@@ -280,7 +297,7 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             ]
         return merge_orphans(joined, orphans, limit)
 
-    @property
+    @cached_property
     def _scan_joined(self) -> Composed:
         return self._q(
             "SELECT e.notification_id, e.originator_id, e.originator_version, e.topic, "
@@ -289,7 +306,7 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             "WHERE e.notification_id > %s ORDER BY e.notification_id LIMIT %s"
         )
 
-    @property
+    @cached_property
     def _scan_orphans(self) -> Composed:
         return self._q(
             "SELECT c.position, c.event_id, c.recorded_at, c.hash, c.previous_position "
@@ -346,30 +363,47 @@ class Factory(PostgresFactory):
 
     def __init__(self, env: Any) -> None:
         super().__init__(env)
-        self._check_connection()
-
-    def _check_connection(self) -> None:
-        """The pool retries a failing connection until its timeout, then reports only
-        that it timed out; one direct attempt fails at once, with the server's reason
-        (no such database, authentication failed...)."""
-        pool = self.datastore.pool
-        kwargs = pool.kwargs if isinstance(pool.kwargs, dict) else {}
-        password = pool.get_password_func() if pool.get_password_func else kwargs.get("password")
+        # The pool retries a failing connection until its timeout, then reports only
+        # that it timed out; one direct attempt fails at once, with the server's reason
+        # (no such database, authentication failed...).
         try:
-            connection = psycopg.connect(
-                dbname=kwargs.get("dbname"),
-                host=kwargs.get("host"),
-                port=kwargs.get("port"),
-                user=kwargs.get("user"),
-                password=password or None,
-                connect_timeout=10,
-            )
+            self._connect().close()
         except psycopg.Error as error:
             self.datastore.close()
             raise OperationalError(str(error).strip()) from None
-        connection.close()
+
+    def _connect(self) -> psycopg.Connection[Any]:
+        pool = self.datastore.pool
+        kwargs = pool.kwargs if isinstance(pool.kwargs, dict) else {}
+        password = pool.get_password_func() if pool.get_password_func else kwargs.get("password")
+        return psycopg.connect(
+            dbname=kwargs.get("dbname"),
+            host=kwargs.get("host"),
+            port=kwargs.get("port"),
+            user=kwargs.get("user"),
+            password=password or None,
+            connect_timeout=10,
+            autocommit=True,
+        )
+
+    @contextmanager
+    def _one_at_a_time(self) -> Iterator[None]:
+        """gunicorn starts its workers together, and each creates the tables if they
+        are missing; PostgreSQL's CREATE TYPE and CREATE TABLE IF NOT EXISTS can still
+        collide, so workers take turns (a session lock on a connection of its own)."""
+        if not self.env_create_table():
+            yield
+            return
+        with self._connect() as connection:
+            connection.execute("SELECT pg_advisory_lock(%s)", [CREATE_TABLES_LOCK])
+            yield
 
     def application_recorder(self) -> ApplicationRecorder:
         if self.datastore.originator_id_type != "uuid":
             raise OSError("the chained PostgreSQL store needs ORIGINATOR_ID_TYPE=uuid")
-        return super().application_recorder()
+        with self._one_at_a_time():
+            return super().application_recorder()
+
+    def tracking_recorder(self, tracking_recorder_class: Any = None) -> Any:
+        with self._one_at_a_time():
+            return super().tracking_recorder(tracking_recorder_class)

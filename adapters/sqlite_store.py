@@ -92,7 +92,11 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         # Stores made before the chain kept the previous position gain the column.
         c.execute("PRAGMA table_info(event_chain)")
         if "previous_position" not in {row["name"] for row in c.fetchall()}:
-            c.execute("ALTER TABLE event_chain ADD COLUMN previous_position INTEGER")
+            try:
+                c.execute("ALTER TABLE event_chain ADD COLUMN previous_position INTEGER")
+            except sqlite3.OperationalError as error:  # another worker got there first
+                if "duplicate column" not in str(error):
+                    raise
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any

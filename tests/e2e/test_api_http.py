@@ -21,10 +21,20 @@ def writer(raw):
     return "bureau" if raw["type"] == "ReportNarrativeDrafted" else "focal_point"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
+@pytest.fixture(
+    scope="module",
+    params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
+)
+def server(request, tmp_path_factory):
+    """The whole module runs against each store, with three workers."""
     folder = tmp_path_factory.mktemp("api")
-    url = f"sqlite:///{folder}/followup.sqlite"
+    if request.param == "postgresql":
+        cluster = request.getfixturevalue("postgres_cluster")
+        database = cluster.create_database()
+        request.addfinalizer(lambda: cluster.drop_database(database))
+        url = cluster.url(database)
+    else:
+        url = f"sqlite:///{folder}/followup.sqlite"
     followup("init", url=url)
     tokens = {}
     for role in ROLES:
@@ -251,4 +261,7 @@ def test_paging_through_a_thousand_events(server):
     everything = read_all(server, "auditor", "limit=250")
     positions = [e["position"] for e in everything]
     assert positions == sorted(set(positions))
-    assert positions == list(range(1, server.position() + 1))
+    # PostgreSQL may leave gaps where a transaction rolled back; SQLite does not.
+    assert positions[-1] == server.position()
+    if server.url.startswith("sqlite"):
+        assert positions == list(range(1, server.position() + 1))

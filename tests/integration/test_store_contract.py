@@ -306,3 +306,41 @@ def test_init_never_prints_the_password(postgres_url):
     result = CliRunner().invoke(main, ["init", "--database-url", postgres_url])
     assert result.exit_code == 0, result.output
     assert password not in result.output and ":***@" in result.output
+
+
+def test_many_workers_can_open_a_new_postgres_store_at_once(postgres_url):
+    """gunicorn starts its workers together; each creates the tables if needed."""
+    opened: list[object] = []
+    errors: list[BaseException] = []
+
+    def open_store() -> None:
+        try:
+            services = bootstrap(postgres_url, load_entry_points=False)
+            opened.append(services.app.head())
+            services.close()
+        except BaseException as error:  # reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=open_store) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    assert len(opened) == 6
+
+
+def test_an_old_sqlite_store_gains_the_previous_position_column(sqlite_url):
+    import sqlite3
+
+    services = bootstrap(sqlite_url, load_entry_points=False)
+    services.app.record_raw(every_type()[0], "tester", None)
+    services.close()
+    path = sqlite_url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as db:  # as the stores made before this column were
+        db.execute("ALTER TABLE event_chain DROP COLUMN previous_position")
+    services = bootstrap(sqlite_url, load_entry_points=False)
+    services.app.record_raw(every_type()[1], "tester", None)
+    verdict = services.app.verify()
+    services.close()
+    assert verdict.ok and verdict.count == 2
