@@ -358,9 +358,16 @@ class History:
                 self.recent.pop(0)
 
 
-def build(app: FollowUp, total: int, *, seed: int = 7, batch: int = 1000) -> int:
-    """Record a history of about `total` events into `app`, `batch` per transaction."""
-    history = History(total, seed)
+def record(
+    app: FollowUp,
+    history: History,
+    events: Iterator[dict[str, Any]],
+    count: int | None = None,
+    *,
+    batch: int = 1000,
+) -> int:
+    """Record the next `count` events of a history's stream (all when None), `batch`
+    per transaction; returns how many were recorded."""
     pending: list[Any] = []
     recorded = 0
 
@@ -371,10 +378,18 @@ def build(app: FollowUp, total: int, *, seed: int = 7, batch: int = 1000) -> int
         recorded += len(pending)
         pending.clear()
 
-    for raw in history.events():
+    for raw in events:
         pending.append(app.validate(raw))
         if len(pending) >= batch:
             flush()
+        if count is not None and recorded + len(pending) >= count:
+            break
     if pending:
         flush()
     return recorded
+
+
+def build(app: FollowUp, total: int, *, seed: int = 7, batch: int = 1000) -> int:
+    """Record a history of about `total` events into `app`."""
+    history = History(total, seed)
+    return record(app, history, history.events(), batch=batch)

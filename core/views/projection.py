@@ -518,6 +518,7 @@ class SqlSnapshot:
         self.position = position
         self.level = level
         self._monthly: dict[str, int] | None = None
+        self._by_counter: dict[str, list[tuple[str, int]]] | None = None
 
     def items(self, view: str) -> list[Item]:
         with self.sql.transaction(write=False) as c:
@@ -557,13 +558,21 @@ class SqlSnapshot:
             self._monthly = counters
         return self._monthly
 
+    def counter_months(self, counter: str) -> list[tuple[str, int]]:
+        """(month, amount) of one counter, the months where it is not zero."""
+        if self._by_counter is None:
+            by_counter: dict[str, list[tuple[str, int]]] = defaultdict(list)
+            for key, amount in self.monthly().items():
+                if amount:
+                    name, _, month = key.rpartition("|")
+                    by_counter[name].append((month, amount))
+            self._by_counter = dict(by_counter)
+        return self._by_counter.get(counter, [])
+
     def tally(self, counter: str, first: date | None, last: date | None) -> int:
         total = 0
         partial: list[tuple[str, str]] = []
-        for key, amount in self.monthly().items():
-            name, _, month = key.rpartition("|")
-            if name != counter or not amount:
-                continue
+        for month, amount in self.counter_months(counter):
             inside = _month_inside(month, first, last)
             if inside is True:
                 total += amount

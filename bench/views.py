@@ -1,0 +1,140 @@
+"""Views at scale: a synthetic log of N events (default 1,000,000 for `make bench`,
+`--events` for a quick run), then, in one run:
+
+- full replay (the projection rebuilt from zero) throughput, and its peak RSS, measured
+  in a child process that does only that;
+- as-of queries (the headline summary as the system knew it at random times): p50/p99,
+  and how much faster they are than replaying the log to the same point;
+- current-state reads (summary, agreements) at a tenth of the log and at all of it:
+  they should not grow with the log.
+
+    python -m bench.views --events 100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from bench.common import Figure, publish
+from bench.history import History, record
+from core.bootstrap import Services, bootstrap
+from core.clock import parse_timestamp
+from core.views import queries
+from core.views.model import Level
+
+
+def timed(action: Callable[[], object], repeat: int) -> list[float]:
+    """Seconds per call, `repeat` times."""
+    durations = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        durations.append(time.perf_counter() - start)
+    return durations
+
+
+def current_state(services: Services) -> float:
+    """Median seconds of a current-state read: the summary and the agreements list."""
+    views = services.views
+
+    def read() -> None:
+        reading = views.reading(Level.RESTRICTED)
+        views.summary(reading)
+        queries.agreements(reading)
+
+    read()  # warm up caches and the projection
+    return statistics.median(timed(read, 9))
+
+
+def replay_in_child(url: str) -> tuple[float, float]:
+    """Rebuild the views from zero in a fresh process: (seconds, peak RSS in MB)."""
+    code = (
+        "import time,sys,resource\n"
+        "from core.bootstrap import bootstrap\n"
+        f"s = bootstrap({url!r}, load_entry_points=False)\n"
+        "t = time.perf_counter(); s.views.projection.rebuild()\n"
+        "print(time.perf_counter() - t)\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    seconds, peak_kb = result.stdout.split()
+    return float(seconds), float(peak_kb) / 1024
+
+
+def main(argv: list[str] | None = None) -> list[Figure]:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=int, default=100_000, help="log size (default 100,000)")
+    parser.add_argument("--queries", type=int, default=50, help="as-of queries timed")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="bench-views-") as folder:
+        url = f"sqlite:///{Path(folder)}/views.sqlite"
+        services = bootstrap(url, load_entry_points=False)
+        app = services.app
+        tenth = max(args.events // 10, 1000)
+        print(f"building {args.events:,} events ...", file=sys.stderr, flush=True)
+        history = History(args.events, args.seed)
+        stream = history.events()
+        record(app, history, stream, tenth)
+        services.views.projection.catch_up()
+        small = app.head().position
+        small_read = current_state(services)
+        record(app, history, stream)
+        services.views.projection.catch_up()
+        size = app.head().position
+        large_read = current_state(services)
+        services.close()
+
+        print("replaying ...", file=sys.stderr, flush=True)
+        replay_seconds, replay_rss = replay_in_child(url)
+        throughput = size / replay_seconds
+
+        services = bootstrap(url, load_entry_points=False)
+        app = services.app
+        rng = random.Random(args.seed)
+        records = [app.log.select_records(after=p - 1, upto=p, limit=1)[0]
+                   for p in sorted(rng.randint(1, size) for _ in range(args.queries))]
+        durations, speedups = [], []
+        for sample in records:
+            at = parse_timestamp(sample.recorded_at)
+            start = time.perf_counter()
+            reading = services.views.reading(Level.RESTRICTED, as_of=at)
+            services.views.summary(reading)
+            took = time.perf_counter() - start
+            durations.append(took)
+            speedups.append((reading.position / throughput) / took)
+        services.close()
+
+    p50 = statistics.median(durations) * 1000
+    p99 = sorted(durations)[max(0, int(len(durations) * 0.99) - 1)] * 1000
+    speedup = statistics.median(speedups)
+    figures = [
+        Figure("log size", size, "events"),
+        Figure("full replay throughput", throughput, "events/s"),
+        Figure("full replay peak RSS", replay_rss, "MB", target="<= 300 MB",
+               met=replay_rss <= 300),
+        Figure("as-of summary p50", p50, "ms", target="<= 50 ms", met=p50 <= 50),
+        Figure("as-of summary p99", p99, "ms"),
+        Figure("as-of vs replay to the same point", speedup, "x", target=">= 100x",
+               met=speedup >= 100),
+        Figure(f"current state at {size:,} vs at {small:,}", large_read * 1000, "ms",
+               baseline=small_read * 1000, target="<= 1.5x (independent of length)",
+               met=large_read <= 1.5 * small_read),
+    ]
+    publish("views", figures)
+    return figures
+
+
+if __name__ == "__main__":
+    main()
