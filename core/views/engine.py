@@ -7,13 +7,25 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
+from datetime import date
 from typing import Any, Protocol
 
 from core.catalogue import Catalogue
 from core.dossier import CORRECTABLE_ENVELOPE
 from core.envelope import Event
 from core.eventtypes import Effect, parties_in
-from core.views.model import Item, ItemHandler, Level, Tally, ViewFact, stricter, visible_at
+from core.views.itemfigures import Timeline
+from core.views.model import (
+    Item,
+    ItemCount,
+    ItemHandler,
+    Level,
+    Presenter,
+    Tally,
+    ViewFact,
+    stricter,
+    visible_at,
+)
 
 ItemKey = tuple[str, str]  # (view, key)
 
@@ -48,7 +60,16 @@ class FactStore(Protocol):
 
     def item(self, view: str, key: str) -> Item | None: ...
 
-    def put_item(self, view: str, key: str, item: Item | None, at: int) -> None: ...
+    def put_item(
+        self,
+        view: str,
+        key: str,
+        item: Item | None,
+        at: int,
+        counts: Sequence[ItemCount] = (),
+    ) -> None:
+        """Make `item` (None: no item) the standing version from `at`, with its tallies."""
+        ...
 
     def members(self, view: str, key: str) -> list[int]: ...
 
@@ -84,6 +105,20 @@ class Folds:
     @property
     def views(self) -> list[str]:
         return sorted(self._by_view)
+
+    def presenter(self, view: str) -> Presenter:
+        """Shows an item of `view` on a date: every handler's `present` in turn."""
+        handlers = self.handlers_of(view)
+
+        def present(item: Item, on: date) -> Item | None:
+            shown: Item | None = item
+            for handler in handlers:
+                if shown is None:
+                    break
+                shown = handler.present(shown, on)
+            return shown
+
+        return present
 
     def counts(self, fact: ViewFact) -> dict[str, int]:
         """The fact's tally contributions, plus one for its type (``events.<Type>``)
@@ -150,7 +185,7 @@ class Engine:
             for view, key in sorted(self.folds.keys(fact)):
                 item = store.item(view, key)
                 store.set_member(view, key, at, True)
-                store.put_item(view, key, self._fold_one(view, item, fact), at)
+                self._put_item(store, view, key, self._fold_one(view, item, fact), at)
             return
         field = "corrects" if event_type.effect is Effect.CORRECT else "retracts"
         target_position = store.position_of(str(event.payload[field]))
@@ -172,7 +207,15 @@ class Engine:
             for view, key in affected:
                 store.set_member(view, key, target.position, False)
         for view, key in sorted(affected):
-            store.put_item(view, key, self._refold(store, view, key), at)
+            self._put_item(store, view, key, self._refold(store, view, key), at)
+
+    def _put_item(self, store: FactStore, view: str, key: str, item: Item | None, at: int) -> None:
+        counts: list[ItemCount] = []
+        if item is not None:
+            timeline = Timeline(item, self.folds.presenter(view))
+            for handler in self.folds.handlers_of(view):
+                counts.extend(handler.counts(timeline))
+        store.put_item(view, key, item, at, counts)
 
     def _put(self, store: FactStore, fact: ViewFact, at: int, *, new: bool = False) -> None:
         store.put_fact(fact, self.folds.counts(fact), self.folds.parties(fact), at, new=new)

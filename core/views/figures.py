@@ -100,10 +100,10 @@ def dated(item: Item, fact: ViewFact, field: str, **changes: Any) -> Item:
     }
 
 
-def events_of(*fields: str) -> Callable[[Item, Period], list[str]]:
+def events_of(*fields: str) -> Callable[[Item], list[str]]:
     """The events that set the given dates of an item (for a figure's explanation)."""
 
-    def contributing(item: Item, period: Period) -> list[str]:
+    def contributing(item: Item) -> list[str]:
         recorded = item.get("dated_events", {})
         return [recorded[f] for f in fields if item.get(f) and f in recorded]
 

@@ -9,7 +9,7 @@ from datetime import date
 
 from core.envelope import Event
 from core.views.engine import Engine, Folds, ItemKey
-from core.views.model import Item, Level, ViewFact
+from core.views.model import Item, ItemCount, Level, ViewFact
 
 
 class MemoryFacts:
@@ -22,6 +22,7 @@ class MemoryFacts:
         self.positions: dict[str, int] = {}
         self.items: dict[ItemKey, Item] = {}
         self.entries: dict[str, int] = {}
+        self.item_counts: dict[ItemKey, list[ItemCount]] = {}
         self._members: dict[ItemKey, set[int]] = defaultdict(set)
         self._memberships: dict[int, set[ItemKey]] = defaultdict(set)
 
@@ -56,11 +57,20 @@ class MemoryFacts:
     def item(self, view: str, key: str) -> Item | None:
         return self.items.get((view, key))
 
-    def put_item(self, view: str, key: str, item: Item | None, at: int) -> None:
+    def put_item(
+        self,
+        view: str,
+        key: str,
+        item: Item | None,
+        at: int,
+        counts: Sequence[ItemCount] = (),
+    ) -> None:
         if item is None:
             self.items.pop((view, key), None)
+            self.item_counts.pop((view, key), None)
         else:
             self.items[(view, key)] = item
+            self.item_counts[(view, key)] = list(counts)
 
     def members(self, view: str, key: str) -> list[int]:
         return sorted(self._members[(view, key)])
@@ -94,11 +104,20 @@ class MemorySnapshot:
     def entries(self) -> dict[str, int]:
         return dict(sorted(self.store.entries.items()))
 
+    def counters(self, prefix: str) -> list[str]:
+        names = {n for counts in self.store.counts.values() for n in counts}
+        names |= {n for counts in self.store.item_counts.values() for n, _, _ in counts}
+        return sorted(n for n in names if n.startswith(prefix))
+
     def tally(self, counter: str, first: date | None, last: date | None) -> int:
         total = 0
         for position, fact in self.store.facts.items():
             if _within(fact.occurred_on, first, last):
                 total += self.store.counts[position].get(counter, 0)
+        for counts in self.store.item_counts.values():
+            for name, day, amount in counts:
+                if name == counter and _within(day, first, last):
+                    total += amount
         return total
 
     def facts(

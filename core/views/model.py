@@ -17,10 +17,19 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import IntEnum
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from core.views.itemfigures import Timeline
 
 #: An item of a view: a JSON object.
 Item = dict[str, Any]
+
+#: A dated contribution of an item to a tally: (counter, ISO day, amount).
+ItemCount = tuple[str, str, int]
+
+#: Shows an item as it stood on a date (all the view's handlers' `present` in turn).
+Presenter = Callable[[Item, date], Item | None]
 
 
 class Level(IntEnum):
@@ -82,13 +91,19 @@ class ItemHandler:
     event belongs to; `fold` must be a pure function of the item and the event, so an
     item can be refolded from its events when one of them is corrected or retracted.
     `present` shows an item as it stood on a date (facts dated later are not yet
-    true); returning None hides it on that date."""
+    true); returning None hides it on that date. `counts` turns an item (given as a
+    Timeline: the item as presented on each date it mentions) into dated tallies —
+    ``(counter, day, amount)``, e.g. +1 on the day an agreement entered into force and
+    -1 on the day it was terminated — so that
+    figures about items (how many were in force on a date, signed in a period) are
+    sums, not scans."""
 
     view: str
     types: frozenset[str]
     keys: Callable[[ViewFact], Iterable[str]]
     fold: Callable[[Item | None, ViewFact], Item | None]
     present: Callable[[Item, date], Item | None] = field(default=lambda item, on: item)
+    counts: Callable[[Timeline], Iterable[ItemCount]] = field(default=lambda timeline: ())
 
 
 @dataclass(frozen=True)
@@ -120,6 +135,10 @@ class Snapshot(Protocol):
 
     def entries(self) -> dict[str, int]:
         """Events of each type in the log (corrections, retracted events included)."""
+        ...
+
+    def counters(self, prefix: str) -> list[str]:
+        """Names of the tallies that start with `prefix` and count anything."""
         ...
 
     def facts(
@@ -174,6 +193,8 @@ class Reading(Protocol):
     def item(self, view: str, key: str) -> Item | None: ...
 
     def tally(self, counter: str, *, cumulative: bool = False) -> int: ...
+
+    def histogram(self, prefix: str, *, cumulative: bool = False) -> dict[int, int]: ...
 
     def facts(
         self,

@@ -9,9 +9,10 @@ to_pos`` selects the views as of position P (``to_pos`` is END while a row stand
   (``view_event_recommendations``), and its tally contributions (``view_tallies``).
 - ``view_items``: the items of every view, one version per change.
 - ``view_members``: which events each item is folded from (to refold on corrections).
-- ``view_tally_checkpoints``: every CHECKPOINT_EVERY positions, all tallies summed per
-  month; tallies as of P are the checkpoint before P plus the rows that started or
-  ended in between, so their cost does not grow with the log.
+- ``view_tally_checkpoints``: all tallies summed per month, in full every FULL_EVERY
+  positions and as the change since the previous checkpoint every DELTA_EVERY; tallies
+  as of P are the full checkpoint before P, the changes after it, and the rows that
+  started or ended since the last of them, so their cost does not grow with the log.
 - ``view_tracking``: the last position applied, updated in the same transaction as
   the rows, so every event is applied exactly once even across restarts and workers.
 
@@ -21,6 +22,7 @@ Rows exist once per clearance level (core.views.model.Level).
 from __future__ import annotations
 
 import calendar
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -38,7 +40,8 @@ from core.views.model import Item, Level, ViewFact
 #: ``to_pos`` of a row that still stands.
 END = 2**62
 TRACKING_NAME = "views"
-CHECKPOINT_EVERY = 10_000
+DELTA_EVERY = 2_000
+FULL_EVERY = 20_000
 PAGE = 2_000
 
 TABLES = (
@@ -56,16 +59,18 @@ TABLES = (
     "CREATE TABLE IF NOT EXISTS view_event_recommendations ("
     "level INTEGER NOT NULL, recommendation INTEGER NOT NULL, position BIGINT NOT NULL, "
     "from_pos BIGINT NOT NULL, PRIMARY KEY (level, recommendation, position, from_pos))",
+    # `source` says whose contribution a row is: an event version ("e<position>"), an item
+    # version ("i<view>/<key>") or an entry of the log ("l<position>", never undone).
     "CREATE TABLE IF NOT EXISTS view_tallies ("
-    "level INTEGER NOT NULL, position BIGINT NOT NULL, from_pos BIGINT NOT NULL, "
-    "to_pos BIGINT NOT NULL, counter TEXT NOT NULL, occurred_on TEXT NOT NULL, "
-    "amount BIGINT NOT NULL, PRIMARY KEY (level, position, from_pos, counter))",
+    "level INTEGER NOT NULL, source TEXT NOT NULL, from_pos BIGINT NOT NULL, "
+    "to_pos BIGINT NOT NULL, counter TEXT NOT NULL, day TEXT NOT NULL, "
+    "amount BIGINT NOT NULL, PRIMARY KEY (level, source, from_pos, counter, day))",
     "CREATE INDEX IF NOT EXISTS view_tallies_by_start ON view_tallies (level, from_pos)",
     "CREATE INDEX IF NOT EXISTS view_tallies_by_end ON view_tallies (level, to_pos)",
-    "CREATE INDEX IF NOT EXISTS view_tallies_by_day ON view_tallies (level, counter, occurred_on)",
+    "CREATE INDEX IF NOT EXISTS view_tallies_by_date ON view_tallies (level, day)",
     "CREATE TABLE IF NOT EXISTS view_tally_checkpoints ("
-    "level INTEGER NOT NULL, position BIGINT NOT NULL, counters TEXT NOT NULL, "
-    "PRIMARY KEY (level, position))",
+    "level INTEGER NOT NULL, position BIGINT NOT NULL, whole INTEGER NOT NULL, "
+    "counters TEXT NOT NULL, PRIMARY KEY (level, position))",
     "CREATE TABLE IF NOT EXISTS view_items ("
     "level INTEGER NOT NULL, view TEXT NOT NULL, key TEXT NOT NULL, "
     "from_pos BIGINT NOT NULL, to_pos BIGINT NOT NULL, data TEXT NOT NULL, "
@@ -146,7 +151,7 @@ class SqlFacts:
     new_items: list[_Version] = field(default_factory=list)
     #: Rows inserted in this page that still stand (and may be closed in it).
     open_events: dict[int, list[_Version]] = field(default_factory=dict)
-    open_items: dict[ItemKey, _Version] = field(default_factory=dict)
+    open_items: dict[ItemKey, list[_Version]] = field(default_factory=dict)
     #: Rows in the tables to close: (position, at) and (at, view, key).
     closed_events: list[tuple[int, int, int]] = field(default_factory=list)
     closed_items: list[tuple[int, str, str, int]] = field(default_factory=list)
@@ -246,7 +251,7 @@ class SqlFacts:
             [level, fact.position, at, fact.id, fact.type, fact.occurred_on, fact_json(fact)]
         )
         tallies = [
-            _Version([level, fact.position, at, counter, fact.occurred_on, amount])
+            _Version([level, f"e{fact.position}", at, counter, fact.occurred_on, amount])
             for counter, amount in counts.items()
         ]
         self.new_events.append(event)
@@ -290,18 +295,32 @@ class SqlFacts:
         elif self.fact(position) is not None:
             self.closed_events.append((position, self.fact_rows.pop(position), at))
 
-    def put_item(self, view: str, key: str, item: Item | None, at: int) -> None:
+    def put_item(
+        self,
+        view: str,
+        key: str,
+        item: Item | None,
+        at: int,
+        counts: Sequence[tuple[str, str, int]] = (),
+    ) -> None:
         if self.item(view, key) == item:
             return
         buffered = self.open_items.pop((view, key), None)
         if buffered is not None:
-            buffered.to_pos = at
+            for row in buffered:
+                row.to_pos = at
         elif self.item(view, key) is not None:
             self.closed_items.append((at, view, key, self.item_rows.pop((view, key))))
         if item is not None:
-            version = _Version([int(self.level), view, key, at, dumps(item)])
+            level = int(self.level)
+            version = _Version([level, view, key, at, dumps(item)])
+            tallies = [
+                _Version([level, f"i{view}/{key}", at, counter, day, amount])
+                for counter, day, amount in counts
+            ]
             self.new_items.append(version)
-            self.open_items[(view, key)] = version
+            self.new_tallies.extend(tallies)
+            self.open_items[(view, key)] = [version, *tallies]
         self.items[(view, key)] = item
 
     def set_member(self, view: str, key: str, position: int, member: bool) -> None:
@@ -327,8 +346,8 @@ class SqlFacts:
             )
             c.executemany(
                 "UPDATE view_tallies SET to_pos = ? "
-                "WHERE level = ? AND position = ? AND from_pos = ?",
-                rows,
+                "WHERE level = ? AND source = ? AND from_pos = ?",
+                [(at, level, f"e{position}", start) for position, start, at in self.closed_events],
             )
         if self.new_events:
             c.executemany(
@@ -339,7 +358,7 @@ class SqlFacts:
         tallies = [[*t.values, t.to_pos] for t in self.new_tallies]
         if tallies:
             c.executemany(
-                "INSERT INTO view_tallies (level, position, from_pos, counter, occurred_on, "
+                "INSERT INTO view_tallies (level, source, from_pos, counter, day, "
                 "amount, to_pos) VALUES (?,?,?,?,?,?,?)",
                 tallies,
             )
@@ -363,6 +382,14 @@ class SqlFacts:
                 "UPDATE view_items SET to_pos = ? WHERE level = ? AND view = ? AND key = ? "
                 "AND from_pos = ?",
                 [(at, level, view, key, start) for at, view, key, start in self.closed_items],
+            )
+            c.executemany(
+                "UPDATE view_tallies SET to_pos = ? "
+                "WHERE level = ? AND source = ? AND from_pos = ?",
+                [
+                    (at, level, f"i{view}/{key}", start)
+                    for at, view, key, start in self.closed_items
+                ],
             )
         if self.new_items:
             c.executemany(
@@ -396,13 +423,15 @@ class Projection:
         sql: Sql,
         folds: Folds,
         *,
-        checkpoint_every: int = CHECKPOINT_EVERY,
+        delta_every: int = DELTA_EVERY,
+        full_every: int = FULL_EVERY,
         page: int = PAGE,
     ) -> None:
         self.app = app
         self.sql = sql
         self.folds = folds
-        self.checkpoint_every = checkpoint_every
+        self.delta_every = delta_every
+        self.full_every = full_every
         self.page = page
         self.engines = {level: Engine(folds, level) for level in Level}
         with sql.transaction(write=True) as c:
@@ -456,16 +485,25 @@ class Projection:
             return last
 
     def _checkpoint(self, c: Cursor, start: int, last: int) -> None:
-        """Sum every tally per month at multiples of checkpoint_every crossed."""
-        if last // self.checkpoint_every == start // self.checkpoint_every:
+        """When a multiple of delta_every is crossed, keep the monthly tallies: whole
+        when a multiple of full_every is crossed too, else what changed since the
+        previous checkpoint."""
+        if last // self.delta_every == start // self.delta_every:
             return
+        whole = last // self.full_every != start // self.full_every
         for level in Level:
-            base_position, counters = _latest_checkpoint(c, level, last)
-            for key, amount in _delta(c, level, base_position, last).items():
-                counters[key] = counters.get(key, 0) + amount
+            if whole:
+                counters = _monthly_at(c, level, last)
+            else:
+                previous = (
+                    _checkpoints(c, level, last)[-1][0] if _checkpoints(c, level, last) else 0
+                )
+                counters = {}
+                _add(counters, _delta(c, level, previous, last))
             c.execute(
-                "INSERT INTO view_tally_checkpoints (level, position, counters) VALUES (?,?,?)",
-                [int(level), last, dumps({k: v for k, v in counters.items() if v})],
+                "INSERT INTO view_tally_checkpoints (level, position, whole, counters) "
+                "VALUES (?,?,?,?)",
+                [int(level), last, int(whole), dumps(counters)],
             )
 
     def rebuild(self) -> int:
@@ -480,34 +518,72 @@ class Projection:
         return SqlSnapshot(self.sql, position, level)
 
 
-def _latest_checkpoint(c: Cursor, level: Level, position: int) -> tuple[int, dict[str, int]]:
+#: Monthly tallies: {counter: {"YYYY-MM": amount}}, months with a zero left out.
+Monthly = dict[str, dict[str, int]]
+
+
+def _checkpoints(c: Cursor, level: Level, position: int) -> list[tuple[int, str]]:
+    """The last whole checkpoint at or before `position` and the changes after it:
+    (position, counters JSON) in order; empty before the first checkpoint."""
     c.execute(
-        "SELECT position, counters FROM view_tally_checkpoints WHERE level = ? AND position <= ? "
-        "ORDER BY position DESC LIMIT 1",
+        "SELECT position FROM view_tally_checkpoints "
+        "WHERE level = ? AND position <= ? AND whole = 1 ORDER BY position DESC LIMIT 1",
         [int(level), position],
     )
     row = c.fetchone()
-    if row is None:
-        return 0, {}
-    return int(row["position"]), dict(orjson.loads(row["counters"]))
+    since = int(row["position"]) if row else 0
+    c.execute(
+        "SELECT position, counters FROM view_tally_checkpoints "
+        "WHERE level = ? AND position >= ? AND position <= ? ORDER BY position",
+        [int(level), since, position],
+    )
+    return [(int(r["position"]), r["counters"]) for r in c.fetchall()]
 
 
-def _delta(c: Cursor, level: Level, after: int, upto: int) -> dict[str, int]:
-    """Change of every monthly tally between two positions: rows that began in
-    (after, upto] count, rows that ended in it no longer do."""
-    delta: dict[str, int] = defaultdict(int)
+def _monthly_at(c: Cursor, level: Level, position: int) -> Monthly:
+    """Every tally per month as of `position`."""
+    checkpoints = _checkpoints(c, level, position)
+    if not checkpoints:
+        monthly: Monthly = {}
+        _add(monthly, _delta(c, level, 0, position))
+        return monthly
+    monthly = orjson.loads(checkpoints[0][1])  # the whole one (or the first changes)
+    for _, changes in checkpoints[1:]:
+        for counter, months in orjson.loads(changes).items():
+            _add(monthly, ((counter, month, amount) for month, amount in months.items()))
+    _add(monthly, _delta(c, level, checkpoints[-1][0], position))
+    return monthly
+
+
+def _delta(c: Cursor, level: Level, after: int, upto: int) -> list[tuple[str, str, int]]:
+    """Change of every monthly tally between two positions, as (counter, month,
+    amount): rows that began in (after, upto] count, rows that ended in it no longer do."""
+    delta: list[tuple[str, str, int]] = []
     if upto <= after:
         return delta
     for column, sign in (("from_pos", 1), ("to_pos", -1)):
         c.execute(
-            "SELECT counter, substr(occurred_on, 1, 7) AS month, SUM(amount) AS amount "  # noqa: S608
+            "SELECT counter, substr(day, 1, 7) AS month, SUM(amount) AS amount "  # noqa: S608
             f"FROM view_tallies WHERE level = ? AND {column} > ? AND {column} <= ? "
-            "GROUP BY counter, substr(occurred_on, 1, 7)",
+            "GROUP BY counter, substr(day, 1, 7)",
             [int(level), after, upto],
         )
-        for row in c.fetchall():
-            delta[f"{row['counter']}|{row['month']}"] += sign * int(row["amount"])
+        delta.extend(
+            (row["counter"], row["month"], sign * int(row["amount"])) for row in c.fetchall()
+        )
     return delta
+
+
+def _add(monthly: Monthly, delta: Iterable[tuple[str, str, int]]) -> None:
+    for counter, month, amount in delta:
+        months = monthly.setdefault(counter, {})
+        total = months.get(month, 0) + amount
+        if total:
+            months[month] = total
+        else:
+            months.pop(month, None)
+            if not months:
+                del monthly[counter]
 
 
 class SqlSnapshot:
@@ -517,8 +593,8 @@ class SqlSnapshot:
         self.sql = sql
         self.position = position
         self.level = level
-        self._monthly: dict[str, int] | None = None
-        self._by_counter: dict[str, list[tuple[str, int]]] | None = None
+        self._monthly: Monthly | None = None
+        self._partial: dict[tuple[str, str], dict[str, int]] = {}
 
     def items(self, view: str) -> list[Item]:
         with self.sql.transaction(write=False) as c:
@@ -542,54 +618,49 @@ class SqlSnapshot:
     def entries(self) -> dict[str, int]:
         """How many events of each type the log holds at this position (visible at the
         level), corrections, retractions and retracted events included."""
-        counts: dict[str, int] = defaultdict(int)
-        for key, amount in self.monthly().items():
-            if key.startswith("log."):
-                counts[key[4:].rpartition("|")[0]] += amount
+        counts = {
+            name[4:]: sum(months.values())
+            for name, months in self.monthly().items()
+            if name.startswith("log.")
+        }
         return {name: amount for name, amount in sorted(counts.items()) if amount}
 
-    def monthly(self) -> dict[str, int]:
-        """Every tally per month (``counter|YYYY-MM``) as of this position."""
+    def monthly(self) -> Monthly:
+        """Every tally per month as of this position: the checkpoint before it, plus
+        what changed since."""
         if self._monthly is None:
             with self.sql.transaction(write=False) as c:
-                base, counters = _latest_checkpoint(c, self.level, self.position)
-                for key, amount in _delta(c, self.level, base, self.position).items():
-                    counters[key] = counters.get(key, 0) + amount
-            self._monthly = counters
+                self._monthly = _monthly_at(c, self.level, self.position)
         return self._monthly
 
-    def counter_months(self, counter: str) -> list[tuple[str, int]]:
-        """(month, amount) of one counter, the months where it is not zero."""
-        if self._by_counter is None:
-            by_counter: dict[str, list[tuple[str, int]]] = defaultdict(list)
-            for key, amount in self.monthly().items():
-                if amount:
-                    name, _, month = key.rpartition("|")
-                    by_counter[name].append((month, amount))
-            self._by_counter = dict(by_counter)
-        return self._by_counter.get(counter, [])
+    def counters(self, prefix: str) -> list[str]:
+        return sorted(name for name in self.monthly() if name.startswith(prefix))
 
     def tally(self, counter: str, first: date | None, last: date | None) -> int:
+        """Whole months inside [first, last] from the monthly sums; the days of a month
+        cut by the range from the rows (one query per such range, for every counter)."""
+        span = _Span.of(first, last)
         total = 0
-        partial: list[tuple[str, str]] = []
-        for month, amount in self.counter_months(counter):
-            inside = _month_inside(month, first, last)
-            if inside is True:
+        for month, amount in self.monthly().get(counter, {}).items():
+            if span.whole_low <= month <= span.whole_high:
                 total += amount
-            elif inside is None:
-                partial.append(_clip(month, first, last))
-        if partial:
-            with self.sql.transaction(write=False) as c:
-                for low, high in partial:
-                    c.execute(
-                        "SELECT SUM(amount) AS amount FROM view_tallies WHERE level = ? "
-                        "AND counter = ? AND occurred_on >= ? AND occurred_on <= ? "
-                        "AND from_pos <= ? AND to_pos > ?",
-                        [int(self.level), counter, low, high, self.position, self.position],
-                    )
-                    row = c.fetchone()
-                    total += int(row["amount"] or 0) if row else 0
+        for low, high in span.cut:
+            total += self._partial_sums(low, high).get(counter, 0)
         return total
+
+    def _partial_sums(self, low: str, high: str) -> dict[str, int]:
+        if (low, high) not in self._partial:
+            with self.sql.transaction(write=False) as c:
+                c.execute(
+                    "SELECT counter, SUM(amount) AS amount FROM view_tallies WHERE level = ? "
+                    "AND day >= ? AND day <= ? AND from_pos <= ? AND to_pos > ? "
+                    "GROUP BY counter",
+                    [int(self.level), low, high, self.position, self.position],
+                )
+                self._partial[(low, high)] = {
+                    row["counter"]: int(row["amount"]) for row in c.fetchall()
+                }
+        return self._partial[(low, high)]
 
     def facts(
         self,
@@ -656,25 +727,48 @@ class SqlSnapshot:
             yield fact_from_row(row)
 
 
-def _month_bounds(month: str) -> tuple[str, str]:
+@dataclass(frozen=True)
+class _Span:
+    """A range of days as whole months (``whole_low``..``whole_high``, "YYYY-MM") and
+    the day ranges of the months it only cuts through."""
+
+    whole_low: str
+    whole_high: str
+    cut: tuple[tuple[str, str], ...]
+
+    @classmethod
+    @functools.lru_cache(maxsize=256)
+    def of(cls, first: date | None, last: date | None) -> _Span:
+        if first is not None and last is not None and first > last:
+            return cls("9999-99", "0000-00", ())  # an empty range
+        low, high = "0000-00", "9999-99"
+        cut: list[tuple[str, str]] = []
+        if first is not None:
+            low = first.isoformat()[:7]
+            if first.day != 1:
+                cut.append((first.isoformat(), _month_end(first).isoformat()))
+                low = _next_month(low)
+        if last is not None:
+            high = last.isoformat()[:7]
+            if last != _month_end(last):
+                start = f"{high}-01"
+                cut.append((start, last.isoformat()))
+                high = _previous_month(high)
+        if first is not None and last is not None and first.isoformat()[:7] == last.isoformat()[:7]:
+            # A range inside one month: only its days count.
+            return cls("9999-99", "0000-00", ((first.isoformat(), last.isoformat()),))
+        return cls(low, high, tuple(cut))
+
+
+def _month_end(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def _next_month(month: str) -> str:
     year, number = int(month[:4]), int(month[5:7])
-    return f"{month}-01", f"{month}-{calendar.monthrange(year, number)[1]:02d}"
+    return f"{year + number // 12:04d}-{number % 12 + 1:02d}"
 
 
-def _month_inside(month: str, first: date | None, last: date | None) -> bool | None:
-    """True if the whole month lies in [first, last], False if none of it, None if part."""
-    start, end = _month_bounds(month)
-    low = first.isoformat() if first else "0000-00-00"
-    high = last.isoformat() if last else "9999-99-99"
-    if end < low or start > high:
-        return False
-    if start >= low and end <= high:
-        return True
-    return None
-
-
-def _clip(month: str, first: date | None, last: date | None) -> tuple[str, str]:
-    start, end = _month_bounds(month)
-    low = max(start, first.isoformat() if first else "")
-    high = min(end, last.isoformat() if last else "9999")
-    return low, high
+def _previous_month(month: str) -> str:
+    year, number = int(month[:4]), int(month[5:7])
+    return f"{year - (number == 1):04d}-{(number - 2) % 12 + 1:02d}"

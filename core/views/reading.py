@@ -23,12 +23,7 @@ class ViewReading:
 
     def present(self, view: str, item: Item) -> Item | None:
         """The item as it stood on the reading's date (later facts not yet true)."""
-        shown: Item | None = item
-        for handler in self.folds.handlers_of(view):
-            if shown is None:
-                break
-            shown = handler.present(shown, self.period.on)
-        return shown
+        return self.folds.presenter(view)(item, self.period.on)
 
     def items(self, view: str) -> list[Item]:
         if view not in self._items:
@@ -49,6 +44,15 @@ class ViewReading:
         """A tally over the period (or, cumulative, over everything up to `on`)."""
         first, last = self._bounds(cumulative)
         return self.snapshot.tally(counter, first, last)
+
+    def histogram(self, prefix: str, *, cumulative: bool = False) -> dict[int, int]:
+        """Tallies named ``<prefix>.<n>`` as {n: sum} (for medians)."""
+        found = {}
+        for name in self.snapshot.counters(prefix + "."):
+            value = self.tally(name, cumulative=cumulative)
+            if value:
+                found[int(name[len(prefix) + 1 :])] = value
+        return dict(sorted(found.items()))
 
     def facts(
         self,

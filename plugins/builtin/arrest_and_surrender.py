@@ -11,14 +11,8 @@ from marshmallow import Schema, fields, validate
 from core import fields as f
 from core.eventtypes import EventType, Fact, LifecycleState, conflict, lifecycle
 from core.parties import PartyKind
-from core.views.figures import (
-    dated,
-    dated_in,
-    has,
-    hide_later,
-    items_figure,
-    tally_figure,
-)
+from core.views.figures import dated, events_of, hide_later, tally_figure
+from core.views.itemfigures import InPeriod, ItemFigures, OnDate
 from core.views.model import Indicator, Item, ItemHandler, Reading, SummaryFigure, ViewFact
 from plugins import hookimpl
 
@@ -98,8 +92,8 @@ def surrendered(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
 def closed(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
     name = fact.payload["warrant"]
     state = _open(state, name)
-    if fact.occurred_on.isoformat() < state["issued_on"]:
-        raise conflict(f"Warrant {name} cannot be closed before it was issued.")
+    if fact.occurred_on.isoformat() < state.get("arrested_on", state["issued_on"]):
+        raise conflict(f"Warrant {name} cannot be closed before it was issued or executed.")
     return {**state, "closed_on": fact.occurred_on.isoformat()}
 
 
@@ -221,6 +215,37 @@ def present_warrant(item: Item, on: date) -> Item | None:
     return shown
 
 
+WARRANT_FIGURES = ItemFigures(
+    (
+        *(
+            InPeriod(
+                f"warrants.{name}", description, "warrants", field, contributing=events_of(field)
+            )
+            for name, field, description in (
+                ("issued", "issued_on", "Arrest warrants issued in the period."),
+                ("arrests", "arrested_on", "Arrests facilitated in the period."),
+                ("surrenders", "surrendered_on", "Surrenders completed in the period."),
+                ("closed", "closed_on", "Warrants closed in the period."),
+            )
+        ),
+        OnDate(
+            "warrants.at_large",
+            "Persons sought still at large on the reading's date.",
+            "warrants",
+            lambda item: item["status"] == "at_large",
+            events_of("issued_on"),
+        ),
+        OnDate(
+            "warrants.in_custody",
+            "Persons arrested, not yet surrendered.",
+            "warrants",
+            lambda item: item["status"] == "arrested",
+            events_of("issued_on", "arrested_on"),
+        ),
+    )
+)
+
+
 @hookimpl
 def followup_view_handlers() -> list[ItemHandler]:
     return [
@@ -230,6 +255,7 @@ def followup_view_handlers() -> list[ItemHandler]:
             keys=lambda fact: [fact.payload["warrant"]],
             fold=fold_warrant,
             present=present_warrant,
+            counts=WARRANT_FIGURES.counts,
         )
     ]
 
@@ -237,39 +263,7 @@ def followup_view_handlers() -> list[ItemHandler]:
 @hookimpl
 def followup_summary_figures() -> list[SummaryFigure]:
     return [
-        items_figure(
-            "warrants.issued",
-            "Arrest warrants issued in the period.",
-            "warrants",
-            dated_in("issued_on"),
-        ),
-        items_figure(
-            "warrants.arrests",
-            "Arrests facilitated in the period.",
-            "warrants",
-            dated_in("arrested_on"),
-        ),
-        items_figure(
-            "warrants.surrenders",
-            "Surrenders completed in the period.",
-            "warrants",
-            dated_in("surrendered_on"),
-        ),
-        items_figure(
-            "warrants.closed", "Warrants closed in the period.", "warrants", dated_in("closed_on")
-        ),
-        items_figure(
-            "warrants.at_large",
-            "Persons sought still at large on the reading's date.",
-            "warrants",
-            has("status", "at_large"),
-        ),
-        items_figure(
-            "warrants.in_custody",
-            "Persons arrested, not yet surrendered.",
-            "warrants",
-            has("status", "arrested"),
-        ),
+        *WARRANT_FIGURES.summary(),
         tally_figure(
             "activities.assets_frozen",
             "Assets frozen in the period.",
@@ -282,15 +276,10 @@ def followup_summary_figures() -> list[SummaryFigure]:
 @hookimpl
 def followup_indicators() -> list[Indicator]:
     def arrests(reading: Reading) -> dict[str, int]:
-        warrants = reading.items("warrants")
         return {
-            "arrests_in_period": sum(
-                1 for w in warrants if reading.period.contains(w["arrested_on"])
-            ),
-            "surrenders_in_period": sum(
-                1 for w in warrants if reading.period.contains(w["surrendered_on"])
-            ),
-            "at_large": sum(1 for w in warrants if w["status"] == "at_large"),
+            "arrests_in_period": reading.tally("warrants.arrests"),
+            "surrenders_in_period": reading.tally("warrants.surrenders"),
+            "at_large": reading.tally("warrants.at_large", cumulative=True),
         }
 
     return [

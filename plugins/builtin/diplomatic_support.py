@@ -10,12 +10,12 @@ from marshmallow import Schema
 
 from core import fields as f
 from core.eventtypes import EventType
-from core.views.figures import items_figure, share, tally_figure
+from core.views.figures import share, tally_figure
+from core.views.itemfigures import ItemFigures, OnDate
 from core.views.model import (
     Indicator,
     Item,
     ItemHandler,
-    Period,
     Reading,
     SummaryFigure,
     Tally,
@@ -151,27 +151,56 @@ def present_structures(item: Item, on: date) -> Item:
     return shown
 
 
-def with_record(field: str) -> Any:
-    def select(item: Item, period: Period) -> bool:
-        return bool(item.get("is_party")) and bool(item.get(field))
-
-    def contributing(item: Item, period: Period) -> list[str]:
-        value = item.get(field)
-        records = value if isinstance(value, list) else [value]
-        return [r["event"] for r in records if r]
-
-    return select, contributing
+def records(item: Item, field: str) -> list[str]:
+    value = item.get(field)
+    found = value if isinstance(value, list) else [value]
+    return [r["event"] for r in found if r]
 
 
-def parties_with(reading: Reading, field: str) -> dict[str, Any]:
-    parties = [item for item in reading.items("parties") if item.get("is_party")]
-    having = sum(1 for item in parties if item.get(field))
-    return {"states_parties": len(parties), "with": having, "share": share(having, len(parties))}
+def party_with(field: str, name: str, description: str) -> OnDate:
+    return OnDate(
+        name,
+        description,
+        "parties",
+        lambda item: bool(item.get("is_party")) and bool(item.get(field)),
+        lambda item: records(item, field),
+    )
+
+
+STRUCTURE_FIGURES = ItemFigures(
+    (
+        party_with(
+            "focal_point",
+            "parties.with_focal_point",
+            "States Parties with a national focal point on the reading's date.",
+        ),
+        party_with(
+            "contact_points",
+            "parties.with_contact_point",
+            "States Parties with an embassy contact point for the Court.",
+        ),
+        party_with(
+            "coordinating_mechanism",
+            "parties.with_coordinating_mechanism",
+            "States Parties with a coordinating mechanism for Court issues.",
+        ),
+    )
+)
+
+
+def parties_with(reading: Reading, figure: str) -> dict[str, Any]:
+    parties = reading.tally("parties.states_parties", cumulative=True)
+    having = reading.tally(figure, cumulative=True)
+    return {"states_parties": parties, "with": having, "share": share(having, parties)}
 
 
 @hookimpl
 def followup_view_handlers() -> list[ItemHandler]:
-    return [party_handler(STRUCTURE_EVENTS, fold_structures, present_structures)]
+    return [
+        party_handler(
+            STRUCTURE_EVENTS, fold_structures, present_structures, counts=STRUCTURE_FIGURES.counts
+        )
+    ]
 
 
 @hookimpl
@@ -185,24 +214,7 @@ def followup_tallies() -> list[Tally]:
 @hookimpl
 def followup_summary_figures() -> list[SummaryFigure]:
     return [
-        items_figure(
-            "parties.with_focal_point",
-            "States Parties with a national focal point on the reading's date.",
-            "parties",
-            *with_record("focal_point"),
-        ),
-        items_figure(
-            "parties.with_contact_point",
-            "States Parties with an embassy contact point for the Court.",
-            "parties",
-            *with_record("contact_points"),
-        ),
-        items_figure(
-            "parties.with_coordinating_mechanism",
-            "States Parties with a coordinating mechanism for Court issues.",
-            "parties",
-            *with_record("coordinating_mechanism"),
-        ),
+        *STRUCTURE_FIGURES.summary(),
         tally_figure(
             "activities.high_level_visits",
             "High-level visits in the period.",
@@ -233,19 +245,19 @@ def followup_indicators() -> list[Indicator]:
             (7, 22),
             "focal_points",
             "Share of States Parties with a national focal point.",
-            lambda reading: parties_with(reading, "focal_point"),
+            lambda reading: parties_with(reading, "parties.with_focal_point"),
         ),
         Indicator(
             (8,),
             "coordinating_mechanisms",
             "Share of States Parties with a coordinating mechanism.",
-            lambda reading: parties_with(reading, "coordinating_mechanism"),
+            lambda reading: parties_with(reading, "parties.with_coordinating_mechanism"),
         ),
         Indicator(
             (9, 25),
             "contact_points",
             "Share of States Parties with an embassy contact point.",
-            lambda reading: parties_with(reading, "contact_points"),
+            lambda reading: parties_with(reading, "parties.with_contact_point"),
         ),
         Indicator(
             (10, 33, 54),

@@ -3,29 +3,29 @@ requests for assistance and their answers, emergency visas for witnesses."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import date
-from statistics import median
 from typing import Any
 
 from marshmallow import Schema
 
 from core import fields as f
 from core.eventtypes import EventType, Fact, LifecycleState, conflict, lifecycle
-from core.views.figures import (
-    dated,
-    days_between,
-    events_of,
-    hide_later,
-    items_figure,
-    median_figure,
-    tally_figure,
+from core.views.figures import dated, days_between, events_of, hide_later, tally_figure
+from core.views.itemfigures import (
+    InPeriod,
+    ItemFigures,
+    OnDate,
+    Timeline,
+    histogram,
+    median_of,
 )
 from core.views.model import (
     Indicator,
     Item,
+    ItemCount,
     ItemHandler,
-    Period,
+    Measure,
     Reading,
     SummaryFigure,
     Tally,
@@ -154,6 +154,58 @@ def present_request(item: Item, on: date) -> Item | None:
     return shown
 
 
+def answers(outcome: str | None = None) -> InPeriod:
+    name = f"requests.{outcome or 'answered'}"
+    words = f": {outcome.replace('_', ' ')}" if outcome else ""
+    return InPeriod(
+        name,
+        f"Requests answered in the period{words}.",
+        "requests",
+        "answered_on",
+        lambda item: outcome is None or item["outcome"] == outcome,
+        events_of("sent_on", "answered_on"),
+    )
+
+
+REQUEST_FIGURES = ItemFigures(
+    (
+        InPeriod(
+            "requests.sent",
+            "Requests for assistance sent in the period.",
+            "requests",
+            "sent_on",
+            contributing=events_of("sent_on"),
+        ),
+        answers(),
+        *(answers(outcome) for outcome in OUTCOMES),
+        OnDate(
+            "requests.open",
+            "Requests unanswered on the reading's date.",
+            "requests",
+            lambda item: item["status"] == "open",
+            events_of("sent_on"),
+        ),
+    )
+)
+
+#: Days to answer, counted on the day of the answer, for medians over any period.
+TURNAROUND = "requests.days_to_answer"
+
+
+def request_counts(timeline: Timeline) -> list[ItemCount]:
+    item = timeline.item
+    days = days_between(item["sent_on"], item["answered_on"]) if item["answered_on"] else None
+    return [
+        *REQUEST_FIGURES.counts(timeline),
+        *histogram(TURNAROUND, item["answered_on"], days),
+    ]
+
+
+def median_turnaround(reading: Reading) -> Measure:
+    days = reading.histogram(TURNAROUND)
+    return Measure(median_of(days.items()), reading.tally("requests.answered#events"))
+
+
 @hookimpl
 def followup_view_handlers() -> list[ItemHandler]:
     return [
@@ -163,6 +215,7 @@ def followup_view_handlers() -> list[ItemHandler]:
             keys=lambda fact: [fact.payload["request"]],
             fold=fold_request,
             present=present_request,
+            counts=request_counts,
         )
     ]
 
@@ -174,38 +227,19 @@ def followup_tallies() -> list[Tally]:
     ]
 
 
-def _answered(item: Item, period: Period) -> bool:
-    return period.contains(item["answered_on"])
-
-
-def answered_with(outcome: str) -> Callable[[Item, Period], bool]:
-    return lambda item, period: _answered(item, period) and item["outcome"] == outcome
-
-
 @hookimpl
 def followup_summary_figures() -> list[SummaryFigure]:
-    figures = [
-        items_figure(
-            "requests.sent",
-            "Requests for assistance sent in the period.",
-            "requests",
-            lambda item, period: period.contains(item["sent_on"]),
-        ),
-        items_figure(
-            "requests.answered", "Requests answered in the period.", "requests", _answered
-        ),
-        items_figure(
-            "requests.open",
-            "Requests unanswered on the reading's date.",
-            "requests",
-            lambda item, period: item["status"] == "open",
-        ),
-        median_figure(
+    return [
+        *REQUEST_FIGURES.summary(),
+        SummaryFigure(
             "requests.median_days_to_answer",
             "Median days from sending to answer, of requests answered in the period.",
-            "requests",
-            _answered,
-            lambda item: float(item["days_to_answer"]),
+            median_turnaround,
+            lambda reading: [
+                e
+                for item in answers().chosen(reading)
+                for e in events_of("sent_on", "answered_on")(item)
+            ],
         ),
         tally_figure(
             "activities.emergency_visas",
@@ -214,29 +248,15 @@ def followup_summary_figures() -> list[SummaryFigure]:
             ["EmergencyVisaIssued"],
         ),
     ]
-    for outcome in OUTCOMES:
-        figures.append(
-            items_figure(
-                f"requests.{outcome}",
-                f"Requests answered in the period: {outcome.replace('_', ' ')}.",
-                "requests",
-                answered_with(outcome),
-                events_of("sent_on", "answered_on"),
-            )
-        )
-    return figures
 
 
 @hookimpl
 def followup_indicators() -> list[Indicator]:
     def turnaround(reading: Reading) -> dict[str, Any]:
-        answered = [i for i in reading.items("requests") if _answered(i, reading.period)]
         return {
-            "answered": len(answered),
-            "open": sum(1 for i in reading.items("requests") if i["status"] == "open"),
-            "median_days_to_answer": (
-                median(i["days_to_answer"] for i in answered) if answered else None
-            ),
+            "answered": reading.tally("requests.answered"),
+            "open": reading.tally("requests.open", cumulative=True),
+            "median_days_to_answer": median_of(reading.histogram(TURNAROUND).items()),
         }
 
     return [

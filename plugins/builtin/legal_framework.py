@@ -11,19 +11,12 @@ from marshmallow import Schema
 
 from core import fields as f
 from core.eventtypes import EventType, Fact, LifecycleState, conflict, lifecycle
-from core.views.figures import (
-    dated,
-    events_of,
-    hide_later,
-    items_figure,
-    share,
-    tally_figure,
-)
+from core.views.figures import dated, events_of, hide_later, share, tally_figure
+from core.views.itemfigures import InPeriod, ItemFigures, OnDate
 from core.views.model import (
     Indicator,
     Item,
     ItemHandler,
-    Period,
     Reading,
     SummaryFigure,
     Tally,
@@ -156,6 +149,8 @@ def terminated(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
         raise conflict(f"Agreement {name} is already terminated.")
     if fact.occurred_on.isoformat() < state["signed_on"]:
         raise conflict(f"Agreement {name} cannot be terminated before its signature.")
+    if state.get("in_force_on") and fact.occurred_on.isoformat() < state["in_force_on"]:
+        raise conflict(f"Agreement {name} cannot be terminated before it entered into force.")
     return {**state, "terminated_on": fact.occurred_on.isoformat()}
 
 
@@ -354,43 +349,100 @@ def present_party(item: Item, on: date) -> Item:
     return shown
 
 
-def is_state_party(item: Item, period: Period) -> bool:
-    return bool(item.get("is_party"))
-
-
-def membership_events(item: Item, period: Period) -> list[str]:
+def membership_events(item: Item) -> list[str]:
     return [m["event"] for m in item.get("memberships", [])]
 
 
-#: The dates behind each agreement figure (the first is the one a period selects on).
-STATUS_DATES = {
-    "signed": ("signed_on",),
-    "entered_into_force": ("in_force_on",),
-    "in_force": ("signed_on", "in_force_on"),
-    "terminated": ("terminated_on",),
-}
+def is_party(item: Item) -> bool:
+    return bool(item.get("is_party"))
 
 
-def kind_selector(kind: str | None, status: str) -> Callable[[Item, Period], bool]:
-    """Agreements of a kind (None: all) whose `status` date lies in the period, or, for
-    ``in_force``, that are in force on the reading's date."""
+PARTY_FIGURES = ItemFigures(
+    (
+        OnDate(
+            "parties.states_parties",
+            "States Parties to the Rome Statute on the reading's date.",
+            "parties",
+            is_party,
+            membership_events,
+        ),
+        OnDate(
+            "parties.with_implementing_legislation",
+            "States Parties with implementing legislation enacted.",
+            "parties",
+            lambda item: is_party(item) and bool(item.get("legislation")),
+            lambda item: [r["event"] for r in item.get("legislation", [])],
+        ),
+        OnDate(
+            "parties.with_legislation_reviewed",
+            "States Parties that have reviewed their implementing legislation.",
+            "parties",
+            lambda item: is_party(item) and bool(item.get("legislation_reviews")),
+            lambda item: [r["event"] for r in item.get("legislation_reviews", [])],
+        ),
+        OnDate(
+            "parties.with_apic",
+            "States Parties that have ratified the APIC.",
+            "parties",
+            lambda item: is_party(item) and "apic_ratified_on" in item,
+            lambda item: [item["apic_event"]],
+        ),
+    )
+)
 
-    def select(item: Item, period: Period) -> bool:
-        if kind is not None and item["kind"] != kind:
-            return False
-        if status == "in_force":
-            return bool(item["status"] == "in_force")
-        return period.contains(item.get(STATUS_DATES[status][0]))
 
-    return select
+def of_kind(kind: str | None) -> Callable[[Item], bool]:
+    return lambda item: kind is None or item["kind"] == kind
 
 
-AGREEMENT_FIGURES = {
-    "signed": "signed in the period",
-    "entered_into_force": "entered into force in the period",
-    "in_force": "in force on the reading's date",
-    "terminated": "terminated in the period",
-}
+def in_force_of(kind: str | None) -> Callable[[Item], bool]:
+    return lambda item: of_kind(kind)(item) and item["status"] == "in_force"
+
+
+def agreement_figures() -> ItemFigures:
+    """Per kind (and for all kinds): signed, entered into force and terminated in the
+    period; in force on the reading's date."""
+    figures: list[OnDate | InPeriod] = []
+    for kind in (None, *AGREEMENT_KINDS):
+        prefix, words = f"agreements.{kind or 'all'}", f"Agreements ({kind or 'all kinds'})"
+        kind_of = of_kind(kind)
+        figures += [
+            InPeriod(
+                f"{prefix}.signed",
+                f"{words} signed in the period.",
+                "agreements",
+                "signed_on",
+                kind_of,
+                events_of("signed_on"),
+            ),
+            InPeriod(
+                f"{prefix}.entered_into_force",
+                f"{words} entered into force in the period.",
+                "agreements",
+                "in_force_on",
+                kind_of,
+                events_of("in_force_on"),
+            ),
+            OnDate(
+                f"{prefix}.in_force",
+                f"{words} in force on the reading's date.",
+                "agreements",
+                in_force_of(kind),
+                events_of("signed_on", "in_force_on"),
+            ),
+            InPeriod(
+                f"{prefix}.terminated",
+                f"{words} terminated in the period.",
+                "agreements",
+                "terminated_on",
+                kind_of,
+                events_of("terminated_on"),
+            ),
+        ]
+    return ItemFigures(tuple(figures))
+
+
+AGREEMENT_FIGURES = agreement_figures()
 
 
 @hookimpl
@@ -402,8 +454,9 @@ def followup_view_handlers() -> list[ItemHandler]:
             keys=lambda fact: [fact.payload["agreement"]],
             fold=fold_agreement,
             present=present_agreement,
+            counts=AGREEMENT_FIGURES.counts,
         ),
-        party_handler(PARTY_EVENTS, fold_party, present_party),
+        party_handler(PARTY_EVENTS, fold_party, present_party, counts=PARTY_FIGURES.counts),
     ]
 
 
@@ -419,28 +472,9 @@ def followup_tallies() -> list[Tally]:
 
 @hookimpl
 def followup_summary_figures() -> list[SummaryFigure]:
-    figures = [
-        items_figure(
-            "parties.states_parties",
-            "States Parties to the Rome Statute on the reading's date.",
-            "parties",
-            is_state_party,
-            membership_events,
-        ),
-        items_figure(
-            "parties.with_implementing_legislation",
-            "States Parties with implementing legislation enacted.",
-            "parties",
-            lambda item, period: is_state_party(item, period) and bool(item.get("legislation")),
-            lambda item, period: [r["event"] for r in item.get("legislation", [])],
-        ),
-        items_figure(
-            "parties.with_apic",
-            "States Parties that have ratified the APIC.",
-            "parties",
-            lambda item, period: is_state_party(item, period) and "apic_ratified_on" in item,
-            lambda item, period: [item["apic_event"]],
-        ),
+    return [
+        *PARTY_FIGURES.summary(),
+        *AGREEMENT_FIGURES.summary(),
         tally_figure(
             "activities.technical_assistance",
             "Technical assistance provided in the period.",
@@ -448,24 +482,13 @@ def followup_summary_figures() -> list[SummaryFigure]:
             ["TechnicalAssistanceProvided"],
         ),
     ]
-    for kind in (None, *AGREEMENT_KINDS):
-        for status, words in AGREEMENT_FIGURES.items():
-            figures.append(
-                items_figure(
-                    f"agreements.{kind or 'all'}.{status}",
-                    f"Agreements ({kind or 'all kinds'}) {words}.",
-                    "agreements",
-                    kind_selector(kind, status),
-                    events_of(*STATUS_DATES[status]),
-                )
-            )
-    return figures
 
 
-def parties_share(reading: Reading, has: Callable[[Item], bool]) -> dict[str, Any]:
-    parties = [item for item in reading.items("parties") if item.get("is_party")]
-    having = sum(1 for item in parties if has(item))
-    return {"states_parties": len(parties), "with": having, "share": share(having, len(parties))}
+def parties_share(reading: Reading, having: str) -> dict[str, Any]:
+    """States Parties on the reading's date, how many have something, and the share."""
+    parties = reading.tally("parties.states_parties", cumulative=True)
+    count = reading.tally(having, cumulative=True)
+    return {"states_parties": parties, "with": count, "share": share(count, parties)}
 
 
 @hookimpl
@@ -477,18 +500,16 @@ def followup_indicators() -> list[Indicator]:
             "Share of States Parties with implementing legislation, and with the APIC ratified.",
             lambda reading: {
                 "implementing_legislation": parties_share(
-                    reading, lambda item: bool(item.get("legislation"))
+                    reading, "parties.with_implementing_legislation"
                 ),
-                "apic": parties_share(reading, lambda item: "apic_ratified_on" in item),
+                "apic": parties_share(reading, "parties.with_apic"),
             },
         ),
         Indicator(
             (3,),
             "legislation_reviewed",
             "Share of States Parties that have reviewed their implementing legislation.",
-            lambda reading: parties_share(
-                reading, lambda item: bool(item.get("legislation_reviews"))
-            ),
+            lambda reading: parties_share(reading, "parties.with_legislation_reviewed"),
         ),
         Indicator(
             (5, 20),

@@ -10,8 +10,9 @@ from marshmallow import Schema
 
 from core import fields as f
 from core.eventtypes import EventType
-from core.views.figures import items_figure, share, tally_figure
-from core.views.model import Indicator, Item, Period, Reading, SummaryFigure, Tally, ViewFact
+from core.views.figures import share, tally_figure
+from core.views.itemfigures import ItemFigures, OnDate
+from core.views.model import Indicator, Item, Reading, SummaryFigure, Tally, ViewFact
 from plugins import hookimpl
 from plugins.builtin.party_items import party_handler
 
@@ -69,15 +70,27 @@ def present_procedure(item: Item, on: date) -> Item:
     return item
 
 
-def has_procedure(item: Item, period: Period) -> bool:
-    return bool(item.get("is_party")) and "confidentiality_procedure_on" in item
+PROCEDURE_FIGURES = ItemFigures(
+    (
+        OnDate(
+            "parties.with_confidentiality_procedure",
+            "States Parties with a procedure for exchanging confidential information.",
+            "parties",
+            lambda item: bool(item.get("is_party")) and "confidentiality_procedure_on" in item,
+            lambda item: [item["confidentiality_event"]],
+        ),
+    )
+)
 
 
 @hookimpl
 def followup_view_handlers() -> list[Any]:
     return [
         party_handler(
-            frozenset({"ConfidentialityProcedureEstablished"}), fold_procedure, present_procedure
+            frozenset({"ConfidentialityProcedureEstablished"}),
+            fold_procedure,
+            present_procedure,
+            counts=PROCEDURE_FIGURES.counts,
         )
     ]
 
@@ -101,13 +114,7 @@ def followup_summary_figures() -> list[SummaryFigure]:
             "events.OperationalSupportProvided",
             ["OperationalSupportProvided"],
         ),
-        items_figure(
-            "parties.with_confidentiality_procedure",
-            "States Parties with a procedure for exchanging confidential information.",
-            "parties",
-            has_procedure,
-            lambda item, period: [item["confidentiality_event"]],
-        ),
+        *PROCEDURE_FIGURES.summary(),
     ]
 
 
@@ -119,9 +126,9 @@ def support_by_beneficiary(reading: Reading) -> dict[str, int]:
 
 
 def procedures(reading: Reading) -> dict[str, Any]:
-    parties = [i for i in reading.items("parties") if i.get("is_party")]
-    having = sum(1 for i in parties if "confidentiality_procedure_on" in i)
-    return {"states_parties": len(parties), "with": having, "share": share(having, len(parties))}
+    parties = reading.tally("parties.states_parties", cumulative=True)
+    having = reading.tally("parties.with_confidentiality_procedure", cumulative=True)
+    return {"states_parties": parties, "with": having, "share": share(having, parties)}
 
 
 @hookimpl

@@ -3,11 +3,12 @@ support, logistics); each adds its own fields to the same item, begun here."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from core.parties import lookup
-from core.views.model import Item, ItemHandler, ViewFact
+from core.views.itemfigures import Timeline
+from core.views.model import Item, ItemCount, ItemHandler, ViewFact
 
 VIEW = "parties"
 
@@ -28,6 +29,7 @@ def party_handler(
     fold: Callable[[Item, ViewFact], Item],
     present: Callable[[Item, date], Item],
     field: str = "state",
+    counts: Callable[[Timeline], Iterable[ItemCount]] = lambda timeline: (),
 ) -> ItemHandler:
     """A handler of the parties view keyed by one payload field (default ``state``)."""
     return ItemHandler(
@@ -36,6 +38,7 @@ def party_handler(
         keys=lambda fact: [fact.payload[field]],
         fold=lambda item, fact: fold(begun(item, fact.payload[field]), fact),
         present=lambda item, on: present(item, on),
+        counts=counts,
     )
 
 

@@ -4,14 +4,14 @@ earlier events (the log never changes; these say how to read it)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Any
 
 from marshmallow import Schema, fields, validate
 
 from core import fields as f
 from core.eventtypes import Effect, EventType
-from core.views.figures import has, items_figure
+from core.views.itemfigures import ItemFigures, OnDate
 from core.views.model import Item, ItemHandler, SummaryFigure, ViewFact
 from plugins import hookimpl
 
@@ -148,6 +148,7 @@ def followup_view_handlers() -> list[ItemHandler]:
             keys=lambda fact: [f"{fact.payload['recommendation']:02d}"],
             fold=fold_assessment,
             present=present_assessment,
+            counts=ASSESSMENT_FIGURES.counts,
         ),
         ItemHandler(
             view="narratives",
@@ -158,19 +159,28 @@ def followup_view_handlers() -> list[ItemHandler]:
     ]
 
 
-def latest_assessment_event(item: Item, period: Any) -> list[str]:
+def latest_assessment_event(item: Item) -> list[str]:
     return [a["event"] for a in item["assessments"] if a["assessed_on"] == item["assessed_on"]][-1:]
+
+
+def with_status(status: str) -> Callable[[Item], bool]:
+    return lambda item: item["status"] == status
+
+
+ASSESSMENT_FIGURES = ItemFigures(
+    tuple(
+        OnDate(
+            f"recommendations.{status}",
+            f"Recommendations whose latest assessment is {status.replace('_', ' ')}.",
+            "assessments",
+            with_status(status),
+            latest_assessment_event,
+        )
+        for status in STATUSES
+    )
+)
 
 
 @hookimpl
 def followup_summary_figures() -> list[SummaryFigure]:
-    return [
-        items_figure(
-            f"recommendations.{status}",
-            f"Recommendations whose latest assessment is {status.replace('_', ' ')}.",
-            "assessments",
-            has("status", status),
-            latest_assessment_event,
-        )
-        for status in STATUSES
-    ]
+    return ASSESSMENT_FIGURES.summary()

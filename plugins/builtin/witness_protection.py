@@ -11,8 +11,18 @@ from marshmallow import Schema
 
 from core import fields as f
 from core.eventtypes import EventType, Fact, LifecycleState, conflict, lifecycle
-from core.views.figures import dated_in, items_figure, tally_figure
-from core.views.model import Indicator, Item, ItemHandler, Reading, SummaryFigure, Tally, ViewFact
+from core.views.figures import tally_figure
+from core.views.itemfigures import InPeriod, ItemFigures, Timeline
+from core.views.model import (
+    Indicator,
+    Item,
+    ItemCount,
+    ItemHandler,
+    Reading,
+    SummaryFigure,
+    Tally,
+    ViewFact,
+)
 from plugins import hookimpl
 
 AREA = "witness_protection"
@@ -104,6 +114,32 @@ def present_application(item: Item, on: date) -> Item | None:
     }
 
 
+APPLICATION_FIGURES = ItemFigures(
+    (
+        InPeriod(
+            "witness_protection.applications",
+            "Applications for protection received in the period.",
+            "witness_protection",
+            "received_on",
+        ),
+    )
+)
+
+
+def application_counts(timeline: Timeline) -> list[ItemCount]:
+    """The figures, and applications per year of receipt (for the indicator)."""
+    item = timeline.item
+    return [
+        *APPLICATION_FIGURES.counts(timeline),
+        (f"witness_protection.applications.{item['received_on'][:4]}", item["received_on"], 1),
+        (
+            f"witness_protection.persons.{item['received_on'][:4]}",
+            item["received_on"],
+            item["persons"],
+        ),
+    ]
+
+
 @hookimpl
 def followup_view_handlers() -> list[ItemHandler]:
     return [
@@ -113,6 +149,7 @@ def followup_view_handlers() -> list[ItemHandler]:
             keys=lambda fact: [fact.payload["application"]],
             fold=fold_application,
             present=present_application,
+            counts=application_counts,
         )
     ]
 
@@ -134,12 +171,7 @@ def followup_tallies() -> list[Tally]:
 @hookimpl
 def followup_summary_figures() -> list[SummaryFigure]:
     return [
-        items_figure(
-            "witness_protection.applications",
-            "Applications for protection received in the period.",
-            "witness_protection",
-            dated_in("received_on"),
-        ),
+        *APPLICATION_FIGURES.summary(),
         tally_figure(
             "witness_protection.persons",
             "Persons covered by the applications received in the period.",
@@ -162,12 +194,13 @@ def followup_summary_figures() -> list[SummaryFigure]:
 
 
 def per_year(reading: Reading) -> dict[str, dict[str, int]]:
-    years: dict[str, dict[str, int]] = {}
-    for item in reading.items("witness_protection"):
-        year = years.setdefault(item["received_on"][:4], {"applications": 0, "persons": 0})
-        year["applications"] += 1
-        year["persons"] += item["persons"]
-    return dict(sorted(years.items()))
+    """Applications and persons per year of receipt, up to the reading's date."""
+    applications = reading.histogram("witness_protection.applications", cumulative=True)
+    persons = reading.histogram("witness_protection.persons", cumulative=True)
+    return {
+        str(year): {"applications": count, "persons": persons.get(year, 0)}
+        for year, count in applications.items()
+    }
 
 
 @hookimpl

@@ -45,7 +45,9 @@ def check_against_fold(services: Services, data: st.DataObject, *, readings: int
     """Record a random history, then compare fast and naive answers at random points."""
     app, views = services.app, services.views
     # Small pages and frequent checkpoints exercise the paths a big log takes.
-    views.projection = Projection(app, services.sql, views.folds, checkpoint_every=5, page=7)
+    views.projection = Projection(
+        app, services.sql, views.folds, delta_every=3, full_every=8, page=7
+    )
     record_history(data, app, size=data.draw(st.integers(5, 45)))
     head = app.head().position
     views.projection.catch_up()
@@ -60,6 +62,42 @@ def check_against_fold(services: Services, data: st.DataObject, *, readings: int
         fast = ViewReading(views.projection.snapshot(position, level), views.folds, period)
         naive = ViewReading(fold(views.folds, log, level, position), views.folds, period)
         assert answers(views, fast) == answers(views, naive)
+        check_figures_agree_with_items(views, fast)
+
+
+def check_figures_agree_with_items(views, reading):
+    """Figures are sums of tallies; counting the items they are about must agree."""
+    for name, figure in views.figures.items():
+        measure = figure.measure(reading)
+        assert measure.events == len(figure.explain(reading)), name
+    for item_figures in item_figure_sets():
+        for spec in item_figures.figures:
+            assert views.figures[spec.name].measure(reading).value == len(spec.chosen(reading)), (
+                spec.name
+            )
+
+
+def item_figure_sets():
+    from plugins.builtin import (
+        arrest_and_surrender,
+        diplomatic_support,
+        judicial_assistance,
+        legal_framework,
+        logistics,
+        record_keeping,
+        witness_protection,
+    )
+
+    return [
+        legal_framework.PARTY_FIGURES,
+        legal_framework.AGREEMENT_FIGURES,
+        diplomatic_support.STRUCTURE_FIGURES,
+        judicial_assistance.REQUEST_FIGURES,
+        arrest_and_surrender.WARRANT_FIGURES,
+        witness_protection.APPLICATION_FIGURES,
+        logistics.PROCEDURE_FIGURES,
+        record_keeping.ASSESSMENT_FIGURES,
+    ]
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -70,3 +108,17 @@ def test_fast_answers_equal_a_naive_fold(data):
         check_against_fold(services, data)
     finally:
         services.close()
+
+
+def test_a_span_splits_a_range_into_whole_months_and_cut_days():
+    from core.views.projection import _Span
+
+    span = _Span.of(date(2009, 2, 10), date(2010, 11, 30))
+    assert (span.whole_low, span.whole_high) == ("2009-03", "2010-11")
+    assert span.cut == (("2009-02-10", "2009-02-28"),)
+    inside = _Span.of(date(2012, 2, 3), date(2012, 2, 29))
+    assert inside.cut == (("2012-02-03", "2012-02-29"),) and inside.whole_low > inside.whole_high
+    assert _Span.of(date(2011, 1, 1), date(2010, 1, 1)).cut == ()
+    open_ended = _Span.of(None, date(2008, 12, 15))
+    assert (open_ended.whole_high, open_ended.cut) == ("2008-11", (("2008-12-01", "2008-12-15"),))
+    assert _Span.of(date(2008, 1, 1), None).whole_low == "2008-01"

@@ -1,0 +1,197 @@
+"""Figures about items (how many agreements were in force on a date, signed in a
+period...) kept as dated tallies, so that reading them is a sum over a few counters
+instead of a scan of every item.
+
+An item's tallies are recomputed whenever the item changes; they are derived from the
+item *as presented on each date*, so they agree with the item lists by construction:
+
+- `OnDate`: whether a condition holds for the item on a date. The condition can only
+  change on a date the item mentions, so the item contributes +1 where it starts to
+  hold and -1 where it stops; the figure is the sum up to the reading's date.
+- `InPeriod`: a date of the item (signed, answered...) counted on that day; the figure
+  is the sum over the period.
+
+Each figure also keeps ``<name>#events``: how many events stand behind what it counts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from core.views.model import Item, ItemCount, Measure, Period, Reading, SummaryFigure
+
+Presenter = Callable[[Item, date], Item | None]
+Contributing = Callable[[Item], list[str]]
+DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def all_events(item: Item) -> list[str]:
+    return list(item.get("events", ()))
+
+
+#: Item fields that hold event ids, never dates.
+NOT_DATES = frozenset({"events", "dated_events", "event", "classification"})
+
+
+def days_in(value: Any) -> Iterator[str]:
+    """Every ISO date an item mentions, at any depth."""
+    if isinstance(value, str):
+        if len(value) == 10 and value[4] == "-" and DAY.match(value):
+            yield value
+    elif isinstance(value, dict):
+        for key, inner in value.items():
+            if key not in NOT_DATES:
+                yield from days_in(inner)
+    elif isinstance(value, list | tuple):
+        for inner in value:
+            yield from days_in(inner)
+
+
+class Timeline:
+    """An item as presented on each date it mentions (computed once, on demand): a
+    presented item can only change on such a date."""
+
+    def __init__(self, item: Item, present: Presenter) -> None:
+        self.item = item
+        self.present = present
+        self._shown: dict[str, Item | None] = {}
+        self._days: list[str] | None = None
+
+    @property
+    def days(self) -> list[str]:
+        if self._days is None:
+            self._days = sorted(set(days_in(self.item)))
+        return self._days
+
+    def on(self, day: str) -> Item | None:
+        if day not in self._shown:
+            self._shown[day] = self.present(self.item, date.fromisoformat(day))
+        return self._shown[day]
+
+
+def steps(counter: str, timeline: Timeline, value: Callable[[Item], int]) -> list[ItemCount]:
+    """+/- changes of `value(item as presented on a date)` at each date it changes."""
+    counts: list[ItemCount] = []
+    before = 0
+    for day in timeline.days:
+        shown = timeline.on(day)
+        now = value(shown) if shown is not None else 0
+        if now != before:
+            counts.append((counter, day, now - before))
+            before = now
+    return counts
+
+
+@dataclass(frozen=True)
+class OnDate:
+    """Items for which `holds` on the reading's date."""
+
+    name: str
+    description: str
+    view: str
+    holds: Callable[[Item], bool]
+    contributing: Contributing = all_events
+
+    def counts(self, timeline: Timeline) -> list[ItemCount]:
+        return [
+            *steps(self.name, timeline, lambda shown: int(self.holds(shown))),
+            *steps(
+                f"{self.name}#events",
+                timeline,
+                lambda shown: len(self.contributing(shown)) if self.holds(shown) else 0,
+            ),
+        ]
+
+    def chosen(self, reading: Reading) -> list[Item]:
+        return [item for item in reading.items(self.view) if self.holds(item)]
+
+    def figure(self) -> SummaryFigure:
+        return SummaryFigure(
+            self.name,
+            self.description,
+            lambda reading: Measure(
+                reading.tally(self.name, cumulative=True),
+                reading.tally(f"{self.name}#events", cumulative=True),
+            ),
+            lambda reading: [e for i in self.chosen(reading) for e in self.contributing(i)],
+        )
+
+
+@dataclass(frozen=True)
+class InPeriod:
+    """Items whose date `field` falls in the period (and that `also` holds for)."""
+
+    name: str
+    description: str
+    view: str
+    field: str
+    also: Callable[[Item], bool] = lambda item: True
+    contributing: Contributing = all_events
+
+    def counts(self, timeline: Timeline) -> list[ItemCount]:
+        day = timeline.item.get(self.field)
+        if not day:
+            return []
+        shown = timeline.on(day)
+        if shown is None or not self.also(shown):
+            return []
+        return [(self.name, day, 1), (f"{self.name}#events", day, len(self.contributing(shown)))]
+
+    def chosen(self, reading: Reading) -> list[Item]:
+        period: Period = reading.period
+        return [
+            item
+            for item in reading.items(self.view)
+            if period.contains(item.get(self.field)) and self.also(item)
+        ]
+
+    def figure(self) -> SummaryFigure:
+        return SummaryFigure(
+            self.name,
+            self.description,
+            lambda reading: Measure(reading.tally(self.name), reading.tally(f"{self.name}#events")),
+            lambda reading: [e for i in self.chosen(reading) for e in self.contributing(i)],
+        )
+
+
+ItemFigure = OnDate | InPeriod
+
+
+@dataclass(frozen=True)
+class ItemFigures:
+    """The item figures of one view, as the handler's `counts` and as summary figures."""
+
+    figures: Sequence[ItemFigure] = field(default_factory=tuple)
+
+    def counts(self, timeline: Timeline) -> list[ItemCount]:
+        return [count for f in self.figures for count in f.counts(timeline)]
+
+    def summary(self) -> list[SummaryFigure]:
+        return [f.figure() for f in self.figures]
+
+
+def histogram(counter: str, day: str | None, value: int | None) -> list[ItemCount]:
+    """One count of `value` on `day`, kept as ``<counter>.<value>`` (for medians)."""
+    if day is None or value is None:
+        return []
+    return [(f"{counter}.{value}", day, 1)]
+
+
+def median_of(counts: Iterable[tuple[int, int]]) -> float | None:
+    """The median of a histogram given as (value, how many) pairs."""
+    pairs = sorted((value, n) for value, n in counts if n > 0)
+    total = sum(n for _, n in pairs)
+    if total == 0:
+        return None
+    middle = [(total - 1) // 2, total // 2]
+    found: list[int] = []
+    seen = 0
+    for value, n in pairs:
+        while len(found) < 2 and middle[len(found)] < seen + n:
+            found.append(value)
+        seen += n
+    return (found[0] + found[1]) / 2
