@@ -20,6 +20,7 @@ from eventsourcing.persistence import (
     ApplicationRecorder,
     InterfaceError,
     OperationalError,
+    ProgrammingError,
     StoredEvent,
 )
 from eventsourcing.postgres import (
@@ -73,6 +74,19 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
                 ),
             ]
         )
+        self.insert_events_statement += self._returning_last_link()
+
+    def _returning_last_link(self) -> Composed:
+        """Added to eventsourcing's INSERT ... RETURNING notification_id: the end of the
+        chain (read once per statement, under the table lock) and the database's clock,
+        on every returned row, without another statement."""
+        last = "(SELECT {} FROM {{chain}} ORDER BY position DESC LIMIT 1)"
+        return self._q(
+            ", clock_timestamp() AS chain_now, "
+            f"{last.format('position')} AS chain_position, "
+            f"{last.format('hash')} AS chain_hash, "
+            f"{last.format('recorded_at')} AS chain_recorded_at"
+        )
 
     def _q(self, template: str) -> Composed:
         """A statement naming this recorder's tables, schema-qualified."""
@@ -101,9 +115,9 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
                         with conn.cursor() as curs:
                             self._insert_events(curs, stored_events, **kwargs)
                         if stored_events:
-                            with conn.cursor() as curs, conn.cursor() as last_curs:
+                            with conn.cursor() as curs:
                                 positions = self._insert_chained(
-                                    curs, last_curs, pipeline, stored_events, **kwargs
+                                    curs, pipeline, stored_events, **kwargs
                                 )
                 except Exception as e:  # re-raised once the pipeline is closed
                     error = e
@@ -114,7 +128,6 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
     def _insert_chained(
         self,
         curs: Cursor[DictRow],
-        last_curs: Cursor[DictRow],
         pipeline: Any,
         stored_events: Sequence[StoredEvent],
         *,
@@ -123,21 +136,22 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         expected_hashes: Sequence[bytes] | None = None,
         **kwargs: Any,
     ) -> list[int]:
-        # Table lock, NOTIFY, INSERT ... RETURNING notification_id (eventsourcing's).
+        # Table lock, NOTIFY, INSERT ... RETURNING notification_id (eventsourcing's),
+        # whose RETURNING also reads, after the lock, the chain's end and the clock.
         self._insert_stored_events(curs, stored_events, **kwargs)
-        # Read after the lock: the chain's end and the database's clock.
-        last_curs.execute(self._select_last_link, prepare=True)
         pipeline.sync()
-        positions = list(self._fetch_ids_after_insert_events(curs, stored_events) or [])
-        last = last_curs.fetchone()
-        assert last is not None
+        returned = curs.fetchall()
+        positions = [row["notification_id"] for row in returned]
+        if len(positions) != len(stored_events):
+            raise ProgrammingError(f"{len(positions)} positions for {len(stored_events)} events")
+        last = returned[0]
         rows = chain_rows(
             stored_events,
             positions,
-            previous_hash=bytes(last["hash"]) if last["hash"] is not None else GENESIS,
-            previous_recorded_at=last["recorded_at"],
-            previous_position=last["position"] or 0,
-            now=last["now"],
+            previous_hash=bytes(last["chain_hash"]) if last["chain_hash"] is not None else GENESIS,
+            previous_recorded_at=last["chain_recorded_at"],
+            previous_position=last["chain_position"] or 0,
+            now=last["chain_now"],
             recorded_at=recorded_at,
             expected_hashes=expected_hashes,
         )
@@ -160,15 +174,6 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         # No sync here: the COMMIT is the next round trip, and a conflict (a key used
         # twice) fails it, so nothing of the transaction is kept.
         return positions
-
-    @cached_property
-    def _select_last_link(self) -> Composed:
-        return self._q(
-            "SELECT clock_timestamp() AS now, c.position, c.hash, c.recorded_at "
-            "FROM (SELECT 1) AS one LEFT JOIN ("
-            "SELECT position, hash, recorded_at FROM {chain} ORDER BY position DESC LIMIT 1"
-            ") AS c ON true"
-        )
 
     @cached_property
     def _insert_links(self) -> Composed:

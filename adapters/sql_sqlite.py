@@ -9,9 +9,45 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from eventsourcing.persistence import (
+    DatabaseError,
+    DataError,
+    IntegrityError,
+    InterfaceError,
+    InternalError,
+    NotSupportedError,
+    OperationalError,
+    PersistenceError,
+    ProgrammingError,
+)
 from eventsourcing.sqlite import SQLiteDatastore
 
 from core.sql import Dialect
+
+#: sqlite3's errors as eventsourcing's, which the PostgreSQL port raises too: code
+#: written against the port catches the same errors on either backend.
+_ERRORS: tuple[tuple[type[sqlite3.Error], type[PersistenceError]], ...] = (
+    (sqlite3.IntegrityError, IntegrityError),
+    (sqlite3.OperationalError, OperationalError),
+    (sqlite3.ProgrammingError, ProgrammingError),
+    (sqlite3.DataError, DataError),
+    (sqlite3.InterfaceError, InterfaceError),
+    (sqlite3.InternalError, InternalError),
+    (sqlite3.NotSupportedError, NotSupportedError),
+    (sqlite3.DatabaseError, DatabaseError),
+    (sqlite3.Error, PersistenceError),
+)
+
+
+@contextmanager
+def _portable_errors() -> Iterator[None]:
+    try:
+        yield
+    except sqlite3.Error as error:
+        for raw, portable in _ERRORS:
+            if isinstance(error, raw):
+                raise portable(str(error)) from error
+        raise  # pragma: no cover - sqlite3.Error is the last entry
 
 
 class SqliteCursor:
@@ -19,10 +55,12 @@ class SqliteCursor:
         self._cursor = cursor
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        self._cursor.execute(sql, params)
+        with _portable_errors():
+            self._cursor.execute(sql, params)
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        self._cursor.executemany(sql, rows)
+        with _portable_errors():
+            self._cursor.executemany(sql, rows)
 
     def fetchone(self) -> Mapping[str, Any] | None:
         row = self._cursor.fetchone()

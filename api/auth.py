@@ -99,7 +99,11 @@ def _declaration(view: Any, method: str) -> tuple[bool, frozenset[str] | None]:
     target = view
     view_class = getattr(view, "view_class", None)
     if view_class is not None:
-        target = getattr(view_class, method.lower(), None)
+        # Flask answers HEAD with the GET handler when there is no head().
+        name = method.lower()
+        target = getattr(view_class, name, None) or (
+            getattr(view_class, "get", None) if name == "head" else None
+        )
     return bool(getattr(target, PUBLIC_ATTRIBUTE, False)), getattr(target, ROLES_ATTRIBUTE, None)
 
 

@@ -12,14 +12,15 @@ Figures:
 - verify throughput in events/s on SQLite (target >= 100,000), with eventsourcing's
   own read of the same rows (select_notifications) as the baseline for context; and
   on PostgreSQL, for information.
-Runs alternate plain and chained in small rounds so that drift on a noisy machine hits
-both alike.
+Appends are timed in rounds, plain and chained back to back (alternating which goes
+first), and each figure is the median round: a noisy machine spoils rounds, not figures.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -37,7 +38,7 @@ from tests.postgres import SUPERUSER, running_cluster
 
 PLAIN_SQLITE = "eventsourcing.sqlite:SQLiteApplicationRecorder"
 PLAIN_POSTGRES = "eventsourcing.postgres:PostgresApplicationRecorder"
-ROUNDS = 10
+ROUNDS = 20
 
 
 def state(i: int) -> bytes:
@@ -84,17 +85,19 @@ def append_rate(recorder: ApplicationRecorder, events: Sequence[StoredEvent], ba
 def compare_appends(
     plain: ApplicationRecorder, chained: ApplicationRecorder, count: int, batch: int
 ) -> tuple[float, float]:
-    """Events/s of each, in alternating rounds (warmed up first)."""
+    """Events/s of each: the median over rounds, each round timing both back to back
+    (which goes first alternates), so that a burst of load from elsewhere on the
+    machine spoils a round or two, not the figure."""
     append_rate(plain, stored_events(batch), batch)
     append_rate(chained, stored_events(batch), batch)
     per_round = max(batch, count // ROUNDS // batch * batch)
-    plain_time = chained_time = 0.0
-    appended = 0
-    while appended < count:
-        plain_time += append_rate(plain, stored_events(per_round), batch)
-        chained_time += append_rate(chained, stored_events(per_round), batch)
-        appended += per_round
-    return appended / plain_time, appended / chained_time
+    plain_rates: list[float] = []
+    chained_rates: list[float] = []
+    for round_number in range(max(ROUNDS, count // per_round)):
+        pair = [(plain, plain_rates), (chained, chained_rates)]
+        for recorder, rates in pair if round_number % 2 else reversed(pair):
+            rates.append(per_round / append_rate(recorder, stored_events(per_round), batch))
+    return statistics.median(plain_rates), statistics.median(chained_rates)
 
 
 def read_rate(read: Callable[[], int]) -> float:

@@ -8,7 +8,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from core.application import FollowUp
 from core.clock import format_timestamp
@@ -78,15 +80,19 @@ class Tokens:
                 "classification": Classification.RESTRICTED.value,
             }
         )
-        if self._find(label) is not None:
+        found = self._find(label)
+        if found is not None and not found.revoked:
             raise LifecycleConflict(
-                f"A token labelled {label} already exists; labels are never reused."
+                f"A token labelled {label} is in use; revoke it first to issue a new one."
             )
         event = self.app.record(draft, recorded_by, role=None)
         token = TOKEN_PREFIX + secrets.token_urlsafe(TOKEN_BYTES)
         with self.sql.transaction(write=True) as cursor:
             cursor.execute(
-                "INSERT INTO api_tokens (label, role, token_sha256, created_at) VALUES (?,?,?,?)",
+                "INSERT INTO api_tokens (label, role, token_sha256, created_at) VALUES (?,?,?,?) "
+                "ON CONFLICT (label) DO UPDATE SET role = excluded.role, "
+                "token_sha256 = excluded.token_sha256, created_at = excluded.created_at, "
+                "revoked_at = NULL",
                 (label, role, digest(token), event.recorded_at),
             )
         return token
@@ -95,29 +101,42 @@ class Tokens:
         """Revoke at once (the table first: a revoked token must stop working even if
         recording the revocation fails), then record TokenRevoked."""
         info = self._find(label)
-        if info is None:
-            raise NotFound(f"No token labelled {label}.")
-        if info.revoked:
+        if info is not None and info.revoked:
             raise LifecycleConflict(f"The token labelled {label} is already revoked.")
-        now = format_timestamp(self.app.clock())
-        with self.sql.transaction(write=True) as cursor:
-            cursor.execute(
-                "UPDATE api_tokens SET revoked_at = ? WHERE label = ? AND revoked_at IS NULL",
-                (now, label),
-            )
+        if info is None:
+            # No token in the table, but the log may say one was issued (a store moved
+            # with `events import --preserve` keeps the log, not the tokens): let the
+            # log say it is revoked too.
+            state = self._issued_in_log(label)
+            if state is None:
+                raise NotFound(f"No token labelled {label}.")
+            role = str(state["role"])
+        else:
+            role = info.role
+            now = format_timestamp(self.app.clock())
+            with self.sql.transaction(write=True) as cursor:
+                cursor.execute(
+                    "UPDATE api_tokens SET revoked_at = ? WHERE label = ? AND revoked_at IS NULL",
+                    (now, label),
+                )
         draft = self.app.validate(
             {
                 "type": "TokenRevoked",
                 "occurred_on": self.app.clock().date().isoformat(),
                 "label": label,
-                "role": info.role,
+                "role": role,
                 "classification": Classification.RESTRICTED.value,
             }
         )
-        self.app.record(draft, recorded_by, role=None)
-        found = self._find(label)
-        assert found is not None
-        return found
+        event = self.app.record(draft, recorded_by, role=None)
+        return self._find(label) or TokenInfo(label, role, "", event.recorded_at)
+
+    def _issued_in_log(self, label: str) -> Mapping[str, Any] | None:
+        """The log's state of a label's token, if one is issued and not revoked."""
+        subject = self.app.catalogue["TokenIssued"].subject_of({"label": label})
+        dossier = self.app.dossier(subject)
+        state = dossier.lifecycle(self.app.catalogue) if dossier is not None else None
+        return state if state is not None and not state.get("revoked") else None
 
     def list(self) -> list[TokenInfo]:
         with self.sql.transaction(write=False) as cursor:

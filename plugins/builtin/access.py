@@ -45,10 +45,12 @@ class TokenRevoked(Schema):
 
 
 def issued(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
-    if state is not None:
+    # A label may get a new token once its last one is revoked (rotation), so what
+    # its holder records keeps the same recorded_by.
+    if state is not None and not state.get("revoked"):
         raise conflict(
-            f"A token labelled {fact.payload['label']} was already issued; labels are "
-            "never reused, choose another."
+            f"The token labelled {fact.payload['label']} is in use; revoke it first "
+            "to issue a new one under this label."
         )
     return {"role": fact.payload["role"], "revoked": False}
 

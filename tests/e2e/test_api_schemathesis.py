@@ -15,7 +15,7 @@ from tests.server import followup, serve
 
 #: Examples per operation and generation mode: enough to reach every error path, few
 #: enough to keep the run well under a minute.
-MAX_EXAMPLES = 60
+MAX_EXAMPLES = 40
 
 
 @pytest.fixture(scope="module")

@@ -139,3 +139,47 @@ def test_an_endpoint_without_roles_stops_the_app(sqlite_url):
     finally:
         api_package.BLUEPRINTS = original
         services.close()
+
+
+def test_method_views_declare_roles_per_method(sqlite_url):
+    """A MethodView's methods carry their own roles; HEAD follows GET."""
+    import sys
+
+    from flask.views import MethodView
+    from flask_smorest import Blueprint
+
+    import api as api_package
+    from api.auth import allow
+
+    blueprint = Blueprint("things", __name__)
+
+    @blueprint.route("/things")
+    class Things(MethodView):
+        @allow("auditor")
+        def get(self):
+            return {"things": []}
+
+        @allow("focal_point")
+        def post(self):
+            return {"made": True}, 201
+
+    sys.modules["tests_things_blueprint"] = type("Module", (), {"blueprint": blueprint})
+    services = bootstrap(sqlite_url, load_entry_points=False)
+    original = api_package.BLUEPRINTS
+    try:
+        api_package.BLUEPRINTS = (*original, "tests_things_blueprint")
+        tokens = issue_tokens(services)
+        client = create_app(services=services).test_client()
+
+        def status(method, who):
+            headers = {"Authorization": f"Bearer {tokens[who]}"}
+            return client.open("/api/v1/things", method=method, headers=headers).status_code
+
+        assert status("GET", "auditor") == 200
+        assert status("HEAD", "auditor") == 200
+        assert status("GET", "focal_point") == 403
+        assert status("POST", "focal_point") == 201
+        assert status("POST", "auditor") == 403
+    finally:
+        api_package.BLUEPRINTS = original
+        services.close()
