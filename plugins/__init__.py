@@ -29,6 +29,7 @@ BUILTIN = (
     "plugins.builtin.record_keeping",
     "plugins.builtin.access",
     "plugins.builtin.stores",
+    "plugins.builtin.importers",
 )
 
 
