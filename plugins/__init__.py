@@ -30,6 +30,7 @@ BUILTIN = (
     "plugins.builtin.access",
     "plugins.builtin.stores",
     "plugins.builtin.importers",
+    "plugins.builtin.notifiers",
 )
 
 
