@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
 import click
 
 from cli.common import database_url_option, open_services
-from core.envelope import Draft
-from core.errors import InvalidEvent, LifecycleConflict
+from core.importing import ImportProblem, check, importer_for, record, registered
 from core.restore import RestoreError, restore_log
 
 
@@ -40,46 +41,68 @@ def events() -> None:
     help="Label recorded as who recorded the events.",
 )
 @click.option(
+    "--format",
+    "format_",
+    metavar="NAME",
+    help="The file's format (jsonl, csv, or a plugin's), when its extension does not say.",
+)
+@click.option(
     "--preserve",
     is_flag=True,
     help="FILE is an `events export`: restore it exactly (same events, times and hash "
     "chain, so the same head digest) into an empty store.",
 )
 @database_url_option
-def import_(file: Path, dry_run: bool, recorded_by: str, preserve: bool, database_url: str) -> None:
-    """Import FILE (JSON Lines, one event per line), all or nothing."""
+def import_(
+    file: Path,
+    dry_run: bool,
+    recorded_by: str,
+    format_: str | None,
+    preserve: bool,
+    database_url: str,
+) -> None:
+    """Import FILE, all or nothing: JSON Lines (.jsonl, one event per line) or CSV (.csv,
+    a header row of field names; see README), chosen by extension. Every event is
+    checked as the API checks it; an error names the line and the field."""
     if preserve:
         _restore(file, dry_run, database_url)
         return
     with open_services(database_url) as services:
+        importer = importer_for(registered(services.plugins), file, format_)
         app = services.app
-        drafts: list[Draft] = []
-        lines: list[int] = []
-        with file.open(encoding="utf-8") as stream:
-            for number, line in enumerate(stream, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    raw = json.loads(line)
-                except json.JSONDecodeError as error:
-                    raise LineError(str(file), number, f"not valid JSON ({error.msg})") from None
-                try:
-                    drafts.append(app.validate(raw))
-                except InvalidEvent as error:
-                    raise LineError(str(file), number, error.describe()) from None
-                lines.append(number)
-        try:
-            recorded = app.record_batch(drafts, recorded_by, role=None, dry_run=dry_run)
-        except InvalidEvent as error:
-            message = InvalidEvent(error.messages).describe()
-            raise LineError(str(file), lines[error.index or 0], message) from None
-        except LifecycleConflict as error:
-            raise LineError(str(file), lines[error.index or 0], error.message) from None
+        # newline="": CSV fields may hold line breaks; utf-8-sig: spreadsheets add a BOM.
+        with file.open(encoding="utf-8-sig", newline="") as stream:
+            try:
+                with _progress(file, "checking") as advance:
+                    drafts, numbers = check(app, importer, stream, progress=advance)
+                if sys.stderr.isatty() and len(drafts) >= PROGRESS_FROM:
+                    click.echo(f"recording {len(drafts)} events...", err=True)
+                imported = record(app, drafts, numbers, recorded_by=recorded_by, dry_run=dry_run)
+            except ImportProblem as error:
+                raise LineError(str(file), error.line, error.message) from None
+            except UnicodeDecodeError as error:
+                raise click.ClickException(f"{file} is not UTF-8 text ({error.reason})") from None
     if dry_run:
-        click.echo(f"{len(drafts)} events are valid; nothing was recorded (dry run)")
+        click.echo(f"{imported.count} events are valid; nothing was recorded (dry run)")
     else:
-        last = recorded[-1].position if recorded else 0
-        click.echo(f"imported {len(recorded)} events (last position {last})")
+        click.echo(f"imported {imported.count} events (last position {imported.last_position})")
+
+
+#: Files smaller than this many bytes get no progress bar (they take no time).
+PROGRESS_BYTES = 1_000_000
+PROGRESS_FROM = 10_000
+
+
+@contextmanager
+def _progress(file: Path, label: str) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar over the file's characters, on a terminal, for large files."""
+    size = file.stat().st_size
+    if not sys.stderr.isatty() or size < PROGRESS_BYTES:
+        yield None
+        return
+    with click.progressbar(length=size, label=label, file=sys.stderr) as bar:
+        yield bar.update
+        bar.update(max(size - bar.pos, 0))
 
 
 def _restore(file: Path, dry_run: bool, database_url: str) -> None:

@@ -29,6 +29,8 @@ BUILTIN = (
     "plugins.builtin.record_keeping",
     "plugins.builtin.access",
     "plugins.builtin.stores",
+    "plugins.builtin.importers",
+    "plugins.builtin.notifiers",
 )
 
 

@@ -57,12 +57,15 @@ def followup_report_sections() -> list[Any]:  # type: ignore[empty-body]
 
 @hookspec
 def followup_notifiers() -> list[Any]:  # type: ignore[empty-body]
-    """Notifier adapters (``adapters.notifiers.NotifierFactory``), by name."""
+    """Notifier kinds (``core.notifying.NotifierKind``): how a scheduled job's notice
+    is delivered (``smtp``, ``webhook``...). The configuration names a kind for each
+    notifier it sets up."""
 
 
 @hookspec
 def followup_importers() -> list[Any]:  # type: ignore[empty-body]
-    """Importer adapters (``core.importing.Importer``), chosen by file extension."""
+    """Importer adapters (``core.importing.Importer``): file formats for ``followup
+    events import``, chosen by file extension (``.jsonl``, ``.csv``...)."""
 
 
 @hookspec
