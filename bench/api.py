@@ -159,7 +159,7 @@ def posted(port: int, path: str, body: Any, token: str) -> Callable[[], None]:
     return call
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> list[Figure]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", "--size", type=int, default=500, dest="events")
     parser.add_argument("--workers", type=int, default=2)
@@ -256,7 +256,7 @@ def main(argv: list[str] | None = None) -> None:
         f"{count} events one at a time, {batches} batches of {BATCH}, "
         f"{args.workers} workers; load average {load} on {os.cpu_count()} CPUs"
     )
-    publish("api", figures)
+    return figures
 
 
 def _chunks(events: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
@@ -264,4 +264,4 @@ def _chunks(events: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
 
 
 if __name__ == "__main__":
-    main()
+    publish("api", main())

@@ -171,7 +171,7 @@ def append_figures(backend: str, plain: Any, chained: Any, count: int) -> list[F
     return figures
 
 
-def main(argv: Sequence[str] | None = None) -> None:
+def main(argv: Sequence[str] | None = None) -> list[Figure]:
     parser = argparse.ArgumentParser(prog="python -m bench.store", description=__doc__)
     parser.add_argument(
         "--events", type=int, default=1000, help="single-event appends per recorder"
@@ -224,8 +224,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         finally:
             for factory in factories:
                 factory.close()
-    publish("store", figures)
+    return figures
 
 
 if __name__ == "__main__":
-    main()
+    publish("store", main())

@@ -145,9 +145,8 @@ def main(argv: list[str] | None = None) -> list[Figure]:
         ),
         Figure("current agreements list (every agreement)", agreements_read * 1000, "ms"),
     ]
-    publish("views", figures)
     return figures
 
 
 if __name__ == "__main__":
-    main()
+    publish("views", main())

@@ -6,6 +6,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -109,17 +110,48 @@ class Server:
     def position(self) -> int:
         return int(self.get("/api/v1/health").body["position"])
 
+    def kill(self) -> None:
+        """SIGKILL gunicorn's master and every worker at once (a server started with
+        `own_group`), as a power cut would, and wait until none is left."""
+        group = self.process.pid
+        os.killpg(group, signal.SIGKILL)
+        self.process.wait(timeout=15)
+        deadline = time.monotonic() + 15
+        while group_alive(group):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"process group {group} outlived SIGKILL")
+            time.sleep(0.02)
 
-@contextmanager
-def serve(url: str, log: Path, workers: int = 2) -> Iterator[Server]:
-    """Start `followup serve` and wait until it answers; stop it afterwards."""
-    port = free_port()
+
+def group_alive(group: int) -> bool:
+    """Whether a process of the group still runs (zombies waiting to be reaped by
+    init hold nothing and do not count)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue  # gone meanwhile
+        # pid (comm) state ppid pgrp ...: comm may hold spaces, so split after ')'.
+        state, _ppid, pgrp = text.rpartition(")")[2].split()[:3]
+        if int(pgrp) == group and state not in ("Z", "X"):
+            return True
+    return False
+
+
+def start(
+    url: str, log: Path, workers: int = 2, *, port: int | None = None, own_group: bool = False
+) -> Server:
+    """Start `followup serve` (on `port`, or a free one) and wait until it answers.
+    `own_group` puts gunicorn's master and workers in a process group of their own, so
+    that `Server.kill` can stop them all at once, as a crash would."""
+    port = port or free_port()
     with log.open("wb") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "cli", "serve", "--port", str(port), "--workers", str(workers)],
             env={**os.environ, "FOLLOWUP_DATABASE_URL": url},
             stdout=output,
             stderr=subprocess.STDOUT,
+            start_new_session=own_group,
         )
     server = Server(f"http://127.0.0.1:{port}", url, process, log)
     try:
@@ -133,11 +165,28 @@ def serve(url: str, log: Path, workers: int = 2) -> Iterator[Server]:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("the server did not start:\n" + log.read_text())
             time.sleep(0.1)
+    except BaseException:
+        stop(server)
+        raise
+    return server
+
+
+def stop(server: Server) -> None:
+    """Stop the server as an operator would (SIGTERM: gunicorn stops its workers)."""
+    process = server.process
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
+
+
+@contextmanager
+def serve(url: str, log: Path, workers: int = 2) -> Iterator[Server]:
+    """Start `followup serve` and wait until it answers; stop it afterwards."""
+    server = start(url, log, workers)
+    try:
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        stop(server)
