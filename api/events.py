@@ -60,17 +60,34 @@ def services() -> Services:
 
 
 def json_body() -> Any:
-    """The request body as JSON, or 400. Oversized bodies stop at 413 (MAX_CONTENT_LENGTH)."""
+    """The request body as JSON, or 400. Oversized bodies stop at 413 (MAX_CONTENT_LENGTH).
+    JSON between systems is UTF-8 (RFC 8259; a byte-order mark is tolerated), and an
+    object naming a field twice is refused rather than read one way or the other."""
     data = request.get_data(cache=True)
     try:
-        return json.loads(data, parse_constant=_no_constants)
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ApiError(400, "The body is not valid JSON (not UTF-8).") from None
+    try:
+        return json.loads(text, parse_constant=_no_constants, object_pairs_hook=_unique_fields)
     except (ValueError, RecursionError) as error:
-        detail = error.msg if isinstance(error, json.JSONDecodeError) else "malformed"
+        detail = error.msg if isinstance(error, json.JSONDecodeError) else str(error) or "malformed"
         raise ApiError(400, f"The body is not valid JSON ({detail}).") from None
 
 
 def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
+
+
+def _unique_fields(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"the field {key[:60]!r} is given twice")
+            seen.add(key)
+    return result
 
 
 def idempotency_key(body: Any) -> IdempotencyKey | None:

@@ -14,6 +14,7 @@ from core.clock import EARLIEST
 from core.envelope import ENVELOPE_FIELDS, STORAGE_FIELDS, SYSTEM_FIELDS, Draft, EnvelopeSchema
 from core.errors import InvalidEvent
 from core.eventtypes import EventType
+from core.storable import unstorable
 
 
 class Catalogue:
@@ -69,6 +70,9 @@ class Catalogue:
             known = ", ".join(self.names())
             shown = repr(name)[:60]
             raise InvalidEvent({"type": [f"Unknown event type {shown}; known types: {known}."]})
+        problems = unstorable(raw)
+        if problems:
+            raise InvalidEvent(problems)
         try:
             loaded = self.schema(name).load(raw)
         except ValidationError as error:

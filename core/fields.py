@@ -13,6 +13,9 @@ from core.parties import PartyKind, lookup
 MAX_TEXT = 2000
 MAX_LONG_TEXT = 100_000
 MAX_ITEMS = 500
+#: Counts of persons, attendees, experts, months: far above any real one, and low
+#: enough that the views' sums over millions of events stay exact.
+MAX_COUNT = 1_000_000
 
 
 class PartyCode(fields.String):
@@ -87,7 +90,7 @@ def choice(options: Iterable[str], *, required: bool = True) -> fields.String:
     return fields.String(required=required, validate=validate.OneOf(values))
 
 
-def count(*, minimum: int = 1, maximum: int | None = None) -> fields.Integer:
+def count(*, minimum: int = 1, maximum: int = MAX_COUNT) -> fields.Integer:
     return fields.Integer(
         required=True, strict=True, validate=validate.Range(min=minimum, max=maximum)
     )
