@@ -39,8 +39,17 @@ pytest: $(INSTALLED)
 
 test: lint typecheck pytest
 
+# `make bench` runs every benchmark at full size (README: "Benchmarks and reliability");
+# `make bench QUICK=1` (or BENCH_ARGS=--quick) at small sizes, each under a minute.
 bench: $(INSTALLED)
-	$(BIN)/python -m bench $(BENCH_ARGS)
+	$(BIN)/python -m bench $(if $(QUICK),--quick) $(BENCH_ARGS)
+
+# schemathesis against a served API with a larger budget than the suite's (examples per
+# operation and generation mode).
+FUZZ_EXAMPLES ?= 500
+fuzz: $(INSTALLED)
+	FOLLOWUP_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q \
+		tests/e2e/test_api_schemathesis.py tests/e2e/test_hostile_inputs.py $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info
