@@ -46,7 +46,7 @@ bench: $(INSTALLED)
 
 # schemathesis against a served API with a larger budget than the suite's (examples per
 # operation and generation mode).
-FUZZ_EXAMPLES ?= 500
+FUZZ_EXAMPLES ?= 300
 fuzz: $(INSTALLED)
 	FOLLOWUP_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q \
 		tests/e2e/test_api_schemathesis.py tests/e2e/test_hostile_inputs.py $(PYTEST_ARGS)

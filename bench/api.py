@@ -34,6 +34,9 @@ from core.tokens import Tokens
 
 HOSTS = ("KEN", "UGA", "NLD", "FRA", "DEU", "ETH", "COD", "SEN", "BRA", "JPN")
 BATCH = 100
+#: How `make bench` drives it (bench/__main__.py): full, and quick (under a minute).
+FULL_ARGS = ("--events", "1000")
+QUICK_ARGS = ("--events", "300")
 
 
 def sample_events(count: int, salt: str) -> list[dict[str, Any]]:

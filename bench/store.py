@@ -39,6 +39,9 @@ from tests.postgres import SUPERUSER, running_cluster
 PLAIN_SQLITE = "eventsourcing.sqlite:SQLiteApplicationRecorder"
 PLAIN_POSTGRES = "eventsourcing.postgres:PostgresApplicationRecorder"
 ROUNDS = 20
+#: How `make bench` drives it (bench/__main__.py): full, and quick (under a minute).
+FULL_ARGS = ("--events", "1000", "--verify-events", "100000")
+QUICK_ARGS = ("--events", "300", "--verify-events", "20000")
 
 
 def state(i: int) -> bytes:

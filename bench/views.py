@@ -30,6 +30,11 @@ from core.clock import parse_timestamp
 from core.views import queries
 from core.views.model import Level
 
+#: How `make bench` drives it (bench/__main__.py): the million events issue 5 asks for,
+#: and a quick run (under a minute).
+FULL_ARGS = ("--events", "1000000")
+QUICK_ARGS = ("--events", "20000", "--queries", "30")
+
 
 def timed(action: Callable[[], object], repeat: int) -> list[float]:
     """Seconds per call, `repeat` times."""
