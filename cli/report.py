@@ -53,9 +53,7 @@ def report(
     from reports.annual import produce
 
     with open_services(database_url) as services:
-        produced = produce(
-            services, year=year, first=_day(first), last=_day(last), as_of=as_of
-        )
+        produced = produce(services, year=year, first=_day(first), last=_day(last), as_of=as_of)
     temporary = out.with_name(out.name + ".part")
     temporary.write_bytes(produced.pdf)
     temporary.replace(out)

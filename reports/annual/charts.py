@@ -46,6 +46,23 @@ STATUS_LABELS = {
 }
 
 
+#: Recommendations: implemented green, under way blues, not started amber, grey unknown.
+STATUS_STYLE = Style(
+    **{
+        **{name: getattr(STYLE, name) for name in ("font_family", "background", "plot_background")},
+        **{name: getattr(STYLE, name) for name in ("foreground", "foreground_strong")},
+        "foreground_subtle": STYLE.foreground_subtle,
+        "colors": ("#4a7d4a", "#1f3d7a", "#7d9bc8", "#c9a227", "#b0b0b0"),
+        "title_font_size": 15,
+        "label_font_size": 11,
+        "major_label_font_size": 11,
+        "legend_font_size": 12,
+        "value_font_size": 10,
+        "tooltip_font_size": 10,
+    }
+)
+
+
 def _options(**extra: Any) -> dict[str, Any]:
     return {
         "style": STYLE,
@@ -60,8 +77,16 @@ def _options(**extra: Any) -> dict[str, Any]:
         "truncate_legend": -1,
         "show_y_guides": True,
         "margin": 8,
+        "margin_bottom": 36,
         **extra,
     }
+
+
+def _counts(chart: Any, *series: Sequence[Any]) -> None:
+    """Whole numbers on the axis of counts (pygal would draw 0.2, 0.4...)."""
+    top = max([int(v) for values in series for v in values if v is not None] + [1])
+    step = max(1, -(-top // 8))
+    chart.y_labels = list(range(0, top + step, step))
 
 
 def _svg(chart: Any, name: str) -> str:
@@ -72,6 +97,7 @@ def _svg(chart: Any, name: str) -> str:
 def agreements(series: Mapping[str, Any], years: Sequence[int]) -> str:
     chart = pygal.Bar(**_options(title="Agreements with the Court, per year"))
     chart.x_labels = [str(year) for year in years]
+    _counts(chart, series["signed"], series["in_force"])
     chart.add("Signed in the year", list(series["signed"]))
     chart.add("In force at the end of the year", list(series["in_force"]))
     return _svg(chart, "agreements")
@@ -86,6 +112,7 @@ def requests(series: Mapping[str, Any], years: Sequence[int]) -> str:
         )
     )
     chart.x_labels = [str(year) for year in years]
+    _counts(chart, series["sent"], series["answered"])
     chart.add("Sent", list(series["sent"]))
     chart.add("Answered", list(series["answered"]))
     chart.add("Median days to answer (right scale)", list(series["median_days"]), secondary=True)
@@ -95,6 +122,7 @@ def requests(series: Mapping[str, Any], years: Sequence[int]) -> str:
 def witness_protection(series: Mapping[str, Any], years: Sequence[int]) -> str:
     chart = pygal.Bar(**_options(title="Witness protection, per year"))
     chart.x_labels = [str(year) for year in years]
+    _counts(chart, series["applications"], series["relocated_persons"])
     chart.add("Applications received", list(series["applications"]))
     chart.add("Persons relocated", list(series["relocated_persons"]))
     return _svg(chart, "witness_protection")
@@ -102,11 +130,16 @@ def witness_protection(series: Mapping[str, Any], years: Sequence[int]) -> str:
 
 def recommendations(series: Mapping[str, Any]) -> str:
     chart = pygal.HorizontalStackedBar(
-        **_options(title="Recommendations by status, per section of the 2007 report", height=380)
+        **_options(
+            title="Recommendations by status, per section of the 2007 report",
+            height=400,
+            style=STATUS_STYLE,
+        )
     )
-    chart.x_labels = list(series["clusters"])
+    # Drawn from the bottom up: reversed, so that I.A comes first, at the top.
+    chart.x_labels = list(reversed(series["clusters"]))
     for status, label in STATUS_LABELS.items():
-        chart.add(label, list(series[status]))
+        chart.add(label, list(reversed(series[status])))
     return _svg(chart, "recommendations")
 
 

@@ -134,7 +134,10 @@ CLUSTERS: tuple[Cluster, ...] = (
         },
         (
             ("parties.states_parties", "States Parties to the Rome Statute"),
-            ("parties.with_implementing_legislation", "States Parties with implementing legislation"),
+            (
+                "parties.with_implementing_legislation",
+                "States Parties with implementing legislation",
+            ),
             ("parties.with_apic", "States Parties that have ratified the APIC"),
             ("agreements.all.signed", "Agreements with the Court signed"),
             ("agreements.all.entered_into_force", "Agreements entered into force"),

@@ -243,7 +243,7 @@ def _plugin_sections(
     data: Mapping[str, Any],
 ) -> tuple[dict[str, list[dict[str, Any]]], list[dict[str, Any]]]:
     added: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    annexes = []
+    annexes: list[dict[str, Any]] = []
     for section in data["plugin_sections"]:
         shown = {**section, "anchor": "added-" + section["key"].replace(".", "-")}
         if section["after"] == "annexes":
@@ -264,8 +264,7 @@ def _added_contents(
 
 
 CHARTS = {
-    "agreements": "Agreements with the Court signed per year and in force at the end of "
-    "each year.",
+    "agreements": "Agreements with the Court signed per year and in force at the end of each year.",
     "requests": "Requests for assistance sent and answered per year, and the median days "
     "to answer those answered in the year.",
     "witness_protection": "Applications for witness protection received and persons "
@@ -302,9 +301,7 @@ def _parts(
                     "uri": uris[cluster.chart],
                     "number": figure_number,
                     "caption": CHARTS[cluster.chart],
-                    "alt": _alt_series(
-                        CHARTS[cluster.chart], data["charts"][cluster.chart], years
-                    ),
+                    "alt": _alt_series(CHARTS[cluster.chart], data["charts"][cluster.chart], years),
                 }
             tables = (table_number + 1, table_number + 2, table_number + 3)
             table_number += 3
@@ -329,19 +326,17 @@ def _parts(
                         }
                         for name, label in cluster.figures
                     ],
-                    "activities": [
-                        {**row, "date": row["date"]} for row in section["activities"]
-                    ],
+                    "activities": [{**row, "date": row["date"]} for row in section["activities"]],
                     "more": section["more"],
                     "more_text": (
-                        f"A further {prose.plural(section['more'], 'public activity', 'public activities')} "
-                        "of the period are in the follow-up record (GET /api/v1/activities) "
-                        "but not listed here."
+                        f"A further {_activities(section['more'], 'public')} of the period "
+                        f"{_are(section['more'])} in the follow-up record "
+                        "(GET /api/v1/activities) but not listed here."
                     ),
                     "withheld": section["withheld"],
                     "withheld_text": (
-                        f"{prose.plural(section['withheld'], 'restricted activity', 'restricted activities')} "
-                        "of the period are counted in the figures but not itemised."
+                        f"{_activities(section['withheld'], 'restricted')} of the period "
+                        f"{_are(section['withheld'])} counted in the figures but not itemised."
                     ),
                     "recommendations": [
                         {**r, "status": STATUS_LABELS[r["status"]]}
@@ -362,6 +357,14 @@ def _parts(
             contents.extend(_added_contents(added, cluster.key, level=3))
         parts.append({"key": key, "title": title, "clusters": shown})
     return parts, contents, figure_number
+
+
+def _are(count: int) -> str:
+    return "is" if count == 1 else "are"
+
+
+def _activities(count: int, kind: str) -> str:
+    return prose.plural(count, f"{kind} activity", f"{kind} activities")
 
 
 def _alt_series(caption: str, series: Mapping[str, Any], years: list[int]) -> str:
@@ -442,7 +445,7 @@ def _states_note(states: Mapping[str, Any]) -> str:
     if states["withheld"]:
         note += (
             f" {prose.plural(states['withheld'], 'further State Party', 'further States Parties')}"
-            " whose membership is recorded as restricted are counted in the figures but not "
-            "listed."
+            f", recorded as restricted, {_are(states['withheld'])} counted in the figures but "
+            "not listed."
         )
     return note

@@ -70,7 +70,9 @@ class ReportPeriod:
                 raise InvalidEvent({"from": ["The period's start is after its end."]})
             length = last - first + timedelta(days=1)
             previous_last = first - timedelta(days=1)
-            return cls(last.year, first, last, previous_last - length + timedelta(days=1), previous_last)
+            return cls(
+                last.year, first, last, previous_last - length + timedelta(days=1), previous_last
+            )
         year = default_year if year is None else year
         if not 2002 <= year <= 2100:
             raise InvalidEvent({"year": ["The report's year must be between 2002 and 2100."]})
@@ -145,9 +147,13 @@ def locate(services: Services, as_of: datetime | None) -> LogPoint:
         return LogPoint(head.position, head.recorded_at, head.hexdigest)
     if as_of > app.clock():
         raise InvalidEvent(
-            {"as_of": ["Is in the future: the log may still grow before then, so the "
-                       "report could not be reproduced. Leave it out to report on the "
-                       "log as it is now."]}
+            {
+                "as_of": [
+                    "Is in the future: the log may still grow before then, so the "
+                    "report could not be reproduced. Leave it out to report on the "
+                    "log as it is now."
+                ]
+            }
         )
     position = position_as_of(app, as_of)
     if position == 0:
@@ -443,7 +449,7 @@ def states_parties(readings: Readings) -> dict[str, Any]:
     visible = classifications(readings.snapshot, PARTY_TYPES)
 
     def public(record: Mapping[str, Any] | None, key: str = "event") -> bool:
-        return record is not None and visible.get(record.get(key, "")) == "public"
+        return record is not None and visible.get(str(record.get(key, ""))) == "public"
 
     agreements: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for item in readings.period.items("agreements"):
@@ -479,7 +485,7 @@ def states_parties(readings: Readings) -> dict[str, Any]:
                     if item.get("apic_ratified_on") and public(item, "apic_event")
                     else None
                 ),
-                "focal_point": focal["on"] if public(focal) else None,
+                "focal_point": focal["on"] if focal is not None and public(focal) else None,
                 "contact_points": [PLACES.get(c["location"], c["location"]) for c in contacts],
                 "agreements_signed": agreements[code][0] if code in agreements else 0,
                 "agreements_in_force": agreements[code][1] if code in agreements else 0,
@@ -532,10 +538,7 @@ def plugin_sections(
             raise ReportError(f"Two report sections are named {section.key!r}.")
         seen.add(section.key)
         content = section.content(context)
-        if isinstance(content, Fragment):
-            html = render_fragment(content)
-        else:
-            html = str(content)
+        html = render_fragment(content) if isinstance(content, Fragment) else str(content)
         found.append(
             {"key": section.key, "title": section.title, "after": section.after, "html": html}
         )

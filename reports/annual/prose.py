@@ -138,7 +138,9 @@ def describe(fact: ViewFact) -> str:
             f"the Statute enters into force for it on {long_date(p['in_force_on'])}."
         )
     if t == "WithdrawalNotified":
-        return f"{name(p['state'])} notified its withdrawal, effective {long_date(p['effective_on'])}."
+        return (
+            f"{name(p['state'])} notified its withdrawal, effective {long_date(p['effective_on'])}."
+        )
     if t == "ImplementingLegislationEnacted":
         return (
             f"{name(p['state'])} enacted implementing legislation ({words(p['scope'])}): "
@@ -181,10 +183,7 @@ def describe(fact: ViewFact) -> str:
     if t == "HighLevelVisit":
         return f"Visit of the {words(p['organ'])} of the Court to {name(p['host'])}."
     if t == "StatementDelivered":
-        return (
-            f"Statement by {name(p['speaker'])} ({words(p['forum'])}) on "
-            f"{words(p['topic'])}."
-        )
+        return f"Statement by {name(p['speaker'])} ({words(p['forum'])}) on {words(p['topic'])}."
     if t == "ResolutionAdopted":
         mention = ", which mentions the Court" if p["mentions_court"] else ""
         return f"{name(p['body'])} adopted resolution {p['symbol']}{mention}."
@@ -258,7 +257,8 @@ def _snake(type_name: str) -> str:
 
 def _share_text(value: Mapping[str, Any]) -> str:
     return (
-        f"{number(value['with'])} of {plural(value['states_parties'], 'State Party', 'States Parties')}"
+        f"{number(value['with'])} of "
+        f"{plural(value['states_parties'], 'State Party', 'States Parties')}"
         f" ({percent(value['share'])})"
     )
 
@@ -301,6 +301,8 @@ class Figures:
         self.total = data["cumulative_figures"]
         self.label = data["report"]["label"]
         self.previous_label = data["report"]["previous"]["label"]
+        #: The period as a sentence names it: '2024', or 'the period 1 March ...'.
+        self.period = self.label if self.label.isdigit() else f"the period {self.label}"
 
     def __call__(self, name: str) -> Any:
         return self.now[name]["value"]
@@ -326,7 +328,7 @@ class Figures:
 
 def executive_summary(f: Figures) -> list[str]:
     """The headline sentences: the period's figures and their change."""
-    during = f"During {f.label}" if f.label[:1].isdigit() else f"During the period {f.label}"
+    during = f"During {f.period}"
     sentences = [
         f"{during}, {plural(f('agreements.all.signed'), 'agreement')} with the Court "
         f"{_were(f('agreements.all.signed'))} signed {f.change('agreements.all.signed')} and "
@@ -354,7 +356,7 @@ def executive_summary(f: Figures) -> list[str]:
         f"{plural(f('warrants.surrenders'), 'surrender')} to the Court "
         f"{f.change('warrants.surrenders')}; "
         f"{plural(f('warrants.at_large'), 'person')} sought by the Court "
-        f"{_remained(f('warrants.at_large'))} at large at the end of the period.",
+        "remained at large at the end of the period.",
         f"{_capital(plural(f('requests.answered'), 'request'))} for assistance "
         f"{_were(f('requests.answered'))} answered {f.change('requests.answered')}, "
         f"{number(f('requests.granted'))} of them granted in full; "
@@ -390,11 +392,10 @@ def recommendations_sentence(counts: Mapping[str, int]) -> str:
 
 def cluster_sentence(f: Figures, rows: Sequence[tuple[str, str]]) -> str:
     """One sentence naming the section's figures for the period."""
-    parts = []
-    for figure, label in rows[:4]:
-        value = f(figure)
-        parts.append(f"{label.lower()}: {number(value)} {f.change(figure)}".rstrip())
-    return _tidy(f"In {f.label}, " + "; ".join(parts) + ".")
+    parts = [
+        f"{label}, {number(f(figure))} {f.change(figure)}".rstrip() for figure, label in rows[:4]
+    ]
+    return _tidy(f"The record shows for {f.period}: " + "; ".join(parts) + ".")
 
 
 def omnibus_language(data: Mapping[str, Any]) -> list[str]:
@@ -427,10 +428,6 @@ def omnibus_language(data: Mapping[str, Any]) -> list[str]:
 
 def _were(count: Any) -> str:
     return "was" if count == 1 else "were"
-
-
-def _remained(count: Any) -> str:
-    return "remained"
 
 
 def _capital(text: str) -> str:
