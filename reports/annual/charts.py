@@ -5,7 +5,8 @@ pygal (by the authors of WeasyPrint) writes plain SVG styled with CSS, which
 WeasyPrint draws natively; it needs no numpy, and it draws a chart in milliseconds.
 Two things in its output would change from one run to the next, and both are pinned
 here so that the same data always gives the same bytes: the chart's id (a random UUID,
-replaced by the chart's name) and a comment carrying the day it was drawn (removed).
+replaced by the chart's name) and a comment carrying the day it was drawn (removed,
+with the script browsers use for tooltips).
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ STYLE = Style(
     tooltip_font_size=10,
 )
 
-COMMENT = re.compile(r"<!--.*?-->", re.S)
+#: What the SVG carries for browsers only: a dated comment and the tooltips' script.
+UNPRINTED = re.compile(r"<!--.*?-->|<script\b.*?</script>", re.S)
 
 STATUS_LABELS = {
     "implemented": "Implemented",
@@ -91,7 +93,7 @@ def _counts(chart: Any, *series: Sequence[Any]) -> None:
 
 def _svg(chart: Any, name: str) -> str:
     chart.uuid = name  # pygal draws a random id otherwise
-    return COMMENT.sub("", chart.render(is_unicode=True))
+    return UNPRINTED.sub("", chart.render(is_unicode=True))
 
 
 def agreements(series: Mapping[str, Any], years: Sequence[int]) -> str:
