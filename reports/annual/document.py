@@ -426,9 +426,10 @@ def _conclusion(
 ) -> list[str]:
     next_session = prose.ordinal_words(data["heading"]["session"] + 1)
     return [
-        f"At the end of {f.label}, {prose.plural(f('agreements.all.in_force'), 'agreement')} "
-        f"with the Court were in force and {prose.number(f('parties.states_parties'))} States "
-        f"were parties to the Rome Statute, of which "
+        f"At the end of {f.period}, {prose.plural(f('agreements.all.in_force'), 'agreement')} "
+        f"with the Court {prose.were(f('agreements.all.in_force'))} in force and "
+        f"{prose.plural(f('parties.states_parties'), 'State')} "
+        f"{prose.were(f('parties.states_parties'))} parties to the Rome Statute, of which "
         f"{prose.number(f('parties.with_focal_point'))} had designated a national focal point. "
         + prose.recommendations_sentence(status_counts),
         "The Bureau will continue, through its focal point for cooperation, to follow up the "

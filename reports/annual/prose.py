@@ -331,23 +331,23 @@ def executive_summary(f: Figures) -> list[str]:
     during = f"During {f.period}"
     sentences = [
         f"{during}, {plural(f('agreements.all.signed'), 'agreement')} with the Court "
-        f"{_were(f('agreements.all.signed'))} signed {f.change('agreements.all.signed')} and "
+        f"{were(f('agreements.all.signed'))} signed {f.change('agreements.all.signed')} and "
         f"{number(f('agreements.all.entered_into_force'))} entered into force "
         f"{f.change('agreements.all.entered_into_force')}; "
-        f"{number(f('agreements.all.in_force'))} {_were(f('agreements.all.in_force'))} in force "
+        f"{number(f('agreements.all.in_force'))} {were(f('agreements.all.in_force'))} in force "
         "at the end of the period, of which "
         f"{number(f('agreements.enforcement_of_sentences.in_force'))} on the enforcement of "
         f"sentences and {number(f('agreements.witness_relocation.in_force'))} on the "
         "relocation of witnesses.",
         f"At the end of the period, {plural(f('parties.states_parties'), 'State')} "
-        f"{_were(f('parties.states_parties'))} parties to the Rome Statute "
+        f"{were(f('parties.states_parties'))} parties to the Rome Statute "
         f"{f.change('parties.states_parties')}; "
         f"{number(f('parties.with_implementing_legislation'))} of them had enacted "
         f"implementing legislation, {number(f('parties.with_apic'))} had ratified the "
         "Agreement on the Privileges and Immunities of the Court and "
         f"{number(f('parties.with_focal_point'))} had designated a national focal point.",
         f"{_capital(plural(f('activities.workshops'), 'workshop'))} and seminars "
-        f"{_were(f('activities.workshops'))} held {f.change('activities.workshops')}, with "
+        f"{were(f('activities.workshops'))} held {f.change('activities.workshops')}, with "
         f"{plural(f('activities.workshop_attendees'), 'participant')}; the Court made "
         f"{plural(f('activities.high_level_visits'), 'high-level visit')} "
         f"{f.change('activities.high_level_visits')}.",
@@ -358,7 +358,7 @@ def executive_summary(f: Figures) -> list[str]:
         f"{plural(f('warrants.at_large'), 'person')} sought by the Court "
         "remained at large at the end of the period.",
         f"{_capital(plural(f('requests.answered'), 'request'))} for assistance "
-        f"{_were(f('requests.answered'))} answered {f.change('requests.answered')}, "
+        f"{were(f('requests.answered'))} answered {f.change('requests.answered')}, "
         f"{number(f('requests.granted'))} of them granted in full; "
         + (
             f"the median time to answer was {plural(f('requests.median_days_to_answer'), 'day')} "
@@ -367,13 +367,13 @@ def executive_summary(f: Figures) -> list[str]:
             else "no request was answered in the period"
         )
         + f", and {plural(f('requests.open'), 'request')} "
-        f"{_were(f('requests.open'))} open at its end.",
+        f"{were(f('requests.open'))} open at its end.",
         f"{_capital(plural(f('witness_protection.applications'), 'application'))} for "
-        f"witness protection {_were(f('witness_protection.applications'))} received "
+        f"witness protection {were(f('witness_protection.applications'))} received "
         f"{f.change('witness_protection.applications')}, covering "
         f"{plural(f('witness_protection.persons'), 'person')}; "
         f"{plural(f('witness_protection.relocated_persons'), 'person')} "
-        f"{_were(f('witness_protection.relocated_persons'))} relocated.",
+        f"{were(f('witness_protection.relocated_persons'))} relocated.",
     ]
     return [_tidy(s) for s in sentences]
 
@@ -382,7 +382,7 @@ def recommendations_sentence(counts: Mapping[str, int]) -> str:
     assessed = sum(v for k, v in counts.items() if k != "not_assessed")
     return _tidy(
         f"Of the 66 recommendations of the 2007 report, {number(counts.get('implemented', 0))} "
-        f"{_were(counts.get('implemented', 0))} assessed as implemented, "
+        f"{were(counts.get('implemented', 0))} assessed as implemented, "
         f"{number(counts.get('ongoing', 0))} as ongoing, "
         f"{number(counts.get('in_progress', 0))} as in progress and "
         f"{number(counts.get('not_started', 0))} as not started; "
@@ -398,35 +398,59 @@ def cluster_sentence(f: Figures, rows: Sequence[tuple[str, str]]) -> str:
     return _tidy(f"The record shows for {f.period}: " + "; ".join(parts) + ".")
 
 
-def omnibus_language(data: Mapping[str, Any]) -> list[str]:
-    """Annex I: the language proposed for the omnibus resolution of the session."""
+def omnibus_language(data: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Annex I: the language proposed for the omnibus resolution of the session, as
+    (operative verb, the rest) pairs; the verb is set in italics."""
     heading = data["heading"]
     session = ordinal_words(heading["session"])
-    label = data["report"]["label"]
     f = Figures(data)
-    return [
-        f"Takes note of the report of the Bureau on cooperation ({heading['symbol']}) "
-        f"covering {label}, submitted to the Assembly at its {session} session;",
-        "Welcomes the "
-        + plural(f("agreements.all.signed"), "agreement")
-        + " with the Court signed and the "
-        + number(f("agreements.all.entered_into_force"))
-        + " that entered into force in the period, and calls upon States Parties that "
-        "have not yet done so to consider concluding agreements on the enforcement of "
-        "sentences, the relocation of witnesses and interim release;",
-        "Calls upon all States Parties that have not yet done so to enact implementing "
-        "legislation, to ratify the Agreement on the Privileges and Immunities of the "
-        "Court and to designate a national focal point for cooperation;",
-        "Urges States to cooperate fully in the arrest and surrender of the "
-        + plural(f("warrants.at_large"), "person")
-        + " sought by the Court who remained at large at the end of the period;",
-        "Requests the Bureau, through its focal point for cooperation, to continue to "
-        "follow up the recommendations of the 2007 report and to report to the Assembly "
-        "at its next session.",
+    signed, in_force = f("agreements.all.signed"), f("agreements.all.entered_into_force")
+    at_large = f("warrants.at_large")
+    language = [
+        (
+            "Takes note",
+            f"of the report of the Bureau on cooperation ({heading['symbol']}) covering "
+            f"{f.period}, submitted to the Assembly at its {session} session;",
+        )
     ]
+    if signed or in_force:
+        language.append(
+            (
+                "Welcomes",
+                f"the {plural(signed, 'agreement')} with the Court signed and the "
+                f"{plural(in_force, 'agreement')} that entered into force in {f.period};",
+            )
+        )
+    language += [
+        (
+            "Calls upon",
+            "States Parties that have not yet done so to consider concluding agreements on "
+            "the enforcement of sentences, the relocation of witnesses and interim release, "
+            "to enact implementing legislation, to ratify the Agreement on the Privileges "
+            "and Immunities of the Court and to designate a national focal point for "
+            "cooperation;",
+        ),
+        (
+            "Urges",
+            "States to cooperate fully in the arrest and surrender of "
+            + (
+                f"the {plural(at_large, 'person')} sought by the Court who remained at large "
+                "at the end of the period;"
+                if at_large
+                else "persons sought by the Court;"
+            ),
+        ),
+        (
+            "Requests",
+            "the Bureau, through its focal point for cooperation, to continue to follow up "
+            "the recommendations of the 2007 report and to report to the Assembly at its "
+            "next session.",
+        ),
+    ]
+    return [(verb, _tidy(rest)) for verb, rest in language]
 
 
-def _were(count: Any) -> str:
+def were(count: Any) -> str:
     return "was" if count == 1 else "were"
 
 
