@@ -192,6 +192,9 @@ class CachedSnapshot:
     def entries(self) -> dict[str, int]:
         return self.inner.entries()
 
+    def counters(self, prefix: str) -> list[str]:
+        return self.inner.counters(prefix)
+
     def facts(
         self,
         *,
