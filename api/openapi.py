@@ -99,7 +99,8 @@ def event_components(api: Api, catalogue: Catalogue) -> None:
             "enum": [name],
             "description": "The event type.",
         }
-        roles = ", ".join(sorted(event_type.writers))
+        # No writer role: only the system records it (the scheduler, the operator).
+        roles = ", ".join(sorted(event_type.writers)) or "the system only"
         schema["description"] = f"{event_type.description} Recorded by: {roles}.".strip()
         spec.components.schema(name, schema)
         sent[name] = f"#/components/schemas/{name}"

@@ -49,8 +49,14 @@ MIX = {
 class History:
     """Generates events in recording order; dates move forward through the years."""
 
-    def __init__(self, total: int, seed: int = 7) -> None:
+    def __init__(
+        self, total: int, seed: int = 7, *, focus_year: int | None = None, focus_share: float = 0.0
+    ) -> None:
+        """`focus_share` of the events (after the memberships) are dated in `focus_year`,
+        spread over it, the rest over the years as usual."""
         self.total = total
+        self.focus_year = focus_year
+        self.focus_share = focus_share
         self.random = random.Random(seed)
         states = sorted(c.alpha_3 for c in pycountry.countries)
         self.states = self.random.sample(states, 200)
@@ -72,6 +78,12 @@ class History:
             date(FIRST_YEAR, 1, 1) + timedelta(days=offset), date(LAST_YEAR, 12, 31)
         ).isoformat()
 
+    def dated(self, index: int) -> str:
+        if self.focus_year is not None and self.random.random() < self.focus_share:
+            start = date(self.focus_year, 1, 1)
+            return (start + timedelta(days=self.random.randint(0, 364))).isoformat()
+        return self.day(index)
+
     def events(self) -> Iterator[dict[str, Any]]:
         """The memberships first (the States Parties), then the mix."""
         for number, state in enumerate(self.states[:190]):
@@ -87,7 +99,7 @@ class History:
         kinds, weights = zip(*MIX.items(), strict=True)
         for index in range(self.total - 253):
             kind = self.random.choices(kinds, weights)[0]
-            event = self.make(kind, self.day(index))
+            event = self.make(kind, self.dated(index))
             if event is not None:
                 yield event
 
@@ -389,7 +401,16 @@ def record(
     return recorded
 
 
-def build(app: FollowUp, total: int, *, seed: int = 7, batch: int = 1000) -> int:
-    """Record a history of about `total` events into `app`."""
-    history = History(total, seed)
+def build(
+    app: FollowUp,
+    total: int,
+    *,
+    seed: int = 7,
+    batch: int = 1000,
+    focus_year: int | None = None,
+    focus_share: float = 0.0,
+) -> int:
+    """Record a history of about `total` events into `app` (`focus_share` of them dated
+    in `focus_year`, if given)."""
+    history = History(total, seed, focus_year=focus_year, focus_share=focus_share)
     return record(app, history, history.events(), batch=batch)

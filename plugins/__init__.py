@@ -28,6 +28,7 @@ BUILTIN = (
     "plugins.builtin.regional_organisations",
     "plugins.builtin.record_keeping",
     "plugins.builtin.access",
+    "plugins.builtin.scheduled_jobs",
     "plugins.builtin.stores",
     "plugins.builtin.importers",
     "plugins.builtin.notifiers",

@@ -193,6 +193,40 @@ def candidate(data: st.DataObject, log: dict[str, Any]) -> dict[str, Any]:
             "section": "I.A",
             "text": data.draw(st.sampled_from(["first", "second"])),
         }
+    if kind == "system":
+        # What the scheduler records of its own runs: no view may be disturbed by it.
+        return data.draw(
+            st.sampled_from(
+                [
+                    {
+                        **envelope,
+                        "type": "IntegrityVerified",
+                        "ok": True,
+                        "events": 3,
+                        "log_position": 3,
+                    },
+                    {
+                        **envelope,
+                        "type": "ReminderSent",
+                        "about": "request",
+                        "reference": f"R{ref}",
+                        "since": envelope["occurred_on"],
+                        "days": 30,
+                        "reminder": data.draw(st.integers(1, 3)),
+                    },
+                    {
+                        **envelope,
+                        "type": "ReportGenerated",
+                        "report": "weekly_digest",
+                        "format": "json",
+                        "as_of": "2010-01-01T00:00:00.000000Z",
+                        "log_position": 1,
+                        "sha256": "0" * 64,
+                        "size": 10,
+                    },
+                ]
+            )
+        )
     if not recorded:
         return {**envelope, "type": "HighLevelVisit", "organ": "registry", "host": state}
     target = data.draw(st.sampled_from(recorded))
@@ -242,5 +276,6 @@ def weighted_kinds() -> st.SearchStrategy[str]:
         "narrate",
         "correct",
         "retract",
+        "system",
     ]
     return st.sampled_from(beginnings + follow_ups * 2 + others)

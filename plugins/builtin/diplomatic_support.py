@@ -4,25 +4,23 @@ contact points, coordinating mechanisms, high-level visits and statements."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from marshmallow import Schema
 
 from core import fields as f
 from core.eventtypes import EventType
-from core.views.figures import share, tally_figure
+from core.views.figures import tally_figure
 from core.views.itemfigures import ItemFigures, OnDate
 from core.views.model import (
     Indicator,
     Item,
     ItemHandler,
-    Reading,
     SummaryFigure,
     Tally,
     ViewFact,
 )
 from plugins import hookimpl
-from plugins.builtin.party_items import happened_by, party_handler
+from plugins.builtin.party_items import happened_by, party_handler, share_of_states_parties
 
 AREA = "diplomatic_support"
 
@@ -188,12 +186,6 @@ STRUCTURE_FIGURES = ItemFigures(
 )
 
 
-def parties_with(reading: Reading, figure: str) -> dict[str, Any]:
-    parties = reading.tally("parties.states_parties", cumulative=True)
-    having = reading.tally(figure, cumulative=True)
-    return {"states_parties": parties, "with": having, "share": share(having, parties)}
-
-
 @hookimpl
 def followup_view_handlers() -> list[ItemHandler]:
     return [
@@ -245,19 +237,19 @@ def followup_indicators() -> list[Indicator]:
             (7, 22),
             "focal_points",
             "Share of States Parties with a national focal point.",
-            lambda reading: parties_with(reading, "parties.with_focal_point"),
+            lambda reading: share_of_states_parties(reading, "parties.with_focal_point"),
         ),
         Indicator(
             (8,),
             "coordinating_mechanisms",
             "Share of States Parties with a coordinating mechanism.",
-            lambda reading: parties_with(reading, "parties.with_coordinating_mechanism"),
+            lambda reading: share_of_states_parties(reading, "parties.with_coordinating_mechanism"),
         ),
         Indicator(
             (9, 25),
             "contact_points",
             "Share of States Parties with an embassy contact point.",
-            lambda reading: parties_with(reading, "parties.with_contact_point"),
+            lambda reading: share_of_states_parties(reading, "parties.with_contact_point"),
         ),
         Indicator(
             (10, 33, 54),

@@ -11,19 +11,18 @@ from marshmallow import Schema
 
 from core import fields as f
 from core.eventtypes import EventType, Fact, LifecycleState, conflict, lifecycle
-from core.views.figures import dated, events_of, hide_later, share, tally_figure
+from core.views.figures import dated, events_of, hide_later, tally_figure
 from core.views.itemfigures import InPeriod, ItemFigures, OnDate
 from core.views.model import (
     Indicator,
     Item,
     ItemHandler,
-    Reading,
     SummaryFigure,
     Tally,
     ViewFact,
 )
 from plugins import hookimpl
-from plugins.builtin.party_items import happened_by, party_handler
+from plugins.builtin.party_items import happened_by, party_handler, share_of_states_parties
 
 AREA = "legal_framework"
 
@@ -484,13 +483,6 @@ def followup_summary_figures() -> list[SummaryFigure]:
     ]
 
 
-def parties_share(reading: Reading, having: str) -> dict[str, Any]:
-    """States Parties on the reading's date, how many have something, and the share."""
-    parties = reading.tally("parties.states_parties", cumulative=True)
-    count = reading.tally(having, cumulative=True)
-    return {"states_parties": parties, "with": count, "share": share(count, parties)}
-
-
 @hookimpl
 def followup_indicators() -> list[Indicator]:
     return [
@@ -499,17 +491,17 @@ def followup_indicators() -> list[Indicator]:
             "legal_framework",
             "Share of States Parties with implementing legislation, and with the APIC ratified.",
             lambda reading: {
-                "implementing_legislation": parties_share(
+                "implementing_legislation": share_of_states_parties(
                     reading, "parties.with_implementing_legislation"
                 ),
-                "apic": parties_share(reading, "parties.with_apic"),
+                "apic": share_of_states_parties(reading, "parties.with_apic"),
             },
         ),
         Indicator(
             (3,),
             "legislation_reviewed",
             "Share of States Parties that have reviewed their implementing legislation.",
-            lambda reading: parties_share(reading, "parties.with_legislation_reviewed"),
+            lambda reading: share_of_states_parties(reading, "parties.with_legislation_reviewed"),
         ),
         Indicator(
             (5, 20),

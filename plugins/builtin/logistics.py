@@ -10,11 +10,11 @@ from marshmallow import Schema
 
 from core import fields as f
 from core.eventtypes import EventType
-from core.views.figures import share, tally_figure
+from core.views.figures import tally_figure
 from core.views.itemfigures import ItemFigures, OnDate
 from core.views.model import Indicator, Item, Reading, SummaryFigure, Tally, ViewFact
 from plugins import hookimpl
-from plugins.builtin.party_items import party_handler
+from plugins.builtin.party_items import party_handler, share_of_states_parties
 
 AREA = "logistics"
 
@@ -126,9 +126,7 @@ def support_by_beneficiary(reading: Reading) -> dict[str, int]:
 
 
 def procedures(reading: Reading) -> dict[str, Any]:
-    parties = reading.tally("parties.states_parties", cumulative=True)
-    having = reading.tally("parties.with_confidentiality_procedure", cumulative=True)
-    return {"states_parties": parties, "with": having, "share": share(having, parties)}
+    return share_of_states_parties(reading, "parties.with_confidentiality_procedure")
 
 
 @hookimpl

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date
+from typing import Any
 
 from core.parties import lookup
+from core.views.figures import share
 from core.views.itemfigures import Timeline
-from core.views.model import Item, ItemCount, ItemHandler, ViewFact
+from core.views.model import Item, ItemCount, ItemHandler, Reading, ViewFact
 
 VIEW = "parties"
 
@@ -45,3 +47,10 @@ def party_handler(
 def happened_by(records: list[Item], on: date, field: str = "on") -> list[Item]:
     """The records of a list that had happened by `on`."""
     return [record for record in records if record[field] <= on.isoformat()]
+
+
+def share_of_states_parties(reading: Reading, figure: str) -> dict[str, Any]:
+    """States Parties on the reading's date, how many a figure counts, and the share."""
+    parties = reading.tally("parties.states_parties", cumulative=True)
+    having = reading.tally(figure, cumulative=True)
+    return {"states_parties": parties, "with": having, "share": share(having, parties)}

@@ -1,0 +1,94 @@
+"""The annual report end to end against WeasyPrint's own rendering of the same HTML, in
+the same run, on a SQLite log with about a tenth of its events dated in the report's
+year.
+
+    python -m bench.report [--events N] [--year-share S] [--rounds R]
+
+End to end is `reports.annual.produce`: read the views at the log's head three ways
+(the year, the year before, everything to date), gather the data, write the sentences,
+draw the charts, render the template, and WeasyPrint's PDF/A-3 with the data attached.
+The baseline is WeasyPrint alone writing the PDF of that same HTML with the same
+options. Target: end to end <= 1.5x the baseline. Rounds alternate between the two and
+the medians are compared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import statistics
+import tempfile
+import time
+from datetime import date
+
+from bench.common import Figure, publish
+from bench.history import build
+from core.bootstrap import bootstrap
+from core.views.model import Level
+from reports.annual import gather_data, produce, with_document
+from reports.annual.document import html, write_pdf
+
+YEAR = 2024
+#: How `make bench` drives it (bench/__main__.py): full, and quick (under a minute).
+FULL_ARGS = ("--events", "10000")
+QUICK_ARGS = ("--events", "3000", "--rounds", "1")
+
+
+def main(argv: list[str] | None = None) -> list[Figure]:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", "--size", type=int, default=5_000, dest="events")
+    parser.add_argument("--year-share", type=float, default=0.1, help="share dated in the year")
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="bench-report-") as folder:
+        services = bootstrap(f"sqlite:///{folder}/log.sqlite", load_entry_points=False)
+        started = time.perf_counter()
+        build(services.app, args.events, focus_year=YEAR, focus_share=args.year_share)
+        services.views.projection.catch_up()
+        prepared = time.perf_counter() - started
+        data = with_document(gather_data(services, year=YEAR))
+        first, last = date(YEAR, 1, 1), date(YEAR, 12, 31)
+        reading = services.views.reading(Level.RESTRICTED, first=first, last=last, on=last)
+        in_year = reading.facts()
+        document = html(data)
+        ends, baselines, gathers = [], [], []
+        pdf = b""
+        for _ in range(args.rounds):
+            start = time.perf_counter()
+            pdf = produce(services, year=YEAR).pdf
+            ends.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            write_pdf(document, data)
+            baselines.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            gather_data(services, year=YEAR)
+            gathers.append(time.perf_counter() - start)
+        pages = _pages(pdf)
+        services.close()
+    end, baseline = statistics.median(ends), statistics.median(baselines)
+    print(
+        f"log: {args.events:,} events ({len(in_year):,} standing events dated in {YEAR}), "
+        f"built and projected in {prepared:.0f} s; report: {pages} pages, {len(pdf):,} bytes"
+    )
+    return [
+        Figure(
+            f"annual report {YEAR}, end to end",
+            end,
+            "s",
+            baseline=baseline,
+            target="<= 1.5x WeasyPrint alone",
+            met=end <= 1.5 * baseline,
+        ),
+        Figure("WeasyPrint alone, same HTML", baseline, "s"),
+        Figure("gathering the data from the views", statistics.median(gathers), "s"),
+    ]
+
+
+def _pages(document: bytes) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(document)).pages)
+
+
+if __name__ == "__main__":
+    publish("report", main())

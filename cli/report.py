@@ -1,0 +1,88 @@
+"""`followup report`: the Bureau's annual report as a PDF, and `report verify` to check
+a published report against the log."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+
+from cli.common import database_url_option, open_services
+from cli.state import as_of_option, date_type
+
+
+def _day(value: datetime | None) -> date | None:
+    return value.date() if value is not None else None
+
+
+@click.group(invoke_without_command=True)
+@click.option("--year", type=click.IntRange(2002, 2100), help="Calendar year reported on.")
+@click.option("--from", "first", type=date_type, help="Or a period: from (with --to).")
+@click.option("--to", "last", type=date_type, help="Period: to (inclusive).")
+@as_of_option()
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Where to write the PDF.",
+)
+@database_url_option
+@click.pass_context
+def report(
+    ctx: click.Context,
+    year: int | None,
+    first: datetime | None,
+    last: datetime | None,
+    as_of: datetime | None,
+    out: Path | None,
+    database_url: str,
+) -> None:
+    """Write the Bureau's annual report to the Assembly as a PDF/A-3 file.
+
+    The report covers a calendar year (--year, default the year of --as-of) or a period
+    (--from/--to), as the log stood at --as-of (default: its last event). The same
+    year and --as-of always give the same bytes. The heading comes from
+    FOLLOWUP_REPORT_* variables or FOLLOWUP_REPORT_CONFIG (README, "The annual
+    report"). Prints the log position, as_of and digest the report is of."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if out is None:
+        raise click.UsageError("Missing option '-o' / '--out': where to write the PDF.")
+    from reports.annual import produce
+
+    with open_services(database_url) as services:
+        produced = produce(services, year=year, first=_day(first), last=_day(last), as_of=as_of)
+    temporary = out.with_name(out.name + ".part")
+    temporary.write_bytes(produced.pdf)
+    temporary.replace(out)
+    click.echo(
+        f"wrote {out}: {produced.data['report']['label']}, log position {produced.position}, "
+        f"as of {produced.as_of}, digest {produced.head}"
+    )
+
+
+@report.command("verify")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--no-redraw",
+    is_flag=True,
+    help="Do not draw the document again to compare its pages (faster).",
+)
+@database_url_option
+def verify_report(file: Path, no_redraw: bool, database_url: str) -> None:
+    """Check a report against the log: the chain and digest at the report's position,
+    every figure derived again there, the pages drawn again from the attached data;
+    and which figures events recorded since would change. Exit 0 "OK" or 1 "FAILED"
+    with what differs."""
+    from reports.annual.verify import verify
+
+    with open_services(database_url) as services:
+        verdict = verify(services, file.read_bytes(), redraw=not no_redraw)
+    click.echo(verdict.describe())
+    if not verdict.ok:
+        sys.exit(1)
+
+
+COMMANDS = [report]

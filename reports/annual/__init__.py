@@ -1,0 +1,122 @@
+"""The Bureau's annual report to the Assembly: figures from the views, as an archival,
+reproducible PDF that carries its own proof.
+
+The service the entry points call (CLI, API, the scheduler):
+
+- ``build(services, year=..., as_of=...) -> bytes``: the PDF;
+- ``produce(...) -> AnnualReport``: the PDF with its data (log position, as_of, digest);
+- ``gather_data(...)``: the data alone, as plain JSON-able values (what verification
+  derives again).
+
+The document lives in this folder: ``template.html`` and ``style.css`` (Jinja2 and
+WeasyPrint), ``fonts/``; the data comes from ``gather.py``, the words from ``prose.py``,
+the charts from ``charts.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from core.bootstrap import Services
+from reports.annual.gather import LogPoint, ReportPeriod, gather, locate
+from reports.config import ReportConfig, load
+
+
+@dataclass(frozen=True)
+class AnnualReport:
+    """A produced report: the PDF and the data it shows (and carries attached)."""
+
+    pdf: bytes
+    data: dict[str, Any]
+
+    @property
+    def position(self) -> int:
+        return int(self.data["log"]["position"])
+
+    @property
+    def as_of(self) -> str:
+        return str(self.data["log"]["as_of"])
+
+    @property
+    def head(self) -> str:
+        """The chain digest at the report's position (hex)."""
+        return str(self.data["log"]["head"])
+
+
+def software() -> dict[str, str]:
+    """Versions of what draws the document (a different version may draw other bytes)."""
+    found = {}
+    for package in ("followup", "weasyprint", "pydyf", "pygal", "jinja2"):
+        try:
+            found[package] = version(package)
+        except PackageNotFoundError:  # pragma: no cover - a bare checkout
+            found[package] = "unknown"
+    return found
+
+
+def gather_data(
+    services: Services,
+    *,
+    year: int | None = None,
+    first: date | None = None,
+    last: date | None = None,
+    as_of: datetime | None = None,
+    config: ReportConfig | None = None,
+) -> dict[str, Any]:
+    """The report's data: the log at `as_of` (default: its head), over a calendar year
+    (default: the year of `as_of`) or `first`..`last`."""
+    point = locate(services, as_of)
+    period = ReportPeriod.of(year, first, last, default_year=int(point.as_of[:4]))
+    return gather(services, period, point, config if config is not None else load())
+
+
+def with_document(data: dict[str, Any]) -> dict[str, Any]:
+    """The data with what it was drawn with (not compared by verification)."""
+    versions = software()
+    return {
+        **data,
+        "document": {"generator": f"followup {versions['followup']}", "software": versions},
+    }
+
+
+def produce(
+    services: Services,
+    *,
+    year: int | None = None,
+    first: date | None = None,
+    last: date | None = None,
+    as_of: datetime | None = None,
+    config: ReportConfig | None = None,
+) -> AnnualReport:
+    """The report as a PDF, and its data."""
+    from reports.annual.document import pdf
+
+    data = with_document(
+        gather_data(services, year=year, first=first, last=last, as_of=as_of, config=config)
+    )
+    return AnnualReport(pdf(data), data)
+
+
+def build(
+    services: Services,
+    year: int | None = None,
+    first: date | None = None,
+    last: date | None = None,
+    as_of: datetime | None = None,
+    config: ReportConfig | None = None,
+) -> bytes:
+    """The report's PDF (see `produce`)."""
+    return produce(services, year=year, first=first, last=last, as_of=as_of, config=config).pdf
+
+
+__all__ = [
+    "AnnualReport",
+    "LogPoint",
+    "ReportPeriod",
+    "build",
+    "gather_data",
+    "produce",
+]

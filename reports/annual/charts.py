@@ -1,0 +1,161 @@
+"""The report's charts, drawn by pygal as SVG from the data's series and embedded in the
+document as vector images.
+
+pygal (by the authors of WeasyPrint) writes plain SVG styled with CSS, which
+WeasyPrint draws natively; it needs no numpy, and it draws a chart in milliseconds.
+Two things in its output would change from one run to the next, and both are pinned
+here so that the same data always gives the same bytes: the chart's id (a random UUID,
+replaced by the chart's name) and a comment carrying the day it was drawn (removed,
+with the script browsers use for tooltips).
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pygal
+from pygal.style import Style
+
+#: Blues and greys, as in the Assembly's printed documents.
+STYLE = Style(
+    font_family="Liberation Serif, serif",
+    background="white",
+    plot_background="white",
+    foreground="#1a1a1a",
+    foreground_strong="#1a1a1a",
+    foreground_subtle="#b0b0b0",
+    colors=("#1f3d7a", "#7d9bc8", "#4a7d4a", "#c9a227", "#a04040", "#9a9a9a"),
+    title_font_size=15,
+    label_font_size=11,
+    major_label_font_size=11,
+    legend_font_size=12,
+    value_font_size=10,
+    tooltip_font_size=10,
+)
+
+#: What the SVG carries for browsers only: a dated comment and the tooltips' script.
+UNPRINTED = re.compile(r"<!--.*?-->|<script\b.*?</script>", re.S)
+
+STATUS_LABELS = {
+    "implemented": "Implemented",
+    "ongoing": "Ongoing",
+    "in_progress": "In progress",
+    "not_started": "Not started",
+    "not_assessed": "Not assessed",
+}
+
+
+#: Recommendations: implemented green, under way blues, not started amber, grey unknown.
+STATUS_STYLE = Style(
+    **{
+        **{name: getattr(STYLE, name) for name in ("font_family", "background", "plot_background")},
+        **{name: getattr(STYLE, name) for name in ("foreground", "foreground_strong")},
+        "foreground_subtle": STYLE.foreground_subtle,
+        "colors": ("#4a7d4a", "#1f3d7a", "#7d9bc8", "#c9a227", "#b0b0b0"),
+        "title_font_size": 15,
+        "label_font_size": 11,
+        "major_label_font_size": 11,
+        "legend_font_size": 12,
+        "value_font_size": 10,
+        "tooltip_font_size": 10,
+    }
+)
+
+
+def _options(**extra: Any) -> dict[str, Any]:
+    return {
+        "style": STYLE,
+        "width": 760,
+        "height": 340,
+        "explicit_size": True,
+        "js": [],
+        "disable_xml_declaration": True,
+        "legend_at_bottom": True,
+        "legend_at_bottom_columns": 3,
+        "truncate_label": -1,
+        "truncate_legend": -1,
+        "show_y_guides": True,
+        "margin": 8,
+        "margin_bottom": 36,
+        **extra,
+    }
+
+
+def _counts(chart: Any, *series: Sequence[Any]) -> None:
+    """Whole numbers on the axis of counts (pygal would draw 0.2, 0.4...)."""
+    top = max([int(v) for values in series for v in values if v is not None] + [1])
+    step = max(1, -(-top // 8))
+    chart.y_labels = list(range(0, top + step, step))
+
+
+def _svg(chart: Any, name: str) -> str:
+    chart.uuid = name  # pygal draws a random id otherwise
+    return UNPRINTED.sub("", chart.render(is_unicode=True))
+
+
+def agreements(series: Mapping[str, Any], years: Sequence[int]) -> str:
+    chart = pygal.Bar(**_options(title="Agreements with the Court, per year"))
+    chart.x_labels = [str(year) for year in years]
+    _counts(chart, series["signed"], series["in_force"])
+    chart.add("Signed in the year", list(series["signed"]))
+    chart.add("In force at the end of the year", list(series["in_force"]))
+    return _svg(chart, "agreements")
+
+
+def requests(series: Mapping[str, Any], years: Sequence[int]) -> str:
+    chart = pygal.Line(
+        **_options(
+            title="Requests for assistance, and median days to answer",
+            dots_size=3,
+            stroke_style={"width": 2},
+        )
+    )
+    chart.x_labels = [str(year) for year in years]
+    _counts(chart, series["sent"], series["answered"])
+    chart.add("Sent", list(series["sent"]))
+    chart.add("Answered", list(series["answered"]))
+    chart.add("Median days to answer (right scale)", list(series["median_days"]), secondary=True)
+    return _svg(chart, "requests")
+
+
+def witness_protection(series: Mapping[str, Any], years: Sequence[int]) -> str:
+    chart = pygal.Bar(**_options(title="Witness protection, per year"))
+    chart.x_labels = [str(year) for year in years]
+    _counts(chart, series["applications"], series["relocated_persons"])
+    chart.add("Applications received", list(series["applications"]))
+    chart.add("Persons relocated", list(series["relocated_persons"]))
+    return _svg(chart, "witness_protection")
+
+
+def recommendations(series: Mapping[str, Any]) -> str:
+    chart = pygal.HorizontalStackedBar(
+        **_options(
+            title="Recommendations by status, per section of the 2007 report",
+            height=400,
+            style=STATUS_STYLE,
+        )
+    )
+    # Drawn from the bottom up: reversed, so that I.A comes first, at the top.
+    chart.x_labels = list(reversed(series["clusters"]))
+    for status, label in STATUS_LABELS.items():
+        chart.add(label, list(reversed(series[status])))
+    return _svg(chart, "recommendations")
+
+
+def draw(data: Mapping[str, Any]) -> dict[str, str]:
+    """Every chart of the report, as SVG text, by name."""
+    years = data["years"]
+    return {
+        "agreements": agreements(data["agreements"], years),
+        "requests": requests(data["requests"], years),
+        "witness_protection": witness_protection(data["witness_protection"], years),
+        "recommendations": recommendations(data["recommendations"]),
+    }
+
+
+def data_uri(svg: str) -> str:
+    """An SVG as a data: URI, so the HTML needs nothing beside it."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")

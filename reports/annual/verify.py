@@ -1,0 +1,231 @@
+"""Checking a published report against the log (``followup report verify FILE``).
+
+The PDF carries its data (``report-data.json``) with the log position, `as_of` and the
+chain digest it was derived at. Verifying:
+
+1. recomputes the hash chain up to that position and checks the digest there, so no
+   event the report rests on was changed, removed or inserted;
+2. gathers the data again from the log at that position and compares it with the
+   attached data, figure by figure and line by line;
+3. draws the document again from the attached data and compares the bytes, so the
+   pages say what the data says (when this machine has the same software that drew
+   it; otherwise it says it could not compare);
+4. reads the log at its head with the same period, and names the figures that events
+   recorded since (dated back into the period) would change. Those do not make the
+   report wrong: it is of its position.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from core.bootstrap import Services
+from core.verification import Published, Verification
+from reports.annual import software
+from reports.annual.document import ATTACHMENT, pdf
+from reports.annual.gather import FORMAT, LogPoint, ReportPeriod, gather, read
+from reports.config import ReportConfig
+from reports.errors import ReportError
+
+#: At most this many differences are named.
+LISTED = 20
+
+
+def attached_data(document: bytes) -> dict[str, Any]:
+    """The data attached to one of our reports; ReportError for anything else."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        attachments = PdfReader(io.BytesIO(document)).attachments
+        found = attachments.get(ATTACHMENT)
+    except (PyPdfError, ValueError, KeyError, TypeError) as error:
+        raise ReportError(f"This is not a readable PDF: {error}") from None
+    if not found:
+        raise ReportError(f"This PDF has no {ATTACHMENT} attached: it is not an annual report.")
+    try:
+        data = orjson.loads(found[0])
+    except orjson.JSONDecodeError:
+        raise ReportError(f"The attached {ATTACHMENT} is not JSON.") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ReportError(f"The attached {ATTACHMENT} is not of the format {FORMAT}.")
+    return data
+
+
+def differences(reported: Any, derived: Any, path: str = "") -> Iterator[str]:
+    """Where two JSON values differ, as 'path: reported != derived'."""
+    if isinstance(reported, Mapping) and isinstance(derived, Mapping):
+        for key in sorted(set(reported) | set(derived), key=str):
+            where = f"{path}.{key}" if path else str(key)
+            if key not in derived:
+                yield f"{where}: in the report, not in the log"
+            elif key not in reported:
+                yield f"{where}: in the log, not in the report"
+            else:
+                yield from differences(reported[key], derived[key], where)
+    elif isinstance(reported, list) and isinstance(derived, list):
+        if len(reported) != len(derived):
+            yield f"{path}: {len(reported)} entries in the report, {len(derived)} in the log"
+        for index, (a, b) in enumerate(zip(reported, derived, strict=False)):
+            yield from differences(a, b, f"{path}[{index}]")
+    elif reported != derived:
+        yield f"{path}: {_short(reported)} in the report, {_short(derived)} in the log"
+
+
+def _short(value: Any) -> str:
+    text = orjson.dumps(value).decode()
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+@dataclass
+class ReportVerification:
+    """What verifying a report found; `ok` when the log proves it."""
+
+    point: LogPoint
+    period: Mapping[str, Any]
+    chain: Verification
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    later: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def describe(self) -> str:
+        head = (
+            f"report on {self.period['label']} ({self.period['from']} to {self.period['to']}) "
+            f"at log position {self.point.position}, as of {self.point.as_of}, "
+            f"digest {self.point.head}"
+        )
+        lines = [("OK " if self.ok else "FAILED ") + head]
+        lines += [f"  FAILED: {problem}" for problem in self.problems]
+        lines += [f"  {note}" for note in self.notes]
+        lines += self.later
+        return "\n".join(lines)
+
+
+def verify(services: Services, document: bytes, *, redraw: bool = True) -> ReportVerification:
+    data = attached_data(document)
+    try:
+        point = LogPoint(
+            int(data["log"]["position"]), str(data["log"]["as_of"]), str(data["log"]["head"])
+        )
+        period = ReportPeriod.from_json(data["report"])
+        config = ReportConfig.from_json(data["heading"])
+        published = Published(bytes.fromhex(point.head), point.position)
+    except (KeyError, TypeError, ValueError) as error:
+        raise ReportError(f"The attached {ATTACHMENT} is incomplete: {error}") from None
+    chain = services.app.verify(against=published)
+    found = ReportVerification(point, data["report"], chain)
+    damage = chain.damage
+    if damage is not None and damage.position <= point.position:
+        found.problems.append(f"the log is damaged at {damage}, within the report's events")
+    elif chain.found is None:
+        found.problems.append(
+            f"the log has no event at position {point.position} any more (events removed?)"
+        )
+    elif chain.found != published.digest:
+        found.problems.append(
+            f"the log's digest at position {point.position} is {chain.found.hex()}, "
+            f"not {point.head}"
+        )
+    else:
+        found.notes.append(
+            f"chain: {point.position} positions verified; the digest at {point.position} "
+            "is the report's"
+        )
+    if damage is not None and damage.position > point.position:
+        found.notes.append(
+            f"WARNING: the log is damaged after the report's position, at {damage}; "
+            "run `followup verify`"
+        )
+    if found.problems:
+        return found
+    derived = gather(services, period, point, config)
+    reported = {key: value for key, value in data.items() if key != "document"}
+    differing = list(differences(reported, derived))
+    if differing:
+        found.problems.append(
+            f"the attached data differs from the log at position {point.position} in "
+            f"{len(differing)} places:"
+        )
+        found.problems.extend(f"  {line}" for line in differing[:LISTED])
+    else:
+        found.notes.append(
+            f"data: every figure, list and chart series derived again at position "
+            f"{point.position} is the report's"
+        )
+    if redraw:
+        _compare_pages(found, data, document)
+    _later_events(services, found, data, period)
+    return found
+
+
+def _compare_pages(found: ReportVerification, data: Mapping[str, Any], document: bytes) -> None:
+    drawn_with = data.get("document", {}).get("software")
+    here = software()
+    if drawn_with != here:
+        found.notes.append(
+            f"pages: not compared, the report was drawn with {_versions(drawn_with)} and "
+            f"this machine has {_versions(here)}"
+        )
+    elif pdf(data) != document:
+        found.problems.append(
+            "the pages differ from a fresh rendering of the attached data: the file was "
+            "altered after it was produced"
+        )
+    else:
+        found.notes.append("pages: a fresh rendering of the attached data is byte-identical")
+
+
+def _versions(versions: Any) -> str:
+    if not isinstance(versions, Mapping):
+        return "unknown software"
+    return ", ".join(f"{name} {version}" for name, version in sorted(versions.items()))
+
+
+def _later_events(
+    services: Services, found: ReportVerification, data: Mapping[str, Any], period: ReportPeriod
+) -> None:
+    """Name the figures that events recorded after the report's position change."""
+    head = services.app.head().position
+    position = found.point.position
+    if head <= position:
+        found.later.append("  since then: no event recorded")
+        return
+    readings = read(services, period, head)
+    views = services.views
+    dated = sum(
+        1
+        for fact in readings.snapshot.facts(first=period.first, last=period.last)
+        if fact.position > position
+    )
+    found.later.append(
+        f"  since then: {head - position} events recorded (positions {position + 1} to "
+        f"{head}), {dated} of them dated in the period"
+    )
+    changed = []
+    for key, reading, label in (
+        ("figures", readings.period, period.label),
+        ("previous_figures", readings.previous, period.previous_label),
+        ("cumulative_figures", readings.cumulative, f"to {period.last.isoformat()}"),
+    ):
+        now = views.summary(reading)
+        for name, figure in sorted(data[key].items()):
+            value = now.get(name, {}).get("value")
+            if value != figure["value"]:
+                changed.append(
+                    f"    {name} ({label}): {_short(figure['value'])} in the report, "
+                    f"{_short(value)} with the events recorded since"
+                )
+    if changed:
+        found.later.append("  later back-dated events would change these figures:")
+        found.later.extend(changed)
+    else:
+        found.later.append("  they change none of the report's figures")
