@@ -117,7 +117,9 @@ def requests(series: Mapping[str, Any], years: Sequence[int]) -> str:
     _counts(chart, series["sent"], series["answered"])
     chart.add("Sent", list(series["sent"]))
     chart.add("Answered", list(series["answered"]))
-    chart.add("Median days to answer (right scale)", list(series["median_days"]), secondary=True)
+    median_days = list(series["median_days"])
+    if any(days is not None for days in median_days):  # pygal fails on an empty right scale
+        chart.add("Median days to answer (right scale)", median_days, secondary=True)
     return _svg(chart, "requests")
 
 

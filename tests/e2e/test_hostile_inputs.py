@@ -312,3 +312,64 @@ def test_sql_and_html_in_text_fields_are_stored_as_text(server):
     verdict = server.get("/api/v1/audit/verify", "auditor")
     assert verdict.status == 200 and verdict.body["ok"] is True, verdict.body
     views_still_answer(server, ("/api/v1/summary", "/api/v1/activities", "/api/v1/parties/KEN"))
+
+
+#: Markup in every kind of text the annual report prints: it must print as text.
+MARKUP = {
+    "bold": "<b>bold</b>",
+    "script": "<script>alert(1)</script>",
+    "entity": "&lt;i&gt; &amp; &#60;",
+    "comment": "<!-- hidden --> shown",
+    "style": '<span style="color:red">red</span>',
+}
+
+
+def test_html_in_text_fields_prints_as_text_in_the_annual_report(tmp_path):
+    """Workshop titles, event summaries, sources and the Bureau's narrative, each
+    holding markup, appear in the PDF (`followup report`) as the literal characters.
+    (A year without an answered request, too: its chart once failed the report.)"""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from core.bootstrap import bootstrap
+
+    url = f"sqlite:///{tmp_path}/followup.sqlite"
+    services = bootstrap(url, load_entry_points=False)
+    try:
+        app = services.app
+        for n, (name, text) in enumerate(MARKUP.items()):
+            app.record_raw(
+                {
+                    **WORKSHOP,
+                    "occurred_on": f"2024-0{n + 1}-10",
+                    "title": f"{name} title {text}",
+                    "summary": f"{name} summary {text}",
+                    "sources": [f"{name} source {text}"],
+                },
+                "focal_point",
+            )
+        app.record_raw(
+            {
+                "type": "ReportNarrativeDrafted",
+                "occurred_on": "2024-10-01",
+                "year": 2024,
+                "section": "introduction",
+                "text": " ".join(f"{name} narrative {text}" for name, text in MARKUP.items()),
+            },
+            "bureau",
+            "bureau",
+        )
+    finally:
+        services.close()
+    pdf = tmp_path / "report.pdf"
+    followup("report", "--year", "2024", "-o", str(pdf), url=url)
+    reader = PdfReader(BytesIO(pdf.read_bytes()))
+    printed = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    missing = [
+        f"{name} {where} {text}"
+        for name, text in MARKUP.items()
+        for where in ("title", "summary", "source", "narrative")
+        if f"{name} {where} {text}" not in printed
+    ]
+    assert missing == [], printed[:3000]
