@@ -117,9 +117,11 @@ def requests(series: Mapping[str, Any], years: Sequence[int]) -> str:
     _counts(chart, series["sent"], series["answered"])
     chart.add("Sent", list(series["sent"]))
     chart.add("Answered", list(series["answered"]))
-    median_days = list(series["median_days"])
-    if any(days is not None for days in median_days):  # pygal fails on an empty right scale
-        chart.add("Median days to answer (right scale)", median_days, secondary=True)
+    if any(days is not None for days in series["median_days"]):
+        # pygal cannot scale a secondary axis with no value on it (no request answered).
+        chart.add(
+            "Median days to answer (right scale)", list(series["median_days"]), secondary=True
+        )
     return _svg(chart, "requests")
 
 
