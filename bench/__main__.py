@@ -7,8 +7,10 @@
 A benchmark is a module of this package with `main(argv) -> list[Figure]`. It may say
 how the full and the quick run drive it (`FULL_ARGS`, `QUICK_ARGS`: its command-line
 arguments); without them it runs with its own defaults, which are quick. Each runs in
-this process, in turn (so one never competes with another for the CPUs), and its table
-is printed as it finishes; a benchmark that fails is reported and the others still run.
+a fresh process of its own, in turn: one never competes with another for the CPUs, and
+none inherits another's memory (a child's peak RSS counts its parent's size when it was
+forked, so a benchmark measuring one must start as it does alone). Its table is printed
+as it finishes; a benchmark that fails is reported and the others still run.
 The figures go to bench/results.json (under each benchmark's name, with `_run`: when,
 how, and how long each took).
 """
@@ -21,10 +23,11 @@ import json
 import os
 import pkgutil
 import platform
+import subprocess
 import sys
+import tempfile
 import time
-import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -63,18 +66,37 @@ def arguments(module: ModuleType, quick: bool) -> list[str]:
     return list(getattr(module, "QUICK_ARGS" if quick else "FULL_ARGS", ()))
 
 
-def run_one(name: str, main: Callable[[list[str]], object], argv: list[str]) -> Outcome:
+#: Run in a fresh interpreter: bench.<name>.main(argv), its figures written as JSON.
+CHILD = """
+import json, sys
+from dataclasses import asdict
+from importlib import import_module
+from bench.common import Figure
+name, out, argv = sys.argv[1], sys.argv[2], sys.argv[3:]
+figures = import_module("bench." + name).main(argv)
+if not isinstance(figures, list) or not all(isinstance(f, Figure) for f in figures):
+    raise TypeError("bench." + name + ".main must return a list of Figure")
+with open(out, "w") as file:
+    json.dump([asdict(f) for f in figures], file)
+"""
+
+
+def run_one(name: str, argv: list[str]) -> Outcome:
+    """Run one benchmark in a process of its own; its output goes to ours as it comes."""
     outcome = Outcome(name, argv)
     print(f"\n== {name} {' '.join(argv)}".rstrip(), flush=True)
     start = time.perf_counter()
-    try:
-        figures = main(argv)
-        if not isinstance(figures, list) or not all(isinstance(f, Figure) for f in figures):
-            raise TypeError(f"bench.{name}.main must return a list of Figure")
-        outcome.figures = figures
-    except (Exception, SystemExit):
-        outcome.error = traceback.format_exc()
-        print(outcome.error, file=sys.stderr, flush=True)
+    with tempfile.TemporaryDirectory(prefix="bench-run-") as folder:
+        out = Path(folder) / "figures.json"
+        finished = subprocess.run(
+            [sys.executable, "-c", CHILD, name, str(out), *argv],
+            cwd=Path(__file__).resolve().parent.parent,
+            check=False,
+        )
+        if finished.returncode == 0 and out.exists():
+            outcome.figures = [Figure(**f) for f in json.loads(out.read_text())]
+        else:
+            outcome.error = f"exit status {finished.returncode} (its error is above)"
     outcome.seconds = time.perf_counter() - start
     return outcome
 
@@ -96,7 +118,7 @@ def summary(outcomes: Sequence[Outcome], seconds: float, quick: bool) -> str:
         lines.append("")
         lines.append(f"{outcome.name} ({duration(outcome.seconds)}): {' '.join(outcome.arguments)}")
         if outcome.error is not None:
-            lines.append("  FAILED: " + outcome.error.strip().splitlines()[-1])
+            lines.append("  FAILED: " + outcome.error)
         else:
             lines.append(table(outcome.figures))
     judged = [f.met for o in outcomes for f in o.figures if f.met is not None]
@@ -121,7 +143,7 @@ def record_run(path: Path, outcomes: Sequence[Outcome], seconds: float, quick: b
             o.name: {
                 "arguments": o.arguments,
                 "seconds": round(o.seconds, 1),
-                **({"error": o.error.strip().splitlines()[-1]} if o.error else {}),
+                **({"error": o.error} if o.error else {}),
             }
             for o in outcomes
         },
@@ -157,8 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     start = time.perf_counter()
     outcomes = []
     for name in chosen:
-        module = found[name]
-        outcome = run_one(name, module.main, arguments(module, args.quick))
+        outcome = run_one(name, arguments(found[name], args.quick))
         if outcome.error is None:
             publish(name, outcome.figures, args.results)
         outcomes.append(outcome)

@@ -88,12 +88,13 @@ class Client:
         return f"{self.label}-event-{number}"
 
 
-def issue_client_tokens(url: str, count: int) -> list[Client]:
+def issue_client_tokens(url: str, count: int, events: int) -> list[Client]:
+    """`count` clients, each a focal point with a token of its own, `events` to send."""
     services = bootstrap(url, load_entry_points=False)
     try:
         tokens = Tokens(services.app)
         return [
-            Client(n, f"load-{n}", tokens.create(f"load-{n}", FOCAL_POINT, "load test"), 0)
+            Client(n, f"load-{n}", tokens.create(f"load-{n}", FOCAL_POINT, "load test"), events)
             for n in range(count)
         ]
     finally:
@@ -164,12 +165,10 @@ def run_client(client: Client, port: int, deadline: float, tally: Tally) -> None
 class Load:
     """Clients running in threads against `port` (which may go down and come back)."""
 
-    def __init__(self, clients: list[Client], events: int, port: int, seconds: float) -> None:
+    def __init__(self, clients: list[Client], port: int, seconds: float) -> None:
         self.clients = clients
         self.tally = Tally()
         deadline = time.monotonic() + seconds
-        for client in clients:
-            client.events = events
         self.threads = [
             threading.Thread(target=run_client, args=(c, port, deadline, self.tally), daemon=True)
             for c in clients

@@ -31,12 +31,12 @@ def store_url(request, tmp_path):
 
 
 def test_acknowledged_events_survive_kills_and_retries(store_url, tmp_path):
-    clients = issue_client_tokens(store_url, CLIENTS)
+    clients = issue_client_tokens(store_url, CLIENTS, EVENTS)
     total = CLIENTS * EVENTS
     port = free_port()
     server = start(store_url, tmp_path / "server-0.log", WORKERS, port=port, own_group=True)
     try:
-        load = Load(clients, EVENTS, port, SECONDS).start()
+        load = Load(clients, port, SECONDS).start()
         for kill in range(1, KILLS + 1):
             # Kill in the thick of it: a share of the events in, requests in flight.
             load.wait_for(total * kill // (KILLS + 1), SECONDS)

@@ -30,10 +30,10 @@ def store_url(request, tmp_path):
 
 
 def test_concurrent_clients_record_every_event_once(store_url, tmp_path):
-    clients = issue_client_tokens(store_url, CLIENTS)
+    clients = issue_client_tokens(store_url, CLIENTS, EVENTS)
     with serve(store_url, tmp_path / "server.log", workers=WORKERS) as server:
         port = int(server.base.rsplit(":", 1)[1])
-        load = Load(clients, EVENTS, port, SECONDS).start()
+        load = Load(clients, port, SECONDS).start()
         load.join()
     assert_every_event_acknowledged(clients)
     assert load.acknowledged() == CLIENTS * EVENTS
