@@ -208,7 +208,7 @@ def test_the_digest_lists_what_changed_and_is_silent_when_only_the_system_acted(
     assert generated.payload["report"] == "weekly_digest"
     assert generated.payload["since"] < generated.payload["as_of"]
     # A week in which only the scheduler recorded (its own digest, a verification).
-    run(services, JOBS["integrity"], monday + timedelta(hours=1), {})
+    run(services, JOBS["integrity"], clock.at(monday + timedelta(hours=1)), {})
     quiet = run(services, JOBS["digest"], clock.at(monday + timedelta(days=7)), {})
     assert quiet.status == "nothing to do"
 
