@@ -9,12 +9,14 @@ The PDF's dates are the report's `as_of`; its identifier is a digest of its cont
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import orjson
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -23,7 +25,7 @@ from core.parties import ORGANISATIONS
 from reports.annual import charts, prose
 from reports.annual.clusters import CLUSTERS, PARTS
 
-FOLDER = Path(__file__).parent
+FOLDER = Path(__file__).resolve().parent
 
 #: The name of the data attached inside the PDF.
 ATTACHMENT = "report-data.json"
@@ -83,6 +85,28 @@ def pdf(data: Mapping[str, Any]) -> bytes:
     return write_pdf(html(data), data)
 
 
+def _in_folder(url: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+        return False
+    return Path(os.path.normpath(unquote(parts.path))).is_relative_to(FOLDER)
+
+
+def local_only() -> Any:
+    """A URL fetcher for the report's own files (stylesheet, fonts) and data: URIs (the
+    charts) only: a plugin's section cannot make the renderer reach the network or read
+    other files, and nothing outside the report can change its bytes."""
+    from weasyprint.urls import URLFetcher
+
+    class LocalOnly(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith("data:") or _in_folder(url):
+                return super().fetch(url, headers)
+            raise ValueError(f"the annual report loads nothing from {url[:80]}")
+
+    return LocalOnly(allowed_protocols=("file", "data"))
+
+
 def write_pdf(document: str, data: Mapping[str, Any]) -> bytes:
     """WeasyPrint's rendering of the report's HTML, with the data attached."""
     from weasyprint import HTML, Attachment
@@ -97,7 +121,7 @@ def write_pdf(document: str, data: Mapping[str, Any]) -> bytes:
         modified=moment,
         relationship="Data",
     )
-    written = HTML(string=document, base_url=str(FOLDER) + "/").write_pdf(
+    written = HTML(string=document, base_url=str(FOLDER) + "/", url_fetcher=local_only()).write_pdf(
         pdf_variant=PDF_VARIANT,
         pdf_tags=True,
         attachments=[attachment],

@@ -259,3 +259,19 @@ def test_a_section_must_go_somewhere_the_report_has(with_sections: Services) -> 
     with_sections.plugins.register(Lost())
     with pytest.raises(ReportError, match="'Part IX', which is not a section"):
         gather_data(with_sections, year=2024)
+
+
+def test_the_renderer_fetches_only_the_reports_own_files() -> None:
+    from reports.annual.document import FOLDER, local_only
+
+    fetcher = local_only()
+    found = fetcher.fetch((FOLDER / "style.css").as_uri())
+    try:
+        assert b"@page" in found.read()
+    finally:
+        found.close()
+    for url in ("file:///etc/hostname", "http://127.0.0.1:9/x.png", (FOLDER.parent / "x").as_uri()):
+        with pytest.raises(ValueError, match="loads nothing"):
+            fetcher.fetch(url)
+    with pytest.raises(ValueError, match="loads nothing"):
+        fetcher.fetch(FOLDER.as_uri() + "/../../../../../../etc/hostname")
