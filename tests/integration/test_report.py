@@ -199,6 +199,11 @@ def test_pdfa_metadata_language_tags_and_the_attached_data(
     assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
     assert reader.metadata is not None
     assert reader.metadata.title == "Report of the Bureau on cooperation"
+    bookmarks = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert bookmarks[:3] == ["Report of the Bureau on cooperation", "Contents", "Executive summary"]
+    assert "Annex IV" in bookmarks
+    nested = [i.title for part in reader.outline if isinstance(part, list) for i in part]
+    assert "A. Cluster 1: General legal mechanisms" in nested
     xmp = root["/Metadata"].get_object().get_data().decode()
     assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="B"' in xmp
     assert "Report of the Bureau on cooperation" in xmp
@@ -440,3 +445,24 @@ def test_the_openapi_document_lists_the_report(api: Any) -> None:
     document = client.get("/api/openapi.json").json
     operation = document["paths"]["/api/v1/reports/annual/{year}.pdf"]["get"]
     assert "application/pdf" in operation["responses"]["200"]["content"]
+
+
+# -- PostgreSQL ---------------------------------------------------------------------
+
+
+@pytest.mark.postgres
+def test_the_same_report_and_its_verification_on_postgresql(
+    postgres_services: Services, report: AnnualReport
+) -> None:
+    from reports.annual.verify import verify as verify_report
+
+    record(postgres_services.app)
+    produced = produce(postgres_services, year=2024)
+
+    def content(data: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in data.items() if k not in ("log", "heading", "document")}
+
+    assert content(produced.data) == content(report.data)
+    verdict = verify_report(postgres_services, produced.pdf, redraw=False)
+    assert verdict.ok, verdict.describe()
+    assert "is the report's" in verdict.describe()
