@@ -21,7 +21,8 @@ from pygal.style import Style
 
 #: Blues and greys, as in the Assembly's printed documents.
 STYLE = Style(
-    font_family="Liberation Serif, serif",
+    # The document's own font (style.css @font-face): SVG images are drawn with it.
+    font_family="Report Serif, serif",
     background="white",
     plot_background="white",
     foreground="#1a1a1a",

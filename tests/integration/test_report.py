@@ -221,6 +221,13 @@ def test_pdfa_metadata_language_tags_and_the_attached_data(
     assert data["report"]["from"] == "2024-01-01" and data["report"]["to"] == "2024-12-31"
     assert data["figures"]["requests.median_days_to_answer"] == {"value": 25, "events": 4}
     assert data == report.data
+    # Only the fonts shipped with the report are embedded (no system font).
+    fonts = {
+        str(font.get_object()["/BaseFont"]).split("+")[1]
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert fonts == {"Report-Serif", "Report-Serif-Bold", "Report-Serif-Italic", "Report-Mono"}
     # No wall-clock time anywhere: the file's dates are the log's.
     stamp = report.as_of[:19].replace("-", "").replace(":", "").replace("T", "")
     assert reader.metadata["/CreationDate"] == f"D:{stamp}Z"
