@@ -169,6 +169,7 @@ def context(data: Mapping[str, Any]) -> dict[str, Any]:
             "anchor": "introduction",
             "label": "Cooperation – the follow-up mechanism",
             "level": 1,
+            "single": _narrative_length(data, "introduction") == 1,
         },
         *_added_contents(added, "introduction"),
         *contents_parts,
@@ -202,6 +203,7 @@ def context(data: Mapping[str, Any]) -> dict[str, Any]:
     for entry in contents:
         entry.setdefault("paras", True)
         entry.setdefault("page", True)
+        entry.setdefault("single", False)
     states = data["states_parties"]
     return {
         "title": title,
@@ -261,6 +263,12 @@ def context(data: Mapping[str, Any]) -> dict[str, Any]:
 def _status_counts(data: Mapping[str, Any]) -> dict[str, int]:
     series = data["charts"]["recommendations"]
     return {status: sum(series[status]) for status in STATUS_LABELS if status in series}
+
+
+def _narrative_length(data: Mapping[str, Any], section: str) -> int:
+    """How many paragraphs the Bureau's narrative of a section has (0: none)."""
+    drafted = data["narratives"].get(section)
+    return len(_paragraphs(drafted["text"])) if drafted else 0
 
 
 def _plugin_sections(
@@ -376,6 +384,8 @@ def _parts(
                     "anchor": anchor,
                     "label": cluster.heading if cluster.heading != PARTS[key] else title,
                     "level": 2,
+                    # The figures' sentence, after the narrative's paragraphs if any.
+                    "single": _narrative_length(data, cluster.key) == 0,
                 }
             )
             contents.extend(_added_contents(added, cluster.key, level=3))
