@@ -241,9 +241,9 @@ def test_a_plugin_adds_a_section_where_it_says(with_sections: Services) -> None:
         "&lt;script&gt;alert(1)&lt;/script&gt;</p>"
     )
     document = html(data)
-    cluster_d = document.index(">D. Cluster 4: Arrest and surrender<")
+    cluster_d = document.index("<h2>D. Cluster 4: Arrest and surrender")
     added_at = document.index('<section class="added" id="added-acme-sanctions">')
-    cluster_e = document.index(">E. Cluster 5: Witness protection and support<")
+    cluster_e = document.index("<h2>E. Cluster 5: Witness protection and support")
     assert cluster_d < added_at < cluster_e
     assert '<a href="#added-acme-sanctions">Sanctions regimes</a>' in document
     assert '<h1 class="annex-number">Annex V</h1>' in document
