@@ -473,3 +473,29 @@ def test_the_same_report_and_its_verification_on_postgresql(
     verdict = verify_report(postgres_services, produced.pdf, redraw=False)
     assert verdict.ok, verdict.describe()
     assert "is the report's" in verdict.describe()
+
+
+def test_a_report_on_any_period_and_its_verification(store: tuple[str, Services]) -> None:
+    from datetime import date
+
+    from reports.annual.verify import verify as verify_report
+
+    services = store[1]
+    produced = produce(services, first=date(2024, 3, 1), last=date(2024, 5, 31))
+    assert produced.data["report"]["previous"] == {
+        "from": "2023-11-30",
+        "to": "2024-02-29",
+        "label": "30 November 2023 to 29 February 2024",
+    }
+    text = text_of(produced.pdf)
+    assert (
+        "During the period 1 March 2024 to 31 May 2024, 1 agreement with the Court was signed"
+        in text
+    )
+    # Kampala (March) and Nairobi (April); the restricted one in May counts too.
+    assert (
+        "3 workshops and seminars were held (up from 0 in 30 November 2023 to 29 February 2024)"
+        in text
+    )
+    verdict = verify_report(services, produced.pdf, redraw=False)
+    assert verdict.ok, verdict.describe()
