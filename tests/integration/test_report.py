@@ -408,6 +408,12 @@ def test_report_errors_are_one_line(store: tuple[str, Services], tmp_path: Path)
         assert message in result.output, result.output
         assert "Traceback" not in result.output
     assert not Path(out).exists()
+    result = CliRunner().invoke(
+        main,
+        ["report", "--year", "2024", "-o", str(tmp_path / "no" / "x.pdf"), "--database-url", url],
+    )
+    assert result.exit_code == 1 and "cannot write" in result.output
+    assert "Traceback" not in result.output
 
 
 # -- HTTP ---------------------------------------------------------------------------
