@@ -128,7 +128,11 @@ def requests(series: Mapping[str, Any], years: Sequence[int]) -> str:
     chart.secondary_range = (0, intervals * days)
     chart.add("Sent", list(series["sent"]))
     chart.add("Answered", list(series["answered"]))
-    chart.add("Median days to answer (right scale)", list(series["median_days"]), secondary=True)
+    if any(days is not None for days in series["median_days"]):
+        # No right scale without a request answered in the years shown.
+        chart.add(
+            "Median days to answer (right scale)", list(series["median_days"]), secondary=True
+        )
     return _svg(chart, "requests")
 
 

@@ -275,3 +275,15 @@ def test_the_renderer_fetches_only_the_reports_own_files() -> None:
             fetcher.fetch(url)
     with pytest.raises(ValueError, match="loads nothing"):
         fetcher.fetch(FOLDER.as_uri() + "/../../../../../../etc/hostname")
+
+
+def test_charts_of_a_log_with_nothing_in_those_years() -> None:
+    empty = {
+        **SERIES,
+        "agreements": {"signed": [0, 0], "in_force": [0, 0]},
+        "requests": {"sent": [0, 0], "answered": [0, 0], "median_days": [None, None]},
+        "witness_protection": {"applications": [0, 0], "relocated_persons": [0, 0]},
+    }
+    drawn = charts.draw(empty)
+    assert all(svg.startswith("<svg") for svg in drawn.values())
+    assert "Median days" not in drawn["requests"]
