@@ -10,6 +10,11 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 WORKERS ?= 2
 
+# The example third-party plugin (tests/plugin_example), installed for the tests as any
+# plugin is installed; `make run` leaves it off (make run FOLLOWUP_DISABLE_PLUGINS= to try it).
+PLUGIN_EXAMPLE := $(VENV)/.plugin-example
+FOLLOWUP_DISABLE_PLUGINS ?= legislation_sharing
+
 .PHONY: run test lint typecheck pytest bench fuzz system-deps clean
 
 system-deps:
@@ -22,6 +27,11 @@ $(INSTALLED): setup.cfg pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test,postgres]'
 	@touch $@
 
+$(PLUGIN_EXAMPLE): $(INSTALLED) tests/plugin_example/pyproject.toml
+	$(BIN)/python -m pip install -q -e tests/plugin_example
+	@touch $@
+
+run: export FOLLOWUP_DISABLE_PLUGINS := $(FOLLOWUP_DISABLE_PLUGINS)
 run: $(INSTALLED)
 	@mkdir -p var
 	$(BIN)/followup init
@@ -34,7 +44,7 @@ lint: $(INSTALLED)
 typecheck: $(INSTALLED)
 	$(BIN)/mypy
 
-pytest: $(INSTALLED)
+pytest: $(INSTALLED) $(PLUGIN_EXAMPLE)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 test: lint typecheck pytest
