@@ -8,6 +8,7 @@ dropped."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -15,6 +16,7 @@ import sys
 from importlib.metadata import entry_points
 
 import pytest
+from pypdf import PdfReader
 
 from api import create_app
 from core.bootstrap import bootstrap
@@ -112,6 +114,31 @@ def test_it_shows_in_the_views_the_summary_and_an_indicator(installed):
     recommendation = installed.get("/api/v1/recommendations/2?from=2008-01-01&to=2008-12-31")
     indicator = recommendation.json["item"]["indicators"]["legislation_sharing"]
     assert indicator["states"] == 2 and indicator["documents"] == 2 and indicator["drafts"] == 1
+
+
+def test_it_adds_a_section_to_the_annual_report(installed):
+    restricted = {
+        **SHARED,
+        "document": "KEN-ICA-2008",
+        "state": "KEN",
+        "title": "Kenyan draft",
+        "classification": "restricted",
+    }
+    batch = {"events": [SHARED, DRAFT, restricted]}
+    assert installed.post("/api/v1/events/batch", batch).status_code == 201
+    response = installed.get("/api/v1/reports/annual/2008.pdf", who="bureau")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    reader = PdfReader(io.BytesIO(response.data))
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    assert "Sharing of implementing legislation" in text
+    # Counted with the restricted one, itemised without it (the report is public).
+    assert "3 pieces of implementing legislation were shared" in text
+    assert "International Crimes Act" in text and "ICC Bill" in text
+    assert "Kenyan draft" not in text
+    # The section sits in Part I, after cluster A, and is in the attached data.
+    attached = json.loads(reader.attachments["report-data.json"][0])
+    [section] = [s for s in attached["plugin_sections"] if s["key"].startswith(PLUGIN)]
+    assert section["after"] == "I.A" and "ICC Bill" in section["html"]
 
 
 def test_without_the_plugin_its_events_stay_readable(sqlite_url, tmp_path):

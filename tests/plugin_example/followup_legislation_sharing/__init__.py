@@ -32,6 +32,7 @@ from core.views.figures import tally_figure
 from core.views.itemfigures import ItemFigures, OnDate
 from core.views.model import Indicator, Item, ItemHandler, Reading, SummaryFigure, Tally, ViewFact
 from plugins import hookimpl
+from reports.sections import Fragment, ReportSection, SectionContext, public
 
 AREA = "legislation_sharing"
 TYPE = "ImplementingLegislationShared"
@@ -175,5 +176,60 @@ def followup_indicators() -> list[Indicator]:
             "States that have shared implementing legislation; documents and drafts shared "
             "in the period.",
             sharing,
+        )
+    ]
+
+
+# -- a section of the annual report ---------------------------------------------------
+
+SECTION = """
+<p class="para">In {{ period }}, {{ documents }} piece{{ '' if documents == 1 else 's' }} of
+implementing legislation {{ 'was' if documents == 1 else 'were' }} shared through the
+information-sharing mechanism of recommendation 2 ({{ drafts }} of them in draft). By the end
+of the period, {{ states }} State{{ '' if states == 1 else 's' }} had shared legislation.</p>
+{% if rows %}
+<table>
+  <thead><tr><th>State</th><th>Document</th><th>Stage</th><th>Shared on</th></tr></thead>
+  <tbody>
+  {% for row in rows %}
+    <tr><td>{{ row.state }}</td><td>{{ row.title }}</td><td>{{ row.stage }}</td>
+        <td>{{ row.shared_on }}</td></tr>
+  {% endfor %}
+  </tbody>
+</table>
+{% endif %}
+"""
+
+
+def report_section(context: SectionContext) -> Fragment:
+    """Counts from the period's figures; the table lists only what is public (the
+    report is), and only documents shared in the period."""
+    first, last = context.first.isoformat(), context.last.isoformat()
+    rows = [
+        {"state": item["state"], **document}
+        for item in public(context.cumulative.items(VIEW))
+        for document in item["documents"]
+        if first <= document["shared_on"] <= last
+    ]
+    return Fragment(
+        SECTION,
+        {
+            "period": context.period_label,
+            "documents": context.figures.get("legislation_sharing.documents", 0),
+            "drafts": context.reading.tally("legislation_sharing.drafts"),
+            "states": context.cumulative_figures.get("legislation_sharing.states", 0),
+            "rows": sorted(rows, key=lambda row: (row["shared_on"], row["state"])),
+        },
+    )
+
+
+@hookimpl
+def followup_report_sections() -> list[ReportSection]:
+    return [
+        ReportSection(
+            "legislation_sharing.sharing",
+            "Sharing of implementing legislation",
+            after="I.A",
+            content=report_section,
         )
     ]
