@@ -10,10 +10,11 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 WORKERS ?= 2
 
-# The example third-party plugin (tests/plugin_example), installed for the tests as any
-# plugin is installed; `make run` leaves it off (make run FOLLOWUP_DISABLE_PLUGINS= to try it).
-PLUGIN_EXAMPLE := $(VENV)/.plugin-example
-FOLLOWUP_DISABLE_PLUGINS ?= legislation_sharing
+# The example third-party plugin (tests/plugin_example), installed for the tests only, in
+# a folder of its own: the tests about it put that folder on the path (tests/conftest.py),
+# so that no other test, process or `make run` loads it by accident.
+PLUGIN_EXAMPLE := $(VENV)/plugin-example
+PLUGIN_EXAMPLE_FILES := $(wildcard tests/plugin_example/*.toml tests/plugin_example/*/*.py)
 
 .PHONY: run test lint typecheck pytest bench fuzz system-deps clean
 
@@ -27,11 +28,12 @@ $(INSTALLED): setup.cfg pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test,postgres]'
 	@touch $@
 
-$(PLUGIN_EXAMPLE): $(INSTALLED) tests/plugin_example/pyproject.toml
-	$(BIN)/python -m pip install -q -e tests/plugin_example
+$(PLUGIN_EXAMPLE)/.installed: $(INSTALLED) $(PLUGIN_EXAMPLE_FILES)
+	rm -rf $(PLUGIN_EXAMPLE)
+	$(BIN)/python -m pip install -q --no-deps --target $(PLUGIN_EXAMPLE) ./tests/plugin_example
+	rm -rf tests/plugin_example/build tests/plugin_example/*.egg-info
 	@touch $@
 
-run: export FOLLOWUP_DISABLE_PLUGINS := $(FOLLOWUP_DISABLE_PLUGINS)
 run: $(INSTALLED)
 	@mkdir -p var
 	$(BIN)/followup init
@@ -44,7 +46,7 @@ lint: $(INSTALLED)
 typecheck: $(INSTALLED)
 	$(BIN)/mypy
 
-pytest: $(INSTALLED) $(PLUGIN_EXAMPLE)
+pytest: $(INSTALLED) $(PLUGIN_EXAMPLE)/.installed
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 test: lint typecheck pytest

@@ -1,10 +1,11 @@
-"""A third-party plugin, for real: the package in tests/plugin_example, installed into
-the test environment by the Makefile (its `followup.plugins` entry point is all followup
-knows of it). Its event type is in the OpenAPI document and accepted by the API; its
-view, figures and indicator show in the views; and with the plugin gone (not loaded,
-or turned off in another process) the events it recorded stay readable, shown with
-their type and fields, in GET /events, the export and `followup state`, never
-dropped."""
+"""A third-party plugin, for real: the package in tests/plugin_example, installed by the
+Makefile into a folder of the test environment that these tests put on the path (its
+`followup.plugins` entry point is all followup knows of it). Its event type is in the
+OpenAPI document and accepted by the API; its view, figures and indicator show in the
+views, and its section in the annual report; and with the plugin gone (not loaded, or a
+process without it on its path: uninstalled) the events it recorded stay readable,
+shown with their type and fields, in GET /events, the export and `followup state`,
+never dropped."""
 
 from __future__ import annotations
 
@@ -22,6 +23,9 @@ from api import create_app
 from core.bootstrap import bootstrap
 from core.views.model import Level
 from tests.apiclient import Api, issue_tokens
+
+#: Every test here runs with the example plugin installed (conftest.py, example_plugin_on).
+pytestmark = pytest.mark.usefixtures("example_plugin_on")
 
 PLUGIN = "legislation_sharing"
 TYPE = "ImplementingLegislationShared"
@@ -141,7 +145,7 @@ def test_it_adds_a_section_to_the_annual_report(installed):
     assert section["after"] == "I.A" and "ICC Bill" in section["html"]
 
 
-def test_without_the_plugin_its_events_stay_readable(sqlite_url, tmp_path):
+def test_without_the_plugin_its_events_stay_readable(sqlite_url, tmp_path, example_plugin_on):
     services = bootstrap(sqlite_url)
     recorded = services.app.record_batch(
         [services.app.validate(e) for e in (SHARED, DRAFT)], "focal-point", None
@@ -171,8 +175,12 @@ def test_without_the_plugin_its_events_stay_readable(sqlite_url, tmp_path):
     finally:
         bare.close()
 
-    # Another process with the plugin turned off: export, state and verify keep them.
-    env = {**os.environ, "FOLLOWUP_DATABASE_URL": sqlite_url, "FOLLOWUP_DISABLE_PLUGINS": PLUGIN}
+    # Another process, the plugin uninstalled (not on its path): export, state and verify
+    # keep its events.
+    env = {**os.environ, "FOLLOWUP_DATABASE_URL": sqlite_url}
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p and p != str(example_plugin_on)
+    )
 
     def followup(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -187,7 +195,7 @@ def test_without_the_plugin_its_events_stay_readable(sqlite_url, tmp_path):
     assert check.returncode == 0, check.stderr
     state = json.loads(check.stdout)
     assert state["types"][TYPE] == 2  # counted as entries of the log...
-    assert "legislation_sharing.documents" not in state["figures"]  # ...the plugin is off
+    assert "legislation_sharing.documents" not in state["figures"]  # ...the plugin is gone
     exported = followup("events", "export")
     assert exported.returncode == 0, exported.stderr
     lines = [json.loads(line) for line in exported.stdout.splitlines()]
