@@ -179,7 +179,7 @@ def scheduler(
             _print_jobs(plan)
             return
         if once is not None:
-            outcome = plan.run(services, once, due or utc_now())
+            outcome = plan.run(services, once, due or utc_now().replace(microsecond=0))
             click.echo(json.dumps(outcome, indent=2))
             failed = any(not d["delivered"] for d in outcome["deliveries"])
             sys.exit(1 if failed or outcome["alarm"] else 0)

@@ -146,14 +146,14 @@ def test_agreements_signed_but_not_in_force_are_reminded_of(services, clock):
 
 
 def test_the_annual_report_draft_reads_the_year_as_of_its_due_time(services, clock):
-    start = clock.now
-    last_year = start.year - 1
+    due = clock.now + timedelta(hours=1)
+    last_year = due.year - 1
     record(
         services,
         {**every_type()[6], "occurred_on": f"{last_year}-03-01"},
         {**every_type()[7], "occurred_on": f"{last_year}-04-01"},
     )
-    due = clock.at(start + timedelta(hours=1))
+    clock.at(due)
     with webhook_receiver(SECRET.encode()) as hook:
         targets = build(services, {"d": {"kind": "webhook", "url": hook.url, "secret_env": "S"}})
         outcome = run(services, JOBS["annual_report"], due, {}, targets)
