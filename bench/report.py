@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> list[Figure]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", "--size", type=int, default=5_000, dest="events")
     parser.add_argument("--year-share", type=float, default=0.1, help="share dated in the year")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-report-") as folder:
         services = bootstrap(f"sqlite:///{folder}/log.sqlite", load_entry_points=False)
@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> list[Figure]:
         reading = services.views.reading(Level.RESTRICTED, first=first, last=last, on=last)
         in_year = reading.facts()
         document = html(data)
-        ends, baselines, gathers = [], [], []
+        ends, baselines, gathers, drawings = [], [], [], []
         pdf = b""
         for _ in range(args.rounds):
             start = time.perf_counter()
@@ -61,8 +61,11 @@ def main(argv: list[str] | None = None) -> list[Figure]:
             write_pdf(document, data)
             baselines.append(time.perf_counter() - start)
             start = time.perf_counter()
-            gather_data(services, year=YEAR)
+            gathered = with_document(gather_data(services, year=YEAR))
             gathers.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            html(gathered)
+            drawings.append(time.perf_counter() - start)
         pages = _pages(pdf)
         services.close()
     end, baseline = statistics.median(ends), statistics.median(baselines)
@@ -81,6 +84,7 @@ def main(argv: list[str] | None = None) -> list[Figure]:
         ),
         Figure("WeasyPrint alone, same HTML", baseline, "s"),
         Figure("gathering the data from the views", statistics.median(gathers), "s"),
+        Figure("sentences, charts and template (HTML)", statistics.median(drawings), "s"),
     ]
 
 

@@ -50,13 +50,19 @@ def report(
         return
     if out is None:
         raise click.UsageError("Missing option '-o' / '--out': where to write the PDF.")
+    if not out.parent.is_dir():
+        raise click.ClickException(f"cannot write {out}: no folder {out.parent}")
     from reports.annual import produce
 
     with open_services(database_url) as services:
         produced = produce(services, year=year, first=_day(first), last=_day(last), as_of=as_of)
     temporary = out.with_name(out.name + ".part")
-    temporary.write_bytes(produced.pdf)
-    temporary.replace(out)
+    try:
+        temporary.write_bytes(produced.pdf)
+        temporary.replace(out)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise click.ClickException(f"cannot write {out}: {error.strerror}") from None
     click.echo(
         f"wrote {out}: {produced.data['report']['label']}, log position {produced.position}, "
         f"as of {produced.as_of}, digest {produced.head}"

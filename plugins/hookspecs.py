@@ -52,7 +52,10 @@ def followup_indicators() -> list[Indicator]:  # type: ignore[empty-body]
 
 @hookspec
 def followup_report_sections() -> list[Any]:  # type: ignore[empty-body]
-    """Sections of the annual report (``reports.sections.ReportSection``)."""
+    """Sections of the annual report (``reports.sections.ReportSection``): a title, where
+    it goes (``after`` one of the report's sections, or ``annexes``) and a function from
+    the views of the report's period (``reports.sections.SectionContext``) to HTML or a
+    Jinja2 ``Fragment``. Itemise only public items; see ``reports/sections.py``."""
 
 
 @hookspec

@@ -62,8 +62,9 @@ def events_of(*fields: str) -> Callable[[Item], list[str]]:
 def hide_later(item: Item, on: date, *fields: str) -> Item:
     """Blank the dated facts of an item that were not yet true on `on`."""
     shown = dict(item)
+    day = on.isoformat()
     for field in fields:
-        if shown.get(field) is not None and shown[field] > on.isoformat():
+        if shown.get(field) is not None and shown[field] > day:
             shown[field] = None
     return shown
 

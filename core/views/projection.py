@@ -24,10 +24,11 @@ from __future__ import annotations
 import calendar
 import functools
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 import orjson
 
@@ -42,7 +43,7 @@ END = 2**62
 TRACKING_NAME = "views"
 DELTA_EVERY = 2_000
 FULL_EVERY = 20_000
-PAGE = 2_000
+PAGE = 5_000
 
 TABLES = (
     "CREATE TABLE IF NOT EXISTS view_tracking (name TEXT PRIMARY KEY, position BIGINT NOT NULL)",
@@ -52,7 +53,6 @@ TABLES = (
     "occurred_on TEXT NOT NULL, fact TEXT NOT NULL, "
     "PRIMARY KEY (level, position, from_pos))",
     "CREATE INDEX IF NOT EXISTS view_events_by_type ON view_events (level, type, occurred_on)",
-    "CREATE INDEX IF NOT EXISTS view_events_by_id ON view_events (event_id, level)",
     "CREATE TABLE IF NOT EXISTS view_event_parties ("
     "level INTEGER NOT NULL, party TEXT NOT NULL, position BIGINT NOT NULL, "
     "from_pos BIGINT NOT NULL, PRIMARY KEY (level, party, position, from_pos))",
@@ -140,6 +140,7 @@ class SqlFacts:
 
     cursor: Cursor
     level: Level
+    find_position: Callable[[str], int | None]
     facts: dict[int, ViewFact | None] = field(default_factory=dict)
     event_positions: dict[str, int | None] = field(default_factory=dict)
     items: dict[ItemKey, Item | None] = field(default_factory=dict)
@@ -180,13 +181,9 @@ class SqlFacts:
         return self.facts[position]
 
     def position_of(self, event_id: str) -> int | None:
+        # The log indexes event ids already; whether the event stands here is fact()'s.
         if event_id not in self.event_positions:
-            self.cursor.execute(
-                "SELECT position FROM view_events WHERE event_id = ? AND level = ? AND to_pos = ?",
-                [event_id, int(self.level), END],
-            )
-            row = self.cursor.fetchone()
-            self.event_positions[event_id] = row["position"] if row else None
+            self.event_positions[event_id] = self.find_position(event_id)
         return self.event_positions[event_id]
 
     def item(self, view: str, key: str) -> Item | None:
@@ -442,6 +439,10 @@ class Projection:
                 [TRACKING_NAME],
             )
 
+    def _position_of(self, event_id: str) -> int | None:
+        record = self.app.log.find_record(UUID(event_id))
+        return record.position if record is not None else None
+
     def position(self) -> int:
         with self.sql.transaction(write=False) as c:
             c.execute("SELECT position FROM view_tracking WHERE name = ?", [TRACKING_NAME])
@@ -473,7 +474,7 @@ class Projection:
             if not records:
                 return target
             events = [self.app.to_event(record) for record in records]
-            stores = {level: SqlFacts(c, level) for level in Level}
+            stores = {level: SqlFacts(c, level, self._position_of) for level in Level}
             for event in events:
                 for level, engine in self.engines.items():
                     engine.apply(event, stores[level])
@@ -485,26 +486,31 @@ class Projection:
             return last
 
     def _checkpoint(self, c: Cursor, start: int, last: int) -> None:
-        """When a multiple of delta_every is crossed, keep the monthly tallies: whole
-        when a multiple of full_every is crossed too, else what changed since the
-        previous checkpoint."""
-        if last // self.delta_every == start // self.delta_every:
-            return
-        whole = last // self.full_every != start // self.full_every
-        for level in Level:
-            if whole:
-                counters = _monthly_at(c, level, last)
-            else:
-                previous = (
-                    _checkpoints(c, level, last)[-1][0] if _checkpoints(c, level, last) else 0
+        """At every multiple of delta_every in (start, last], keep the monthly tallies:
+        whole where a multiple of full_every is crossed, else the change since the
+        previous checkpoint. (Rows carry their positions, so a checkpoint can be taken
+        at any position already written.)"""
+        step = self.delta_every
+        for boundary in range((start // step + 1) * step, last + 1, step):
+            whole = boundary // self.full_every > (boundary - step) // self.full_every
+            for level in Level:
+                if whole:
+                    counters = _monthly_at(c, level, boundary)
+                else:
+                    c.execute(
+                        "SELECT MAX(position) AS position FROM view_tally_checkpoints "
+                        "WHERE level = ? AND position < ?",
+                        [int(level), boundary],
+                    )
+                    row = c.fetchone()
+                    previous = int(row["position"] or 0) if row else 0
+                    counters = {}
+                    _add(counters, _delta(c, level, previous, boundary))
+                c.execute(
+                    "INSERT INTO view_tally_checkpoints (level, position, whole, counters) "
+                    "VALUES (?,?,?,?)",
+                    [int(level), boundary, int(whole), dumps(counters)],
                 )
-                counters = {}
-                _add(counters, _delta(c, level, previous, last))
-            c.execute(
-                "INSERT INTO view_tally_checkpoints (level, position, whole, counters) "
-                "VALUES (?,?,?,?)",
-                [int(level), last, int(whole), dumps(counters)],
-            )
 
     def rebuild(self) -> int:
         """Forget the views and fold the whole log again."""

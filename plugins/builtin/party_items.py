@@ -46,7 +46,8 @@ def party_handler(
 
 def happened_by(records: list[Item], on: date, field: str = "on") -> list[Item]:
     """The records of a list that had happened by `on`."""
-    return [record for record in records if record[field] <= on.isoformat()]
+    day = on.isoformat()
+    return [record for record in records if record[field] <= day]
 
 
 def share_of_states_parties(reading: Reading, figure: str) -> dict[str, Any]:

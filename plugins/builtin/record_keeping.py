@@ -117,7 +117,8 @@ def fold_assessment(item: Item | None, fact: ViewFact) -> Item:
 
 def present_assessment(item: Item, on: date) -> Item | None:
     """The latest assessment by date (then by recording order) made by `on`."""
-    made = [a for a in item["assessments"] if a["assessed_on"] <= on.isoformat()]
+    day = on.isoformat()
+    made = [a for a in item["assessments"] if a["assessed_on"] <= day]
     if not made:
         return None
     latest = max(enumerate(made), key=lambda pair: (pair[1]["assessed_on"], pair[0]))[1]

@@ -21,7 +21,8 @@ from pygal.style import Style
 
 #: Blues and greys, as in the Assembly's printed documents.
 STYLE = Style(
-    font_family="Liberation Serif, serif",
+    # The document's own font (style.css @font-face): SVG images are drawn with it.
+    font_family="Report Serif, serif",
     background="white",
     plot_background="white",
     foreground="#1a1a1a",
@@ -84,11 +85,18 @@ def _options(**extra: Any) -> dict[str, Any]:
     }
 
 
-def _counts(chart: Any, *series: Sequence[Any]) -> None:
-    """Whole numbers on the axis of counts (pygal would draw 0.2, 0.4...)."""
-    top = max([int(v) for values in series for v in values if v is not None] + [1])
+def _top(*series: Sequence[Any]) -> int:
+    return max([int(-(-v // 1)) for values in series for v in values if v is not None] + [1])
+
+
+def _counts(chart: Any, *series: Sequence[Any]) -> int:
+    """Whole numbers on the axis of counts (pygal would draw 0.2, 0.4...); returns how
+    many intervals the axis has."""
+    top = _top(*series)
     step = max(1, -(-top // 8))
     chart.y_labels = list(range(0, top + step, step))
+    chart.range = (0, chart.y_labels[-1])
+    return len(chart.y_labels) - 1
 
 
 def _svg(chart: Any, name: str) -> str:
@@ -114,11 +122,14 @@ def requests(series: Mapping[str, Any], years: Sequence[int]) -> str:
         )
     )
     chart.x_labels = [str(year) for year in years]
-    _counts(chart, series["sent"], series["answered"])
+    intervals = _counts(chart, series["sent"], series["answered"])
+    # The right scale's ticks fall on the left's: whole days as well.
+    days = max(1, -(-_top(series["median_days"]) // intervals))
+    chart.secondary_range = (0, intervals * days)
     chart.add("Sent", list(series["sent"]))
     chart.add("Answered", list(series["answered"]))
     if any(days is not None for days in series["median_days"]):
-        # pygal cannot scale a secondary axis with no value on it (no request answered).
+        # No right scale without a request answered in the years shown.
         chart.add(
             "Median days to answer (right scale)", list(series["median_days"]), secondary=True
         )

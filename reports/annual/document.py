@@ -9,12 +9,14 @@ The PDF's dates are the report's `as_of`; its identifier is a digest of its cont
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import orjson
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -23,7 +25,7 @@ from core.parties import ORGANISATIONS
 from reports.annual import charts, prose
 from reports.annual.clusters import CLUSTERS, PARTS
 
-FOLDER = Path(__file__).parent
+FOLDER = Path(__file__).resolve().parent
 
 #: The name of the data attached inside the PDF.
 ATTACHMENT = "report-data.json"
@@ -83,6 +85,28 @@ def pdf(data: Mapping[str, Any]) -> bytes:
     return write_pdf(html(data), data)
 
 
+def _in_folder(url: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+        return False
+    return Path(os.path.normpath(unquote(parts.path))).is_relative_to(FOLDER)
+
+
+def local_only() -> Any:
+    """A URL fetcher for the report's own files (stylesheet, fonts) and data: URIs (the
+    charts) only: a plugin's section cannot make the renderer reach the network or read
+    other files, and nothing outside the report can change its bytes."""
+    from weasyprint.urls import URLFetcher
+
+    class LocalOnly(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith("data:") or _in_folder(url):
+                return super().fetch(url, headers)
+            raise ValueError(f"the annual report loads nothing from {url[:80]}")
+
+    return LocalOnly(allowed_protocols=("file", "data"))
+
+
 def write_pdf(document: str, data: Mapping[str, Any]) -> bytes:
     """WeasyPrint's rendering of the report's HTML, with the data attached."""
     from weasyprint import HTML, Attachment
@@ -97,7 +121,7 @@ def write_pdf(document: str, data: Mapping[str, Any]) -> bytes:
         modified=moment,
         relationship="Data",
     )
-    written = HTML(string=document, base_url=str(FOLDER) + "/").write_pdf(
+    written = HTML(string=document, base_url=str(FOLDER) + "/", url_fetcher=local_only()).write_pdf(
         pdf_variant=PDF_VARIANT,
         pdf_tags=True,
         attachments=[attachment],
@@ -145,6 +169,7 @@ def context(data: Mapping[str, Any]) -> dict[str, Any]:
             "anchor": "introduction",
             "label": "Cooperation – the follow-up mechanism",
             "level": 1,
+            "single": _narrative_length(data, "introduction") == 1,
         },
         *_added_contents(added, "introduction"),
         *contents_parts,
@@ -178,6 +203,7 @@ def context(data: Mapping[str, Any]) -> dict[str, Any]:
     for entry in contents:
         entry.setdefault("paras", True)
         entry.setdefault("page", True)
+        entry.setdefault("single", False)
     states = data["states_parties"]
     return {
         "title": title,
@@ -237,6 +263,12 @@ def context(data: Mapping[str, Any]) -> dict[str, Any]:
 def _status_counts(data: Mapping[str, Any]) -> dict[str, int]:
     series = data["charts"]["recommendations"]
     return {status: sum(series[status]) for status in STATUS_LABELS if status in series}
+
+
+def _narrative_length(data: Mapping[str, Any], section: str) -> int:
+    """How many paragraphs the Bureau's narrative of a section has (0: none)."""
+    drafted = data["narratives"].get(section)
+    return len(_paragraphs(drafted["text"])) if drafted else 0
 
 
 def _plugin_sections(
@@ -352,6 +384,8 @@ def _parts(
                     "anchor": anchor,
                     "label": cluster.heading if cluster.heading != PARTS[key] else title,
                     "level": 2,
+                    # The figures' sentence, after the narrative's paragraphs if any.
+                    "single": _narrative_length(data, cluster.key) == 0,
                 }
             )
             contents.extend(_added_contents(added, cluster.key, level=3))

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from statistics import median
 from typing import Any
 
@@ -553,7 +553,3 @@ def render_fragment(fragment: Fragment) -> str:
 
     environment = Environment(autoescape=True, keep_trailing_newline=False)
     return environment.from_string(fragment.source).render(**fragment.values)
-
-
-def moment(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)

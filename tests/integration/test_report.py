@@ -199,6 +199,11 @@ def test_pdfa_metadata_language_tags_and_the_attached_data(
     assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
     assert reader.metadata is not None
     assert reader.metadata.title == "Report of the Bureau on cooperation"
+    bookmarks = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert bookmarks[:3] == ["Report of the Bureau on cooperation", "Contents", "Executive summary"]
+    assert "Annex IV" in bookmarks
+    nested = [i.title for part in reader.outline if isinstance(part, list) for i in part]
+    assert "A. Cluster 1: General legal mechanisms" in nested
     xmp = root["/Metadata"].get_object().get_data().decode()
     assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="B"' in xmp
     assert "Report of the Bureau on cooperation" in xmp
@@ -216,6 +221,13 @@ def test_pdfa_metadata_language_tags_and_the_attached_data(
     assert data["report"]["from"] == "2024-01-01" and data["report"]["to"] == "2024-12-31"
     assert data["figures"]["requests.median_days_to_answer"] == {"value": 25, "events": 4}
     assert data == report.data
+    # Only the fonts shipped with the report are embedded (no system font).
+    fonts = {
+        str(font.get_object()["/BaseFont"]).split("+")[1]
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert fonts == {"Report-Serif", "Report-Serif-Bold", "Report-Serif-Italic", "Report-Mono"}
     # No wall-clock time anywhere: the file's dates are the log's.
     stamp = report.as_of[:19].replace("-", "").replace(":", "").replace("T", "")
     assert reader.metadata["/CreationDate"] == f"D:{stamp}Z"
@@ -396,6 +408,12 @@ def test_report_errors_are_one_line(store: tuple[str, Services], tmp_path: Path)
         assert message in result.output, result.output
         assert "Traceback" not in result.output
     assert not Path(out).exists()
+    result = CliRunner().invoke(
+        main,
+        ["report", "--year", "2024", "-o", str(tmp_path / "no" / "x.pdf"), "--database-url", url],
+    )
+    assert result.exit_code == 1 and "cannot write" in result.output
+    assert "Traceback" not in result.output
 
 
 # -- HTTP ---------------------------------------------------------------------------
@@ -440,3 +458,50 @@ def test_the_openapi_document_lists_the_report(api: Any) -> None:
     document = client.get("/api/openapi.json").json
     operation = document["paths"]["/api/v1/reports/annual/{year}.pdf"]["get"]
     assert "application/pdf" in operation["responses"]["200"]["content"]
+
+
+# -- PostgreSQL ---------------------------------------------------------------------
+
+
+@pytest.mark.postgres
+def test_the_same_report_and_its_verification_on_postgresql(
+    postgres_services: Services, report: AnnualReport
+) -> None:
+    from reports.annual.verify import verify as verify_report
+
+    record(postgres_services.app)
+    produced = produce(postgres_services, year=2024)
+
+    def content(data: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in data.items() if k not in ("log", "heading", "document")}
+
+    assert content(produced.data) == content(report.data)
+    verdict = verify_report(postgres_services, produced.pdf, redraw=False)
+    assert verdict.ok, verdict.describe()
+    assert "is the report's" in verdict.describe()
+
+
+def test_a_report_on_any_period_and_its_verification(store: tuple[str, Services]) -> None:
+    from datetime import date
+
+    from reports.annual.verify import verify as verify_report
+
+    services = store[1]
+    produced = produce(services, first=date(2024, 3, 1), last=date(2024, 5, 31))
+    assert produced.data["report"]["previous"] == {
+        "from": "2023-11-30",
+        "to": "2024-02-29",
+        "label": "30 November 2023 to 29 February 2024",
+    }
+    text = text_of(produced.pdf)
+    assert (
+        "During the period 1 March 2024 to 31 May 2024, 1 agreement with the Court was signed"
+        in text
+    )
+    # Kampala (March) and Nairobi (April); the restricted one in May counts too.
+    assert (
+        "3 workshops and seminars were held (up from 0 in 30 November 2023 to 29 February 2024)"
+        in text
+    )
+    verdict = verify_report(services, produced.pdf, redraw=False)
+    assert verdict.ok, verdict.describe()

@@ -241,9 +241,9 @@ def test_a_plugin_adds_a_section_where_it_says(with_sections: Services) -> None:
         "&lt;script&gt;alert(1)&lt;/script&gt;</p>"
     )
     document = html(data)
-    cluster_d = document.index("D. Cluster 4: Arrest and surrender</h2>")
+    cluster_d = document.index("<h2>D. Cluster 4: Arrest and surrender")
     added_at = document.index('<section class="added" id="added-acme-sanctions">')
-    cluster_e = document.index("E. Cluster 5: Witness protection and support</h2>")
+    cluster_e = document.index("<h2>E. Cluster 5: Witness protection and support")
     assert cluster_d < added_at < cluster_e
     assert '<a href="#added-acme-sanctions">Sanctions regimes</a>' in document
     assert '<h1 class="annex-number">Annex V</h1>' in document
@@ -259,3 +259,31 @@ def test_a_section_must_go_somewhere_the_report_has(with_sections: Services) -> 
     with_sections.plugins.register(Lost())
     with pytest.raises(ReportError, match="'Part IX', which is not a section"):
         gather_data(with_sections, year=2024)
+
+
+def test_the_renderer_fetches_only_the_reports_own_files() -> None:
+    from reports.annual.document import FOLDER, local_only
+
+    fetcher = local_only()
+    found = fetcher.fetch((FOLDER / "style.css").as_uri())
+    try:
+        assert b"@page" in found.read()
+    finally:
+        found.close()
+    for url in ("file:///etc/hostname", "http://127.0.0.1:9/x.png", (FOLDER.parent / "x").as_uri()):
+        with pytest.raises(ValueError, match="loads nothing"):
+            fetcher.fetch(url)
+    with pytest.raises(ValueError, match="loads nothing"):
+        fetcher.fetch(FOLDER.as_uri() + "/../../../../../../etc/hostname")
+
+
+def test_charts_of_a_log_with_nothing_in_those_years() -> None:
+    empty = {
+        **SERIES,
+        "agreements": {"signed": [0, 0], "in_force": [0, 0]},
+        "requests": {"sent": [0, 0], "answered": [0, 0], "median_days": [None, None]},
+        "witness_protection": {"applications": [0, 0], "relocated_persons": [0, 0]},
+    }
+    drawn = charts.draw(empty)
+    assert all(svg.startswith("<svg") for svg in drawn.values())
+    assert "Median days" not in drawn["requests"]
