@@ -10,6 +10,12 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 WORKERS ?= 2
 
+# The example third-party plugin (tests/plugin_example), installed for the tests only, in
+# a folder of its own: the tests about it put that folder on the path (tests/conftest.py),
+# so that no other test, process or `make run` loads it by accident.
+PLUGIN_EXAMPLE := $(VENV)/plugin-example
+PLUGIN_EXAMPLE_FILES := $(wildcard tests/plugin_example/*.toml tests/plugin_example/*/*.py)
+
 .PHONY: run test lint typecheck pytest bench fuzz system-deps clean
 
 system-deps:
@@ -20,6 +26,12 @@ $(INSTALLED): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[test,postgres]'
+	@touch $@
+
+$(PLUGIN_EXAMPLE)/.installed: $(INSTALLED) $(PLUGIN_EXAMPLE_FILES)
+	rm -rf $(PLUGIN_EXAMPLE)
+	$(BIN)/python -m pip install -q --no-deps --target $(PLUGIN_EXAMPLE) ./tests/plugin_example
+	rm -rf tests/plugin_example/build tests/plugin_example/*.egg-info
 	@touch $@
 
 run: $(INSTALLED)
@@ -34,7 +46,7 @@ lint: $(INSTALLED)
 typecheck: $(INSTALLED)
 	$(BIN)/mypy
 
-pytest: $(INSTALLED)
+pytest: $(INSTALLED) $(PLUGIN_EXAMPLE)/.installed
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 test: lint typecheck pytest

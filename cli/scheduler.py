@@ -28,8 +28,12 @@ from cli.common import database_url_option, open_services
 from core.bootstrap import Services
 from core.clock import format_timestamp, parse_timestamp, utc_now
 from core.config import CONFIG_VARIABLE, Config, load_config
-from core.jobs import JOBS, Scheduled, configured, run
+from core.jobs import CORE_JOBS, Job, Scheduled, configured, run
 from core.notifying import ConfigError, Target, build_targets, kinds
+from reports.annual.job import ANNUAL_REPORT
+
+#: Every scheduled job: the annual report's draft (reports/), and core's.
+JOBS: dict[str, Job] = {ANNUAL_REPORT.name: ANNUAL_REPORT, **CORE_JOBS}
 
 log = logging.getLogger("followup.scheduler")
 
@@ -65,7 +69,7 @@ class Plan:
         self.config = config
         self.timezone = timezone_of(config)
         self.targets = build_targets(config.notifiers, kinds(services.plugins), environ)
-        self.schedule = {e.job.name: e for e in configured(config.jobs, list(self.targets))}
+        self.schedule = {e.job.name: e for e in configured(config.jobs, list(self.targets), JOBS)}
         self.triggers = {
             name: trigger_of(entry, self.timezone) for name, entry in self.schedule.items()
         }
@@ -175,7 +179,7 @@ def scheduler(
             _print_jobs(plan)
             return
         if once is not None:
-            outcome = plan.run(services, once, due or utc_now())
+            outcome = plan.run(services, once, due or utc_now().replace(microsecond=0))
             click.echo(json.dumps(outcome, indent=2))
             failed = any(not d["delivered"] for d in outcome["deliveries"])
             sys.exit(1 if failed or outcome["alarm"] else 0)

@@ -12,6 +12,9 @@ from plugins import hookspecs
 
 PROJECT = "followup"
 ENTRY_POINT_GROUP = "followup.plugins"
+#: Installed plugins (entry-point names, comma-separated) not to load: an operator turns
+#: a plugin off without uninstalling it.
+DISABLE_VARIABLE = "FOLLOWUP_DISABLE_PLUGINS"
 
 hookimpl = pluggy.HookimplMarker(PROJECT)
 
@@ -49,8 +52,19 @@ def plugin_manager(
     for plugin in extra:
         manager.register(plugin)
     if load_entry_points:
+        for name in disabled_plugins():
+            if manager.get_plugin(name) is None:  # built-ins cannot be turned off
+                manager.set_blocked(name)
         manager.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
     return manager
+
+
+def disabled_plugins() -> list[str]:
+    """The installed plugins FOLLOWUP_DISABLE_PLUGINS names."""
+    import os
+
+    value = os.environ.get(DISABLE_VARIABLE, "")
+    return [name.strip() for name in value.split(",") if name.strip()]
 
 
 def collect(hook: Any) -> list[Any]:
@@ -58,4 +72,4 @@ def collect(hook: Any) -> list[Any]:
     return [item for result in reversed(hook()) for item in (result or [])]
 
 
-__all__ = ["ENTRY_POINT_GROUP", "collect", "hookimpl", "plugin_manager"]
+__all__ = ["DISABLE_VARIABLE", "ENTRY_POINT_GROUP", "collect", "hookimpl", "plugin_manager"]

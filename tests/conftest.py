@@ -4,6 +4,8 @@ PostgreSQL cluster (tests/postgres.py)."""
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,25 @@ from tests.postgres import (  # noqa: F401
     postgres_services,
     postgres_url,
 )
+
+#: Where the Makefile installs the example third-party plugin (tests/plugin_example): a
+#: folder of its own, on the path only in the tests about it, so that it changes no
+#: other test's expectations.
+EXAMPLE_PLUGIN_PATH = Path(sys.prefix) / "plugin-example"
+
+
+@pytest.fixture
+def example_plugin_on(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The example plugin installed, as far as this test and the processes it starts
+    can tell (its folder on sys.path and PYTHONPATH)."""
+    if not any(EXAMPLE_PLUGIN_PATH.glob("followup_legislation_sharing-*.dist-info")):
+        pytest.fail(
+            f"the example plugin is not installed in {EXAMPLE_PLUGIN_PATH}: run `make test`"
+        )
+    monkeypatch.syspath_prepend(str(EXAMPLE_PLUGIN_PATH))
+    paths = [str(EXAMPLE_PLUGIN_PATH), *filter(None, [os.environ.get("PYTHONPATH")])]
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(paths))
+    return EXAMPLE_PLUGIN_PATH
 
 
 @pytest.fixture

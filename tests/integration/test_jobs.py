@@ -6,15 +6,20 @@ costs a run its record; and the system's own events leave the views untouched.""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import io
 import json
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from pypdf import PdfReader
 
+from cli.scheduler import JOBS
 from core.bootstrap import bootstrap
 from core.errors import Forbidden
-from core.jobs import JOBS, RECORDED_BY, SYSTEM_TYPES, run
+from core.jobs import RECORDED_BY, SYSTEM_TYPES, run
 from core.notifying import Target, build_targets, kinds
 from core.views.model import Level
 from tests.receivers import free_port, webhook_receiver
@@ -141,14 +146,14 @@ def test_agreements_signed_but_not_in_force_are_reminded_of(services, clock):
 
 
 def test_the_annual_report_draft_reads_the_year_as_of_its_due_time(services, clock):
-    start = clock.now
-    last_year = start.year - 1
+    due = clock.now + timedelta(hours=1)
+    last_year = due.year - 1
     record(
         services,
         {**every_type()[6], "occurred_on": f"{last_year}-03-01"},
         {**every_type()[7], "occurred_on": f"{last_year}-04-01"},
     )
-    due = clock.at(start + timedelta(hours=1))
+    clock.at(due)
     with webhook_receiver(SECRET.encode()) as hook:
         targets = build(services, {"d": {"kind": "webhook", "url": hook.url, "secret_env": "S"}})
         outcome = run(services, JOBS["annual_report"], due, {}, targets)
@@ -163,15 +168,20 @@ def test_the_annual_report_draft_reads_the_year_as_of_its_due_time(services, clo
     [delivery] = outcome.deliveries
     assert delivery.delivered and hook.verified == [True]
     [attachment] = hook.requests[0]["body"]["attachments"]
-    import base64
-    import hashlib
-
+    assert attachment["content_type"] == "application/pdf"
     content = base64.b64decode(attachment["content_base64"])
     assert hashlib.sha256(content).hexdigest() == generated.payload["sha256"]
-    document = json.loads(content)
-    assert document["year"] == last_year and document["position"] == 2
-    assert document["figures"]["agreements.all.signed"]["value"] == 1
-    assert document["figures"]["agreements.all.entered_into_force"]["value"] == 1
+    # The PDF carries its data: the log position and figures it was drawn from.
+    data = json.loads(PdfReader(io.BytesIO(content)).attachments["report-data.json"][0])
+    assert data["log"]["position"] == 2
+    assert data["figures"]["agreements.all.signed"]["value"] == 1
+    assert data["figures"]["agreements.all.entered_into_force"]["value"] == 1
+
+
+def test_no_annual_report_on_an_empty_log(services, clock):
+    due = clock.at(clock.now + timedelta(hours=1))
+    assert run(services, JOBS["annual_report"], due, {}).status == "nothing to do"
+    assert system_events(services) == []
 
 
 def build(services, notifiers) -> list[Target]:
