@@ -4,6 +4,7 @@ FactStore behind it differs."""
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -105,6 +106,20 @@ class Folds:
     @property
     def views(self) -> list[str]:
         return sorted(self._by_view)
+
+    def fingerprint(self) -> str:
+        """What the views are folded with: event types, views and tallies (by the types
+        they take). Views folded with other plugins are folded again."""
+        parts = [
+            *(f"type {name} {t.effect}" for name, t in sorted(self.catalogue.types.items())),
+            *sorted(
+                f"view {h.view} {','.join(sorted(h.types))}"
+                for hs in self._by_view.values()
+                for h in hs
+            ),
+            *sorted(f"tally {name} {len(tallies)}" for name, tallies in self._tallies.items()),
+        ]
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
     def presenter(self, view: str) -> Presenter:
         """Shows an item of `view` on a date: every handler's `present` in turn."""

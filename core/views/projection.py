@@ -46,7 +46,9 @@ FULL_EVERY = 20_000
 PAGE = 5_000
 
 TABLES = (
-    "CREATE TABLE IF NOT EXISTS view_tracking (name TEXT PRIMARY KEY, position BIGINT NOT NULL)",
+    # `folds` fingerprints the plugins' contributions the rows were folded with.
+    "CREATE TABLE IF NOT EXISTS view_tracking ("
+    "name TEXT PRIMARY KEY, position BIGINT NOT NULL, folds TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS view_events ("
     "level INTEGER NOT NULL, position BIGINT NOT NULL, from_pos BIGINT NOT NULL, "
     "to_pos BIGINT NOT NULL, event_id TEXT NOT NULL, type TEXT NOT NULL, "
@@ -431,13 +433,29 @@ class Projection:
         self.full_every = full_every
         self.page = page
         self.engines = {level: Engine(folds, level) for level in Level}
+        fingerprint = folds.fingerprint()
         with sql.transaction(write=True) as c:
             for statement in TABLES:
                 c.execute(statement)
             c.execute(
-                "INSERT INTO view_tracking (name, position) VALUES (?, 0) ON CONFLICT DO NOTHING",
-                [TRACKING_NAME],
+                "INSERT INTO view_tracking (name, position, folds) VALUES (?, 0, ?) "
+                "ON CONFLICT DO NOTHING",
+                [TRACKING_NAME, fingerprint],
             )
+            c.execute("SELECT folds FROM view_tracking WHERE name = ?", [TRACKING_NAME])
+            row = c.fetchone()
+            if row is not None and row["folds"] != fingerprint:
+                # Plugins came or went since the views were folded: fold again.
+                self._forget(c, fingerprint)
+
+    @staticmethod
+    def _forget(c: Cursor, fingerprint: str) -> None:
+        for table in DATA_TABLES:
+            c.execute(f"DELETE FROM {table}")  # noqa: S608 - names are constants
+        c.execute(
+            "UPDATE view_tracking SET position = 0, folds = ? WHERE name = ?",
+            [fingerprint, TRACKING_NAME],
+        )
 
     def _position_of(self, event_id: str) -> int | None:
         record = self.app.log.find_record(UUID(event_id))
@@ -515,9 +533,7 @@ class Projection:
     def rebuild(self) -> int:
         """Forget the views and fold the whole log again."""
         with self.sql.transaction(write=True) as c:
-            for table in DATA_TABLES:
-                c.execute(f"DELETE FROM {table}")  # noqa: S608 - names are constants
-            c.execute("UPDATE view_tracking SET position = 0 WHERE name = ?", [TRACKING_NAME])
+            self._forget(c, self.folds.fingerprint())
         return self.catch_up()
 
     def snapshot(self, position: int, level: Level) -> SqlSnapshot:

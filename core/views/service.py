@@ -8,16 +8,18 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
+from uuid import UUID
 
 import orjson
 
 from core.application import FollowUp
 from core.clock import Clock, format_timestamp
+from core.envelope import Event
 from core.errors import InvalidEvent, NotFound
 from core.queries import position_as_of
 from core.sql import Sql
 from core.views.engine import Folds
-from core.views.model import Indicator, Level, Period, SummaryFigure
+from core.views.model import Indicator, Level, Period, SummaryFigure, visible_at
 from core.views.projection import END, Projection
 from core.views.reading import ViewReading
 
@@ -112,7 +114,7 @@ class Views:
             "description": figure.description,
             "value": measure.value,
             "events": measure.events,
-            "items": [self._event_summary(i) for i in ids[:LISTED]],
+            "items": [brief(self.app.get_event(UUID(i))) for i in ids[:LISTED]],
             "truncated": len(ids) > LISTED,
         }
 
@@ -124,18 +126,6 @@ class Views:
             }
             for indicator in self.indicators
             if number in indicator.recommendations
-        }
-
-    def _event_summary(self, event_id: str) -> dict[str, Any]:
-        from uuid import UUID
-
-        event = self.app.get_event(UUID(event_id))
-        return {
-            "id": event_id,
-            "position": event.position,
-            "type": event.type,
-            "occurred_on": event.occurred_on.isoformat(),
-            "recorded_at": event.recorded_at,
         }
 
     # -- diff --------------------------------------------------------------------
@@ -160,9 +150,9 @@ class Views:
             if old_figures[name] != new_figures[name]
         }
         events = [
-            {k: e.to_flat()[k] for k in ("id", "position", "type", "occurred_on", "recorded_at")}
-            for e in self.app.read_log(after=before, upto=after, page=LISTED)
-            if _level_allows(level, e.classification)
+            brief(event)
+            for event in self.app.read_log(after=before, upto=after, page=LISTED)
+            if visible_at(level, event.classification)
         ]
         items = self._changed_items(level, before, after)
         return {
@@ -212,5 +202,7 @@ class Views:
         return changed
 
 
-def _level_allows(level: Level, classification: str) -> bool:
-    return level is Level.ALL or classification != "confidential"
+def brief(event: Event) -> dict[str, Any]:
+    """What explain and diff say of each event: enough to find it and place it."""
+    flat = event.to_flat()
+    return {k: flat[k] for k in ("id", "position", "type", "occurred_on", "recorded_at")}

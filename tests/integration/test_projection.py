@@ -115,3 +115,43 @@ def test_views_pick_up_events_recorded_by_another_process(sqlite_url):
     assert answers(reader)[2]["HighLevelVisit"] == 1
     reader.close()
     writer.close()
+
+
+def test_views_fold_again_when_plugins_come_or_go(sqlite_url):
+    from core.views.model import ItemHandler
+    from plugins import hookimpl
+    from tests.unit.test_plugins import TrainingPlugin
+
+    class WithView(TrainingPlugin):
+        @hookimpl
+        def followup_view_handlers(self):
+            return [
+                ItemHandler(
+                    view="courses",
+                    types=frozenset({"TrainingCourseOpened"}),
+                    keys=lambda fact: [fact.payload["course"]],
+                    fold=lambda item, fact: {"course": fact.payload["course"]},
+                )
+            ]
+
+    course = {
+        "type": "TrainingCourseOpened",
+        "occurred_on": "2012-01-01",
+        "course": "C-1",
+        "provider": "NLD",
+    }
+    with_plugin = bootstrap(sqlite_url, load_entry_points=False, extra_plugins=[WithView()])
+    with_plugin.app.record_raw(course, "tester", None)
+    reading = with_plugin.views.reading(Level.ALL)
+    assert [i["course"] for i in reading.items("courses")] == ["C-1"]
+    with_plugin.close()
+
+    without = bootstrap(sqlite_url, load_entry_points=False)
+    reading = without.views.reading(Level.ALL)
+    assert reading.items("courses") == []
+    assert reading.snapshot.entries() == {"TrainingCourseOpened": 1}  # kept, not dropped
+    without.close()
+
+    again = bootstrap(sqlite_url, load_entry_points=False, extra_plugins=[WithView()])
+    assert [i["course"] for i in again.views.reading(Level.ALL).items("courses")] == ["C-1"]
+    again.close()
