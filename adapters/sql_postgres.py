@@ -75,10 +75,13 @@ class PostgresSql:
         self.datastore = datastore
 
     @contextmanager
-    def transaction(self, *, write: bool) -> Iterator[PostgresCursor]:
+    def transaction(self, *, write: bool, derived: bool = False) -> Iterator[PostgresCursor]:
         # eventsourcing's datastore rolls back unless asked to commit, and turns
         # psycopg's errors into eventsourcing's (IntegrityError, OperationalError...).
         with self.datastore.transaction(commit=write) as cursor:
             if write:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [WRITERS_LOCK])
+            if write and derived:
+                # Derived rows are rebuilt from the log if a crash loses them.
+                cursor.execute("SET LOCAL synchronous_commit = off")
             yield PostgresCursor(cursor)

@@ -81,14 +81,22 @@ class SqliteSql:
         self.datastore = datastore
 
     @contextmanager
-    def transaction(self, *, write: bool) -> Iterator[SqliteCursor]:
+    def transaction(self, *, write: bool, derived: bool = False) -> Iterator[SqliteCursor]:
         # A writer takes the write lock up front (BEGIN IMMEDIATE): a transaction that
         # reads first and writes later would fail, not wait, if another process wrote
         # in between.
         with self.datastore.get_connection(commit=write) as connection:
             raw: sqlite3.Connection = connection._sqlite_conn
-            with _transaction(raw, write) as cursor:
-                yield cursor
+            if write and derived:
+                # Derived rows may be lost in a power cut (they are rebuilt from the log):
+                # their commit need not wait for the disk. WAL keeps them consistent.
+                raw.execute("PRAGMA synchronous=NORMAL")
+            try:
+                with _transaction(raw, write) as cursor:
+                    yield cursor
+            finally:
+                if write and derived:
+                    raw.execute("PRAGMA synchronous=FULL")
 
 
 class MemorySql:
@@ -104,7 +112,7 @@ class MemorySql:
         self._lock = threading.RLock()
 
     @contextmanager
-    def transaction(self, *, write: bool) -> Iterator[SqliteCursor]:
+    def transaction(self, *, write: bool, derived: bool = False) -> Iterator[SqliteCursor]:
         with self._lock, _transaction(self._connection, write) as cursor:
             yield cursor
 

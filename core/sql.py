@@ -26,11 +26,15 @@ class Cursor(Protocol):
 
 class Sql(Protocol):
     """A transaction on the store's database. `write=True` commits at the end (and
-    rolls back on any exception); `write=False` never changes anything."""
+    rolls back on any exception); `write=False` never changes anything. `derived=True`
+    says the rows written can be rebuilt from the log (views): the commit may return
+    before the disk has them, though never leave them half written."""
 
     dialect: Dialect
 
-    def transaction(self, *, write: bool) -> AbstractContextManager[Cursor]: ...
+    def transaction(
+        self, *, write: bool, derived: bool = False
+    ) -> AbstractContextManager[Cursor]: ...
 
 
 def iterate(cursor: Cursor) -> Iterator[Mapping[str, Any]]:

@@ -434,7 +434,7 @@ class Projection:
         self.page = page
         self.engines = {level: Engine(folds, level) for level in Level}
         fingerprint = folds.fingerprint()
-        with sql.transaction(write=True) as c:
+        with sql.transaction(write=True, derived=True) as c:
             for statement in TABLES:
                 c.execute(statement)
             c.execute(
@@ -477,7 +477,7 @@ class Projection:
         return position
 
     def _apply_page(self, target: int) -> int:
-        with self.sql.transaction(write=True) as c:
+        with self.sql.transaction(write=True, derived=True) as c:
             if self.sql.dialect == "postgresql":
                 c.execute(
                     "SELECT position FROM view_tracking WHERE name = ? FOR UPDATE", [TRACKING_NAME]
@@ -532,7 +532,7 @@ class Projection:
 
     def rebuild(self) -> int:
         """Forget the views and fold the whole log again."""
-        with self.sql.transaction(write=True) as c:
+        with self.sql.transaction(write=True, derived=True) as c:
             self._forget(c, self.folds.fingerprint())
         return self.catch_up()
 

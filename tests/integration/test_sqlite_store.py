@@ -88,3 +88,15 @@ def test_idempotency_keys_are_kept_with_the_events(sqlite_url):
     )
     assert again.app.head().position == 2
     again.close()
+
+
+def test_derived_writes_do_not_wait_for_the_disk_and_leave_full_sync_behind(sqlite_services):
+    sql = sqlite_services.sql
+    with sql.transaction(write=True, derived=True) as c:
+        c.execute("PRAGMA synchronous")
+        assert c.fetchone()["synchronous"] == 1  # NORMAL, for rows rebuilt from the log
+        c.execute("CREATE TABLE IF NOT EXISTS derived_probe (k TEXT)")
+    for _ in range(3):  # whichever pooled connection comes next syncs fully again
+        with sql.transaction(write=True) as c:
+            c.execute("PRAGMA synchronous")
+            assert c.fetchone()["synchronous"] == 2
