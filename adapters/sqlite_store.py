@@ -50,7 +50,7 @@ class DurableSQLiteConnectionPool(SQLiteConnectionPool):
 
 
 #: Page cache per connection, in KiB.
-CACHE_KIB = 64 * 1024
+CACHE_KIB = 32 * 1024
 
 
 class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
