@@ -179,23 +179,74 @@ def corrected(target: ViewFact, changes: Mapping[str, Any]) -> ViewFact:
     return replace(target, payload=dict(sorted({**target.payload, **payload}.items())), **envelope)
 
 
-class Engine:
-    """Applies log events to a FactStore at one clearance level."""
+class Shared:
+    """What the engines of the clearance levels may share while they apply the same
+    event, one level after the other: the event read as a fact, with its tallies and
+    parties (the same whatever the level), and the tallies of an item folded to the
+    same value at both levels (they are a function of the item). Forgotten at the next
+    event, so it holds little."""
 
-    def __init__(self, folds: Folds, level: Level) -> None:
+    def __init__(self, folds: Folds) -> None:
+        self.folds = folds
+        self.position = -1
+        self._fact: ViewFact | None = None
+        self._derived: list[tuple[ViewFact, dict[str, int], list[str]]] = []
+        self._items: dict[ItemKey, tuple[Item, list[ItemCount]]] = {}
+
+    def start(self, position: int) -> None:
+        if position != self.position:
+            self.position = position
+            self._fact = None
+            self._derived.clear()
+            self._items.clear()
+
+    def fact(self, event: Event) -> ViewFact:
+        if self._fact is None:
+            self._fact = to_fact(event)
+        return self._fact
+
+    def derived(self, fact: ViewFact) -> tuple[dict[str, int], list[str]]:
+        """The fact's tallies and parties (by identity: a corrected fact is new)."""
+        for known, counts, parties in self._derived:
+            if known is fact:
+                return counts, parties
+        counts, parties = self.folds.counts(fact), self.folds.parties(fact)
+        self._derived.append((fact, counts, parties))
+        return counts, parties
+
+    def item_counts(self, view: str, key: str, item: Item) -> list[ItemCount]:
+        known = self._items.get((view, key))
+        if known is not None and known[0] == item:
+            return known[1]
+        counts: list[ItemCount] = []
+        timeline = Timeline(item, self.folds.presenter(view))
+        for handler in self.folds.handlers_of(view):
+            counts.extend(handler.counts(timeline))
+        self._items[(view, key)] = (item, counts)
+        return counts
+
+
+class Engine:
+    """Applies log events to a FactStore at one clearance level. Engines given the
+    same `shared` must apply each event in turn (all levels for one event, then the
+    next)."""
+
+    def __init__(self, folds: Folds, level: Level, shared: Shared | None = None) -> None:
         self.folds = folds
         self.level = level
+        self.shared = shared or Shared(folds)
 
     def apply(self, event: Event, store: FactStore) -> None:
         if not visible_at(self.level, event.classification):
             return
+        self.shared.start(event.position)
         store.count_entry(event)
         event_type = self.folds.catalogue.types.get(event.type)
         if event_type is None:
             return  # a type whose plugin is gone: kept in the log, not in the views
         at = event.position
         if event_type.effect is Effect.RECORD:
-            fact = to_fact(event)
+            fact = self.shared.fact(event)
             self._put(store, fact, at, new=True)
             for view, key in sorted(self.folds.keys(fact)):
                 item = store.item(view, key)
@@ -225,15 +276,14 @@ class Engine:
             self._put_item(store, view, key, self._refold(store, view, key), at)
 
     def _put_item(self, store: FactStore, view: str, key: str, item: Item | None, at: int) -> None:
-        counts: list[ItemCount] = []
-        if item is not None:
-            timeline = Timeline(item, self.folds.presenter(view))
-            for handler in self.folds.handlers_of(view):
-                counts.extend(handler.counts(timeline))
+        if item is not None and store.item(view, key) == item:
+            return  # unchanged: its tallies too
+        counts = self.shared.item_counts(view, key, item) if item is not None else []
         store.put_item(view, key, item, at, counts)
 
     def _put(self, store: FactStore, fact: ViewFact, at: int, *, new: bool = False) -> None:
-        store.put_fact(fact, self.folds.counts(fact), self.folds.parties(fact), at, new=new)
+        counts, parties = self.shared.derived(fact)
+        store.put_fact(fact, counts, parties, at, new=new)
 
     def _fold_one(self, view: str, item: Item | None, fact: ViewFact) -> Item | None:
         """Fold one fact into an item; the engine keeps two fields of its own on every

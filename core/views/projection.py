@@ -35,7 +35,7 @@ import orjson
 from core.application import FollowUp
 from core.envelope import Event
 from core.sql import Cursor, Sql
-from core.views.engine import Engine, Folds, ItemKey
+from core.views.engine import Engine, Folds, ItemKey, Shared
 from core.views.model import Item, Level, ViewFact
 
 #: ``to_pos`` of a row that still stands.
@@ -136,6 +136,15 @@ class _Version:
 
 
 @dataclass
+class _Tally:
+    """A standing tally row of an item: in the tables (`row` None) or in this page."""
+
+    amount: int
+    from_pos: int
+    row: _Version | None = None
+
+
+@dataclass
 class SqlFacts:
     """FactStore over the tables, for one level, buffering a page of changes. Reads see
     the buffered writes; `flush` writes them with a few bulk statements."""
@@ -143,6 +152,9 @@ class SqlFacts:
     cursor: Cursor
     level: Level
     find_position: Callable[[str], int | None]
+    #: Facts as JSON by position, shared by the levels' stores of a page (a fact read
+    #: at both levels is one object, encoded once).
+    encoded: dict[int, tuple[ViewFact, str]] = field(default_factory=dict)
     facts: dict[int, ViewFact | None] = field(default_factory=dict)
     event_positions: dict[str, int | None] = field(default_factory=dict)
     items: dict[ItemKey, Item | None] = field(default_factory=dict)
@@ -154,13 +166,17 @@ class SqlFacts:
     new_items: list[_Version] = field(default_factory=list)
     #: Rows inserted in this page that still stand (and may be closed in it).
     open_events: dict[int, list[_Version]] = field(default_factory=dict)
-    open_items: dict[ItemKey, list[_Version]] = field(default_factory=dict)
+    open_items: dict[ItemKey, _Version] = field(default_factory=dict)
     #: Rows in the tables to close: (position, at) and (at, view, key).
     closed_events: list[tuple[int, int, int]] = field(default_factory=list)
     closed_items: list[tuple[int, str, str, int]] = field(default_factory=list)
     #: `from_pos` of the standing row in the tables, to close it by primary key.
     fact_rows: dict[int, int] = field(default_factory=dict)
     item_rows: dict[ItemKey, int] = field(default_factory=dict)
+    #: The tally rows of each item that stand, by (counter, day): an item's new version
+    #: closes and opens only the rows that changed (a big item changes at a few dates).
+    item_tallies: dict[ItemKey, dict[tuple[str, str], _Tally]] = field(default_factory=dict)
+    closed_tallies: list[tuple[int, int, str, int, str, str]] = field(default_factory=list)
     member_changes: dict[tuple[str, str, int], bool] = field(default_factory=dict)
 
     # -- reads -------------------------------------------------------------------
@@ -246,8 +262,12 @@ class SqlFacts:
         else:
             self._close_fact(fact.position, at)
         level = int(self.level)
+        encoded = self.encoded.get(fact.position)
+        if encoded is None or encoded[0] is not fact:
+            encoded = (fact, fact_json(fact))
+            self.encoded[fact.position] = encoded
         event = _Version(
-            [level, fact.position, at, fact.id, fact.type, fact.occurred_on, fact_json(fact)]
+            [level, fact.position, at, fact.id, fact.type, fact.occurred_on, encoded[1]]
         )
         tallies = [
             _Version([level, f"e{fact.position}", at, counter, fact.occurred_on, amount])
@@ -306,21 +326,52 @@ class SqlFacts:
             return
         buffered = self.open_items.pop((view, key), None)
         if buffered is not None:
-            for row in buffered:
-                row.to_pos = at
+            buffered.to_pos = at
         elif self.item(view, key) is not None:
             self.closed_items.append((at, view, key, self.item_rows.pop((view, key))))
+        level = int(self.level)
         if item is not None:
-            level = int(self.level)
             version = _Version([level, view, key, at, dumps(item)])
-            tallies = [
-                _Version([level, f"i{view}/{key}", at, counter, day, amount])
-                for counter, day, amount in counts
-            ]
             self.new_items.append(version)
-            self.new_tallies.extend(tallies)
-            self.open_items[(view, key)] = [version, *tallies]
+            self.open_items[(view, key)] = version
+        self._put_item_tallies(view, key, at, counts)
         self.items[(view, key)] = item
+
+    def _put_item_tallies(
+        self, view: str, key: str, at: int, counts: Sequence[tuple[str, str, int]]
+    ) -> None:
+        """Close the item's tally rows whose amount changed or went, open the new ones."""
+        new: dict[tuple[str, str], int] = {}
+        for counter, day, amount in counts:
+            new[(counter, day)] = new.get((counter, day), 0) + amount
+        standing = self._item_tallies(view, key)
+        level, source = int(self.level), f"i{view}/{key}"
+        for name in [name for name, old in standing.items() if new.get(name) != old.amount]:
+            old = standing.pop(name)
+            if old.row is not None:
+                old.row.to_pos = at
+            else:
+                self.closed_tallies.append((at, level, source, old.from_pos, *name))
+        for (counter, day), amount in new.items():
+            if amount and (counter, day) not in standing:
+                row = _Version([level, source, at, counter, day, amount])
+                self.new_tallies.append(row)
+                standing[(counter, day)] = _Tally(amount, at, row)
+
+    def _item_tallies(self, view: str, key: str) -> dict[tuple[str, str], _Tally]:
+        if (view, key) not in self.item_tallies:
+            # `+to_pos`: by the primary key (the item's own rows), not the index of every
+            # standing row.
+            self.cursor.execute(
+                "SELECT counter, day, amount, from_pos FROM view_tallies "
+                "WHERE level = ? AND source = ? AND +to_pos = ?",
+                [int(self.level), f"i{view}/{key}", END],
+            )
+            self.item_tallies[(view, key)] = {
+                (row["counter"], row["day"]): _Tally(int(row["amount"]), int(row["from_pos"]))
+                for row in self.cursor.fetchall()
+            }
+        return self.item_tallies[(view, key)]
 
     def set_member(self, view: str, key: str, position: int, member: bool) -> None:
         self.member_changes[(view, key, position)] = member
@@ -382,13 +433,11 @@ class SqlFacts:
                 "AND from_pos = ?",
                 [(at, level, view, key, start) for at, view, key, start in self.closed_items],
             )
+        if self.closed_tallies:
             c.executemany(
-                "UPDATE view_tallies SET to_pos = ? "
-                "WHERE level = ? AND source = ? AND from_pos = ?",
-                [
-                    (at, level, f"i{view}/{key}", start)
-                    for at, view, key, start in self.closed_items
-                ],
+                "UPDATE view_tallies SET to_pos = ? WHERE level = ? AND source = ? "
+                "AND from_pos = ? AND counter = ? AND day = ?",
+                self.closed_tallies,
             )
         if self.new_items:
             c.executemany(
@@ -432,7 +481,8 @@ class Projection:
         self.delta_every = delta_every
         self.full_every = full_every
         self.page = page
-        self.engines = {level: Engine(folds, level) for level in Level}
+        shared = Shared(folds)
+        self.engines = {level: Engine(folds, level, shared) for level in Level}
         fingerprint = folds.fingerprint()
         with sql.transaction(write=True, derived=True) as c:
             for statement in TABLES:
@@ -467,13 +517,18 @@ class Projection:
             row = c.fetchone()
         return int(row["position"]) if row else 0
 
-    def catch_up(self, upto: int | None = None) -> int:
+    def catch_up(
+        self, upto: int | None = None, progress: Callable[[int], None] | None = None
+    ) -> int:
         """Apply the events recorded since the last call (up to `upto`), a page per
-        transaction; returns the position the views are at."""
+        transaction; returns the position the views are at. `progress` is told the
+        position after each page."""
         target = self.app.head().position if upto is None else upto
         position = self.position()
         while position < target:
             position = self._apply_page(target)
+            if progress is not None:
+                progress(position)
         return position
 
     def _apply_page(self, target: int) -> int:
@@ -492,7 +547,8 @@ class Projection:
             if not records:
                 return target
             events = [self.app.to_event(record) for record in records]
-            stores = {level: SqlFacts(c, level, self._position_of) for level in Level}
+            encoded: dict[int, tuple[ViewFact, str]] = {}
+            stores = {level: SqlFacts(c, level, self._position_of, encoded) for level in Level}
             for event in events:
                 for level, engine in self.engines.items():
                     engine.apply(event, stores[level])
@@ -530,11 +586,11 @@ class Projection:
                     [int(level), boundary, int(whole), dumps(counters)],
                 )
 
-    def rebuild(self) -> int:
+    def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
         """Forget the views and fold the whole log again."""
         with self.sql.transaction(write=True, derived=True) as c:
             self._forget(c, self.folds.fingerprint())
-        return self.catch_up()
+        return self.catch_up(progress=progress)
 
     def snapshot(self, position: int, level: Level) -> SqlSnapshot:
         return SqlSnapshot(self.sql, position, level)
