@@ -343,7 +343,8 @@ class SqlFacts:
         """Close the item's tally rows whose amount changed or went, open the new ones."""
         new: dict[tuple[str, str], int] = {}
         for counter, day, amount in counts:
-            new[(counter, day)] = new.get((counter, day), 0) + amount
+            name = (counter, day)
+            new[name] = new[name] + amount if name in new else amount
         standing = self._item_tallies(view, key)
         level, source = int(self.level), f"i{view}/{key}"
         for name in [name for name, old in standing.items() if new.get(name) != old.amount]:
@@ -359,6 +360,9 @@ class SqlFacts:
                 standing[(counter, day)] = _Tally(amount, at, row)
 
     def _item_tallies(self, view: str, key: str) -> dict[tuple[str, str], _Tally]:
+        if (view, key) not in self.item_tallies and self.item(view, key) is None:
+            # An item that does not stand has no tally rows standing either.
+            self.item_tallies[(view, key)] = {}
         if (view, key) not in self.item_tallies:
             # `+to_pos`: by the primary key (the item's own rows), not the index of every
             # standing row.
