@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import calendar
 import functools
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -127,12 +126,9 @@ def fact_json(fact: ViewFact) -> str:
     )
 
 
-@dataclass
-class _Version:
-    """A row inserted in the current page, still open to being closed in it."""
-
-    values: list[Any]
-    to_pos: int = END
+#: A row inserted in the current page, as the values of its INSERT with `to_pos` last
+#: (END until the row is closed in the same page).
+_Row = list[Any]
 
 
 @dataclass
@@ -141,7 +137,7 @@ class _Tally:
 
     amount: int
     from_pos: int
-    row: _Version | None = None
+    row: _Row | None = None
 
 
 @dataclass
@@ -160,13 +156,14 @@ class SqlFacts:
     items: dict[ItemKey, Item | None] = field(default_factory=dict)
     members_cache: dict[ItemKey, set[int]] = field(default_factory=dict)
     memberships_cache: dict[int, set[ItemKey]] = field(default_factory=dict)
-    new_events: list[_Version] = field(default_factory=list)
-    new_tallies: list[_Version] = field(default_factory=list)
-    new_links: list[tuple[str, list[Any]]] = field(default_factory=list)
-    new_items: list[_Version] = field(default_factory=list)
+    new_events: list[_Row] = field(default_factory=list)
+    new_tallies: list[_Row] = field(default_factory=list)
+    new_parties: list[tuple[int, str, int, int]] = field(default_factory=list)
+    new_recommendations: list[tuple[int, int, int, int]] = field(default_factory=list)
+    new_items: list[_Row] = field(default_factory=list)
     #: Rows inserted in this page that still stand (and may be closed in it).
-    open_events: dict[int, list[_Version]] = field(default_factory=dict)
-    open_items: dict[ItemKey, _Version] = field(default_factory=dict)
+    open_events: dict[int, list[_Row]] = field(default_factory=dict)
+    open_items: dict[ItemKey, _Row] = field(default_factory=dict)
     #: Rows in the tables to close: (position, at) and (at, view, key).
     closed_events: list[tuple[int, int, int]] = field(default_factory=list)
     closed_items: list[tuple[int, str, str, int]] = field(default_factory=list)
@@ -266,37 +263,34 @@ class SqlFacts:
         if encoded is None or encoded[0] is not fact:
             encoded = (fact, fact_json(fact))
             self.encoded[fact.position] = encoded
-        event = _Version(
-            [level, fact.position, at, fact.id, fact.type, fact.occurred_on, encoded[1]]
-        )
+        event = [level, fact.position, at, fact.id, fact.type, fact.occurred_on, encoded[1], END]
+        source, day = f"e{fact.position}", fact.occurred_on
         tallies = [
-            _Version([level, f"e{fact.position}", at, counter, fact.occurred_on, amount])
-            for counter, amount in counts.items()
+            [level, source, at, counter, day, amount, END] for counter, amount in counts.items()
         ]
         self.new_events.append(event)
         self.new_tallies.extend(tallies)
-        self.open_events[fact.position] = [event, *tallies]
-        for party in parties:
-            self.new_links.append(("view_event_parties", [level, party, fact.position, at]))
-        for number in fact.recommendations:
-            self.new_links.append(
-                ("view_event_recommendations", [level, number, fact.position, at])
-            )
+        tallies.append(event)
+        self.open_events[fact.position] = tallies
+        position = fact.position
+        self.new_parties.extend([(level, party, position, at) for party in parties])
+        self.new_recommendations.extend(
+            [(level, number, position, at) for number in fact.recommendations]
+        )
         self.facts[fact.position] = fact
         self.event_positions[fact.id] = fact.position
 
     def count_entry(self, event: Event) -> None:
         self.new_tallies.append(
-            _Version(
-                [
-                    int(self.level),
-                    event.position,
-                    event.position,
-                    f"log.{event.type}",
-                    event.occurred_on.isoformat(),
-                    1,
-                ]
-            )
+            [
+                int(self.level),
+                event.position,
+                event.position,
+                f"log.{event.type}",
+                event.occurred_on.isoformat(),
+                1,
+                END,
+            ]
         )
 
     def drop_fact(self, position: int, at: int) -> None:
@@ -310,7 +304,7 @@ class SqlFacts:
         buffered = self.open_events.pop(position, None)
         if buffered is not None:
             for row in buffered:
-                row.to_pos = at
+                row[-1] = at
         elif self.fact(position) is not None:
             self.closed_events.append((position, self.fact_rows.pop(position), at))
 
@@ -326,12 +320,12 @@ class SqlFacts:
             return
         buffered = self.open_items.pop((view, key), None)
         if buffered is not None:
-            buffered.to_pos = at
+            buffered[-1] = at
         elif self.item(view, key) is not None:
             self.closed_items.append((at, view, key, self.item_rows.pop((view, key))))
         level = int(self.level)
         if item is not None:
-            version = _Version([level, view, key, at, dumps(item)])
+            version = [level, view, key, at, dumps(item), END]
             self.new_items.append(version)
             self.open_items[(view, key)] = version
         self._put_item_tallies(view, key, at, counts)
@@ -350,12 +344,12 @@ class SqlFacts:
         for name in [name for name, old in standing.items() if new.get(name) != old.amount]:
             old = standing.pop(name)
             if old.row is not None:
-                old.row.to_pos = at
+                old.row[-1] = at
             else:
                 self.closed_tallies.append((at, level, source, old.from_pos, *name))
         for (counter, day), amount in new.items():
             if amount and (counter, day) not in standing:
-                row = _Version([level, source, at, counter, day, amount])
+                row = [level, source, at, counter, day, amount, END]
                 self.new_tallies.append(row)
                 standing[(counter, day)] = _Tally(amount, at, row)
 
@@ -407,29 +401,26 @@ class SqlFacts:
             c.executemany(
                 "INSERT INTO view_events (level, position, from_pos, event_id, type, "
                 "occurred_on, fact, to_pos) VALUES (?,?,?,?,?,?,?,?)",
-                [[*v.values, v.to_pos] for v in self.new_events],
+                self.new_events,
             )
-        tallies = [[*t.values, t.to_pos] for t in self.new_tallies]
+        tallies = self.new_tallies
         if tallies:
             c.executemany(
                 "INSERT INTO view_tallies (level, source, from_pos, counter, day, "
                 "amount, to_pos) VALUES (?,?,?,?,?,?,?)",
                 tallies,
             )
-        links: dict[str, list[list[Any]]] = defaultdict(list)
-        for table, values in self.new_links:
-            links[table].append(values)
-        if links["view_event_parties"]:
+        if self.new_parties:
             c.executemany(
                 "INSERT INTO view_event_parties (level, party, position, from_pos) "
                 "VALUES (?,?,?,?) ON CONFLICT DO NOTHING",
-                links["view_event_parties"],
+                self.new_parties,
             )
-        if links["view_event_recommendations"]:
+        if self.new_recommendations:
             c.executemany(
                 "INSERT INTO view_event_recommendations (level, recommendation, position, "
                 "from_pos) VALUES (?,?,?,?) ON CONFLICT DO NOTHING",
-                links["view_event_recommendations"],
+                self.new_recommendations,
             )
         if self.closed_items:
             c.executemany(
@@ -447,7 +438,7 @@ class SqlFacts:
             c.executemany(
                 "INSERT INTO view_items (level, view, key, from_pos, data, to_pos) "
                 "VALUES (?,?,?,?,?,?)",
-                [[*v.values, v.to_pos] for v in self.new_items],
+                self.new_items,
             )
         added = [(level, v, k, p) for (v, k, p), on in self.member_changes.items() if on]
         removed = [(level, v, k, p) for (v, k, p), on in self.member_changes.items() if not on]
