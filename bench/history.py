@@ -210,7 +210,13 @@ class History:
                 "months": r.randint(1, 12),
             }
         if kind == "assets":
-            return {**base, "type": "AssetsFrozen", "state": state, "description": "Accounts"}
+            return {
+                **base,
+                "type": "AssetsFrozen",
+                "state": state,
+                "description": "Accounts",
+                "warrant": None,
+            }
         if kind == "working_group":
             return {
                 **base,

@@ -82,6 +82,21 @@ TABLES = (
     "CREATE INDEX IF NOT EXISTS view_members_by_event ON view_members (level, position, view, key)",
 )
 
+#: Tables that are nothing but their primary key: on SQLite, kept as that key alone
+#: (WITHOUT ROWID), one B-tree to write instead of a table and its index.
+KEY_ONLY = ("view_event_parties", "view_event_recommendations", "view_members")
+
+
+def create_statements(dialect: str) -> list[str]:
+    statements = list(TABLES)
+    if dialect == "sqlite":
+        statements = [
+            f"{s} WITHOUT ROWID" if any(f"EXISTS {t} (" in s for t in KEY_ONLY) else s
+            for s in statements
+        ]
+    return statements
+
+
 DATA_TABLES = (
     "view_events",
     "view_event_parties",
@@ -480,7 +495,7 @@ class Projection:
         self.engines = {level: Engine(folds, level, shared) for level in Level}
         fingerprint = folds.fingerprint()
         with sql.transaction(write=True, derived=True) as c:
-            for statement in TABLES:
+            for statement in create_statements(sql.dialect):
                 c.execute(statement)
             c.execute(
                 "INSERT INTO view_tracking (name, position, folds) VALUES (?, 0, ?) "
