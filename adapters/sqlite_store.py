@@ -1,6 +1,6 @@
 """The embedded default store: eventsourcing's SQLite recorder, made durable
-(WAL with synchronous=FULL) and chained (a hash chain and the transaction time kept in
-the same transaction as each event)."""
+(WAL with synchronous=FULL) and chained (each event's row also holds its transaction
+time and its link in the hash chain, written by the same INSERT)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from uuid import UUID
 
 from eventsourcing.persistence import (
     ApplicationRecorder,
+    IntegrityError,
     ListenNotifySubscription,
+    OperationalError,
     StoredEvent,
     Subscription,
 )
@@ -22,12 +24,13 @@ from eventsourcing.sqlite import (
     SQLiteConnectionPool,
     SQLiteCursor,
     SQLiteFactory,
+    SQLiteTransaction,
 )
 
-from adapters.chain import chain_rows, idempotency_row, merge_orphans
+from adapters.chain import LEGACY_LAYOUT, chain_rows, idempotency_row, time_marks
 from adapters.sql_sqlite import SqliteSql
 from core.clock import utc_now
-from core.integrity import GENESIS
+from core.integrity import GENESIS, event_id, event_stream_prefix
 from core.ports import Head, IdempotencyKey, IdempotentResult, RawRow, StoredRecord
 
 #: How often a subscription looks for events written by other processes.
@@ -54,24 +57,29 @@ CACHE_KIB = 32 * 1024
 
 
 class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
-    """Application recorder whose every insert also writes the chain row of each event."""
+    """Application recorder whose every event row also holds its link in the chain
+    (`recorded_at`, `hash`, `previous_position`), written in the same INSERT."""
 
     def __init__(self, datastore: Any, events_table_name: str = "stored_events") -> None:
         super().__init__(datastore, events_table_name)
         self._listeners: set[threading.Event] = set()
         self._listeners_lock = threading.Lock()
         table = self.events_table_name  # ours, not user input
-        self._scan_joined = (
-            "SELECT e.rowid, e.originator_id, e.originator_version, e.topic, e.state, "  # noqa: S608
-            "c.event_id, c.recorded_at, c.hash, c.previous_position "
-            f"FROM {table} e LEFT JOIN event_chain c ON c.position = e.rowid "
-            "WHERE e.rowid > ? ORDER BY e.rowid LIMIT ?"
+        self._insert_chained = (
+            f"INSERT INTO {table} (rowid, originator_id, originator_version, topic, state, "  # noqa: S608
+            "recorded_at, hash, previous_position) VALUES (?,?,?,?,?,?,?,?)"
         )
-        self._scan_orphans = (
-            "SELECT c.position, c.event_id, c.recorded_at, c.hash, c.previous_position "  # noqa: S608
-            "FROM event_chain c WHERE c.position > ? AND c.position <= ? "
-            f"AND NOT EXISTS (SELECT 1 FROM {table} e WHERE e.rowid = c.position) "
-            "ORDER BY c.position LIMIT ?"
+        self._last_link = (
+            f"SELECT rowid, recorded_at, hash FROM {table} ORDER BY rowid DESC LIMIT 1"  # noqa: S608
+        )
+        self._select_records = (
+            "SELECT rowid AS position, originator_id, originator_version, topic, state, "  # noqa: S608
+            f"recorded_at, hash FROM {table} WHERE hash IS NOT NULL "
+        )
+        self._scan = (
+            "SELECT rowid, originator_id, originator_version, topic, state, "  # noqa: S608
+            f"recorded_at, hash, previous_position FROM {table} "
+            "WHERE rowid > ? ORDER BY rowid LIMIT ?"
         )
         self._find_event = (
             f"SELECT rowid FROM {table} WHERE originator_id = ? AND originator_version = ?"  # noqa: S608
@@ -79,15 +87,13 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
 
     def construct_create_table_statements(self) -> list[str]:
         return [
-            *super().construct_create_table_statements(),
-            "CREATE TABLE IF NOT EXISTS event_chain ("
-            "position INTEGER PRIMARY KEY, "
-            "event_id TEXT NOT NULL UNIQUE, "
-            "recorded_at TEXT NOT NULL, "
-            "hash BLOB NOT NULL, "
-            "previous_position INTEGER)",
-            "CREATE INDEX IF NOT EXISTS event_chain_recorded_at "
-            "ON event_chain (recorded_at, position)",
+            f"CREATE TABLE IF NOT EXISTS {self.events_table_name} ("
+            "originator_id TEXT, originator_version INTEGER, topic TEXT, state BLOB, "
+            "recorded_at TEXT, hash BLOB, previous_position INTEGER, "
+            "PRIMARY KEY (originator_id, originator_version))",
+            "CREATE TABLE IF NOT EXISTS time_marks ("
+            "recorded_at TEXT NOT NULL, position INTEGER NOT NULL, "
+            "PRIMARY KEY (recorded_at, position)) WITHOUT ROWID",
             "CREATE TABLE IF NOT EXISTS idempotency_keys ("
             "scope TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL, "
             "first_position INTEGER NOT NULL, last_position INTEGER NOT NULL, "
@@ -95,20 +101,21 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         ]
 
     def _create_table(self, c: SQLiteCursor) -> None:
+        c.execute(f"PRAGMA table_info({self.events_table_name})")
+        columns = {row["name"] for row in c.fetchall()}
+        if columns and "hash" not in columns:
+            raise OperationalError(LEGACY_LAYOUT)
         super()._create_table(c)
-        # Stores made before the chain kept the previous position gain the column.
-        c.execute("PRAGMA table_info(event_chain)")
-        if "previous_position" not in {row["name"] for row in c.fetchall()}:
-            try:
-                c.execute("ALTER TABLE event_chain ADD COLUMN previous_position INTEGER")
-            except sqlite3.OperationalError as error:  # another worker got there first
-                if "duplicate column" not in str(error):
-                    raise
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
-        positions = super().insert_events(stored_events, **kwargs)
+        with (
+            self.datastore.get_connection(commit=True) as connection,
+            ImmediateTransaction(connection, commit=True) as c,
+            c,
+        ):
+            positions = self._insert_events(c, stored_events, **kwargs)
         with self._listeners_lock:
             for listener in self._listeners:
                 listener.set()
@@ -124,34 +131,43 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         expected_hashes: Sequence[bytes] | None = None,
         **kwargs: Any,
     ) -> Sequence[int] | None:
-        # The INSERTs come first: they take SQLite's write lock before the chain's last
-        # row is read, so no other writer can slip in between.
-        positions = super()._insert_events(c, stored_events, **kwargs)
-        assert positions is not None
-        if not positions:
-            return positions
-        c.execute(
-            "SELECT position, hash, recorded_at FROM event_chain ORDER BY position DESC LIMIT 1"
-        )
+        if not stored_events:
+            return []
+        # The transaction holds SQLite's write lock from its BEGIN: no other writer can
+        # come between reading the chain's last link and writing the new ones.
+        c.execute(self._last_link)
         last = c.fetchone()
+        if last is not None and not isinstance(last["hash"], bytes):
+            raise IntegrityError(f"the event at position {last['rowid']} has no link: verify")
+        first = last["rowid"] + 1 if last else 1
+        positions = list(range(first, first + len(stored_events)))
         rows = chain_rows(
             stored_events,
             positions,
-            previous_hash=bytes(last["hash"]) if last else GENESIS,
+            previous_hash=last["hash"] if last else GENESIS,
             previous_recorded_at=last["recorded_at"] if last else None,
-            previous_position=last["position"] if last else 0,
+            previous_position=last["rowid"] if last else 0,
             now=utc_now(),
             recorded_at=recorded_at,
             expected_hashes=expected_hashes,
         )
         c.executemany(
-            "INSERT INTO event_chain (position, event_id, recorded_at, hash, previous_position) "
-            "VALUES (?,?,?,?,?)",
+            self._insert_chained,
             [
-                (r.position, r.event_id.hex, r.recorded_at, r.hash, r.previous_position)
-                for r in rows
+                (
+                    row.position,
+                    _uuid(stored.originator_id).hex,
+                    stored.originator_version,
+                    stored.topic,
+                    stored.state,
+                    row.recorded_at,
+                    row.hash,
+                    row.previous_position,
+                )
+                for stored, row in zip(stored_events, rows, strict=True)
             ],
         )
+        c.executemany("INSERT INTO time_marks VALUES (?, ?)", time_marks(rows))
         if idempotency is not None:
             c.execute(
                 "INSERT INTO idempotency_keys "
@@ -161,37 +177,34 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             )
         return positions
 
-    _select_records = (
-        "SELECT e.rowid AS position, e.originator_id, e.originator_version, e.topic, e.state, "
-        "c.event_id, c.recorded_at, c.hash "
-        "FROM stored_events e JOIN event_chain c ON c.position = e.rowid "
-    )
-
     def select_records(
         self, *, after: int = 0, limit: int = 1000, upto: int | None = None
     ) -> list[StoredRecord]:
-        statement = self._select_records + "WHERE e.rowid > ? "
+        statement = self._select_records + "AND rowid > ? "
         params: list[Any] = [after]
         if upto is not None:
-            statement += "AND e.rowid <= ? "
+            statement += "AND rowid <= ? "
             params.append(upto)
-        statement += "ORDER BY e.rowid LIMIT ?"
+        statement += "ORDER BY rowid LIMIT ?"
         params.append(limit)
         with self.datastore.transaction(commit=False) as c:
             c.execute(statement, params)
             return [_record(row) for row in c.fetchall()]
 
     def find_record(self, event_id: UUID) -> StoredRecord | None:
+        prefix, version = event_stream_prefix(event_id)
         with self.datastore.transaction(commit=False) as c:
-            c.execute(self._select_records + "WHERE c.event_id = ?", [event_id.hex])
-            row = c.fetchone()
-        return _record(row) if row else None
+            c.execute(
+                self._select_records + "AND originator_id BETWEEN ? AND ? "
+                "AND originator_version = ? ORDER BY rowid",
+                [prefix.hex() + "00000000", prefix.hex() + "ffffffff", version],
+            )
+            rows = c.fetchall()
+        return next((r for r in map(_record, rows) if r.event_id == event_id), None)
 
     def head(self) -> Head:
         with self.datastore.transaction(commit=False) as c:
-            c.execute(
-                "SELECT position, recorded_at, hash FROM event_chain ORDER BY position DESC LIMIT 1"
-            )
+            c.execute(self._select_records + "ORDER BY rowid DESC LIMIT 1")
             row = c.fetchone()
         if row is None:
             return Head(0, None, GENESIS)
@@ -217,7 +230,7 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
     def position_at(self, recorded_at: str) -> int:
         with self.datastore.transaction(commit=False) as c:
             c.execute(
-                "SELECT position FROM event_chain WHERE recorded_at <= ? "
+                "SELECT position FROM time_marks WHERE recorded_at <= ? "
                 "ORDER BY recorded_at DESC, position DESC LIMIT 1",
                 [recorded_at],
             )
@@ -230,29 +243,13 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         low = _LOWEST if after is None else after
         with self.datastore.get_connection(commit=False) as connection:
             raw: sqlite3.Connection = connection._sqlite_conn
-            # Plain tuples, read in one transaction so both queries see the same store.
             cursor = raw.cursor()
-            cursor.row_factory = None
+            cursor.row_factory = None  # plain tuples
             try:
-                cursor.execute("BEGIN")
-                cursor.execute(self._scan_joined, (low, limit))
-                joined = _joined_rows(cursor.fetchall())
-                high = joined[-1][0] if len(joined) == limit else _HIGHEST
-                cursor.execute(self._scan_orphans, (low, high, limit))
-                orphans = [
-                    RawRow(p, None, None, None, None, _id_bytes(e), r, _blob(h), q)
-                    for p, e, r, h, q in cursor.fetchall()
-                ]
+                cursor.execute(self._scan, (low, limit))
+                return _raw_rows(cursor.fetchall())
             finally:
-                raw.rollback()
                 cursor.close()
-        return merge_orphans(joined, orphans, limit)
-
-    def chain_position(self, event_id: UUID) -> int | None:
-        with self.datastore.transaction(commit=False) as c:
-            c.execute("SELECT position FROM event_chain WHERE event_id = ?", [event_id.hex])
-            row = c.fetchone()
-        return int(row["position"]) if row else None
 
     def event_position(self, originator_id: UUID, version: int) -> int | None:
         with self.datastore.transaction(commit=False) as c:
@@ -311,25 +308,38 @@ class PollingSubscription(ListenNotifySubscription[ChainedSQLiteApplicationRecor
             self._poll_thread.join()
 
 
-#: Below and above every rowid SQLite can hold: a full scan sees rows forged anywhere.
+#: Below every rowid SQLite can hold: a full scan sees rows forged anywhere.
 _LOWEST = -(2**63)
-_HIGHEST = 2**63 - 1
 
 
-def _joined_rows(fetched: list[tuple[Any, ...]]) -> list[RawRow]:
-    """Rows of the scan's join, ids as bytes. The fast path assumes well-formed rows;
-    a damaged one sends the page through the careful conversion."""
+class ImmediateTransaction(SQLiteTransaction):
+    """Takes SQLite's write lock at BEGIN, so that the chain's last link is read, and
+    the new links written, with no other writer (thread or process) in between."""
+
+    def __enter__(self) -> SQLiteCursor:
+        cursor = self.connection.cursor()
+        try:
+            cursor.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:  # busy beyond the lock timeout
+            raise OperationalError(error) from error
+        return cursor
+
+
+def _raw_rows(fetched: list[tuple[Any, ...]]) -> list[RawRow]:
+    """Rows of the scan, ids as bytes. The fast path assumes well-formed rows; a
+    damaged one sends the page through the careful conversion."""
     fromhex = bytes.fromhex
     try:
-        return [
-            RawRow(p, fromhex(o), v, t, s, None if e is None else fromhex(e), r, h, q)
-            for p, o, v, t, s, e, r, h, q in fetched
-        ]
+        return [RawRow(p, fromhex(o), v, t, s, r, h, q) for p, o, v, t, s, r, h, q in fetched]
     except (TypeError, ValueError):
         return [
-            RawRow(p, _id_bytes(o) or b"", v, t, _blob(s), _id_bytes(e), r, _blob(h), q)
-            for p, o, v, t, s, e, r, h, q in fetched
+            RawRow(p, _id_bytes(o) or b"", v, t, _blob(s), r, _blob(h), q)
+            for p, o, v, t, s, r, h, q in fetched
         ]
+
+
+def _uuid(value: Any) -> UUID:
+    return value if isinstance(value, UUID) else UUID(str(value))
 
 
 def _blob(value: Any) -> Any:
@@ -353,10 +363,11 @@ def _id_bytes(value: Any) -> bytes | None:
 
 
 def _record(row: sqlite3.Row) -> StoredRecord:
+    originator = UUID(row["originator_id"])
     return StoredRecord(
         position=row["position"],
-        event_id=UUID(row["event_id"]),
-        originator_id=UUID(row["originator_id"]),
+        event_id=event_id(originator, row["originator_version"]),
+        originator_id=originator,
         originator_version=row["originator_version"],
         topic=row["topic"],
         state=bytes(row["state"]),

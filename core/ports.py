@@ -86,16 +86,15 @@ class LogRecorder(Protocol):
 
 class RawRow(NamedTuple):
     """One position of the log as the store holds it, undecoded, for `verify`: the
-    event row and the chain row at that position, either of which may be absent
-    (None) in a damaged store. Ids are raw 16-byte UUIDs (or whatever bytes a damaged
-    row holds)."""
+    event and its link in the chain (recorded_at, hash, previous_position), kept in the
+    same row; any value may be missing (None) or malformed in a damaged store. Ids are
+    raw 16-byte UUIDs (or whatever bytes a damaged row holds)."""
 
     position: int
     originator_id: bytes | None
     originator_version: int | None
     topic: str | None
     state: bytes | None
-    event_id: bytes | None
     recorded_at: str | None
     hash: bytes | None
     previous_position: int | None
@@ -106,12 +105,8 @@ class LogScanner(Protocol):
     application recorder implements this beside LogRecorder."""
 
     def scan_log(self, *, after: int | None = None, limit: int = 10000) -> Sequence[RawRow]:
-        """Positions > after (every position when None), in order: a full outer join
-        of event rows and chain rows, at most `limit` of them, at least one if any."""
-        ...
-
-    def chain_position(self, event_id: UUID) -> int | None:
-        """Where the chain recorded this event, if it did."""
+        """Positions > after (every position when None), in order, at most `limit`
+        of them, at least one if any."""
         ...
 
     def event_position(self, originator_id: UUID, version: int) -> int | None:

@@ -1,7 +1,7 @@
 """Tampering with a store behind the system's back is detected by `followup verify`,
 which names the first damaged position and the kind of damage, on SQLite and
 PostgreSQL: one byte of an event's state changed, an event deleted, two events'
-contents swapped, a forged event inserted, a chain row altered. Rows are chosen at
+contents swapped, a forged event inserted, an event's link altered or removed. Rows are chosen at
 random (seeded: a failure names its seed)."""
 
 from __future__ import annotations
@@ -66,8 +66,14 @@ class Store:
     def delete_event(self, position: int) -> None:
         self.execute(self.q("DELETE FROM {events} WHERE {pos} = ?"), (position,))
 
-    def delete_link(self, position: int) -> None:
-        self.execute(self.q("DELETE FROM event_chain WHERE position = ?"), (position,))
+    def strip_link(self, position: int) -> None:
+        self.execute(
+            self.q(
+                "UPDATE {events} SET recorded_at = NULL, hash = NULL, previous_position = NULL "
+                "WHERE {pos} = ?"
+            ),
+            (position,),
+        )
 
     def swap(self, first: int, second: int) -> None:
         columns = "originator_id, originator_version, topic, state"
@@ -88,8 +94,8 @@ class Store:
         return (self.new_id(), 1, topic, bytes(state).replace(b"tester", b"forger"))
 
     def shift_and_insert(self, position: int) -> None:
-        """Make room at `position` by moving every later event one place down, and put
-        a forged event there: the chain rows stay where they were."""
+        """Make room at `position` by moving every later event (with its link) one
+        place down, and put a forged event, with no link, there."""
         self.execute(
             self.q("UPDATE {events} SET {pos} = {pos} + 1000000 WHERE {pos} >= ?"), (position,)
         )
@@ -107,7 +113,7 @@ class Store:
 
     def alter_link(self, position: int, column: str, value: Any) -> None:
         self.execute(
-            self.q(f"UPDATE event_chain SET {column} = ? WHERE position = ?"), (value, position)
+            self.q(f"UPDATE {{events}} SET {column} = ? WHERE {{pos}} = ?"), (value, position)
         )
 
     def new_id(self) -> Any:
@@ -245,13 +251,12 @@ def test_a_deleted_event_is_found(copies, seed):
 
 
 @pytest.mark.parametrize("seed", range(CASES_PER_KIND))
-def test_an_event_deleted_with_its_link_is_found(copies, seed):
+def test_an_event_stripped_of_its_link_is_found(copies, seed):
     rng = random.Random(200 + seed)
     store = copies()
-    position = rng.randint(1, copies.log.count - 1)  # deleting the end needs --against
-    store.delete_event(position)
-    store.delete_link(position)
-    assert_damage(store, position, "missing", f"seed {seed}, rows {position} deleted")
+    position = rng.randint(1, copies.log.count)
+    store.strip_link(position)
+    assert_damage(store, position, "inserted", f"seed {seed}, link of {position} removed")
 
 
 @pytest.mark.parametrize("seed", range(CASES_PER_KIND))
@@ -287,11 +292,8 @@ def test_an_altered_link_is_found(copies):
         ("recorded_at", "2001-01-01T00:00:00.000000Z"),
         ("hash", bytes(32)),
         ("previous_position", 424242),
-        ("event_id", None),
     ]:
         store = copies()
-        if column == "event_id":
-            value = store.new_id()  # lookups by this id would find the wrong event
         position = rng.randint(2, copies.log.count)
         store.alter_link(position, column, value)
         assert_damage(store, position, "changed", f"{column} of {position}")
@@ -310,7 +312,6 @@ def test_a_published_digest_is_checked_against_the_log(copies):
     # digest shows it.
     for cut in range(log.count, position, -1):
         store.delete_event(cut)
-        store.delete_link(cut)
     last, last_digest = log.count, log.head
     code, output = verify(store)
     assert code == 0 and output.startswith(f"OK {position} events"), output
