@@ -102,8 +102,8 @@ def chain_rows(
         originator = stored.originator_id
         raw = originator.bytes if isinstance(originator, UUID) else UUID(str(originator)).bytes
         version = stored.originator_version
-        if not 0 < version <= MAX_VERSION:
-            raise ValueError(f"version {version} is outside 1..{MAX_VERSION}")
+        if not 0 <= version <= MAX_VERSION:
+            raise ValueError(f"version {version} is outside 0..{MAX_VERSION}")
         topic = stored.topic.encode("utf-8")
         state = stored.state if isinstance(stored.state, bytes) else bytes(stored.state)
         digest = sha256(

@@ -86,6 +86,6 @@ def canonical_bytes_of(
 
 def event_id_bytes(originator: bytes, version: int) -> bytes:
     """event_id(UUID(bytes=originator), version).bytes."""
-    if not 0 < version <= MAX_VERSION:
-        raise ValueError(f"version {version} is outside 1..{MAX_VERSION}")
+    if not 0 <= version <= MAX_VERSION:
+        raise ValueError(f"version {version} is outside 0..{MAX_VERSION}")
     return originator[:STREAM_PREFIX] + version.to_bytes(4, "big")
