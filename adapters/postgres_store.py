@@ -347,6 +347,16 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             "WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
         )
 
+    def scan_marks(self, *, after: str = "", limit: int = 10000) -> list[tuple[str, int]]:
+        rows = self._fetch(
+            self._q(
+                "SELECT recorded_at, MAX(position) AS position FROM {marks} "
+                "WHERE recorded_at > %s GROUP BY recorded_at ORDER BY recorded_at LIMIT %s"
+            ),
+            [after, limit],
+        )
+        return [(row["recorded_at"], row["position"]) for row in rows]
+
     def event_position(self, originator_id: UUID, version: int) -> int | None:
         rows = self._fetch(
             self._q(

@@ -251,6 +251,15 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             finally:
                 cursor.close()
 
+    def scan_marks(self, *, after: str = "", limit: int = 10000) -> list[tuple[str, int]]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                "SELECT recorded_at, MAX(position) FROM time_marks WHERE recorded_at > ? "
+                "GROUP BY recorded_at ORDER BY recorded_at LIMIT ?",
+                [after, limit],
+            )
+            return [(row[0], row[1]) for row in c.fetchall()]
+
     def event_position(self, originator_id: UUID, version: int) -> int | None:
         with self.datastore.transaction(commit=False) as c:
             c.execute(self._find_event, [originator_id.hex, version])

@@ -109,6 +109,11 @@ class LogScanner(Protocol):
         of them, at least one if any."""
         ...
 
+    def scan_marks(self, *, after: str = "", limit: int = 10000) -> Sequence[tuple[str, int]]:
+        """The time index behind "position at time T": (recorded_at, the largest
+        position marked at that time), for times > after, in order, at most `limit`."""
+        ...
+
     def event_position(self, originator_id: UUID, version: int) -> int | None:
         """Where the event rows hold this event, if they do."""
         ...

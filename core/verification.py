@@ -10,8 +10,10 @@ kinds of damage:
 - ``inserted``: an event is there that the chain never recorded at that place;
 - ``reordered``: the event there was recorded at another position.
 
-Removing events from the end of the log leaves a shorter, consistent chain: only a
-digest published earlier (``DIGEST@POSITION``, checked with `against`) reveals it.
+The store's time index (which places "the log as of T") is read alongside and must
+agree with the log. Removing events from the end of the log, and their marks, leaves a
+shorter, consistent chain: only a digest published earlier (``DIGEST@POSITION``,
+checked with `against`) reveals it.
 """
 
 from __future__ import annotations
@@ -146,13 +148,15 @@ def verify_log(
     head = CANONICAL_HEAD
     length = CANONICAL_LENGTH
 
+    marks = _TimeIndex(scanner, page)
+
     def result(damage: Damage | None = None) -> Verification:
         return Verification(count, previous, digest, damage, against, found)
 
     while True:
         rows = scanner.scan_log(after=after, limit=page)
         if not rows:
-            return result()
+            return result(marks.check(previous_at, previous) or marks.beyond(previous))
         for row in rows:
             position, originator, version, topic, state, at, stored, back = row
             try:
@@ -181,6 +185,8 @@ def verify_log(
                 intact = False  # a missing or malformed value: damage, named below
             if not intact:
                 return result(_classify(scanner, RawRow(*row), previous, digest, rows))
+            if at != previous_at and previous and (damage := marks.check(previous_at, previous)):
+                return result(damage)
             digest = linked
             count += 1
             previous = position
@@ -190,6 +196,61 @@ def verify_log(
         after = rows[-1][0]
         if progress is not None:
             progress(after)
+
+
+class _TimeIndex:
+    """The store's time index read alongside the log: every run of events recorded at
+    the same time must end where the index says, or as-of queries would read the
+    wrong prefix of the log."""
+
+    def __init__(self, scanner: LogScanner, page: int) -> None:
+        self._scanner = scanner
+        self._page = page
+        self._marks: list[tuple[str, int]] = []
+        self._next = 0
+        self._after = ""
+
+    def _peek(self) -> tuple[str, int] | None:
+        if self._next == len(self._marks):
+            self._marks = list(self._scanner.scan_marks(after=self._after, limit=self._page))
+            self._next = 0
+            if not self._marks:
+                return None
+            self._after = self._marks[-1][0]
+        return self._marks[self._next]
+
+    def check(self, recorded_at: str, position: int) -> Damage | None:
+        """The run of events at `recorded_at` ended at `position` (none when 0)."""
+        if not position:
+            return None
+        mark = self._peek()
+        if mark == (recorded_at, position):
+            self._next += 1
+            return None
+        if mark is not None and mark[0] == recorded_at and mark[1] > position:
+            return Damage(
+                position + 1,
+                MISSING,
+                f"the time index records events of {recorded_at} up to position {mark[1]}",
+            )
+        said = "nothing" if mark is None else f"position {mark[1]} at {mark[0]}"
+        return Damage(
+            position,
+            CHANGED,
+            f"the time index says {said}; the log's events of {recorded_at} end here",
+        )
+
+    def beyond(self, last: int) -> Damage | None:
+        """After the log's last event (`last`), the index must say no more."""
+        mark = self._peek()
+        if mark is None:
+            return None
+        return Damage(
+            last + 1,
+            MISSING,
+            f"the time index records events up to position {mark[1]} at {mark[0]}; "
+            f"the log ends at position {last}",
+        )
 
 
 def _canonical(row: RawRow, recorded_at: object) -> bytes:

@@ -111,6 +111,25 @@ class Store:
             (position, *self.forged_row()),
         )
 
+    def cut_marks_after(self, position: int) -> None:
+        """What a careful forger does after cutting the log at `position`."""
+        self.execute(self.q("DELETE FROM time_marks WHERE position > ?"), (position,))
+        self.execute(
+            self.q(
+                "INSERT INTO time_marks (recorded_at, position) SELECT recorded_at, {pos} "
+                "FROM {events} WHERE {pos} = ? ON CONFLICT DO NOTHING"
+            ),
+            (position,),
+        )
+
+    def move_mark(self, position: int, to: int) -> None:
+        self.execute(
+            self.q("UPDATE time_marks SET position = ? WHERE position = ?"), (to, position)
+        )
+
+    def marks(self) -> list[int]:
+        return [row[0] for row in self.execute("SELECT position FROM time_marks ORDER BY position")]
+
     def alter_link(self, position: int, column: str, value: Any) -> None:
         self.execute(
             self.q(f"UPDATE {{events}} SET {column} = ? WHERE {{pos}} = ?"), (value, position)
@@ -299,6 +318,18 @@ def test_an_altered_link_is_found(copies):
         assert_damage(store, position, "changed", f"{column} of {position}")
 
 
+def test_a_moved_time_mark_is_found(copies):
+    """The time index places "the log as of T"; moving a mark would make as-of
+    queries read too much or too little of the log."""
+    store = copies()
+    marks = store.marks()
+    assert marks[-1] == copies.log.count
+    mark = random.Random(9).choice(marks[:-1])
+    store.move_mark(mark, mark - 1)
+    code, output = verify(store)
+    assert code == 1 and f"DAMAGED at position {mark}: changed (the time index" in output, output
+
+
 def test_a_published_digest_is_checked_against_the_log(copies):
     log = copies.log
     store = copies()
@@ -313,6 +344,9 @@ def test_a_published_digest_is_checked_against_the_log(copies):
     for cut in range(log.count, position, -1):
         store.delete_event(cut)
     last, last_digest = log.count, log.head
+    code, output = verify(store)  # the time index still records the cut events
+    assert code == 1 and f"DAMAGED at position {position + 1}: missing" in output, output
+    store.cut_marks_after(position)
     code, output = verify(store)
     assert code == 0 and output.startswith(f"OK {position} events"), output
     code, output = verify(store, "--against", f"{last_digest}@{last}")

@@ -23,9 +23,15 @@ from core.verification import Published, verify_log
 
 
 class FakeScanner:
-    def __init__(self, rows: list[RawRow]) -> None:
+    """`marks`: the time index; by default the one the rows given imply."""
+
+    def __init__(self, rows: list[RawRow], marks: list[tuple[str, int]] | None = None) -> None:
         self.rows = sorted(rows, key=lambda r: r.position)
         self.scans = 0
+        self.marks = marks if marks is not None else run_ends(self.rows)
+
+    def scan_marks(self, *, after="", limit=10000):
+        return [m for m in self.marks if m[0] > after][:limit]
 
     def scan_log(self, *, after=None, limit=10000):
         self.scans += 1
@@ -36,6 +42,14 @@ class FakeScanner:
             if r.originator_id == originator.bytes and r.originator_version == version:
                 return r.position
         return None
+
+
+def run_ends(rows: list[RawRow]) -> list[tuple[str, int]]:
+    ends: dict[str, int] = {}
+    for row in rows:
+        if isinstance(row.recorded_at, str):
+            ends[row.recorded_at] = row.position
+    return sorted(ends.items())
 
 
 def chain(count: int, gaps: tuple[int, ...] = ()) -> list[RawRow]:
@@ -202,7 +216,7 @@ def test_a_published_digest_prints_as_it_is_parsed():
     st.integers(min_value=0, max_value=2**32 - 1),
     st.text(max_size=40),
     st.binary(max_size=300),
-    st.text(alphabet="0123456789-:TZ.", max_size=30),
+    st.text(alphabet="0123456789-:TZ.", min_size=1, max_size=30),
 )
 def test_the_fast_canonical_bytes_and_ids_are_the_reference_ones(
     originator, version, topic, state, at
@@ -229,3 +243,20 @@ def test_the_fast_canonical_bytes_and_ids_are_the_reference_ones(
 def test_a_version_outside_the_ids_range_is_refused(version):
     with pytest.raises(ValueError, match="outside"):
         event_id(uuid4(), version)
+
+
+def test_the_time_index_must_agree_with_the_log():
+    rows = chain(9)  # times change every three events: runs end at 3, 6, 9
+    ends = run_ends(rows)
+    assert [p for _, p in ends] == [3, 6, 9]
+    assert verify_log(FakeScanner(rows, ends)).ok
+    moved = [ends[0], (ends[1][0], 5), ends[2]]  # as-of T would miss event 6
+    verdict = verify_log(FakeScanner(rows, moved))
+    assert (verdict.damage.position, verdict.damage.kind) == (6, "changed")
+    assert "time index" in verdict.damage.detail
+    verdict = verify_log(FakeScanner(rows, [ends[0], ends[2]]))  # a mark removed
+    assert (verdict.damage.position, verdict.damage.kind) == (6, "changed")
+    # The last events cut off, their marks kept: the index shows the log was longer.
+    verdict = verify_log(FakeScanner(rows[:6], ends))
+    assert (verdict.damage.position, verdict.damage.kind) == (7, "missing")
+    assert verify_log(FakeScanner(rows[:6], ends[:2])).ok
