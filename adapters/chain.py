@@ -1,8 +1,8 @@
 """Chain links computed inside the recorder's insert transaction, shared by every
 backend, so the chain can never lag behind or fork from the events it covers. Each
 link is stored in its event's own row (one row, one B-tree per event, as in
-eventsourcing's plain recorder), and the transaction times in a small index with one
-entry per run of equal times (`time_marks`), so "position at time T" is one lookup."""
+eventsourcing's plain recorder). On PostgreSQL the transaction times are also indexed
+in a small table with one entry per run of equal times (`time_marks`)."""
 
 from __future__ import annotations
 

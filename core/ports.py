@@ -109,9 +109,13 @@ class LogScanner(Protocol):
         of them, at least one if any."""
         ...
 
-    def scan_marks(self, *, after: str = "", limit: int = 10000) -> Sequence[tuple[str, int]]:
-        """The time index behind "position at time T": (recorded_at, the largest
-        position marked at that time), for times > after, in order, at most `limit`."""
+    def scan_marks(
+        self, *, after: str = "", limit: int = 10000
+    ) -> Sequence[tuple[str, int]] | None:
+        """The time index behind "position at time T", where the store keeps one
+        apart from the rows: (recorded_at, the largest position marked at that time),
+        for times > after, in order, at most `limit`. None where the rows are their
+        own time index (bisected by position)."""
         ...
 
     def event_position(self, originator_id: UUID, version: int) -> int | None:

@@ -209,10 +209,15 @@ class _TimeIndex:
         self._marks: list[tuple[str, int]] = []
         self._next = 0
         self._after = ""
+        self.separate = True
 
     def _peek(self) -> tuple[str, int] | None:
         if self._next == len(self._marks):
-            self._marks = list(self._scanner.scan_marks(after=self._after, limit=self._page))
+            marks = self._scanner.scan_marks(after=self._after, limit=self._page)
+            if marks is None:  # the rows are their own time index
+                self.separate = False
+                return None
+            self._marks = list(marks)
             self._next = 0
             if not self._marks:
                 return None
@@ -221,9 +226,11 @@ class _TimeIndex:
 
     def check(self, recorded_at: str, position: int) -> Damage | None:
         """The run of events at `recorded_at` ended at `position` (none when 0)."""
-        if not position:
+        if not position or not self.separate:
             return None
         mark = self._peek()
+        if not self.separate:
+            return None
         if mark == (recorded_at, position):
             self._next += 1
             return None
@@ -242,7 +249,7 @@ class _TimeIndex:
 
     def beyond(self, last: int) -> Damage | None:
         """After the log's last event (`last`), the index must say no more."""
-        mark = self._peek()
+        mark = self._peek() if self.separate else None
         if mark is None:
             return None
         return Damage(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import threading
+from datetime import timedelta
 from pathlib import Path
 from uuid import UUID, uuid4
 
@@ -13,6 +14,7 @@ import pytest
 from eventsourcing.persistence import DatabaseError, IntegrityError, StoredEvent
 
 from core.bootstrap import Services, bootstrap
+from core.clock import format_timestamp, parse_timestamp
 from core.errors import IdempotencyMismatch
 from core.integrity import GENESIS, canonical_bytes, event_id, link
 from core.ports import IdempotencyKey
@@ -140,6 +142,20 @@ class StoreContract:
         assert log.position_at(first.recorded_at) == first.position
         assert log.position_at(second.recorded_at) == second.position
         assert log.position_at("9999-12-31T23:59:59.999999Z") == second.position
+
+    def test_position_at_any_time_is_the_last_event_recorded_by_then(self, services):
+        recorder = services.app.recorder
+        for size in (1, 3, 1, 5, 2, 1, 7, 1):
+            recorder.insert_events([StoredEvent(uuid4(), 1, "T", b"{}") for _ in range(size)])
+        records = services.app.log.select_records(limit=100)
+        assert [r.position for r in records] == list(range(1, 22))
+        log = services.app.log
+        for record in records:
+            t = record.recorded_at
+            assert log.position_at(t) == max(r.position for r in records if r.recorded_at <= t)
+            before = format_timestamp(parse_timestamp(t) - timedelta(microseconds=1))
+            expected = max((r.position for r in records if r.recorded_at <= before), default=0)
+            assert log.position_at(before) == expected
 
     def test_find_record_by_event_id(self, services):
         events = self.record_samples(services, 4)

@@ -46,6 +46,7 @@ class Store:
     events: str
     position: str
     mark: str  # the driver's placeholder
+    time_index: bool  # whether the store keeps one apart from the rows
 
     def q(self, sql: str) -> str:
         return sql.format(events=self.events, pos=self.position).replace("?", self.mark)
@@ -141,6 +142,7 @@ class Store:
 
 class SQLiteStore(Store):
     events, position, mark = "stored_events", "rowid", "?"
+    time_index = False  # the rows are their own
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -156,6 +158,7 @@ class SQLiteStore(Store):
 
 class PostgresStore(Store):
     events, position, mark = "followup_events", "notification_id", "%s"
+    time_index = True  # time_marks
 
     def __init__(self, cluster: ThrowawayCluster, dbname: str) -> None:
         self.cluster = cluster
@@ -318,6 +321,7 @@ def test_an_altered_link_is_found(copies):
         assert_damage(store, position, "changed", f"{column} of {position}")
 
 
+@pytest.mark.parametrize("copies", ["postgresql"], indirect=True)
 def test_a_moved_time_mark_is_found(copies):
     """The time index places "the log as of T"; moving a mark would make as-of
     queries read too much or too little of the log."""
@@ -344,9 +348,10 @@ def test_a_published_digest_is_checked_against_the_log(copies):
     for cut in range(log.count, position, -1):
         store.delete_event(cut)
     last, last_digest = log.count, log.head
-    code, output = verify(store)  # the time index still records the cut events
-    assert code == 1 and f"DAMAGED at position {position + 1}: missing" in output, output
-    store.cut_marks_after(position)
+    if store.time_index:
+        code, output = verify(store)  # the time index still records the cut events
+        assert code == 1 and f"DAMAGED at position {position + 1}: missing" in output, output
+        store.cut_marks_after(position)
     code, output = verify(store)
     assert code == 0 and output.startswith(f"OK {position} events"), output
     code, output = verify(store, "--against", f"{last_digest}@{last}")
