@@ -152,22 +152,23 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             recorded_at=recorded_at,
             expected_hashes=expected_hashes,
         )
-        c.executemany(
-            self._insert_chained,
-            [
-                (
-                    row.position,
-                    _uuid(stored.originator_id).hex,
-                    stored.originator_version,
-                    stored.topic,
-                    stored.state,
-                    row.recorded_at,
-                    row.hash,
-                    row.previous_position,
-                )
-                for stored, row in zip(stored_events, rows, strict=True)
-            ],
-        )
+        values = [
+            (
+                row.position,
+                _uuid(stored.originator_id).hex,
+                stored.originator_version,
+                stored.topic,
+                stored.state,
+                row.recorded_at,
+                row.hash,
+                row.previous_position,
+            )
+            for stored, row in zip(stored_events, rows, strict=True)
+        ]
+        if len(values) == 1:  # the API's usual case
+            c.execute(self._insert_chained, values[0])
+        else:
+            c.executemany(self._insert_chained, values)
         if idempotency is not None:
             c.execute(
                 "INSERT INTO idempotency_keys "
