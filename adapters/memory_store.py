@@ -4,7 +4,7 @@ and transaction times as the durable stores."""
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -15,7 +15,14 @@ from adapters.chain import ChainRow, chain_rows
 from adapters.sql_sqlite import MemorySql
 from core.clock import utc_now
 from core.integrity import GENESIS, event_id
-from core.ports import Head, IdempotencyKey, IdempotentResult, RawRow, StoredRecord
+from core.ports import (
+    Head,
+    IdempotencyKey,
+    IdempotentResult,
+    PreservedChunk,
+    RawRow,
+    StoredRecord,
+)
 
 
 class ChainedPOPOApplicationRecorder(POPOApplicationRecorder):
@@ -65,6 +72,21 @@ class ChainedPOPOApplicationRecorder(POPOApplicationRecorder):
                 idempotency.request_hash, positions[0], positions[-1], len(positions)
             )
         return positions
+
+    def restore_chunks(self, chunks: Iterable[PreservedChunk]) -> int:
+        """For tests: the chunks gathered, then appended in one insert."""
+        gathered = list(chunks)
+        positions = self.insert_events(
+            [event for chunk in gathered for event in chunk.stored_events],
+            recorded_at=[at for chunk in gathered for at in chunk.recorded_at],
+            expected_hashes=[h for chunk in gathered for h in chunk.hashes],
+        )
+        assert positions is not None
+        start = 0
+        for chunk in gathered:
+            chunk.appended(positions[start : start + len(chunk.stored_events)])
+            start += len(chunk.stored_events)
+        return len(positions)
 
     def find_idempotent(self, scope: str, key: str) -> IdempotentResult | None:
         with self._database_lock:

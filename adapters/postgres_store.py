@@ -10,7 +10,7 @@ several machines share one clock."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
 from typing import Any
@@ -37,7 +37,14 @@ from psycopg.sql import SQL, Composed, Identifier
 from adapters.chain import LEGACY_LAYOUT, chain_rows, idempotency_row, time_marks
 from adapters.sql_postgres import PostgresSql
 from core.integrity import GENESIS, event_id, event_stream_prefix
-from core.ports import Head, IdempotencyKey, IdempotentResult, RawRow, StoredRecord
+from core.ports import (
+    Head,
+    IdempotencyKey,
+    IdempotentResult,
+    PreservedChunk,
+    RawRow,
+    StoredRecord,
+)
 
 #: The advisory lock held while creating tables (an arbitrary key; see Factory).
 CREATE_TABLES_LOCK = 0x666F6C6C6F777571
@@ -127,6 +134,29 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             if error is not None:
                 raise error
         return positions
+
+    def restore_chunks(self, chunks: Iterable[PreservedChunk]) -> int:
+        count = 0
+        error: BaseException | None = None
+        with self.datastore.get_connection() as conn:
+            with conn.pipeline() as pipeline:
+                try:
+                    with conn.transaction(), conn.cursor() as curs:
+                        for chunk in chunks:
+                            positions = self._insert_chained(
+                                curs,
+                                pipeline,
+                                chunk.stored_events,
+                                recorded_at=chunk.recorded_at,
+                                expected_hashes=chunk.hashes,
+                            )
+                            chunk.appended(positions)
+                            count += len(positions)
+                except Exception as e:  # re-raised once the pipeline is closed
+                    error = e
+            if error is not None:
+                raise error
+        return count
 
     def _insert_chained(
         self,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -33,7 +33,14 @@ from adapters.chain import LEGACY_LAYOUT, chain_rows, idempotency_row
 from adapters.sql_sqlite import SqliteSql
 from core.clock import utc_now
 from core.integrity import GENESIS, event_id, event_stream_prefix
-from core.ports import Head, IdempotencyKey, IdempotentResult, RawRow, StoredRecord
+from core.ports import (
+    Head,
+    IdempotencyKey,
+    IdempotentResult,
+    PreservedChunk,
+    RawRow,
+    StoredRecord,
+)
 
 #: How often a subscription looks for events written by other processes.
 POLL_INTERVAL = 0.1
@@ -138,10 +145,33 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             c,
         ):
             positions = self._insert_events(c, stored_events, **kwargs)
+        self._notify_listeners()
+        return positions
+
+    def _notify_listeners(self) -> None:
         with self._listeners_lock:
             for listener in self._listeners:
                 listener.set()
-        return positions
+
+    def restore_chunks(self, chunks: Iterable[PreservedChunk]) -> int:
+        count = 0
+        with (
+            self.datastore.get_connection(commit=True) as connection,
+            ImmediateTransaction(connection, commit=True) as c,
+            c,
+        ):
+            for chunk in chunks:
+                positions = self._insert_events(
+                    c,
+                    chunk.stored_events,
+                    recorded_at=chunk.recorded_at,
+                    expected_hashes=chunk.hashes,
+                )
+                assert positions is not None
+                chunk.appended(positions)
+                count += len(positions)
+        self._notify_listeners()
+        return count
 
     def _insert_events(
         self,

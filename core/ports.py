@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 from uuid import UUID
+
+from eventsourcing.persistence import StoredEvent
 
 from core.sql import Sql
 
@@ -57,6 +59,16 @@ class IdempotentResult:
     count: int
 
 
+class PreservedChunk(NamedTuple):
+    """Events of an exported log, to be appended exactly as they were."""
+
+    stored_events: Sequence[StoredEvent]
+    recorded_at: Sequence[str]
+    hashes: Sequence[bytes]
+    #: Called with the positions the events were given, inside the transaction.
+    appended: Callable[[Sequence[int]], None]
+
+
 class LogRecorder(Protocol):
     """Reads of the log with its system fields; every store's application recorder
     implements this beside eventsourcing's ApplicationRecorder interface."""
@@ -81,6 +93,13 @@ class LogRecorder(Protocol):
 
     def sql(self) -> Sql:
         """The store's database, for tables kept beside the log."""
+        ...
+
+    def restore_chunks(self, chunks: Iterable[PreservedChunk]) -> int:
+        """Append preserved events (with their recorded times and the hashes they were
+        exported with) chunk by chunk, all in one transaction: a log of any length is
+        restored in bounded memory, and an error anywhere, raised by the store or by
+        whoever yields the chunks, keeps nothing. Returns how many were appended."""
         ...
 
 

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from eventsourcing.persistence import IntegrityError
 
 from cli import main
+from core import restore
 from core.bootstrap import bootstrap
 from tests.storelog import fill
 
@@ -178,3 +179,28 @@ def test_restoring_needs_an_empty_store_and_a_dry_run_records_nothing(source, tm
     )
     assert f"link to head {head(source)}" in output and "nothing was recorded" in output
     assert positions(target) == []
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_a_log_is_restored_in_chunks_within_one_transaction(
+    source, tmp_path, monkeypatch, backend, request
+):
+    """Restoring holds one chunk in memory at a time; a bad line in a late chunk
+    still keeps nothing of the earlier ones."""
+    monkeypatch.setattr(restore, "CHUNK", 4)
+    exported = export(source, tmp_path / "a.jsonl")
+    count = len(exported.read_text().splitlines())
+    assert count > 3 * restore.CHUNK
+    target = (
+        f"sqlite:///{tmp_path}/target.sqlite"
+        if backend == "sqlite"
+        else request.getfixturevalue("postgres_url")
+    )
+    bad = altered(exported, count - 1, lambda f: f.update(summary="changed"))
+    output = fails("events", "import", "--preserve", str(bad), "--database-url", target)
+    assert f"line {count - 1}: " in output and "nothing was imported" in output
+    assert positions(target) == []
+    output = run("events", "import", "--preserve", str(exported), "--database-url", target)
+    assert output.startswith(f"restored {count} events")
+    assert head(target) == head(source)
+    assert positions(target) == list(range(1, count + 1))
