@@ -4,7 +4,7 @@ and transaction times as the durable stores."""
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -14,8 +14,15 @@ from eventsourcing.popo import POPOApplicationRecorder, POPOFactory
 from adapters.chain import ChainRow, chain_rows
 from adapters.sql_sqlite import MemorySql
 from core.clock import utc_now
-from core.integrity import GENESIS
-from core.ports import Head, IdempotencyKey, IdempotentResult, RawRow, StoredRecord
+from core.integrity import GENESIS, event_id
+from core.ports import (
+    Head,
+    IdempotencyKey,
+    IdempotentResult,
+    PreservedChunk,
+    RawRow,
+    StoredRecord,
+)
 
 
 class ChainedPOPOApplicationRecorder(POPOApplicationRecorder):
@@ -56,14 +63,30 @@ class ChainedPOPOApplicationRecorder(POPOApplicationRecorder):
         )
         positions = super()._update_table(stored_events, **kwargs)
         assert positions is not None
-        for row in rows:
-            self._by_event_id[row.event_id] = len(self._chain)
+        for stored, row in zip(stored_events, rows, strict=True):
+            key = event_id(UUID(str(stored.originator_id)), stored.originator_version)
+            self._by_event_id[key] = len(self._chain)
             self._chain.append(row)
         if idempotency is not None:
             self._idempotency[(idempotency.scope, idempotency.key)] = IdempotentResult(
                 idempotency.request_hash, positions[0], positions[-1], len(positions)
             )
         return positions
+
+    def restore_chunks(self, chunks: Iterable[PreservedChunk]) -> int:
+        """For tests: the chunks gathered, then appended in one insert."""
+        gathered = list(chunks)
+        positions = self.insert_events(
+            [event for chunk in gathered for event in chunk.stored_events],
+            recorded_at=[at for chunk in gathered for at in chunk.recorded_at],
+            expected_hashes=[h for chunk in gathered for h in chunk.hashes],
+        )
+        assert positions is not None
+        start = 0
+        for chunk in gathered:
+            chunk.appended(positions[start : start + len(chunk.stored_events)])
+            start += len(chunk.stored_events)
+        return len(positions)
 
     def find_idempotent(self, scope: str, key: str) -> IdempotentResult | None:
         with self._database_lock:
@@ -72,10 +95,11 @@ class ChainedPOPOApplicationRecorder(POPOApplicationRecorder):
     def _record(self, index: int) -> StoredRecord:
         stored = self._stored_events[index]
         row = self._chain[index]
+        originator = UUID(str(stored.originator_id))
         return StoredRecord(
             position=row.position,
-            event_id=row.event_id,
-            originator_id=UUID(str(stored.originator_id)),
+            event_id=event_id(originator, stored.originator_version),
+            originator_id=originator,
             originator_version=stored.originator_version,
             topic=stored.topic,
             state=stored.state,
@@ -90,9 +114,9 @@ class ChainedPOPOApplicationRecorder(POPOApplicationRecorder):
             stop = len(self._chain) if upto is None else min(upto, len(self._chain))
             return [self._record(i) for i in range(after, min(stop, after + limit))]
 
-    def find_record(self, event_id: UUID) -> StoredRecord | None:
+    def find_record(self, event: UUID) -> StoredRecord | None:
         with self._database_lock:
-            index = self._by_event_id.get(event_id)
+            index = self._by_event_id.get(event)
             return None if index is None else self._record(index)
 
     def head(self) -> Head:
@@ -108,7 +132,6 @@ class ChainedPOPOApplicationRecorder(POPOApplicationRecorder):
             return bisect.bisect_right(times, recorded_at)
 
     def scan_log(self, *, after: int | None = None, limit: int = 10000) -> list[RawRow]:
-        """Event rows and chain rows are appended together here: no orphans."""
         with self._database_lock:
             start = 0 if after is None else max(after, 0)
             return [
@@ -118,7 +141,6 @@ class ChainedPOPOApplicationRecorder(POPOApplicationRecorder):
                     stored.originator_version,
                     stored.topic,
                     stored.state,
-                    row.event_id.bytes,
                     row.recorded_at,
                     row.hash,
                     row.previous_position,
@@ -130,10 +152,9 @@ class ChainedPOPOApplicationRecorder(POPOApplicationRecorder):
                 )
             ]
 
-    def chain_position(self, event_id: UUID) -> int | None:
-        with self._database_lock:
-            index = self._by_event_id.get(event_id)
-            return None if index is None else self._chain[index].position
+    def scan_marks(self, *, after: str = "", limit: int = 10000) -> None:
+        """No separate time index: `position_at` bisects the rows themselves."""
+        return None
 
     def event_position(self, originator_id: UUID, version: int) -> int | None:
         with self._database_lock:

@@ -2,14 +2,15 @@
 
 eventsourcing serialises the transactions that insert events with a table lock (so
 positions are handed out in commit order). The chain's last link is read after that
-lock is taken and the new links are written before the commit, in the same transaction,
-so the chain can neither lag nor fork however many API workers write at once. The
+lock is taken and the new events are inserted with their links (and their positions,
+the next after the last) in the same transaction, so the chain can neither lag nor
+fork however many API workers write at once. The
 transaction time comes from the database's clock (``clock_timestamp()``), so workers on
 several machines share one clock."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
 from typing import Any
@@ -18,9 +19,9 @@ from uuid import UUID
 import psycopg
 from eventsourcing.persistence import (
     ApplicationRecorder,
+    IntegrityError,
     InterfaceError,
     OperationalError,
-    ProgrammingError,
     StoredEvent,
 )
 from eventsourcing.postgres import (
@@ -33,39 +34,52 @@ from psycopg import Cursor
 from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Composed, Identifier
 
-from adapters.chain import chain_rows, idempotency_row, merge_orphans
+from adapters.chain import LEGACY_LAYOUT, chain_rows, idempotency_row, time_marks
 from adapters.sql_postgres import PostgresSql
-from core.integrity import GENESIS
-from core.ports import Head, IdempotencyKey, IdempotentResult, RawRow, StoredRecord
+from core.integrity import GENESIS, event_id, event_stream_prefix
+from core.ports import (
+    Head,
+    IdempotencyKey,
+    IdempotentResult,
+    PreservedChunk,
+    RawRow,
+    StoredRecord,
+)
 
 #: The advisory lock held while creating tables (an arbitrary key; see Factory).
 CREATE_TABLES_LOCK = 0x666F6C6C6F777571
 
 
 class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
-    """Application recorder whose every insert also writes the chain row of each event
-    (table ``event_chain``) and the request's idempotency key (``idempotency_keys``)."""
+    """Application recorder whose every event row also holds its link in the chain
+    (`recorded_at`, `hash`, `previous_position`), and which writes the request's
+    idempotency key (``idempotency_keys``) in the same transaction."""
 
     def __init__(
         self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"
     ) -> None:
         super().__init__(datastore, events_table_name=events_table_name)
+        self.sql_create_statements[self.create_table_statement_index] = self._q(
+            "CREATE TABLE IF NOT EXISTS {events} ("
+            "originator_id uuid NOT NULL, "
+            "originator_version bigint NOT NULL, "
+            "topic text, "
+            "state bytea, "
+            "notification_id bigserial, "
+            # Byte order, as in SQLite and Python, whatever the database's collation:
+            # the time index compares these strings.
+            'recorded_at text COLLATE "C", '
+            "hash bytea, "
+            "previous_position bigint, "
+            "PRIMARY KEY (originator_id, originator_version))"
+        )
         self.sql_create_statements.extend(
             [
                 self._q(
-                    "CREATE TABLE IF NOT EXISTS {chain} ("
-                    "position bigint PRIMARY KEY, "
-                    "event_id uuid NOT NULL UNIQUE, "
-                    # Byte order, as in SQLite and Python, whatever the database's
-                    # collation: the time index compares these strings.
-                    'recorded_at text COLLATE "C" NOT NULL, '
-                    "hash bytea NOT NULL, "
-                    "previous_position bigint)"
+                    "CREATE TABLE IF NOT EXISTS {marks} ("
+                    'recorded_at text COLLATE "C" NOT NULL, position bigint NOT NULL, '
+                    "PRIMARY KEY (recorded_at, position))"
                 ),
-                SQL(
-                    "CREATE INDEX IF NOT EXISTS event_chain_recorded_at "
-                    "ON {schema}.event_chain (recorded_at, position)"
-                ).format(schema=Identifier(self.datastore.schema)),
                 self._q(
                     "CREATE TABLE IF NOT EXISTS {keys} ("
                     "scope text NOT NULL, key text NOT NULL, request_hash text NOT NULL, "
@@ -74,28 +88,27 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
                 ),
             ]
         )
-        self.insert_events_statement += self._returning_last_link()
-
-    def _returning_last_link(self) -> Composed:
-        """Added to eventsourcing's INSERT ... RETURNING notification_id: the end of the
-        chain (read once per statement, under the table lock) and the database's clock,
-        on every returned row, without another statement."""
-        last = "(SELECT {} FROM {{chain}} ORDER BY position DESC LIMIT 1)"
-        return self._q(
-            ", clock_timestamp() AS chain_now, "
-            f"{last.format('position')} AS chain_position, "
-            f"{last.format('hash')} AS chain_hash, "
-            f"{last.format('recorded_at')} AS chain_recorded_at"
-        )
 
     def _q(self, template: str) -> Composed:
         """A statement naming this recorder's tables, schema-qualified."""
         schema = Identifier(self.datastore.schema)
         return SQL(template).format(
             events=SQL("{}.{}").format(schema, Identifier(self.events_table_name)),
-            chain=SQL("{}.{}").format(schema, Identifier("event_chain")),
+            marks=SQL("{}.{}").format(schema, Identifier("time_marks")),
             keys=SQL("{}.{}").format(schema, Identifier("idempotency_keys")),
         )
+
+    def create_table(self) -> None:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_schema = %s AND table_name = %s",
+                [self.datastore.schema or "public", self.events_table_name],
+            )
+            columns = {row["column_name"] for row in curs.fetchall()}
+        if columns and "hash" not in columns:
+            raise OperationalError(LEGACY_LAYOUT)
+        super().create_table()
 
     # -- writing ------------------------------------------------------------------
 
@@ -103,27 +116,47 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
-        """eventsourcing's insert (lock the table, insert, read the new positions),
-        then the chain and the idempotency key, pipelined in one transaction. Any
-        error, ours or the server's, rolls the whole transaction back."""
-        positions: list[int] | None = None
+        """Lock the table (as eventsourcing does, so positions are handed out in
+        commit order), read the chain's last link and the database's clock, then
+        insert the events with their links and positions, and the idempotency key:
+        two round trips, one transaction. Any error rolls all of it back."""
+        if not stored_events:
+            return []
+        positions: list[int] = []
         error: BaseException | None = None
         with self.datastore.get_connection() as conn:
             with conn.pipeline() as pipeline:
                 try:
-                    with conn.transaction():
-                        with conn.cursor() as curs:
-                            self._insert_events(curs, stored_events, **kwargs)
-                        if stored_events:
-                            with conn.cursor() as curs:
-                                positions = self._insert_chained(
-                                    curs, pipeline, stored_events, **kwargs
-                                )
+                    with conn.transaction(), conn.cursor() as curs:
+                        positions = self._insert_chained(curs, pipeline, stored_events, **kwargs)
                 except Exception as e:  # re-raised once the pipeline is closed
                     error = e
             if error is not None:
                 raise error
         return positions
+
+    def restore_chunks(self, chunks: Iterable[PreservedChunk]) -> int:
+        count = 0
+        error: BaseException | None = None
+        with self.datastore.get_connection() as conn:
+            with conn.pipeline() as pipeline:
+                try:
+                    with conn.transaction(), conn.cursor() as curs:
+                        for chunk in chunks:
+                            positions = self._insert_chained(
+                                curs,
+                                pipeline,
+                                chunk.stored_events,
+                                recorded_at=chunk.recorded_at,
+                                expected_hashes=chunk.hashes,
+                            )
+                            chunk.appended(positions)
+                            count += len(positions)
+                except Exception as e:  # re-raised once the pipeline is closed
+                    error = e
+            if error is not None:
+                raise error
+        return count
 
     def _insert_chained(
         self,
@@ -136,58 +169,101 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         expected_hashes: Sequence[bytes] | None = None,
         **kwargs: Any,
     ) -> list[int]:
-        # Table lock, NOTIFY, INSERT ... RETURNING notification_id (eventsourcing's),
-        # whose RETURNING also reads, after the lock, the chain's end and the clock.
-        self._insert_stored_events(curs, stored_events, **kwargs)
+        self._lock_table(curs)
+        self._notify_channel(curs)
+        curs.execute(self._last_link, prepare=True)
         pipeline.sync()
-        returned = curs.fetchall()
-        positions = [row["notification_id"] for row in returned]
-        if len(positions) != len(stored_events):
-            raise ProgrammingError(f"{len(positions)} positions for {len(stored_events)} events")
-        last = returned[0]
+        last = curs.fetchone()
+        assert last is not None
+        if last["position"] is not None and last["hash"] is None:
+            raise IntegrityError(f"the event at position {last['position']} has no link: verify")
+        first = (last["position"] or 0) + 1
+        positions = list(range(first, first + len(stored_events)))
         rows = chain_rows(
             stored_events,
             positions,
-            previous_hash=bytes(last["chain_hash"]) if last["chain_hash"] is not None else GENESIS,
-            previous_recorded_at=last["chain_recorded_at"],
-            previous_position=last["chain_position"] or 0,
-            now=last["chain_now"],
+            previous_hash=bytes(last["hash"]) if last["hash"] is not None else GENESIS,
+            previous_recorded_at=last["recorded_at"],
+            previous_position=last["position"] or 0,
+            now=last["now"],
             recorded_at=recorded_at,
             expected_hashes=expected_hashes,
         )
+        originators = [_uuid(stored.originator_id) for stored in stored_events]
         if len(rows) == 1:  # the API's usual case: no arrays to build and parse
-            curs.execute(self._insert_link, list(rows[0]), prepare=True)
-        else:
+            stored, row = stored_events[0], rows[0]
             curs.execute(
-                self._insert_links,
+                self._insert_event,
                 [
-                    [r.position for r in rows],
-                    [r.event_id for r in rows],
-                    [r.recorded_at for r in rows],
-                    [r.hash for r in rows],
-                    [r.previous_position for r in rows],
+                    row.position,
+                    originators[0],
+                    stored.originator_version,
+                    stored.topic,
+                    stored.state,
+                    row.recorded_at,
+                    row.hash,
+                    row.previous_position,
                 ],
                 prepare=True,
             )
+        else:
+            curs.execute(
+                self._insert_events_chained,
+                [
+                    positions,
+                    originators,
+                    [stored.originator_version for stored in stored_events],
+                    [stored.topic for stored in stored_events],
+                    [stored.state for stored in stored_events],
+                    [row.recorded_at for row in rows],
+                    [row.hash for row in rows],
+                    [row.previous_position for row in rows],
+                ],
+                prepare=True,
+            )
+        marks = time_marks(rows)
+        curs.execute(
+            self._insert_marks,
+            [[at for at, _ in marks], [position for _, position in marks]],
+            prepare=True,
+        )
         if idempotency is not None:
             curs.execute(self._insert_key, idempotency_row(idempotency, positions))
-        # No sync here: the COMMIT is the next round trip, and a conflict (a key used
-        # twice) fails it, so nothing of the transaction is kept.
+        # No sync here: the COMMIT is the next round trip, and a conflict (an event or
+        # a key stored twice) fails it, so nothing of the transaction is kept.
         return positions
 
     @cached_property
-    def _insert_links(self) -> Composed:
+    def _last_link(self) -> Composed:
         return self._q(
-            "INSERT INTO {chain} (position, event_id, recorded_at, hash, previous_position) "
-            "SELECT * FROM unnest(%s::bigint[], %s::uuid[], %s::text[], %s::bytea[], "
-            "%s::bigint[])"
+            "SELECT clock_timestamp() AS now, l.notification_id AS position, "
+            "l.recorded_at, l.hash FROM (SELECT 1) AS one LEFT JOIN LATERAL ("
+            "SELECT notification_id, recorded_at, hash FROM {events} "
+            "ORDER BY notification_id DESC LIMIT 1) AS l ON true"
         )
 
     @cached_property
-    def _insert_link(self) -> Composed:
+    def _insert_event(self) -> Composed:
         return self._q(
-            "INSERT INTO {chain} (position, event_id, recorded_at, hash, previous_position) "
-            "VALUES (%s, %s, %s, %s, %s)"
+            "INSERT INTO {events} (notification_id, originator_id, originator_version, "
+            "topic, state, recorded_at, hash, previous_position) "
+            "VALUES (%s,%s,%s,%s,%s,%s,%s,%s)"
+        )
+
+    @cached_property
+    def _insert_events_chained(self) -> Composed:
+        return self._q(
+            "INSERT INTO {events} (notification_id, originator_id, originator_version, "
+            "topic, state, recorded_at, hash, previous_position) SELECT * FROM unnest("
+            "%s::bigint[], %s::uuid[], %s::bigint[], %s::text[], %s::bytea[], %s::text[], "
+            "%s::bytea[], %s::bigint[])"
+        )
+
+    @cached_property
+    def _insert_marks(self) -> Composed:
+        return self._q(
+            "INSERT INTO {marks} (recorded_at, position) "
+            "SELECT * FROM unnest(%s::text[], %s::bigint[])"
         )
 
     @cached_property
@@ -203,9 +279,8 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
     @cached_property
     def _select_records(self) -> Composed:
         return self._q(
-            "SELECT e.notification_id AS position, e.originator_id, e.originator_version, "
-            "e.topic, e.state, c.event_id, c.recorded_at, c.hash "
-            "FROM {events} e JOIN {chain} c ON c.position = e.notification_id "
+            "SELECT notification_id AS position, originator_id, originator_version, "
+            "topic, state, recorded_at, hash FROM {events} WHERE hash IS NOT NULL "
         )
 
     def _fetch(self, statement: Composed, params: Sequence[Any]) -> list[DictRow]:
@@ -216,26 +291,29 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
     def select_records(
         self, *, after: int = 0, limit: int = 1000, upto: int | None = None
     ) -> list[StoredRecord]:
-        statement = self._select_records + SQL("WHERE e.notification_id > %s ")
+        statement = self._select_records + SQL("AND notification_id > %s ")
         params: list[Any] = [after]
         if upto is not None:
-            statement += SQL("AND e.notification_id <= %s ")
+            statement += SQL("AND notification_id <= %s ")
             params.append(upto)
-        statement += SQL("ORDER BY e.notification_id LIMIT %s")
+        statement += SQL("ORDER BY notification_id LIMIT %s")
         params.append(limit)
         return [_record(row) for row in self._fetch(statement, params)]
 
     def find_record(self, event_id: UUID) -> StoredRecord | None:
-        rows = self._fetch(self._select_records + SQL("WHERE c.event_id = %s"), [event_id])
-        return _record(rows[0]) if rows else None
+        prefix, version = event_stream_prefix(event_id)
+        rows = self._fetch(
+            self._select_records
+            + SQL(
+                "AND originator_id BETWEEN %s AND %s AND originator_version = %s "
+                "ORDER BY notification_id"
+            ),
+            [UUID(bytes=prefix + bytes(4)), UUID(bytes=prefix + b"\xff" * 4), version],
+        )
+        return next((r for r in map(_record, rows) if r.event_id == event_id), None)
 
     def head(self) -> Head:
-        rows = self._fetch(
-            self._q(
-                "SELECT position, recorded_at, hash FROM {chain} ORDER BY position DESC LIMIT 1"
-            ),
-            [],
-        )
+        rows = self._fetch(self._select_records + SQL("ORDER BY notification_id DESC LIMIT 1"), [])
         if not rows:
             return Head(0, None, GENESIS)
         return Head(rows[0]["position"], rows[0]["recorded_at"], bytes(rows[0]["hash"]))
@@ -243,7 +321,7 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
     def position_at(self, recorded_at: str) -> int:
         rows = self._fetch(
             self._q(
-                "SELECT position FROM {chain} WHERE recorded_at <= %s "
+                "SELECT position FROM {marks} WHERE recorded_at <= %s "
                 "ORDER BY recorded_at DESC, position DESC LIMIT 1"
             ),
             [recorded_at],
@@ -274,55 +352,40 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         low = _LOWEST if after is None else after
         with (
             self.datastore.get_connection() as conn,
-            # One snapshot for both queries, so they see the same store.
-            conn.transaction(force_rollback=True),
             conn.cursor(row_factory=tuple_row) as curs,
         ):
-            curs.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            curs.execute(self._scan_joined, [low, limit], prepare=True)
-            joined = [
+            curs.execute(self._scan, [low, limit], prepare=True)
+            return [
                 RawRow(
                     p,
                     _uuid_bytes(o),
                     v,
                     t,
                     s if s is None else bytes(s),
-                    None if e is None else _uuid_bytes(e),
                     r,
                     h if h is None else bytes(h),
                     q,
                 )
-                for p, o, v, t, s, e, r, h, q in curs.fetchall()
+                for p, o, v, t, s, r, h, q in curs.fetchall()
             ]
-            high = joined[-1][0] if len(joined) == limit else _HIGHEST
-            curs.execute(self._scan_orphans, [low, high, limit], prepare=True)
-            orphans = [
-                RawRow(p, None, None, None, None, _uuid_bytes(e), r, bytes(h), q)
-                for p, e, r, h, q in curs.fetchall()
-            ]
-        return merge_orphans(joined, orphans, limit)
 
     @cached_property
-    def _scan_joined(self) -> Composed:
+    def _scan(self) -> Composed:
         return self._q(
-            "SELECT e.notification_id, e.originator_id, e.originator_version, e.topic, "
-            "e.state, c.event_id, c.recorded_at, c.hash, c.previous_position "
-            "FROM {events} e LEFT JOIN {chain} c ON c.position = e.notification_id "
-            "WHERE e.notification_id > %s ORDER BY e.notification_id LIMIT %s"
+            "SELECT notification_id, originator_id, originator_version, topic, state, "
+            "recorded_at, hash, previous_position FROM {events} "
+            "WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
         )
 
-    @cached_property
-    def _scan_orphans(self) -> Composed:
-        return self._q(
-            "SELECT c.position, c.event_id, c.recorded_at, c.hash, c.previous_position "
-            "FROM {chain} c WHERE c.position > %s AND c.position <= %s "
-            "AND NOT EXISTS (SELECT 1 FROM {events} e WHERE e.notification_id = c.position) "
-            "ORDER BY c.position LIMIT %s"
+    def scan_marks(self, *, after: str = "", limit: int = 10000) -> list[tuple[str, int]]:
+        rows = self._fetch(
+            self._q(
+                "SELECT recorded_at, MAX(position) AS position FROM {marks} "
+                "WHERE recorded_at > %s GROUP BY recorded_at ORDER BY recorded_at LIMIT %s"
+            ),
+            [after, limit],
         )
-
-    def chain_position(self, event_id: UUID) -> int | None:
-        rows = self._fetch(self._q("SELECT position FROM {chain} WHERE event_id = %s"), [event_id])
-        return int(rows[0]["position"]) if rows else None
+        return [(row["recorded_at"], row["position"]) for row in rows]
 
     def event_position(self, originator_id: UUID, version: int) -> int | None:
         rows = self._fetch(
@@ -335,9 +398,12 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         return int(rows[0]["notification_id"]) if rows else None
 
 
-#: Below and above every position PostgreSQL's bigint can hold.
+#: Below every position PostgreSQL's bigint can hold.
 _LOWEST = -(2**63)
-_HIGHEST = 2**63 - 1
+
+
+def _uuid(value: Any) -> UUID:
+    return value if isinstance(value, UUID) else UUID(str(value))
 
 
 def _uuid_bytes(value: Any) -> bytes:
@@ -351,7 +417,7 @@ def _uuid_bytes(value: Any) -> bytes:
 def _record(row: DictRow) -> StoredRecord:
     return StoredRecord(
         position=row["position"],
-        event_id=row["event_id"],
+        event_id=event_id(row["originator_id"], row["originator_version"]),
         originator_id=row["originator_id"],
         originator_version=row["originator_version"],
         topic=row["topic"],
@@ -406,6 +472,8 @@ class Factory(PostgresFactory):
     def application_recorder(self) -> ApplicationRecorder:
         if self.datastore.originator_id_type != "uuid":
             raise OSError("the chained PostgreSQL store needs ORIGINATOR_ID_TYPE=uuid")
+        if self.datastore.enable_db_functions:
+            raise OSError("the chained PostgreSQL store inserts its own rows: no DB functions")
         with self._one_at_a_time():
             return super().application_recorder()
 

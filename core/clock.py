@@ -17,8 +17,11 @@ def utc_now() -> datetime:
 
 
 def format_timestamp(moment: datetime) -> str:
-    """The one textual form of a transaction time: UTC, microseconds, sortable as text."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """The one textual form of a transaction time: UTC, microseconds, sortable as text
+    (``YYYY-MM-DDTHH:MM:SS.ffffffZ``; isoformat, a fraction of strftime's cost on
+    every append)."""
+    utc = moment.astimezone(UTC).replace(tzinfo=None)
+    return utc.isoformat(timespec="microseconds") + "Z"
 
 
 def parse_timestamp(text: str) -> datetime:

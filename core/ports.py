@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 from uuid import UUID
+
+from eventsourcing.persistence import StoredEvent
 
 from core.sql import Sql
 
@@ -57,6 +59,16 @@ class IdempotentResult:
     count: int
 
 
+class PreservedChunk(NamedTuple):
+    """Events of an exported log, to be appended exactly as they were."""
+
+    stored_events: Sequence[StoredEvent]
+    recorded_at: Sequence[str]
+    hashes: Sequence[bytes]
+    #: Called with the positions the events were given, inside the transaction.
+    appended: Callable[[Sequence[int]], None]
+
+
 class LogRecorder(Protocol):
     """Reads of the log with its system fields; every store's application recorder
     implements this beside eventsourcing's ApplicationRecorder interface."""
@@ -83,19 +95,25 @@ class LogRecorder(Protocol):
         """The store's database, for tables kept beside the log."""
         ...
 
+    def restore_chunks(self, chunks: Iterable[PreservedChunk]) -> int:
+        """Append preserved events (with their recorded times and the hashes they were
+        exported with) chunk by chunk, all in one transaction: a log of any length is
+        restored in bounded memory, and an error anywhere, raised by the store or by
+        whoever yields the chunks, keeps nothing. Returns how many were appended."""
+        ...
+
 
 class RawRow(NamedTuple):
     """One position of the log as the store holds it, undecoded, for `verify`: the
-    event row and the chain row at that position, either of which may be absent
-    (None) in a damaged store. Ids are raw 16-byte UUIDs (or whatever bytes a damaged
-    row holds)."""
+    event and its link in the chain (recorded_at, hash, previous_position), kept in the
+    same row; any value may be missing (None) or malformed in a damaged store. Ids are
+    raw 16-byte UUIDs (or whatever bytes a damaged row holds)."""
 
     position: int
     originator_id: bytes | None
     originator_version: int | None
     topic: str | None
     state: bytes | None
-    event_id: bytes | None
     recorded_at: str | None
     hash: bytes | None
     previous_position: int | None
@@ -106,12 +124,17 @@ class LogScanner(Protocol):
     application recorder implements this beside LogRecorder."""
 
     def scan_log(self, *, after: int | None = None, limit: int = 10000) -> Sequence[RawRow]:
-        """Positions > after (every position when None), in order: a full outer join
-        of event rows and chain rows, at most `limit` of them, at least one if any."""
+        """Positions > after (every position when None), in order, at most `limit`
+        of them, at least one if any."""
         ...
 
-    def chain_position(self, event_id: UUID) -> int | None:
-        """Where the chain recorded this event, if it did."""
+    def scan_marks(
+        self, *, after: str = "", limit: int = 10000
+    ) -> Sequence[tuple[str, int]] | None:
+        """The time index behind "position at time T", where the store keeps one
+        apart from the rows: (recorded_at, the largest position marked at that time),
+        for times > after, in order, at most `limit`. None where the rows are their
+        own time index (bisected by position)."""
         ...
 
     def event_position(self, originator_id: UUID, version: int) -> int | None:

@@ -1,17 +1,19 @@
 """Verifying the log: recompute the hash chain from the first event and find the first
 place where the stored data disagrees with it, naming the kind of damage.
 
-It reads the store raw (a LogScanner: event rows and chain rows side by side, one page
-at a time), so it sees what the store holds, damage included, in bounded memory on any
-log size. The kinds of damage:
+It reads the store raw (a LogScanner: each event with its link, one page at a time), so
+it sees what the store holds, damage included, in bounded memory on any log size. The
+kinds of damage:
 
 - ``changed``: an event (or its link) is not what was recorded at that position;
 - ``missing``: the chain recorded an event that is not there any more;
 - ``inserted``: an event is there that the chain never recorded at that place;
 - ``reordered``: the event there was recorded at another position.
 
-Removing events from the end of the log leaves a shorter, consistent chain: only a
-digest published earlier (``DIGEST@POSITION``, checked with `against`) reveals it.
+The store's time index (which places "the log as of T") is read alongside and must
+agree with the log. Removing events from the end of the log, and their marks, leaves a
+shorter, consistent chain: only a digest published earlier (``DIGEST@POSITION``,
+checked with `against`) reveals it.
 """
 
 from __future__ import annotations
@@ -21,15 +23,12 @@ import re
 import struct
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from uuid import UUID
 
 from core.integrity import (
     CANONICAL_HEAD,
     CANONICAL_LENGTH,
-    EVENT_ID_SHA1,
     GENESIS,
     canonical_bytes_of,
-    event_id_bytes,
 )
 from core.ports import LogScanner, RawRow
 
@@ -148,7 +147,8 @@ def verify_log(
     join = b"".join
     head = CANONICAL_HEAD
     length = CANONICAL_LENGTH
-    namespace = EVENT_ID_SHA1.copy
+
+    marks = _TimeIndex(scanner, page)
 
     def result(damage: Damage | None = None) -> Verification:
         return Verification(count, previous, digest, damage, against, found)
@@ -156,9 +156,9 @@ def verify_log(
     while True:
         rows = scanner.scan_log(after=after, limit=page)
         if not rows:
-            return result()
+            return result(marks.check(previous_at, previous) or marks.beyond(previous))
         for row in rows:
-            position, originator, version, topic, state, chain_id, at, stored, back = row
+            position, originator, version, topic, state, at, stored, back = row
             try:
                 topic_bytes = topic.encode("utf-8")  # type: ignore[union-attr]
                 at_bytes = at.encode("ascii")  # type: ignore[union-attr]
@@ -175,24 +175,18 @@ def verify_log(
                         )
                     )
                 ).digest()
-                # The chain row's event id (the index behind lookups by id) is not
-                # covered by the hash: check it is the one derived from the event.
-                h = originator.hex()  # type: ignore[union-attr]
-                sha = namespace()
-                sha.update(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}:{version}".encode())
-                d = sha.digest()
                 intact = (
                     linked == stored
                     and len(originator) == 16  # type: ignore[arg-type]
                     and at >= previous_at  # type: ignore[operator]
-                    and (back is None or back == previous)
-                    and chain_id
-                    == d[:6] + bytes(((d[6] & 0x0F) | 0x50, d[7], (d[8] & 0x3F) | 0x80)) + d[9:16]
+                    and back == previous
                 )
             except (AttributeError, TypeError, ValueError, OverflowError, struct.error):
                 intact = False  # a missing or malformed value: damage, named below
             if not intact:
                 return result(_classify(scanner, RawRow(*row), previous, digest, rows))
+            if at != previous_at and previous and (damage := marks.check(previous_at, previous)):
+                return result(damage)
             digest = linked
             count += 1
             previous = position
@@ -204,52 +198,146 @@ def verify_log(
             progress(after)
 
 
+class _TimeIndex:
+    """The store's time index read alongside the log: every run of events recorded at
+    the same time must end where the index says, or as-of queries would read the
+    wrong prefix of the log."""
+
+    def __init__(self, scanner: LogScanner, page: int) -> None:
+        self._scanner = scanner
+        self._page = page
+        self._marks: list[tuple[str, int]] = []
+        self._next = 0
+        self._after = ""
+        self.separate = True
+
+    def _peek(self) -> tuple[str, int] | None:
+        if self._next == len(self._marks):
+            marks = self._scanner.scan_marks(after=self._after, limit=self._page)
+            if marks is None:  # the rows are their own time index
+                self.separate = False
+                return None
+            self._marks = list(marks)
+            self._next = 0
+            if not self._marks:
+                return None
+            self._after = self._marks[-1][0]
+        return self._marks[self._next]
+
+    def check(self, recorded_at: str, position: int) -> Damage | None:
+        """The run of events at `recorded_at` ended at `position` (none when 0)."""
+        if not position or not self.separate:
+            return None
+        mark = self._peek()
+        if not self.separate:
+            return None
+        if mark == (recorded_at, position):
+            self._next += 1
+            return None
+        if mark is not None and mark[0] == recorded_at and mark[1] > position:
+            return Damage(
+                position + 1,
+                MISSING,
+                f"the time index records events of {recorded_at} up to position {mark[1]}",
+            )
+        said = "nothing" if mark is None else f"position {mark[1]} at {mark[0]}"
+        return Damage(
+            position,
+            CHANGED,
+            f"the time index says {said}; the log's events of {recorded_at} end here",
+        )
+
+    def beyond(self, last: int) -> Damage | None:
+        """After the log's last event (`last`), the index must say no more."""
+        mark = self._peek() if self.separate else None
+        if mark is None:
+            return None
+        return Damage(
+            last + 1,
+            MISSING,
+            f"the time index records events up to position {mark[1]} at {mark[0]}; "
+            f"the log ends at position {last}",
+        )
+
+
+def _canonical(row: RawRow, recorded_at: object) -> bytes:
+    """The row's event as the chain hashes it, at `recorded_at`; ValueError (or
+    TypeError...) when a value is missing or malformed."""
+    if not isinstance(row.originator_id, bytes):
+        raise ValueError("no originator id")
+    return canonical_bytes_of(
+        row.originator_id, row.originator_version, row.topic, row.state, recorded_at
+    )
+
+
+_MALFORMED = (AttributeError, TypeError, ValueError, OverflowError, struct.error)
+
+
 def _classify(
     scanner: LogScanner, row: RawRow, previous: int, digest: bytes, page: Sequence[RawRow]
 ) -> Damage:
     """Name the damage at the first row that does not verify; `previous` and `digest`
-    are the position and digest of the last event that did."""
+    are the position and digest of the last event that did. An event is "recorded at
+    q" when it links to the hash stored at q from the hash stored before q: the
+    evidence is the chain itself, not any id kept beside it."""
     position = row.position
-    if row.originator_id is None:
-        return Damage(position, MISSING, "the chain records an event here; the event is gone")
-    if row.hash is None:
+    if row.hash is None and row.recorded_at is None and row.previous_position is None:
         return Damage(position, INSERTED, "an event the chain never recorded")
+    if row.originator_id is None and row.topic is None and row.state is None:
+        return Damage(position, MISSING, "the chain records an event here; the event is gone")
     try:
-        assert isinstance(row.originator_version, int)
-        here = event_id_bytes(row.originator_id, row.originator_version)
-        assert isinstance(row.recorded_at, str)
-        canonical = canonical_bytes_of(
-            row.originator_id, row.originator_version, row.topic, row.state, row.recorded_at
-        )
-    except (AssertionError, AttributeError, TypeError, ValueError, OverflowError, struct.error):
+        canonical = _canonical(row, row.recorded_at)
+    except _MALFORMED:
         return Damage(position, CHANGED, "the event row is malformed")
-    if here != row.event_id:
-        recorded_at = scanner.chain_position(UUID(bytes=here))
-        if recorded_at is not None and recorded_at != position:
-            return Damage(position, REORDERED, f"this event was recorded at position {recorded_at}")
-        following = _next_row(scanner, row, page)
-        if (
-            following is not None
-            and following.originator_id is not None
-            and isinstance(following.originator_version, int)
-            and len(following.originator_id) == 16
-            and event_id_bytes(following.originator_id, following.originator_version)
-            == row.event_id
-        ):
-            return Damage(
-                position, INSERTED, "an event the chain never recorded, before the one it did"
-            )
-        return Damage(position, CHANGED, "not the event the chain recorded here")
     if hashlib.sha256(digest + canonical).digest() == row.hash:
-        return Damage(position, CHANGED, "the chain row's bookkeeping was altered")
+        return Damage(position, CHANGED, "the link's bookkeeping was altered")
     back = row.previous_position
-    if back is not None and back > previous:
+    if isinstance(back, int) and back > previous:
         return Damage(back, MISSING, f"the chain records an event here, before position {position}")
-    if back is not None and back < previous:
+    if isinstance(back, int) and back < previous:
         return Damage(
             previous, INSERTED, f"an event the chain never recorded, before position {position}"
         )
+    elsewhere = _recorded_position(scanner, row)
+    if elsewhere is not None and elsewhere != position:
+        return Damage(position, REORDERED, f"this event was recorded at position {elsewhere}")
+    following = _next_row(scanner, row, page)
+    if following is not None:
+        # The chain goes on past this row as if it were not there, or the next row
+        # holds the event recorded here (the events were shifted under their links).
+        for candidate, link_hash in (
+            (following.recorded_at, following.hash),
+            (row.recorded_at, row.hash),
+        ):
+            try:
+                moved = _canonical(following, candidate)
+            except _MALFORMED:
+                continue
+            if hashlib.sha256(digest + moved).digest() == link_hash:
+                return Damage(
+                    position, INSERTED, "an event the chain never recorded, before the one it did"
+                )
     return Damage(position, CHANGED, "the event or its link differs from what was recorded")
+
+
+def _recorded_position(scanner: LogScanner, row: RawRow) -> int | None:
+    """Where the chain recorded the event this row holds, if anywhere: a scan of the
+    whole log, made only once damage has been found."""
+    try:
+        _canonical(row, "")
+    except _MALFORMED:
+        return None
+    before: bytes | None = GENESIS
+    after: int | None = None
+    while rows := scanner.scan_log(after=after, limit=PAGE):
+        for candidate in rows:
+            if before is not None and isinstance(candidate.recorded_at, str):
+                linked = hashlib.sha256(before + _canonical(row, candidate.recorded_at))
+                if linked.digest() == candidate.hash:
+                    return candidate.position
+            before = candidate.hash if isinstance(candidate.hash, bytes) else None
+        after = rows[-1][0]
+    return None
 
 
 def _next_row(scanner: LogScanner, row: RawRow, page: Sequence[RawRow]) -> RawRow | None:

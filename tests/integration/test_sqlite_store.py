@@ -24,8 +24,8 @@ def test_chain_and_times_are_written_with_each_event(sqlite_services, sqlite_url
     path = sqlite_url.removeprefix("sqlite:///")
     with sqlite3.connect(path) as db:
         rows = db.execute(
-            "SELECT e.originator_id, e.originator_version, e.topic, e.state, c.recorded_at, c.hash "
-            "FROM stored_events e JOIN event_chain c ON c.position = e.rowid ORDER BY e.rowid"
+            "SELECT originator_id, originator_version, topic, state, recorded_at, hash "
+            "FROM stored_events ORDER BY rowid"
         ).fetchall()
     assert len(rows) == 5
     digest = GENESIS

@@ -9,13 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from adapters.chain import merge_orphans
 from core.integrity import (
     GENESIS,
     canonical_bytes,
     canonical_bytes_of,
     event_id,
     event_id_bytes,
+    event_stream_prefix,
     link,
 )
 from core.ports import RawRow
@@ -23,25 +23,33 @@ from core.verification import Published, verify_log
 
 
 class FakeScanner:
-    def __init__(self, rows: list[RawRow]) -> None:
+    """`marks`: the time index; by default the one the rows given imply."""
+
+    def __init__(self, rows: list[RawRow], marks: list[tuple[str, int]] | None = None) -> None:
         self.rows = sorted(rows, key=lambda r: r.position)
         self.scans = 0
+        self.marks = marks if marks is not None else run_ends(self.rows)
+
+    def scan_marks(self, *, after="", limit=10000):
+        return [m for m in self.marks if m[0] > after][:limit]
 
     def scan_log(self, *, after=None, limit=10000):
         self.scans += 1
         return [r for r in self.rows if after is None or r.position > after][:limit]
-
-    def chain_position(self, event):
-        for r in self.rows:
-            if r.event_id == event.bytes:
-                return r.position
-        return None
 
     def event_position(self, originator, version):
         for r in self.rows:
             if r.originator_id == originator.bytes and r.originator_version == version:
                 return r.position
         return None
+
+
+def run_ends(rows: list[RawRow]) -> list[tuple[str, int]]:
+    ends: dict[str, int] = {}
+    for row in rows:
+        if isinstance(row.recorded_at, str):
+            ends[row.recorded_at] = row.position
+    return sorted(ends.items())
 
 
 def chain(count: int, gaps: tuple[int, ...] = ()) -> list[RawRow]:
@@ -65,7 +73,6 @@ def chain(count: int, gaps: tuple[int, ...] = ()) -> list[RawRow]:
                 1,
                 "T",
                 state,
-                event_id(originator, 1).bytes,
                 at,
                 digest,
                 previous,
@@ -102,7 +109,7 @@ def test_each_kind_of_damage_is_named_at_its_position(page):
         "changed state": (damaged(rows, 4, state=b"{}"), 4, "changed"),
         "changed topic": (damaged(rows, 4, topic="U"), 4, "changed"),
         "changed time": (damaged(rows, 4, recorded_at="2030-01-01T00:00:00.000000Z"), 4, "changed"),
-        "changed id in the index": (damaged(rows, 4, event_id=uuid4().bytes), 4, "changed"),
+        "changed bookkeeping": (damaged(rows, 4, previous_position=2), 4, "changed"),
         "event row gone": (
             damaged(rows, 5, originator_id=None, originator_version=None, topic=None, state=None),
             5,
@@ -110,7 +117,7 @@ def test_each_kind_of_damage_is_named_at_its_position(page):
         ),
         "both rows gone": ([x for x in rows if x.position != 5], 5, "missing"),
         "chain row gone": (
-            damaged(rows, 6, event_id=None, recorded_at=None, hash=None, previous_position=None),
+            damaged(rows, 6, recorded_at=None, hash=None, previous_position=None),
             6,
             "inserted",
         ),
@@ -146,9 +153,38 @@ def test_a_forged_row_with_a_recomputed_link_is_an_insertion_before_the_next():
     forged_hash = link(previous.hash, canonical_bytes(forger, 1, "T", b"{}", at))
     # Renumber to make room at 4 (the chain rows move along with the events).
     moved = [x._replace(position=x.position + 1) if x.position >= 4 else x for x in rows]
-    forged = RawRow(4, forger.bytes, 1, "T", b"{}", event_id(forger, 1).bytes, at, forged_hash, 3)
+    forged = RawRow(4, forger.bytes, 1, "T", b"{}", at, forged_hash, 3)
     verdict = verify_log(FakeScanner([*moved, forged]))
     assert (verdict.damage.position, verdict.damage.kind) == (4, "inserted")
+
+
+def test_a_forged_row_whose_link_does_not_fit_is_an_insertion_when_the_chain_goes_on_past_it():
+    rows = chain(6)
+    forger = uuid4()
+    moved = [x._replace(position=x.position + 1) if x.position >= 4 else x for x in rows]
+    forged = RawRow(4, forger.bytes, 1, "T", b"{}", rows[2].recorded_at, bytes(32), 3)
+    verdict = verify_log(FakeScanner([*moved, forged]))
+    assert (verdict.damage.position, verdict.damage.kind) == (4, "inserted")
+
+
+def test_events_shifted_down_under_their_links_are_an_insertion():
+    """A forger moves the events from position 4 on one place down, leaving the links
+    where they were, and puts a forged event at 4."""
+    rows = chain(6)
+    forger = uuid4()
+    content = ("originator_id", "originator_version", "topic", "state")
+    shifted = []
+    for row in rows:
+        if row.position < 4:
+            shifted.append(row)
+            continue
+        source = rows[row.position - 2]  # the event that was one place up
+        if row.position == 4:
+            shifted.append(row._replace(originator_id=forger.bytes, state=b"{}"))
+        else:
+            shifted.append(row._replace(**{name: getattr(source, name) for name in content}))
+    verdict = verify_log(FakeScanner(shifted))
+    assert (verdict.damage.position, verdict.damage.kind) == (4, "inserted"), verdict.describe()
 
 
 def test_a_published_digest_is_found_or_not():
@@ -177,10 +213,10 @@ def test_a_published_digest_prints_as_it_is_parsed():
 
 @given(
     st.uuids(),
-    st.integers(min_value=0, max_value=2**63 - 1),
+    st.integers(min_value=0, max_value=2**32 - 1),
     st.text(max_size=40),
     st.binary(max_size=300),
-    st.text(alphabet="0123456789-:TZ.", max_size=30),
+    st.text(alphabet="0123456789-:TZ.", min_size=1, max_size=30),
 )
 def test_the_fast_canonical_bytes_and_ids_are_the_reference_ones(
     originator, version, topic, state, at
@@ -189,13 +225,13 @@ def test_the_fast_canonical_bytes_and_ids_are_the_reference_ones(
         originator, version, topic, state, at
     )
     assert event_id_bytes(originator.bytes, version) == event_id(originator, version).bytes
+    assert event_stream_prefix(event_id(originator, version)) == (originator.bytes[:12], version)
     row = RawRow(
         1,
         originator.bytes,
         version,
         topic,
         state,
-        event_id(originator, version).bytes,
         at,
         link(GENESIS, canonical_bytes(originator, version, topic, state, at)),
         0,
@@ -203,18 +239,24 @@ def test_the_fast_canonical_bytes_and_ids_are_the_reference_ones(
     assert verify_log(FakeScanner([row])).ok
 
 
-def test_orphan_chain_rows_are_merged_in_position_order_within_the_page():
-    def row(p, event=True):
-        if event:
-            return RawRow(p, b"o", 1, "T", b"s", b"e", "t", b"h", 0)
-        return RawRow(p, None, None, None, None, b"e", "t", b"h", 0)
+@pytest.mark.parametrize("version", [-1, 2**32])
+def test_a_version_outside_the_ids_range_is_refused(version):
+    with pytest.raises(ValueError, match="outside"):
+        event_id(uuid4(), version)
 
-    joined = [row(1), row(2), row(5)]
-    assert merge_orphans(joined, [], 3) is joined
-    assert [r.position for r in merge_orphans(joined, [row(3, False)], 3)] == [1, 2, 3, 5]
-    # Past the end of a full page, rows wait for the next page.
-    merged = merge_orphans(joined[:2], [row(3, False), row(4, False)], 2)
-    assert [r.position for r in merged] == [1, 2]
-    merged = merge_orphans([row(1)], [row(3, False), row(4, False)], 2)
-    assert [r.position for r in merged] == [1, 3, 4]
-    assert [r.position for r in merge_orphans([row(1), row(9)], [row(3, False)], 2)] == [1, 3, 9]
+
+def test_the_time_index_must_agree_with_the_log():
+    rows = chain(9)  # times change every three events: runs end at 3, 6, 9
+    ends = run_ends(rows)
+    assert [p for _, p in ends] == [3, 6, 9]
+    assert verify_log(FakeScanner(rows, ends)).ok
+    moved = [ends[0], (ends[1][0], 5), ends[2]]  # as-of T would miss event 6
+    verdict = verify_log(FakeScanner(rows, moved))
+    assert (verdict.damage.position, verdict.damage.kind) == (6, "changed")
+    assert "time index" in verdict.damage.detail
+    verdict = verify_log(FakeScanner(rows, [ends[0], ends[2]]))  # a mark removed
+    assert (verdict.damage.position, verdict.damage.kind) == (6, "changed")
+    # The last events cut off, their marks kept: the index shows the log was longer.
+    verdict = verify_log(FakeScanner(rows[:6], ends))
+    assert (verdict.damage.position, verdict.damage.kind) == (7, "missing")
+    assert verify_log(FakeScanner(rows[:6], ends[:2])).ok
