@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from datetime import datetime
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError, StoredEvent
@@ -39,6 +39,9 @@ LEGACY_LAYOUT = (
     "this store was written by an earlier development build of followup (event links "
     "in a separate table, other event ids); it is left untouched: use a new store"
 )
+
+
+Originator = TypeVar("Originator")
 
 
 class ChainRow(NamedTuple):
@@ -123,6 +126,23 @@ def chain_rows(
         rows.append(ChainRow(position, moment, digest, previous_position))
         previous_position = position
     return rows
+
+
+def event_row(
+    stored: StoredEvent, link: ChainRow, originator: Originator
+) -> tuple[int, Originator, int, str, bytes, str, bytes, int]:
+    """An event's row as every store lays it out: position, originator (in the store's
+    own form), version, topic, state, then its link (recorded_at, hash, previous)."""
+    return (
+        link.position,
+        originator,
+        stored.originator_version,
+        stored.topic,
+        stored.state,
+        link.recorded_at,
+        link.hash,
+        link.previous_position,
+    )
 
 
 def time_marks(rows: Sequence[ChainRow]) -> list[tuple[str, int]]:

@@ -11,7 +11,7 @@ from uuid import UUID
 from eventsourcing.persistence import ApplicationRecorder, IntegrityError, StoredEvent
 from eventsourcing.popo import POPOApplicationRecorder, POPOFactory
 
-from adapters.chain import ChainRow, chain_rows
+from adapters.chain import ChainRow, chain_rows, event_row
 from adapters.sql_sqlite import MemorySql
 from core.clock import utc_now
 from core.integrity import GENESIS, event_id
@@ -135,16 +135,7 @@ class ChainedPOPOApplicationRecorder(POPOApplicationRecorder):
         with self._database_lock:
             start = 0 if after is None else max(after, 0)
             return [
-                RawRow(
-                    row.position,
-                    UUID(str(stored.originator_id)).bytes,
-                    stored.originator_version,
-                    stored.topic,
-                    stored.state,
-                    row.recorded_at,
-                    row.hash,
-                    row.previous_position,
-                )
+                RawRow(*event_row(stored, row, UUID(str(stored.originator_id)).bytes))
                 for stored, row in zip(
                     self._stored_events[start : start + limit],
                     self._chain[start : start + limit],

@@ -34,7 +34,7 @@ from psycopg import Cursor
 from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Composed, Identifier
 
-from adapters.chain import LEGACY_LAYOUT, chain_rows, idempotency_row, time_marks
+from adapters.chain import LEGACY_LAYOUT, chain_rows, event_row, idempotency_row, time_marks
 from adapters.sql_postgres import PostgresSql
 from core.integrity import GENESIS, event_id, event_stream_prefix
 from core.ports import (
@@ -193,18 +193,7 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         if len(rows) == 1:  # the API's usual case: no arrays to build and parse
             stored, row = stored_events[0], rows[0]
             curs.execute(
-                self._insert_event,
-                [
-                    row.position,
-                    originators[0],
-                    stored.originator_version,
-                    stored.topic,
-                    stored.state,
-                    row.recorded_at,
-                    row.hash,
-                    row.previous_position,
-                ],
-                prepare=True,
+                self._insert_event, list(event_row(stored, row, originators[0])), prepare=True
             )
         else:
             curs.execute(

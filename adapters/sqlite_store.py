@@ -29,7 +29,7 @@ from eventsourcing.sqlite import (
     SQLiteTransaction,
 )
 
-from adapters.chain import LEGACY_LAYOUT, chain_rows, idempotency_row
+from adapters.chain import LEGACY_LAYOUT, chain_rows, event_row, idempotency_row
 from adapters.sql_sqlite import SqliteSql
 from core.clock import utc_now
 from core.integrity import GENESIS, event_id, event_stream_prefix
@@ -204,16 +204,7 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             expected_hashes=expected_hashes,
         )
         values = [
-            (
-                row.position,
-                _uuid(stored.originator_id).hex,
-                stored.originator_version,
-                stored.topic,
-                stored.state,
-                row.recorded_at,
-                row.hash,
-                row.previous_position,
-            )
+            event_row(stored, row, _uuid(stored.originator_id).hex)
             for stored, row in zip(stored_events, rows, strict=True)
         ]
         if len(values) == 1:  # the API's usual case

@@ -1,17 +1,19 @@
 """Reads of the log by filter: which events of some types, naming a party, that
-happened in a period, as the system knew them at a moment. Today a scan in log order;
-an index can replace it behind the same functions."""
+happened in a period, as the system knew them at a moment. With conditions, the event
+index (core/event_index.py) says where to look; without, the log is read in order."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
+from core import event_index
 from core.application import FollowUp
 from core.clock import format_timestamp, parse_timestamp
 from core.envelope import Event
 from core.eventtypes import parties_in
+from core.ports import StoredRecord
 
 #: How many records one scan step reads from the store.
 SCAN_PAGE = 500
@@ -25,6 +27,14 @@ class EventFilter:
     party: str | None = None
     occurred_from: date | None = None
     occurred_to: date | None = None
+
+    def is_empty(self) -> bool:
+        return not (
+            self.types
+            or self.party is not None
+            or self.occurred_from is not None
+            or self.occurred_to is not None
+        )
 
     def matches(self, event: Event, app: FollowUp) -> bool:
         if self.types and event.type not in self.types:
@@ -58,22 +68,53 @@ def find_events(
     visible: Callable[[Event], bool] = lambda event: True,
 ) -> EventPage:
     """Up to `limit` visible events matching `where` with after < position <= upto.
-    Pages are cut by position, so they are stable: new events only ever come later."""
+    Pages are cut by position, so they are stable: new events only ever come later.
+    With conditions, the event index proposes the candidates (each checked again);
+    without, the log is read in order."""
+    records = _scanned(app, after, upto) if where.is_empty() else _indexed(app, where, after, upto)
     found: list[Event] = []
+    for record in records:
+        event = app.to_event(record)
+        if not (where.matches(event, app) and visible(event)):
+            continue
+        if len(found) == limit:
+            # One more match exists: the page is full and a next one has something.
+            return EventPage(found, found[-1].position)
+        found.append(event)
+    return EventPage(found, None)
+
+
+def _scanned(app: FollowUp, after: int, upto: int | None) -> Iterator[StoredRecord]:
     cursor = after
     while True:
         records = app.log.select_records(after=cursor, limit=SCAN_PAGE, upto=upto)
-        for record in records:
-            event = app.to_event(record)
-            if not (where.matches(event, app) and visible(event)):
-                continue
-            if len(found) == limit:
-                # One more match exists: the page is full and a next one has something.
-                return EventPage(found, found[-1].position)
-            found.append(event)
+        yield from records
         if len(records) < SCAN_PAGE:
-            return EventPage(found, None)
+            return
         cursor = records[-1].position
+
+
+def _indexed(
+    app: FollowUp, where: EventFilter, after: int, upto: int | None
+) -> Iterator[StoredRecord]:
+    event_index.catch_up(app)
+    cursor = after
+    while True:
+        positions = event_index.candidates(
+            app,
+            types=sorted(where.types),
+            party=where.party,
+            occurred_from=where.occurred_from,
+            occurred_to=where.occurred_to,
+            after=cursor,
+            upto=upto,
+            limit=SCAN_PAGE,
+        )
+        for position in positions:
+            yield from app.log.select_records(after=position - 1, upto=position, limit=1)
+        if len(positions) < SCAN_PAGE:
+            return
+        cursor = positions[-1]
 
 
 def as_of_moment(text: str) -> datetime:
