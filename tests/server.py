@@ -19,6 +19,18 @@ from typing import Any
 from urllib.parse import urlsplit
 
 
+def store_url_for(request: Any, folder: Path) -> str:
+    """The store a parametrised fixture asks for (`request.param`: "sqlite" or
+    "postgresql"): a file in `folder`, or a database of the test run's cluster that is
+    dropped when the fixture ends."""
+    if request.param == "postgresql":
+        cluster = request.getfixturevalue("postgres_cluster")
+        database = cluster.create_database()
+        request.addfinalizer(lambda: cluster.drop_database(database))
+        return str(cluster.url(database))
+    return f"sqlite:///{folder}/followup.sqlite"
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

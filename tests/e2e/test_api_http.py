@@ -10,7 +10,7 @@ import pytest
 
 from core.roles import ROLES
 from tests.samples import every_type
-from tests.server import followup, serve
+from tests.server import followup, serve, store_url_for
 
 EVENTS = "/api/v1/events"
 BATCH = "/api/v1/events/batch"
@@ -28,13 +28,7 @@ def writer(raw):
 def server(request, tmp_path_factory):
     """The whole module runs against each store, with three workers."""
     folder = tmp_path_factory.mktemp("api")
-    if request.param == "postgresql":
-        cluster = request.getfixturevalue("postgres_cluster")
-        database = cluster.create_database()
-        request.addfinalizer(lambda: cluster.drop_database(database))
-        url = cluster.url(database)
-    else:
-        url = f"sqlite:///{folder}/followup.sqlite"
+    url = store_url_for(request, folder)
     followup("init", url=url)
     tokens = {}
     for role in ROLES:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from core.roles import ROLES
-from tests.server import followup, serve
+from tests.server import followup, serve, store_url_for
 
 EVENTS = "/api/v1/events"
 BATCH = "/api/v1/events/batch"
@@ -230,13 +230,7 @@ LITERAL = [
 )
 def server(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile")
-    if request.param == "postgresql":
-        cluster = request.getfixturevalue("postgres_cluster")
-        database = cluster.create_database()
-        request.addfinalizer(lambda: cluster.drop_database(database))
-        url = cluster.url(database)
-    else:
-        url = f"sqlite:///{folder}/followup.sqlite"
+    url = store_url_for(request, folder)
     tokens = {
         role: followup("token", "create", "--role", role, "--label", role, url=url).strip()
         for role in ROLES

@@ -6,8 +6,6 @@ the chain verifies."""
 
 from __future__ import annotations
 
-import pytest
-
 from tests.load import (
     Load,
     assert_every_event_acknowledged,
@@ -21,13 +19,6 @@ EVENTS = 500
 WORKERS = 3
 KILLS = 3
 SECONDS = 300
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def store_url(request, tmp_path):
-    if request.param == "postgresql":
-        return request.getfixturevalue("postgres_url")
-    return f"sqlite:///{tmp_path}/followup.sqlite"
 
 
 def test_acknowledged_events_survive_kills_and_retries(store_url, tmp_path):

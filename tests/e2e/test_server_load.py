@@ -5,8 +5,6 @@ strictly increasing positions, and the chain verifies."""
 
 from __future__ import annotations
 
-import pytest
-
 from tests.load import (
     Load,
     assert_every_event_acknowledged,
@@ -20,13 +18,6 @@ EVENTS = 500
 WORKERS = 3
 #: Far more than the run needs (about 30 s on 2 busy cores): a bound, not a target.
 SECONDS = 240
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def store_url(request, tmp_path):
-    if request.param == "postgresql":
-        return request.getfixturevalue("postgres_url")
-    return f"sqlite:///{tmp_path}/followup.sqlite"
 
 
 def test_concurrent_clients_record_every_event_once(store_url, tmp_path):
