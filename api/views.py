@@ -15,13 +15,13 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 from api.auth import allow, current_caller
 from api.events import AsOf
 from api.openapi import response
-from core.bootstrap import Services
 from core.errors import NotFound
 from core.fields import PartyCode
 from core.roles import READERS
 from core.views import queries
 from core.views.model import LEVEL_OF_ROLE, Item, Level
 from core.views.reading import ViewReading
+from followup.bootstrap import Services
 
 blueprint = Blueprint(
     "views",

@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import Figure, publish
-from core.bootstrap import bootstrap
 from core.tokens import Tokens
+from followup.bootstrap import bootstrap
 
 HOSTS = ("KEN", "UGA", "NLD", "FRA", "DEU", "ETH", "COD", "SEN", "BRA", "JPN")
 BATCH = 100

@@ -23,8 +23,8 @@ from datetime import date
 
 from bench.common import Figure, publish
 from bench.history import build
-from core.bootstrap import bootstrap
 from core.views.model import Level
+from followup.bootstrap import bootstrap
 from reports.annual import gather_data, produce, with_document
 from reports.annual.document import html, write_pdf
 

@@ -25,15 +25,11 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from cli.common import database_url_option, open_services
-from core.bootstrap import Services
 from core.clock import format_timestamp, parse_timestamp, utc_now
 from core.config import CONFIG_VARIABLE, Config, load_config
-from core.jobs import CORE_JOBS, Job, Scheduled, configured, run
-from core.notifying import ConfigError, Target, build_targets, kinds
-from reports.annual.job import ANNUAL_REPORT
-
-#: Every scheduled job: the annual report's draft (reports/), and core's.
-JOBS: dict[str, Job] = {ANNUAL_REPORT.name: ANNUAL_REPORT, **CORE_JOBS}
+from core.jobs import Scheduled, configured, run
+from core.notifying import ConfigError, Target, build_targets
+from followup.bootstrap import Services
 
 log = logging.getLogger("followup.scheduler")
 
@@ -68,8 +64,10 @@ class Plan:
     def __init__(self, services: Services, config: Config, environ: Mapping[str, str]) -> None:
         self.config = config
         self.timezone = timezone_of(config)
-        self.targets = build_targets(config.notifiers, kinds(services.plugins), environ)
-        self.schedule = {e.job.name: e for e in configured(config.jobs, list(self.targets), JOBS)}
+        self.targets = build_targets(config.notifiers, services.notifier_kinds, environ)
+        self.schedule = {
+            e.job.name: e for e in configured(config.jobs, list(self.targets), services.jobs)
+        }
         self.triggers = {
             name: trigger_of(entry, self.timezone) for name, entry in self.schedule.items()
         }
@@ -145,7 +143,6 @@ def _due(ctx: click.Context, param: click.Parameter, value: str | None) -> datet
 @click.option(
     "--once",
     metavar="JOB",
-    type=click.Choice(sorted(JOBS)),
     help="Run one job now (for its due time, --due) and exit: 0 if it went well.",
 )
 @click.option(
@@ -179,6 +176,11 @@ def scheduler(
             _print_jobs(plan)
             return
         if once is not None:
+            if once not in plan.schedule:
+                raise click.BadParameter(
+                    f"no job {once!r}; jobs: {', '.join(sorted(plan.schedule))}",
+                    param_hint="--once",
+                )
             outcome = plan.run(services, once, due or utc_now().replace(microsecond=0))
             click.echo(json.dumps(outcome, indent=2))
             failed = any(not d["delivered"] for d in outcome["deliveries"])

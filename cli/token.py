@@ -7,7 +7,6 @@ import click
 
 from cli.common import database_url_option, open_services, print_json
 from core.roles import ROLES
-from core.tokens import Tokens
 
 RECORDED_BY = click.option(
     "--recorded-by",
@@ -30,7 +29,7 @@ def token() -> None:
 def create(role: str, label: str, recorded_by: str, database_url: str) -> None:
     """Issue a token and print it: the only time it is shown."""
     with open_services(database_url) as services:
-        secret = Tokens(services.app).create(label, role, recorded_by)
+        secret = services.tokens.create(label, role, recorded_by)
     click.echo(secret)
     click.echo(
         f"Token for {label} ({role}) issued. Keep it now: it cannot be shown again.", err=True
@@ -43,7 +42,7 @@ def create(role: str, label: str, recorded_by: str, database_url: str) -> None:
 def list_(as_json: bool, database_url: str) -> None:
     """Tokens by label, with role, creation and revocation times (never the token)."""
     with open_services(database_url) as services:
-        infos = Tokens(services.app).list()
+        infos = services.tokens.list()
     if as_json:
         print_json(
             [
@@ -71,7 +70,7 @@ def list_(as_json: bool, database_url: str) -> None:
 def revoke(label: str, recorded_by: str, database_url: str) -> None:
     """Revoke the token labelled LABEL: it stops working at once."""
     with open_services(database_url) as services:
-        info = Tokens(services.app).revoke(label, recorded_by)
+        info = services.tokens.revoke(label, recorded_by)
     click.echo(f"revoked {info.label} ({info.role}) at {info.revoked_at}")
 
 

@@ -11,9 +11,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from api import create_app
-from core.bootstrap import Services, bootstrap
 from core.roles import ROLES
 from core.tokens import Tokens
+from followup.bootstrap import Services, bootstrap
 
 
 @dataclass

@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
-from core.bootstrap import bootstrap
 from core.roles import FOCAL_POINT
 from core.tokens import Tokens
+from followup.bootstrap import bootstrap
 
 RETRYABLE_STATUSES = frozenset({503})
 PATH = "/api/v1/events"

@@ -11,6 +11,7 @@ from marshmallow import Schema
 
 from core import fields as f
 from core.eventtypes import EventType, Fact, LifecycleState, conflict, lifecycle
+from core.jobs import Job
 from core.views.figures import dated, days_between, events_of, hide_later, tally_figure
 from core.views.itemfigures import (
     InPeriod,
@@ -32,6 +33,7 @@ from core.views.model import (
     ViewFact,
 )
 from plugins import hookimpl
+from plugins.builtin.scheduled_jobs import Overdue, reminders
 
 AREA = "judicial_assistance"
 
@@ -275,4 +277,33 @@ def followup_indicators() -> list[Indicator]:
                 "visas": reading.tally("events.EmergencyVisaIssued"),
             },
         ),
+    ]
+
+
+def words(code: str) -> str:
+    return code.replace("_", " ")
+
+
+@hookimpl
+def followup_jobs() -> list[Job[Any]]:
+    return [
+        Job(
+            "request_reminders",
+            "Reminders of requests for assistance unanswered after `days` days.",
+            "0 7 * * *",
+            24 * 3600,
+            {"days": 30},
+            reminders(
+                Overdue(
+                    "request",
+                    "requests",
+                    "open",
+                    "sent_on",
+                    lambda i: (
+                        f"{i['request']} to {i['addressee']} ({i['category'].replace('_', ' ')})"
+                    ),
+                    ("requests for assistance", "unanswered"),
+                )
+            ),
+        )
     ]

@@ -11,6 +11,7 @@ from marshmallow import Schema
 
 from core import fields as f
 from core.eventtypes import EventType, Fact, LifecycleState, conflict, lifecycle
+from core.jobs import Job
 from core.views.figures import dated, events_of, hide_later, tally_figure
 from core.views.itemfigures import InPeriod, ItemFigures, OnDate
 from core.views.model import (
@@ -23,6 +24,7 @@ from core.views.model import (
 )
 from plugins import hookimpl
 from plugins.builtin.party_items import happened_by, party_handler, share_of_states_parties
+from plugins.builtin.scheduled_jobs import Overdue, reminders
 
 AREA = "legal_framework"
 
@@ -518,4 +520,27 @@ def followup_indicators() -> list[Indicator]:
                 )
             },
         ),
+    ]
+
+
+@hookimpl
+def followup_jobs() -> list[Job[Any]]:
+    return [
+        Job(
+            "agreement_reminders",
+            "Reminders of agreements signed but not in force after `days` days.",
+            "0 7 * * *",
+            24 * 3600,
+            {"days": 180},
+            reminders(
+                Overdue(
+                    "agreement",
+                    "agreements",
+                    "signed",
+                    "signed_on",
+                    lambda i: f"{i['agreement']} with {', '.join(i['parties'])}: {i['title']}",
+                    ("agreements", "signed but not in force"),
+                )
+            ),
+        )
     ]

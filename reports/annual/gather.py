@@ -20,19 +20,17 @@ from datetime import date, datetime, timedelta
 from statistics import median
 from typing import Any
 
-from core.bootstrap import Services
 from core.clock import format_timestamp
 from core.errors import InvalidEvent
 from core.queries import position_as_of
 from core.recommendations import catalogue
 from core.views.model import Indicator, Item, Level, Period, Snapshot, ViewFact
 from core.views.reading import ViewReading
-from plugins import collect
 from reports.annual import prose
 from reports.annual.clusters import CLUSTERS, SECTION_ORDER
 from reports.config import ReportConfig
 from reports.errors import ReportError
-from reports.sections import Fragment, ReportSection, SectionContext
+from reports.sections import Fragment, ReportSources, SectionContext
 
 #: The shape of the attached data; a reader refuses data of another format.
 FORMAT = "followup-annual-report/1"
@@ -136,10 +134,10 @@ class LogPoint:
         return {"position": self.position, "as_of": self.as_of, "head": self.head}
 
 
-def locate(services: Services, as_of: datetime | None) -> LogPoint:
+def locate(sources: ReportSources, as_of: datetime | None) -> LogPoint:
     """The log as the system knew it at `as_of`, or, without one, the log's head (its
     `as_of` is then the transaction time of the last event, never the clock's)."""
-    app = services.app
+    app = sources.app
     if as_of is None:
         head = app.head()
         if head.position == 0 or head.recorded_at is None:
@@ -158,11 +156,11 @@ def locate(services: Services, as_of: datetime | None) -> LogPoint:
     position = position_as_of(app, as_of)
     if position == 0:
         raise ReportError(f"Nothing had been recorded by {format_timestamp(as_of)}.")
-    return LogPoint(position, format_timestamp(as_of), digest_at(services, position))
+    return LogPoint(position, format_timestamp(as_of), digest_at(sources, position))
 
 
-def digest_at(services: Services, position: int) -> str:
-    records = services.app.log.select_records(after=position - 1, upto=position, limit=1)
+def digest_at(sources: ReportSources, position: int) -> str:
+    records = sources.app.log.select_records(after=position - 1, upto=position, limit=1)
     if not records or records[0].position != position:
         raise ReportError(f"The log has no event at position {position}.")
     return records[0].hash.hex()
@@ -220,8 +218,8 @@ class Readings:
     snapshot: CachedSnapshot
 
 
-def read(services: Services, period: ReportPeriod, position: int) -> Readings:
-    views = services.views
+def read(sources: ReportSources, period: ReportPeriod, position: int) -> Readings:
+    views = sources.views
     views.projection.catch_up()
     snapshot = CachedSnapshot(views.projection.snapshot(position, LEVEL))
     folds = views.folds
@@ -238,12 +236,12 @@ def read(services: Services, period: ReportPeriod, position: int) -> Readings:
 
 
 def gather(
-    services: Services, period: ReportPeriod, point: LogPoint, config: ReportConfig
+    sources: ReportSources, period: ReportPeriod, point: LogPoint, config: ReportConfig
 ) -> dict[str, Any]:
     """The report's data (see the module's docstring)."""
     config = config.resolved(period.year)
-    readings = read(services, period, point.position)
-    views = services.views
+    readings = read(sources, period, point.position)
+    views = sources.views
     figures = views.summary(readings.period)
     previous = views.summary(readings.previous)
     cumulative = views.summary(readings.cumulative)
@@ -260,11 +258,11 @@ def gather(
         "previous_figures": previous,
         "cumulative_figures": cumulative,
         "narratives": narratives(readings.snapshot, period.year),
-        "sections": sections(services, readings, period, config),
+        "sections": sections(sources, readings, period, config),
         "charts": charts(readings, period),
         "states_parties": states_parties(readings),
     }
-    data["plugin_sections"] = plugin_sections(services, readings, period, point, data)
+    data["plugin_sections"] = plugin_sections(sources, readings, period, point, data)
     return data
 
 
@@ -293,11 +291,11 @@ def narratives(snapshot: Snapshot, year: int) -> dict[str, Any]:
 
 
 def sections(
-    services: Services, readings: Readings, period: ReportPeriod, config: ReportConfig
+    sources: ReportSources, readings: Readings, period: ReportPeriod, config: ReportConfig
 ) -> dict[str, Any]:
     types = sorted({t for cluster in CLUSTERS for t in cluster.types})
     facts = readings.period.facts(types)
-    recommendation_rows = recommendations(readings, services.views.indicators, period.year)
+    recommendation_rows = recommendations(readings, sources.views.indicators, period.year)
     found: dict[str, Any] = {}
     for cluster in CLUSTERS:
         listed = [fact for fact in facts if cluster.lists(fact)]
@@ -502,13 +500,13 @@ def states_parties(readings: Readings) -> dict[str, Any]:
 
 
 def plugin_sections(
-    services: Services,
+    sources: ReportSources,
     readings: Readings,
     period: ReportPeriod,
     point: LogPoint,
     data: Mapping[str, Any],
 ) -> list[dict[str, Any]]:
-    contributed: list[ReportSection] = collect(services.plugins.hook.followup_report_sections)
+    contributed = sources.report.sections
     if not contributed:
         return []
 

@@ -24,13 +24,13 @@ from typing import Any
 
 import orjson
 
-from core.bootstrap import Services
 from core.verification import Published, Verification
 from reports.annual import software
 from reports.annual.document import ATTACHMENT, pdf
 from reports.annual.gather import FORMAT, LogPoint, ReportPeriod, gather, read
 from reports.config import ReportConfig
 from reports.errors import ReportError
+from reports.sections import ReportSources
 
 #: At most this many differences are named.
 LISTED = 20
@@ -110,7 +110,7 @@ class ReportVerification:
         return "\n".join(lines)
 
 
-def verify(services: Services, document: bytes, *, redraw: bool = True) -> ReportVerification:
+def verify(sources: ReportSources, document: bytes, *, redraw: bool = True) -> ReportVerification:
     data = attached_data(document)
     try:
         point = LogPoint(
@@ -121,7 +121,7 @@ def verify(services: Services, document: bytes, *, redraw: bool = True) -> Repor
         published = Published(bytes.fromhex(point.head), point.position)
     except (KeyError, TypeError, ValueError) as error:
         raise ReportError(f"The attached {ATTACHMENT} is incomplete: {error}") from None
-    chain = services.app.verify(against=published)
+    chain = sources.app.verify(against=published)
     found = ReportVerification(point, data["report"], chain)
     damage = chain.damage
     if damage is not None and damage.position <= point.position:
@@ -147,7 +147,7 @@ def verify(services: Services, document: bytes, *, redraw: bool = True) -> Repor
         )
     if found.problems:
         return found
-    derived = gather(services, period, point, config)
+    derived = gather(sources, period, point, config)
     reported = {key: value for key, value in data.items() if key != "document"}
     differing = list(differences(reported, derived))
     if differing:
@@ -163,7 +163,7 @@ def verify(services: Services, document: bytes, *, redraw: bool = True) -> Repor
         )
     if redraw:
         _compare_pages(found, data, document)
-    _later_events(services, found, data, period)
+    _later_events(sources, found, data, period)
     return found
 
 
@@ -191,16 +191,16 @@ def _versions(versions: Any) -> str:
 
 
 def _later_events(
-    services: Services, found: ReportVerification, data: Mapping[str, Any], period: ReportPeriod
+    sources: ReportSources, found: ReportVerification, data: Mapping[str, Any], period: ReportPeriod
 ) -> None:
     """Name the figures that events recorded after the report's position change."""
-    head = services.app.head().position
+    head = sources.app.head().position
     position = found.point.position
     if head <= position:
         found.later.append("  since then: no event recorded")
         return
-    readings = read(services, period, head)
-    views = services.views
+    readings = read(sources, period, head)
+    views = sources.views
     dated = sum(
         1
         for fact in readings.snapshot.facts(first=period.first, last=period.last)

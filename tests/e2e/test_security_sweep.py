@@ -26,9 +26,9 @@ from typing import Any
 
 import pytest
 
-from core.bootstrap import bootstrap
 from core.roles import ADMIN, AUDITOR, BUREAU, FOCAL_POINT
 from core.tokens import Tokens
+from followup.bootstrap import bootstrap
 from tests.server import serve
 
 PUBLIC = frozenset({"anyone"})

@@ -22,7 +22,7 @@ from pypdf import PdfReader
 
 from api import create_app
 from cli import main
-from core.bootstrap import Services, bootstrap
+from followup.bootstrap import Services, bootstrap
 from reports.annual import AnnualReport, produce
 from reports.annual.document import ATTACHMENT, html, pdf, write_pdf
 from reports.annual.verify import attached_data

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from core.bootstrap import Services, bootstrap
 from core.errors import InvalidEvent
+from followup.bootstrap import Services, bootstrap
 from plugins import hookimpl
 from reports.annual import charts, gather_data, prose
 from reports.annual.document import html
@@ -250,15 +250,19 @@ def test_a_plugin_adds_a_section_where_it_says(with_sections: Services) -> None:
     assert "<p>Trusted <b>HTML</b>.</p>" in document
 
 
-def test_a_section_must_go_somewhere_the_report_has(with_sections: Services) -> None:
+def test_a_section_must_go_somewhere_the_report_has() -> None:
     class Lost:
         @hookimpl
         def followup_report_sections(self) -> list[ReportSection]:
             return [ReportSection("lost", "Lost", after="Part IX", content=lambda c: "")]
 
-    with_sections.plugins.register(Lost())
-    with pytest.raises(ReportError, match="'Part IX', which is not a section"):
-        gather_data(with_sections, year=2024)
+    services = bootstrap("memory://", load_entry_points=False, extra_plugins=[Lost()])
+    try:
+        record(services.app)
+        with pytest.raises(ReportError, match="'Part IX', which is not a section"):
+            gather_data(services, year=2024)
+    finally:
+        services.close()
 
 
 def test_the_renderer_fetches_only_the_reports_own_files() -> None:

@@ -1,26 +1,29 @@
-"""The composition root: builds the store, plugins and services from configuration.
-Nothing is built at import time; every entry point (API, CLI, scheduler) calls this."""
+"""The composition root: builds the store and the services from the plugins' registry
+and configuration. Nothing is built at import time; every entry point (API, CLI,
+scheduler) calls `bootstrap` and takes what it uses from the services."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import pluggy
-
 from core.application import FollowUp
 from core.catalogue import Catalogue
 from core.clock import Clock, utc_now
 from core.errors import StoreError
-from core.ports import StoreAdapter
+from core.importing import Importer
+from core.jobs import Job
+from core.notifying import NotifierKind
 from core.sql import Sql
-from plugins import collect, plugin_manager
+from followup.registry import Registry
+from reports.sections import ReportContributions
 
 if TYPE_CHECKING:
+    from core.tokens import Tokens
     from core.views.service import Views
 
 DATABASE_URL_VARIABLE = "FOLLOWUP_DATABASE_URL"
@@ -33,12 +36,18 @@ def database_url(explicit: str | None = None) -> str:
 
 @dataclass
 class Services:
-    """Everything an entry point works with."""
+    """What the entry points work with, built from one registry. Each part is built on
+    first use: a command that only verifies the chain never creates the views' tables.
+    Jobs get it as their workplace (``core.jobs.Workplace``), the annual report as its
+    sources (``reports.sections.ReportSources``): each sees only what it declares."""
 
     database_url: str
-    plugins: pluggy.PluginManager
-    catalogue: Catalogue
+    registry: Registry
     app: FollowUp
+
+    @property
+    def catalogue(self) -> Catalogue:
+        return self.app.catalogue
 
     @property
     def sql(self) -> Sql:
@@ -51,30 +60,42 @@ class Services:
         from core.views.engine import Folds
         from core.views.service import Views
 
-        hook = self.plugins.hook
-        folds = Folds(
-            self.catalogue,
-            collect(hook.followup_view_handlers),
-            collect(hook.followup_tallies),
-        )
+        registry = self.registry
+        folds = Folds(self.catalogue, list(registry.view_handlers), list(registry.tallies))
         return Views(
             self.app,
             self.sql,
             folds,
-            collect(hook.followup_summary_figures),
-            collect(hook.followup_indicators),
+            registry.summary_figures,
+            registry.indicators,
             self.app.clock,
         )
 
+    @cached_property
+    def tokens(self) -> Tokens:
+        """API tokens (their digests in a table beside the log, their issue in the log)."""
+        from core.tokens import Tokens
+
+        return Tokens(self.app)
+
+    @property
+    def report(self) -> ReportContributions:
+        return self.registry.report
+
+    @property
+    def jobs(self) -> Mapping[str, Job[Any]]:
+        return self.registry.jobs
+
+    @property
+    def notifier_kinds(self) -> Mapping[str, NotifierKind]:
+        return self.registry.notifiers
+
+    @property
+    def importers(self) -> Mapping[str, Importer]:
+        return self.registry.importers
+
     def close(self) -> None:
         self.app.close()
-
-
-def store_adapters(manager: pluggy.PluginManager) -> dict[str, StoreAdapter]:
-    adapters: dict[str, StoreAdapter] = {}
-    for adapter in collect(manager.hook.followup_stores):
-        adapters[adapter.scheme] = adapter
-    return adapters
 
 
 def bootstrap(
@@ -87,12 +108,12 @@ def bootstrap(
     """Open the store named by `url` (or FOLLOWUP_DATABASE_URL, or the embedded default)
     with every plugin loaded, creating its tables if needed."""
     url = database_url(url)
-    manager = plugin_manager(load_entry_points=load_entry_points, extra=extra_plugins)
-    catalogue = Catalogue(collect(manager.hook.followup_event_types))
+    registry = Registry.load(load_entry_points=load_entry_points, extra_plugins=extra_plugins)
+    catalogue = Catalogue(registry.event_types)
     scheme = urlsplit(url).scheme.split("+")[0]
     if scheme == "postgres":
         scheme = "postgresql"
-    adapters = store_adapters(manager)
+    adapters = registry.stores
     if scheme not in adapters:
         known = ", ".join(sorted(f"{s}://" for s in adapters))
         raise StoreError(f"Unknown database URL {redacted(url)!r}; known kinds: {known}.")
@@ -101,7 +122,7 @@ def bootstrap(
         app = FollowUp(environment, catalogue, clock)
     except Exception as error:  # the drivers raise many kinds; the user needs one message
         raise StoreError(f"Cannot open the store at {redacted(url)}: {error}") from error
-    return Services(url, manager, catalogue, app)
+    return Services(url, registry, app)
 
 
 def redacted(url: str) -> str:
