@@ -87,6 +87,8 @@ def followup_event_types() -> list[EventType]:
             "New values for payload fields of an earlier event.",
             writers=frozenset({"focal_point", "bureau"}),
             effect=Effect.CORRECT,
+            target="corrects",
+            changes="changes",
         ),
         EventType(
             "EventRetracted",
@@ -95,6 +97,7 @@ def followup_event_types() -> list[EventType]:
             "An earlier event is withdrawn; it stays in the log.",
             writers=frozenset({"focal_point", "bureau"}),
             effect=Effect.RETRACT,
+            target="retracts",
         ),
     ]
 
