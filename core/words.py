@@ -190,10 +190,19 @@ class Words:
         sentences'), from the area's terms in this language."""
         return (terms or Terms()).of(value or "", self.language)
 
+    def of(self, text: str) -> str:
+        """English 'of', French 'de' with its elision: 'd’une personne', 'de trois'."""
+        if self.language != "fr":
+            return f"of {text}"
+        elides = text[:1].lower() in "aeiouyéèêàâîôû" and not text.lower().startswith("onze")
+        return f"d’{text}" if elides else f"de {text}"
+
     def sentence(self, text: str) -> str:
-        """A sentence as printed: a capital first letter and, in French, no-break
-        spaces before the colon and semicolon."""
+        """A sentence as printed: a capital first letter, one full stop and, in French,
+        no-break spaces before the colon and semicolon."""
         text = text[:1].upper() + text[1:]
+        if text.endswith("..") and not text.endswith("..."):
+            text = text[:-1]  # free text that ends a sentence brings its own full stop
         if self.language == "fr":
             text = text.replace(" :", "\u00a0:").replace(" ;", "\u202f;")
         return text
@@ -210,6 +219,12 @@ def _territory(code: str, language: str) -> str | None:
     names: Mapping[str, str] = Locale.parse(language).territories
     return names.get(country.alpha_2)
 
+
+#: Nouns every area counts.
+PERSON = Noun(("person", "persons"), ("personne", "personnes"), feminine=True)
+STATE = Noun(("State", "States"), ("État", "États"))
+MONTH = Noun(("month", "months"), ("mois", "mois"))
+EVENT = Noun(("event", "events"), ("événement", "événements"))
 
 #: How an event reads: a function of its payload and the language's words.
 Sentence = Callable[[Mapping[str, Any], Words], str]

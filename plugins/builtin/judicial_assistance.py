@@ -32,6 +32,7 @@ from core.views.model import (
     Tally,
     ViewFact,
 )
+from core.words import PERSON, Phrase, Terms
 from plugins import hookimpl
 from plugins.builtin.scheduled_jobs import Overdue, reminders
 
@@ -91,6 +92,59 @@ def answered(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
 request = lifecycle("request", "request")
 
 
+# -- how the events read -----------------------------------------------------------
+
+CATEGORY_WORDS = Terms(
+    {
+        "background_information": ("background information", "informations générales"),
+        "evidence": ("evidence", "éléments de preuve"),
+        "witness_access": ("witness access", "accès aux témoins"),
+        "forensics": ("forensics", "expertise médico-légale"),
+        "defence": ("defence", "défense"),
+        "asset_tracing": ("asset tracing", "recherche d’avoirs"),
+        "logistics": ("logistics", "logistique"),
+        "other": ("other", "autre"),
+    }
+)
+#: On whose behalf, with the French article ("au nom du Greffe").
+ON_BEHALF = Terms(
+    {
+        "prosecution": ("prosecution", "du Bureau du Procureur"),
+        "defence": ("defence", "de la défense"),
+        "registry": ("registry", "du Greffe"),
+        "chambers": ("chambers", "des Chambres"),
+    }
+)
+ANSWERS = Terms(
+    {
+        "granted": ("granted", "accordée"),
+        "partially_granted": ("partially granted", "partiellement accordée"),
+        "refused": ("refused", "refusée"),
+    }
+)
+
+REQUEST_SENT = Phrase(
+    en="Request {request} ({category}) sent to {addressee} on behalf of the {on_behalf_of}.",
+    fr="Demande {request} ({category}) au nom {on_behalf_of} ; destinataire : {addressee}.",
+    values=lambda p, w: {
+        "request": p["request"],
+        "category": w.term(p["category"], CATEGORY_WORDS),
+        "addressee": w.party(p["addressee"]),
+        "on_behalf_of": w.term(p["on_behalf_of"], ON_BEHALF),
+    },
+)
+REQUEST_ANSWERED = Phrase(
+    en="Request {request} answered: {outcome}.",
+    fr="Réponse à la demande {request} : {outcome}.",
+    values=lambda p, w: {"request": p["request"], "outcome": w.term(p["outcome"], ANSWERS)},
+)
+VISAS = Phrase(
+    en="{state} issued emergency visas to {persons}.",
+    fr="{state} : visas d’urgence délivrés à {persons}.",
+    values=lambda p, w: {"state": w.party(p["state"]), "persons": w.count(p["persons"], PERSON)},
+)
+
+
 @hookimpl
 def followup_event_types() -> list[EventType]:
     return [
@@ -102,6 +156,8 @@ def followup_event_types() -> list[EventType]:
             subject=request,
             rule=sent,
             party_fields=("addressee",),
+            sentence=REQUEST_SENT,
+            cluster="I.C",
         ),
         EventType(
             "AssistanceRequestAnswered",
@@ -110,6 +166,8 @@ def followup_event_types() -> list[EventType]:
             "A request for assistance was answered.",
             subject=request,
             rule=answered,
+            sentence=REQUEST_ANSWERED,
+            cluster="I.C",
         ),
         EventType(
             "EmergencyVisaIssued",
@@ -117,6 +175,9 @@ def followup_event_types() -> list[EventType]:
             AREA,
             "A State issued emergency visas to witnesses (recommendation 16).",
             party_fields=("state",),
+            sentence=VISAS,
+            cluster="I.C",
+            activity=True,
         ),
     ]
 

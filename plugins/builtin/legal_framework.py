@@ -22,6 +22,7 @@ from core.views.model import (
     Tally,
     ViewFact,
 )
+from core.words import Phrase, Terms
 from plugins import hookimpl
 from plugins.builtin.party_items import happened_by, party_handler, share_of_states_parties
 from plugins.builtin.scheduled_jobs import Overdue, reminders
@@ -159,11 +160,134 @@ membership = lifecycle("membership", "state")
 apic = lifecycle("apic", "state")
 agreement = lifecycle("agreement", "agreement")
 
+# -- how the events read -----------------------------------------------------------
+
+INSTRUMENTS = Terms(
+    {
+        "ratification": ("ratification", "ratification"),
+        "accession": ("accession", "adhésion"),
+        "acceptance": ("acceptance", "acceptation"),
+        "approval": ("approval", "approbation"),
+    }
+)
+SCOPES = Terms(
+    {
+        "cooperation": ("cooperation", "coopération"),
+        "crimes": ("crimes", "crimes"),
+        "both": ("both", "coopération et crimes"),
+    }
+)
+OUTCOMES = Terms(
+    {
+        "amended": ("amended", "modifiée"),
+        "no_change_needed": ("no change needed", "aucune modification nécessaire"),
+        "under_revision": ("under revision", "en cours de révision"),
+    }
+)
+KINDS = Terms(
+    {
+        "enforcement_of_sentences": ("enforcement of sentences", "exécution des peines"),
+        "witness_relocation": ("witness relocation", "réinstallation des témoins"),
+        "interim_release": ("interim release", "mise en liberté provisoire"),
+        "release_of_persons": ("release of persons", "mise en liberté de personnes"),
+        "cooperation": ("cooperation", "coopération"),
+        "memorandum_of_understanding": (
+            "memorandum of understanding",
+            "mémorandum d’accord",
+        ),
+        "transfer": ("transfer", "transfèrement"),
+        "other": ("other", "autre"),
+    }
+)
+TOPICS = Terms(
+    {
+        "implementing_legislation": ("implementing legislation", "législation d’application"),
+        "witness_protection": ("witness protection", "protection des témoins"),
+        "enforcement": ("enforcement", "exécution des peines"),
+        "law_enforcement_training": (
+            "law enforcement training",
+            "formation des services de répression",
+        ),
+        "other": ("other", "autres questions"),
+    }
+)
+
+BECAME_PARTY = Phrase(
+    en="{state} deposited its instrument of {instrument}; the Statute enters into force "
+    "for it on {in_force_on}.",
+    fr="{state} : dépôt de l’instrument {instrument} ; le Statut entre en vigueur à son "
+    "égard le {in_force_on}.",
+    values=lambda p, w: {
+        "state": w.party(p["state"]),
+        "instrument": w.say(
+            en=w.term(p["instrument"], INSTRUMENTS), fr=w.of(w.term(p["instrument"], INSTRUMENTS))
+        ),
+        "in_force_on": w.date(p["in_force_on"]),
+    },
+)
+WITHDREW = Phrase(
+    en="{state} notified its withdrawal, effective {effective_on}.",
+    fr="{state} : notification de retrait, avec effet le {effective_on}.",
+    values=lambda p, w: {"state": w.party(p["state"]), "effective_on": w.date(p["effective_on"])},
+)
+ENACTED = Phrase(
+    en="{state} enacted implementing legislation ({scope}): {title}.",
+    fr="{state} : adoption d’une législation d’application ({scope}) : {title}.",
+    values=lambda p, w: {
+        "state": w.party(p["state"]),
+        "scope": w.term(p["scope"], SCOPES),
+        "title": p["title"],
+    },
+)
+REVIEWED = Phrase(
+    en="{state} reviewed its implementing legislation ({title}): {outcome}.",
+    fr="{state} : examen de la législation d’application ({title}) : {outcome}.",
+    values=lambda p, w: {
+        "state": w.party(p["state"]),
+        "title": p["title"],
+        "outcome": w.term(p["outcome"], OUTCOMES),
+    },
+)
+APIC_RATIFIED = Phrase(
+    en="{state} ratified the Agreement on the Privileges and Immunities of the Court.",
+    fr="{state} : ratification de l’Accord sur les privilèges et immunités de la Cour.",
+    values=lambda p, w: {"state": w.party(p["state"])},
+)
+SIGNED = Phrase(
+    en="Agreement on {kind} signed with {parties}: {title} ({agreement}).",
+    fr="Accord ({kind}) signé avec {parties} : {title} ({agreement}).",
+    values=lambda p, w: {
+        "kind": w.term(p["kind"], KINDS),
+        "parties": w.parties(p["parties"]),
+        "title": p["title"],
+        "agreement": p["agreement"],
+    },
+)
+ENTERED_INTO_FORCE = Phrase(
+    en="Agreement {agreement} entered into force.",
+    fr="Entrée en vigueur de l’accord {agreement}.",
+    values=lambda p, w: {"agreement": p["agreement"]},
+)
+TERMINATED = Phrase(
+    en="Agreement {agreement} terminated: {reason}.",
+    fr="Fin de l’accord {agreement} : {reason}.",
+    values=lambda p, w: {"agreement": p["agreement"], "reason": p["reason"]},
+)
+ASSISTED = Phrase(
+    en="{provider} provided technical assistance to {recipient} on {topic}.",
+    fr="{provider} : assistance technique à {recipient} ({topic}).",
+    values=lambda p, w: {
+        "provider": w.party(p["provider"]),
+        "recipient": w.party(p["recipient"]),
+        "topic": w.term(p["topic"], TOPICS),
+    },
+)
+
 
 @hookimpl
 def followup_event_types() -> list[EventType]:
     def area(name: str, schema: type[Schema], **kwargs: Any) -> EventType:
-        return EventType(name=name, schema=schema, area=AREA, **kwargs)
+        return EventType(name=name, schema=schema, area=AREA, cluster="I.A", **kwargs)
 
     return [
         area(
@@ -173,6 +297,7 @@ def followup_event_types() -> list[EventType]:
             subject=membership,
             rule=became_party,
             party_fields=("state",),
+            sentence=BECAME_PARTY,
         ),
         area(
             "WithdrawalNotified",
@@ -181,18 +306,21 @@ def followup_event_types() -> list[EventType]:
             subject=membership,
             rule=withdrew,
             party_fields=("state",),
+            sentence=WITHDREW,
         ),
         area(
             "ImplementingLegislationEnacted",
             ImplementingLegislationEnacted,
             description="A State enacted legislation implementing the Statute (art. 88).",
             party_fields=("state",),
+            sentence=ENACTED,
         ),
         area(
             "ImplementingLegislationReviewed",
             ImplementingLegislationReviewed,
             description="A State reviewed its implementing legislation (recommendation 3).",
             party_fields=("state",),
+            sentence=REVIEWED,
         ),
         area(
             "APICRatified",
@@ -201,6 +329,7 @@ def followup_event_types() -> list[EventType]:
             subject=apic,
             rule=ratified_apic,
             party_fields=("state",),
+            sentence=APIC_RATIFIED,
         ),
         area(
             "AgreementSigned",
@@ -209,6 +338,7 @@ def followup_event_types() -> list[EventType]:
             subject=agreement,
             rule=signed,
             party_fields=("parties",),
+            sentence=SIGNED,
         ),
         area(
             "AgreementEnteredIntoForce",
@@ -216,6 +346,7 @@ def followup_event_types() -> list[EventType]:
             description="A signed agreement entered into force.",
             subject=agreement,
             rule=entered_into_force,
+            sentence=ENTERED_INTO_FORCE,
         ),
         area(
             "AgreementTerminated",
@@ -223,12 +354,15 @@ def followup_event_types() -> list[EventType]:
             description="An agreement was terminated.",
             subject=agreement,
             rule=terminated,
+            sentence=TERMINATED,
         ),
         area(
             "TechnicalAssistanceProvided",
             TechnicalAssistanceProvided,
             description="One party gave another technical assistance (recommendations 5, 20).",
             party_fields=("provider", "recipient"),
+            sentence=ASSISTED,
+            activity=True,
         ),
     ]
 

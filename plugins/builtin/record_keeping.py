@@ -13,6 +13,7 @@ from core import fields as f
 from core.eventtypes import Effect, EventType
 from core.views.itemfigures import ItemFigures, OnDate
 from core.views.model import Item, ItemHandler, SummaryFigure, ViewFact
+from core.words import Phrase, Terms
 from plugins import hookimpl
 
 AREA = "record_keeping"
@@ -64,6 +65,45 @@ class EventRetracted(Schema):
     reason = f.text()
 
 
+# -- how the events read -----------------------------------------------------------
+
+STATUS_WORDS = Terms(
+    {
+        "not_started": ("not started", "non commencée"),
+        "in_progress": ("in progress", "en cours"),
+        "implemented": ("implemented", "mise en œuvre"),
+        "ongoing": ("ongoing", "permanente"),
+    }
+)
+
+ASSESSED = Phrase(
+    en="Recommendation {recommendation} assessed as {status}.",
+    fr="Recommandation {recommendation} évaluée : {status}.",
+    values=lambda p, w: {
+        "recommendation": str(p["recommendation"]),
+        "status": w.term(p["status"], STATUS_WORDS),
+    },
+)
+NARRATIVE = Phrase(
+    en="The Bureau drafted its narrative of section {section} of the report on {year}.",
+    fr="Texte du Bureau pour la section {section} du rapport sur {year}.",
+    values=lambda p, w: {"section": p["section"].replace("_", " "), "year": str(p["year"])},
+)
+CORRECTED = Phrase(
+    en="Correction of event {corrects}: {fields}.",
+    fr="Correction de l’événement {corrects} : {fields}.",
+    values=lambda p, w: {
+        "corrects": str(p["corrects"]),
+        "fields": w.listing(sorted(p["changes"])),
+    },
+)
+RETRACTED = Phrase(
+    en="Retraction of event {retracts}: {reason}.",
+    fr="Retrait de l’événement {retracts} : {reason}.",
+    values=lambda p, w: {"retracts": str(p["retracts"]), "reason": p["reason"]},
+)
+
+
 @hookimpl
 def followup_event_types() -> list[EventType]:
     return [
@@ -72,6 +112,7 @@ def followup_event_types() -> list[EventType]:
             RecommendationAssessed,
             AREA,
             "The focal point assessed the implementation of a recommendation.",
+            sentence=ASSESSED,
         ),
         EventType(
             "ReportNarrativeDrafted",
@@ -79,6 +120,7 @@ def followup_event_types() -> list[EventType]:
             AREA,
             "The Bureau drafted the narrative of a section of its annual report.",
             writers=frozenset({"bureau"}),
+            sentence=NARRATIVE,
         ),
         EventType(
             "EventCorrected",
@@ -89,6 +131,7 @@ def followup_event_types() -> list[EventType]:
             effect=Effect.CORRECT,
             target="corrects",
             changes="changes",
+            sentence=CORRECTED,
         ),
         EventType(
             "EventRetracted",
@@ -98,6 +141,7 @@ def followup_event_types() -> list[EventType]:
             writers=frozenset({"focal_point", "bureau"}),
             effect=Effect.RETRACT,
             target="retracts",
+            sentence=RETRACTED,
         ),
     ]
 

@@ -25,6 +25,7 @@ from core.eventtypes import EventType, Fact, LifecycleState, conflict
 from core.jobs import Job, Work, Workplace, content_digest, system_event, system_types
 from core.notifying import Attachment
 from core.views.model import Item, Level
+from core.words import EVENT, Phrase, Terms, Words
 from plugins import hookimpl
 from reports.sections import ReportSources
 
@@ -110,6 +111,56 @@ def reminded(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
     return {"reminder": number}
 
 
+# -- how the events read -----------------------------------------------------------
+
+REPORT_WORDS = Terms(
+    {
+        "annual_report": ("annual report", "projet de rapport annuel"),
+        "weekly_digest": ("weekly digest", "résumé hebdomadaire"),
+    }
+)
+REMINDED_WORDS = Terms({"request": ("request", "demande"), "agreement": ("agreement", "accord")})
+
+GENERATED = Phrase(
+    en="The scheduler generated the {report} ({format}) of the log as of {as_of}.",
+    fr="Le planificateur a produit le {report} ({format}) du journal tel qu’au {as_of}.",
+    values=lambda p, w: {
+        "report": w.term(p["report"], REPORT_WORDS),
+        "format": p["format"].upper(),
+        "as_of": p["as_of"],
+    },
+)
+REMINDED_OF = Phrase(
+    en="Reminder number {reminder} about {about} {reference}, pending since {since}.",
+    fr="Rappel n° {reminder} : {about} {reference}, en attente depuis le {since}.",
+    values=lambda p, w: {
+        "reminder": str(p["reminder"]),
+        "about": w.term(p["about"], REMINDED_WORDS),
+        "reference": p["reference"],
+        "since": w.date(p["since"]),
+    },
+)
+
+
+def integrity_verified(payload: Mapping[str, Any], words: Words) -> str:
+    events = words.count(payload["events"], EVENT)
+    if payload["ok"]:
+        return words.sentence(
+            words.say(
+                en=f"The log's hash chain verified: {events}, no damage.",
+                fr=f"Chaîne d’empreintes du journal vérifiée : {events}, aucun dommage.",
+            )
+        )
+    position = payload["damaged_at"]
+    return words.sentence(
+        words.say(
+            en=f"The log's hash chain verified: {events}, damaged at position {position}.",
+            fr=f"Chaîne d’empreintes du journal vérifiée : {events}, dommage à la position "
+            f"{position}.",
+        )
+    )
+
+
 @hookimpl
 def followup_event_types() -> list[EventType]:
     return [
@@ -120,6 +171,7 @@ def followup_event_types() -> list[EventType]:
             "The scheduler generated a report (the annual report's draft, the weekly "
             "digest); its digest identifies what was sent.",
             writers=SYSTEM,
+            sentence=GENERATED,
         ),
         EventType(
             REMINDER_SENT,
@@ -130,6 +182,7 @@ def followup_event_types() -> list[EventType]:
             subject=reminder_subject,
             rule=reminded,
             writers=SYSTEM,
+            sentence=REMINDED_OF,
         ),
         EventType(
             INTEGRITY_VERIFIED,
@@ -137,6 +190,7 @@ def followup_event_types() -> list[EventType]:
             AREA,
             "The scheduler recomputed the log's hash chain.",
             writers=SYSTEM,
+            sentence=integrity_verified,
         ),
     ]
 

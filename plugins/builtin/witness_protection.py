@@ -23,6 +23,7 @@ from core.views.model import (
     Tally,
     ViewFact,
 )
+from core.words import PERSON, Phrase
 from plugins import hookimpl
 
 AREA = "witness_protection"
@@ -62,6 +63,24 @@ def relocated(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
 application = lifecycle("application", "application")
 
 
+# -- how the events read -----------------------------------------------------------
+
+APPLICATION = Phrase(
+    en="Application {application} for the protection of {persons} received.",
+    fr="Demande de protection {application} reçue, pour {persons}.",
+    values=lambda p, w: {"application": p["application"], "persons": w.count(p["persons"], PERSON)},
+)
+RELOCATION = Phrase(
+    en="Relocation to {state} of {persons} (application {application}).",
+    fr="Réinstallation {persons} ; État d’accueil : {state} (demande {application}).",
+    values=lambda p, w: {
+        "state": w.party(p["state"]),
+        "persons": w.say(en=w.count(p["persons"], PERSON), fr=w.of(w.count(p["persons"], PERSON))),
+        "application": p["application"],
+    },
+)
+
+
 @hookimpl
 def followup_event_types() -> list[EventType]:
     return [
@@ -72,6 +91,8 @@ def followup_event_types() -> list[EventType]:
             "The Court received an application for the protection of witnesses.",
             subject=application,
             rule=received,
+            sentence=APPLICATION,
+            cluster="I.E",
         ),
         EventType(
             "WitnessRelocated",
@@ -81,6 +102,8 @@ def followup_event_types() -> list[EventType]:
             subject=application,
             rule=relocated,
             party_fields=("state",),
+            sentence=RELOCATION,
+            cluster="I.E",
         ),
     ]
 
