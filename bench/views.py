@@ -36,9 +36,9 @@ from pathlib import Path
 from bench.common import Figure, publish
 from bench.history import build
 from core.clock import parse_timestamp
-from core.views import queries
 from core.views.model import Level
 from followup.bootstrap import Services, bootstrap
+from plugins.builtin import queries
 
 #: How `make bench` drives it (bench/__main__.py): the million events issue 5 asks for,
 #: and a quick run (under a minute).

@@ -12,11 +12,11 @@ import click
 
 from cli.common import database_url_option, open_services, print_json
 from core.queries import as_of_moment
-from core.views import queries
 from core.views.memory import fold
 from core.views.model import Level, Period
 from core.views.reading import ViewReading
 from followup.bootstrap import Services
+from plugins.builtin import queries
 
 CLEARANCE = {"all": Level.ALL, "restricted": Level.RESTRICTED}
 

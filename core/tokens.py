@@ -1,7 +1,7 @@
 """API tokens: random bearer tokens of which the store keeps only a SHA-256 digest, each
 with a label (who records with it) and a role. Issuing and revoking are recorded in the
-log (TokenIssued, TokenRevoked) before the table changes, so the audit trail never
-misses a token that works."""
+log (as the event types of `TokenRecords`, which the access area declares) before the
+table changes, so the audit trail never misses a token that works."""
 
 from __future__ import annotations
 
@@ -59,11 +59,21 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+@dataclass(frozen=True)
+class TokenRecords:
+    """The event types that record a token's issue and its revocation (payload: the
+    token's `label` and `role`; a lifecycle per label)."""
+
+    issued: str
+    revoked: str
+
+
 class Tokens:
     """The token table beside the log, and the verbs that change it."""
 
-    def __init__(self, app: FollowUp) -> None:
+    def __init__(self, app: FollowUp, records: TokenRecords) -> None:
         self.app = app
+        self.records = records
         self.sql: Sql = app.log.sql()
         # Writers are serialised by the port, so workers starting at once do not race.
         with self.sql.transaction(write=True) as cursor:
@@ -73,7 +83,7 @@ class Tokens:
         """Issue a token and return it: the only time it is ever seen."""
         draft = self.app.validate(
             {
-                "type": "TokenIssued",
+                "type": self.records.issued,
                 "occurred_on": self.app.clock().date().isoformat(),
                 "label": label,
                 "role": role,
@@ -99,7 +109,7 @@ class Tokens:
 
     def revoke(self, label: str, recorded_by: str) -> TokenInfo:
         """Revoke at once (the table first: a revoked token must stop working even if
-        recording the revocation fails), then record TokenRevoked."""
+        recording the revocation fails), then record the revocation."""
         info = self._find(label)
         if info is not None and info.revoked:
             raise LifecycleConflict(f"The token labelled {label} is already revoked.")
@@ -121,7 +131,7 @@ class Tokens:
                 )
         draft = self.app.validate(
             {
-                "type": "TokenRevoked",
+                "type": self.records.revoked,
                 "occurred_on": self.app.clock().date().isoformat(),
                 "label": label,
                 "role": role,
@@ -133,7 +143,7 @@ class Tokens:
 
     def _issued_in_log(self, label: str) -> Mapping[str, Any] | None:
         """The log's state of a label's token, if one is issued and not revoked."""
-        subject = self.app.catalogue["TokenIssued"].subject_of({"label": label})
+        subject = self.app.catalogue[self.records.issued].subject_of({"label": label})
         dossier = self.app.dossier(subject)
         state = dossier.lifecycle(self.app.catalogue) if dossier is not None else None
         return state if state is not None and not state.get("revoked") else None

@@ -59,7 +59,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
-from core.views.model import Item, Reading
+from core.views.model import Item, Period, Reading
 
 if TYPE_CHECKING:
     from core.application import FollowUp
@@ -96,6 +96,8 @@ class SectionContext:
     #: The views at the report's position with no date limit: every standing event
     #: whatever its date (a narrative drafted after the period), items as they stand.
     recorded: Reading | None = None
+    #: The views at the report's position read for any other dates (a chart's years).
+    for_period: Callable[[Period], Reading] | None = None
 
 
 Content = Callable[[SectionContext], "str | Fragment"]

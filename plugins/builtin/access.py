@@ -12,10 +12,14 @@ from marshmallow import Schema, fields, validate
 from core import fields as f
 from core.eventtypes import EventType, Fact, LifecycleState, conflict, lifecycle
 from core.roles import ADMIN, ROLES
+from core.tokens import TokenRecords
 from core.words import Phrase, Terms
 from plugins import hookimpl
 
 AREA = "access"
+
+#: How the token table's changes are recorded in the log (core.tokens).
+TOKEN_RECORDS = TokenRecords(issued="TokenIssued", revoked="TokenRevoked")
 
 #: A label is what `recorded_by` shows for every event recorded with the token.
 LABEL_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@-]*$"
@@ -95,7 +99,7 @@ REVOKED = Phrase(
 def followup_event_types() -> list[EventType]:
     return [
         EventType(
-            "TokenIssued",
+            TOKEN_RECORDS.issued,
             TokenIssued,
             AREA,
             "An API token was issued to the holder of a label, with a role.",
@@ -105,7 +109,7 @@ def followup_event_types() -> list[EventType]:
             sentence=ISSUED,
         ),
         EventType(
-            "TokenRevoked",
+            TOKEN_RECORDS.revoked,
             TokenRevoked,
             AREA,
             "An API token was revoked; it no longer opens the API.",

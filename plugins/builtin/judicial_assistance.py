@@ -3,10 +3,13 @@ requests for assistance and their answers, emergency visas for witnesses."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 from datetime import date
+from statistics import median
 from typing import Any
 
+import pygal
 from marshmallow import Schema
 
 from core import fields as f
@@ -35,6 +38,8 @@ from core.views.model import (
 from core.words import PERSON, Phrase, Terms
 from plugins import hookimpl
 from plugins.builtin.scheduled_jobs import Overdue, reminders
+from reports.annual import charts
+from reports.sections import ReportChart, SectionContext, Series
 
 AREA = "judicial_assistance"
 
@@ -366,5 +371,62 @@ def followup_jobs() -> list[Job[Any]]:
                     ("requests for assistance", "unanswered"),
                 )
             ),
+        )
+    ]
+
+
+# -- the annual report ----------------------------------------------------------------
+
+
+def requests_series(context: SectionContext) -> Series:
+    """Requests sent and answered per year, and the median days to answer those
+    answered in the year."""
+    sent: Counter[int] = Counter()
+    answered: dict[int, list[int]] = defaultdict(list)
+    for item in context.cumulative.items("requests"):
+        sent[int(item["sent_on"][:4])] += 1
+        if item.get("answered_on"):
+            answered[int(item["answered_on"][:4])].append(item["days_to_answer"])
+    years = context.chart_years
+    return {
+        "sent": [sent.get(y, 0) for y in years],
+        "answered": [len(answered.get(y, [])) for y in years],
+        "median_days": [median(answered[y]) if answered.get(y) else None for y in years],
+    }
+
+
+def draw_requests(series: Series, years: Sequence[int]) -> str:
+    chart = pygal.Line(
+        **charts.options(
+            title="Requests for assistance, and median days to answer",
+            dots_size=3,
+            stroke_style={"width": 2},
+        )
+    )
+    chart.x_labels = [str(year) for year in years]
+    intervals = charts.whole_counts(chart, series["sent"], series["answered"])
+    # The right scale's ticks fall on the left's: whole days as well.
+    days = max(1, -(-charts.top(series["median_days"]) // intervals))
+    chart.secondary_range = (0, intervals * days)
+    chart.add("Sent", list(series["sent"]))
+    chart.add("Answered", list(series["answered"]))
+    if any(days is not None for days in series["median_days"]):
+        # No right scale without a request answered in the years shown.
+        chart.add(
+            "Median days to answer (right scale)", list(series["median_days"]), secondary=True
+        )
+    return charts.svg(chart, "requests")
+
+
+@hookimpl
+def followup_report_charts() -> list[ReportChart]:
+    return [
+        ReportChart(
+            "requests",
+            "I.C",
+            "Requests for assistance sent and answered per year, and the median days "
+            "to answer those answered in the year.",
+            requests_series,
+            draw_requests,
         )
     ]

@@ -3,10 +3,12 @@ implementing legislation, the APIC, and supplementary agreements with the Court.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
+import pygal
 from marshmallow import Schema
 
 from core import fields as f
@@ -18,14 +20,18 @@ from core.views.model import (
     Indicator,
     Item,
     ItemHandler,
+    Period,
     SummaryFigure,
     Tally,
     ViewFact,
 )
 from core.words import Phrase, Terms
 from plugins import hookimpl
+from plugins.builtin.diplomatic_support import PLACES
 from plugins.builtin.party_items import happened_by, party_handler, share_of_states_parties
 from plugins.builtin.scheduled_jobs import Overdue, reminders
+from reports.annual import charts
+from reports.sections import ReportChart, ReportData, SectionContext, Series
 
 AREA = "legal_framework"
 
@@ -678,3 +684,119 @@ def followup_jobs() -> list[Job[Any]]:
             ),
         )
     ]
+
+
+# -- the annual report ----------------------------------------------------------------
+
+
+def agreements_series(context: SectionContext) -> Series:
+    """Agreements signed in each year and in force at its end: this area's own figures
+    (``agreements.all.signed``, ``agreements.all.in_force``) read for each year, up to
+    the period's last day."""
+    assert context.for_period is not None
+    signed, in_force = [], []
+    for year in context.chart_years:
+        end = min(date(year, 12, 31), context.last)
+        signed.append(
+            context.for_period(Period(on=end, first=date(year, 1, 1), last=end)).tally(
+                "agreements.all.signed"
+            )
+        )
+        in_force.append(
+            context.for_period(Period(on=end)).tally("agreements.all.in_force", cumulative=True)
+        )
+    return {"signed": signed, "in_force": in_force}
+
+
+def draw_agreements(series: Series, years: Sequence[int]) -> str:
+    chart = pygal.Bar(**charts.options(title="Agreements with the Court, per year"))
+    chart.x_labels = [str(year) for year in years]
+    charts.whole_counts(chart, series["signed"], series["in_force"])
+    chart.add("Signed in the year", list(series["signed"]))
+    chart.add("In force at the end of the year", list(series["in_force"]))
+    return charts.svg(chart, "agreements")
+
+
+@hookimpl
+def followup_report_charts() -> list[ReportChart]:
+    return [
+        ReportChart(
+            "agreements",
+            "I.A",
+            "Agreements with the Court signed per year and in force at the end of each year.",
+            agreements_series,
+            draw_agreements,
+        )
+    ]
+
+
+#: The records annex III shows, each only when public.
+ANNEX_TYPES = (
+    "StateBecameParty",
+    "WithdrawalNotified",
+    "ImplementingLegislationEnacted",
+    "APICRatified",
+    "FocalPointDesignated",
+    "ContactPointDesignated",
+)
+
+
+def states_parties(context: SectionContext) -> dict[str, Any]:
+    """Annex III: each State Party whose membership is public, with only the public
+    records of its legislation, APIC, focal and contact points and agreements."""
+    assert context.recorded is not None
+    visible = {
+        fact.id: fact.classification
+        for fact in context.recorded.facts(ANNEX_TYPES, cumulative=True)
+    }
+
+    def public(record: Mapping[str, Any] | None, key: str = "event") -> bool:
+        return record is not None and visible.get(str(record.get(key, ""))) == "public"
+
+    agreements: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for item in context.reading.items("agreements"):
+        if item["classification"] != "public":
+            continue
+        for code in item["parties"]:
+            agreements[code][0] += 1
+            agreements[code][1] += item["status"] == "in_force"
+    rows, withheld = [], 0
+    for item in context.reading.items("parties"):
+        if not item.get("is_party"):
+            continue
+        membership = item["memberships"][-1]
+        if not public(membership):
+            withheld += 1
+            continue
+        legislation = [r for r in item.get("legislation", []) if public(r)]
+        focal = item.get("focal_point")
+        contacts = [c for c in item.get("contact_points", []) if public(c)]
+        code = item["party"]
+        rows.append(
+            {
+                "code": code,
+                "name": item["name"],
+                "party_since": item["party_since"],
+                "legislation": (
+                    f"{SCOPES.of(legislation[-1]['scope'], 'en')} ({legislation[-1]['on'][:4]})"
+                    if legislation
+                    else None
+                ),
+                "apic": (
+                    item["apic_ratified_on"]
+                    if item.get("apic_ratified_on") and public(item, "apic_event")
+                    else None
+                ),
+                "focal_point": focal["on"] if focal is not None and public(focal) else None,
+                "contact_points": [PLACES.of(c["location"], "en") for c in contacts],
+                "agreements_signed": agreements[code][0] if code in agreements else 0,
+                "agreements_in_force": agreements[code][1] if code in agreements else 0,
+            }
+        )
+    rows.sort(key=lambda row: row["name"])
+    return {"rows": rows, "withheld": withheld}
+
+
+@hookimpl
+def followup_report_data() -> list[ReportData]:
+    return [ReportData("states_parties", states_parties)]

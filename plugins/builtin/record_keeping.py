@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from marshmallow import Schema, fields, validate
 
@@ -15,6 +16,7 @@ from core.views.itemfigures import ItemFigures, OnDate
 from core.views.model import Item, ItemHandler, SummaryFigure, ViewFact
 from core.words import Phrase, Terms
 from plugins import hookimpl
+from reports.sections import ReportData, SectionContext
 
 AREA = "record_keeping"
 
@@ -232,3 +234,53 @@ ASSESSMENT_FIGURES = ItemFigures(
 @hookimpl
 def followup_summary_figures() -> list[SummaryFigure]:
     return ASSESSMENT_FIGURES.summary()
+
+
+# -- the annual report ----------------------------------------------------------------
+
+
+def narratives(context: SectionContext) -> dict[str, Any]:
+    """The latest draft of each section's narrative for the report's year, if it is
+    public (a restricted latest draft is not shown, and an earlier one is not shown
+    instead). Drafts of any date count: the Bureau writes after the year ends."""
+    assert context.recorded is not None
+    latest: dict[str, ViewFact] = {}
+    for fact in context.recorded.facts(["ReportNarrativeDrafted"], cumulative=True):
+        if fact.payload["year"] == context.year:
+            latest[fact.payload["section"]] = fact  # facts come in log order
+    return {
+        section: {
+            "text": fact.payload["text"],
+            "drafted_on": fact.occurred_on,
+            "sources": list(fact.sources),
+        }
+        for section, fact in sorted(latest.items())
+        if fact.classification == "public"
+    }
+
+
+def recommendation_status(context: SectionContext) -> dict[int, dict[str, Any]]:
+    """Each assessed recommendation's status on the period's last day, and whether the
+    assessment behind it is public (the report shows only a public one's status)."""
+    assert context.recorded is not None
+    visible = {
+        fact.id: fact.classification
+        for fact in context.recorded.facts(["RecommendationAssessed"], cumulative=True)
+    }
+    found = {}
+    for item in context.reading.items("assessments"):
+        latest = [a for a in item["assessments"] if a["assessed_on"] == item["assessed_on"]][-1]
+        found[item["recommendation"]] = {
+            "status": item["status"],
+            "assessed_on": item["assessed_on"],
+            "public": visible.get(latest["event"]) == "public",
+        }
+    return found
+
+
+@hookimpl
+def followup_report_data() -> list[ReportData]:
+    return [
+        ReportData("narratives", narratives),
+        ReportData("recommendation_status", recommendation_status),
+    ]

@@ -3,10 +3,12 @@ relocations of witnesses to States."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
+import pygal
 from marshmallow import Schema
 
 from core import fields as f
@@ -25,6 +27,8 @@ from core.views.model import (
 )
 from core.words import PERSON, Phrase
 from plugins import hookimpl
+from reports.annual import charts
+from reports.sections import ReportChart, SectionContext, Series
 
 AREA = "witness_protection"
 
@@ -234,5 +238,45 @@ def followup_indicators() -> list[Indicator]:
             "witness_protection",
             "Applications for protection and persons covered, per year of receipt.",
             lambda reading: {"per_year": per_year(reading)},
+        )
+    ]
+
+
+# -- the annual report ----------------------------------------------------------------
+
+
+def protection_series(context: SectionContext) -> Series:
+    """Applications received and persons relocated, per year of the chart."""
+    received: Counter[int] = Counter()
+    relocated: Counter[int] = Counter()
+    for item in context.cumulative.items("witness_protection"):
+        received[int(item["received_on"][:4])] += 1
+        for relocation in item["relocations"]:
+            relocated[int(relocation["on"][:4])] += relocation["persons"]
+    years = context.chart_years
+    return {
+        "applications": [received.get(y, 0) for y in years],
+        "relocated_persons": [relocated.get(y, 0) for y in years],
+    }
+
+
+def draw_protection(series: Series, years: Sequence[int]) -> str:
+    chart = pygal.Bar(**charts.options(title="Witness protection, per year"))
+    chart.x_labels = [str(year) for year in years]
+    charts.whole_counts(chart, series["applications"], series["relocated_persons"])
+    chart.add("Applications received", list(series["applications"]))
+    chart.add("Persons relocated", list(series["relocated_persons"]))
+    return charts.svg(chart, "witness_protection")
+
+
+@hookimpl
+def followup_report_charts() -> list[ReportChart]:
+    return [
+        ReportChart(
+            "witness_protection",
+            "I.E",
+            "Applications for witness protection received and persons relocated, per year.",
+            protection_series,
+            draw_protection,
         )
     ]

@@ -97,7 +97,7 @@ def produce(
     data = with_document(
         gather_data(sources, year=year, first=first, last=last, as_of=as_of, config=config)
     )
-    return AnnualReport(pdf(data), data)
+    return AnnualReport(pdf(data, sources.report.charts), data)
 
 
 def build(

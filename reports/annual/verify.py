@@ -18,7 +18,7 @@ chain digest it was derived at. Verifying:
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +30,7 @@ from reports.annual.document import ATTACHMENT, pdf
 from reports.annual.gather import FORMAT, LogPoint, ReportPeriod, gather, read
 from reports.config import ReportConfig
 from reports.errors import ReportError
-from reports.sections import ReportSources
+from reports.sections import ReportChart, ReportSources
 
 #: At most this many differences are named.
 LISTED = 20
@@ -162,12 +162,17 @@ def verify(sources: ReportSources, document: bytes, *, redraw: bool = True) -> R
             f"{point.position} is the report's"
         )
     if redraw:
-        _compare_pages(found, data, document)
+        _compare_pages(found, data, document, sources.report.charts)
     _later_events(sources, found, data, period)
     return found
 
 
-def _compare_pages(found: ReportVerification, data: Mapping[str, Any], document: bytes) -> None:
+def _compare_pages(
+    found: ReportVerification,
+    data: Mapping[str, Any],
+    document: bytes,
+    charts: Sequence[ReportChart],
+) -> None:
     drawn_with = data.get("document", {}).get("software")
     here = software()
     if drawn_with != here:
@@ -175,7 +180,7 @@ def _compare_pages(found: ReportVerification, data: Mapping[str, Any], document:
             f"pages: not compared, the report was drawn with {_versions(drawn_with)} and "
             f"this machine has {_versions(here)}"
         )
-    elif pdf(data) != document:
+    elif pdf(data, charts) != document:
         found.problems.append(
             "the pages differ from a fresh rendering of the attached data: the file was "
             "altered after it was produced"

@@ -27,7 +27,6 @@ from typing import Any
 import pytest
 
 from core.roles import ADMIN, AUDITOR, BUREAU, FOCAL_POINT
-from core.tokens import Tokens
 from followup.bootstrap import bootstrap
 from tests.server import serve
 
@@ -154,7 +153,7 @@ def swept(tmp_path_factory):
     url = f"sqlite:///{folder}/followup.sqlite"
     services = bootstrap(url, load_entry_points=False)
     try:
-        tokens = Tokens(services.app)
+        tokens = services.tokens
         issued = {
             label: tokens.create(label, role, "sweep")
             for label, role in CALLERS.items()

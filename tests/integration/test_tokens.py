@@ -12,17 +12,18 @@ from click.testing import CliRunner
 from cli import main
 from core.errors import InvalidEvent, LifecycleConflict, NotFound
 from core.tokens import TOKEN_PREFIX, Caller, Tokens, digest
+from plugins.builtin.access import TOKEN_RECORDS
 
 
 @pytest.fixture
 def tokens(sqlite_services):
-    return Tokens(sqlite_services.app)
+    return sqlite_services.tokens
 
 
 @pytest.mark.postgres
 def test_tokens_on_postgresql(postgres_services):
-    tokens = Tokens(postgres_services.app)
-    Tokens(postgres_services.app)  # a second worker starting: the table is there already
+    tokens = postgres_services.tokens
+    Tokens(postgres_services.app, TOKEN_RECORDS)  # a second worker: the table is there already
     secret = tokens.create("fp-1", "focal_point", "operator")
     assert tokens.authenticate(secret) == Caller("fp-1", "focal_point")
     with pytest.raises(LifecycleConflict):
