@@ -8,8 +8,6 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from core.parties import lookup
-
 MONTHS = (
     "January",
     "February",
@@ -106,21 +104,6 @@ def percent(share: float | None) -> str:
 def words(code: str | None) -> str:
     """A catalogue value as words: 'enforcement_of_sentences' -> 'enforcement of sentences'."""
     return (code or "").replace("_", " ")
-
-
-def name(code: str | None) -> str:
-    """A party's name from its code (the code itself when unknown)."""
-    if not code:
-        return "—"
-    party = lookup(code)
-    return party.name if party else code
-
-
-def names(codes: Sequence[str]) -> str:
-    listed = [name(code) for code in codes]
-    if len(listed) <= 1:
-        return "".join(listed)
-    return ", ".join(listed[:-1]) + " and " + listed[-1]
 
 
 # -- indicators ---------------------------------------------------------------------
