@@ -8,7 +8,6 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-import pygal
 from marshmallow import Schema
 
 from core import fields as f
@@ -709,12 +708,15 @@ def agreements_series(context: SectionContext) -> Series:
 
 
 def draw_agreements(series: Series, years: Sequence[int]) -> str:
-    chart = pygal.Bar(**charts.options(title="Agreements with the Court, per year"))
-    chart.x_labels = [str(year) for year in years]
-    charts.whole_counts(chart, series["signed"], series["in_force"])
-    chart.add("Signed in the year", list(series["signed"]))
-    chart.add("In force at the end of the year", list(series["in_force"]))
-    return charts.svg(chart, "agreements")
+    return charts.bars(
+        "agreements",
+        "Agreements with the Court, per year",
+        years,
+        {
+            "Signed in the year": series["signed"],
+            "In force at the end of the year": series["in_force"],
+        },
+    )
 
 
 @hookimpl

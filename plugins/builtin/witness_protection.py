@@ -8,7 +8,6 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-import pygal
 from marshmallow import Schema
 
 from core import fields as f
@@ -261,12 +260,15 @@ def protection_series(context: SectionContext) -> Series:
 
 
 def draw_protection(series: Series, years: Sequence[int]) -> str:
-    chart = pygal.Bar(**charts.options(title="Witness protection, per year"))
-    chart.x_labels = [str(year) for year in years]
-    charts.whole_counts(chart, series["applications"], series["relocated_persons"])
-    chart.add("Applications received", list(series["applications"]))
-    chart.add("Persons relocated", list(series["relocated_persons"]))
-    return charts.svg(chart, "witness_protection")
+    return charts.bars(
+        "witness_protection",
+        "Witness protection, per year",
+        years,
+        {
+            "Applications received": series["applications"],
+            "Persons relocated": series["relocated_persons"],
+        },
+    )
 
 
 @hookimpl

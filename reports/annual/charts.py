@@ -109,6 +109,16 @@ def svg(chart: Any, name: str) -> str:
     return UNPRINTED.sub("", chart.render(is_unicode=True))
 
 
+def bars(name: str, title: str, years: Sequence[int], series: Mapping[str, Sequence[Any]]) -> str:
+    """A bar chart of counts per year: `series` maps each legend to its values."""
+    chart = pygal.Bar(**options(title=title))
+    chart.x_labels = [str(year) for year in years]
+    whole_counts(chart, *series.values())
+    for legend, values in series.items():
+        chart.add(legend, list(values))
+    return svg(chart, name)
+
+
 def recommendations(series: Mapping[str, Any]) -> str:
     chart = pygal.HorizontalStackedBar(
         **options(
