@@ -27,9 +27,8 @@ from apscheduler.triggers.cron import CronTrigger
 from cli.common import database_url_option, open_services
 from core.clock import format_timestamp, parse_timestamp, utc_now
 from core.config import CONFIG_VARIABLE, Config, load_config
-from core.jobs import Scheduled, configured, run
-from core.notifying import ConfigError, Target, build_targets
-from followup.bootstrap import Services
+from core.jobs import Job, Scheduled, Workplace, configured, run
+from core.notifying import ConfigError, NotifierKind, Target, build_targets
 
 log = logging.getLogger("followup.scheduler")
 
@@ -61,13 +60,17 @@ def timezone_of(config: Config) -> ZoneInfo:
 class Plan:
     """The configuration, checked once at start: the jobs and their notifiers."""
 
-    def __init__(self, services: Services, config: Config, environ: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        jobs: Mapping[str, Job[Any]],
+        kinds: Mapping[str, NotifierKind],
+        config: Config,
+        environ: Mapping[str, str],
+    ) -> None:
         self.config = config
         self.timezone = timezone_of(config)
-        self.targets = build_targets(config.notifiers, services.notifier_kinds, environ)
-        self.schedule = {
-            e.job.name: e for e in configured(config.jobs, list(self.targets), services.jobs)
-        }
+        self.targets = build_targets(config.notifiers, kinds, environ)
+        self.schedule = {e.job.name: e for e in configured(config.jobs, list(self.targets), jobs)}
         self.triggers = {
             name: trigger_of(entry, self.timezone) for name, entry in self.schedule.items()
         }
@@ -75,27 +78,27 @@ class Plan:
     def targets_of(self, entry: Scheduled) -> Sequence[Target]:
         return [self.targets[name] for name in entry.notify]
 
-    def run(self, services: Services, name: str, due: datetime) -> dict[str, Any]:
+    def run(self, workplace: Workplace, name: str, due: datetime) -> dict[str, Any]:
         entry = self.schedule[name]
-        outcome = run(services, entry.job, due, entry.options, self.targets_of(entry))
+        outcome = run(workplace, entry.job, due, entry.options, self.targets_of(entry))
         return outcome.to_json()
 
 
-def scheduled_run(plan: Plan, services: Services, name: str) -> None:
+def scheduled_run(plan: Plan, workplace: Workplace, name: str) -> None:
     """What APScheduler calls: the job for its latest due time (the one it fired for,
     or the last one missed while the scheduler was down)."""
     entry = plan.schedule[name]
     now = utc_now()
     due = latest_due(plan.triggers[name], now, entry.grace) or now
     try:
-        outcome = plan.run(services, name, due)
+        outcome = plan.run(workplace, name, due)
     except Exception:  # one job's failure must not stop the others
         log.exception("job %s for %s failed; nothing was recorded", name, format_timestamp(due))
         return
     (log.error if outcome["alarm"] else log.info)("job %s", json.dumps(outcome))
 
 
-def build_scheduler(plan: Plan, services: Services, now: datetime) -> BlockingScheduler:
+def build_scheduler(plan: Plan, workplace: Workplace, now: datetime) -> BlockingScheduler:
     scheduler = BlockingScheduler(
         timezone=plan.timezone,
         # One job at a time: jobs are short, and they share the services.
@@ -109,7 +112,7 @@ def build_scheduler(plan: Plan, services: Services, now: datetime) -> BlockingSc
         missed = latest_due(trigger, now, entry.grace)
         extra: dict[str, Any] = {"next_run_time": missed} if missed is not None else {}
         scheduler.add_job(
-            partial(scheduled_run, plan, services, name),
+            partial(scheduled_run, plan, workplace, name),
             trigger,
             id=name,
             name=name,
@@ -171,7 +174,7 @@ def scheduler(
     config = load_config(config_path)
     _log_to_stderr()
     with open_services(database_url) as services:
-        plan = Plan(services, config, os.environ)
+        plan = Plan(services.jobs, services.notifier_kinds, config, os.environ)
         if list_jobs:
             _print_jobs(plan)
             return
