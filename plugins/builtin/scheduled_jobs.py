@@ -24,8 +24,8 @@ from core.clock import format_timestamp
 from core.eventtypes import EventType, Fact, LifecycleState, conflict
 from core.jobs import Job, Work, Workplace, content_digest, system_event, system_types
 from core.notifying import Attachment
-from core.views.model import Item, Level
-from core.words import EVENT, Phrase, Terms, Words
+from core.views.model import Item, Level, visible_at
+from core.words import ENGLISH, EVENT, Phrase, Terms, Words
 from plugins import hookimpl
 from reports.sections import ReportSources
 
@@ -123,7 +123,7 @@ REMINDED_WORDS = Terms({"request": ("request", "demande"), "agreement": ("agreem
 
 GENERATED = Phrase(
     en="The scheduler generated the {report} ({format}) of the log as of {as_of}.",
-    fr="Le planificateur a produit le {report} ({format}) du journal tel qu’au {as_of}.",
+    fr="Le planificateur a produit le {report} ({format}) du journal au {as_of}.",
     values=lambda p, w: {
         "report": w.term(p["report"], REPORT_WORDS),
         "format": p["format"].upper(),
@@ -333,6 +333,7 @@ def digest(workplace: Workplace, due: datetime, options: Mapping[str, Any]) -> W
         counts[e["type"]] = counts.get(e["type"], 0) + 1
     if counts:
         lines += ["", "Events recorded:"] + [f"  {t}: {n}" for t, n in sorted(counts.items())]
+        lines += ["", "What they say:", *recorded_sentences(workplace, changes, system)]
     return Work(
         [event],
         f"What changed in the week to {due.date().isoformat()}",
@@ -340,6 +341,33 @@ def digest(workplace: Workplace, due: datetime, options: Mapping[str, Any]) -> W
         {"since": format_timestamp(since), "figures": changes["figures"], "events": counts},
         (Attachment(name, "application/json", content),),
     )
+
+
+#: At most this many events are written out in a digest's notice (all are counted).
+WRITTEN_OUT = 200
+
+
+def recorded_sentences(
+    workplace: Workplace, changes: Mapping[str, Any], system: frozenset[str]
+) -> list[str]:
+    """Each event a digest counts, as its type says it reads (dated, in log order)."""
+    catalogue = workplace.app.catalogue
+    found = [
+        event
+        for event in workplace.app.read_log(
+            after=changes["from"]["position"], upto=changes["to"]["position"]
+        )
+        if visible_at(Level.RESTRICTED, event.classification)
+        and event.type in catalogue
+        and event.type not in system
+    ]
+    lines = [
+        f"  {e.occurred_on.isoformat()}  {catalogue[e.type].reads(e.payload, ENGLISH)}"
+        for e in found[:WRITTEN_OUT]
+    ]
+    if len(found) > WRITTEN_OUT:
+        lines.append(f"  ... and {len(found) - WRITTEN_OUT} more (see the attached file)")
+    return lines
 
 
 def annual_report(sources: ReportSources, due: datetime, options: Mapping[str, Any]) -> Work | None:

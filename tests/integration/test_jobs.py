@@ -216,6 +216,9 @@ def test_the_digest_lists_what_changed_and_is_silent_when_only_the_system_acted(
     start = clock.now
     record(services, {**every_type()[6], "occurred_on": "2010-01-01"})
     monday = clock.at(start + timedelta(days=2))
+    work = services.jobs["digest"].work(services, monday, {"days": 7})
+    assert "  AgreementSigned: 1" in work.text  # counted by type, and said in words:
+    assert "  2010-01-01  Agreement on enforcement of sentences signed with Austria" in work.text
     outcome = run(services, services.jobs["digest"], monday, {})
     [generated] = outcome.events
     assert generated.payload["report"] == "weekly_digest"
