@@ -28,7 +28,7 @@ from cli.common import database_url_option, open_services
 from core.clock import format_timestamp, parse_timestamp, utc_now
 from core.config import CONFIG_VARIABLE, Config, load_config
 from core.jobs import Job, Scheduled, Workplace, configured, run
-from core.notifying import ConfigError, NotifierKind, Target, build_targets
+from core.notifying import ConfigError, Target
 
 log = logging.getLogger("followup.scheduler")
 
@@ -61,15 +61,11 @@ class Plan:
     """The configuration, checked once at start: the jobs and their notifiers."""
 
     def __init__(
-        self,
-        jobs: Mapping[str, Job[Any]],
-        kinds: Mapping[str, NotifierKind],
-        config: Config,
-        environ: Mapping[str, str],
+        self, jobs: Mapping[str, Job[Any]], targets: Mapping[str, Target], config: Config
     ) -> None:
         self.config = config
         self.timezone = timezone_of(config)
-        self.targets = build_targets(config.notifiers, kinds, environ)
+        self.targets = targets
         self.schedule = {e.job.name: e for e in configured(config.jobs, list(self.targets), jobs)}
         self.triggers = {
             name: trigger_of(entry, self.timezone) for name, entry in self.schedule.items()
@@ -174,7 +170,8 @@ def scheduler(
     config = load_config(config_path)
     _log_to_stderr()
     with open_services(database_url) as services:
-        plan = Plan(services.jobs, services.notifier_kinds, config, os.environ)
+        targets = services.notifiers(config.notifiers, os.environ)
+        plan = Plan(services.jobs, targets, config)
         if list_jobs:
             _print_jobs(plan)
             return

@@ -17,7 +17,7 @@ from core.clock import Clock, utc_now
 from core.errors import StoreError
 from core.importing import Importer
 from core.jobs import Job
-from core.notifying import NotifierKind
+from core.notifying import NotifierKind, Target, build_targets
 from core.sql import Sql
 from followup.registry import Registry
 from reports.sections import ReportContributions
@@ -90,6 +90,13 @@ class Services:
     @property
     def notifier_kinds(self) -> Mapping[str, NotifierKind]:
         return self.registry.notifiers
+
+    def notifiers(
+        self, configured: Mapping[str, Mapping[str, Any]], environ: Mapping[str, str]
+    ) -> dict[str, Target]:
+        """The notifiers a configuration sets up, built from the plugins' kinds (their
+        secrets read from `environ`); ConfigError names what is wrong."""
+        return build_targets(configured, self.registry.notifiers, environ)
 
     @property
     def importers(self) -> Mapping[str, Importer]:
