@@ -35,7 +35,9 @@ CHUNK = 1 << CHUNK_LEVEL
 #: Leaves read per step when the tree is built for an existing log.
 PAGE = 4096
 
-Key = tuple[int, int]  # (level, index): the subtree of leaves [index * 2^level, (index+1) * 2^level)
+Key = tuple[
+    int, int
+]  # (level, index): the subtree of leaves [index * 2^level, (index+1) * 2^level)
 Node = tuple[int, int, bytes]
 
 
@@ -171,7 +173,9 @@ def subtree_hashes(source: TreeSource, ranges: Sequence[tuple[int, int]]) -> lis
         for level, index in small:
             start = index << level
             if start >> CHUNK_LEVEL == chunk:
-                known[(level, index)] = root_of(leaves[start - first : start - first + (1 << level)])
+                known[(level, index)] = root_of(
+                    leaves[start - first : start - first + (1 << level)]
+                )
     hashes = []
     for start, end in ranges:
         if start == end:
