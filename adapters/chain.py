@@ -78,12 +78,14 @@ def chain_rows(
     recorded_at: Sequence[str] | None = None,
     previous_position: int = 0,
     expected_hashes: Sequence[bytes] | None = None,
+    leaves: bool = True,
 ) -> list[ChainRow]:
     """Links for newly inserted events. Transaction time never goes backwards along the
     log (a clock stepping back is clamped to the previous event's time), so "the log as
     of T" is always a prefix of the log. `recorded_at` is given only when re-importing a
     log whose times must be kept, and `expected_hashes` with it: the links the exported
-    log had (a mismatch raises ChainMismatch)."""
+    log had (a mismatch raises ChainMismatch). `leaves`: also each event's leaf in the
+    Merkle tree."""
     if recorded_at is not None and len(recorded_at) != len(stored_events):
         raise ValueError("one recorded_at per stored event is needed")
     if expected_hashes is not None and len(expected_hashes) != len(stored_events):
@@ -119,7 +121,7 @@ def chain_rows(
         digest = sha256(digest + canonical).digest()
         if expected_hashes is not None and expected_hashes[index] != digest:
             raise ChainMismatch(index, expected_hashes[index], digest)
-        leaf = sha256(LEAF_PREFIX + canonical).digest()
+        leaf = sha256(LEAF_PREFIX + canonical).digest() if leaves else b""
         rows.append(ChainRow(position, moment, digest, previous_position, leaf))
         previous_position = position
     return rows

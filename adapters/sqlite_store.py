@@ -87,7 +87,11 @@ STATEMENT_CACHE = 256
 
 class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
     """Application recorder whose every event row also holds its link in the chain
-    (`recorded_at`, `hash`, `previous_position`), written in the same INSERT."""
+    (`recorded_at`, `hash`, `previous_position`), written in the same INSERT, and
+    which keeps the log's Merkle tree in the same transaction."""
+
+    #: False only for the benchmark's baseline: the chain alone, as before the tree.
+    keeps_tree = True
 
     def __init__(self, datastore: Any, events_table_name: str = "stored_events") -> None:
         super().__init__(datastore, events_table_name)
@@ -205,6 +209,7 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             now=utc_now(),
             recorded_at=recorded_at,
             expected_hashes=expected_hashes,
+            leaves=self.keeps_tree,
         )
         values = [
             event_row(stored, row, _uuid(stored.originator_id).hex)
@@ -214,15 +219,6 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             c.execute(self._insert_chained, values[0])
         else:
             c.executemany(self._insert_chained, values)
-        nodes = self._tree.appended(
-            self._tree_source(c),
-            last["rowid"] if last else 0,
-            bytes(last["hash"]) if last else GENESIS,
-            [row.leaf for row in rows],
-            rows[-1].hash,
-        )
-        if nodes:
-            c.executemany(_INSERT_NODE, nodes)
         if idempotency is not None:
             c.execute(
                 "INSERT INTO idempotency_keys "
@@ -230,6 +226,16 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
                 "VALUES (?,?,?,?,?,?)",
                 idempotency_row(idempotency, positions),
             )
+        if self.keeps_tree:
+            nodes = self._tree.appended(
+                self._tree_source(c),
+                last["rowid"] if last else 0,
+                bytes(last["hash"]) if last else GENESIS,
+                [row.leaf for row in rows],
+                rows[-1].hash,
+            )
+            if nodes:
+                c.executemany(_INSERT_NODE, nodes)
         return positions
 
     # -- the Merkle tree (core/merkle.py, adapters/tree.py) -----------------------------
