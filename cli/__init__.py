@@ -31,6 +31,7 @@ def main() -> None:
 
 def _register() -> None:
     from cli import (
+        audit,
         catalogue,
         events,
         report,
@@ -44,7 +45,7 @@ def _register() -> None:
     )
 
     modules = (store, events, state, catalogue, serve, token, verify, scheduler, report)
-    for module in (*modules, transparency):
+    for module in (*modules, transparency, audit):
         for command in module.COMMANDS:
             main.add_command(command)
 
