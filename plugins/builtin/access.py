@@ -40,12 +40,10 @@ class TokenIssued(Schema):
     #: The person the token is issued to (tokens issued before named only a label).
     person = fields.String(
         validate=[validate.Length(min=1, max=200), validate.Regexp(r"^[^<>\n\r\t]+$")],
-        load_default=None,
         metadata={"description": "The person who holds the token: what it records is theirs."},
     )
     email = fields.Email(
         validate=validate.Length(max=200),
-        load_default=None,
         metadata={"description": "The person's email."},
     )
 
