@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from cli.common import database_url_option, open_services
-from core.checkpoints import against_log, known_keys, parse_keys
+from core.checkpoints import against_log, known_keys, parse_keys, tree_problem
 from core.verification import Published
 
 
@@ -70,14 +70,18 @@ def verify(
                 verdict = app.verify(against=against, progress=advance)
         else:
             verdict = app.verify(against=against)
+        tree = tree_problem(app) if verdict.ok else None
         agreement = None
         if checkpoint_file is not None:
             known = parse_keys(keys) if keys else known_keys(app)
             agreement = against_log(app, checkpoint_file.read_text(encoding="utf-8"), known)
     click.echo(verdict.describe())
+    if tree is not None:
+        click.echo(f"TREE DAMAGED: {tree}")
     if agreement is not None:
         click.echo(agreement.describe())
-    if not verdict.ok or verdict.matches_published is False or (agreement and not agreement.ok):
+    failed = not verdict.ok or verdict.matches_published is False or tree is not None
+    if failed or (agreement and not agreement.ok):
         sys.exit(1)
 
 

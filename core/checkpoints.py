@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -219,18 +219,19 @@ def signed_checkpoint(app: FollowUp, key: SigningKey, size: int | None = None) -
     return sign(key, checkpoint_at(app, key.name, size))
 
 
-def events_root(app: FollowUp, size: int) -> bytes | None:
-    """The root of the first `size` events recomputed from the events themselves (never
-    from the stored tree): None when the log has fewer."""
+def _leaf_pages(app: FollowUp, size: int | None = None) -> Iterator[list[bytes]]:
+    """The leaves of the log's first `size` events (all when None), a page at a time,
+    hashed from the events as the store holds them (a damaged row hashes to something
+    else, never to its leaf)."""
     from core.ports import LogScanner
 
     scanner: LogScanner = app.recorder  # type: ignore[assignment]
-    frontier = Frontier()
-    after = 0
-    while frontier.size < size:
-        rows = scanner.scan_log(after=after, limit=min(PAGE, size - frontier.size))
+    after, done = 0, 0
+    while size is None or done < size:
+        limit = PAGE if size is None else min(PAGE, size - done)
+        rows = scanner.scan_log(after=after, limit=limit)
         if not rows:
-            return None
+            return
         leaves = []
         for row in rows:
             try:
@@ -244,9 +245,39 @@ def events_root(app: FollowUp, size: int) -> bytes | None:
             except ValueError:
                 canonical = b"damaged row"
             leaves.append(leaf_hash(canonical))
-        frontier, _ = frontier.extend(leaves)
+        yield leaves
+        done += len(leaves)
         after = rows[-1].position
-    return frontier.root()
+
+
+def events_root(app: FollowUp, size: int) -> bytes | None:
+    """The root of the first `size` events recomputed from the events themselves (never
+    from the stored tree): None when the log has fewer."""
+    frontier = Frontier()
+    for leaves in _leaf_pages(app, size):
+        frontier, _ = frontier.extend(leaves)
+    return frontier.root() if frontier.size == size else None
+
+
+def tree_problem(app: FollowUp) -> str | None:
+    """Whether the stored tree is the events' (None), or where it is not: every stored
+    node is recomputed from the events, and none may lie beyond them."""
+    source = app.log.tree_source()
+    frontier = Frontier()
+    for leaves in _leaf_pages(app):
+        frontier, nodes = frontier.extend(leaves)
+        stored = source.tree_nodes([(level, index) for level, index, _ in nodes])
+        for level, index, hashed in nodes:
+            if stored.get((level, index)) != hashed:
+                first, last = index << level, ((index + 1) << level) - 1
+                said = "missing" if (level, index) not in stored else "not the events'"
+                return (
+                    f"the Merkle tree's node over positions {first + 1} to {last + 1} is "
+                    f"{said} (run followup init to build a missing tree)"
+                )
+    if source.tree_covered() > frontier.size:
+        return f"the Merkle tree has nodes beyond the log's {frontier.size} events"
+    return None
 
 
 @dataclass(frozen=True)

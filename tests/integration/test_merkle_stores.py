@@ -120,3 +120,45 @@ def test_a_restored_log_has_the_same_tree(url: str, tmp_path) -> None:
     finally:
         target.close()
         source.close()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_verify_checks_the_stored_tree_against_the_events(
+    backend: str, request: pytest.FixtureRequest
+) -> None:
+    from click.testing import CliRunner
+
+    from cli import main
+
+    url = request.getfixturevalue("sqlite_url" if backend == "sqlite" else "postgres_url")
+    services = bootstrap(url, load_entry_points=False)
+    try:
+        fill(services.app, extra=150, seed=7)
+    finally:
+        services.close()
+
+    def verify() -> tuple[int, str]:
+        result = CliRunner().invoke(main, ["verify", "--database-url", url])
+        return result.exit_code, result.stdout
+
+    assert verify()[0] == 0
+    services = bootstrap(url, load_entry_points=False)
+    try:
+        with services.sql.transaction(write=True) as cursor:
+            cursor.execute(
+                "UPDATE merkle_nodes SET hash = ? WHERE level = 6 AND idx = 1", [bytes(32)]
+            )
+    finally:
+        services.close()
+    code, said = verify()
+    assert code == 1 and "TREE DAMAGED" in said and "positions 65 to 128" in said
+    services = bootstrap(url, load_entry_points=False)
+    try:
+        with services.sql.transaction(write=True) as cursor:
+            cursor.execute("DELETE FROM merkle_nodes")
+    finally:
+        services.close()
+    code, said = verify()
+    assert code == 1 and "missing" in said
+    assert CliRunner().invoke(main, ["init", "--database-url", url]).exit_code == 0
+    assert verify()[0] == 0
