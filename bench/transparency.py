@@ -33,7 +33,7 @@ from core import merkle
 from tests.postgres import SUPERUSER, running_cluster
 
 FULL_ARGS = ("--events", "1000", "--history", "50000", "--proof-events", "1000000")
-QUICK_ARGS = ("--events", "300", "--history", "10000", "--proof-events", "100000")
+QUICK_ARGS = ("--events", "300", "--history", "10000", "--proof-events", "50000")
 PROOFS = 300
 
 

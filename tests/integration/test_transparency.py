@@ -212,3 +212,31 @@ def test_tampered_signatures_wrong_keys_and_other_logs_are_refused(
     result = CliRunner().invoke(main, [*verify, "--key", other])
     assert result.exit_code == 1 and "no signature by the log's key" in result.output
     assert tlog.main(["checkpoint", "--key", other, str(kept)]) == 1
+
+
+def test_a_rotated_key_is_recorded_and_the_handover_signed_by_both(
+    env: Path, sqlite_url: str, tmp_path: Path
+) -> None:
+    run("init", "--database-url", sqlite_url)
+    old = run("keys", "init", "--database-url", sqlite_url).strip()
+    record(sqlite_url, extra=5, seed=8)
+    before = tmp_path / "before.checkpoint"
+    before.write_text(run("checkpoint", "--database-url", sqlite_url))
+    handover = run("keys", "rotate", "--database-url", sqlite_url)
+    new = run("keys", "show").strip()
+    assert new != old
+    assert run("keys", "show", "--all", "--database-url", sqlite_url).split() == [old, new]
+    keys = [tlog.VerifierKey.parse(old), tlog.VerifierKey.parse(new)]
+    for key in keys:
+        assert tlog.verify_checkpoint(handover, [key]).signed_by == key
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("log.key")) == [
+        "log.key",
+        f"log.key.retired-{keys[0].id:08x}",
+    ]
+    after = tmp_path / "after.checkpoint"
+    after.write_text(run("checkpoint", "--database-url", sqlite_url))
+    # Checkpoints of either key check against the log; the later extends the earlier.
+    said = run("checkpoint", "verify", str(before), str(after), "--database-url", sqlite_url)
+    assert said.startswith("OK")
+    assert "matches the log" in run("verify", "--checkpoint", str(before), "--key", old,
+                                    "--database-url", sqlite_url)  # fmt: skip
