@@ -113,3 +113,26 @@ def test_people_record_and_say_why(sqlite_url: str) -> None:
     listed = runner.invoke(main, ["token", "list", "--json", "--database-url", sqlite_url])
     people = {t["label"]: t["person"] for t in json.loads(listed.stdout)}
     assert people["amina@icc.example"] == "Amina Diallo" and people["focal-point-1"] is None
+
+
+def test_a_token_table_from_before_gets_the_person_columns(tmp_path) -> None:
+    import sqlite3
+
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "CREATE TABLE api_tokens (label TEXT PRIMARY KEY, role TEXT NOT NULL, "
+            "token_sha256 TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL, revoked_at TEXT)"
+        )
+        db.execute("INSERT INTO api_tokens VALUES ('fp', 'focal_point', 'x', '2020', NULL)")
+    services = bootstrap(f"sqlite:///{path}", load_entry_points=False)
+    try:
+        tokens = Tokens(services.app)
+        assert [(i.label, i.person) for i in tokens.list()] == [("fp", None)]
+        tokens.create("ana@icc.example", "bureau", "tests", person="Ana", email="ana@icc.example")
+        assert [(i.label, i.person) for i in Tokens(services.app).list()][-1] == (
+            "ana@icc.example",
+            "Ana",
+        )
+    finally:
+        services.close()
