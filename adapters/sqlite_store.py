@@ -245,13 +245,7 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             c.execute(sql, params)
             return [tuple(row) for row in c.fetchall()]
 
-        return SqlTreeSource(
-            fetch,
-            nodes="merkle_nodes",
-            events=self.events_table_name,
-            position="rowid",
-            stream_bytes=bytes.fromhex,
-        )
+        return self._source(fetch)
 
     def tree_source(self) -> SqlTreeSource:
         """The tree's nodes and leaves for reading (each read its own transaction:
@@ -262,6 +256,9 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
                 c.execute(sql, params)
                 return [tuple(row) for row in c.fetchall()]
 
+        return self._source(fetch)
+
+    def _source(self, fetch: Any) -> SqlTreeSource:
         return SqlTreeSource(
             fetch,
             nodes="merkle_nodes",

@@ -28,9 +28,9 @@ from typing import Any
 from adapters import postgres_store, sqlite_store
 from auditor import tlog
 from bench.common import Figure, publish
-from bench.store import compare_appends, fill, stored_events
+from bench.store import compare_appends, fill, postgres_factory, stored_events
 from core import merkle
-from tests.postgres import SUPERUSER, running_cluster
+from tests.postgres import running_cluster
 
 FULL_ARGS = ("--events", "1000", "--history", "50000", "--proof-events", "1000000")
 QUICK_ARGS = ("--events", "300", "--history", "10000", "--proof-events", "50000")
@@ -124,16 +124,7 @@ def main(argv: Sequence[str] | None = None) -> list[Figure]:
         made = []
         try:
             for topic in (f"{__name__}:ChainOnlyPostgres", None):
-                env = {
-                    "POSTGRES_DBNAME": cluster.create_database(),
-                    "POSTGRES_HOST": "127.0.0.1",
-                    "POSTGRES_PORT": str(cluster.port),
-                    "POSTGRES_USER": SUPERUSER,
-                    "POSTGRES_PASSWORD": cluster.password,
-                }
-                if topic:
-                    env["APPLICATION_RECORDER_TOPIC"] = topic
-                made.append(postgres_store.Factory(env))
+                made.append(postgres_factory(cluster, plain=False, topic=topic))
             chain, tree = (f.application_recorder() for f in made)
             figures += append_figures("PostgreSQL", chain, tree, args.events, args.history)
         finally:

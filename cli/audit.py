@@ -11,16 +11,6 @@ import click
 
 from cli.common import database_url_option, open_services
 from core.people import TRAIL_FIELDS, trail
-from core.queries import as_of_moment
-
-
-def _moment(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        return as_of_moment(value)
-    except ValueError:
-        raise click.BadParameter("an RFC 3339 timestamp or a date (its end, UTC)") from None
 
 
 @click.group()
@@ -29,10 +19,8 @@ def audit() -> None:
 
 
 @audit.command("trail")
-@click.option(
-    "--from", "first", callback=_moment, help="Recorded at or after (default: the start)."
-)
-@click.option("--to", "last", callback=_moment, help="Recorded at or before (default: now).")
+@as_of_option("--from", "first")
+@as_of_option("--to", "last")
 @click.option("--format", "format_", type=click.Choice(["csv", "jsonl"]), default="csv",
               show_default=True)  # fmt: skip
 @database_url_option
