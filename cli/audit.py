@@ -10,6 +10,7 @@ from datetime import datetime
 import click
 
 from cli.common import database_url_option, open_services
+from cli.state import as_of_option
 from core.people import TRAIL_FIELDS, trail
 
 
