@@ -21,7 +21,14 @@ from api import auth, errors, openapi, requestlog
 from followup.bootstrap import Services, bootstrap
 
 #: Modules with a flask-smorest `blueprint`, mounted under /api/v1 in this order.
-BLUEPRINTS = ("api.health", "api.events", "api.views", "api.audit", "api.reports")
+BLUEPRINTS = (
+    "api.health",
+    "api.events",
+    "api.views",
+    "api.audit",
+    "api.reports",
+    "api.transparency",
+)
 URL_PREFIX = "/api/v1"
 
 #: Endpoints of the OpenAPI document and its page: they need no token.

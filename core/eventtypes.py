@@ -58,6 +58,10 @@ class EventType:
     listed by ``GET /activities``. A correction or retraction (`effect`) names the
     event it changes in the payload field `target`; a correction's new values are in
     the field `changes`.
+
+    `system_record` says which of the records the system keeps of itself this type is
+    (core names what it needs, e.g. ``core.tokens.ISSUED``; the plugin says which of its
+    types records it; ``Catalogue.system_type`` finds it).
     """
 
     name: str
@@ -75,6 +79,7 @@ class EventType:
     activity: bool = False
     target: str | None = None
     changes: str | None = None
+    system_record: str | None = None
 
     def __post_init__(self) -> None:
         if self.effect is not Effect.RECORD and not self.target:

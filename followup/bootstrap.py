@@ -75,9 +75,8 @@ class Services:
     def tokens(self) -> Tokens:
         """API tokens (their digests in a table beside the log, their issue in the log)."""
         from core.tokens import Tokens
-        from plugins.builtin.access import TOKEN_RECORDS
 
-        return Tokens(self.app, TOKEN_RECORDS)
+        return Tokens(self.app)
 
     @property
     def report(self) -> ReportContributions:

@@ -10,16 +10,13 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from core import fields as f
+from core import tokens
 from core.eventtypes import EventType, Fact, LifecycleState, conflict, lifecycle
 from core.roles import ADMIN, ROLES
-from core.tokens import TokenRecords
 from core.words import Phrase, Terms
 from plugins import hookimpl
 
 AREA = "access"
-
-#: How the token table's changes are recorded in the log (core.tokens).
-TOKEN_RECORDS = TokenRecords(issued="TokenIssued", revoked="TokenRevoked")
 
 #: A label is what `recorded_by` shows for every event recorded with the token.
 LABEL_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@-]*$"
@@ -42,6 +39,15 @@ def label() -> fields.String:
 class TokenIssued(Schema):
     label = label()
     role = f.choice(ROLES)
+    #: The person the token is issued to (tokens issued before named only a label).
+    person = fields.String(
+        validate=[validate.Length(min=1, max=200), validate.Regexp(r"^[^<>\n\r\t]+$")],
+        metadata={"description": "The person who holds the token: what it records is theirs."},
+    )
+    email = fields.Email(
+        validate=validate.Length(max=200),
+        metadata={"description": "The person's email."},
+    )
 
 
 class TokenRevoked(Schema):
@@ -99,23 +105,25 @@ REVOKED = Phrase(
 def followup_event_types() -> list[EventType]:
     return [
         EventType(
-            TOKEN_RECORDS.issued,
+            "TokenIssued",
             TokenIssued,
             AREA,
             "An API token was issued to the holder of a label, with a role.",
             subject=token,
             rule=issued,
             writers=frozenset({ADMIN}),
+            system_record=tokens.ISSUED,
             sentence=ISSUED,
         ),
         EventType(
-            TOKEN_RECORDS.revoked,
+            "TokenRevoked",
             TokenRevoked,
             AREA,
             "An API token was revoked; it no longer opens the API.",
             subject=token,
             rule=revoked,
             writers=frozenset({ADMIN}),
+            system_record=tokens.REVOKED,
             sentence=REVOKED,
         ),
     ]

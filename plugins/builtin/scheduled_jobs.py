@@ -93,6 +93,11 @@ class IntegrityVerified(Schema):
     head = _digest(required=False)
     damaged_at = _count(1, required=False)
     problem = f.text(required=False)
+    checkpoint = fields.String(
+        validate=validate.Length(min=1, max=4000),
+        load_default=None,
+        metadata={"description": "The log's signed checkpoint at log_position, sent to witnesses."},
+    )
 
 
 def reminder_subject(payload: Mapping[str, Any]) -> str:
@@ -283,11 +288,22 @@ def integrity(workplace: Workplace, due: datetime, options: Mapping[str, Any]) -
         if verdict.ok
         else f"INTEGRITY FAILURE at position {verdict.damage.position if verdict.damage else '?'}"
     )
+    text = verdict.describe()
+    attachments: tuple[Attachment, ...] = ()
+    if verdict.ok:  # a damaged log is never vouched for
+        from core.witnesses import nightly_checkpoint
+
+        signed = nightly_checkpoint(workplace.app, verdict.position)
+        if signed is not None:
+            payload["checkpoint"] = signed
+            text += "\n\nThe log's signed checkpoint (keep it; witnesses, cosign it):\n\n" + signed
+            attachments = (Attachment("checkpoint.txt", "text/plain", signed.encode()),)
     return Work(
         [system_event(INTEGRITY_VERIFIED, due, **payload)],
         subject,
-        verdict.describe(),
+        text,
         payload,
+        attachments,
         notify=not (verdict.ok and options.get("notify_failures_only")),
         alarm=not verdict.ok,
     )

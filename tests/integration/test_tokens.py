@@ -12,7 +12,6 @@ from click.testing import CliRunner
 from cli import main
 from core.errors import InvalidEvent, LifecycleConflict, NotFound
 from core.tokens import TOKEN_PREFIX, Caller, Tokens, digest
-from plugins.builtin.access import TOKEN_RECORDS
 
 
 @pytest.fixture
@@ -23,7 +22,7 @@ def tokens(sqlite_services):
 @pytest.mark.postgres
 def test_tokens_on_postgresql(postgres_services):
     tokens = postgres_services.tokens
-    Tokens(postgres_services.app, TOKEN_RECORDS)  # a second worker: the table is there already
+    Tokens(postgres_services.app)  # a second worker starting: the table is there already
     secret = tokens.create("fp-1", "focal_point", "operator")
     assert tokens.authenticate(secret) == Caller("fp-1", "focal_point")
     with pytest.raises(LifecycleConflict):
@@ -137,7 +136,7 @@ def test_the_token_commands(sqlite_url, monkeypatch):
     assert revoked.exit_code == 0, revoked.output
     rows = json.loads(runner.invoke(main, ["token", "list", "--json"]).output)
     assert rows[0]["label"] == "bureau-1" and rows[0]["revoked_at"]
-    assert set(rows[0]) == {"label", "role", "created_at", "revoked_at"}
+    assert set(rows[0]) == {"label", "role", "person", "email", "created_at", "revoked_at"}
 
     missing = runner.invoke(main, ["token", "revoke", "nobody"])
     assert missing.exit_code == 1 and "No token labelled nobody" in missing.stderr

@@ -101,6 +101,9 @@ def payload_of(catalogue: Catalogue, raw: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in raw.items() if k in fields}
 
 
+#: A verifier key as C2SP notes write them (name+key id+base64 of the Ed25519 key).
+KEY = "followup.example/log+01020304+AQ" + "A" * 42 + "="
+
 #: One payload of each type the samples lack (the system's and the tokens' types).
 MORE = [
     {"type": "TokenIssued", "label": "focal-point-1", "role": "focal_point"},
@@ -125,6 +128,21 @@ MORE = [
     },
     {"type": "IntegrityVerified", "ok": True, "events": 3, "log_position": 3, "head": "0" * 64},
     {
+        "type": "LogKeyActivated",
+        "key_name": "followup.example/log",
+        "verifier_key": KEY,
+        "replaces": KEY,
+    },
+    {"type": "LogKeyActivated", "key_name": "followup.example/log", "verifier_key": KEY},
+    {
+        "type": "CheckpointCosigned",
+        "witness": "witness.example",
+        "tree_size": 3,
+        "root": "A" * 43 + "=",
+        "cosigned_at": 1_700_000_000,
+        "signature": "— witness.example AAAA",
+    },
+    {
         "type": "IntegrityVerified",
         "ok": False,
         "events": 3,
@@ -143,6 +161,7 @@ COUNTED: dict[str, dict[str, Noun]] = {
     "GratisPersonnelProvided": {"persons": PERSON, "months": MONTH},
     "WorkshopHeld": {"attendees": PARTICIPANT, "participants": STATE},
     "IntegrityVerified": {"events": EVENT},
+    "CheckpointCosigned": {"tree_size": EVENT},
 }
 COUNTS = (0, 1, 2, 7, 12, 12345, 1_000_000)
 
