@@ -267,12 +267,9 @@ def test_system_events_leave_the_views_as_they_were(services, clock):
             clock.now,
             {"days": 1} if "days" in services.jobs[name].options else {},
         )
-    assert {e.type for e in system_events(services)} == system_types(services.catalogue)
-    assert system_types(services.catalogue) == {
-        "ReportGenerated",
-        "ReminderSent",
-        "IntegrityVerified",
-    }
+    recorded = {e.type for e in system_events(services)}
+    assert recorded == {"ReportGenerated", "ReminderSent", "IntegrityVerified"}
+    assert recorded <= system_types(services.catalogue)
     assert summary() == before
     reading = views.reading(Level.ALL, on=clock.now.date())
     for view in views.folds.views:
