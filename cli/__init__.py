@@ -34,6 +34,7 @@ def _register() -> None:
         audit,
         catalogue,
         events,
+        person,
         report,
         scheduler,
         serve,
@@ -44,7 +45,7 @@ def _register() -> None:
         verify,
     )
 
-    modules = (store, events, state, catalogue, serve, token, verify, scheduler, report)
+    modules = (store, events, state, catalogue, serve, token, person, verify, scheduler, report)
     for module in (*modules, transparency, audit):
         for command in module.COMMANDS:
             main.add_command(command)
