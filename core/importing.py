@@ -117,11 +117,13 @@ def record(
     *,
     recorded_by: str,
     dry_run: bool = False,
+    role: str | None = None,
 ) -> Imported:
-    """Record checked drafts as the operator (role None), all or nothing: a lifecycle
+    """Record checked drafts, all or nothing, as the operator (role None) or with a
+    person's role (the console: each type's writers apply, as on the API): a lifecycle
     conflict or a problem found on recording names the line of the event at fault."""
     try:
-        recorded = app.record_batch(drafts, recorded_by, role=None, dry_run=dry_run)
+        recorded = app.record_batch(drafts, recorded_by, role=role, dry_run=dry_run)
     except InvalidEvent as error:
         raise ImportProblem(
             numbers[error.index or 0], InvalidEvent(error.messages).describe()
