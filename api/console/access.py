@@ -290,7 +290,9 @@ def safe_next(target: str | None, default: str = "/console/") -> str:
     if (
         parts.scheme
         or parts.netloc
-        or not target.startswith("/console")
+        or not (parts.path == "/console" or parts.path.startswith("/console/"))
+        or ".." in parts.path.split("/")
+        or "%" in parts.path
         or target.startswith("//")
         or "\\" in target
         or any(ord(c) < 32 for c in target)

@@ -16,7 +16,7 @@ from marshmallow import ValidationError
 from api.console import access
 from api.console.access import page, services
 from api.console.blueprint import blueprint
-from api.console.rendering import Time, level, render, time_query
+from api.console.rendering import Time, level, render, sentence, time_query
 from core.envelope import Event
 from core.errors import NotFound
 from core.eventtypes import Effect
@@ -259,6 +259,12 @@ def event_page(event_id: UUID) -> Response:
     changeable = event_type is not None and event_type.effect is Effect.RECORD and (
         now is None or not now.retracted
     )
+    changes = changes_of(event)
+    now_reads = (
+        sentence({"type": event.type, "payload": now.payload})
+        if now is not None and changes and not now.retracted
+        else None
+    )
     correct = _changer(Effect.CORRECT, role) if changeable else None
     retract = _changer(Effect.RETRACT, role) if changeable else None
     return render(
@@ -267,7 +273,8 @@ def event_page(event_id: UUID) -> Response:
         flat=event.to_flat(),
         event_type=event_type,
         now=now,
-        changes=changes_of(event),
+        changes=changes,
+        now_reads=now_reads,
         correct=correct,
         retract=retract,
         recorded=request.args.get("recorded") == "1",

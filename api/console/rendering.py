@@ -225,12 +225,12 @@ MESSAGES = {
 }
 
 
+EXPIRED = "The form had expired or came from elsewhere. Go back, reload the page and send it again."
+
+
 def error_page(status: int, detail: str | None = None) -> Response:
     if status == 403 and detail == "csrf":
-        detail = language.gettext(
-            "The form had expired or came from elsewhere. Go back, reload the page and "
-            "send it again."
-        )
+        detail = language.gettext(EXPIRED)
         status = 400
     return render(
         "error.html",
