@@ -71,7 +71,7 @@ def create(
 def list_(as_json: bool, database_url: str) -> None:
     """Accounts: email, name, role, opened, disabled, locked (never a secret)."""
     with open_services(database_url) as services:
-        people = services.accounts.list()
+        people = services.accounts.people()
     if as_json:
         print_json(
             [
@@ -100,9 +100,7 @@ def list_(as_json: bool, database_url: str) -> None:
 @person.command()
 @click.argument("email")
 @click.option("--password", "new_password", is_flag=True, help="Set a new password.")
-@click.option(
-    "--second-factor", is_flag=True, help="Enrol a new second factor and recovery codes."
-)
+@click.option("--second-factor", is_flag=True, help="Enrol a new second factor and recovery codes.")
 @PASSWORD_STDIN
 @RECORDED_BY
 @database_url_option

@@ -94,10 +94,10 @@ BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 class Outcome(StrEnum):
     """What became of one attempt (a row of `sign_ins`)."""
 
-    PASSWORD_ACCEPTED = "password_accepted"
+    PASSWORD_ACCEPTED = "password_accepted"  # noqa: S105 (an outcome, not a secret)
     SIGNED_IN = "signed_in"
     SIGNED_IN_WITH_RECOVERY_CODE = "signed_in_with_recovery_code"
-    WRONG_PASSWORD = "wrong_password"
+    WRONG_PASSWORD = "wrong_password"  # noqa: S105 (an outcome, not a secret)
     WRONG_CODE = "wrong_code"
     UNKNOWN_PERSON = "unknown_person"
     LOCKED = "locked"
@@ -248,7 +248,9 @@ class Accounts:
             raise AccountError("Reset what? Give a new password, a new second factor, or both.")
         if password is not None:
             self._check(found.email, found.role, password)
-        what = [w for w, given in (("password", password), ("second_factor", second_factor)) if given]
+        what = [
+            w for w, given in (("password", password), ("second_factor", second_factor)) if given
+        ]
         self._record(RESET, recorded_by, email=found.email, role=found.role, reset=what)
         enrolment = self._new_factor(found.email) if second_factor else None
         with self.sql.transaction(write=True) as cursor:
@@ -262,9 +264,7 @@ class Accounts:
                     "UPDATE console_people SET totp_secret = ?, totp_last_step = 0 WHERE email = ?",
                     (enrolment.secret, found.email),
                 )
-                cursor.execute(
-                    "DELETE FROM console_recovery_codes WHERE email = ?", (found.email,)
-                )
+                cursor.execute("DELETE FROM console_recovery_codes WHERE email = ?", (found.email,))
                 self._store_codes(cursor, found.email, enrolment.recovery_codes)
             cursor.execute(
                 "UPDATE console_people SET failures = 0, locked_until = NULL WHERE email = ?",
@@ -299,7 +299,7 @@ class Accounts:
             )
         return self._existing(found.email)
 
-    def list(self) -> list[Person]:
+    def people(self) -> list[Person]:
         with self.sql.transaction(write=False) as cursor:
             cursor.execute(
                 "SELECT email, person, role, created_at, disabled_at, locked_until, failures "
@@ -328,7 +328,7 @@ class Accounts:
             row = cursor.fetchone()
         stored = str(row["password_hash"]) if row is not None else self._decoy
         try:
-            matches = self.hasher.verify(stored, password[:MAX_PASSWORD])
+            matches: bool = self.hasher.verify(stored, password[:MAX_PASSWORD])
         except (VerificationError, InvalidHashError):
             matches = False
         if row is None:
@@ -586,4 +586,3 @@ def _content(row: SignIn) -> dict[str, Any]:
         "outcome": row.outcome,
         "address": row.address,
     }
-

@@ -17,7 +17,7 @@ from core.clock import format_timestamp
 from core.people import identity
 from followup.bootstrap import Services
 
-PASSWORD = "correct horse battery staple"  # noqa: S105 (a test account's)
+PASSWORD = "correct horse battery staple"
 #: Written into the confidential event: no page a bureau member opens may contain it.
 SEALED_MARKER = "SEALED-WARRANT-PERSON-7731"
 

@@ -54,7 +54,7 @@ PENDING = timedelta(minutes=5)
 SEEN_EVERY = timedelta(seconds=60)
 
 SIGNED_IN = "signed_in"
-PASSWORD_GIVEN = "password"
+PASSWORD_GIVEN = "password"  # noqa: S105 (a stage of signing in, not a secret)
 
 TABLES = (
     "CREATE TABLE IF NOT EXISTS console_sessions ("
@@ -176,9 +176,7 @@ class Sessions:
 
     def close(self, session: Session) -> None:
         with self.sql.transaction(write=True) as cursor:
-            cursor.execute(
-                "DELETE FROM console_sessions WHERE id_sha256 = ?", (session.id_sha256,)
-            )
+            cursor.execute("DELETE FROM console_sessions WHERE id_sha256 = ?", (session.id_sha256,))
 
     def anonymous_token(self, seed: str) -> str:
         return hmac.new(self.secret, seed.encode("utf-8"), hashlib.sha256).hexdigest()
@@ -356,7 +354,9 @@ def check_declared(app: Flask) -> None:
         and _declaration(app.view_functions[rule.endpoint]) == (False, None)
     )
     if undeclared:
-        raise RuntimeError("Console pages without @page(...) or @anonymous: " + ", ".join(undeclared))
+        raise RuntimeError(
+            "Console pages without @page(...) or @anonymous: " + ", ".join(undeclared)
+        )
 
 
 def endpoints(app: Flask) -> Iterable[str]:

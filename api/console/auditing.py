@@ -58,7 +58,7 @@ def audit_trail() -> Response:
     times, errors = _times("from", "to")
     rows: list[dict[str, Any]] = []
     truncated = False
-    if not errors and request.args.get("run") or times:
+    if (not errors and request.args.get("run")) or times:
         for row in trail(services().app, times.get("from"), times.get("to")):
             if len(rows) == TRAIL_ROWS:
                 truncated = True
@@ -86,7 +86,9 @@ def audit_diff() -> Response:
         except FollowupError as error:
             errors["to"] = [str(error)]
     elif not errors and request.args:
-        errors.update({n: ["Missing data for required field."] for n in ("from", "to") if n not in times})
+        errors.update(
+            {n: ["Missing data for required field."] for n in ("from", "to") if n not in times}
+        )
     return render(
         "diff.html",
         errors=errors,
@@ -131,7 +133,10 @@ def verify_log() -> Response:
     if request.method == "POST":
         verdict = app.verify()
         tree = tree_problem(app) if verdict.ok else None
-        result = {"ok": verdict.ok and tree is None, "lines": [verdict.describe(), *([f"TREE DAMAGED: {tree}"] if tree else [])]}
+        result = {
+            "ok": verdict.ok and tree is None,
+            "lines": [verdict.describe(), *([f"TREE DAMAGED: {tree}"] if tree else [])],
+        }
         if text.strip():
             try:
                 keys = (
@@ -171,7 +176,11 @@ def verify_report() -> Response:
         else:
             try:
                 verdict = verify(services(), upload.read(), redraw=True)
-                result = {"ok": verdict.ok, "lines": verdict.describe().splitlines(), "file": upload.filename[:200]}
+                result = {
+                    "ok": verdict.ok,
+                    "lines": verdict.describe().splitlines(),
+                    "file": upload.filename[:200],
+                }
             except FollowupError as problem:
                 error, status = str(problem), 422
     return render("verify_report.html", status=status, result=result, error=error)

@@ -88,7 +88,9 @@ def describe(name: str, field_: fields.Field, envelope: bool = False) -> FormFie
     if isinstance(field_, fields.Email):
         return FormField(name, "email", required, description=description, envelope=envelope)
     long = (_max_length(field_) or 0) > 300
-    return FormField(name, "textarea" if long else "text", required, (), description, envelope=envelope)
+    return FormField(
+        name, "textarea" if long else "text", required, (), description, envelope=envelope
+    )
 
 
 def form_fields(catalogue: Catalogue, type_name: str) -> list[FormField]:

@@ -82,7 +82,11 @@ CHARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
 VIEW_PAGES: dict[str, dict[str, Any]] = {
     "agreements": {
         "title": "Agreements",
-        "filters": {"kind": "text", "party": "party", "status": ("signed", "in_force", "terminated")},
+        "filters": {
+            "kind": "text",
+            "party": "party",
+            "status": ("signed", "in_force", "terminated"),
+        },
     },
     "warrants": {
         "title": "Arrest warrants",
@@ -140,9 +144,11 @@ def _party_filter(name: str, errors: dict[str, list[str]]) -> str | None:
     try:
         return str(PartyCode().deserialize(value))
     except ValidationError as error:
-        errors[name] = [str(m) for m in error.messages] if isinstance(error.messages, list) else [
-            str(error.messages)
-        ]
+        errors[name] = (
+            [str(m) for m in error.messages]
+            if isinstance(error.messages, list)
+            else [str(error.messages)]
+        )
         return None
 
 
@@ -256,8 +262,10 @@ def event_page(event_id: UUID) -> Response:
     now = dossier.member(event.id, app.catalogue) if dossier is not None else None
     person = access.current_person()
     role = person.role if person else None
-    changeable = event_type is not None and event_type.effect is Effect.RECORD and (
-        now is None or not now.retracted
+    changeable = (
+        event_type is not None
+        and event_type.effect is Effect.RECORD
+        and (now is None or not now.retracted)
     )
     changes = changes_of(event)
     now_reads = (
@@ -306,7 +314,8 @@ def recommendations() -> Response:
     for item in items:
         key = f"{item['part']}.{item['cluster']}" if item.get("cluster") else str(item["part"])
         cluster = clusters.setdefault(
-            key, {"title": item.get("cluster_title") or key, "items": [], "status": defaultdict(int)}
+            key,
+            {"title": item.get("cluster_title") or key, "items": [], "status": defaultdict(int)},
         )
         cluster["items"].append(item)
         cluster["status"][item["status"]] += 1

@@ -6,7 +6,6 @@ person's role, as the API does; a refused event records nothing."""
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import io
 import json
@@ -22,15 +21,15 @@ from api.console import access
 from api.console.access import page, services
 from api.console.blueprint import blueprint
 from api.console.forms import FormField, field_errors, form_fields, parse, shown
-from api.console.language import gettext, words
 from api.console.language import current as current_language
+from api.console.language import gettext, words
 from api.console.reading import visible_event
 from api.console.rendering import render
 from core.dossier import CORRECTABLE_ENVELOPE
 from core.envelope import Draft
 from core.errors import (
-    Forbidden,
     FollowupError,
+    Forbidden,
     IdempotencyMismatch,
     InvalidEvent,
     LifecycleConflict,
@@ -100,7 +99,11 @@ def attempt(body: Mapping[str, Any], *, record: bool) -> tuple[Outcome, str | No
     try:
         draft = app.validate(dict(body))
         recorded = app.record_batch(
-            [draft], who.recorded_by, who.role, dry_run=not record, idempotency=_key(body) if record else None
+            [draft],
+            who.recorded_by,
+            who.role,
+            dry_run=not record,
+            idempotency=_key(body) if record else None,
         )
     except InvalidEvent as error:
         return Outcome(field_errors(error.messages)), None
@@ -328,7 +331,7 @@ def import_file() -> Response:
         )
     except FollowupError as error:
         return render("import.html", status=422, report={"error": str(error), "file": name})
-    except (UnicodeDecodeError, codecs.CodecRegistryError):
+    except UnicodeDecodeError:
         problem = gettext("The file is not UTF-8 text.")
         return render("import.html", status=422, report={"error": problem, "file": name})
     language = words(current_language())

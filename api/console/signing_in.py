@@ -92,6 +92,8 @@ def sign_out() -> Response:
         services().accounts.signed_out(person.email, _address())
     response = cast(Response, redirect("/console/sign-in?signed_out=1", 303))
     response.delete_cookie(
-        access.cookie_name(), path="/" if access.over_tls() else "/console", secure=access.over_tls()
+        access.cookie_name(),
+        path="/" if access.over_tls() else "/console",
+        secure=access.over_tls(),
     )
     return response

@@ -10,8 +10,8 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from core import fields as f
 from core import accounts, tokens
+from core import fields as f
 from core.eventtypes import EventType, Fact, LifecycleState, conflict, lifecycle
 from core.roles import ADMIN, ROLES
 from core.words import Phrase, Terms

@@ -30,7 +30,14 @@ from tests.server import Server, serve
 pytestmark = pytest.mark.slow
 
 CHROMIUM = Path("/usr/bin/chromium")
-AXE = Path(__file__).resolve().parents[2] / ".venv" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+AXE = (
+    Path(__file__).resolve().parents[2]
+    / ".venv"
+    / "axe"
+    / "node_modules"
+    / "axe-core"
+    / "axe.min.js"
+)
 #: The flags that let Chromium run here: headless, no sandbox (root), and nothing that
 #: reaches out to the network on its own.
 FLAGS = [
@@ -53,8 +60,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     url = f"sqlite:///{folder}/followup.sqlite"
     services = bootstrap(url, load_entry_points=False)
     people = {
-        role: open_account(services, role)
-        for role in ("focal_point", "bureau", "auditor", "admin")
+        role: open_account(services, role) for role in ("focal_point", "bureau", "auditor", "admin")
     }
     people["leaving"] = open_account(services, "focal_point", "leaving")
     people["invalid"] = open_account(services, "focal_point", "invalid")

@@ -218,7 +218,9 @@ def test_a_session_planted_before_sign_in_is_not_the_one_signed_in(site):
     pending = browser.get_cookie("followup-console", path="/console").value
     assert pending != "planted-by-the-attacker"
     page = browser.get(first.headers["Location"])
-    browser.post("/console/sign-in/code", data={"csrf_token": csrf(page.text), "code": code(person)})
+    browser.post(
+        "/console/sign-in/code", data={"csrf_token": csrf(page.text), "code": code(person)}
+    )
     final = browser.get_cookie("followup-console", path="/console").value
     assert final not in ("planted-by-the-attacker", pending)
     stale = client(site)
@@ -376,7 +378,11 @@ def test_import_checks_first_then_records_all_or_nothing(site):
     def send(content: str, action: str) -> Any:
         return browser.post(
             "/console/import",
-            data={"csrf_token": token, "action": action, "file": (io.BytesIO(content.encode()), "e.jsonl")},
+            data={
+                "csrf_token": token,
+                "action": action,
+                "file": (io.BytesIO(content.encode()), "e.jsonl"),
+            },
             content_type="multipart/form-data",
         )
 
@@ -390,6 +396,11 @@ def test_import_checks_first_then_records_all_or_nothing(site):
 
 def test_every_page_says_what_it_is_of(site):
     browser = signed_in(site, site["people"]["auditor"])
-    for path in ("/console/", "/console/recommendations", "/console/parties", "/console/views/agreements"):
+    for path in (
+        "/console/",
+        "/console/recommendations",
+        "/console/parties",
+        "/console/views/agreements",
+    ):
         page = browser.get(path, query_string={"as_of": site["between"]})
         assert f"(position <strong>{site['between_position']}</strong>)" in page.text, path
