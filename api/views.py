@@ -102,7 +102,7 @@ class ViewQuery(Schema):
 
 class AgreementQuery(ViewQuery):
     kind = fields.String(validate=validate.Length(max=60))
-    party = PartyCode()
+    party = PartyCode(registrable=True)
     status = fields.String(validate=validate.OneOf(["signed", "in_force", "terminated"]))
 
 
@@ -111,11 +111,11 @@ class WarrantQuery(ViewQuery):
         validate=validate.OneOf(["at_large", "arrested", "surrendered", "closed"])
     )
     situation = fields.String(validate=validate.Length(max=200))
-    party = PartyCode()
+    party = PartyCode(registrable=True)
 
 
 class RequestQuery(ViewQuery):
-    addressee = PartyCode()
+    addressee = PartyCode(registrable=True)
     status = fields.String(validate=validate.OneOf(["open", "answered"]))
     category = fields.String(validate=validate.Length(max=60))
 
@@ -128,7 +128,7 @@ class PartyQuery(ViewQuery):
 
 class ActivityQuery(ViewQuery):
     type = fields.List(fields.String(validate=validate.OneOf(queries.ACTIVITY_TYPES)))
-    party = PartyCode()
+    party = PartyCode(registrable=True)
 
 
 def services() -> Services:

@@ -30,9 +30,21 @@ def main() -> None:
 
 
 def _register() -> None:
-    from cli import catalogue, events, report, scheduler, serve, state, store, token, verify
+    from cli import (
+        catalogue,
+        events,
+        organisations,
+        report,
+        scheduler,
+        serve,
+        state,
+        store,
+        token,
+        verify,
+    )
 
-    for module in (store, events, state, catalogue, serve, token, verify, scheduler, report):
+    modules = (store, events, state, catalogue, serve, token, organisations, verify)
+    for module in (*modules, scheduler, report):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from marshmallow import Schema
 
-from core.errors import LifecycleConflict
+from core.errors import InvalidEvent, LifecycleConflict
 
 
 class Effect(StrEnum):
@@ -38,6 +38,16 @@ LifecycleState = Mapping[str, Any] | None
 #: A rule folds one fact into a lifecycle's state, or raises LifecycleConflict.
 Rule = Callable[[LifecycleState, Fact], Mapping[str, Any]]
 
+#: The current state of any lifecycle of the log, by subject (``"warrant:W-1"``).
+Lifecycles = Callable[[str], LifecycleState]
+
+#: A check of an event against other lifecycles than its own (a travel cannot precede
+#: the warrant; nothing is recorded of a State as a party after its withdrawal took
+#: effect): raises LifecycleConflict or InvalidEvent. Run when the event is recorded or
+#: corrected, never when the log is read, so events recorded before a check existed
+#: keep reading as they did.
+Check = Callable[[Fact, Lifecycles], None]
+
 
 @dataclass(frozen=True)
 class EventType:
@@ -47,7 +57,8 @@ class EventType:
     events of one lifecycle are checked together by `rule`, in recording order, and
     two writers can never both extend the same lifecycle. `references` maps payload
     fields to the lifecycle kind they must name an existing instance of, for events
-    that refer to a lifecycle without being part of it.
+    that refer to a lifecycle without being part of it. `checks` looks at other
+    lifecycles (see `Check`).
     """
 
     name: str
@@ -60,6 +71,7 @@ class EventType:
     writers: frozenset[str] = frozenset({"focal_point"})
     party_fields: tuple[str, ...] = ()
     effect: Effect = Effect.RECORD
+    checks: Check | None = None
 
     def subject_of(self, payload: Mapping[str, Any]) -> str | None:
         return self.subject(payload) if self.subject is not None else None
@@ -68,6 +80,11 @@ class EventType:
 def conflict(message: str) -> LifecycleConflict:
     """Build the error a rule raises; the message says what is wrong, in a sentence."""
     return LifecycleConflict(message)
+
+
+def invalid(field: str, message: str) -> InvalidEvent:
+    """Build the error a check raises for a value that cannot be (422, naming the field)."""
+    return InvalidEvent({field: [message]})
 
 
 def lifecycle(kind: str, key_field: str) -> Callable[[Mapping[str, Any]], str]:

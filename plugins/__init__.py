@@ -21,6 +21,7 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 #: Built-in plugins, one module per area of the report plus the technology adapters.
 BUILTIN = (
     "plugins.builtin.legal_framework",
+    "plugins.builtin.membership",
     "plugins.builtin.diplomatic_support",
     "plugins.builtin.judicial_assistance",
     "plugins.builtin.arrest_and_surrender",
@@ -30,6 +31,7 @@ BUILTIN = (
     "plugins.builtin.united_nations",
     "plugins.builtin.regional_organisations",
     "plugins.builtin.record_keeping",
+    "plugins.builtin.organisations",
     "plugins.builtin.access",
     "plugins.builtin.scheduled_jobs",
     "plugins.builtin.stores",

@@ -43,7 +43,6 @@ def every_type() -> list[dict[str, Any]]:
             "state": "NLD",
             "title": "International Crimes Act",
             "scope": "both",
-            "recommendations": [1],
         },
         {
             "type": "ImplementingLegislationReviewed",

@@ -20,6 +20,7 @@ from core.views.model import (
     ViewFact,
 )
 from plugins import hookimpl
+from plugins.builtin.membership_state import as_state_party
 from plugins.builtin.party_items import happened_by, party_handler, share_of_states_parties
 
 AREA = "diplomatic_support"
@@ -72,6 +73,7 @@ def followup_event_types() -> list[EventType]:
             AREA,
             "A State designated its national focal point (replaces an earlier one).",
             party_fields=("state",),
+            checks=as_state_party(),
         ),
         EventType(
             "ContactPointDesignated",
@@ -79,6 +81,7 @@ def followup_event_types() -> list[EventType]:
             AREA,
             "A State designated a contact point at an embassy in The Hague, Brussels or New York.",
             party_fields=("state",),
+            checks=as_state_party(),
         ),
         EventType(
             "CoordinatingMechanismEstablished",
@@ -86,6 +89,7 @@ def followup_event_types() -> list[EventType]:
             AREA,
             "A State set up a coordinating mechanism for Court issues (recommendation 8).",
             party_fields=("state",),
+            checks=as_state_party(),
         ),
         EventType(
             "HighLevelVisit",

@@ -14,6 +14,7 @@ from core.views.figures import tally_figure
 from core.views.itemfigures import ItemFigures, OnDate
 from core.views.model import Indicator, Item, Reading, SummaryFigure, Tally, ViewFact
 from plugins import hookimpl
+from plugins.builtin.membership_state import as_state_party
 from plugins.builtin.party_items import party_handler, share_of_states_parties
 
 AREA = "logistics"
@@ -47,6 +48,7 @@ def followup_event_types() -> list[EventType]:
             AREA,
             "A State set up a procedure for exchanging confidential information (rec. 26).",
             party_fields=("state",),
+            checks=as_state_party(),
         ),
     ]
 

@@ -17,7 +17,7 @@ AREA = "regional_organisations"
 
 class WorkingGroupEstablished(Schema):
     organisation = f.PartyCode(
-        kinds={PartyKind.ORGANISATION, PartyKind.UNITED_NATIONS}, required=True
+        kinds={PartyKind.ORGANISATION, PartyKind.UNITED_NATIONS}, registrable=True, required=True
     )
     mandate = f.text()
 
@@ -25,7 +25,7 @@ class WorkingGroupEstablished(Schema):
 class WorkshopHeld(Schema):
     title = f.text(max_length=500)
     organiser = f.party()
-    host = f.PartyCode(load_default=None)
+    host = f.PartyCode(registrable=True, load_default=None)
     participants = f.parties()
     attendees = f.count(minimum=0)
     topics = fields.List(
