@@ -13,6 +13,7 @@ from core.application import FollowUp
 from core.envelope import ENVELOPE_FIELDS, Draft
 from core.parties import ORGANISATIONS, PartyKind, registry
 from core.recommendations import ADOPTED
+from plugins.builtin.membership_state import in_force_for
 
 FIRST_YEAR = 2003
 LAST_YEAR = 2025
@@ -89,12 +90,13 @@ class History:
         all (a draw with nothing to follow up is drawn again)."""
         made = 0
         for number, state in enumerate(self.states[:190]):
+            deposited = self.day(0)
             yield {
                 "type": "StateBecameParty",
-                "occurred_on": self.day(0),
+                "occurred_on": deposited,
                 "state": state,
                 "instrument": "ratification",
-                "in_force_on": self.day(0),
+                "in_force_on": in_force_for(date.fromisoformat(deposited)).isoformat(),
             }
             made += 1
             if number % 3 == 0:

@@ -102,7 +102,7 @@ def test_every_type_from_csv_is_stored_as_from_jsonl(runner, tmp_path, sqlite_ur
     assert from_csv[6]["parties"] == ["AUT"]
     assert by_type["ResolutionAdopted"]["mentions_court"] is True
     assert isinstance(by_type["EmergencyVisaIssued"]["persons"], int)
-    assert by_type["ImplementingLegislationEnacted"]["recommendations"] == [1]
+    assert by_type["ImplementingLegislationReviewed"]["recommendations"] == [3]
 
 
 def write_csv(path: Path, text: str) -> Path:

@@ -62,6 +62,11 @@ ADDED_TYPES = {
     "ReportGenerated",
     "ReminderSent",
     "IntegrityVerified",
+    # The real record of cooperation (issue 15): organisations, membership.
+    "OrganisationRegistered",
+    "WithdrawalRevoked",
+    "JurisdictionAcceptedByDeclaration",
+    "AmendmentRatified",
 }
 
 

@@ -148,7 +148,7 @@ def test_a_state_may_become_party_again_after_withdrawal(app):
             "effective_on": "2017-10-27",
         },
     )
-    record(app, {**joined, "occurred_on": "2020-01-01"})
+    record(app, {**joined, "occurred_on": "2020-01-01", "in_force_on": "2020-04-01"})
     assert app.head().position == 3
 
 
