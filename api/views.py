@@ -108,7 +108,17 @@ class AgreementQuery(ViewQuery):
 
 class WarrantQuery(ViewQuery):
     status = fields.String(
-        validate=validate.OneOf(["at_large", "arrested", "surrendered", "closed"])
+        validate=validate.OneOf(
+            [
+                "at_large",
+                "in_national_custody",
+                "arrested",
+                "surrendered",
+                "serving_sentence",
+                "released",
+                "closed",
+            ]
+        )
     )
     situation = fields.String(validate=validate.Length(max=200))
     party = PartyCode(registrable=True)

@@ -30,6 +30,11 @@ ACTIVITY_TYPES = (
 )
 
 
+#: A party's non-cooperation record (the non_cooperation view): matters about it, those
+#: open, findings of non-compliance, matters standing referred.
+NON_COOPERATION_COUNTS = ("matters", "open", "findings", "referred")
+
+
 def _in_period(reading: ViewReading, *days: str | None) -> bool:
     """Without a period every item counts; with one, items with a date in it."""
     period = reading.period
@@ -128,6 +133,7 @@ def _party_figures(reading: ViewReading) -> dict[str, dict[str, Any]]:
             "arrests_facilitated": 0,
             "surrenders_facilitated": 0,
             "requests": {"answered": 0, "open": 0, "median_days_to_answer": None},
+            "non_cooperation": dict.fromkeys(NON_COOPERATION_COUNTS, 0),
         }
     )
     for item in reading.items("agreements"):
@@ -152,6 +158,12 @@ def _party_figures(reading: ViewReading) -> dict[str, dict[str, Any]]:
             counts["open"] += 1
     for code, days in turnaround.items():
         figures[code]["requests"]["median_days_to_answer"] = median(days)
+    for item in reading.items("non_cooperation"):
+        record = figures[item["state"]]["non_cooperation"]
+        record["matters"] += 1
+        record["open"] += item["status"] != "closed"
+        record["findings"] += item["found_on"] is not None
+        record["referred"] += bool(item["referred_to"])
     return figures
 
 
@@ -174,12 +186,14 @@ def _party(code: str, item: Item | None, figures: dict[str, Any] | None) -> Item
         shown["arrests_facilitated"] = figures["arrests_facilitated"]
         shown["surrenders_facilitated"] = figures["surrenders_facilitated"]
         shown["requests"] = figures["requests"]
+        shown["non_cooperation"] = figures["non_cooperation"]
     else:
         shown.update(
             agreements={},
             arrests_facilitated=0,
             surrenders_facilitated=0,
             requests={"answered": 0, "open": 0, "median_days_to_answer": None},
+            non_cooperation=dict.fromkeys(NON_COOPERATION_COUNTS, 0),
         )
     return shown
 
@@ -205,7 +219,7 @@ PARTY_ACTIVITY_SUMS: dict[str, Callable[[ViewFact], dict[str, int]]] = {
 def party(reading: ViewReading, code: str) -> Item:
     """One party with its activities: workshops attended or hosted, visas, experts and
     gratis personnel (in the period, or up to the reading's date)."""
-    if lookup(code) is None:
+    if lookup(code) is None and reading.item("parties", code) is None:
         raise NotFound(f"Unknown party code {code!r}.")
     cumulative = reading.period.first is None and reading.period.last is None
     item = reading.item("parties", code)

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from marshmallow import Schema
+from marshmallow import Schema, fields, validate
 
 from core import fields as f
 from core.eventtypes import EventType, Fact, LifecycleState, conflict, lifecycle
@@ -36,6 +36,7 @@ from plugins import hookimpl
 AREA = "judicial_assistance"
 
 CATEGORIES = (
+    "arrest_and_surrender",
     "background_information",
     "evidence",
     "witness_access",
@@ -52,6 +53,12 @@ class AssistanceRequestSent(Schema):
     addressee = f.party()
     category = f.choice(CATEGORIES)
     on_behalf_of = f.choice(["prosecution", "defence", "registry", "chambers"])
+    warrant = f.reference("warrant the request is about", required=False)
+    details = fields.String(
+        load_default=None,
+        validate=validate.Length(min=1, max=2000),
+        metadata={"description": "What was asked, in words (the category is what counts)."},
+    )
 
 
 class AssistanceRequestAnswered(Schema):
@@ -99,6 +106,7 @@ def followup_event_types() -> list[EventType]:
             "The Court sent a request for assistance.",
             subject=request,
             rule=sent,
+            references={"warrant": "warrant"},
             party_fields=("addressee",),
         ),
         EventType(
@@ -132,6 +140,7 @@ def fold_request(item: Item | None, fact: ViewFact) -> Item | None:
             "addressee": p["addressee"],
             "category": p["category"],
             "on_behalf_of": p["on_behalf_of"],
+            "warrant": p.get("warrant"),
             "answered_on": None,
             "outcome": None,
         }
