@@ -116,9 +116,13 @@ def text(*, required: bool = True, max_length: int = MAX_TEXT) -> fields.String:
     )
 
 
-def reference(what: str, *, required: bool = True) -> fields.String:
-    """An identifier chosen by the client for a thing with a lifecycle."""
+def reference(what: str, *, required: bool = True, omitted: bool = False) -> fields.String:
+    """An identifier chosen by the client for a thing with a lifecycle. Not `required`,
+    it is None when not given; `omitted`, it is then left out of the payload (for
+    fields added to a type that events were recorded without)."""
     extra: dict[str, Any] = {"required": True} if required else {"load_default": None}
+    if omitted:
+        extra = {}
     return fields.String(
         **extra,
         validate=[

@@ -53,9 +53,9 @@ class AssistanceRequestSent(Schema):
     addressee = f.party()
     category = f.choice(CATEGORIES)
     on_behalf_of = f.choice(["prosecution", "defence", "registry", "chambers"])
-    warrant = f.reference("warrant the request is about", required=False)
+    # Added fields, left out of the payload when not given (as in earlier events).
+    warrant = f.reference("warrant the request is about", required=False, omitted=True)
     details = fields.String(
-        load_default=None,
         validate=validate.Length(min=1, max=2000),
         metadata={"description": "What was asked, in words (the category is what counts)."},
     )

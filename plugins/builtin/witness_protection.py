@@ -11,6 +11,7 @@ from marshmallow import Schema
 
 from core import fields as f
 from core.eventtypes import EventType, Fact, LifecycleState, conflict, lifecycle
+from core.parties import PartyKind
 from core.views.figures import tally_figure
 from core.views.itemfigures import InPeriod, ItemFigures, Timeline
 from core.views.model import (
@@ -35,7 +36,10 @@ class WitnessProtectionApplicationReceived(Schema):
 
 class WitnessRelocated(Schema):
     application = f.reference("application")
-    state = f.state()
+    state = f.PartyCode(
+        kinds={PartyKind.STATE},
+        metadata={"description": "The State of relocation; leave it out to keep it undisclosed."},
+    )
     persons = f.count()
 
 
@@ -99,7 +103,7 @@ def fold_application(item: Item | None, fact: ViewFact) -> Item | None:
         }
     if item is None:
         return None
-    relocation = {"on": fact.occurred_on, "state": p["state"], "persons": p["persons"]}
+    relocation = {"on": fact.occurred_on, "state": p.get("state"), "persons": p["persons"]}
     return {**item, "relocations": [*item["relocations"], relocation]}
 
 

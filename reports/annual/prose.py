@@ -220,7 +220,8 @@ def describe(fact: ViewFact) -> str:
         )
     if t == "WitnessRelocated":
         return (
-            f"{plural(p['persons'], 'person')} relocated to {name(p['state'])} "
+            f"{plural(p['persons'], 'person')} relocated to "
+            f"{name(p['state']) if p.get('state') else 'a State not disclosed'} "
             f"(application {p['application']})."
         )
     if t == "OperationalSupportProvided":
