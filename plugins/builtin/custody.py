@@ -324,7 +324,7 @@ def present_custody(item: Item, on: date) -> Item:
     day = on.isoformat()
     shown["failed_attempts"] = [a for a in item.get("failed_attempts", []) if a["on"] <= day]
     for field, with_it in (
-        ("custody_since", ("custody_state", "voluntarily")),
+        ("custody_since", ("custody_state", "surrendered_voluntarily")),
         ("transferred_on", ("enforcement_state",)),
         ("released_on", ("released_to", "release_reason")),
     ):
@@ -357,7 +357,7 @@ CUSTODY_FIGURES = ItemFigures(
             "Persons sought who gave themselves up in the period.",
             "warrants",
             "custody_since",
-            lambda item: bool(item.get("voluntarily")),
+            lambda item: bool(item.get("surrendered_voluntarily")),
             events_of("custody_since"),
         ),
         InPeriod(

@@ -53,8 +53,9 @@ GROUNDS = (
     "article_98_obligations",
     "regional_organisation_decision",
     "article_97_consultations",
-    "no_explanation",
+    "no_explanation_given",
     "other",
+    "not_recorded",
 )
 CHAMBERS = ("pre_trial_chamber", "trial_chamber", "appeals_chamber")
 #: The organs a Chamber refers non-compliance to (article 87(7)).
