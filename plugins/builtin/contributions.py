@@ -54,7 +54,10 @@ class Currency(fields.String):
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         code = super()._deserialize(value, attr, data, **kwargs)
-        if len(code) != 3 or pycountry.currencies.get(alpha_3=code) is None:
+        if (
+            not (len(code) == 3 and code.isupper())
+            or pycountry.currencies.get(alpha_3=code) is None
+        ):
             raise ValidationError(f"Not an ISO 4217 currency code: {code[:10]!r} (EUR, GBP...).")
         return code
 
@@ -275,6 +278,23 @@ def by_fund(facts: list[ViewFact]) -> dict[str, dict[str, dict[str, Any]]]:
     }
 
 
+def amounts(sums: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> dict[str, Any]:
+    """Received and pledged, per fund and currency, in words ("£250,000.00"); the exact
+    amounts in minor units are in the contributions view."""
+    return {
+        kind: {
+            fund: {
+                currency: totals[f"{kind}_text"]
+                for currency, totals in currencies.items()
+                if totals[kind]
+            }
+            for fund, currencies in sums.items()
+            if any(totals[kind] for totals in currencies.values())
+        }
+        for kind in ("received", "pledged")
+    }
+
+
 @hookimpl
 def followup_indicators() -> list[Indicator]:
     return [
@@ -283,7 +303,7 @@ def followup_indicators() -> list[Indicator]:
             "contributions",
             "Voluntary contributions pledged and received in the period, per fund and "
             "currency (never summed across currencies).",
-            lambda reading: {"by_fund": by_fund(reading.facts(sorted(KIND)))},
+            lambda reading: amounts(by_fund(reading.facts(sorted(KIND)))),
         )
     ]
 

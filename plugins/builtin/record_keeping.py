@@ -10,7 +10,8 @@ from datetime import date
 from marshmallow import Schema, fields, validate
 
 from core import fields as f
-from core.eventtypes import Effect, EventType
+from core.eventtypes import Effect, EventType, Fact, Lifecycles, invalid
+from core.recommendations import ADOPTED, ADOPTED_BY
 from core.views.itemfigures import ItemFigures, OnDate
 from core.views.model import Item, ItemHandler, SummaryFigure, ViewFact
 from plugins import hookimpl
@@ -64,6 +65,16 @@ class EventRetracted(Schema):
     reason = f.text()
 
 
+def after_adoption(fact: Fact, lifecycles: Lifecycles) -> None:
+    """The recommendations exist from the Assembly's adoption of them."""
+    if fact.occurred_on < ADOPTED:
+        raise invalid(
+            "occurred_on",
+            f"The 66 recommendations were adopted on {ADOPTED.isoformat()} ({ADOPTED_BY}): "
+            "none can have been assessed before.",
+        )
+
+
 @hookimpl
 def followup_event_types() -> list[EventType]:
     return [
@@ -72,6 +83,7 @@ def followup_event_types() -> list[EventType]:
             RecommendationAssessed,
             AREA,
             "The focal point assessed the implementation of a recommendation.",
+            checks=after_adoption,
         ),
         EventType(
             "ReportNarrativeDrafted",
