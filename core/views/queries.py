@@ -9,7 +9,7 @@ from statistics import median
 from typing import Any
 
 from core.errors import NotFound
-from core.parties import lookup
+from core.parties import lookup, may_be_registered
 from core.recommendations import catalogue
 from core.views.model import Item, ViewFact
 from core.views.reading import ViewReading
@@ -219,7 +219,8 @@ PARTY_ACTIVITY_SUMS: dict[str, Callable[[ViewFact], dict[str, int]]] = {
 def party(reading: ViewReading, code: str) -> Item:
     """One party with its activities: workshops attended or hosted, visas, experts and
     gratis personnel (in the period, or up to the reading's date)."""
-    if lookup(code) is None and reading.item("parties", code) is None:
+    known = lookup(code) is not None
+    if not known and not (may_be_registered(code) and reading.item("parties", code)):
         raise NotFound(f"Unknown party code {code!r}.")
     cumulative = reading.period.first is None and reading.period.last is None
     item = reading.item("parties", code)

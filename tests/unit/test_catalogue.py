@@ -127,7 +127,15 @@ def test_token_events_name_the_label_and_role_only(catalogue):
 
 def test_the_samples_cover_every_type_and_validate(catalogue):
     samples = every_type()
-    assert {s["type"] for s in samples} == DESIGN_TYPES
+    system = {
+        "TokenIssued",
+        "TokenRevoked",
+        "ReportGenerated",
+        "ReminderSent",
+        "IntegrityVerified",
+        "OrganisationRegistered",  # the administrator's, at the command line
+    }
+    assert {s["type"] for s in samples} == DESIGN_TYPES | (ADDED_TYPES - system)
     for sample in samples:
         draft = catalogue.validate(sample, today=TODAY)
         assert draft.type == sample["type"]
