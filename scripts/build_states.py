@@ -38,7 +38,11 @@ import sys
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from typing import Any
+
+from generated import write_or_check
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "scripts" / "data"
@@ -171,17 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         from_wheel(args.wheel)
     provenance = json.loads(PROVENANCE.read_text(encoding="utf-8"))
     fresh = render(build(SOURCE.read_bytes(), provenance))
-    if args.check:
-        try:
-            committed = args.output.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            committed = None
-        if committed != fresh:
-            print(f"{args.output} is stale: regenerate it with {sys.argv[0]}", file=sys.stderr)
-            return 1
-        return 0
-    args.output.write_text(fresh, encoding="utf-8", newline="\n")
-    return 0
+    return write_or_check(args.output, fresh, check=args.check)
 
 
 if __name__ == "__main__":

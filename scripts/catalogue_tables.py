@@ -20,6 +20,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "scripts"))
+
+from generated import write_or_check  # noqa: E402
 
 README = REPO / "README.md"
 
@@ -274,13 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     text = README.read_text(encoding="utf-8")
     fresh = replace_block(text, "event-types", types_table(types))
     fresh = replace_block(fresh, "recommendations", recommendations_table(types, indicators))
-    if args.check:
-        if fresh != text:
-            print(f"{README} is stale: regenerate its tables with {sys.argv[0]}", file=sys.stderr)
-            return 1
-        return 0
-    README.write_text(fresh, encoding="utf-8")
-    return 0
+    return write_or_check(README, fresh, check=args.check)
 
 
 if __name__ == "__main__":

@@ -115,22 +115,22 @@ def held(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
     return {**found, "custody_since": fact.occurred_on.isoformat()}
 
 
-def gave_up(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
+def _at_large_under_warrant(state: LifecycleState, fact: Fact, what: str) -> dict[str, Any]:
     found = _at_large(state, fact)
     if fact.occurred_on.isoformat() < found["issued_on"]:
         raise conflict(
-            f"A surrender under warrant {fact.payload['warrant']} cannot precede the warrant."
+            f"{what} under warrant {fact.payload['warrant']} cannot precede the warrant."
         )
+    return found
+
+
+def gave_up(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
+    found = _at_large_under_warrant(state, fact, "A surrender")
     return {**found, "custody_since": fact.occurred_on.isoformat()}
 
 
 def attempt_failed(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
-    found = _at_large(state, fact)
-    if fact.occurred_on.isoformat() < found["issued_on"]:
-        raise conflict(
-            f"An attempt to arrest under warrant {fact.payload['warrant']} cannot precede it."
-        )
-    return found
+    return _at_large_under_warrant(state, fact, "An attempt to arrest")
 
 
 def unsealed(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
