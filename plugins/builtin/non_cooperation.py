@@ -531,6 +531,14 @@ def matter_status(item: Item) -> str:
     return "travel_reported"
 
 
+def opening_event(item: Item) -> list[str]:
+    """The event that opened the matter: its earliest travel or request."""
+    found = [(r["on"], r["event"]) for r in item["requests"]]
+    if item["travelled_on"]:
+        found.append((item["travelled_on"], item["dated_events"]["travelled_on"]))
+    return [min(found)[1]] if found else []
+
+
 def referred_to(organ: str) -> OnDate:
     words = "the Assembly of States Parties" if organ == "ASP" else "the Security Council"
     return OnDate(
@@ -553,10 +561,7 @@ MATTER_FIGURES = ItemFigures(
             "Non-cooperation matters opened in the period (a travel or a request).",
             VIEW,
             "opened_on",
-            contributing=lambda item: [
-                *events_of("travelled_on")(item),
-                *(r["event"] for r in item["requests"][:1]),
-            ],
+            contributing=opening_event,
         ),
         InPeriod(
             "non_cooperation.findings",

@@ -596,3 +596,24 @@ def test_the_courts_outputs_are_counted_for_their_recommendations(memory_service
     assert (tools["checklist"], tools["model_agreement"], tools["on_transfers"]) == (1, 0, 1)
     assert indicators(read, 57)["briefings"]["incoming_security_council_members"] == 1
     assert indicators(read, 40)["reports_transmitted"]["annual_report_to_the_united_nations"] == 1
+
+
+def test_a_matter_opened_by_a_request_counts_that_event_once(memory_services):
+    app = memory_services.app
+    record(app, WARRANT)
+    record(
+        app,
+        {
+            "type": "ArrestRequestTransmitted",
+            "occurred_on": "2011-10-13",
+            "matter": "M-2",
+            "warrant": "W-B",
+            "state": "MWI",
+        },
+    )
+    record(app, travel("M-2"))
+    read = reading(memory_services, "2012-01-01", first="2011-01-01", last="2011-12-31")
+    opened = memory_services.views.figures["non_cooperation.opened"]
+    measure = opened.measure(read)
+    assert (measure.value, measure.events) == (1, 1)
+    assert len(opened.explain(read)) == 1
