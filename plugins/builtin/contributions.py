@@ -336,12 +336,16 @@ def report_section(context: SectionContext) -> Fragment:
     count, as in every figure; none is itemised)."""
     period = by_fund(context.reading.facts(sorted(KIND)))
     to_date = by_fund(context.cumulative.facts(sorted(KIND), cumulative=True))
+    def shown(fund: str, currency: str, kind: str) -> str:
+        totals = period.get(fund, {}).get(currency)
+        return totals[f"{kind}_text"] if totals and totals[kind] else "—"
+
     rows = [
         {
             "fund": FUND_NAMES[fund],
             "currency": currency,
-            "pledged": period.get(fund, {}).get(currency, {}).get("pledged_text", "—"),
-            "received": period.get(fund, {}).get(currency, {}).get("received_text", "—"),
+            "pledged": shown(fund, currency, "pledged"),
+            "received": shown(fund, currency, "received"),
             "to_date": totals["received_text"],
         }
         for fund, currencies in to_date.items()

@@ -5,6 +5,7 @@ non-compliance and referrals by year, Mongolia's profile, contributions per curr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -248,3 +249,28 @@ def test_contributions_are_kept_per_currency(services):
         ("GBP", 2017, 25_000_000),
     ]
     assert year(services, 2017)["contributions.received"] == 1
+
+
+# -- the annual report ---------------------------------------------------------------------
+
+
+def test_the_report_for_2017_reads_the_record(services):
+    from reports.annual import produce
+    from tests.integration.test_report import text_of
+
+    report = produce(services, year=2017)
+    text = text_of(report.pdf)
+    heading = re.search(r"Non-cooperation \d+\. In 2017", text)  # not the contents line
+    assert heading is not None
+    section = text[heading.start() : text.index("E. Cluster 5: Witness", heading.start())]
+    assert "2 findings of non-compliance under article 87(7) were made" in section
+    assert "2 referrals to the Assembly of States Parties or the Security Council" in section
+    assert (
+        "Jordan Omar Hassan Ahmad Al Bashir 2017-03-29 2017-12-11 (ICC-02/05-01/09-309)" in section
+    )
+    assert "South Africa Omar Hassan Ahmad Al Bashir 2015-06-13 2017-07-06" in section
+    money = text[re.search(r"Voluntary contributions to the trust funds \d+\. In", text).start() :]
+    assert "Trust Fund for Victims GBP — £250,000.00 £250,000.00" in money
+    annex = text[text.index("Annex III") :]
+    assert "South Africa 2002-07-01" in annex and "Gambia 2002-09-01" in annex
+    assert "Burundi" not in annex  # its withdrawal took effect on 27 October 2017
