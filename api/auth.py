@@ -90,7 +90,13 @@ def current_visibility() -> Visibility:
             except NotFound:
                 return None
 
-        g.followup_visibility = Visibility(caller.role, caller.label, services.catalogue, find)
+        g.followup_visibility = Visibility(
+            caller.role,
+            caller.recorded_by,
+            services.catalogue,
+            find,
+            also=(caller.label,),
+        )
     return cast(Visibility, g.followup_visibility)
 
 

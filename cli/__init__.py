@@ -31,6 +31,7 @@ def main() -> None:
 
 def _register() -> None:
     from cli import (
+        audit,
         catalogue,
         events,
         organisations,
@@ -40,11 +41,12 @@ def _register() -> None:
         state,
         store,
         token,
+        transparency,
         verify,
     )
 
     modules = (store, events, state, catalogue, serve, token, organisations, verify)
-    for module in (*modules, scheduler, report):
+    for module in (*modules, scheduler, report, transparency, audit):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -39,6 +39,7 @@ BUILTIN = (
     "plugins.builtin.organisations",
     "plugins.builtin.access",
     "plugins.builtin.scheduled_jobs",
+    "plugins.builtin.transparency",
     "plugins.builtin.stores",
     "plugins.builtin.importers",
     "plugins.builtin.notifiers",

@@ -103,6 +103,8 @@ SERVES: dict[str, tuple[int, ...]] = {
     "ReportGenerated": (),
     "ReminderSent": (),
     "IntegrityVerified": (),
+    "LogKeyActivated": (),
+    "CheckpointCosigned": (),
 }
 
 NEW = "`{0}` must be new"
@@ -202,6 +204,8 @@ RULES: dict[str, str] = {
     "ReportGenerated": "once per job and due time",
     "ReminderSent": "numbered per request or agreement, never twice",
     "IntegrityVerified": "once per due time",
+    "LogKeyActivated": "the system's own record of a key that signs the log's checkpoints",
+    "CheckpointCosigned": "the system's own record of a witness's cosignature",
 }
 
 ROLE_WORDS = {"focal_point": "focal point", "bureau": "bureau", "admin": "admin"}

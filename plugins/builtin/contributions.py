@@ -336,6 +336,7 @@ def report_section(context: SectionContext) -> Fragment:
     count, as in every figure; none is itemised)."""
     period = by_fund(context.reading.facts(sorted(KIND)))
     to_date = by_fund(context.cumulative.facts(sorted(KIND), cumulative=True))
+
     def shown(fund: str, currency: str, kind: str) -> str:
         totals = period.get(fund, {}).get(currency)
         return totals[f"{kind}_text"] if totals and totals[kind] else "—"
