@@ -187,18 +187,10 @@ def candidate(data: st.DataObject, log: dict[str, Any]) -> dict[str, Any]:
             "warrant": f"W{ref}",
             "state": state,
         }
-    if kind == "travel":
+    if kind in ("travel", "request"):  # either opens a matter, or joins it
         return {
             **envelope,
-            "type": "SuspectTravelled",
-            "matter": f"M{ref}",
-            "warrant": f"W{ref}",
-            "state": state,
-        }
-    if kind == "request":
-        return {
-            **envelope,
-            "type": "ArrestRequestTransmitted",
+            "type": "SuspectTravelled" if kind == "travel" else "ArrestRequestTransmitted",
             "matter": f"M{ref}",
             "warrant": f"W{ref}",
             "state": state,
