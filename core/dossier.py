@@ -73,7 +73,9 @@ class Dossier(Aggregate):
         payload: dict[str, Any],
     ) -> None:
         self.subject = subject
+        #: The events as recorded; `read` gives them as they now read.
         self.members: list[Member] = []
+        self._read: tuple[tuple[int, int], list[Member]] | None = None
         self._take(
             type,
             occurred_on,
@@ -121,50 +123,45 @@ class Dossier(Aggregate):
     ) -> None:
         # Every event adds exactly one member, so the event's version is the count.
         version = len(self.members) + 1
-        member = Member(
-            event_id=event_id(self.id, version),
-            version=version,
-            type=type,
-            occurred_on=occurred_on,
-            payload=payload,
-            summary=summary,
-            recommendations=tuple(recommendations),
-            sources=tuple(sources),
-            classification=classification,
-            recorded_by=recorded_by,
-        )
-        if type == "EventCorrected":
-            self._amend(UUID(str(payload["corrects"])), payload["changes"])
-        elif type == "EventRetracted":
-            target = self._index(UUID(str(payload["retracts"])))
-            self.members[target] = replace(self.members[target], retracted=True)
-        self.members.append(member)
-
-    def _amend(self, target_id: UUID, changes: Mapping[str, Any]) -> None:
-        index = self._index(target_id)
-        target = self.members[index]
-        envelope: dict[str, Any] = {}
-        for name in CORRECTABLE_ENVELOPE:
-            if name in changes:
-                value = changes[name]
-                if name == "occurred_on":
-                    value = date.fromisoformat(value)
-                elif name in ("recommendations", "sources"):
-                    value = tuple(value)
-                envelope[name] = value
-        payload = {k: v for k, v in changes.items() if k not in CORRECTABLE_ENVELOPE}
-        self.members[index] = replace(
-            target, payload=dict(sorted({**target.payload, **payload}.items())), **envelope
+        self.members.append(
+            Member(
+                event_id=event_id(self.id, version),
+                version=version,
+                type=type,
+                occurred_on=occurred_on,
+                payload=payload,
+                summary=summary,
+                recommendations=tuple(recommendations),
+                sources=tuple(sources),
+                classification=classification,
+                recorded_by=recorded_by,
+            )
         )
 
-    def _index(self, target_id: UUID) -> int:
-        for index, member in enumerate(self.members):
-            if member.event_id == target_id:
-                return index
-        raise LifecycleConflict(f"Event {target_id} is not part of this dossier.")
+    def read(self, catalogue: Catalogue) -> list[Member]:
+        """The members as they now read: each correction applied to its target (in
+        recording order), each retracted member marked. Which types correct or retract,
+        and which payload field names their target, the catalogue says."""
+        key = (id(catalogue), len(self.members))
+        if self._read is not None and self._read[0] == key:
+            return self._read[1]
+        read = list(self.members)
+        for member in self.members:
+            event_type = catalogue.types.get(member.type)
+            target = event_type.target_of(member.payload) if event_type is not None else None
+            if event_type is None or target is None:
+                continue
+            index = _index(read, UUID(target))
+            if event_type.effect is Effect.CORRECT:
+                read[index] = _amended(read[index], member.payload[str(event_type.changes)])
+            else:
+                read[index] = replace(read[index], retracted=True)
+        self._read = (key, read)
+        return read
 
-    def member(self, target_id: UUID) -> Member:
-        return self.members[self._index(target_id)]
+    def member(self, target_id: UUID, catalogue: Catalogue) -> Member:
+        read = self.read(catalogue)
+        return read[_index(read, target_id)]
 
     def last_event_id(self) -> UUID:
         return self.members[-1].event_id
@@ -173,7 +170,7 @@ class Dossier(Aggregate):
         """Fold the events that stand (not retracted, not corrections) through their
         types' rules, in recording order; raises LifecycleConflict if one breaks."""
         state: LifecycleState = None
-        for member in self.members:
+        for member in self.read(catalogue):
             if member.retracted or member.type not in catalogue:
                 continue
             event_type = catalogue[member.type]
@@ -188,6 +185,28 @@ class Dossier(Aggregate):
     def exists(self, catalogue: Catalogue) -> bool:
         """Whether the lifecycle has begun (and its beginning was not retracted)."""
         return self.lifecycle(catalogue) is not None
+
+
+def _index(members: list[Member], target_id: UUID) -> int:
+    for index, member in enumerate(members):
+        if member.event_id == target_id:
+            return index
+    raise LifecycleConflict(f"Event {target_id} is not part of this dossier.")
+
+
+def _amended(target: Member, changes: Mapping[str, Any]) -> Member:
+    """A member with a correction's changes: payload fields, and envelope fields."""
+    envelope: dict[str, Any] = {}
+    for name in CORRECTABLE_ENVELOPE:
+        if name in changes:
+            value = changes[name]
+            if name == "occurred_on":
+                value = date.fromisoformat(value)
+            elif name in ("recommendations", "sources"):
+                value = tuple(value)
+            envelope[name] = value
+    payload = {k: v for k, v in changes.items() if k not in CORRECTABLE_ENVELOPE}
+    return replace(target, payload=dict(sorted({**target.payload, **payload}.items())), **envelope)
 
 
 def record_args(draft: Draft, recorded_by: str) -> dict[str, Any]:

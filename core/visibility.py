@@ -9,7 +9,6 @@ from uuid import UUID
 
 from core.catalogue import Catalogue
 from core.envelope import Classification, Event
-from core.eventtypes import Effect
 from core.roles import AUDITOR, BUREAU, FOCAL_POINT
 
 
@@ -69,12 +68,11 @@ class Visibility:
 
     def _target_of(self, event: Event) -> UUID | None:
         event_type = self.catalogue.types.get(event.type)
-        if event_type is None or event_type.effect is Effect.RECORD:
+        value = event_type.target_of(event.payload) if event_type is not None else None
+        if value is None:
             return None
-        field = "corrects" if event_type.effect is Effect.CORRECT else "retracts"
-        value = event.payload.get(field)
         try:
-            return UUID(str(value))
+            return UUID(value)
         except ValueError:
             return None
 

@@ -253,14 +253,13 @@ class Engine:
                 store.set_member(view, key, at, True)
                 self._put_item(store, view, key, self._fold_one(view, item, fact), at)
             return
-        field = "corrects" if event_type.effect is Effect.CORRECT else "retracts"
-        target_position = store.position_of(str(event.payload[field]))
+        target_position = store.position_of(str(event_type.target_of(event.payload)))
         target = store.fact(target_position) if target_position is not None else None
         if target is None:
             return  # the target is not visible at this level, or already gone
         affected = set(store.memberships(target.position))
         if event_type.effect is Effect.CORRECT:
-            new = corrected(target, event.payload["changes"])
+            new = corrected(target, event.payload[str(event_type.changes)])
             self._put(store, new, at)
             now_in = self.folds.keys(new)
             for view, key in affected - now_in:

@@ -30,6 +30,7 @@ from core.eventtypes import (
 )
 from core.views.figures import tally_figure
 from core.views.model import Indicator, Item, ItemHandler, SummaryFigure, ViewFact
+from core.words import Phrase, Terms, Words
 from plugins import hookimpl
 from reports.sections import Fragment, ReportSection, SectionContext
 
@@ -153,6 +154,50 @@ def pledge_if_named(payload: Mapping[str, Any]) -> str | None:
     return f"pledge:{payload['pledge']}" if payload.get("pledge") else None
 
 
+# -- how the events read -----------------------------------------------------------
+
+FUND_TERMS = Terms(
+    {
+        "trust_fund_for_victims": ("Trust Fund for Victims", "Fonds au profit des victimes"),
+        "special_fund_for_relocations": (
+            "Special Fund for Relocations",
+            "Fonds spécial pour les réinstallations",
+        ),
+        "legal_aid": ("legal aid", "aide judiciaire"),
+        "family_visits": (
+            "trust fund for family visits",
+            "fonds d’affectation spéciale pour les visites familiales",
+        ),
+    }
+)
+
+
+def contributor(p: Mapping[str, Any], w: Words) -> str:
+    if p.get("contributor"):
+        return w.party(p["contributor"])
+    return w.say(en="A private or undisclosed donor", fr="Donateur privé ou non divulgué")
+
+
+def money(p: Mapping[str, Any], w: Words) -> dict[str, str]:
+    return {
+        "who": contributor(p, w),
+        "amount": in_words(p["amount"], p["currency"], "fr_FR" if w.language == "fr" else "en"),
+        "fund": w.term(p["fund"], FUND_TERMS),
+    }
+
+
+PLEDGED = Phrase(
+    en="{who} pledged {amount} to the {fund}.",
+    fr="{who} : annonce de contribution de {amount} ; {fund}.",
+    values=money,
+)
+RECEIVED = Phrase(
+    en="{who} contributed {amount} to the {fund}.",
+    fr="{who} : contribution de {amount} ; {fund}.",
+    values=money,
+)
+
+
 @hookimpl
 def followup_event_types() -> list[EventType]:
     return [
@@ -161,6 +206,8 @@ def followup_event_types() -> list[EventType]:
             ContributionPledged,
             AREA,
             "A State or organisation pledged a voluntary contribution to a fund.",
+            sentence=PLEDGED,
+            cluster="I.E",
             subject=lifecycle("pledge", "pledge"),
             rule=pledged,
             party_fields=("contributor",),
@@ -171,6 +218,9 @@ def followup_event_types() -> list[EventType]:
             ContributionReceived,
             AREA,
             "A voluntary contribution to a fund was received (on a pledge, or not).",
+            sentence=RECEIVED,
+            cluster="I.E",
+            activity=True,
             subject=pledge_if_named,
             rule=received,
             party_fields=("contributor",),

@@ -5,12 +5,17 @@ Nations and the Assembly."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
 from core import fields as f
 from core.eventtypes import EventType
+from core.parties import PartyKind, lookup
 from core.views.figures import tally_figure
 from core.views.model import Indicator, Reading, SummaryFigure, Tally
+from core.words import Phrase, Terms
 from plugins import hookimpl
 
 AREA = "court_outputs"
@@ -73,6 +78,82 @@ class ReportTransmitted(Schema):
     to = f.party()
 
 
+# -- how the events read -----------------------------------------------------------
+
+KIND_TERMS = Terms(
+    {
+        "guidance": ("guidance", "document d’orientation"),
+        "checklist": ("a checklist", "liste de contrôle"),
+        "model_agreement": ("a model agreement", "accord type"),
+        "overview_of_needs": ("an overview of its needs", "aperçu de ses besoins"),
+    }
+)
+ORGAN_TERMS = Terms(
+    {
+        "presidency": ("Presidency", "Présidence"),
+        "prosecutor": ("Prosecutor", "Procureur"),
+        "registry": ("Registry", "Greffe"),
+        "liaison_office": ("liaison office", "bureau de liaison"),
+    }
+)
+AUDIENCE_TERMS = Terms(
+    {
+        "incoming_security_council_members": (
+            "incoming members of the Security Council",
+            "membres entrants du Conseil de sécurité",
+        ),
+        "security_council": ("the Security Council", "Conseil de sécurité"),
+        "group_of_friends": ("the Group of Friends of the Court", "Groupe des amis de la Cour"),
+        "states_parties": ("States Parties", "États Parties"),
+        "united_nations_staff": (
+            "United Nations staff",
+            "personnel de l’Organisation des Nations Unies",
+        ),
+        "regional_organisation": ("a regional organisation", "organisation régionale"),
+        "other": ("others", "autres destinataires"),
+    }
+)
+GUIDANCE = Phrase(
+    en="The {organ} issued {kind}: {title}.",
+    fr="{organ} : {kind} ; {title}.",
+    values=lambda p, w: {
+        "organ": w.term(p["organ"], ORGAN_TERMS),
+        "kind": w.term(p["kind"], KIND_TERMS),
+        "title": p["title"],
+    },
+)
+BRIEFING = Phrase(
+    en="The {organ} briefed {audience}: {topic}.",
+    fr="{organ} : exposé ; destinataires : {audience} ; {topic}.",
+    values=lambda p, w: {
+        "organ": w.term(p["organ"], ORGAN_TERMS),
+        "audience": w.term(p["audience"], AUDIENCE_TERMS),
+        "topic": p["topic"],
+    },
+)
+REPORT = Phrase(
+    en="Report {symbol} transmitted to the {to}: {title}.",
+    fr="Rapport {symbol} transmis ; destinataire : {to} ; {title}.",
+    values=lambda p, w: {"symbol": p["symbol"], "to": w.party(p["to"]), "title": p["title"]},
+)
+UN_AUDIENCES = frozenset(
+    {"incoming_security_council_members", "security_council", "united_nations_staff"}
+)
+
+
+def guidance_section(payload: Mapping[str, Any]) -> str:
+    return "I.D" if payload.get("topic") in ("transfers", "arrest_and_surrender") else "I.C"
+
+
+def briefing_section(payload: Mapping[str, Any]) -> str:
+    return "II.A" if payload.get("audience") in UN_AUDIENCES else "II.B"
+
+
+def report_section(payload: Mapping[str, Any]) -> str:
+    party = lookup(str(payload.get("to")))
+    return "II.A" if party is not None and party.kind is PartyKind.UNITED_NATIONS else "I.B"
+
+
 @hookimpl
 def followup_event_types() -> list[EventType]:
     return [
@@ -82,6 +163,9 @@ def followup_event_types() -> list[EventType]:
             AREA,
             "The Court issued guidance to States: a guidance document, a checklist, a model "
             "agreement or an overview of its needs (recommendations 4, 13, 19, 53).",
+            sentence=GUIDANCE,
+            cluster=guidance_section,
+            activity=True,
             party_fields=("addressees",),
         ),
         EventType(
@@ -90,6 +174,9 @@ def followup_event_types() -> list[EventType]:
             AREA,
             "An organ of the Court briefed the Security Council, its incoming members, the "
             "Group of Friends or States (recommendations 36, 55, 57, 58).",
+            sentence=BRIEFING,
+            cluster=briefing_section,
+            activity=True,
             party_fields=("audience_parties",),
         ),
         EventType(
@@ -98,6 +185,9 @@ def followup_event_types() -> list[EventType]:
             AREA,
             "The Court transmitted a report: its yearly report to the United Nations, the "
             "Prosecutor's to the Security Council, one to the Assembly (recommendations 36, 40).",
+            sentence=REPORT,
+            cluster=report_section,
+            activity=True,
             party_fields=("to",),
         ),
     ]

@@ -22,6 +22,7 @@ from core.eventtypes import EventType, Fact, LifecycleState, conflict, lifecycle
 from core.views.figures import dated, events_of, hide_later, tally_figure
 from core.views.itemfigures import InPeriod, ItemFigures, OnDate
 from core.views.model import Indicator, Item, ItemHandler, SummaryFigure, ViewFact
+from core.words import Phrase, Terms
 from plugins import hookimpl
 
 AREA = "custody"
@@ -199,6 +200,70 @@ def appeared(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
     return {**state, "appeared_on": fact.occurred_on.isoformat()}
 
 
+# -- how the events read -----------------------------------------------------------
+
+RELEASE_TERMS = Terms(
+    {
+        "acquitted": ("acquitted", "acquittement"),
+        "charges_not_confirmed": ("charges not confirmed", "charges non confirmées"),
+        "proceedings_terminated": ("proceedings terminated", "procédure close"),
+        "interim_release": ("interim release", "mise en liberté provisoire"),
+        "sentence_served": ("sentence served", "peine purgée"),
+        "other": ("other reason", "autre motif"),
+    }
+)
+
+HELD = Phrase(
+    en="The person sought by warrant {warrant} was in the custody of {state}.",
+    fr="La personne visée par le mandat {warrant} était détenue ; État : {state}.",
+    values=lambda p, w: {"warrant": p["warrant"], "state": w.party(p["state"])},
+)
+GAVE_UP = Phrase(
+    en="The person sought by warrant {warrant} gave themselves up in {state}.",
+    fr="La personne visée par le mandat {warrant} s’est rendue ; État : {state}.",
+    values=lambda p, w: {"warrant": p["warrant"], "state": w.party(p["state"])},
+)
+ATTEMPT = Phrase(
+    en="An attempt by {state} to arrest the person sought by warrant {warrant} failed.",
+    fr="Échec d’une tentative d’arrestation en vertu du mandat {warrant} ; État : {state}.",
+    values=lambda p, w: {"warrant": p["warrant"], "state": w.party(p["state"])},
+)
+UNSEALED = Phrase(
+    en="Warrant {warrant} unsealed{decision}.",
+    fr="Levée des scellés du mandat d’arrêt {warrant}{decision}.",
+    values=lambda p, w: {
+        "warrant": p["warrant"],
+        "decision": f" ({p['decision']})" if p.get("decision") else "",
+    },
+)
+TRANSFERRED = Phrase(
+    en="The person sentenced under warrant {warrant} was transferred to {state} to serve the "
+    "sentence.",
+    fr="Transfèrement de la personne condamnée en vertu du mandat {warrant} pour "
+    "l’exécution de sa peine ; État : {state}.",
+    values=lambda p, w: {"warrant": p["warrant"], "state": w.party(p["state"])},
+)
+RELEASED = Phrase(
+    en="The person under warrant {warrant} was released to {state} ({reason}).",
+    fr="Mise en liberté de la personne visée par le mandat {warrant} ; État : {state} ({reason}).",
+    values=lambda p, w: {
+        "warrant": p["warrant"],
+        "state": w.party(p["state"]),
+        "reason": w.term(p["reason"], RELEASE_TERMS),
+    },
+)
+SUMMONED = Phrase(
+    en="Summons to appear {summons} issued in the situation in {situation}.",
+    fr="Citation à comparaître {summons} délivrée ; situation : {situation}.",
+    values=lambda p, w: {"summons": p["summons"], "situation": p["situation"]},
+)
+APPEARED = Phrase(
+    en="The person summoned by {summons} appeared before the Court.",
+    fr="Comparution devant la Cour de la personne citée ({summons}).",
+    values=lambda p, w: {"summons": p["summons"]},
+)
+
+
 warrant = lifecycle("warrant", "warrant")
 summons = lifecycle("summons", "summons")
 
@@ -214,6 +279,8 @@ def followup_event_types() -> list[EventType]:
             PersonHeldInNationalCustody,
             "The person sought was in a State's custody (national proceedings) when the "
             "warrant issued, or came to be: not at large. Dated from when custody began.",
+            sentence=HELD,
+            cluster="I.D",
             subject=warrant,
             rule=held,
             party_fields=("state",),
@@ -222,6 +289,8 @@ def followup_event_types() -> list[EventType]:
             "PersonSurrenderedVoluntarily",
             PersonSurrenderedVoluntarily,
             "The person sought gave themselves up to a State's authorities.",
+            sentence=GAVE_UP,
+            cluster="I.D",
             subject=warrant,
             rule=gave_up,
             party_fields=("state",),
@@ -230,6 +299,8 @@ def followup_event_types() -> list[EventType]:
             "ArrestAttemptFailed",
             ArrestAttemptFailed,
             "An attempt to arrest the person sought failed; the warrant stands.",
+            sentence=ATTEMPT,
+            cluster="I.D",
             subject=warrant,
             rule=attempt_failed,
             party_fields=("state",),
@@ -239,6 +310,8 @@ def followup_event_types() -> list[EventType]:
             WarrantUnsealed,
             "A warrant issued under seal was made public (lower the classification of its "
             "sealed events with ClassificationLowered).",
+            sentence=UNSEALED,
+            cluster="I.D",
             subject=warrant,
             rule=unsealed,
         ),
@@ -246,6 +319,8 @@ def followup_event_types() -> list[EventType]:
             "SentenceEnforcementTransferred",
             SentenceEnforcementTransferred,
             "A sentenced person was transferred to a State to serve the sentence.",
+            sentence=TRANSFERRED,
+            cluster="I.D",
             subject=warrant,
             rule=transferred,
             references={"agreement": "agreement"},
@@ -256,6 +331,8 @@ def followup_event_types() -> list[EventType]:
             PersonReleasedToState,
             "A person was released from the Court's custody (or at the end of a sentence) "
             "to a State.",
+            sentence=RELEASED,
+            cluster="I.D",
             subject=warrant,
             rule=released,
             party_fields=("state",),
@@ -264,6 +341,8 @@ def followup_event_types() -> list[EventType]:
             "SummonsToAppearIssued",
             SummonsToAppearIssued,
             "The Court summoned a person to appear (article 58(7)) instead of a warrant.",
+            sentence=SUMMONED,
+            cluster="I.D",
             subject=summons,
             rule=summoned,
         ),
@@ -271,6 +350,8 @@ def followup_event_types() -> list[EventType]:
             "PersonAppearedOnSummons",
             PersonAppearedOnSummons,
             "The person summoned appeared before the Court.",
+            sentence=APPEARED,
+            cluster="I.D",
             subject=summons,
             rule=appeared,
         ),

@@ -16,6 +16,7 @@ from core.eventtypes import EventType, Fact, Lifecycles, LifecycleState, conflic
 from core.views.figures import tally_figure
 from core.views.itemfigures import ItemFigures, OnDate
 from core.views.model import Item, ItemHandler, SummaryFigure, ViewFact
+from core.words import Phrase, Terms
 from plugins import hookimpl
 from plugins.builtin.membership_state import (
     STATUTE_IN_FORCE,
@@ -132,6 +133,56 @@ def amendment_dates(fact: Fact, lifecycles: Lifecycles) -> None:
     as_state_party()(fact, lifecycles)
 
 
+# -- how the events read -----------------------------------------------------------
+
+AMENDMENT_TERMS = Terms(
+    {
+        "article_8_2010": (
+            "amendment to article 8 (Kampala, 2010)",
+            "amendement à l’article 8 (Kampala, 2010)",
+        ),
+        "aggression_2010": (
+            "amendments on the crime of aggression (Kampala, 2010)",
+            "amendements relatifs au crime d’agression (Kampala, 2010)",
+        ),
+        "article_124_2015": (
+            "amendment to article 124 (2015)",
+            "amendement à l’article 124 (2015)",
+        ),
+        "article_8_2017": ("amendments to article 8 (2017)", "amendements à l’article 8 (2017)"),
+        "article_8_2019": ("amendment to article 8 (2019)", "amendement à l’article 8 (2019)"),
+    }
+)
+REVOKED = Phrase(
+    en="{state} revoked its withdrawal from the Rome Statute before it took effect.",
+    fr="{state} : révocation du retrait du Statut de Rome avant sa prise d’effet.",
+    values=lambda p, w: {"state": w.party(p["state"])},
+)
+DECLARED = Phrase(
+    en="{state} accepted the Court's jurisdiction from {start}{until} (article 12(3)).",
+    fr="{state} : acceptation de la compétence de la Cour à compter du {start}{until} "
+    "(article 12-3).",
+    values=lambda p, w: {
+        "state": w.party(p["state"]),
+        "start": w.date(p["jurisdiction_from"]),
+        "until": w.say(
+            en=f" to {w.date(p['jurisdiction_until'])}",
+            fr=f" au {w.date(p['jurisdiction_until'])}",
+        )
+        if p.get("jurisdiction_until")
+        else "",
+    },
+)
+AMENDED = Phrase(
+    en="{state} ratified the {amendment}.",
+    fr="{state} : ratification ; {amendment}.",
+    values=lambda p, w: {
+        "state": w.party(p["state"]),
+        "amendment": w.term(p["amendment"], AMENDMENT_TERMS),
+    },
+)
+
+
 @hookimpl
 def followup_event_types() -> list[EventType]:
     return [
@@ -141,6 +192,8 @@ def followup_event_types() -> list[EventType]:
             AREA,
             "A State revoked its notified withdrawal before it took effect: its membership "
             "continues unbroken.",
+            sentence=REVOKED,
+            cluster="I.A",
             subject=membership,
             rule=withdrawal_revoked,
             party_fields=("state",),
@@ -151,6 +204,8 @@ def followup_event_types() -> list[EventType]:
             AREA,
             "A State not party accepted the Court's jurisdiction by a declaration lodged "
             "with the Registrar (article 12(3)).",
+            sentence=DECLARED,
+            cluster="I.A",
             subject=membership,
             rule=declared,
             party_fields=("state",),
@@ -162,6 +217,8 @@ def followup_event_types() -> list[EventType]:
             AREA,
             "A State Party deposited its instrument of ratification of an amendment to "
             "the Statute.",
+            sentence=AMENDED,
+            cluster="I.A",
             subject=membership,
             rule=ratified_amendment,
             party_fields=("state",),

@@ -41,6 +41,7 @@ from core.views.model import (
     Tally,
     ViewFact,
 )
+from core.words import Phrase, Terms
 from plugins import hookimpl
 from reports.sections import Fragment, ReportSection, SectionContext, public
 
@@ -307,19 +308,156 @@ def after_the_warrant(fact: Fact, lifecycles: Lifecycles) -> None:
         raise invalid("departed_on", "Must not be before the arrival (occurred_on).")
 
 
+# -- how the events read -----------------------------------------------------------
+
+GROUND_TERMS = Terms(
+    {
+        "head_of_state_immunity": (
+            "the immunity of a Head of State invoked",
+            "immunité d’un chef d’État invoquée",
+        ),
+        "article_98_obligations": (
+            "obligations under article 98 invoked",
+            "obligations au titre de l’article 98 invoquées",
+        ),
+        "regional_organisation_decision": (
+            "a regional organisation's decision invoked",
+            "décision d’une organisation régionale invoquée",
+        ),
+        "article_97_consultations": (
+            "consultations under article 97 requested",
+            "consultations au titre de l’article 97 demandées",
+        ),
+        "no_explanation_given": ("no explanation given", "aucune explication donnée"),
+        "other": ("other grounds", "autres motifs"),
+        "not_recorded": ("grounds not recorded", "motifs non consignés"),
+    }
+)
+CHAMBER_TERMS = Terms(
+    {
+        "pre_trial_chamber": ("A Pre-Trial Chamber", "Une Chambre préliminaire"),
+        "trial_chamber": ("A Trial Chamber", "Une Chambre de première instance"),
+        "appeals_chamber": ("The Appeals Chamber", "La Chambre d’appel"),
+    }
+)
+ACTION_TERMS = Terms(
+    {
+        "letter": ("a letter", "lettre"),
+        "meeting_with_the_state": ("a meeting with the State", "réunion avec l’État"),
+        "public_meeting": ("a public meeting", "réunion publique"),
+        "report_to_the_assembly": ("a report to the Assembly", "rapport à l’Assemblée"),
+        "plenary_debate": ("a plenary debate", "débat en séance plénière"),
+        "statement": ("a statement", "déclaration"),
+        "resolution": ("a resolution", "résolution"),
+        "other": ("other action", "autre mesure"),
+    }
+)
+CLOSE_TERMS = Terms(
+    {
+        "person_surrendered": ("person surrendered", "personne remise"),
+        "person_deceased": ("person deceased", "personne décédée"),
+        "warrant_withdrawn": ("warrant withdrawn", "mandat retiré"),
+        "cooperation_resumed": ("cooperation resumed", "coopération reprise"),
+        "finding_reversed": ("finding reversed", "constatation infirmée"),
+        "other": ("other reason", "autre motif"),
+    }
+)
+APPEAL_TERMS = Terms(
+    {
+        "confirmed": ("confirmed", "confirmé"),
+        "reversed": ("reversed", "infirmé"),
+        "none": ("not at issue", "sans objet"),
+    }
+)
+
+
+def _occasion(p: Mapping[str, Any]) -> str:
+    return f" ({p['occasion']})" if p.get("occasion") else ""
+
+
+TRAVEL = Phrase(
+    en="The person sought by warrant {warrant} travelled to {state}{occasion}; matter {matter}.",
+    fr="Déplacement de la personne visée par le mandat {warrant} ; État : {state}{occasion} ; "
+    "dossier {matter}.",
+    values=lambda p, w: {
+        "warrant": p["warrant"],
+        "state": w.party(p["state"]),
+        "occasion": _occasion(p),
+        "matter": p["matter"],
+    },
+)
+REQUESTED = Phrase(
+    en="Request for the arrest and surrender of the person sought by warrant {warrant} "
+    "transmitted to {state}; matter {matter}.",
+    fr="Demande d’arrestation et de remise de la personne visée par le mandat {warrant} "
+    "transmise ; État : {state} ; dossier {matter}.",
+    values=lambda p, w: {
+        "warrant": p["warrant"],
+        "state": w.party(p["state"]),
+        "matter": p["matter"],
+    },
+)
+NOT_EXECUTED = Phrase(
+    en="Request not executed in matter {matter}: {grounds}.",
+    fr="Demande non exécutée dans le dossier {matter} : {grounds}.",
+    values=lambda p, w: {"matter": p["matter"], "grounds": w.term(p["grounds"], GROUND_TERMS)},
+)
+FOUND = Phrase(
+    en="{chamber} found non-compliance under article 87(7) in matter {matter} ({decision}).",
+    fr="{chamber} a constaté un manquement au titre de l’article 87-7 dans le dossier "
+    "{matter} ({decision}).",
+    values=lambda p, w: {
+        "chamber": w.term(p["chamber"], CHAMBER_TERMS),
+        "matter": p["matter"],
+        "decision": p["decision"],
+    },
+)
+REFERRED = Phrase(
+    en="Matter {matter} referred to {organs}.",
+    fr="Dossier {matter} renvoyé ; destinataires : {organs}.",
+    values=lambda p, w: {"matter": p["matter"], "organs": w.parties(p["to"])},
+)
+APPEALED = Phrase(
+    en="Appeal decided in matter {matter} ({decision}): finding {finding}, referral {referral}.",
+    fr="Appel tranché dans le dossier {matter} ({decision}) : constatation {finding}, "
+    "renvoi {referral}.",
+    values=lambda p, w: {
+        "matter": p["matter"],
+        "decision": p["decision"],
+        "finding": w.term(p["finding"], APPEAL_TERMS),
+        "referral": w.term(p["referral"], APPEAL_TERMS),
+    },
+)
+FOLLOWED_UP = Phrase(
+    en="{body} followed matter {matter} up: {action}.",
+    fr="{body} : suivi du dossier {matter} ({action}).",
+    values=lambda p, w: {
+        "body": w.party(p["by"]),
+        "matter": p["matter"],
+        "action": w.term(p["action"], ACTION_TERMS),
+    },
+)
+CLOSED = Phrase(
+    en="Matter {matter} closed ({reason}).",
+    fr="Clôture du dossier {matter} ({reason}).",
+    values=lambda p, w: {"matter": p["matter"], "reason": w.term(p["reason"], CLOSE_TERMS)},
+)
+
+
 matter = lifecycle("non_cooperation", "matter")
 
 
 @hookimpl
 def followup_event_types() -> list[EventType]:
     def chain(name: str, schema: type[Schema], description: str, **kwargs: Any) -> EventType:
-        return EventType(name, schema, AREA, description, subject=matter, **kwargs)
+        return EventType(name, schema, AREA, description, subject=matter, cluster="I.D", **kwargs)
 
     return [
         chain(
             "SuspectTravelled",
             SuspectTravelled,
             "A person sought by a warrant travelled to a State (opens a matter).",
+            sentence=TRAVEL,
             rule=travelled,
             references={"warrant": "warrant"},
             party_fields=("state",),
@@ -330,6 +468,7 @@ def followup_event_types() -> list[EventType]:
             ArrestRequestTransmitted,
             "The Court transmitted to a State a request for the arrest and surrender of a "
             "person sought (opens a matter, or adds to it).",
+            sentence=REQUESTED,
             rule=requested,
             references={"warrant": "warrant"},
             party_fields=("state",),
@@ -339,12 +478,14 @@ def followup_event_types() -> list[EventType]:
             "ArrestNotExecuted",
             ArrestNotExecuted,
             "The State did not execute the request: the person was not arrested.",
+            sentence=NOT_EXECUTED,
             rule=not_executed,
         ),
         chain(
             "NonComplianceFound",
             NonComplianceFound,
             "A Chamber found that the State failed to comply with the request (article 87(7)).",
+            sentence=FOUND,
             rule=found_non_compliance,
         ),
         chain(
@@ -352,6 +493,7 @@ def followup_event_types() -> list[EventType]:
             NonComplianceReferred,
             "The Chamber referred the non-compliance to the Assembly of States Parties "
             "and/or the Security Council.",
+            sentence=REFERRED,
             rule=referred,
             party_fields=("to",),
         ),
@@ -359,6 +501,7 @@ def followup_event_types() -> list[EventType]:
             "NonComplianceAppealDecided",
             NonComplianceAppealDecided,
             "The Appeals Chamber confirmed or reversed the finding and the referral.",
+            sentence=APPEALED,
             rule=appeal_decided,
         ),
         chain(
@@ -366,6 +509,7 @@ def followup_event_types() -> list[EventType]:
             NonCooperationFollowedUp,
             "The Assembly, its President or Bureau, or the Security Council followed the "
             "matter up.",
+            sentence=FOLLOWED_UP,
             rule=followed_up,
             party_fields=("by",),
         ),
@@ -373,6 +517,7 @@ def followup_event_types() -> list[EventType]:
             "NonCooperationMatterClosed",
             NonCooperationMatterClosed,
             "The matter was closed.",
+            sentence=CLOSED,
             rule=closed,
         ),
     ]

@@ -16,6 +16,7 @@ from core.eventtypes import EventType, Fact, LifecycleState, conflict, lifecycle
 from core.parties import REGISTERED, REGISTRABLE_CODE, REGISTRABLE_KINDS, PartyKind, lookup
 from core.roles import ADMIN
 from core.views.model import Item, ViewFact
+from core.words import Phrase, Terms
 from plugins import hookimpl
 from plugins.builtin.party_items import party_handler
 
@@ -68,6 +69,32 @@ def registered(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
     }
 
 
+# -- how the events read -----------------------------------------------------------
+
+KIND_TERMS = Terms(
+    {
+        "organisation": ("an organisation", "organisation"),
+        "ngo": ("a non-governmental organisation", "organisation non gouvernementale"),
+        "national_institution": (
+            "a national human rights institution",
+            "institution nationale des droits de l’homme",
+        ),
+        "united_nations": ("a United Nations body", "organe des Nations Unies"),
+        "assembly": ("a body of the Assembly", "organe de l’Assemblée"),
+        "court": ("an office of the Court", "bureau de la Cour"),
+    }
+)
+REGISTRATION = Phrase(
+    en="{name} ({code}) registered as {kind}.",
+    fr="{name} ({code}) : enregistrement ; catégorie : {kind}.",
+    values=lambda p, w: {
+        "name": w.say(en=p["name"], fr=p.get("name_fr") or p["name"]),
+        "code": p["code"],
+        "kind": w.term(p["kind"], KIND_TERMS),
+    },
+)
+
+
 @hookimpl
 def followup_event_types() -> list[EventType]:
     return [
@@ -76,6 +103,7 @@ def followup_event_types() -> list[EventType]:
             OrganisationRegistered,
             AREA,
             "The administrator registered an organisation, so that events may name it.",
+            sentence=REGISTRATION,
             subject=lifecycle(REGISTERED, "code"),
             rule=registered,
             writers=frozenset({ADMIN}),

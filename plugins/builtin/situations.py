@@ -18,6 +18,7 @@ from core.parties import PartyKind, is_state
 from core.views.figures import dated, events_of, hide_later, tally_figure
 from core.views.itemfigures import InPeriod, ItemFigures, OnDate
 from core.views.model import Indicator, Item, ItemHandler, SummaryFigure, Tally, ViewFact
+from core.words import Phrase, Terms
 from plugins import hookimpl
 
 AREA = "situations"
@@ -164,7 +165,82 @@ def deferral(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
     return dict(state or {"referrals": []})
 
 
+# -- how the events read -----------------------------------------------------------
+
+TRIGGER_TERMS = Terms(
+    {
+        "state_referral": ("a referral by States Parties", "renvoi par des États Parties"),
+        "security_council_referral": (
+            "a referral by the Security Council",
+            "renvoi par le Conseil de sécurité",
+        ),
+        "proprio_motu": ("the Prosecutor's own initiative", "initiative du Procureur"),
+    }
+)
+BASIS_TERMS = Terms(
+    {
+        "communications": ("communications", "communications"),
+        "referral": ("a referral", "renvoi"),
+        "article_12_3_declaration": (
+            "a declaration under article 12(3)",
+            "déclaration au titre de l’article 12-3",
+        ),
+    }
+)
+OUTCOME_TERMS = Terms(
+    {
+        "investigation": ("an investigation to follow", "ouverture d’une enquête"),
+        "no_investigation": ("no investigation", "pas d’enquête"),
+    }
+)
+
+REFERRED = Phrase(
+    en="The situation in {title} was referred to the Prosecutor by {by}{resolution}.",
+    fr="Renvoi de la situation : {title} ; auteur : {by}{resolution}.",
+    values=lambda p, w: {
+        "title": p["title"],
+        "by": w.parties(p["by"]),
+        "resolution": f" ({p['resolution']})" if p.get("resolution") else "",
+    },
+)
+EXAMINATION_OPENED = Phrase(
+    en="Preliminary examination of the situation in {title} opened on {basis}.",
+    fr="Ouverture d’un examen préliminaire : {title} ; fondement : {basis}.",
+    values=lambda p, w: {"title": p["title"], "basis": w.term(p["basis"], BASIS_TERMS)},
+)
+EXAMINATION_CONCLUDED = Phrase(
+    en="Preliminary examination {situation} concluded: {outcome}.",
+    fr="Clôture de l’examen préliminaire {situation} : {outcome}.",
+    values=lambda p, w: {
+        "situation": p["situation"],
+        "outcome": w.term(p["outcome"], OUTCOME_TERMS),
+    },
+)
+INVESTIGATION_OPENED = Phrase(
+    en="Investigation of the situation in {title} opened on {trigger}{authorisation}.",
+    fr="Ouverture d’une enquête : {title} ; saisine : {trigger}{authorisation}.",
+    values=lambda p, w: {
+        "title": p["title"],
+        "trigger": w.term(p["trigger"], TRIGGER_TERMS),
+        "authorisation": f" ({p['authorisation']})" if p.get("authorisation") else "",
+    },
+)
+DEFERRAL = Phrase(
+    en="Deferral under article 16 requested by {by}{resolution}.",
+    fr="Sursis à enquêter au titre de l’article 16 demandé ; auteur : {by}{resolution}.",
+    values=lambda p, w: {
+        "by": w.party(p["requested_by"]),
+        "resolution": f" ({p['resolution']})" if p.get("resolution") else "",
+    },
+)
+
+
 situation = lifecycle("situation", "situation")
+
+
+def referral_section(payload: Mapping[str, Any]) -> str:
+    """A Security Council referral is cooperation in the United Nations context."""
+    return "II.A" if payload.get("by") == ["UNSC"] else "I.C"
 
 
 def situation_if_named(payload: Mapping[str, Any]) -> str | None:
@@ -182,6 +258,8 @@ def followup_event_types() -> list[EventType]:
             SituationReferred,
             "A situation was referred to the Prosecutor by States Parties (article 13(a)) or "
             "by the Security Council (article 13(b)).",
+            sentence=REFERRED,
+            cluster=referral_section,
             subject=situation,
             rule=referred,
             party_fields=("by",),
@@ -190,6 +268,8 @@ def followup_event_types() -> list[EventType]:
             "PreliminaryExaminationOpened",
             PreliminaryExaminationOpened,
             "The Prosecutor opened a preliminary examination of a situation.",
+            sentence=EXAMINATION_OPENED,
+            cluster="I.C",
             subject=situation,
             rule=examination_opened,
             party_fields=("states",),
@@ -198,6 +278,8 @@ def followup_event_types() -> list[EventType]:
             "PreliminaryExaminationConcluded",
             PreliminaryExaminationConcluded,
             "The Prosecutor concluded a preliminary examination.",
+            sentence=EXAMINATION_CONCLUDED,
+            cluster="I.C",
             subject=situation,
             rule=examination_concluded,
         ),
@@ -206,6 +288,8 @@ def followup_event_types() -> list[EventType]:
             InvestigationOpened,
             "An investigation of a situation was opened: on a referral, or proprio motu "
             "with a Pre-Trial Chamber's authorisation.",
+            sentence=INVESTIGATION_OPENED,
+            cluster="I.C",
             subject=situation,
             rule=investigation_opened,
         ),
@@ -214,6 +298,9 @@ def followup_event_types() -> list[EventType]:
             DeferralRequested,
             "A deferral under article 16 was requested: by the Security Council in a "
             "resolution, or of the Council by a State or an organisation.",
+            sentence=DEFERRAL,
+            cluster="II.A",
+            activity=True,
             subject=situation_if_named,
             rule=deferral,
             party_fields=("requested_by",),

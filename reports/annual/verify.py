@@ -26,7 +26,6 @@ from typing import Any
 import orjson
 
 from auditor.tlog import NoteError, VerifierKey, verify_checkpoint
-from core.bootstrap import Services
 from core.checkpoints import events_root, known_keys
 from core.verification import Published, Verification
 from reports.annual import signing, software
@@ -34,6 +33,7 @@ from reports.annual.document import ATTACHMENT, pdf
 from reports.annual.gather import FORMAT, LogPoint, ReportPeriod, gather, read
 from reports.config import ReportConfig
 from reports.errors import ReportError
+from reports.sections import ReportChart, ReportSources
 
 #: At most this many differences are named.
 LISTED = 20
@@ -114,7 +114,7 @@ class ReportVerification:
 
 
 def verify(
-    services: Services,
+    sources: ReportSources,
     document: bytes,
     *,
     redraw: bool = True,
@@ -132,11 +132,11 @@ def verify(
         published = Published(bytes.fromhex(point.head), point.position)
     except (KeyError, TypeError, ValueError) as error:
         raise ReportError(f"The attached {ATTACHMENT} is incomplete: {error}") from None
-    chain = services.app.verify(against=published)
+    chain = sources.app.verify(against=published)
     found = ReportVerification(point, data["report"], chain)
     if signed:
         _check_signature(found, document, trust)
-    _check_checkpoint(services, found, data, keys)
+    _check_checkpoint(sources, found, data, keys)
     damage = chain.damage
     if damage is not None and damage.position <= point.position:
         found.problems.append(f"the log is damaged at {damage}, within the report's events")
@@ -161,7 +161,7 @@ def verify(
         )
     if found.problems:
         return found
-    derived = gather(services, period, point, config)
+    derived = gather(sources, period, point, config)
     reported = {k: v for k, v in data.items() if k not in ("document", "checkpoint")}
     differing = list(differences(reported, derived))
     if differing:
@@ -176,8 +176,8 @@ def verify(
             f"{point.position} is the report's"
         )
     if redraw:
-        _compare_pages(found, data, document, signed)
-    _later_events(services, found, data, period)
+        _compare_pages(found, data, document, sources.report.charts, signed)
+    _later_events(sources, found, data, period)
     return found
 
 
@@ -193,7 +193,7 @@ def _check_signature(found: ReportVerification, document: bytes, trust: Sequence
 
 
 def _check_checkpoint(
-    services: Services,
+    sources: ReportSources,
     found: ReportVerification,
     data: Mapping[str, Any],
     keys: Sequence[VerifierKey],
@@ -205,7 +205,7 @@ def _check_checkpoint(
         found.notes.append("checkpoint: none (no signing key was configured)")
         return
     try:
-        verified = verify_checkpoint(str(signed), list(keys) or known_keys(services.app))
+        verified = verify_checkpoint(str(signed), list(keys) or known_keys(sources.app))
     except NoteError as error:
         found.problems.append(f"checkpoint: refused: {error}")
         return
@@ -214,7 +214,7 @@ def _check_checkpoint(
         found.problems.append(
             f"checkpoint: of size {point.size}, not the report's position {found.point.position}"
         )
-    elif events_root(services.app, point.size) != point.root:
+    elif events_root(sources.app, point.size) != point.root:
         found.problems.append(
             f"checkpoint: the log's first {point.size} events do not hash to its root: "
             "the log's history was rewritten"
@@ -227,7 +227,11 @@ def _check_checkpoint(
 
 
 def _compare_pages(
-    found: ReportVerification, data: Mapping[str, Any], document: bytes, signed: bool = False
+    found: ReportVerification,
+    data: Mapping[str, Any],
+    document: bytes,
+    charts: Sequence[ReportChart],
+    signed: bool = False,
 ) -> None:
     drawn_with = data.get("document", {}).get("software")
     here = software()
@@ -236,7 +240,7 @@ def _compare_pages(
             f"pages: not compared, the report was drawn with {_versions(drawn_with)} and "
             f"this machine has {_versions(here)}"
         )
-    elif not _drawn_as(pdf(data), document, signed):
+    elif not _drawn_as(pdf(data, charts), document, signed):
         found.problems.append(
             "the pages differ from a fresh rendering of the attached data: the file was "
             "altered after it was produced"
@@ -257,16 +261,16 @@ def _versions(versions: Any) -> str:
 
 
 def _later_events(
-    services: Services, found: ReportVerification, data: Mapping[str, Any], period: ReportPeriod
+    sources: ReportSources, found: ReportVerification, data: Mapping[str, Any], period: ReportPeriod
 ) -> None:
     """Name the figures that events recorded after the report's position change."""
-    head = services.app.head().position
+    head = sources.app.head().position
     position = found.point.position
     if head <= position:
         found.later.append("  since then: no event recorded")
         return
-    readings = read(services, period, head)
-    views = services.views
+    readings = read(sources, period, head)
+    views = sources.views
     dated = sum(
         1
         for fact in readings.snapshot.facts(first=period.first, last=period.last)

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from core.bootstrap import Services, bootstrap
-from core.views import queries
 from core.views.model import Level
 from core.views.reading import ViewReading
+from followup.bootstrap import Services, bootstrap
+from plugins.builtin import queries
 from tests.public_record import AL_BASHIR, EVENTS, KATANGA, KONY, ONGWEN, PUTIN
 
 

@@ -11,8 +11,8 @@ import pytest
 
 from core.envelope import Draft
 from core.errors import Forbidden, InvalidEvent, LifecycleConflict
-from core.views import queries
 from core.views.model import Level
+from plugins.builtin import queries
 
 
 @pytest.fixture
