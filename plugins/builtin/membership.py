@@ -16,7 +16,7 @@ from core.eventtypes import EventType, Fact, Lifecycles, LifecycleState, conflic
 from core.views.figures import tally_figure
 from core.views.itemfigures import ItemFigures, OnDate
 from core.views.model import Item, ItemHandler, SummaryFigure, ViewFact
-from core.words import Phrase, Terms
+from core.words import Phrase, Terms, Words
 from plugins import hookimpl
 from plugins.builtin.membership_state import (
     STATUTE_IN_FORCE,
@@ -159,20 +159,20 @@ REVOKED = Phrase(
     values=lambda p, w: {"state": w.party(p["state"])},
 )
 DECLARED = Phrase(
-    en="{state} accepted the Court's jurisdiction from {start}{until} (article 12(3)).",
-    fr="{state} : acceptation de la compétence de la Cour à compter du {start}{until} "
-    "(article 12-3).",
-    values=lambda p, w: {
-        "state": w.party(p["state"]),
-        "start": w.date(p["jurisdiction_from"]),
-        "until": w.say(
-            en=f" to {w.date(p['jurisdiction_until'])}",
-            fr=f" au {w.date(p['jurisdiction_until'])}",
-        )
-        if p.get("jurisdiction_until")
-        else "",
-    },
+    en="{state} accepted the Court's jurisdiction {span} (article 12(3)).",
+    fr="{state} : acceptation de la compétence de la Cour {span} (article 12-3).",
+    values=lambda p, w: {"state": w.party(p["state"]), "span": jurisdiction_span(p, w)},
 )
+
+
+def jurisdiction_span(p: Mapping[str, Any], w: Words) -> str:
+    start = w.date(p["jurisdiction_from"])
+    if not p.get("jurisdiction_until"):
+        return w.say(en=f"from {start}", fr=f"à compter du {start}")
+    until = w.date(p["jurisdiction_until"])
+    return w.say(en=f"from {start} to {until}", fr=f"du {start} au {until}")
+
+
 AMENDED = Phrase(
     en="{state} ratified the {amendment}.",
     fr="{state} : ratification ; {amendment}.",

@@ -415,7 +415,10 @@ FOUND = Phrase(
 REFERRED = Phrase(
     en="Matter {matter} referred to {organs}.",
     fr="Dossier {matter} renvoyé ; destinataires : {organs}.",
-    values=lambda p, w: {"matter": p["matter"], "organs": w.parties(p["to"])},
+    values=lambda p, w: {
+        "matter": p["matter"],
+        "organs": w.listing(w.say(en=f"the {w.party(code)}", fr=w.party(code)) for code in p["to"]),
+    },
 )
 APPEALED = Phrase(
     en="Appeal decided in matter {matter} ({decision}): finding {finding}, referral {referral}.",

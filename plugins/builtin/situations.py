@@ -199,7 +199,9 @@ REFERRED = Phrase(
     fr="Renvoi de la situation : {title} ; auteur : {by}{resolution}.",
     values=lambda p, w: {
         "title": p["title"],
-        "by": w.parties(p["by"]),
+        "by": w.say(en="the Security Council", fr=w.party("UNSC"))
+        if p["by"] == ["UNSC"]
+        else w.parties(p["by"]),
         "resolution": f" ({p['resolution']})" if p.get("resolution") else "",
     },
 )
