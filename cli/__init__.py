@@ -34,6 +34,7 @@ def _register() -> None:
         audit,
         catalogue,
         events,
+        organisations,
         person,
         report,
         scheduler,
@@ -45,8 +46,8 @@ def _register() -> None:
         verify,
     )
 
-    modules = (store, events, state, catalogue, serve, token, person, verify, scheduler, report)
-    for module in (*modules, transparency, audit):
+    modules = (store, events, state, catalogue, serve, token, person, organisations, verify)
+    for module in (*modules, scheduler, report, transparency, audit):
         for command in module.COMMANDS:
             main.add_command(command)
 
