@@ -38,7 +38,7 @@ FULL_ARGS = ("--events", "1000000")
 QUICK_ARGS = ("--events", "20000", "--queries", "20")
 
 CACHE = Path(__file__).resolve().parent / ".cache"
-PASSWORD = "a bench account's password"  # noqa: S105 (a throwaway account's)
+PASSWORD = "a bench account's password"
 
 
 def say(message: str) -> None:

@@ -88,8 +88,8 @@ def sittings(services: Services, focal: Someone) -> dict[str, Any]:
         ),
         {
             "type": "AgreementSigned",
-            "occurred_on": "2005-10-27",
-            "agreement": "ESA-AUT-2005",
+            "occurred_on": "2008-03-03",
+            "agreement": "ESA-AUT-2008",
             "kind": "enforcement_of_sentences",
             "parties": ["AUT"],
             "title": "Agreement on the enforcement of sentences",

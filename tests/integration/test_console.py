@@ -260,7 +260,8 @@ def test_event_text_is_shown_as_text_never_as_markup(site):
             "organiser": "ICC",
             "participants": ["NLD"],
             "attendees": 3,
-            "topics": [hostile],
+            "topics": ["other"],
+            "topics_text": hostile,
             "summary": hostile,
         }
     )
@@ -330,15 +331,15 @@ def test_corrections_need_a_reason_and_show_errors_beside_the_field(site):
     browser = signed_in(site, site["people"]["focal_point"])
     agreement = site["agreement_id"]
     page = browser.get(f"/console/events/{agreement}/correct")
-    assert 'value="ESA-AUT-2005"' in page.text
+    assert 'value="ESA-AUT-2008"' in page.text
     token = csrf(page.text)
     base = {
         "csrf_token": token,
-        "agreement": "ESA-AUT-2005",
+        "agreement": "ESA-AUT-2008",
         "kind": "enforcement_of_sentences",
         "parties": "AUT",
         "title": "Agreement on the enforcement of sentences",
-        "occurred_on": "2005-10-27",
+        "occurred_on": "2008-03-03",
         "recommendations": "33",
         "action": "record",
     }
