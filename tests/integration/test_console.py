@@ -350,7 +350,7 @@ def test_corrections_need_a_reason_and_show_errors_beside_the_field(site):
     assert no_reason.status_code == 422 and 'id="reason-error"' in no_reason.text
     bad_party = browser.post(
         f"/console/events/{agreement}/correct",
-        data={**base, "parties": "XXX-NOT", "reason": "typo"},
+        data={**base, "parties": "XYZ", "reason": "typo"},
     )
     assert bad_party.status_code == 422 and 'id="parties-error"' in bad_party.text
     assert head(site) == before
