@@ -29,6 +29,18 @@ from core.views.model import LEVEL_OF_ROLE, Level
 
 log = logging.getLogger("followup.console")
 
+#: The main menu: (key, path, label, roles that see it).
+NAV = (
+    ("dashboard", "/", "Dashboard", (FOCAL_POINT, BUREAU, AUDITOR)),
+    ("record", "/record", "Record", (FOCAL_POINT, BUREAU)),
+    ("events", "/events", "Events", (FOCAL_POINT, BUREAU, AUDITOR)),
+    ("recommendations", "/recommendations", "Recommendations", (FOCAL_POINT, BUREAU, AUDITOR)),
+    ("parties", "/parties", "Parties", (FOCAL_POINT, BUREAU, AUDITOR)),
+    ("views", "/views", "Views", (FOCAL_POINT, BUREAU, AUDITOR)),
+    ("reports", "/reports", "Annual report", (BUREAU, AUDITOR)),
+    ("audit", "/audit", "Time machine and audit", (BUREAU, AUDITOR)),
+)
+
 #: The parameters that say when a page is of; links keep them.
 TIME_PARAMETERS = ("as_of", "on", "from", "to")
 
@@ -202,6 +214,7 @@ def helpers() -> dict[str, Any]:
         "may": may,
         "labelled": labelled,
         "in_english": in_english,
+        "NAV": NAV,
         "FOCAL_POINT": FOCAL_POINT,
         "BUREAU": BUREAU,
         "AUDITOR": AUDITOR,

@@ -33,6 +33,7 @@ def written() -> set[str]:
     found |= {title for title, _bars in reading.CHARTS}
     found |= {spec["title"] for spec in reading.VIEW_PAGES.values()}
     found |= set(rendering.MESSAGES.values())
+    found |= {label for _key, _path, label, _roles in rendering.NAV}
     return found
 
 
