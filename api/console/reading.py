@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 from flask import Response, abort, request
@@ -19,7 +20,7 @@ from api.console.blueprint import blueprint
 from api.console.rendering import Time, level, render, sentence, time_query
 from core.envelope import Event
 from core.errors import NotFound
-from core.eventtypes import Effect
+from core.eventtypes import Effect, EventType
 from core.fields import PartyCode
 from core.parties import lookup
 from core.queries import EventFilter, find_events, position_as_of
@@ -273,8 +274,9 @@ def event_page(event_id: UUID) -> Response:
         if now is not None and changes and not now.retracted
         else None
     )
-    correct = _changer(Effect.CORRECT, role) if changeable else None
-    retract = _changer(Effect.RETRACT, role) if changeable else None
+    follow_ups = following(event, event_type, role) if changeable and event_type else []
+    correct = changer(Effect.CORRECT, role) if changeable else None
+    retract = changer(Effect.RETRACT, role) if changeable else None
     return render(
         "event.html",
         event=event,
@@ -283,17 +285,48 @@ def event_page(event_id: UUID) -> Response:
         now=now,
         changes=changes,
         now_reads=now_reads,
+        follow_ups=follow_ups,
         correct=correct,
         retract=retract,
         recorded=request.args.get("recorded") == "1",
     )
 
 
-def _changer(effect: Effect, role: str | None) -> str | None:
+def following(event: Event, event_type: EventType, role: str | None) -> list[tuple[str, str]]:
+    """What may be recorded next in the event's lifecycle (an action's progress, an
+    agreement's entry into force...): the types with the field that names the lifecycle,
+    which the person's role records, each with a link to its form, filled in."""
+    subject = event_type.subject_of(event.payload)
+    if subject is None:
+        return []
+    value = subject.partition(":")[2]
+    keys = [k for k, v in event.payload.items() if isinstance(v, str) and v == value]
+    if not keys:
+        return []
+    key = keys[0]
+    found = []
+    for name, other in sorted(services().catalogue.types.items()):
+        if (
+            name == event.type
+            or other.effect is not Effect.RECORD
+            or role not in other.writers
+            or key not in other.schema._declared_fields
+        ):
+            continue
+        try:
+            same = other.subject_of({key: value}) == subject
+        except (KeyError, TypeError, ValueError):  # its lifecycle is named by more fields
+            same = False
+        if same:
+            found.append((name, f"/console/record/{name}?{urlencode({key: value})}"))
+    return found
+
+
+def changer(effect: Effect, role: str | None) -> tuple[str, EventType] | None:
     """The type that corrects (or retracts) events, if the person's role writes it."""
     for name, event_type in services().catalogue.types.items():
         if event_type.effect is effect and role in event_type.writers:
-            return name
+            return name, event_type
     return None
 
 

@@ -23,7 +23,7 @@ from api.console.blueprint import blueprint
 from api.console.forms import FormField, field_errors, form_fields, parse, shown
 from api.console.language import current as current_language
 from api.console.language import gettext, words
-from api.console.reading import visible_event
+from api.console.reading import changer, visible_event
 from api.console.rendering import render
 from core.dossier import CORRECTABLE_ENVELOPE
 from core.envelope import Draft
@@ -168,11 +168,10 @@ def _form(
 
 
 def _changer(effect: Effect) -> tuple[str, EventType]:
-    role = _role()
-    for name, event_type in services().catalogue.types.items():
-        if event_type.effect is effect and role in event_type.writers:
-            return name, event_type
-    abort(403)
+    found = changer(effect, _role())
+    if found is None:
+        abort(403)
+    return found
 
 
 @blueprint.route("/events/<uuid:event_id>/correct", methods=["GET", "POST"])

@@ -405,3 +405,17 @@ def test_every_page_says_what_it_is_of(site):
     ):
         page = browser.get(path, query_string={"as_of": site["between"]})
         assert f"(position <strong>{site['between_position']}</strong>)" in page.text, path
+
+
+def test_an_events_page_offers_what_may_follow_in_its_lifecycle(site):
+    agreement = site["agreement_id"]
+    focal = signed_in(site, site["people"]["focal_point"])
+    page = focal.get(f"/console/events/{agreement}").text
+    assert "/console/record/AgreementEnteredIntoForce?agreement=ESA-AUT-2008" in page
+    form = focal.get("/console/record/AgreementEnteredIntoForce?agreement=ESA-AUT-2008").text
+    assert 'value="ESA-AUT-2008"' in form
+    bureau = signed_in(site, site["people"]["bureau"])
+    assert (
+        "/console/record/AgreementEnteredIntoForce"
+        not in bureau.get(f"/console/events/{agreement}").text
+    )
