@@ -382,11 +382,18 @@ def recommendation(number: int) -> Response:
         and t.effect is Effect.RECORD
         and ("recommendation" in t.schema._declared_fields or name.startswith("Action"))
     ]
+    # The evidence as people read it: each citing event's sentence (the API gives ids).
+    cumulative = read.period.first is None and read.period.last is None
+    evidence = [
+        (fact, sentence({"type": fact.type, "payload": fact.payload}))
+        for fact in read.facts(recommendation=number, cumulative=cumulative)
+    ]
     return render(
         "recommendation.html",
         time=time,
         about=about(read, time),
         item=item,
+        evidence=evidence,
         details={k: v for k, v in item.items() if k not in shown},
         writable=sorted(writable),
         total=len(recommendation_catalogue()),

@@ -6,6 +6,7 @@ messages), and the error pages (HTML here, JSON everywhere else)."""
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -14,6 +15,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Response, current_app, render_template, request
+from markupsafe import Markup
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validates_schema
 from werkzeug.exceptions import HTTPException
 
@@ -157,6 +159,23 @@ def day(value: Any) -> str:
     return language.words(language.current()).date(value)
 
 
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def plain(text: str, key: str = "") -> Markup | str:
+    """A string of a view's item as people read it: a date in words, an event's id as a
+    link to its page (the items name the events they come from), else as it is."""
+    if not text:
+        return "—"
+    if ISO_DAY.fullmatch(text):
+        return day(text)
+    names_an_event = key in ("event", "target", "evidence") or key.endswith("_event")
+    if names_an_event and UUID_TEXT.fullmatch(text):
+        return Markup('<a href="{}">{}</a>').format(url(f"/events/{text}"), text)
+    return text
+
+
 def party(code: Any) -> str:
     return language.words(language.current()).party(str(code)) if code else "—"
 
@@ -210,6 +229,7 @@ def helpers() -> dict[str, Any]:
         "moment": moment,
         "number": number,
         "day": day,
+        "plain": plain,
         "party": party,
         "may": may,
         "labelled": labelled,

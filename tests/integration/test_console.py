@@ -419,3 +419,17 @@ def test_an_events_page_offers_what_may_follow_in_its_lifecycle(site):
         "/console/record/AgreementEnteredIntoForce"
         not in bureau.get(f"/console/events/{agreement}").text
     )
+
+
+def test_items_read_as_people_read_them_dates_in_words_events_linked(site):
+    bureau = signed_in(site, site["people"]["bureau"])
+    profile = bureau.get("/console/parties/AUT").text
+    # The membership's dates in words, the event it comes from linked to its page.
+    assert "1 April 2003" in profile and "2003-04-01" not in profile
+    linked = re.findall(r'href="/console/events/([0-9a-f-]{36})"', profile)
+    assert linked, profile
+    assert bureau.get(f"/console/events/{linked[0]}").status_code == 200
+    # A recommendation's evidence: each citing event as it reads, linked.
+    page = bureau.get("/console/recommendations/33").text
+    assert f'href="/console/events/{site["agreement_id"]}"' in page
+    assert "Agreement on enforcement of sentences signed with Austria" in page
