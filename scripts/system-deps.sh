@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the system packages the project needs, only when they are missing:
-# Pango and fonts for WeasyPrint, PostgreSQL server binaries for the store tests, and
+# Pango and fonts for WeasyPrint, PostgreSQL server binaries for the store tests,
 # Debian's Chromium for the console's browser tests (driven by Playwright, never a
-# browser Playwright downloads: this machine reaches package registries only).
+# browser Playwright downloads: this machine reaches package registries only), and npm,
+# which the Makefile uses to fetch axe-core (the accessibility check) from its registry.
 set -euo pipefail
 
 missing=()
@@ -14,6 +15,7 @@ if ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev
   missing+=(postgresql)
 fi
 command -v chromium >/dev/null || missing+=(chromium)
+command -v npm >/dev/null || missing+=(npm)
 
 if ((${#missing[@]} == 0)); then
   exit 0
