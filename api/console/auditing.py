@@ -56,10 +56,16 @@ def time_machine() -> Response:
 def audit_trail() -> Response:
     """Who recorded what, when and why, between two transaction times."""
     times, errors = _times("from", "to")
+    after = request.args.get("after", "")
+    if after and not (after.isdigit() and len(after) <= 12):
+        errors["after"] = ["Not a page of the trail."]
     rows: list[dict[str, Any]] = []
     truncated = False
-    if (not errors and request.args.get("run")) or times:
-        for row in trail(services().app, times.get("from"), times.get("to")):
+    if not errors and (request.args.get("run") or times):
+        after_position = int(after) if after else 0
+        for row in trail(
+            services().app, times.get("from"), times.get("to"), after_position=after_position
+        ):
             if len(rows) == TRAIL_ROWS:
                 truncated = True
                 break
@@ -69,7 +75,8 @@ def audit_trail() -> Response:
         errors=errors,
         rows=rows,
         truncated=truncated,
-        ran=bool(times) or bool(request.args.get("run")),
+        after=after,
+        ran=not errors and (bool(times) or bool(request.args.get("run"))),
         first=request.args.get("from", ""),
         last=request.args.get("to", ""),
     )

@@ -433,3 +433,24 @@ def test_items_read_as_people_read_them_dates_in_words_events_linked(site):
     page = bureau.get("/console/recommendations/33").text
     assert f'href="/console/events/{site["agreement_id"]}"' in page
     assert "Agreement on enforcement of sentences signed with Austria" in page
+
+
+def test_the_audit_trail_pages_by_position(site, monkeypatch):
+    from api.console import auditing
+
+    monkeypatch.setattr(auditing, "TRAIL_ROWS", 4)
+    auditor = signed_in(site, site["people"]["auditor"])
+
+    def positions(page: str) -> list[int]:
+        return [
+            int(p) for p in re.findall(r'<tr><td><a href="/console/events/[^"]+">(\d+)</a>', page)
+        ]
+
+    first = auditor.get("/console/audit/trail?run=1").text
+    assert positions(first) == [1, 2, 3, 4]
+    following = re.search(r'href="([^"]+)" rel="next"', first).group(1).replace("&amp;", "&")
+    assert "after=4" in following
+    second = auditor.get(following).text
+    assert positions(second)[0] == 5 and "First page" in second
+    refused = auditor.get("/console/audit/trail?run=1&after=-1").text
+    assert "That is not a page of the trail" in refused and positions(refused) == []
