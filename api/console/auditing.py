@@ -6,12 +6,13 @@ verified, and a report PDF verified against the log."""
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from flask import Response, request
 
 from api.console.access import page, services
 from api.console.blueprint import blueprint
-from api.console.rendering import TimeQuery, level, render, time_query
+from api.console.rendering import TimeQuery, level, render, sentence, time_query
 from auditor.tlog import NoteError, VerifierKey
 from core.errors import FollowupError
 from core.people import trail
@@ -114,8 +115,14 @@ def explain() -> Response:
     name = request.args.get("figure", "").strip()[:200]
     read = views.reading(level(), as_of=time.as_of, on=time.on, first=time.first, last=time.last)
     explained = views.explain(read, name) if name else None
+    # Each event as it reads (the API's answer names them only).
+    reads = {
+        e["id"]: sentence(services().app.get_event(UUID(e["id"])))
+        for e in (explained or {}).get("items", [])
+    }
     return render(
         "explain.html",
+        reads=reads,
         time=time,
         about=views.envelope(read, time.as_of),
         figure=name,

@@ -454,3 +454,18 @@ def test_the_audit_trail_pages_by_position(site, monkeypatch):
     assert positions(second)[0] == 5 and "First page" in second
     refused = auditor.get("/console/audit/trail?run=1&after=-1").text
     assert "That is not a page of the trail" in refused and positions(refused) == []
+
+
+def test_a_figure_is_explained_down_to_its_events_as_they_read(site):
+    auditor = signed_in(site, site["people"]["auditor"])
+    page = auditor.get(
+        "/console/audit/explain", query_string={"figure": "parties.states_parties"}
+    ).text
+    assert '<strong id="explained-value">5</strong>' in page
+    assert "Austria deposited its instrument of accession" in page
+    earlier = auditor.get(
+        "/console/audit/explain",
+        query_string={"figure": "parties.states_parties", "as_of": site["between"]},
+    ).text
+    assert '<strong id="explained-value">3</strong>' in earlier
+    assert "Austria" not in earlier
