@@ -163,13 +163,23 @@ ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
+#: Fields whose values are codes from a closed list (an agreement's kind, a status...).
+CODED = frozenset({"kind", "status", "instrument"})
+CODE = re.compile(r"[a-z][a-z_]*")
+
+
 def plain(text: str, key: str = "") -> Markup | str:
-    """A string of a view's item as people read it: a date in words, an event's id as a
-    link to its page (the items name the events they come from), else as it is."""
+    """A string of a view's item as people read it: a date in words, a code in words
+    (`interim_release`: Interim release), an event's id as a link to its page (the
+    items name the events they come from), else as it is."""
     if not text:
         return "—"
     if ISO_DAY.fullmatch(text):
         return day(text)
+    if key == "classification":
+        return language.gettext(text)
+    if key in CODED and CODE.fullmatch(text):
+        return labelled(text)
     names_an_event = key in ("event", "target", "evidence") or key.endswith("_event")
     if names_an_event and UUID_TEXT.fullmatch(text):
         return Markup('<a href="{}">{}</a>').format(url(f"/events/{text}"), text)

@@ -433,6 +433,10 @@ def test_items_read_as_people_read_them_dates_in_words_events_linked(site):
     page = bureau.get("/console/recommendations/33").text
     assert f'href="/console/events/{site["agreement_id"]}"' in page
     assert "Agreement on enforcement of sentences signed with Austria" in page
+    # Codes in words: an agreement's kind and status.
+    agreements = bureau.get("/console/views/agreements").text
+    assert "<td>Enforcement of sentences</td>" in agreements
+    assert ">enforcement_of_sentences<" not in agreements
 
 
 def test_the_audit_trail_pages_by_position(site, monkeypatch):
