@@ -70,11 +70,8 @@ def main() -> None:
             browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
 
             def person(role: str, language: str = "en") -> object:
-                # The browser's own locale too: its date fields then read jj/mm/aaaa.
                 context = browser.new_context(
-                    base_url=base,
-                    viewport={"width": 1100, "height": 760},
-                    locale="fr-FR" if language == "fr" else "en-GB",
+                    base_url=base, viewport={"width": 1100, "height": 760}
                 )
                 context.set_default_timeout(240_000)
                 page = context.new_page()

@@ -31,6 +31,12 @@ def written() -> set[str]:
     found |= {signing_in.FAILED, rendering.EXPIRED}
     found |= {label for _name, label in reading.HEADLINE}
     found |= {title for title, _bars in reading.CHARTS}
+    # The charts' bars, named as the dashboard names them (labelled: "Partially granted").
+    for _title, bars in reading.CHARTS:
+        for name in bars:
+            code = name.split(".")[-2] if name.endswith("in_force") else name.split(".")[-1]
+            words = code.replace("_", " ")
+            found.add(words[:1].upper() + words[1:])
     found |= {spec["title"] for spec in reading.VIEW_PAGES.values()}
     found |= set(rendering.MESSAGES.values())
     found |= {label for _key, _path, label, _roles in rendering.NAV}
