@@ -84,8 +84,11 @@ def main() -> None:
                 page.wait_for_url(f"{base}/console/")
                 return page
 
-            def shot(page: object, name: str) -> None:
-                page.screenshot(path=str(OUT / f"{name}.png"))  # type: ignore[attr-defined]
+            def shot(page: object, name: str, height: int | None = None) -> None:
+                clip = {"x": 0, "y": 0, "width": 1100, "height": height} if height else None
+                page.screenshot(  # type: ignore[attr-defined]
+                    path=str(OUT / f"{name}.png"), full_page=height is not None, clip=clip
+                )
                 print("wrote", OUT / f"{name}.png")
 
             anonymous = browser.new_context(
@@ -94,7 +97,7 @@ def main() -> None:
             anonymous.goto("/console/sign-in")
             shot(anonymous, "sign-in")
             focal = person("focal_point")
-            shot(focal, "dashboard")
+            shot(focal, "dashboard", height=1240)  # the charts too
             focal.goto("/console/record/AgreementSigned")
             focal.locator("#field-agreement").fill("ESA-SVN-2024")
             focal.locator("#field-kind").select_option("enforcement_of_sentences")
