@@ -42,6 +42,9 @@ from core.roles import RECORDERS
 
 RECORD = sorted(RECORDERS)
 IDEMPOTENCY_FIELD = "idempotency_key"
+#: The submit buttons' name (check, record, import): not a word a type's field may be
+#: named (ActionPlanned has an `action`), so a button never hides a field.
+STEP = "_step"
 
 
 def writable(role: str) -> dict[str, list[tuple[str, EventType]]]:
@@ -132,8 +135,8 @@ def record_form(name: str) -> Response:
         values = {f.name: request.args.get(f.name, "") for f in described}
         return _form(name, event_type, described, values, Outcome({}))
     submission = parse(name, described, request.form)
-    action = request.form.get("action", "check")
-    outcome, recorded = attempt(submission.body, record=action == "record")
+    step = request.form.get(STEP, "check")
+    outcome, recorded = attempt(submission.body, record=step == "record")
     if recorded is not None:
         return cast(Response, redirect(f"/console/events/{recorded}?recorded=1", 303))
     status = 422 if outcome.errors else 409 if outcome.problem else 200
@@ -214,7 +217,7 @@ def correct(event_id: UUID) -> Response:
     if not changes:
         outcome = Outcome({"changes": [gettext("Change at least one field.")]})
     else:
-        outcome, recorded = attempt(body, record=request.form.get("action") == "record")
+        outcome, recorded = attempt(body, record=request.form.get(STEP) == "record")
         if recorded is not None:
             return cast(Response, redirect(f"/console/events/{event.id}?recorded=1", 303))
         outcome.errors = _unwrapped(outcome.errors, str(corrector_type.changes))
@@ -284,7 +287,7 @@ def retract(event_id: UUID) -> Response:
             str(retractor_type.target): str(event.id),
             "reason": reason,
         }
-        outcome, recorded = attempt(body, record=request.form.get("action") == "record")
+        outcome, recorded = attempt(body, record=request.form.get(STEP) == "record")
         if recorded is not None:
             return cast(Response, redirect(f"/console/events/{event.id}?recorded=1", 303))
         status = 422 if outcome.errors else 409 if outcome.problem else 200
@@ -311,7 +314,7 @@ def import_file() -> Response:
     if request.method == "GET":
         return render("import.html", report=None)
     upload = request.files.get("file")
-    dry_run = request.form.get("action") != "import"
+    dry_run = request.form.get(STEP) != "import"
     if upload is None or not upload.filename:
         return render(
             "import.html", status=422, report={"error": gettext("Choose a file to import.")}

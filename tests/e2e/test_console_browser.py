@@ -232,7 +232,7 @@ def test_the_bureau_cannot_reach_the_focal_points_forms(signed_in, site):
         "/console/record/AgreementSigned",
         form={
             "csrf_token": token,
-            "action": "record",
+            "_step": "record",
             "agreement": "ESA-BUREAU",
             "kind": "cooperation",
             "parties": "AUT",

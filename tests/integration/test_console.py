@@ -182,7 +182,7 @@ def test_a_form_without_its_csrf_token_or_from_another_site_records_nothing(site
     browser = signed_in(site, site["people"]["focal_point"])
     before = head(site)
     fields = {
-        "action": "record",
+        "_step": "record",
         "state": "ITA",
         "instrument": "ratification",
         "in_force_on": "2002-07-01",
@@ -290,7 +290,7 @@ def test_roles_open_only_their_pages_and_record_only_their_types(site):
     token = form_token(bureau, "/console/")
     retracted = bureau.post(
         f"/console/events/{agreement}/retract",
-        data={"csrf_token": token, "reason": "by the bureau", "action": "record"},
+        data={"csrf_token": token, "reason": "by the bureau", "_step": "record"},
     )
     assert retracted.status_code in (403, 409)
     assert head(site) == before
@@ -313,17 +313,17 @@ def test_record_preview_then_record_as_the_person(site):
     browser = signed_in(site, focal)
     token = form_token(browser, "/console/record/APICRatified")
     fields = {"csrf_token": token, "state": "aut", "occurred_on": "2010-01-01"}
-    preview = browser.post("/console/record/APICRatified", data={**fields, "action": "check"})
+    preview = browser.post("/console/record/APICRatified", data={**fields, "_step": "check"})
     assert preview.status_code == 200 and "Austria ratified" in preview.text
     before = head(site)
-    recorded = browser.post("/console/record/APICRatified", data={**fields, "action": "record"})
+    recorded = browser.post("/console/record/APICRatified", data={**fields, "_step": "record"})
     assert recorded.status_code == 303
     event = site["services"].app.get_event(
         __import__("uuid").UUID(recorded.headers["Location"].split("/")[-1].split("?")[0])
     )
     assert event.recorded_by == focal.recorded_by and event.position == before + 1
     # The same form sent again (a second press, a reload) records nothing more.
-    again = browser.post("/console/record/APICRatified", data={**fields, "action": "record"})
+    again = browser.post("/console/record/APICRatified", data={**fields, "_step": "record"})
     assert again.status_code in (303, 409) and head(site) == before + 1
 
 
@@ -341,7 +341,7 @@ def test_corrections_need_a_reason_and_show_errors_beside_the_field(site):
         "title": "Agreement on the enforcement of sentences",
         "occurred_on": "2008-03-03",
         "recommendations": "33",
-        "action": "record",
+        "_step": "record",
     }
     before = head(site)
     no_reason = browser.post(
@@ -381,7 +381,7 @@ def test_import_checks_first_then_records_all_or_nothing(site):
             "/console/import",
             data={
                 "csrf_token": token,
-                "action": action,
+                "_step": action,
                 "file": (io.BytesIO(content.encode()), "e.jsonl"),
             },
             content_type="multipart/form-data",
@@ -473,3 +473,17 @@ def test_a_figure_is_explained_down_to_its_events_as_they_read(site):
     ).text
     assert '<strong id="explained-value">3</strong>' in earlier
     assert "Austria" not in earlier
+
+
+def test_no_field_of_any_type_is_named_as_the_forms_own_inputs(site):
+    """A type's field named like the buttons, the CSRF token or the idempotency key
+    would be hidden by them (ActionPlanned has an `action`: the buttons are `_step`)."""
+    from api.console.access import CSRF_FIELD
+    from api.console.forms import form_fields
+    from api.console.recording import IDEMPOTENCY_FIELD, STEP
+
+    catalogue = site["services"].catalogue
+    own = {STEP, CSRF_FIELD, IDEMPOTENCY_FIELD}
+    for name in catalogue.types:
+        clashing = own & {f.name for f in form_fields(catalogue, name)}
+        assert not clashing, (name, clashing)
