@@ -487,3 +487,24 @@ def test_no_field_of_any_type_is_named_as_the_forms_own_inputs(site):
     for name in catalogue.types:
         clashing = own & {f.name for f in form_fields(catalogue, name)}
         assert not clashing, (name, clashing)
+
+
+def test_a_retraction_needs_a_reason_and_leaves_the_event_read_only(site):
+    browser = signed_in(site, site["people"]["focal_point"])
+    agreement = site["agreement_id"]
+    token = csrf(browser.get(f"/console/events/{agreement}/retract").text)
+    before = head(site)
+    no_reason = browser.post(
+        f"/console/events/{agreement}/retract", data={"csrf_token": token, "_step": "record"}
+    )
+    assert no_reason.status_code == 422 and 'id="reason-error"' in no_reason.text
+    assert head(site) == before
+    done = browser.post(
+        f"/console/events/{agreement}/retract",
+        data={"csrf_token": token, "reason": "signed in error", "_step": "record"},
+    )
+    assert done.status_code == 303 and head(site) == before + 1
+    page = browser.get(f"/console/events/{agreement}").text
+    assert "This event has been retracted." in page and "signed in error" in page
+    assert f"/console/events/{agreement}/correct" not in page
+    assert browser.get(f"/console/events/{agreement}/correct").status_code == 409
