@@ -508,3 +508,30 @@ def test_a_retraction_needs_a_reason_and_leaves_the_event_read_only(site):
     assert "This event has been retracted." in page and "signed in error" in page
     assert f"/console/events/{agreement}/correct" not in page
     assert browser.get(f"/console/events/{agreement}/correct").status_code == 409
+
+
+def test_the_console_on_postgresql_signs_in_records_and_signs_out(postgres_url):
+    """The console's own tables (people, recovery codes, sign-ins, sessions) on
+    PostgreSQL, as on SQLite: a person signs in, records through a form, is locked out
+    after repeated failures, signs out; the chain of sign-ins verifies."""
+    services = bootstrap(postgres_url, load_entry_points=False)
+    try:
+        focal = open_account(services, "focal_point")
+        other = open_account(services, "bureau")
+        pg = {"app": create_app({"LOAD_ENTRY_POINTS": False}, services=services)}
+        browser = signed_in(pg, focal)
+        token = form_token(browser, "/console/record/APICRatified")
+        fields = {"csrf_token": token, "state": "AUT", "occurred_on": "2010-01-01"}
+        before = services.app.head().position
+        recorded = browser.post("/console/record/APICRatified", data={**fields, "_step": "record"})
+        assert recorded.status_code == 303 and services.app.head().position == before + 1
+        assert "Austria ratified" in browser.get(recorded.headers["Location"]).text
+        for _ in range(MAX_FAILURES):
+            services.accounts.check_password(other.email, "not the password at all", "10.0.0.9")
+        assert not services.accounts.check_password(other.email, PASSWORD, "10.0.0.9").ok
+        assert browser.post("/console/sign-out", data={"csrf_token": token}).status_code == 303
+        assert browser.get("/console/").status_code == 303
+        rows, damaged = services.accounts.verify_sign_ins()
+        assert rows >= MAX_FAILURES + 3 and damaged is None
+    finally:
+        services.close()
