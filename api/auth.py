@@ -15,7 +15,6 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar, cast
-from uuid import UUID
 
 from flask import Flask, current_app, g, request
 from flask_smorest import Blueprint
@@ -23,8 +22,6 @@ from werkzeug.exceptions import Unauthorized
 
 from api.errors import ApiError
 from core.bootstrap import Services
-from core.envelope import Event
-from core.errors import NotFound
 from core.tokens import Caller, Tokens
 from core.visibility import Visibility
 
@@ -83,14 +80,7 @@ def current_visibility() -> Visibility:
     if "followup_visibility" not in g:
         services: Services = current_app.extensions["followup"]
         caller = current_caller()
-
-        def find(event_id: UUID) -> Event | None:
-            try:
-                return services.app.get_event(event_id)
-            except NotFound:
-                return None
-
-        g.followup_visibility = Visibility(caller.role, caller.label, services.catalogue, find)
+        g.followup_visibility = services.app.visibility(caller.role, caller.label)
     return cast(Visibility, g.followup_visibility)
 
 

@@ -14,6 +14,7 @@ import click
 from cli.common import database_url_option, open_services
 from core.importing import ImportProblem, check, importer_for, record, registered
 from core.restore import RestoreError, restore_log
+from core.tokens import Tokens
 
 
 class LineError(click.ClickException):
@@ -38,7 +39,8 @@ def events() -> None:
     "--recorded-by",
     default="import",
     show_default=True,
-    help="Label recorded as who recorded the events.",
+    help="Label recorded as who recorded the events. The label of a token imports as "
+    "its holder would record them (what its role may record and see).",
 )
 @click.option(
     "--format",
@@ -70,6 +72,7 @@ def import_(
     with open_services(database_url) as services:
         importer = importer_for(registered(services.plugins), file, format_)
         app = services.app
+        role = Tokens(app).role_of(recorded_by)
         # newline="": CSV fields may hold line breaks; utf-8-sig: spreadsheets add a BOM.
         with file.open(encoding="utf-8-sig", newline="") as stream:
             try:
@@ -77,7 +80,9 @@ def import_(
                     drafts, numbers = check(app, importer, stream, progress=advance)
                 if sys.stderr.isatty() and len(drafts) >= PROGRESS_FROM:
                     click.echo(f"recording {len(drafts)} events...", err=True)
-                imported = record(app, drafts, numbers, recorded_by=recorded_by, dry_run=dry_run)
+                imported = record(
+                    app, drafts, numbers, recorded_by=recorded_by, role=role, dry_run=dry_run
+                )
             except ImportProblem as error:
                 raise LineError(str(file), error.line, error.message) from None
             except UnicodeDecodeError as error:

@@ -20,6 +20,11 @@ class Effect(StrEnum):
     RECORD = "record"  # an action of the focal point (nearly every type)
     CORRECT = "correct"  # replaces payload fields of an earlier event
     RETRACT = "retract"  # withdraws an earlier event
+    LOWER = "lower"  # lowers an earlier event's classification (unsealing it)
+
+
+#: The payload field that names the event an amending effect applies to.
+TARGET_FIELD = {Effect.CORRECT: "corrects", Effect.RETRACT: "retracts", Effect.LOWER: "lowers"}
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,11 @@ class EventType:
 
     def subject_of(self, payload: Mapping[str, Any]) -> str | None:
         return self.subject(payload) if self.subject is not None else None
+
+    @property
+    def target_field(self) -> str | None:
+        """The payload field naming the event this type amends (None: it records)."""
+        return TARGET_FIELD.get(self.effect)
 
 
 def conflict(message: str) -> LifecycleConflict:

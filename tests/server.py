@@ -120,7 +120,14 @@ class Server:
         return self.request("POST", path, body, who=who, headers=headers)
 
     def position(self) -> int:
-        return int(self.get("/api/v1/health").body["position"])
+        """The log's last position, read from the store (health says only "ok")."""
+        from core.bootstrap import bootstrap
+
+        services = bootstrap(self.url, load_entry_points=False)
+        try:
+            return services.app.head().position
+        finally:
+            services.close()
 
     def kill(self) -> None:
         """SIGKILL gunicorn's master and every worker at once (a server started with

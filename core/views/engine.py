@@ -236,7 +236,10 @@ class Engine:
         self.level = level
         self.shared = shared or Shared(folds)
 
-    def apply(self, event: Event, store: FactStore) -> None:
+    def apply(self, event: Event, store: FactStore, everything: FactStore | None = None) -> None:
+        """Apply one event. `everything` is the store of the level that sees every
+        event (ALL), before this event: where a lowering makes an event visible at
+        this level, it appears as it reads there."""
         if not visible_at(self.level, event.classification):
             return
         self.shared.start(event.position)
@@ -252,6 +255,9 @@ class Engine:
                 item = store.item(view, key)
                 store.set_member(view, key, at, True)
                 self._put_item(store, view, key, self._fold_one(view, item, fact), at)
+            return
+        if event_type.effect is Effect.LOWER:
+            self._lower(event, store, everything or store)
             return
         field = "corrects" if event_type.effect is Effect.CORRECT else "retracts"
         target_position = store.position_of(str(event.payload[field]))
@@ -274,6 +280,22 @@ class Engine:
                 store.set_member(view, key, target.position, False)
         for view, key in sorted(affected):
             self._put_item(store, view, key, self._refold(store, view, key), at)
+
+    def _lower(self, event: Event, store: FactStore, everything: FactStore) -> None:
+        """A lowering: the target, as it reads with every correction made so far,
+        takes the lower classification; at a level that did not see it, it appears."""
+        position = everything.position_of(str(event.payload["lowers"]))
+        whole = everything.fact(position) if position is not None else None
+        if whole is None:
+            return  # retracted, or its type's plugin is gone
+        new = replace(whole, classification=str(event.payload["lowered_to"]))
+        affected = set(store.memberships(whole.position))
+        self._put(store, new, event.position)
+        now_in = self.folds.keys(new)
+        for view, key in now_in - affected:
+            store.set_member(view, key, whole.position, True)
+        for view, key in sorted(affected | now_in):
+            self._put_item(store, view, key, self._refold(store, view, key), event.position)
 
     def _put_item(self, store: FactStore, view: str, key: str, item: Item | None, at: int) -> None:
         if item is not None and store.item(view, key) == item:

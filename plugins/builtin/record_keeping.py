@@ -64,6 +64,14 @@ class EventRetracted(Schema):
     reason = f.text()
 
 
+class ClassificationLowered(Schema):
+    lowers = fields.UUID(
+        required=True, metadata={"description": "Id of the event whose classification is lowered."}
+    )
+    lowered_to = f.choice(["public", "restricted"])
+    reason = f.text()
+
+
 @hookimpl
 def followup_event_types() -> list[EventType]:
     return [
@@ -95,6 +103,17 @@ def followup_event_types() -> list[EventType]:
             "An earlier event is withdrawn; it stays in the log.",
             writers=frozenset({"focal_point", "bureau"}),
             effect=Effect.RETRACT,
+        ),
+        EventType(
+            "ClassificationLowered",
+            ClassificationLowered,
+            AREA,
+            "An earlier event's classification is lowered (a warrant unsealed, a "
+            "confidential agreement made public), as it reads then, corrections included. "
+            "The lowering has the classification it lowers to; what continues the "
+            "event's lifecycle afterwards inherits the lower one.",
+            writers=frozenset({"focal_point", "bureau"}),
+            effect=Effect.LOWER,
         ),
     ]
 
