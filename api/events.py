@@ -285,7 +285,7 @@ def list_events(**query: Any) -> Response:
         after=query.get("after", 0),
         upto=upto,
         limit=query["limit"],
-        visible=current_visibility(),
+        visible=current_visibility().at(upto),
     )
     next_url = None
     if page.next_after is not None:

@@ -15,7 +15,7 @@ from core.bootstrap import Services
 from core.queries import as_of_moment
 from core.views import queries
 from core.views.memory import fold
-from core.views.model import Level, Period
+from core.views.model import READER_OF_LEVEL, Level, Period
 from core.views.reading import ViewReading
 
 CLEARANCE = {"all": Level.ALL, "restricted": Level.RESTRICTED}
@@ -146,9 +146,10 @@ def replay(
         views = services.views
         reading = views.reading(level, as_of=as_of)
         written = 0
+        sight = services.app.visibility(READER_OF_LEVEL[level], None).at(reading.position)
         with (out / "events.jsonl").open("w", encoding="utf-8") as stream:
             for event in services.app.read_log(upto=reading.position):
-                if level is Level.ALL or event.classification != "confidential":
+                if sight.sees(event):
                     stream.write(json.dumps(event.to_flat(), ensure_ascii=False) + "\n")
                     written += 1
         result = {**views.envelope(reading, as_of), **every_view(services, reading)}

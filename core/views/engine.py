@@ -243,8 +243,9 @@ class Engine:
         if not visible_at(self.level, event.classification):
             return
         self.shared.start(event.position)
-        store.count_entry(event)
         event_type = self.folds.catalogue.types.get(event.type)
+        if event_type is None or event_type.effect is Effect.RECORD:
+            store.count_entry(event)
         if event_type is None:
             return  # a type whose plugin is gone: kept in the log, not in the views
         at = event.position
@@ -263,7 +264,8 @@ class Engine:
         target_position = store.position_of(str(event.payload[field]))
         target = store.fact(target_position) if target_position is not None else None
         if target is None:
-            return  # the target is not visible at this level, or already gone
+            return  # the target is not visible at this level: nor is this change
+        store.count_entry(event)
         affected = set(store.memberships(target.position))
         if event_type.effect is Effect.CORRECT:
             new = corrected(target, event.payload["changes"])
@@ -288,6 +290,7 @@ class Engine:
         whole = everything.fact(position) if position is not None else None
         if whole is None:
             return  # retracted, or its type's plugin is gone
+        store.count_entry(event)
         new = replace(whole, classification=str(event.payload["lowered_to"]))
         affected = set(store.memberships(whole.position))
         self._put(store, new, event.position)

@@ -45,6 +45,10 @@ LEVEL_OF_ROLE: dict[str, Level] = {
     "focal_point": Level.RESTRICTED,
 }
 
+#: Whose sight of the log (core.visibility) each level has: what is listed beside the
+#: views (diff's events, a replay's) is what that role may see.
+READER_OF_LEVEL: dict[Level, str | None] = {Level.RESTRICTED: "bureau", Level.ALL: None}
+
 
 def visible_at(level: Level, classification: str) -> bool:
     return level is Level.ALL or classification != "confidential"

@@ -19,7 +19,7 @@ from core.errors import InvalidEvent, NotFound
 from core.queries import position_as_of
 from core.sql import Sql
 from core.views.engine import Folds
-from core.views.model import Indicator, Level, Period, SummaryFigure, visible_at
+from core.views.model import READER_OF_LEVEL, Indicator, Level, Period, SummaryFigure
 from core.views.projection import END, Projection
 from core.views.reading import ViewReading
 
@@ -149,10 +149,13 @@ class Views:
             for name in new_figures
             if old_figures[name] != new_figures[name]
         }
+        # What a reader at this level may see of the log at `after`: an event, and
+        # a correction, retraction or lowering only if its target too (core.visibility).
+        sight = self.app.visibility(READER_OF_LEVEL[level], None).at(after)
         events = [
             brief(event)
             for event in self.app.read_log(after=before, upto=after, page=LISTED)
-            if visible_at(level, event.classification)
+            if sight.sees(event)
         ]
         items = self._changed_items(level, before, after)
         return {
