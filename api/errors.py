@@ -15,6 +15,7 @@ from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
 from core.errors import (
+    DamagedLog,
     FollowupError,
     Forbidden,
     IdempotencyMismatch,
@@ -106,6 +107,9 @@ def handle_followup_error(error: FollowupError) -> Response:
         return error_response(403, str(error))
     if isinstance(error, NotFound):
         return error_response(404, str(error))
+    if isinstance(error, DamagedLog):
+        # Logged as the alarm where it was found (core.intact); the position is named.
+        return error_response(503, f"Refused: {error}.")
     if isinstance(error, StoreError):
         log.error("store error: %s", error)
         return error_response(503, "The store is not available; try again later.")

@@ -12,6 +12,7 @@ import click
 
 from cli.common import database_url_option, open_services, print_json
 from core.bootstrap import Services
+from core.intact import require_intact
 from core.queries import as_of_moment
 from core.views import queries
 from core.views.memory import fold
@@ -192,8 +193,10 @@ def views() -> None:
 @views.command("update")
 @database_url_option
 def update(database_url: str) -> None:
-    """Bring the views up to the log's head (reads do this too)."""
+    """Bring the views up to the log's head (reads do this too). Refused if the log's
+    chain does not verify."""
     with open_services(database_url) as services:
+        require_intact(services.app)
         position = services.views.projection.catch_up()
     click.echo(f"views at position {position}")
 
@@ -201,8 +204,10 @@ def update(database_url: str) -> None:
 @views.command("rebuild")
 @database_url_option
 def rebuild(database_url: str) -> None:
-    """Forget the views and fold the whole log again."""
+    """Forget the views and fold the whole log again. Refused if the log's chain does
+    not verify: damage is never folded in."""
     with open_services(database_url) as services:
+        require_intact(services.app)
         position = services.views.projection.rebuild()
     click.echo(f"views rebuilt to position {position}")
 

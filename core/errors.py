@@ -60,6 +60,18 @@ class StoreError(FollowupError):
     """The store cannot be opened or is not what it should be."""
 
 
+class DamagedLog(FollowupError):
+    """The log's hash chain does not verify up to the position something would be
+    derived at (core.intact): nothing is derived from it."""
+
+    def __init__(self, damage: Any) -> None:
+        self.damage = damage
+        super().__init__(
+            f"the log is damaged at {damage}; nothing is derived from a damaged log "
+            "(run `followup verify`, and restore the store from a good copy)"
+        )
+
+
 def _flatten(problems: Any) -> str:
     if isinstance(problems, str):
         return problems

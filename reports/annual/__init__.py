@@ -21,6 +21,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from core.bootstrap import Services
+from core.intact import require_intact
 from reports.annual.gather import LogPoint, ReportPeriod, gather, locate
 from reports.config import ReportConfig, load
 
@@ -70,6 +71,7 @@ def gather_data(
     (default: the year of `as_of`) or `first`..`last`."""
     point = locate(services, as_of)
     period = ReportPeriod.of(year, first, last, default_year=int(point.as_of[:4]))
+    require_intact(services.app, point.position)
     return gather(services, period, point, config if config is not None else load())
 
 

@@ -220,29 +220,40 @@ class Readings:
     snapshot: CachedSnapshot
 
 
-def read(services: Services, period: ReportPeriod, position: int) -> Readings:
+def read(
+    services: Services, period: ReportPeriod, position: int, snapshot: Snapshot | None = None
+) -> Readings:
+    """The views at `position`: the projection's tables, or `snapshot` (verification
+    gives a fold of the log itself)."""
     views = services.views
-    views.projection.catch_up()
-    snapshot = CachedSnapshot(views.projection.snapshot(position, LEVEL))
+    if snapshot is None:
+        views.projection.catch_up()
+        snapshot = views.projection.snapshot(position, LEVEL)
+    cached = CachedSnapshot(snapshot)
     folds = views.folds
     return Readings(
-        ViewReading(snapshot, folds, Period(on=period.last, first=period.first, last=period.last)),
+        ViewReading(cached, folds, Period(on=period.last, first=period.first, last=period.last)),
         ViewReading(
-            snapshot,
+            cached,
             folds,
             Period(on=period.previous_last, first=period.previous_first, last=period.previous_last),
         ),
-        ViewReading(snapshot, folds, Period(on=period.last)),
-        snapshot,
+        ViewReading(cached, folds, Period(on=period.last)),
+        cached,
     )
 
 
 def gather(
-    services: Services, period: ReportPeriod, point: LogPoint, config: ReportConfig
+    services: Services,
+    period: ReportPeriod,
+    point: LogPoint,
+    config: ReportConfig,
+    snapshot: Snapshot | None = None,
 ) -> dict[str, Any]:
-    """The report's data (see the module's docstring)."""
+    """The report's data (see the module's docstring), from the views' tables or from
+    `snapshot`."""
     config = config.resolved(period.year)
-    readings = read(services, period, point.position)
+    readings = read(services, period, point.position, snapshot)
     views = services.views
     figures = views.summary(readings.period)
     previous = views.summary(readings.previous)
