@@ -10,7 +10,7 @@ several machines share one clock."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cached_property
 from typing import Any
@@ -45,6 +45,9 @@ from core.ports import (
     RawRow,
     StoredRecord,
 )
+
+#: The log's table, as eventsourcing names it after the application (FollowUp).
+LOG_TABLE = "followup_events"
 
 #: The advisory lock held while creating tables (an arbitrary key; see Factory).
 CREATE_TABLES_LOCK = 0x666F6C6C6F777571
@@ -469,3 +472,25 @@ class Factory(PostgresFactory):
     def tracking_recorder(self, tracking_recorder_class: Any = None) -> Any:
         with self._one_at_a_time():
             return super().tracking_recorder(tracking_recorder_class)
+
+
+def log_table_exists(env: Mapping[str, str]) -> bool:
+    """Whether the database named by an environment holds the log's table."""
+    try:
+        connection = psycopg.connect(
+            dbname=env["POSTGRES_DBNAME"],
+            host=env["POSTGRES_HOST"],
+            port=env["POSTGRES_PORT"],
+            user=env["POSTGRES_USER"],
+            password=env.get("POSTGRES_PASSWORD") or None,
+            connect_timeout=int(env.get("POSTGRES_CONNECT_TIMEOUT", "10")),
+            autocommit=True,
+        )
+    except psycopg.Error as error:
+        raise OperationalError(str(error).strip()) from None
+    with connection:
+        row = connection.execute(
+            "SELECT 1 FROM information_schema.tables WHERE table_schema = %s AND table_name = %s",
+            [env.get("POSTGRES_SCHEMA") or "public", LOG_TABLE],
+        ).fetchone()
+    return row is not None

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
+from eventsourcing.persistence import PersistenceError
 from flask import Flask, Response, jsonify
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
@@ -23,6 +24,7 @@ from core.errors import (
     LifecycleConflict,
     NotFound,
     StoreError,
+    store_failure,
 )
 
 log = logging.getLogger("followup.api")
@@ -136,6 +138,11 @@ def handle_http_exception(error: HTTPException) -> Response:
 
 
 def handle_unexpected(error: Exception) -> Response:
+    if isinstance(error, PersistenceError):
+        # The store refused (a full disk, a read-only file, a lost connection): the
+        # transaction was rolled back, and the client may try again later.
+        log.error("store error: %s", error)
+        return error_response(503, f"Not available: {store_failure(error)}; try again later.")
     log.exception("unexpected error")
     return error_response(500, "Internal error; it has been logged.")
 

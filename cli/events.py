@@ -8,11 +8,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
+from uuid import uuid4
 
 import click
 
 from cli.common import database_url_option, open_services
+from core.application import FollowUp
+from core.errors import FollowupError
 from core.importing import ImportProblem, check, importer_for, record, registered
+from core.ports import IdempotencyKey
 from core.restore import RestoreError, restore_log
 from core.tokens import Tokens
 
@@ -80,17 +84,54 @@ def import_(
                     drafts, numbers = check(app, importer, stream, progress=advance)
                 if sys.stderr.isatty() and len(drafts) >= PROGRESS_FROM:
                     click.echo(f"recording {len(drafts)} events...", err=True)
-                imported = record(
-                    app, drafts, numbers, recorded_by=recorded_by, role=role, dry_run=dry_run
-                )
+                # Kept with the events, in their transaction: after an interruption it
+                # tells whether they were committed.
+                key = IdempotencyKey(IMPORT_SCOPE, str(uuid4()), str(file))
+                try:
+                    imported = record(
+                        app,
+                        drafts,
+                        numbers,
+                        recorded_by=recorded_by,
+                        role=role,
+                        dry_run=dry_run,
+                        idempotency=key,
+                    )
+                except KeyboardInterrupt:
+                    _interrupted(app, key)
+                    return
             except ImportProblem as error:
                 raise LineError(str(file), error.line, error.message) from None
             except UnicodeDecodeError as error:
                 raise click.ClickException(f"{file} is not UTF-8 text ({error.reason})") from None
+            except KeyboardInterrupt:
+                raise click.ClickException(
+                    "interrupted while checking: nothing was imported"
+                ) from None
     if dry_run:
         click.echo(f"{imported.count} events are valid; nothing was recorded (dry run)")
     else:
         click.echo(f"imported {imported.count} events (last position {imported.last_position})")
+
+
+class Interrupted(FollowupError):
+    """Ctrl-C before the import was committed."""
+
+
+#: Idempotency keys of command-line imports (a label has no colon: no client has it).
+IMPORT_SCOPE = "system:import"
+
+
+def _interrupted(app: FollowUp, key: IdempotencyKey) -> None:
+    """Ctrl-C during the recording: say whether the import was committed (exit 0, so
+    that nobody imports it twice) or not (exit 1)."""
+    done = app.log.find_idempotent(key.scope, key.key)
+    if done is None:
+        raise Interrupted("interrupted before the commit: nothing was imported")
+    click.echo(
+        f"imported {done.count} events (last position {done.last_position}); "
+        "interrupted after they were committed: do not import the file again"
+    )
 
 
 #: Files smaller than this many bytes get no progress bar (they take no time).
@@ -132,7 +173,7 @@ def _restore(file: Path, dry_run: bool, database_url: str) -> None:
 @database_url_option
 def export(database_url: str) -> None:
     """Write the whole log to stdout as JSON Lines, in log order, with system fields."""
-    with open_services(database_url) as services:
+    with open_services(database_url, writes=False) as services:
         out = sys.stdout
         for event in services.app.read_log():
             out.write(json.dumps(event.to_flat(with_storage=True), ensure_ascii=False))

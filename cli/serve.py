@@ -9,7 +9,7 @@ from typing import Any
 import click
 from gunicorn.app.base import BaseApplication
 
-from cli.common import database_url_option
+from cli.common import database_url_option, open_services
 
 #: Shared memory, where gunicorn's per-worker heartbeat files belong (not a data folder).
 SHM = "/dev/shm"  # noqa: S108
@@ -47,6 +47,8 @@ class _Gunicorn(BaseApplication):
 @database_url_option
 def serve(host: str, port: int, workers: int, database_url: str) -> None:
     """Serve the HTTP API (gunicorn, WORKERS processes)."""
+    with open_services(database_url):
+        pass  # there is a store, and it can be written (or: one line, exit 1)
     _Gunicorn(
         database_url,
         {

@@ -95,7 +95,7 @@ def state(
 ) -> None:
     """Print the state of cooperation as JSON: the log's head, events per type, and the
     headline figures (or one view with --view), as of a time and on a date."""
-    with open_services(database_url) as services:
+    with open_services(database_url, writes=False) as services:
         views = services.views
         reading = views.reading(
             CLEARANCE[clearance], as_of=as_of, on=_day(on), first=_day(first), last=_day(last)
@@ -143,7 +143,7 @@ def replay(
     and the views they give (views.json)."""
     level = CLEARANCE[clearance]
     out.mkdir(parents=True, exist_ok=True)
-    with open_services(database_url) as services:
+    with open_services(database_url, writes=False) as services:
         views = services.views
         reading = views.reading(level, as_of=as_of)
         written = 0
@@ -181,7 +181,7 @@ def diff(
     first: datetime, last: datetime, on: datetime | None, clearance: str, database_url: str
 ) -> None:
     """What changed in the views between two transaction times, with the events."""
-    with open_services(database_url) as services:
+    with open_services(database_url, writes=False) as services:
         print_json(services.views.diff(CLEARANCE[clearance], first, last, _day(on)))
 
 

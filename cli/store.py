@@ -12,7 +12,7 @@ from core.bootstrap import redacted
 @database_url_option
 def init(database_url: str) -> None:
     """Create the store's tables if they do not exist yet (safe to run again)."""
-    with open_services(database_url) as services:
+    with open_services(database_url, create=True) as services:
         head = services.app.head()
     click.echo(f"store ready: {redacted(services.database_url)} ({head.position} events)")
 

@@ -42,7 +42,7 @@ def create(role: str, label: str, recorded_by: str, database_url: str) -> None:
 @database_url_option
 def list_(as_json: bool, database_url: str) -> None:
     """Tokens by label, with role, creation and revocation times (never the token)."""
-    with open_services(database_url) as services:
+    with open_services(database_url, writes=False) as services:
         infos = Tokens(services.app).list()
     if as_json:
         print_json(

@@ -77,18 +77,8 @@ def store_adapters(manager: pluggy.PluginManager) -> dict[str, StoreAdapter]:
     return adapters
 
 
-def bootstrap(
-    url: str | None = None,
-    *,
-    load_entry_points: bool = True,
-    extra_plugins: Iterable[Any] = (),
-    clock: Clock = utc_now,
-) -> Services:
-    """Open the store named by `url` (or FOLLOWUP_DATABASE_URL, or the embedded default)
-    with every plugin loaded, creating its tables if needed."""
-    url = database_url(url)
-    manager = plugin_manager(load_entry_points=load_entry_points, extra=extra_plugins)
-    catalogue = Catalogue(collect(manager.hook.followup_event_types))
+def store_adapter(manager: pluggy.PluginManager, url: str) -> StoreAdapter:
+    """The adapter of the kind of store a URL names."""
     scheme = urlsplit(url).scheme.split("+")[0]
     if scheme == "postgres":
         scheme = "postgresql"
@@ -96,7 +86,39 @@ def bootstrap(
     if scheme not in adapters:
         known = ", ".join(sorted(f"{s}://" for s in adapters))
         raise StoreError(f"Unknown database URL {redacted(url)!r}; known kinds: {known}.")
-    environment = adapters[scheme].environment(url)
+    return adapters[scheme]
+
+
+class NoStore(StoreError):
+    """The URL names no store: only `followup init` creates one."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(f"There is no store at {redacted(url)}; `followup init` creates one.")
+
+
+def bootstrap(
+    url: str | None = None,
+    *,
+    load_entry_points: bool = True,
+    extra_plugins: Iterable[Any] = (),
+    clock: Clock = utc_now,
+    create: bool = True,
+) -> Services:
+    """Open the store named by `url` (or FOLLOWUP_DATABASE_URL, or the embedded default)
+    with every plugin loaded, creating its tables if needed; with `create` False, a
+    store that does not exist yet is refused (NoStore) and nothing is created."""
+    url = database_url(url)
+    manager = plugin_manager(load_entry_points=load_entry_points, extra=extra_plugins)
+    catalogue = Catalogue(collect(manager.hook.followup_event_types))
+    adapter = store_adapter(manager, url)
+    if not create and adapter.exists is not None:
+        try:
+            found = adapter.exists(url)
+        except Exception as error:  # the drivers raise many kinds; one message
+            raise StoreError(f"Cannot open the store at {redacted(url)}: {error}") from error
+        if not found:
+            raise NoStore(url)
+    environment = adapter.environment(url)
     try:
         app = FollowUp(environment, catalogue, clock)
     except Exception as error:  # the drivers raise many kinds; the user needs one message

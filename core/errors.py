@@ -72,6 +72,18 @@ class DamagedLog(FollowupError):
         )
 
 
+def store_failure(error: BaseException) -> str:
+    """What a database error means for the user, in a sentence (the store refused a
+    write: it is full, or read-only; or another failure, with the driver's words)."""
+    text = " ".join(str(error).split())
+    lowered = text.lower()
+    if "full" in lowered or "no space left" in lowered or "could not extend" in lowered:
+        return f"the store's disk is full; nothing was recorded ({text[:200]})"
+    if "readonly" in lowered or "read-only" in lowered:
+        return f"the store is read-only; nothing was recorded ({text[:200]})"
+    return f"the store failed; nothing was recorded ({text[:200]})"
+
+
 def _flatten(problems: Any) -> str:
     if isinstance(problems, str):
         return problems

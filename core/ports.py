@@ -145,8 +145,17 @@ class LogScanner(Protocol):
 @dataclass(frozen=True)
 class StoreAdapter:
     """A kind of store, chosen by the scheme of FOLLOWUP_DATABASE_URL. `environment`
-    turns the URL into the eventsourcing environment that builds its recorders."""
+    turns the URL into the eventsourcing environment that builds its recorders.
+
+    Optional, for the command line: `exists` says whether the URL names a store that
+    was created (only `followup init` creates one); `writable` whether this process
+    may write to it; `copy` copies a store that is read-only (an auditor's
+    write-protected copy) into a folder and returns the copy's URL, for the commands
+    that only read (the views they derive are written there)."""
 
     scheme: str
     environment: Callable[[str], Mapping[str, str]]
     description: str = ""
+    exists: Callable[[str], bool] | None = None
+    writable: Callable[[str], bool] | None = None
+    copy: Callable[[str, str], str] | None = None

@@ -31,6 +31,13 @@ def store_url_for(request: Any, folder: Path) -> str:
     return f"sqlite:///{folder}/followup.sqlite"
 
 
+def initialise(url: str) -> None:
+    """What `followup init` does (only it creates a store; `serve` refuses none)."""
+    from core.bootstrap import bootstrap
+
+    bootstrap(url, load_entry_points=False).close()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -164,6 +171,7 @@ def start(
     `own_group` puts gunicorn's master and workers in a process group of their own, so
     that `Server.kill` can stop them all at once, as a crash would."""
     port = port or free_port()
+    initialise(url)
     with log.open("wb") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "cli", "serve", "--port", str(port), "--workers", str(workers)],

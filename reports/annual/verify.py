@@ -154,9 +154,7 @@ def verify(services: Services, document: bytes, *, redraw: bool = True) -> Repor
     # database could change.
     views = services.views
     log = services.app.read_log(upto=point.position)
-    derived = gather(
-        services, period, point, config, fold(views.folds, log, LEVEL, point.position)
-    )
+    derived = gather(services, period, point, config, fold(views.folds, log, LEVEL, point.position))
     reported = {key: value for key, value in data.items() if key != "document"}
     differing = list(differences(reported, derived))
     if differing:

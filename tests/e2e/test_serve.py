@@ -23,6 +23,7 @@ def free_port() -> int:
 def server(sqlite_url):
     port = free_port()
     env = {**os.environ, "FOLLOWUP_DATABASE_URL": sqlite_url}
+    subprocess.run([sys.executable, "-m", "cli", "init"], env=env, check=True, timeout=60)
     process = subprocess.Popen(
         [sys.executable, "-m", "cli", "serve", "--port", str(port), "--workers", "2"],
         env=env,

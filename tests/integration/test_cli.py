@@ -17,7 +17,9 @@ from tests.samples import every_type
 @pytest.fixture
 def runner(sqlite_url, monkeypatch):
     monkeypatch.setenv("FOLLOWUP_DATABASE_URL", sqlite_url)
-    return CliRunner()
+    runner = CliRunner()
+    assert runner.invoke(main, ["init"]).exit_code == 0  # only init creates a store
+    return runner
 
 
 def write_jsonl(path: Path, events) -> Path:
