@@ -157,6 +157,17 @@ def _restore(file: Path, dry_run: bool, database_url: str) -> None:
             restored = restore_log(services.app, stream, dry_run=dry_run)
         except RestoreError as error:
             raise LineError(str(file), error.line, error.message) from None
+        except KeyboardInterrupt:
+            # A restore goes into an empty store, in one transaction: the store holds
+            # events only if it was committed.
+            head = services.app.head()
+            if dry_run or head.position == 0:
+                raise Interrupted("interrupted before the commit: nothing was restored") from None
+            click.echo(
+                f"restored {head.position} events; head {head.hexdigest}; interrupted "
+                "after they were committed: do not restore the file again"
+            )
+            return
     digest = restored.head.hexdigest
     if dry_run:
         click.echo(f"{restored.count} events link to head {digest}; nothing was recorded (dry run)")
