@@ -47,6 +47,14 @@ class ErrorSchema(Schema):
     )
 
 
+class RequestTimeout(Exception):
+    """The request (headers and body) did not arrive within the server's deadline
+    (api.serving)."""
+
+    def __str__(self) -> str:
+        return "The request did not arrive in time (headers and body); send it again."
+
+
 class ApiError(Exception):
     """An error raised by a view with its status and body parts."""
 
@@ -138,6 +146,8 @@ def handle_http_exception(error: HTTPException) -> Response:
 
 
 def handle_unexpected(error: Exception) -> Response:
+    if isinstance(error, RequestTimeout):
+        return error_response(408, str(error), headers={"Connection": "close"})
     if isinstance(error, PersistenceError):
         # The store refused (a full disk, a read-only file, a lost connection): the
         # transaction was rolled back, and the client may try again later.

@@ -48,6 +48,7 @@ IDEMPOTENCY_PARAMETER = {
 
 WRITE_RESPONSES = {
     "400": response("The body is not JSON."),
+    "415": response("The body is not declared as JSON in UTF-8 (Content-Type)."),
     "409": response("The event contradicts the log (a lifecycle rule); nothing was recorded."),
     "413": response("The body is too large."),
     "422": response("Invalid event: field-level messages; nothing was recorded."),
@@ -60,10 +61,13 @@ def services() -> Services:
 
 
 def json_body() -> Any:
-    """The request body as JSON, or 400. Oversized bodies stop at 413 (MAX_CONTENT_LENGTH).
-    JSON between systems is UTF-8 (RFC 8259; a byte-order mark is tolerated), and an
-    object naming a field twice is refused rather than read one way or the other."""
-    data = request.get_data(cache=True)
+    """The request body as JSON, or 400. It must say it is JSON in UTF-8 (415 if not:
+    a form or text is not read as JSON). Oversized bodies stop at 413
+    (MAX_CONTENT_LENGTH), whether announced by Content-Length or sent in chunks. JSON
+    between systems is UTF-8 (RFC 8259; a byte-order mark is tolerated), and an object
+    naming a field twice is refused rather than read one way or the other."""
+    _check_media_type()
+    data = _body_bytes()
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -73,6 +77,35 @@ def json_body() -> Any:
     except (ValueError, RecursionError) as error:
         detail = error.msg if isinstance(error, json.JSONDecodeError) else str(error) or "malformed"
         raise ApiError(400, f"The body is not valid JSON ({detail}).") from None
+
+
+def _check_media_type() -> None:
+    mimetype = request.mimetype
+    charset = request.mimetype_params.get("charset", "utf-8").lower()
+    if (mimetype == "application/json" or mimetype.endswith("+json")) and charset in (
+        "utf-8",
+        "utf8",
+    ):
+        return
+    sent = request.content_type or "nothing"
+    raise ApiError(
+        415,
+        f"The body must be JSON in UTF-8 (Content-Type: application/json), not {sent[:100]}.",
+    )
+
+
+def _body_bytes() -> bytes:
+    """The whole body, at most MAX_CONTENT_LENGTH bytes (413 beyond, chunked or not)."""
+    if request.content_length is not None:
+        return request.get_data(cache=True)  # already checked against the limit
+    limit = int(current_app.config["MAX_CONTENT_LENGTH"])
+    if "wsgi.input_terminated" not in request.environ:
+        return request.get_data(cache=True)  # werkzeug reads nothing it cannot bound
+    # The server ends the chunked stream: read one byte past the limit to know.
+    data = request.environ["wsgi.input"].read(limit + 1)
+    if len(data) > limit:
+        raise ApiError(413, f"The body is larger than {limit // (1024 * 1024)} MiB.")
+    return data
 
 
 def _no_constants(name: str) -> Any:

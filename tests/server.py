@@ -45,7 +45,9 @@ def free_port() -> int:
 
 
 def followup(*args: str, url: str) -> str:
-    """Run the followup command; return its stdout."""
+    """Run the followup command on the store at `url` (created first, as `followup
+    init` would); return its stdout."""
+    initialise(url)
     result = subprocess.run(
         [sys.executable, "-m", "cli", *args],
         env={**os.environ, "FOLLOWUP_DATABASE_URL": url},
@@ -83,7 +85,8 @@ class Server:
         raw: bytes | None = None,
     ) -> Reply:
         parts = urlsplit(self.base)
-        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        # A report's PDF takes seconds to draw, far more on a machine shared with others.
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=120)
         sent = dict(headers or {})
         if who is not None:
             sent["Authorization"] = f"Bearer {self.tokens[who]}"
@@ -165,7 +168,13 @@ def group_alive(group: int) -> bool:
 
 
 def start(
-    url: str, log: Path, workers: int = 2, *, port: int | None = None, own_group: bool = False
+    url: str,
+    log: Path,
+    workers: int = 2,
+    *,
+    port: int | None = None,
+    own_group: bool = False,
+    options: tuple[str, ...] = (),
 ) -> Server:
     """Start `followup serve` (on `port`, or a free one) and wait until it answers.
     `own_group` puts gunicorn's master and workers in a process group of their own, so
@@ -174,7 +183,11 @@ def start(
     initialise(url)
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "cli", "serve", "--port", str(port), "--workers", str(workers)],
+            [
+                sys.executable,
+                *("-m", "cli", "serve", "--port", str(port), "--workers", str(workers)),
+                *options,
+            ],
             env={**os.environ, "FOLLOWUP_DATABASE_URL": url},
             stdout=output,
             stderr=subprocess.STDOUT,
