@@ -47,6 +47,7 @@ HEAD_LIMIT = 256 * 1024
 BODY_LIMIT = int(DEFAULTS["MAX_CONTENT_LENGTH"])
 
 _CONTENT_LENGTH = re.compile(rb"\r\ncontent-length[ \t]*:[ \t]*([0-9]{1,12})[ \t]*\r\n")
+_EXPECT_CONTINUE = re.compile(rb"(?i)\r\nexpect[ \t]*:[ \t]*100-continue[ \t]*\r\n")
 _CHUNKED = re.compile(rb"\r\ntransfer-encoding[ \t]*:[^\r]*chunked")
 
 
@@ -58,7 +59,7 @@ def arrived(conn: Any) -> bool:
     if not conn.initialized:
         conn.init()  # the parser, over the connection's socket; nothing read yet
     unreader = conn.parser.unreader
-    buffered = unreader.take_buffered()
+    buffered = bytearray(unreader.take_buffered())
     raw = conn.sock._sock
     closed = False
     raw.setblocking(False)
@@ -75,13 +76,23 @@ def arrived(conn: Any) -> bool:
         closed = True
     finally:
         raw.setblocking(True)
-    unreader.unread(buffered)
+    unreader.unread(bytes(buffered))
     if buffered and getattr(conn, "request_started", None) is None:
         conn.request_started = time.monotonic()
-    return closed or whole(buffered)
+    if closed or whole(buffered):
+        return True
+    end = buffered.find(b"\r\n\r\n")
+    head = b"\r\n" + bytes(buffered[:end]) + b"\r\n"
+    if end >= 0 and _EXPECT_CONTINUE.search(head) and not getattr(conn, "continued", False):
+        # The client waits for this before it sends its body (gunicorn would send it
+        # only once the body is read: too late; a client may see two, as HTTP allows).
+        conn.continued = True
+        with contextlib.suppress(OSError):
+            raw.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
+    return False
 
 
-def whole(buffered: bytes) -> bool:
+def whole(buffered: bytes | bytearray) -> bool:
     """Whether the bytes hold a request's headers and body (or more than is worth
     waiting for: the parser and the API refuse those at once)."""
     end = buffered.find(b"\r\n\r\n")
@@ -170,6 +181,7 @@ class Worker(ThreadWorker):
             return _DEFER
         started = getattr(conn, "request_started", None) or now
         conn.sock.deadline = started + self.request_timeout
+        conn.continued = False
         with self._serving_lock:
             self._serving.add(conn)
         try:
@@ -179,6 +191,27 @@ class Worker(ThreadWorker):
             conn.request_started = None
             with self._serving_lock:
                 self._serving.discard(conn)
+
+    def finish_request(self, conn: Any, fs: Any) -> None:
+        super().finish_request(conn, fs)
+        started = getattr(conn, "request_started", None)
+        if started is not None and conn in self.pending_conns:
+            # A request under way waits for the rest until its deadline (then 408),
+            # not merely as long as an idle connection would be kept.
+            conn.timeout = started + self.request_timeout
+
+    def murder_pending(self) -> None:
+        """Close the connections waiting too long: silently those that never sent
+        anything, with a 408 those whose request did not arrive in time."""
+        now = time.monotonic()
+        for conn in [c for c in self.pending_conns if c.timeout <= now]:
+            self.pending_conns.remove(conn)
+            with contextlib.suppress(OSError, KeyError, ValueError):
+                self.poller.unregister(conn.sock)
+            if getattr(conn, "request_started", None) is not None:
+                self.handle_error(None, conn.sock, conn.client, RequestTimeout())
+            self.nr_conns -= 1
+            conn.close()
 
     def handle_error(self, req: Any, client: Any, addr: Any, exc: BaseException) -> None:
         if isinstance(exc, RequestTimeout):

@@ -137,7 +137,7 @@ def test_slow_clients_never_keep_health_from_answering(server: Server):
     took = health_times(server, REQUEST_TIMEOUT + 2)
     for client in clients:
         client.join(timeout=60)
-    assert max(took) < 1.0, took
+    assert max(took) < 2.0, took  # never the request deadline (4 s); a busy machine is slow
     assert len(results) == 4
     for status, headers, body in results:
         assert status == 408 and headers["Content-Type"] == "application/json", body
@@ -209,6 +209,33 @@ def test_a_body_not_declared_as_json_in_utf8_gets_415(server: Server, content_ty
     assert reply.status == 415, reply.body
     assert reply.body["code"] == 415 and "application/json" in reply.body["message"]
     assert server.position() == before
+
+
+def test_a_client_expecting_100_continue_is_told_to_go_on(server: Server):
+    """As curl does for bodies over a kilobyte: headers, then wait for 100 Continue."""
+    event = {"type": "HighLevelVisit", "occurred_on": "2020-01-01", "organ": "registry"}
+    body = json.dumps({**event, "host": "KEN", "summary": "x" * 2000}).encode()
+    sock = connect(server)
+    try:
+        sock.sendall(
+            b"POST /api/v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            + f"Authorization: Bearer {server.tokens['fp']}\r\n".encode()
+            + f"Content-Length: {len(body)}\r\nExpect: 100-continue\r\n\r\n".encode()
+        )
+        sock.settimeout(REQUEST_TIMEOUT - 1)
+        assert sock.recv(25) == b"HTTP/1.1 100 Continue\r\n\r\n"
+        sock.sendall(body)
+        sock.settimeout(30)
+        data = b""
+        while b"\r\n\r\n{" not in data or not data.rstrip().endswith(b"}"):
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    finally:
+        sock.close()
+    final = data[data.index(b"HTTP/1.1 2") :]  # after any further 100 Continue
+    assert final.startswith(b"HTTP/1.1 201"), data[:200]
 
 
 def raw_exchange(server: Server, data: bytes) -> Any:
