@@ -13,7 +13,7 @@ from eventsourcing.popo import POPOApplicationRecorder, POPOFactory
 
 from adapters.chain import ChainRow, chain_rows, event_row
 from adapters.sql_sqlite import MemorySql
-from core.clock import utc_now
+from core.clock import format_timestamp, utc_now
 from core.integrity import GENESIS, event_id
 from core.ports import (
     Head,
@@ -130,6 +130,11 @@ class ChainedPOPOApplicationRecorder(POPOApplicationRecorder):
         with self._database_lock:
             times = [row.recorded_at for row in self._chain]
             return bisect.bisect_right(times, recorded_at)
+
+    def barrier(self) -> str:
+        """Appends hold the lock while they stamp and store: taking it waits for one."""
+        with self._database_lock:
+            return format_timestamp(utc_now())
 
     def scan_log(self, *, after: int | None = None, limit: int = 10000) -> list[RawRow]:
         with self._database_lock:

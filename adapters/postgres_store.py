@@ -36,6 +36,7 @@ from psycopg.sql import SQL, Composed, Identifier
 
 from adapters.chain import LEGACY_LAYOUT, chain_rows, event_row, idempotency_row, time_marks
 from adapters.sql_postgres import PostgresSql
+from core.clock import format_timestamp
 from core.integrity import GENESIS, event_id, event_stream_prefix
 from core.ports import (
     Head,
@@ -319,6 +320,17 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             [recorded_at],
         )
         return int(rows[0]["position"]) if rows else 0
+
+    def barrier(self) -> str:
+        """A SHARE lock on the log waits for the writer holding its EXCLUSIVE lock to
+        commit; the database's clock is read while holding it (writers stamp their
+        time from that clock after taking their lock)."""
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(self._q("LOCK TABLE {events} IN SHARE MODE"))
+            curs.execute("SELECT clock_timestamp() AS now")
+            row = curs.fetchone()
+        assert row is not None
+        return format_timestamp(row["now"])
 
     def find_idempotent(self, scope: str, key: str) -> IdempotentResult | None:
         rows = self._fetch(

@@ -32,7 +32,7 @@ from eventsourcing.sqlite import (
 
 from adapters.chain import LEGACY_LAYOUT, chain_rows, event_row, idempotency_row
 from adapters.sql_sqlite import SqliteSql
-from core.clock import utc_now
+from core.clock import format_timestamp, utc_now
 from core.integrity import GENESIS, event_id, event_stream_prefix
 from core.ports import (
     Head,
@@ -290,6 +290,20 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
                 else:
                     high = middle - 1
         return low
+
+    def barrier(self) -> str:
+        """Take the write lock (so a writer holding it has committed) and read the
+        clock while holding it; writers stamp their time after taking it."""
+        with self.datastore.get_connection(commit=False) as connection:
+            raw: sqlite3.Connection = connection._sqlite_conn
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as error:  # busy beyond the lock timeout
+                raise OperationalError(error) from error
+            try:
+                return format_timestamp(utc_now())
+            finally:
+                raw.execute("ROLLBACK")
 
     # -- the raw scan behind `followup verify` ---------------------------------------
 

@@ -24,7 +24,7 @@ from core.envelope import Draft, Event
 from core.errors import InvalidEvent, LifecycleConflict, NotFound
 from core.fields import PartyCode
 from core.ports import IdempotencyKey
-from core.queries import EventFilter, as_of_moment, find_events, position_as_of
+from core.queries import EventFilter, as_of_moment, find_events, settled_as_of
 from core.roles import BUREAU, FOCAL_POINT, READERS
 
 blueprint = Blueprint(
@@ -311,7 +311,8 @@ def list_events(**query: Any) -> Response:
         occurred_from=query.get("from_"),
         occurred_to=query.get("to"),
     )
-    upto = position_as_of(app, query["as_of"]) if "as_of" in query else None
+    settled = settled_as_of(app, query["as_of"]) if "as_of" in query else None
+    upto = settled.position if settled is not None else None
     page = find_events(
         app,
         where,
@@ -324,7 +325,11 @@ def list_events(**query: Any) -> Response:
     if page.next_after is not None:
         args = [(k, v) for k, v in request.args.items(multi=True) if k != "after"]
         next_url = request.path + "?" + urlencode([*args, ("after", str(page.next_after))])
-    return jsonify({"items": [event.to_flat() for event in page.events], "next": next_url})
+    answer: dict[str, Any] = {"items": [event.to_flat() for event in page.events], "next": next_url}
+    if settled is not None:
+        # False: as_of is later than the log has reached; later events may join.
+        answer["final"] = settled.final
+    return jsonify(answer)
 
 
 @blueprint.route("/events/<uuid:event_id>", methods=["GET"])

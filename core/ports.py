@@ -87,6 +87,12 @@ class LogRecorder(Protocol):
         """The last position recorded at or before the given transaction time (0: none)."""
         ...
 
+    def barrier(self) -> str:
+        """Wait until every transaction that took the write lock before this call is
+        committed (or rolled back), and return the store's clock then: any later
+        transaction is stamped after it."""
+        ...
+
     def find_idempotent(self, scope: str, key: str) -> IdempotentResult | None:
         """What a request with this idempotency key recorded, if one did."""
         ...

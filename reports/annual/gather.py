@@ -23,7 +23,7 @@ from typing import Any
 from core.bootstrap import Services
 from core.clock import format_timestamp
 from core.errors import InvalidEvent
-from core.queries import position_as_of
+from core.queries import settled_as_of
 from core.recommendations import catalogue
 from core.views.model import Indicator, Item, Level, Period, Snapshot, ViewFact
 from core.views.reading import ViewReading
@@ -145,7 +145,8 @@ def locate(services: Services, as_of: datetime | None) -> LogPoint:
         if head.position == 0 or head.recorded_at is None:
             raise ReportError("The log is empty: there is nothing to report on.")
         return LogPoint(head.position, head.recorded_at, head.hexdigest)
-    if as_of > app.clock():
+    settled = settled_as_of(app, as_of) if as_of <= app.clock() else None
+    if settled is None or not settled.final:
         raise InvalidEvent(
             {
                 "as_of": [
@@ -155,7 +156,7 @@ def locate(services: Services, as_of: datetime | None) -> LogPoint:
                 ]
             }
         )
-    position = position_as_of(app, as_of)
+    position = settled.position
     if position == 0:
         raise ReportError(f"Nothing had been recorded by {format_timestamp(as_of)}.")
     return LogPoint(position, format_timestamp(as_of), digest_at(services, position))
