@@ -22,7 +22,14 @@ from core.bootstrap import Services, bootstrap
 from core.tokens import Tokens
 
 #: Modules with a flask-smorest `blueprint`, mounted under /api/v1 in this order.
-BLUEPRINTS = ("api.health", "api.events", "api.views", "api.audit", "api.reports")
+BLUEPRINTS = (
+    "api.health",
+    "api.events",
+    "api.views",
+    "api.audit",
+    "api.reports",
+    "api.transparency",
+)
 URL_PREFIX = "/api/v1"
 
 #: Endpoints of the OpenAPI document and its page: they need no token.

@@ -80,7 +80,9 @@ def current_visibility() -> Visibility:
     if "followup_visibility" not in g:
         services: Services = current_app.extensions["followup"]
         caller = current_caller()
-        g.followup_visibility = services.app.visibility(caller.role, caller.label)
+        g.followup_visibility = services.app.visibility(
+            caller.role, caller.recorded_by, also=(caller.label,)
+        )
     return cast(Visibility, g.followup_visibility)
 
 

@@ -145,7 +145,9 @@ def idempotency_key(body: Any) -> IdempotencyKey | None:
 
 def record(drafts: Sequence[Draft], key: IdempotencyKey | None) -> list[Event]:
     caller = current_caller()
-    return services().app.record_batch(drafts, caller.label, caller.role, idempotency=key)
+    return services().app.record_batch(
+        drafts, caller.recorded_by, caller.role, idempotency=key, also=(caller.label,)
+    )
 
 
 def created(body: Any) -> Response:
@@ -264,6 +266,13 @@ class EventQuery(Schema):
             "type": "string",
         },
     )
+    recorded_by = fields.String(
+        validate=validate.Length(min=1, max=300),
+        metadata={
+            "description": "Only events recorded by this person (their email, or the "
+            "whole `Name <email>`) or token label."
+        },
+    )
     after = fields.Integer(
         validate=validate.Range(min=0, max=2**53),
         metadata={"description": "Only events after this position (the next page's cursor)."},
@@ -310,6 +319,7 @@ def list_events(**query: Any) -> Response:
         party=query.get("party"),
         occurred_from=query.get("from_"),
         occurred_to=query.get("to"),
+        recorded_by=query.get("recorded_by"),
     )
     settled = settled_as_of(app, query["as_of"]) if "as_of" in query else None
     upto = settled.position if settled is not None else None

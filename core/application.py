@@ -95,25 +95,33 @@ class FollowUp(Application[UUID]):
         *,
         dry_run: bool = False,
         idempotency: IdempotencyKey | None = None,
+        also: tuple[str, ...] = (),
     ) -> list[Event]:
         """Record all the drafts in one transaction, in the order given, or none of them.
         Later drafts may build on earlier ones (sign, then enter into force). `role`
         None is the local operator, who may write every type. A dry run checks every
         rule and records nothing. With an idempotency key already used for the same
-        request, the events it recorded are returned and nothing is appended."""
+        request, the events it recorded are returned and nothing is appended. `also`:
+        other names the caller recorded under earlier (its token's label), whose
+        confidential events it sees."""
         if not drafts:
             return []
-        if idempotency is not None and (replayed := self._replay(idempotency, role)) is not None:
+        if (
+            idempotency is not None
+            and (replayed := self._replay(idempotency, role, recorded_by, also)) is not None
+        ):
             return replayed
         for attempt in range(CONCURRENT_RETRIES):
-            batch = _Batch(self, recorded_by, role)
+            batch = _Batch(self, recorded_by, role, also)
             for index, draft in enumerate(drafts):
                 try:
                     batch.add(draft)
                 except (InvalidEvent, LifecycleConflict) as error:
                     # The same request may have been recorded by another worker since
                     # the check above: its events now break the rules for ours.
-                    if idempotency is not None and (replayed := self._replay(idempotency, role)):
+                    if idempotency is not None and (
+                        replayed := self._replay(idempotency, role, recorded_by, also)
+                    ):
                         return replayed
                     raise error.at(index) from None
             if dry_run:
@@ -121,7 +129,9 @@ class FollowUp(Application[UUID]):
             try:
                 positions = batch.save(idempotency)
             except IntegrityError:
-                if idempotency is not None and (replayed := self._replay(idempotency, role)):
+                if idempotency is not None and (
+                    replayed := self._replay(idempotency, role, recorded_by, also)
+                ):
                     return replayed  # the same request, sent twice at once
                 # Another writer extended one of our dossiers first: check again.
                 if attempt == CONCURRENT_RETRIES - 1:
@@ -133,7 +143,13 @@ class FollowUp(Application[UUID]):
             return self._read_range(positions[0], positions[-1])
         raise AssertionError("unreachable")
 
-    def _replay(self, idempotency: IdempotencyKey, role: str | None) -> list[Event] | None:
+    def _replay(
+        self,
+        idempotency: IdempotencyKey,
+        role: str | None,
+        recorded_by: str,
+        also: tuple[str, ...] = (),
+    ) -> list[Event] | None:
         """The events a request with this key recorded, if one did. They are given
         back only to a caller who could make the request now and see what it
         recorded: the role and clearance are checked as for a new request (a label
@@ -147,7 +163,7 @@ class FollowUp(Application[UUID]):
             )
         events = self._read_range(done.first_position, done.last_position)
         if role is not None:
-            sight = self.visibility(role, idempotency.scope)
+            sight = self.visibility(role, recorded_by, also=also)
             for event in events:
                 event_type = self.catalogue.types.get(event.type)
                 if event_type is not None and role not in event_type.writers:
@@ -159,14 +175,16 @@ class FollowUp(Application[UUID]):
                     )
         return events
 
-    def visibility(self, role: str | None, label: str | None) -> Visibility:
+    def visibility(
+        self, role: str | None, label: str | None, also: tuple[str, ...] = ()
+    ) -> Visibility:
         """What one caller may see of the log (core.visibility)."""
 
         def find(event_id: UUID) -> Event | None:
             record = self.log.find_record(event_id)
             return self.to_event(record) if record is not None else None
 
-        return Visibility(role, label, self.catalogue, find, self.lowerings_of)
+        return Visibility(role, label, self.catalogue, find, also, self.lowerings_of)
 
     def lowerings_of(self, event: Event) -> list[tuple[str, int]]:
         """The lowerings of an event's classification: (the level, the position of
@@ -271,11 +289,15 @@ class _Batch:
     is refused with no more than "this reference cannot be used". An event that
     continues a lifecycle inherits its classification unless it raises it."""
 
-    def __init__(self, app: FollowUp, recorded_by: str, role: str | None) -> None:
+    def __init__(
+        self, app: FollowUp, recorded_by: str, role: str | None, also: tuple[str, ...] = ()
+    ) -> None:
         self.app = app
         self.catalogue = app.catalogue
         self.recorded_by = recorded_by
         self.role = role
+        #: Every name the caller records or recorded under (core.visibility).
+        self.identities = frozenset({recorded_by, *also})
         self.dossiers: dict[UUID, Dossier] = {}
         self.events: list[Any] = []
         #: Which dossier holds each event recorded in this batch.
@@ -309,7 +331,8 @@ class _Batch:
     # -- what the caller sees ----------------------------------------------------
 
     def _sees(self, member: Member) -> bool:
-        return may_see(self.role, self.recorded_by, member.classification, member.recorded_by)
+        who = member.recorded_by if member.recorded_by in self.identities else self.recorded_by
+        return may_see(self.role, who, member.classification, member.recorded_by)
 
     def _sight(self, dossier: Dossier) -> list[bool] | None:
         """Which members the caller sees; None when it sees them all."""

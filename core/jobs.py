@@ -256,11 +256,22 @@ def integrity(services: Services, due: datetime, options: Mapping[str, Any]) -> 
         if verdict.ok
         else f"INTEGRITY FAILURE at position {verdict.damage.position if verdict.damage else '?'}"
     )
+    text = verdict.describe()
+    attachments: tuple[Attachment, ...] = ()
+    if verdict.ok:  # a damaged log is never vouched for
+        from core.witnesses import nightly_checkpoint
+
+        signed = nightly_checkpoint(services.app, verdict.position)
+        if signed is not None:
+            payload["checkpoint"] = signed
+            text += "\n\nThe log's signed checkpoint (keep it; witnesses, cosign it):\n\n" + signed
+            attachments = (Attachment("checkpoint.txt", "text/plain", signed.encode()),)
     return Work(
         [system_event("IntegrityVerified", due, **payload)],
         subject,
-        verdict.describe(),
+        text,
         payload,
+        attachments,
         notify=not (verdict.ok and options.get("notify_failures_only")),
         alarm=not verdict.ok,
     )

@@ -12,10 +12,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from eventsourcing.persistence import PersistenceError
+
 from core.application import FollowUp
 from core.clock import format_timestamp
 from core.envelope import Classification
-from core.errors import LifecycleConflict, NotFound
+from core.errors import InvalidEvent, LifecycleConflict, NotFound
+from core.people import identity
 from core.sql import Sql
 
 #: Tokens start with this, so a leaked one is easy to recognise (and to scan for).
@@ -29,16 +32,29 @@ TABLE = (
     "role TEXT NOT NULL, "
     "token_sha256 TEXT NOT NULL UNIQUE, "
     "created_at TEXT NOT NULL, "
-    "revoked_at TEXT)"
+    "revoked_at TEXT, "
+    "person TEXT, "
+    "email TEXT)"
 )
+#: Tables made before tokens named people get the columns (add, never rename).
+ADDED_COLUMNS = ("person", "email")
 
 
 @dataclass(frozen=True)
 class Caller:
-    """Who is calling: the token's label (recorded_by) and role."""
+    """Who is calling: the token's label, role and, for a token issued to a person,
+    that person (then `recorded_by` is ``Name <email>``; else the label)."""
 
     label: str
     role: str
+    person: str | None = None
+    email: str | None = None
+
+    @property
+    def recorded_by(self) -> str:
+        if self.person and self.email:
+            return identity(self.person, self.email)
+        return self.label
 
 
 @dataclass(frozen=True)
@@ -49,6 +65,8 @@ class TokenInfo:
     role: str
     created_at: str
     revoked_at: str | None
+    person: str | None = None
+    email: str | None = None
 
     @property
     def revoked(self) -> bool:
@@ -68,9 +86,28 @@ class Tokens:
         # Writers are serialised by the port, so workers starting at once do not race.
         with self.sql.transaction(write=True) as cursor:
             cursor.execute(TABLE)
+        for column in ADDED_COLUMNS:
+            try:
+                with self.sql.transaction(write=False) as cursor:
+                    cursor.execute(f"SELECT {column} FROM api_tokens WHERE 1 = 0")  # noqa: S608
+            except PersistenceError:
+                with self.sql.transaction(write=True) as cursor:
+                    cursor.execute(f"ALTER TABLE api_tokens ADD COLUMN {column} TEXT")
 
-    def create(self, label: str, role: str, recorded_by: str) -> str:
-        """Issue a token and return it: the only time it is ever seen."""
+    def create(
+        self,
+        label: str,
+        role: str,
+        recorded_by: str,
+        *,
+        person: str | None = None,
+        email: str | None = None,
+    ) -> str:
+        """Issue a token and return it: the only time it is ever seen. Issued to a
+        person (name and email), what it records is recorded by that person."""
+        if (person is None) != (email is None):
+            raise InvalidEvent({"person": ["A person is given with a name and an email."]})
+        who = {"person": person, "email": email} if person is not None else {}
         draft = self.app.validate(
             {
                 "type": "TokenIssued",
@@ -78,6 +115,7 @@ class Tokens:
                 "label": label,
                 "role": role,
                 "classification": Classification.RESTRICTED.value,
+                **who,
             }
         )
         found = self._find(label)
@@ -89,11 +127,12 @@ class Tokens:
         token = TOKEN_PREFIX + secrets.token_urlsafe(TOKEN_BYTES)
         with self.sql.transaction(write=True) as cursor:
             cursor.execute(
-                "INSERT INTO api_tokens (label, role, token_sha256, created_at) VALUES (?,?,?,?) "
+                "INSERT INTO api_tokens (label, role, token_sha256, created_at, person, email) "
+                "VALUES (?,?,?,?,?,?) "
                 "ON CONFLICT (label) DO UPDATE SET role = excluded.role, "
                 "token_sha256 = excluded.token_sha256, created_at = excluded.created_at, "
-                "revoked_at = NULL",
-                (label, role, digest(token), event.recorded_at),
+                "revoked_at = NULL, person = excluded.person, email = excluded.email",
+                (label, role, digest(token), event.recorded_at, person, email),
             )
         return token
 
@@ -141,11 +180,16 @@ class Tokens:
     def list(self) -> list[TokenInfo]:
         with self.sql.transaction(write=False) as cursor:
             cursor.execute(
-                "SELECT label, role, created_at, revoked_at FROM api_tokens "
+                "SELECT label, role, created_at, revoked_at, person, email FROM api_tokens "
                 "ORDER BY created_at, label"
             )
             rows = cursor.fetchall()
-        return [TokenInfo(r["label"], r["role"], r["created_at"], r["revoked_at"]) for r in rows]
+        return [
+            TokenInfo(
+                r["label"], r["role"], r["created_at"], r["revoked_at"], r["person"], r["email"]
+            )
+            for r in rows
+        ]
 
     def authenticate(self, token: str) -> Caller | None:
         """The caller a token stands for, or None if it is unknown or revoked."""
@@ -154,7 +198,7 @@ class Tokens:
         wanted = digest(token)
         with self.sql.transaction(write=False) as cursor:
             cursor.execute(
-                "SELECT label, role, token_sha256, revoked_at FROM api_tokens "
+                "SELECT label, role, token_sha256, revoked_at, person, email FROM api_tokens "
                 "WHERE token_sha256 = ?",
                 (wanted,),
             )
@@ -163,7 +207,7 @@ class Tokens:
             return None
         if not hmac.compare_digest(str(row["token_sha256"]), wanted):
             return None
-        return Caller(row["label"], row["role"])
+        return Caller(row["label"], row["role"], row["person"], row["email"])
 
     def role_of(self, label: str) -> str | None:
         """The role of the token a label was last issued with (revoked or not): what

@@ -46,11 +46,16 @@ class Visibility:
         label: str | None,
         catalogue: Catalogue,
         find: Callable[[UUID], Event | None],
+        also: tuple[str, ...] = (),
         lowerings: Lowerings | None = None,
         upto: int | None = None,
     ) -> None:
         self.role = role
         self.label = label
+        self.also = also
+        #: Other names the caller recorded under (a person's token label, whose events
+        #: from before it named the person keep the label).
+        self.identities = frozenset({*also, *([label] if label else [])})
         self.catalogue = catalogue
         self.find = find
         self.lowerings = lowerings
@@ -61,7 +66,9 @@ class Visibility:
         """The same caller reading the log as it stood at position `upto`."""
         if upto == self.upto:
             return self
-        return Visibility(self.role, self.label, self.catalogue, self.find, self.lowerings, upto)
+        return Visibility(
+            self.role, self.label, self.catalogue, self.find, self.also, self.lowerings, upto
+        )
 
     @property
     def sees_everything(self) -> bool:
@@ -70,6 +77,9 @@ class Visibility:
     def __call__(self, event: Event) -> bool:
         return self.sees(event)
 
+    def _who(self, recorded_by: str) -> str | None:
+        return recorded_by if recorded_by in self.identities else self.label
+
     def sees(self, event: Event) -> bool:
         if not self._sees_alone(event):
             return False
@@ -77,7 +87,8 @@ class Visibility:
         return target is None or self._sees_target(target)
 
     def _sees_alone(self, event: Event) -> bool:
-        if may_see(self.role, self.label, event.classification, event.recorded_by):
+        who = self._who(event.recorded_by)
+        if may_see(self.role, who, event.classification, event.recorded_by):
             return True
         if self.lowerings is None or event.classification != Classification.CONFIDENTIAL:
             return False  # only what a role cannot see can become visible to it
@@ -85,7 +96,7 @@ class Visibility:
         for lowered, position in self.lowerings(event):
             if self.upto is None or position <= self.upto:
                 level = lowered
-        return may_see(self.role, self.label, level, event.recorded_by)
+        return may_see(self.role, who, level, event.recorded_by)
 
     def _target_of(self, event: Event) -> UUID | None:
         event_type = self.catalogue.types.get(event.type)

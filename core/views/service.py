@@ -221,6 +221,10 @@ class Views:
 
 
 def brief(event: Event) -> dict[str, Any]:
-    """What explain and diff say of each event: enough to find it and place it."""
+    """What explain and diff say of each event: enough to find it and place it, who
+    recorded it and, for a correction or retraction, why (core/people.py)."""
+    from core.people import who_and_why
+
     flat = event.to_flat()
-    return {k: flat[k] for k in ("id", "position", "type", "occurred_on", "recorded_at")}
+    placed = {k: flat[k] for k in ("id", "position", "type", "occurred_on", "recorded_at")}
+    return {**placed, **who_and_why(event)}

@@ -46,6 +46,15 @@ def not_reserved(value: str) -> None:
 class TokenIssued(Schema):
     label = label(not_reserved)
     role = f.choice(ROLES)
+    #: The person the token is issued to (tokens issued before named only a label).
+    person = fields.String(
+        validate=[validate.Length(min=1, max=200), validate.Regexp(r"^[^<>\n\r\t]+$")],
+        metadata={"description": "The person who holds the token: what it records is theirs."},
+    )
+    email = fields.Email(
+        validate=validate.Length(max=200),
+        metadata={"description": "The person's email."},
+    )
 
 
 class TokenRevoked(Schema):

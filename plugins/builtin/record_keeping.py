@@ -57,6 +57,7 @@ class EventCorrected(Schema):
         validate=validate.Length(min=1, max=50),
         metadata={"description": "Payload fields of the corrected event and their new values."},
     )
+    reason = f.text(required=True)
 
 
 class EventRetracted(Schema):

@@ -79,6 +79,11 @@ class IntegrityVerified(Schema):
     head = _digest(required=False)
     damaged_at = _count(1, required=False)
     problem = f.text(required=False)
+    checkpoint = fields.String(
+        validate=validate.Length(min=1, max=4000),
+        load_default=None,
+        metadata={"description": "The log's signed checkpoint at log_position, sent to witnesses."},
+    )
 
 
 def reminder_subject(payload: Mapping[str, Any]) -> str:

@@ -99,7 +99,21 @@ def produce(
     data = with_document(
         gather_data(services, year=year, first=first, last=last, as_of=as_of, config=config)
     )
+    data = with_checkpoint(services, data)
     return AnnualReport(pdf(data), data)
+
+
+def with_checkpoint(services: Services, data: dict[str, Any]) -> dict[str, Any]:
+    """The data with the log's signed checkpoint at the report's position, when a key
+    is configured (Ed25519 signatures are deterministic: the same report, the same
+    bytes). Verification checks it apart from the figures (its signature, its root)."""
+    from core.checkpoints import load_key, signed_checkpoint
+
+    key = load_key(required=False)
+    if key is None:
+        return data
+    position = int(data["log"]["position"])
+    return {**data, "checkpoint": signed_checkpoint(services.app, key, position)}
 
 
 def build(

@@ -255,6 +255,7 @@ def context(data: Mapping[str, Any]) -> dict[str, Any]:
             "head": log["head"],
             "attachment": f"{ATTACHMENT} (figures, lists and chart series, with the "
             "position, as_of and digest above)",
+            "checkpoint": data.get("checkpoint"),
         },
         "figure_count": figure_count,
     }

@@ -58,6 +58,7 @@ REFUSED_BODIES: dict[str, tuple[str, bytes]] = {
         encoded(
             {
                 "type": "EventCorrected",
+                "reason": "The figure was wrong.",
                 "occurred_on": "2010-01-01",
                 "corrects": "00000000-0000-0000-0000-000000000000",
                 "changes": {"host": json.loads("[" * 500 + "]" * 500)},

@@ -95,6 +95,7 @@ def test_every_endpoint_is_documented_with_its_security(sqlite_url):
         "as_of",
         "after",
         "limit",
+        "recorded_by",
     }
 
 

@@ -80,6 +80,7 @@ def test_followers_inherit_the_lifecycles_classification(store_api):
             "occurred_on": "2020-07-02",
             "corrects": arrest["id"],
             "changes": {"arresting_state": "NLD"},
+            "reason": "A mistake",
         },
     )
     assert fix["classification"] == "confidential"
@@ -155,6 +156,7 @@ def test_unsealing_is_recorded_and_reveals_the_event_as_it_reads_from_then_on(st
             "occurred_on": "2020-07-02",
             "corrects": issued["id"],
             "changes": {"person": "B. Person"},
+            "reason": "A mistake",
         },
     )
     sealed_until = api.services.app.head().recorded_at

@@ -68,6 +68,7 @@ def legacy(store_api: Api, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
                 "occurred_on": "2020-06-01",
                 "corrects": sealed["id"],
                 "changes": {"person": "THE-SEALED-NAME"},
+                "reason": "A mistake",
                 "classification": "public",
             },
         )

@@ -109,6 +109,7 @@ class World:
                 "occurred_on": "2020-06-02",
                 "corrects": self.visit["id"],
                 "changes": {"host": "UGA"},
+                "reason": "A mistake",
             },
         )
         # Partly hidden: a public warrant (seen by all) with a confidential arrest.
@@ -217,6 +218,7 @@ def amendments(target: str) -> list[tuple[str, dict[str, Any]]]:
                 "occurred_on": day,
                 "corrects": target,
                 "changes": {"summary": "x"},
+                "reason": "A mistake",
             },
         ),
         (
@@ -398,6 +400,7 @@ def test_a_replay_is_checked_against_the_callers_role_and_clearance_now(api):
         "occurred_on": "2021-01-01",
         "corrects": sealed.get_json()["id"],
         "changes": {"person": "B. Person"},
+        "reason": "A mistake",
     }
     key = {"Idempotency-Key": "sealed-2"}
     assert api.post(EVENTS, fix, who="focal_point", **key).status_code == 201

@@ -217,8 +217,8 @@ def test_an_empty_list_a_blank_row_and_an_object_field(runner, tmp_path, sqlite_
     assert workshop["topics"] == ["arrest", "cooperation"]
     assert workshop["attendees"] == 40
     correction = (
-        "type,occurred_on,corrects,changes\r\n"
-        f'EventCorrected,2008-05-02,{workshop_id},"{{""attendees"": 45}}"\r\n'
+        "type,occurred_on,corrects,changes,reason\r\n"
+        f'EventCorrected,2008-05-02,{workshop_id},"{{""attendees"": 45}}",Miscounted\r\n'
     )
     result = run(runner, str(write_csv(tmp_path / "c.csv", correction)))
     assert result.exit_code == 0, result.output

@@ -284,3 +284,27 @@ def test_no_role_may_record_system_events_through_the_api(api_client):
     with pytest.raises(Forbidden):
         services = api_client.services
         services.app.record_raw(body, "someone", "focal_point")
+
+
+def test_the_nightly_integrity_job_sends_witnesses_a_signed_checkpoint(
+    services, clock, monkeypatch
+):
+    from auditor import tlog
+    from core.checkpoints import SigningKey
+
+    key = SigningKey.generate("icc.example/followup")
+    monkeypatch.setenv("FOLLOWUP_LOG_KEY", key.text)
+    record(services, *every_type()[:5])
+    with webhook_receiver(SECRET.encode()) as hook:
+        targets = build(services, {"w": {"kind": "webhook", "url": hook.url, "secret_env": "S"}})
+        outcome = run(
+            services, JOBS["integrity"], clock.at(clock.now + timedelta(hours=1)), {}, targets
+        )
+    [verified] = outcome.events
+    point = tlog.verify_checkpoint(verified.payload["checkpoint"], [key.verifier]).checkpoint
+    assert point.size == verified.payload["log_position"] == 5
+    body = hook.requests[0]["body"]
+    [attachment] = body["attachments"]
+    assert attachment["filename"] == "checkpoint.txt"
+    sent = base64.b64decode(attachment["content_base64"]).decode()
+    assert sent == verified.payload["checkpoint"] and sent in body["text"]

@@ -137,7 +137,7 @@ def test_the_token_commands(sqlite_url, monkeypatch):
     assert revoked.exit_code == 0, revoked.output
     rows = json.loads(runner.invoke(main, ["token", "list", "--json"]).output)
     assert rows[0]["label"] == "bureau-1" and rows[0]["revoked_at"]
-    assert set(rows[0]) == {"label", "role", "created_at", "revoked_at"}
+    assert set(rows[0]) == {"label", "role", "person", "email", "created_at", "revoked_at"}
 
     missing = runner.invoke(main, ["token", "revoke", "nobody"])
     assert missing.exit_code == 1 and "No token labelled nobody" in missing.stderr

@@ -64,6 +64,9 @@ ADDED_TYPES = {
     "IntegrityVerified",
     # Unsealing: lowering an event's classification is an act of its own.
     "ClassificationLowered",
+    # What the log records of proving itself (plugins/builtin/transparency.py).
+    "LogKeyActivated",
+    "CheckpointCosigned",
 }
 
 

@@ -176,6 +176,7 @@ def test_a_correction_changes_how_the_event_reads_not_the_event(app):
         app,
         {
             "type": "EventCorrected",
+            "reason": "The figure was wrong.",
             "occurred_on": "2006-01-01",
             "corrects": str(signed.id),
             "changes": {"title": "Agreement on enforcement", "occurred_on": "2005-10-28"},
@@ -211,6 +212,7 @@ def test_invalid_corrections_are_rejected_field_by_field(app, changes, field):
             app,
             {
                 "type": "EventCorrected",
+                "reason": "The figure was wrong.",
                 "occurred_on": "2006-01-01",
                 "corrects": str(signed.id),
                 "changes": changes,
@@ -228,6 +230,7 @@ def test_a_correction_that_breaks_the_lifecycle_is_a_conflict(app):
             app,
             {
                 "type": "EventCorrected",
+                "reason": "The figure was wrong.",
                 "occurred_on": "2006-01-01",
                 "corrects": str(signed.id),
                 "changes": {"occurred_on": "2005-12-01"},
