@@ -13,10 +13,10 @@ from api.auth import allow, current_caller
 from api.events import AsOf
 from api.openapi import response
 from api.views import ViewQuery, answer, reading
-from core.bootstrap import Services
 from core.roles import AUDITOR, BUREAU
 from core.verification import Published
 from core.views.model import LEVEL_OF_ROLE
+from followup.bootstrap import Services
 
 blueprint = Blueprint("audit", __name__, description="Verification and explanation.")
 

@@ -21,9 +21,9 @@ from flask_smorest import Blueprint
 from werkzeug.exceptions import Unauthorized
 
 from api.errors import ApiError
-from core.bootstrap import Services
 from core.tokens import Caller, Tokens
 from core.visibility import Visibility
+from followup.bootstrap import Services
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -19,13 +19,13 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 from api.auth import allow, current_caller, current_visibility
 from api.errors import ApiError
 from api.openapi import MAX_BATCH, json_content, ref, response
-from core.bootstrap import Services
 from core.envelope import Draft, Event
 from core.errors import InvalidEvent, LifecycleConflict, NotFound
 from core.fields import PartyCode
 from core.ports import IdempotencyKey
 from core.queries import EventFilter, as_of_moment, find_events, settled_as_of
 from core.roles import BUREAU, FOCAL_POINT, READERS
+from followup.bootstrap import Services
 
 blueprint = Blueprint(
     "events",

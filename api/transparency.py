@@ -16,9 +16,9 @@ from api.auth import allow, current_visibility
 from api.errors import ApiError
 from api.openapi import response
 from core import checkpoints, proofs
-from core.bootstrap import Services
 from core.errors import NotFound
 from core.roles import AUDITOR, READERS
+from followup.bootstrap import Services
 
 blueprint = Blueprint("transparency", __name__, description="Checkpoints and proofs.")
 

@@ -11,7 +11,7 @@ import click
 
 from cli.common import database_url_option, open_services
 from cli.state import as_of_option
-from core.people import TRAIL_FIELDS, trail
+from core.people import trail, trail_fields
 
 
 @click.group()
@@ -39,7 +39,8 @@ def trail_command(
             for row in rows:
                 sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
             return
-        writer = csv.DictWriter(sys.stdout, fieldnames=TRAIL_FIELDS, lineterminator="\n")
+        fields = trail_fields(services.catalogue)
+        writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
         writer.writeheader()
         for row in rows:
             changed = row.get("changed")

@@ -11,7 +11,8 @@ from typing import Any, TypeVar
 
 import click
 
-from core.bootstrap import (
+from core.errors import StoreError
+from followup.bootstrap import (
     DATABASE_URL_VARIABLE,
     DEFAULT_DATABASE_URL,
     Services,
@@ -20,8 +21,7 @@ from core.bootstrap import (
     redacted,
     store_adapter,
 )
-from core.errors import StoreError
-from plugins import plugin_manager
+from followup.registry import Registry
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -44,8 +44,7 @@ def open_services(url: str, *, create: bool = False, writes: bool = True) -> Ite
     store this process may not write to (an auditor's write-protected copy): it reads
     a temporary copy, where the views it derives are written; a command that writes
     is refused there, in one line."""
-    manager = plugin_manager(load_entry_points=True)
-    adapter = store_adapter(manager, database_url(url))
+    adapter = store_adapter(Registry.load(load_entry_points=True).stores, database_url(url))
     read_only = (
         not create
         and adapter.writable is not None

@@ -15,10 +15,9 @@ import click
 from cli.common import database_url_option, open_services
 from core.application import FollowUp
 from core.errors import FollowupError
-from core.importing import ImportProblem, check, importer_for, record, registered
+from core.importing import ImportProblem, check, importer_for, record
 from core.ports import IdempotencyKey
 from core.restore import RestoreError, restore_log
-from core.tokens import Tokens
 
 
 class LineError(click.ClickException):
@@ -74,9 +73,9 @@ def import_(
         _restore(file, dry_run, database_url)
         return
     with open_services(database_url) as services:
-        importer = importer_for(registered(services.plugins), file, format_)
+        importer = importer_for(services.importers, file, format_)
         app = services.app
-        role = Tokens(app).role_of(recorded_by)
+        role = services.tokens.role_of(recorded_by)
         # newline="": CSV fields may hold line breaks; utf-8-sig: spreadsheets add a BOM.
         with file.open(encoding="utf-8-sig", newline="") as stream:
             try:

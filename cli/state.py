@@ -11,13 +11,13 @@ from typing import Any
 import click
 
 from cli.common import database_url_option, open_services, print_json
-from core.bootstrap import Services
 from core.intact import require_intact
 from core.queries import as_of_moment
-from core.views import queries
 from core.views.memory import fold
 from core.views.model import READER_OF_LEVEL, Level, Period
 from core.views.reading import ViewReading
+from core.views.service import Views
+from plugins.builtin import queries
 
 CLEARANCE = {"all": Level.ALL, "restricted": Level.RESTRICTED}
 
@@ -58,9 +58,8 @@ clearance_option = click.option(
 )
 
 
-def every_view(services: Services, reading: ViewReading) -> dict[str, Any]:
+def every_view(views: Views, reading: ViewReading) -> dict[str, Any]:
     """All the views at one reading, as the API answers them."""
-    views = services.views
 
     def indicators(number: int) -> dict[str, Any]:
         return views.indicators_for(reading, number)
@@ -153,7 +152,7 @@ def replay(
                 if sight.sees(event):
                     stream.write(json.dumps(event.to_flat(), ensure_ascii=False) + "\n")
                     written += 1
-        result = {**views.envelope(reading, as_of), **every_view(services, reading)}
+        result = {**views.envelope(reading, as_of), **every_view(services.views, reading)}
         (out / "views.json").write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
         message = f"replayed {written} events to position {reading.position} into {out}"
         if independent:
@@ -163,7 +162,7 @@ def replay(
                 views.folds,
                 Period(on=reading.period.on),
             )
-            same = every_view(services, naive) == every_view(services, reading)
+            same = every_view(services.views, naive) == every_view(services.views, reading)
             message += "; independent fold: " + ("same views" if same else "DIFFERENT views")
             if not same:
                 click.echo(message, err=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from cli.common import database_url_option, open_services
-from core.bootstrap import redacted
+from followup.bootstrap import redacted
 
 
 @click.command()

@@ -7,7 +7,6 @@ import click
 
 from cli.common import database_url_option, open_services, print_json
 from core.roles import ROLES
-from core.tokens import Tokens
 
 RECORDED_BY = click.option(
     "--recorded-by",
@@ -48,7 +47,7 @@ def create(
     if label is None:
         raise click.UsageError("Give --person NAME --email ADDRESS (or a --label).")
     with open_services(database_url) as services:
-        secret = Tokens(services.app).create(label, role, recorded_by, person=person, email=email)
+        secret = services.tokens.create(label, role, recorded_by, person=person, email=email)
     click.echo(secret)
     holder = f"{person} <{email}>" if person else label
     click.echo(
@@ -62,7 +61,7 @@ def create(
 def list_(as_json: bool, database_url: str) -> None:
     """Tokens by label, with role, creation and revocation times (never the token)."""
     with open_services(database_url, writes=False) as services:
-        infos = Tokens(services.app).list()
+        infos = services.tokens.list()
     if as_json:
         print_json(
             [
@@ -96,7 +95,7 @@ def list_(as_json: bool, database_url: str) -> None:
 def revoke(label: str, recorded_by: str, database_url: str) -> None:
     """Revoke the token labelled LABEL: it stops working at once."""
     with open_services(database_url) as services:
-        info = Tokens(services.app).revoke(label, recorded_by)
+        info = services.tokens.revoke(label, recorded_by)
     click.echo(f"revoked {info.label} ({info.role}) at {info.revoked_at}")
 
 

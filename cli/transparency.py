@@ -46,7 +46,7 @@ def _keys(app: object, given: tuple[str, ...]) -> list[checkpoints.VerifierKey]:
 def _record_key(services: object, key: SigningKey, replaces: str | None) -> None:
     app = services.app  # type: ignore[attr-defined]
     raw = system_event(
-        checkpoints.KEY_EVENT,
+        app.catalogue.system_type(checkpoints.KEY_ACTIVATED),
         app.clock(),
         key_name=key.name,
         verifier_key=key.verifier.text,

@@ -19,8 +19,8 @@ from core.dossier import (
     CORRECTABLE_ENVELOPE,
     Dossier,
     Member,
-    apply_entry,
     dossier_id,
+    folded,
     lifecycle_of,
     record_args,
 )
@@ -193,7 +193,7 @@ class FollowUp(Application[UUID]):
         if dossier is None:
             return []
         try:
-            member = dossier.member(event.id)
+            member = dossier.member(event.id, self.catalogue)
         except LifecycleConflict:
             return []
         found = []
@@ -298,6 +298,10 @@ class _Batch:
         self.role = role
         #: Every name the caller records or recorded under (core.visibility).
         self.identities = frozenset({recorded_by, *also})
+        #: The type that lowers a classification, named in refusals.
+        self.lowering = next(
+            (t.name for t in self.catalogue.types.values() if t.effect is Effect.LOWER), None
+        )
         self.dossiers: dict[UUID, Dossier] = {}
         self.events: list[Any] = []
         #: Which dossier holds each event recorded in this batch.
@@ -338,7 +342,7 @@ class _Batch:
         """Which members the caller sees; None when it sees them all."""
         if self.role is None:
             return None  # the operator
-        flags = dossier.visible(self._sees)
+        flags = dossier.visible(self._sees, self.catalogue)
         return None if all(flags) else flags
 
     # -- the three effects -------------------------------------------------------
@@ -348,7 +352,7 @@ class _Batch:
         subject = event_type.subject_of(draft.payload)
         dossier = self._load(dossier_id(subject)) if subject is not None else None
         if dossier is None:
-            draft = _classified(draft, inherited, referred)
+            draft = _classified(draft, inherited, referred, self.lowering)
             dossier = Dossier(subject=subject, **record_args(draft, self.recorded_by))
             dossier.check_lifecycle(self.catalogue)
             return dossier
@@ -356,29 +360,28 @@ class _Batch:
         if flags is not None:
             # Judged by what the caller sees, as if the rest did not exist; if that
             # passes, the reference is taken by something hidden from it.
-            seen = _folded(dossier.seen(flags), self.catalogue, _unusable(subject))
+            seen = _folded(dossier.seen(flags, self.catalogue), self.catalogue, _unusable(subject))
             new = dossier.draft_member(**record_args(draft, self.recorded_by))
             rule = event_type.rule
             if rule is not None:
                 rule(seen, new.fact())
             raise _unusable(subject)
         inherited = stricter(inherited, dossier.classification(self.catalogue))
-        draft = _classified(draft, inherited, _described(subject))
+        draft = _classified(draft, inherited, _described(subject), self.lowering)
         dossier.record(**record_args(draft, self.recorded_by))
         dossier.check_lifecycle(self.catalogue)
         return dossier
 
     def _amend(self, event_type: EventType, draft: Draft) -> Dossier:
-        field = event_type.target_field
-        assert field is not None
-        target_id = UUID(str(draft.payload[field]))
+        field = str(event_type.target)
+        target_id = UUID(str(event_type.target_of(draft.payload)))
         dossier = self._home_of(target_id, field)
         flags = self._sight(dossier)
-        members = dossier.members
+        members = dossier.read(self.catalogue)
         if flags is not None:
-            if not flags[[m.event_id for m in members].index(target_id)]:
+            if not flags[[m.event_id for m in dossier.members].index(target_id)]:
                 raise _no_event(field, target_id)
-            members = dossier.seen(flags)
+            members = dossier.seen(flags, self.catalogue)
         target = next(m for m in members if m.event_id == target_id)
         target_type = self.catalogue.types.get(target.type)
         if target_type is None or target_type.effect is not Effect.RECORD:
@@ -389,39 +392,42 @@ class _Batch:
             raise LifecycleConflict(f"Event {target_id} has been retracted.")
         self._check_writer(target_type)
         if event_type.effect is Effect.CORRECT:
+            changes = str(event_type.changes)
             payload = dict(draft.payload)
-            payload["changes"] = self._checked_changes(
-                target_type, target, draft.payload["changes"]
+            payload[changes] = self._checked_changes(
+                target_type, target, draft.payload[changes], changes
             )
             draft = Draft(**{**vars(draft), "payload": dict(sorted(payload.items()))})
         what = f"Event {target_id}"
         if event_type.effect is Effect.LOWER:
-            draft = _lowering(draft, target, what)
+            draft = _lowering(draft, str(event_type.changes), target, what)
         else:
-            draft = _classified(draft, target.classification, what)
+            draft = _classified(draft, target.classification, what, self.lowering)
         if flags is not None:
             # The change must hold in what the caller sees; it may still not be made
             # in a dossier holding events hidden from the caller.
-            trial = list(members)
-            apply_entry(trial, dossier.draft_member(**record_args(draft, self.recorded_by)))
-            lifecycle_of(trial, self.catalogue)
+            seen = [m for m, shown in zip(dossier.members, flags, strict=True) if shown]
+            new = dossier.draft_member(**record_args(draft, self.recorded_by))
+            lifecycle_of(folded([*seen, new], self.catalogue), self.catalogue)
             raise _unusable(None, target_id)
         dossier.record(**record_args(draft, self.recorded_by))
         dossier.check_lifecycle(self.catalogue)
         if event_type.effect is Effect.CORRECT:
-            self._check_references(target_type, dossier.member(target_id).payload)
+            corrected = dossier.member(target_id, self.catalogue)
+            self._check_references(target_type, corrected.payload)
         return dossier
 
     def _checked_changes(
-        self, target_type: EventType, target: Any, changes: Mapping[str, Any]
+        self, target_type: EventType, target: Any, changes: Mapping[str, Any], field: str
     ) -> dict[str, Any]:
-        """Validate a correction against the target type's schema; return its JSON form."""
+        """Validate a correction (its payload `field`) against the target type's schema;
+        return its JSON form."""
         payload_fields = set(target_type.schema._declared_fields)
         unknown = sorted(set(changes) - payload_fields - set(CORRECTABLE_ENVELOPE))
         if unknown:
             raise InvalidEvent(
                 {
-                    "changes": {
+                    field: {
                         name: [f"Not a field of {target_type.name} that can be corrected."]
                         for name in unknown
                     }
@@ -434,7 +440,7 @@ class _Batch:
             try:
                 draft = self.app.validate(trial)
             except InvalidEvent as error:
-                raise InvalidEvent({"changes": error.messages}) from None
+                raise InvalidEvent({field: error.messages}) from None
             envelope = draft.envelope()
             checked.update({k: envelope[k] for k in envelope_changes})
         payload_changes = {k: v for k, v in changes.items() if k in payload_fields}
@@ -444,11 +450,11 @@ class _Batch:
                     target_type.name, {**target.payload, **payload_changes}
                 )
             except InvalidEvent as error:
-                raise InvalidEvent({"changes": error.messages}) from None
+                raise InvalidEvent({field: error.messages}) from None
             if target_type.subject_of(new_payload) != target_type.subject_of(target.payload):
                 raise InvalidEvent(
                     {
-                        "changes": {
+                        field: {
                             name: [
                                 "This field says which record the event belongs to; "
                                 "retract the event and record it anew."
@@ -492,7 +498,10 @@ class _Batch:
                 raise missing
             flags = self._sight(dossier)
             if flags is not None:
-                if _folded(dossier.seen(flags), self.catalogue, _unusable(subject)) is None:
+                if (
+                    _folded(dossier.seen(flags, self.catalogue), self.catalogue, _unusable(subject))
+                    is None
+                ):
                     raise missing
                 raise _unusable(subject)
             if not dossier.exists(self.catalogue):
@@ -552,23 +561,24 @@ def _folded(members: list[Member], catalogue: Catalogue, unusable: LifecycleConf
         raise unusable from None
 
 
-def _classified(draft: Draft, inherited: str, what: str) -> Draft:
+def _classified(draft: Draft, inherited: str, what: str, lowering: str | None) -> Draft:
     """The draft with the classification it inherits, unless it raises it. Lowering
-    is an act of its own (ClassificationLowered): a client that asks for less is
-    refused."""
+    is an act of its own (the catalogue's `lowering` type): a client that asks for less
+    is refused."""
     if stricter(draft.classification, inherited) == draft.classification:
         return draft
     if draft.classification_given:
+        how = f"{lowering} lowers it" if lowering else "it is lowered"
         raise LifecycleConflict(
-            f"{what} is {inherited}: what continues it is {inherited} too, unless "
-            f"ClassificationLowered lowers it first."
+            f"{what} is {inherited}: what continues it is {inherited} too, unless {how} first."
         )
     return replace(draft, classification=inherited)
 
 
-def _lowering(draft: Draft, target: Member, what: str) -> Draft:
-    """A lowering lowers, and has the classification it lowers to."""
-    level = str(draft.payload["lowered_to"])
+def _lowering(draft: Draft, field: str, target: Member, what: str) -> Draft:
+    """A lowering lowers (to the level in `field`), and has the classification it
+    lowers to."""
+    level = str(draft.payload[field])
     if stricter(level, target.classification) == level:
         raise LifecycleConflict(f"{what} is {target.classification}: {level} is not lower.")
     if draft.classification_given and draft.classification != level:

@@ -6,7 +6,7 @@ The signing key lives outside the store: in a file named by FOLLOWUP_LOG_KEY_FIL
 in FOLLOWUP_LOG_KEY itself, written as Go's note package writes signer keys
 (``PRIVATE+KEY+<name>+<key id>+<base64(0x01 || seed)>``). Its name is the log's origin
 (the checkpoint's first line). Key activations and rotations are recorded in the log
-(LogKeyActivated), so the log says which public keys signed it when.
+(a key activation), so the log says which public keys signed it when.
 """
 
 from __future__ import annotations
@@ -43,8 +43,9 @@ KEY_FILE_VARIABLE = "FOLLOWUP_LOG_KEY_FILE"
 KEY_VARIABLE = "FOLLOWUP_LOG_KEY"
 WITNESSES_VARIABLE = "FOLLOWUP_WITNESS_KEYS"
 SIGNER_PREFIX = "PRIVATE+KEY+"
-#: The event type that records a key's activation (plugins/builtin/transparency.py).
-KEY_EVENT = "LogKeyActivated"
+#: The system's record of a key's activation (``EventType.system_record``; the type is
+#: plugins/builtin/transparency.py's).
+KEY_ACTIVATED = "log_key_activated"
 #: Events read per step when a root is recomputed from the events themselves.
 PAGE = 10000
 
@@ -177,13 +178,14 @@ def parse_keys(texts: Sequence[str]) -> list[VerifierKey]:
 
 
 def recorded_keys(app: FollowUp) -> list[VerifierKey]:
-    """The public keys the log says it was signed with (LogKeyActivated), in order."""
+    """The public keys the log says it was signed with (its key activations), in order."""
     from core.queries import EventFilter, find_events
 
     keys: list[VerifierKey] = []
     after = 0
     while True:
-        page = find_events(app, EventFilter(types=frozenset({KEY_EVENT})), after=after, limit=1000)
+        activated = frozenset({app.catalogue.system_type(KEY_ACTIVATED)})
+        page = find_events(app, EventFilter(types=activated), after=after, limit=1000)
         for event in page.events:
             keys.append(VerifierKey.parse(str(event.payload["verifier_key"])))
         if page.next_after is None:

@@ -49,86 +49,13 @@ class Member:
     def fact(self) -> Fact:
         return Fact(self.type, self.occurred_on, self.payload)
 
-    @property
-    def amends(self) -> UUID | None:
-        """The event of the dossier this one corrects, retracts or lowers."""
-        field = AMENDING.get(self.type)
-        return UUID(str(self.payload[field])) if field is not None else None
-
 
 #: Envelope fields a correction may replace besides the payload.
 CORRECTABLE_ENVELOPE = ("occurred_on", "summary", "recommendations", "sources")
 
-#: The type that lowers an event's classification (plugins/builtin/record_keeping.py).
-LOWERING = "ClassificationLowered"
-#: Types that change another event of their dossier, with the payload field naming it.
-AMENDING = {"EventCorrected": "corrects", "EventRetracted": "retracts", LOWERING: "lowers"}
-
-
-def apply_entry(members: list[Member], entry: Member) -> None:
-    """Add one event, as recorded, to a dossier's members as they read: a correction
-    changes its target, a retraction withdraws it, a lowering lowers the target's
-    classification (and that of the corrections made to it so far: it is lowered as
-    it then reads)."""
-    target = entry.amends
-    if target is not None:
-        index = _index(members, target)
-        if entry.type == "EventCorrected":
-            members[index] = _corrected(members[index], entry.payload["changes"])
-        elif entry.type == "EventRetracted":
-            members[index] = replace(members[index], retracted=True)
-        else:
-            level = str(entry.payload["lowered_to"])
-            for at, member in enumerate(members):
-                if (at == index or member.amends == target) and CLASSIFICATION_RANK[
-                    member.classification
-                ] > CLASSIFICATION_RANK.get(level, 2):
-                    members[at] = replace(
-                        member,
-                        classification=level,
-                        lowerings=(*member.lowerings, (entry.event_id, level)),
-                    )
-    members.append(entry)
-
-
-def _corrected(target: Member, changes: Mapping[str, Any]) -> Member:
-    envelope: dict[str, Any] = {}
-    for name in CORRECTABLE_ENVELOPE:
-        if name in changes:
-            value = changes[name]
-            if name == "occurred_on":
-                value = date.fromisoformat(value)
-            elif name in ("recommendations", "sources"):
-                value = tuple(value)
-            envelope[name] = value
-    payload = {k: v for k, v in changes.items() if k not in CORRECTABLE_ENVELOPE}
-    return replace(target, payload=dict(sorted({**target.payload, **payload}.items())), **envelope)
-
-
-def _index(members: Sequence[Member], target_id: UUID) -> int:
-    for index, member in enumerate(members):
-        if member.event_id == target_id:
-            return index
-    raise LifecycleConflict(f"Event {target_id} is not part of this dossier.")
-
-
-def lifecycle_of(members: Sequence[Member], catalogue: Catalogue) -> LifecycleState:
-    """Fold the events that stand (not retracted, not corrections) through their
-    types' rules, in recording order; raises LifecycleConflict if one breaks."""
-    state: LifecycleState = None
-    for member in members:
-        if member.retracted or member.type not in catalogue:
-            continue
-        event_type = catalogue[member.type]
-        if event_type.effect is not Effect.RECORD or event_type.rule is None:
-            continue
-        state = event_type.rule(state, member.fact())
-    return state
-
 
 class Dossier(Aggregate):
-    """Events about one subject; `members` reads each as corrected and retracted,
-    `entries` holds them as recorded."""
+    """Events about one subject; `members` reads each as corrected and retracted."""
 
     @staticmethod
     def create_id(subject: str | None) -> UUID:
@@ -148,8 +75,9 @@ class Dossier(Aggregate):
         payload: dict[str, Any],
     ) -> None:
         self.subject = subject
+        #: The events as recorded; `read` gives them as they now read.
         self.members: list[Member] = []
-        self.entries: list[Member] = []
+        self._read: tuple[tuple[int, int], list[Member]] | None = None
         self._take(
             type,
             occurred_on,
@@ -195,18 +123,18 @@ class Dossier(Aggregate):
         recorded_by: str,
         payload: dict[str, Any],
     ) -> None:
-        entry = self.draft_member(
-            type=type,
-            occurred_on=occurred_on,
-            summary=summary,
-            recommendations=recommendations,
-            sources=sources,
-            classification=classification,
-            recorded_by=recorded_by,
-            payload=payload,
+        self.members.append(
+            self.draft_member(
+                type=type,
+                occurred_on=occurred_on,
+                summary=summary,
+                recommendations=recommendations,
+                sources=sources,
+                classification=classification,
+                recorded_by=recorded_by,
+                payload=payload,
+            )
         )
-        self.entries.append(entry)
-        apply_entry(self.members, entry)
 
     def draft_member(self, **args: Any) -> Member:
         """The member the next event would be (every event adds exactly one member,
@@ -225,15 +153,58 @@ class Dossier(Aggregate):
             recorded_by=args["recorded_by"],
         )
 
-    def member(self, target_id: UUID) -> Member:
-        return self.members[_index(self.members, target_id)]
+    def read(self, catalogue: Catalogue) -> list[Member]:
+        """The members as they now read: each correction applied to its target (in
+        recording order), each retracted member marked, each lowering applied. Which
+        types correct, retract or lower, and which payload field names their target,
+        the catalogue says."""
+        key = (id(catalogue), len(self.members))
+        if self._read is not None and self._read[0] == key:
+            return self._read[1]
+        read = folded(self.members, catalogue)
+        self._read = (key, read)
+        return read
+
+    def seen(self, flags: Sequence[bool], catalogue: Catalogue) -> list[Member]:
+        """The members as a reader who sees only the flagged events reads them: the
+        events hidden from it, and what they changed, left out."""
+        return folded([m for m, shown in zip(self.members, flags, strict=True) if shown], catalogue)
+
+    def visible(self, sees: Callable[[Member], bool], catalogue: Catalogue) -> list[bool]:
+        """For each event (as recorded), whether a reader sees it: by its classification
+        as it now reads (lowered) and, for a correction, retraction or lowering, by its
+        target's too."""
+        read = self.read(catalogue)
+        flags: list[bool] = []
+        for member, now in zip(self.members, read, strict=True):
+            shown = sees(now)
+            target = _target(member, catalogue)
+            if shown and target is not None:
+                shown = flags[_index(self.members, target)]
+            flags.append(shown)
+        return flags
+
+    def classification(self, catalogue: Catalogue) -> str:
+        """The lifecycle's classification: the strictest of the events that stand in
+        it, as they read now (lowerings applied). What continues it inherits it."""
+        found = "public"
+        for member in self.read(catalogue):
+            event_type = catalogue.types.get(member.type)
+            if member.retracted or event_type is None or event_type.effect is not Effect.RECORD:
+                continue
+            found = stricter(found, member.classification)
+        return found
+
+    def member(self, target_id: UUID, catalogue: Catalogue) -> Member:
+        read = self.read(catalogue)
+        return read[_index(read, target_id)]
 
     def last_event_id(self) -> UUID:
         return self.members[-1].event_id
 
     def lifecycle(self, catalogue: Catalogue) -> LifecycleState:
         """The lifecycle's state (see `lifecycle_of`)."""
-        return lifecycle_of(self.members, catalogue)
+        return lifecycle_of(self.read(catalogue), catalogue)
 
     def check_lifecycle(self, catalogue: Catalogue) -> None:
         self.lifecycle(catalogue)
@@ -242,37 +213,81 @@ class Dossier(Aggregate):
         """Whether the lifecycle has begun (and its beginning was not retracted)."""
         return self.lifecycle(catalogue) is not None
 
-    def classification(self, catalogue: Catalogue) -> str:
-        """The lifecycle's classification: the strictest of the events that stand in
-        it, as they read now (lowerings applied). What continues it inherits it."""
-        found = "public"
-        for member in self.members:
-            event_type = catalogue.types.get(member.type)
-            if member.retracted or event_type is None or event_type.effect is not Effect.RECORD:
-                continue
-            found = stricter(found, member.classification)
-        return found
 
-    def visible(self, sees: Callable[[Member], bool]) -> list[bool]:
-        """For each member, whether a reader sees it: by its own classification (as
-        lowered) and, for a correction, retraction or lowering, its target's."""
-        flags: list[bool] = []
-        for member in self.members:
-            shown = sees(member)
-            target = member.amends
-            if shown and target is not None:
-                shown = flags[_index(self.members, target)]
-            flags.append(shown)
-        return flags
+def lifecycle_of(members: Sequence[Member], catalogue: Catalogue) -> LifecycleState:
+    """Fold the events that stand (not retracted, not corrections) through their
+    types' rules, in recording order; raises LifecycleConflict if one breaks."""
+    state: LifecycleState = None
+    for member in members:
+        if member.retracted or member.type not in catalogue:
+            continue
+        event_type = catalogue[member.type]
+        if event_type.effect is not Effect.RECORD or event_type.rule is None:
+            continue
+        state = event_type.rule(state, member.fact())
+    return state
 
-    def seen(self, flags: Sequence[bool]) -> list[Member]:
-        """The members as a reader who sees only the flagged events reads them: the
-        events hidden from it, and what they changed, left out."""
-        members: list[Member] = []
-        for entry, shown in zip(self.entries, flags, strict=True):
-            if shown:
-                apply_entry(members, entry)
-        return members
+
+def folded(recorded: Sequence[Member], catalogue: Catalogue) -> list[Member]:
+    """Events (as recorded) as they read: each correction applied to its target, each
+    retraction marking it, each lowering lowering its classification, and that of
+    the corrections made to it so far (it is lowered as it then reads)."""
+    read = list(recorded)
+    for member in recorded:
+        event_type = catalogue.types.get(member.type)
+        target = _target(member, catalogue)
+        if event_type is None or target is None:
+            continue
+        index = _index(read, target)
+        if event_type.effect is Effect.CORRECT:
+            read[index] = _amended(read[index], member.payload[str(event_type.changes)])
+        elif event_type.effect is Effect.RETRACT:
+            read[index] = replace(read[index], retracted=True)
+        else:
+            level = str(member.payload[str(event_type.changes)])
+            for at, other in enumerate(read):
+                if other.event_id == member.event_id:
+                    break  # what came after the lowering keeps its own
+                amends = at == index or _target(recorded[at], catalogue) == target
+                if (
+                    amends
+                    and CLASSIFICATION_RANK[other.classification] > CLASSIFICATION_RANK[level]
+                ):
+                    read[at] = replace(
+                        other,
+                        classification=level,
+                        lowerings=(*other.lowerings, (member.event_id, level)),
+                    )
+    return read
+
+
+def _target(member: Member, catalogue: Catalogue) -> UUID | None:
+    """The event of its dossier a correction, retraction or lowering changes."""
+    event_type = catalogue.types.get(member.type)
+    target = event_type.target_of(member.payload) if event_type is not None else None
+    return UUID(target) if target is not None else None
+
+
+def _index(members: Sequence[Member], target_id: UUID) -> int:
+    for index, member in enumerate(members):
+        if member.event_id == target_id:
+            return index
+    raise LifecycleConflict(f"Event {target_id} is not part of this dossier.")
+
+
+def _amended(target: Member, changes: Mapping[str, Any]) -> Member:
+    """A member with a correction's changes: payload fields, and envelope fields."""
+    envelope: dict[str, Any] = {}
+    for name in CORRECTABLE_ENVELOPE:
+        if name in changes:
+            value = changes[name]
+            if name == "occurred_on":
+                value = date.fromisoformat(value)
+            elif name in ("recommendations", "sources"):
+                value = tuple(value)
+            envelope[name] = value
+    payload = {k: v for k, v in changes.items() if k not in CORRECTABLE_ENVELOPE}
+    return replace(target, payload=dict(sorted({**target.payload, **payload}.items())), **envelope)
 
 
 def record_args(draft: Draft, recorded_by: str) -> dict[str, Any]:

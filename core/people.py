@@ -11,11 +11,11 @@ from datetime import datetime
 from typing import Any
 
 from core.application import FollowUp
+from core.catalogue import Catalogue
 from core.clock import format_timestamp
 from core.envelope import Event
+from core.eventtypes import Effect
 
-#: The payload fields that say what a correction or retraction changes, and why.
-AMENDING = {"EventCorrected": "corrects", "EventRetracted": "retracts"}
 _EMAIL = re.compile(r"<([^<>\s]+@[^<>\s]+)>$")
 
 
@@ -34,20 +34,22 @@ def recorded_by_matches(wanted: str, recorded_by: str) -> bool:
     return wanted == recorded_by or (email_of(recorded_by) or "").lower() == wanted.lower()
 
 
-def who_and_why(event: Event) -> dict[str, Any]:
-    """Who recorded the event and, for a correction or retraction, what it changes and
-    the reason given."""
+def who_and_why(event: Event, catalogue: Catalogue) -> dict[str, Any]:
+    """Who recorded the event and, for a correction or retraction, what it changes
+    (under the name of its type's `target` field) and the reason given."""
     said: dict[str, Any] = {"recorded_by": event.recorded_by}
-    field = AMENDING.get(event.type)
-    if field is not None:
-        said[field] = event.payload.get(field)
+    event_type = catalogue.types.get(event.type)
+    target = event_type.target_of(event.payload) if event_type is not None else None
+    if event_type is not None and target is not None:
+        said[str(event_type.target)] = target
         said["reason"] = event.payload.get("reason")
-        if field == "corrects":
-            said["changed"] = sorted(event.payload.get("changes", {}))
+        if event_type.effect is Effect.CORRECT:
+            said["changed"] = sorted(event.payload.get(str(event_type.changes)) or {})
     return said
 
 
-TRAIL_FIELDS = (
+#: The trail's columns before the corrections' and retractions' target fields.
+TRAIL_START = (
     "position",
     "recorded_at",
     "recorded_by",
@@ -55,11 +57,14 @@ TRAIL_FIELDS = (
     "id",
     "classification",
     "occurred_on",
-    "corrects",
-    "retracts",
-    "changed",
-    "reason",
 )
+
+
+def trail_fields(catalogue: Catalogue) -> tuple[str, ...]:
+    """The trail's columns: where and who, then the field naming what each kind of
+    correction or retraction changes (in catalogue order), what changed and why."""
+    targets = [t.target for t in catalogue.types.values() if t.target is not None]
+    return (*TRAIL_START, *dict.fromkeys(targets), "changed", "reason")
 
 
 def trail(app: FollowUp, first: datetime | None, last: datetime | None) -> Iterator[dict[str, Any]]:
@@ -75,8 +80,9 @@ def trail(app: FollowUp, first: datetime | None, last: datetime | None) -> Itera
                 break
             after -= 1
     upto = app.log.position_at(format_timestamp(last)) if last is not None else None
+    fields = trail_fields(app.catalogue)
     for event in app.read_log(after=after, upto=upto):
-        said = who_and_why(event)
+        said = who_and_why(event, app.catalogue)
         row = {
             "position": event.position,
             "recorded_at": event.recorded_at,
@@ -86,4 +92,4 @@ def trail(app: FollowUp, first: datetime | None, last: datetime | None) -> Itera
             "occurred_on": event.occurred_on.isoformat(),
             **said,
         }
-        yield {name: row.get(name) for name in TRAIL_FIELDS}
+        yield {name: row.get(name) for name in fields}

@@ -1,7 +1,7 @@
 """API tokens: random bearer tokens of which the store keeps only a SHA-256 digest, each
 with a label (who records with it) and a role. Issuing and revoking are recorded in the
-log (TokenIssued, TokenRevoked) before the table changes, so the audit trail never
-misses a token that works."""
+log (as the types that say they record `ISSUED` and `REVOKED`, which the access area
+declares) before the table changes, so the audit trail never misses a token that works."""
 
 from __future__ import annotations
 
@@ -77,11 +77,19 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+#: The system's records of a token issued and revoked (``EventType.system_record``;
+#: payload: the token's `label` and `role`, and a lifecycle per label).
+ISSUED = "token_issued"
+REVOKED = "token_revoked"
+
+
 class Tokens:
     """The token table beside the log, and the verbs that change it."""
 
     def __init__(self, app: FollowUp) -> None:
         self.app = app
+        self.issued = app.catalogue.system_type(ISSUED)
+        self.revoked = app.catalogue.system_type(REVOKED)
         self.sql: Sql = app.log.sql()
         # Writers are serialised by the port, so workers starting at once do not race.
         with self.sql.transaction(write=True) as cursor:
@@ -110,7 +118,7 @@ class Tokens:
         who = {"person": person, "email": email} if person is not None else {}
         draft = self.app.validate(
             {
-                "type": "TokenIssued",
+                "type": self.issued,
                 "occurred_on": self.app.clock().date().isoformat(),
                 "label": label,
                 "role": role,
@@ -138,7 +146,7 @@ class Tokens:
 
     def revoke(self, label: str, recorded_by: str) -> TokenInfo:
         """Revoke at once (the table first: a revoked token must stop working even if
-        recording the revocation fails), then record TokenRevoked."""
+        recording the revocation fails), then record the revocation."""
         info = self._find(label)
         if info is not None and info.revoked:
             raise LifecycleConflict(f"The token labelled {label} is already revoked.")
@@ -160,7 +168,7 @@ class Tokens:
                 )
         draft = self.app.validate(
             {
-                "type": "TokenRevoked",
+                "type": self.revoked,
                 "occurred_on": self.app.clock().date().isoformat(),
                 "label": label,
                 "role": role,
@@ -172,7 +180,7 @@ class Tokens:
 
     def _issued_in_log(self, label: str) -> Mapping[str, Any] | None:
         """The log's state of a label's token, if one is issued and not revoked."""
-        subject = self.app.catalogue["TokenIssued"].subject_of({"label": label})
+        subject = self.app.catalogue[self.issued].subject_of({"label": label})
         dossier = self.app.dossier(subject)
         state = dossier.lifecycle(self.app.catalogue) if dossier is not None else None
         return state if state is not None and not state.get("revoked") else None

@@ -36,7 +36,7 @@ def may_see(role: str | None, label: str | None, classification: str, recorded_b
 class Visibility:
     """What one caller may see of the log. A correction, retraction or lowering is
     visible only if its target is visible too; an event whose classification was
-    lowered (ClassificationLowered) is judged by the lowered one from the lowering's
+    lowered (by an event of the lowering type) is judged by the lowered one from the lowering's
     position on. `upto` is the position the caller reads the log at (None: its head).
     Targets are looked up once and remembered."""
 
@@ -100,11 +100,11 @@ class Visibility:
 
     def _target_of(self, event: Event) -> UUID | None:
         event_type = self.catalogue.types.get(event.type)
-        field = event_type.target_field if event_type is not None else None
-        if field is None:
+        value = event_type.target_of(event.payload) if event_type is not None else None
+        if value is None:
             return None
         try:
-            return UUID(str(event.payload.get(field)))
+            return UUID(value)
         except ValueError:
             return None
 

@@ -2,7 +2,7 @@
 tlog-cosignature), so that the log cannot show one history to some and another to
 others. The nightly integrity job sends them a signed checkpoint; what they send back,
 through the API or dropped as a file, is checked and recorded in the log
-(CheckpointCosigned): the checkpoint must be the log's own (its key, its root at that
+(a cosignature): the checkpoint must be the log's own (its key, its root at that
 size), and each cosignature must verify with a configured witness key."""
 
 from __future__ import annotations
@@ -25,6 +25,9 @@ from core.checkpoints import (
 from core.clock import utc_now
 from core.jobs import system_event
 from core.merkle import root_at
+
+#: The system's record of a witness's cosignature (``EventType.system_record``).
+COSIGNED = "checkpoint_cosigned"
 
 RECORDED_BY = "witnesses"
 
@@ -74,7 +77,7 @@ def record_cosignatures(
         line = note.by(witness)[0].line.rstrip("\n")
         when = verified.cosigned[witness.name]
         raw = system_event(
-            "CheckpointCosigned",
+            app.catalogue.system_type(COSIGNED),
             utc_now(),
             witness=witness.name,
             tree_size=point.size,

@@ -33,7 +33,7 @@ def store_url_for(request: Any, folder: Path) -> str:
 
 def initialise(url: str) -> None:
     """What `followup init` does (only it creates a store; `serve` refuses none)."""
-    from core.bootstrap import bootstrap
+    from followup.bootstrap import bootstrap
 
     bootstrap(url, load_entry_points=False).close()
 
@@ -131,7 +131,7 @@ class Server:
 
     def position(self) -> int:
         """The log's last position, read from the store (health says only "ok")."""
-        from core.bootstrap import bootstrap
+        from followup.bootstrap import bootstrap
 
         services = bootstrap(self.url, load_entry_points=False)
         try:

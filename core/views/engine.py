@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from core.catalogue import Catalogue
 from core.dossier import CORRECTABLE_ENVELOPE
 from core.envelope import Event
-from core.eventtypes import Effect, parties_in
+from core.eventtypes import Effect, EventType, parties_in
 from core.views.itemfigures import Timeline
 from core.views.model import (
     Item,
@@ -258,17 +258,16 @@ class Engine:
                 self._put_item(store, view, key, self._fold_one(view, item, fact), at)
             return
         if event_type.effect is Effect.LOWER:
-            self._lower(event, store, everything or store)
+            self._lower(event, event_type, store, everything or store)
             return
-        field = "corrects" if event_type.effect is Effect.CORRECT else "retracts"
-        target_position = store.position_of(str(event.payload[field]))
+        target_position = store.position_of(str(event_type.target_of(event.payload)))
         target = store.fact(target_position) if target_position is not None else None
         if target is None:
             return  # the target is not visible at this level: nor is this change
         store.count_entry(event)
         affected = set(store.memberships(target.position))
         if event_type.effect is Effect.CORRECT:
-            new = corrected(target, event.payload["changes"])
+            new = corrected(target, event.payload[str(event_type.changes)])
             self._put(store, new, at)
             now_in = self.folds.keys(new)
             for view, key in affected - now_in:
@@ -283,15 +282,17 @@ class Engine:
         for view, key in sorted(affected):
             self._put_item(store, view, key, self._refold(store, view, key), at)
 
-    def _lower(self, event: Event, store: FactStore, everything: FactStore) -> None:
+    def _lower(
+        self, event: Event, event_type: EventType, store: FactStore, everything: FactStore
+    ) -> None:
         """A lowering: the target, as it reads with every correction made so far,
         takes the lower classification; at a level that did not see it, it appears."""
-        position = everything.position_of(str(event.payload["lowers"]))
+        position = everything.position_of(str(event_type.target_of(event.payload)))
         whole = everything.fact(position) if position is not None else None
         if whole is None:
             return  # retracted, or its type's plugin is gone
         store.count_entry(event)
-        new = replace(whole, classification=str(event.payload["lowered_to"]))
+        new = replace(whole, classification=str(event.payload[str(event_type.changes)]))
         affected = set(store.memberships(whole.position))
         self._put(store, new, event.position)
         now_in = self.folds.keys(new)

@@ -8,7 +8,10 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from core import fields as f
+from core.checkpoints import KEY_ACTIVATED
 from core.eventtypes import EventType
+from core.witnesses import COSIGNED
+from core.words import EVENT, Phrase
 from plugins import hookimpl
 
 AREA = "transparency"
@@ -40,6 +43,25 @@ class CheckpointCosigned(Schema):
     signature = f.text(max_length=1000)
 
 
+# -- how the events read -----------------------------------------------------------
+
+KEY_ACTIVATION = Phrase(
+    en="Key {key_name} began to sign the log's checkpoints{replacing}.",
+    fr="La clé {key_name} signe désormais les points de contrôle du journal{replacing}.",
+    values=lambda p, w: {
+        "key_name": p["key_name"],
+        "replacing": w.say(en=", replacing an earlier key", fr=", à la place d’une clé antérieure")
+        if p.get("replaces")
+        else "",
+    },
+)
+COSIGNATURE = Phrase(
+    en="Witness {witness} cosigned the log's checkpoint of {events}.",
+    fr="Témoin {witness} : cosignature du point de contrôle du journal ({events}).",
+    values=lambda p, w: {"witness": p["witness"], "events": w.count(p["tree_size"], EVENT)},
+)
+
+
 @hookimpl
 def followup_event_types() -> list[EventType]:
     return [
@@ -49,6 +71,8 @@ def followup_event_types() -> list[EventType]:
             AREA,
             "A key began to sign the log's checkpoints (replacing an earlier one, if named).",
             writers=frozenset(),
+            system_record=KEY_ACTIVATED,
+            sentence=KEY_ACTIVATION,
         ),
         EventType(
             "CheckpointCosigned",
@@ -56,5 +80,7 @@ def followup_event_types() -> list[EventType]:
             AREA,
             "A witness cosigned one of the log's checkpoints (its signature line is kept).",
             writers=frozenset(),
+            system_record=COSIGNED,
+            sentence=COSIGNATURE,
         ),
     ]

@@ -27,7 +27,6 @@ from typing import Any
 import orjson
 
 from auditor.tlog import NoteError, VerifierKey, verify_checkpoint
-from core.bootstrap import Services
 from core.checkpoints import events_root, known_keys
 from core.verification import Published, Verification
 from core.views.memory import fold
@@ -36,6 +35,7 @@ from reports.annual.document import ATTACHMENT, pdf
 from reports.annual.gather import FORMAT, LEVEL, LogPoint, ReportPeriod, gather, read
 from reports.config import ReportConfig
 from reports.errors import ReportError
+from reports.sections import ReportChart, ReportSources
 
 #: At most this many differences are named.
 LISTED = 20
@@ -116,7 +116,7 @@ class ReportVerification:
 
 
 def verify(
-    services: Services,
+    sources: ReportSources,
     document: bytes,
     *,
     redraw: bool = True,
@@ -134,11 +134,11 @@ def verify(
         published = Published(bytes.fromhex(point.head), point.position)
     except (KeyError, TypeError, ValueError) as error:
         raise ReportError(f"The attached {ATTACHMENT} is incomplete: {error}") from None
-    chain = services.app.verify(against=published)
+    chain = sources.app.verify(against=published)
     found = ReportVerification(point, data["report"], chain)
     if signed:
         _check_signature(found, document, trust)
-    _check_checkpoint(services, found, data, keys)
+    _check_checkpoint(sources, found, data, keys)
     damage = chain.damage
     if damage is not None and damage.position <= point.position:
         found.problems.append(f"the log is damaged at {damage}, within the report's events")
@@ -166,9 +166,9 @@ def verify(
     # Derived again from the log itself (a plain fold of its events up to the report's
     # position), not from the views' tables, which are derived data anyone with the
     # database could change.
-    views = services.views
-    log = services.app.read_log(upto=point.position)
-    derived = gather(services, period, point, config, fold(views.folds, log, LEVEL, point.position))
+    views = sources.views
+    log = sources.app.read_log(upto=point.position)
+    derived = gather(sources, period, point, config, fold(views.folds, log, LEVEL, point.position))
     reported = {k: v for k, v in data.items() if k not in ("document", "checkpoint")}
     differing = list(differences(reported, derived))
     if differing:
@@ -184,11 +184,11 @@ def verify(
             "report's"
         )
     if redraw:
-        _compare_pages(found, data, document, signed)
+        _compare_pages(found, data, document, sources.report.charts, signed)
     if damage is not None:
         found.later.append("  since then: not read (the log is damaged after the report)")
     else:
-        _later_events(services, found, data, period)
+        _later_events(sources, found, data, period)
     return found
 
 
@@ -204,7 +204,7 @@ def _check_signature(found: ReportVerification, document: bytes, trust: Sequence
 
 
 def _check_checkpoint(
-    services: Services,
+    sources: ReportSources,
     found: ReportVerification,
     data: Mapping[str, Any],
     keys: Sequence[VerifierKey],
@@ -216,7 +216,7 @@ def _check_checkpoint(
         found.notes.append("checkpoint: none (no signing key was configured)")
         return
     try:
-        verified = verify_checkpoint(str(signed), list(keys) or known_keys(services.app))
+        verified = verify_checkpoint(str(signed), list(keys) or known_keys(sources.app))
     except NoteError as error:
         found.problems.append(f"checkpoint: refused: {error}")
         return
@@ -225,7 +225,7 @@ def _check_checkpoint(
         found.problems.append(
             f"checkpoint: of size {point.size}, not the report's position {found.point.position}"
         )
-    elif events_root(services.app, point.size) != point.root:
+    elif events_root(sources.app, point.size) != point.root:
         found.problems.append(
             f"checkpoint: the log's first {point.size} events do not hash to its root: "
             "the log's history was rewritten"
@@ -238,7 +238,11 @@ def _check_checkpoint(
 
 
 def _compare_pages(
-    found: ReportVerification, data: Mapping[str, Any], document: bytes, signed: bool = False
+    found: ReportVerification,
+    data: Mapping[str, Any],
+    document: bytes,
+    charts: Sequence[ReportChart],
+    signed: bool = False,
 ) -> None:
     drawn_with = data.get("document", {}).get("software")
     here = software()
@@ -247,7 +251,7 @@ def _compare_pages(
             f"pages: not compared, the report was drawn with {_versions(drawn_with)} and "
             f"this machine has {_versions(here)}"
         )
-    elif not _drawn_as(pdf(data), document, signed):
+    elif not _drawn_as(pdf(data, charts), document, signed):
         found.problems.append(
             "the pages differ from a fresh rendering of the attached data: the file was "
             "altered after it was produced"
@@ -268,16 +272,16 @@ def _versions(versions: Any) -> str:
 
 
 def _later_events(
-    services: Services, found: ReportVerification, data: Mapping[str, Any], period: ReportPeriod
+    sources: ReportSources, found: ReportVerification, data: Mapping[str, Any], period: ReportPeriod
 ) -> None:
     """Name the figures that events recorded after the report's position change."""
-    head = services.app.head().position
+    head = sources.app.head().position
     position = found.point.position
     if head <= position:
         found.later.append("  since then: no event recorded")
         return
-    readings = read(services, period, head)
-    views = services.views
+    readings = read(sources, period, head)
+    views = sources.views
     dated = sum(
         1
         for fact in readings.snapshot.facts(first=period.first, last=period.last)

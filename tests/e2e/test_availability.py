@@ -263,7 +263,7 @@ def test_gunicorns_own_errors_are_json(server: Server):
 def reporting(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """One worker with a 2-second worker timeout, over a log with a report to draw
     (which takes longer than that)."""
-    from core.bootstrap import bootstrap
+    from followup.bootstrap import bootstrap
     from tests.report_history import record
 
     folder = tmp_path_factory.mktemp("reporting")

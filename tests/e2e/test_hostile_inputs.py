@@ -327,7 +327,7 @@ def test_html_in_text_fields_prints_as_text_in_the_annual_report(tmp_path):
 
     from pypdf import PdfReader
 
-    from core.bootstrap import bootstrap
+    from followup.bootstrap import bootstrap
 
     url = f"sqlite:///{tmp_path}/followup.sqlite"
     services = bootstrap(url, load_entry_points=False)

@@ -26,10 +26,9 @@ from typing import Any
 
 import pytest
 
-from core.bootstrap import bootstrap
 from core.checkpoints import SigningKey
 from core.roles import ADMIN, AUDITOR, BUREAU, FOCAL_POINT
-from core.tokens import Tokens
+from followup.bootstrap import bootstrap
 from tests.server import serve
 
 PUBLIC = frozenset({"anyone"})
@@ -163,7 +162,7 @@ def swept(tmp_path_factory):
     url = f"sqlite:///{folder}/followup.sqlite"
     services = bootstrap(url, load_entry_points=False)
     try:
-        tokens = Tokens(services.app)
+        tokens = services.tokens
         issued = {
             label: tokens.create(label, role, "sweep")
             for label, role in CALLERS.items()

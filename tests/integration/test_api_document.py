@@ -7,8 +7,8 @@ from marshmallow import Schema
 
 from api import create_app
 from core import fields as f
-from core.bootstrap import bootstrap
 from core.eventtypes import EventType
+from followup.bootstrap import bootstrap
 from plugins import hookimpl
 from tests.apiclient import issue_tokens
 

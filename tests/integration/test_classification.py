@@ -142,7 +142,7 @@ def same_as_a_fold(api: Api, level: Level) -> None:
         views.folds,
         Period(on=reading.period.on),
     )
-    assert every_view(services, naive) == every_view(services, reading)
+    assert every_view(services.views, naive) == every_view(services.views, reading)
 
 
 def test_unsealing_is_recorded_and_reveals_the_event_as_it_reads_from_then_on(store_api):

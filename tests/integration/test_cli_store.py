@@ -27,7 +27,7 @@ from click.testing import CliRunner
 import adapters.sqlite_store
 from cli import main
 from core.application import FollowUp
-from core.bootstrap import bootstrap
+from followup.bootstrap import bootstrap
 from tests.report_history import record
 from tests.storelog import extra_events
 

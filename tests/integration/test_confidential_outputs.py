@@ -16,7 +16,7 @@ from click.testing import CliRunner
 import core.application
 from cli import main
 from core.envelope import Draft
-from core.jobs import digest
+from plugins.builtin.scheduled_jobs import digest
 from tests.apiclient import Api
 
 EVENTS = "/api/v1/events"
@@ -56,7 +56,7 @@ def legacy(store_api: Api, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
         },
     )
 
-    def as_before(draft: Draft, inherited: str, what: str) -> Draft:
+    def as_before(draft: Draft, inherited: str, what: str, lowering: str | None) -> Draft:
         return draft
 
     with monkeypatch.context() as patched:

@@ -11,9 +11,9 @@ import pytest
 
 from auditor import tlog
 from core import merkle
-from core.bootstrap import Services, bootstrap
 from core.integrity import canonical_bytes
 from core.restore import restore_log
+from followup.bootstrap import Services, bootstrap
 from tests.storelog import extra_events, fill
 
 

@@ -12,8 +12,7 @@ from click.testing import CliRunner
 
 from api import create_app
 from cli import main
-from core.bootstrap import bootstrap
-from core.tokens import Tokens
+from followup.bootstrap import bootstrap
 
 
 def workshop(n: int, classification: str = "public") -> dict:
@@ -41,8 +40,8 @@ def test_people_record_and_say_why(sqlite_url: str) -> None:
     person_token = made.stdout.strip()
     services = bootstrap(sqlite_url, load_entry_points=False)
     try:
-        old_token = Tokens(services.app).create("focal-point-1", "focal_point", "tests")
-        auditor = Tokens(services.app).create("auditor-1", "auditor", "tests")
+        old_token = services.tokens.create("focal-point-1", "focal_point", "tests")
+        auditor = services.tokens.create("auditor-1", "auditor", "tests")
         client = create_app(services=services).test_client()
 
         def call(method: str, path: str, token: str, body: object = None):
@@ -128,10 +127,10 @@ def test_a_token_table_from_before_gets_the_person_columns(tmp_path) -> None:
         db.execute("INSERT INTO api_tokens VALUES ('fp', 'focal_point', 'x', '2020', NULL)")
     services = bootstrap(f"sqlite:///{path}", load_entry_points=False)
     try:
-        tokens = Tokens(services.app)
+        tokens = services.tokens
         assert [(i.label, i.person) for i in tokens.list()] == [("fp", None)]
         tokens.create("ana@icc.example", "bureau", "tests", person="Ana", email="ana@icc.example")
-        assert [(i.label, i.person) for i in Tokens(services.app).list()][-1] == (
+        assert [(i.label, i.person) for i in services.tokens.list()][-1] == (
             "ana@icc.example",
             "Ana",
         )

@@ -7,8 +7,8 @@ import threading
 
 import pytest
 
-from core.bootstrap import bootstrap
 from core.views.model import Level
+from followup.bootstrap import bootstrap
 from tests.samples import every_type
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.bootstrap import bootstrap
+from followup.bootstrap import bootstrap
 from reports.annual import gather_data, with_document
 from reports.annual.document import FOLDER, html, local_only
 from tests.report_history import record

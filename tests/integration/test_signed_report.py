@@ -19,8 +19,8 @@ from pypdf import PdfReader
 
 from auditor import tlog
 from cli import main
-from core.bootstrap import bootstrap
 from core.checkpoints import SigningKey
+from followup.bootstrap import bootstrap
 from reports.annual import produce
 from reports.annual.document import ATTACHMENT
 from tests.report_history import record

@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from core.bootstrap import bootstrap
+from followup.bootstrap import bootstrap
 from tests.postgres import ThrowawayCluster
 from tests.storelog import fill
 

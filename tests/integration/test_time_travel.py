@@ -13,7 +13,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from core.bootstrap import bootstrap
+from followup.bootstrap import bootstrap
 from tests.apiclient import Api
 from tests.storelog import extra_events
 

@@ -16,12 +16,12 @@ from core.tokens import TOKEN_PREFIX, Caller, Tokens, digest
 
 @pytest.fixture
 def tokens(sqlite_services):
-    return Tokens(sqlite_services.app)
+    return sqlite_services.tokens
 
 
 @pytest.mark.postgres
 def test_tokens_on_postgresql(postgres_services):
-    tokens = Tokens(postgres_services.app)
+    tokens = postgres_services.tokens
     Tokens(postgres_services.app)  # a second worker starting: the table is there already
     secret = tokens.create("fp-1", "focal_point", "operator")
     assert tokens.authenticate(secret) == Caller("fp-1", "focal_point")

@@ -16,9 +16,9 @@ from click.testing import CliRunner
 
 from auditor import tlog
 from cli import main
-from core.bootstrap import bootstrap
 from core.integrity import GENESIS, canonical_bytes, link
 from core.restore import preserved_event
+from followup.bootstrap import bootstrap
 from tests.storelog import extra_events, fill
 
 

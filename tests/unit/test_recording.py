@@ -186,7 +186,7 @@ def test_a_correction_changes_how_the_event_reads_not_the_event(app):
         "occurred_on": "2005-10-28",
         "title": "Agreement on enforcement",
     }
-    member = app.dossier("agreement:ESA-AUT").member(signed.id)
+    member = app.dossier("agreement:ESA-AUT").member(signed.id, app.catalogue)
     assert member.payload["title"] == "Agreement on enforcement"
     assert member.occurred_on.isoformat() == "2005-10-28"
     assert app.get_event(signed.id).payload["title"] == "Agreement"

@@ -1,26 +1,30 @@
-"""The composition root: builds the store, plugins and services from configuration.
-Nothing is built at import time; every entry point (API, CLI, scheduler) calls this."""
+"""The composition root: builds the store and the services from the plugins' registry
+and configuration. Nothing is built at import time; every entry point (API, CLI,
+scheduler) calls `bootstrap` and takes what it uses from the services."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import pluggy
-
 from core.application import FollowUp
 from core.catalogue import Catalogue
 from core.clock import Clock, utc_now
 from core.errors import StoreError
+from core.importing import Importer
+from core.jobs import Job
+from core.notifying import NotifierKind, Target, build_targets
 from core.ports import StoreAdapter
 from core.sql import Sql
-from plugins import collect, plugin_manager
+from followup.registry import Registry
+from reports.sections import ReportContributions
 
 if TYPE_CHECKING:
+    from core.tokens import Tokens
     from core.views.service import Views
 
 DATABASE_URL_VARIABLE = "FOLLOWUP_DATABASE_URL"
@@ -33,12 +37,18 @@ def database_url(explicit: str | None = None) -> str:
 
 @dataclass
 class Services:
-    """Everything an entry point works with."""
+    """What the entry points work with, built from one registry. Each part is built on
+    first use: a command that only verifies the chain never creates the views' tables.
+    Jobs get it as their workplace (``core.jobs.Workplace``), the annual report as its
+    sources (``reports.sections.ReportSources``): each sees only what it declares."""
 
     database_url: str
-    plugins: pluggy.PluginManager
-    catalogue: Catalogue
+    registry: Registry
     app: FollowUp
+
+    @property
+    def catalogue(self) -> Catalogue:
+        return self.app.catalogue
 
     @property
     def sql(self) -> Sql:
@@ -51,42 +61,60 @@ class Services:
         from core.views.engine import Folds
         from core.views.service import Views
 
-        hook = self.plugins.hook
-        folds = Folds(
-            self.catalogue,
-            collect(hook.followup_view_handlers),
-            collect(hook.followup_tallies),
-        )
+        registry = self.registry
+        folds = Folds(self.catalogue, list(registry.view_handlers), list(registry.tallies))
         return Views(
             self.app,
             self.sql,
             folds,
-            collect(hook.followup_summary_figures),
-            collect(hook.followup_indicators),
+            registry.summary_figures,
+            registry.indicators,
             self.app.clock,
         )
+
+    @cached_property
+    def tokens(self) -> Tokens:
+        """API tokens (their digests in a table beside the log, their issue in the log)."""
+        from core.tokens import Tokens
+
+        return Tokens(self.app)
+
+    @property
+    def report(self) -> ReportContributions:
+        return self.registry.report
+
+    @property
+    def jobs(self) -> Mapping[str, Job[Any]]:
+        return self.registry.jobs
+
+    @property
+    def notifier_kinds(self) -> Mapping[str, NotifierKind]:
+        return self.registry.notifiers
+
+    def notifiers(
+        self, configured: Mapping[str, Mapping[str, Any]], environ: Mapping[str, str]
+    ) -> dict[str, Target]:
+        """The notifiers a configuration sets up, built from the plugins' kinds (their
+        secrets read from `environ`); ConfigError names what is wrong."""
+        return build_targets(configured, self.registry.notifiers, environ)
+
+    @property
+    def importers(self) -> Mapping[str, Importer]:
+        return self.registry.importers
 
     def close(self) -> None:
         self.app.close()
 
 
-def store_adapters(manager: pluggy.PluginManager) -> dict[str, StoreAdapter]:
-    adapters: dict[str, StoreAdapter] = {}
-    for adapter in collect(manager.hook.followup_stores):
-        adapters[adapter.scheme] = adapter
-    return adapters
-
-
-def store_adapter(manager: pluggy.PluginManager, url: str) -> StoreAdapter:
+def store_adapter(stores: Mapping[str, StoreAdapter], url: str) -> StoreAdapter:
     """The adapter of the kind of store a URL names."""
     scheme = urlsplit(url).scheme.split("+")[0]
     if scheme == "postgres":
         scheme = "postgresql"
-    adapters = store_adapters(manager)
-    if scheme not in adapters:
-        known = ", ".join(sorted(f"{s}://" for s in adapters))
+    if scheme not in stores:
+        known = ", ".join(sorted(f"{s}://" for s in stores))
         raise StoreError(f"Unknown database URL {redacted(url)!r}; known kinds: {known}.")
-    return adapters[scheme]
+    return stores[scheme]
 
 
 class NoStore(StoreError):
@@ -108,9 +136,9 @@ def bootstrap(
     with every plugin loaded, creating its tables if needed; with `create` False, a
     store that does not exist yet is refused (NoStore) and nothing is created."""
     url = database_url(url)
-    manager = plugin_manager(load_entry_points=load_entry_points, extra=extra_plugins)
-    catalogue = Catalogue(collect(manager.hook.followup_event_types))
-    adapter = store_adapter(manager, url)
+    registry = Registry.load(load_entry_points=load_entry_points, extra_plugins=extra_plugins)
+    catalogue = Catalogue(registry.event_types)
+    adapter = store_adapter(registry.stores, url)
     if not create and adapter.exists is not None:
         try:
             found = adapter.exists(url)
@@ -123,7 +151,7 @@ def bootstrap(
         app = FollowUp(environment, catalogue, clock)
     except Exception as error:  # the drivers raise many kinds; the user needs one message
         raise StoreError(f"Cannot open the store at {redacted(url)}: {error}") from error
-    return Services(url, manager, catalogue, app)
+    return Services(url, registry, app)
 
 
 def redacted(url: str) -> str:
