@@ -14,10 +14,11 @@ from tests.report_history import record
 LONG_TITLE = "W" + "x" * 489
 
 
-def laid_out(data: dict[str, Any]) -> Any:
+def laid_out(data: dict[str, Any], charts: Any) -> Any:
     from weasyprint import HTML
 
-    return HTML(string=html(data), base_url=str(FOLDER) + "/", url_fetcher=local_only()).render()
+    page = html(data, charts)
+    return HTML(string=page, base_url=str(FOLDER) + "/", url_fetcher=local_only()).render()
 
 
 def overflowing(document: Any) -> list[tuple[int, str, float]]:
@@ -51,9 +52,10 @@ def test_a_long_unbroken_title_breaks_inside_its_table(tmp_path):
             ],
         )
         data = with_document(gather_data(services, year=2024))
+        charts = services.report.charts
     finally:
         services.close()
-    document = laid_out(data)
+    document = laid_out(data, charts)
     assert overflowing(document) == []
     lines = [
         box.text
