@@ -32,7 +32,9 @@ from core.errors import (
     LifecycleConflict,
     NotFound,
 )
-from core.eventtypes import Effect, EventType
+from core.eventtypes import Effect, EventType, Fact, LifecycleState
+from core.fields import unregistered_codes
+from core.parties import registered_subject
 from core.ports import Head, IdempotencyKey, LogRecorder, LogScanner, StoredRecord
 from core.verification import Published, Verification, verify_log
 from core.visibility import Visibility, may_see
@@ -336,7 +338,17 @@ class _Batch:
 
     def _sees(self, member: Member) -> bool:
         who = member.recorded_by if member.recorded_by in self.identities else self.recorded_by
-        return may_see(self.role, who, member.classification, member.recorded_by)
+        if may_see(self.role, who, member.classification, member.recorded_by):
+            return True
+        # A role that reads no events (the administrator) still sees, when it writes, the
+        # public records of the types it keeps (its registry of organisations): every
+        # reader sees those.
+        event_type = self.catalogue.types.get(member.type)
+        return (
+            member.classification == Classification.PUBLIC
+            and event_type is not None
+            and self.role in event_type.writers
+        )
 
     def _sight(self, dossier: Dossier) -> list[bool] | None:
         """Which members the caller sees; None when it sees them all."""
@@ -349,27 +361,31 @@ class _Batch:
 
     def _record(self, event_type: EventType, draft: Draft) -> Dossier:
         inherited, referred = self._check_references(event_type, draft.payload)
+        self._check_registered(event_type, draft.payload)
         subject = event_type.subject_of(draft.payload)
         dossier = self._load(dossier_id(subject)) if subject is not None else None
         if dossier is None:
             draft = _classified(draft, inherited, referred, self.lowering)
             dossier = Dossier(subject=subject, **record_args(draft, self.recorded_by))
-            dossier.check_lifecycle(self.catalogue)
-            return dossier
-        flags = self._sight(dossier)
-        if flags is not None:
-            # Judged by what the caller sees, as if the rest did not exist; if that
-            # passes, the reference is taken by something hidden from it.
-            seen = _folded(dossier.seen(flags, self.catalogue), self.catalogue, _unusable(subject))
-            new = dossier.draft_member(**record_args(draft, self.recorded_by))
-            rule = event_type.rule
-            if rule is not None:
-                rule(seen, new.fact())
-            raise _unusable(subject)
-        inherited = stricter(inherited, dossier.classification(self.catalogue))
-        draft = _classified(draft, inherited, _described(subject), self.lowering)
-        dossier.record(**record_args(draft, self.recorded_by))
+        else:
+            flags = self._sight(dossier)
+            if flags is not None:
+                # Judged by what the caller sees, as if the rest did not exist; if that
+                # passes, the reference is taken by something hidden from it.
+                seen = _folded(
+                    dossier.seen(flags, self.catalogue), self.catalogue, _unusable(subject)
+                )
+                new = dossier.draft_member(**record_args(draft, self.recorded_by))
+                rule = event_type.rule
+                if rule is not None:
+                    rule(seen, new.fact())
+                self._check_context(event_type, new.fact())
+                raise _unusable(subject)
+            inherited = stricter(inherited, dossier.classification(self.catalogue))
+            draft = _classified(draft, inherited, _described(subject), self.lowering)
+            dossier.record(**record_args(draft, self.recorded_by))
         dossier.check_lifecycle(self.catalogue)
+        self._check_context(event_type, dossier.members[-1].fact())
         return dossier
 
     def _amend(self, event_type: EventType, draft: Draft) -> Dossier:
@@ -415,6 +431,8 @@ class _Batch:
         if event_type.effect is Effect.CORRECT:
             corrected = dossier.member(target_id, self.catalogue)
             self._check_references(target_type, corrected.payload)
+            self._check_registered(target_type, corrected.payload)
+            self._check_context(target_type, corrected.fact())
         return dossier
 
     def _checked_changes(
@@ -510,6 +528,38 @@ class _Batch:
             if stricter(strictest, classification) != strictest:
                 strictest, which = classification, _described(subject)
         return strictest, which
+
+    def _check_registered(self, event_type: EventType, payload: Mapping[str, Any]) -> None:
+        """Codes that are not built in must name organisations registered in the log."""
+        for field, code, kinds in unregistered_codes(event_type.schema, payload):
+            state = self._lifecycle(registered_subject(code))
+            if state is None:
+                raise InvalidEvent(
+                    {
+                        field: [
+                            f"Unknown party code {code!r}: no organisation is registered "
+                            "under it (followup organisations register)."
+                        ]
+                    }
+                )
+            if kinds is not None and state.get("kind") not in kinds:
+                wanted = " or ".join(sorted(kinds))
+                raise InvalidEvent({field: [f"{code} is not a {wanted}."]})
+
+    def _check_context(self, event_type: EventType, fact: Fact) -> None:
+        if event_type.checks is not None:
+            event_type.checks(fact, self._lifecycle)
+
+    def _lifecycle(self, subject: str) -> LifecycleState:
+        """A lifecycle's state as this batch leaves it and as the caller sees it (None:
+        not begun, or hidden from the caller whole)."""
+        dossier = self._load(dossier_id(subject))
+        if dossier is None:
+            return None
+        flags = self._sight(dossier)
+        if flags is None:
+            return dossier.lifecycle(self.catalogue)
+        return _folded(dossier.seen(flags, self.catalogue), self.catalogue, _unusable(subject))
 
     # -- loading -----------------------------------------------------------------
 

@@ -167,17 +167,20 @@ def test_unsealing_is_recorded_and_reveals_the_event_as_it_reads_from_then_on(st
     # A lowering lowers, and has the classification it lowers to.
     not_lower = api.post(EVENTS, lowering(issued, lowered_to="restricted", classification="public"))
     assert not_lower.status_code == 422
+    # The warrant is unsealed in one batch: its events lowered, then WarrantUnsealed,
+    # which inherits the lowered classification and so is public too.
+    unsealing = {"type": "WarrantUnsealed", "occurred_on": "2021-01-01", "warrant": "W-SEALED"}
     unsealed = api.post(
-        "/api/v1/events/batch", {"events": [lowering(issued), lowering(arrest)]}
+        "/api/v1/events/batch", {"events": [lowering(issued), lowering(arrest), unsealing]}
     ).get_json()["items"]
-    assert [e["classification"] for e in unsealed] == ["public", "public"]
+    assert [e["classification"] for e in unsealed] == ["public", "public", "public"]
     again = api.post(EVENTS, lowering(issued, day="2021-01-02"))
     assert again.status_code == 409
     assert again.get_json()["message"].endswith("is public: public is not lower.")
     # From then on: the bureau sees the warrant as it reads, correction included...
     shown = warrants(api, "bureau")
-    assert [(w["warrant"], w["person"], w["status"]) for w in shown] == [
-        ("W-SEALED", "B. Person", "arrested")
+    assert [(w["warrant"], w["person"], w["status"], w["unsealed_on"]) for w in shown] == [
+        ("W-SEALED", "B. Person", "arrested", "2021-01-01")
     ]
     assert api.get(f"{EVENTS}/{issued['id']}", "bureau").status_code == 200
     listed = api.get(EVENTS, "bureau", query_string={"limit": 1000}).get_json()["items"]
@@ -186,6 +189,7 @@ def test_unsealing_is_recorded_and_reveals_the_event_as_it_reads_from_then_on(st
         "ArrestFacilitated",
         "EventCorrected",
         "ClassificationLowered",
+        "WarrantUnsealed",
     }
     # ...but not as of before the unsealing.
     assert warrants(api, "bureau", as_of=sealed_until) == []

@@ -170,6 +170,48 @@ def followers(reference: Callable[[str], str]) -> list[tuple[str, dict[str, Any]
             },
         ),
         (
+            "PersonHeldInNationalCustody",
+            {
+                "type": "PersonHeldInNationalCustody",
+                "occurred_on": day,
+                "warrant": reference("W"),
+                "state": "AUT",
+            },
+        ),
+        (
+            "ArrestAttemptFailed",
+            {
+                "type": "ArrestAttemptFailed",
+                "occurred_on": day,
+                "warrant": reference("W"),
+                "state": "AUT",
+            },
+        ),
+        (
+            "PersonSurrenderedVoluntarily",
+            {
+                "type": "PersonSurrenderedVoluntarily",
+                "occurred_on": day,
+                "warrant": reference("W"),
+                "state": "AUT",
+            },
+        ),
+        (
+            "WarrantUnsealed",
+            {"type": "WarrantUnsealed", "occurred_on": day, "warrant": reference("W")},
+        ),
+        (
+            "SuspectTravelled (a reference checked against the warrant's dates)",
+            {
+                "type": "SuspectTravelled",
+                "occurred_on": day,
+                "matter": "NC-PROBE",
+                "warrant": reference("W"),
+                "state": "KEN",
+                "occasion": "Regional summit",
+            },
+        ),
+        (
             "AgreementEnteredIntoForce",
             {
                 "type": "AgreementEnteredIntoForce",
