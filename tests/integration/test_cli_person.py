@@ -18,7 +18,14 @@ def run(url: str, *args: str, input: str | None = None) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+def test_an_account_needs_a_store_that_init_created(sqlite_url):
+    args = ["person", "create", "--email", "a@example.org", "--name", "A", "--role", "bureau"]
+    code, out = run(sqlite_url, *args, "--password-stdin", input="long enough password\n")
+    assert code == 1 and "followup init" in out
+
+
 def test_open_list_reset_disable_enable(sqlite_url):
+    assert run(sqlite_url, "init")[0] == 0  # only init creates a store
     code, out = run(
         sqlite_url,
         "person", "create", "--email", "Fp@Example.org", "--name", "Ana Focal",
@@ -62,6 +69,7 @@ def test_open_list_reset_disable_enable(sqlite_url):
 
 
 def test_a_weak_password_or_a_second_account_is_refused(sqlite_url):
+    assert run(sqlite_url, "init")[0] == 0
     code, out = run(
         sqlite_url,
         "person", "create", "--email", "a@example.org", "--name", "A", "--role", "bureau",
