@@ -7,7 +7,9 @@ from __future__ import annotations
 import io
 import json
 import re
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pyotp
@@ -19,13 +21,27 @@ from followup.bootstrap import Services, bootstrap
 from tests.console_support import PASSWORD, Someone, code, csrf, open_account, sittings
 
 
-@pytest.fixture
-def site(sqlite_url: str) -> Iterator[dict[str, Any]]:
-    services = bootstrap(sqlite_url, load_entry_points=False)
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The people and the history, recorded once: each test works on a copy of the
+    store (opening accounts hashes passwords with Argon2id, which is slow on purpose)."""
+    path = tmp_path_factory.mktemp("console") / "followup.sqlite"
+    services = bootstrap(f"sqlite:///{path}", load_entry_points=False)
     people = {role: open_account(services, role) for role in ("focal_point", "bureau", "auditor")}
     history = sittings(services, people["focal_point"])
+    services.close()
+    return {"path": path, "people": people, **history}
+
+
+@pytest.fixture
+def site(prepared: dict[str, Any], tmp_path: Path) -> Iterator[dict[str, Any]]:
+    copy = tmp_path / "followup.sqlite"
+    for suffix in ("", "-wal"):  # closed, the store is one file; its log too otherwise
+        if Path(f"{prepared['path']}{suffix}").exists():
+            shutil.copyfile(f"{prepared['path']}{suffix}", f"{copy}{suffix}")
+    services = bootstrap(f"sqlite:///{copy}", load_entry_points=False)
     app = create_app({"LOAD_ENTRY_POINTS": False}, services=services)
-    yield {"app": app, "services": services, "people": people, **history}
+    yield {**prepared, "app": app, "services": services}
     services.close()
 
 
