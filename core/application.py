@@ -14,7 +14,7 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder, StoredEven
 
 from core.catalogue import Catalogue
 from core.clock import Clock, utc_now
-from core.dossier import CORRECTABLE_ENVELOPE, Dossier, dossier_id, record_args
+from core.dossier import Dossier, dossier_id, record_args
 from core.envelope import ENVELOPE_FIELDS, Draft, Event
 from core.errors import (
     Forbidden,
@@ -24,6 +24,7 @@ from core.errors import (
     NotFound,
 )
 from core.eventtypes import Effect, EventType
+from core.facts import CORRECTABLE_ENVELOPE, Fact
 from core.ports import Head, IdempotencyKey, LogRecorder, LogScanner, StoredRecord
 from core.verification import Published, Verification, verify_log
 
@@ -270,7 +271,7 @@ class _Batch:
             raise LifecycleConflict(
                 f"Event {target_id} is a {target.type}; correct or retract the original event."
             )
-        if target.retracted:
+        if dossier.is_retracted(target_id):
             raise LifecycleConflict(f"Event {target_id} has been retracted.")
         self._check_writer(target_type)
         if event_type.effect is Effect.CORRECT:
@@ -286,7 +287,7 @@ class _Batch:
         return dossier
 
     def _checked_changes(
-        self, target_type: EventType, target: Any, changes: Mapping[str, Any]
+        self, target_type: EventType, target: Fact, changes: Mapping[str, Any]
     ) -> dict[str, Any]:
         """Validate a correction against the target type's schema; return its JSON form."""
         payload_fields = set(target_type.schema._declared_fields)
@@ -335,7 +336,7 @@ class _Batch:
         return dict(sorted(checked.items()))
 
     @staticmethod
-    def _envelope_of(member: Any) -> dict[str, Any]:
+    def _envelope_of(member: Fact) -> dict[str, Any]:
         envelope = {
             "type": member.type,
             "occurred_on": member.occurred_on.isoformat(),

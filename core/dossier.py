@@ -5,8 +5,6 @@ it meanwhile, so two workers can never both, say, answer the same request."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
@@ -16,7 +14,8 @@ from eventsourcing.domain import Aggregate, event
 from core.catalogue import Catalogue
 from core.envelope import Draft
 from core.errors import LifecycleConflict
-from core.eventtypes import Effect, Fact, LifecycleState
+from core.eventtypes import Effect, LifecycleState
+from core.facts import Day, Fact, corrected
 from core.integrity import event_id
 
 SUBJECT_NAMESPACE = uuid5(NAMESPACE_URL, "https://followup.invalid/subject")
@@ -28,32 +27,10 @@ def dossier_id(subject: str | None) -> UUID:
     return uuid5(SUBJECT_NAMESPACE, subject) if subject is not None else uuid4()
 
 
-@dataclass(frozen=True)
-class Member:
-    """One event of a dossier, as it currently reads (corrections applied)."""
-
-    event_id: UUID
-    version: int
-    type: str
-    occurred_on: date
-    payload: Mapping[str, Any]
-    summary: str | None
-    recommendations: tuple[int, ...]
-    sources: tuple[str, ...]
-    classification: str
-    recorded_by: str
-    retracted: bool = False
-
-    def fact(self) -> Fact:
-        return Fact(self.type, self.occurred_on, self.payload)
-
-
-#: Envelope fields a correction may replace besides the payload.
-CORRECTABLE_ENVELOPE = ("occurred_on", "summary", "recommendations", "sources")
-
-
 class Dossier(Aggregate):
-    """Events about one subject; `members` reads each as corrected and retracted."""
+    """Events about one subject; `members` reads each as a fact, corrected, in
+    recording order (the event's version is its index + 1); `retracted` holds the ids
+    of those retracted."""
 
     @staticmethod
     def create_id(subject: str | None) -> UUID:
@@ -73,7 +50,8 @@ class Dossier(Aggregate):
         payload: dict[str, Any],
     ) -> None:
         self.subject = subject
-        self.members: list[Member] = []
+        self.members: list[Fact] = []
+        self.retracted: set[str] = set()
         self._take(
             type,
             occurred_on,
@@ -120,66 +98,52 @@ class Dossier(Aggregate):
         payload: dict[str, Any],
     ) -> None:
         # Every event adds exactly one member, so the event's version is the count.
-        version = len(self.members) + 1
-        member = Member(
-            event_id=event_id(self.id, version),
-            version=version,
+        member = Fact(
             type=type,
-            occurred_on=occurred_on,
+            occurred_on=Day(occurred_on),
             payload=payload,
-            summary=summary,
-            recommendations=tuple(recommendations),
-            sources=tuple(sources),
+            id=str(event_id(self.id, len(self.members) + 1)),
             classification=classification,
             recorded_by=recorded_by,
+            recommendations=tuple(recommendations),
+            summary=summary,
+            sources=tuple(sources),
         )
         if type == "EventCorrected":
-            self._amend(UUID(str(payload["corrects"])), payload["changes"])
+            index = self._index(UUID(str(payload["corrects"])))
+            self.members[index] = corrected(self.members[index], payload["changes"])
         elif type == "EventRetracted":
-            target = self._index(UUID(str(payload["retracts"])))
-            self.members[target] = replace(self.members[target], retracted=True)
+            self.retracted.add(self.members[self._index(UUID(str(payload["retracts"])))].id)
         self.members.append(member)
 
-    def _amend(self, target_id: UUID, changes: Mapping[str, Any]) -> None:
-        index = self._index(target_id)
-        target = self.members[index]
-        envelope: dict[str, Any] = {}
-        for name in CORRECTABLE_ENVELOPE:
-            if name in changes:
-                value = changes[name]
-                if name == "occurred_on":
-                    value = date.fromisoformat(value)
-                elif name in ("recommendations", "sources"):
-                    value = tuple(value)
-                envelope[name] = value
-        payload = {k: v for k, v in changes.items() if k not in CORRECTABLE_ENVELOPE}
-        self.members[index] = replace(
-            target, payload=dict(sorted({**target.payload, **payload}.items())), **envelope
-        )
-
     def _index(self, target_id: UUID) -> int:
+        wanted = str(target_id)
         for index, member in enumerate(self.members):
-            if member.event_id == target_id:
+            if member.id == wanted:
                 return index
         raise LifecycleConflict(f"Event {target_id} is not part of this dossier.")
 
-    def member(self, target_id: UUID) -> Member:
+    def member(self, target_id: UUID) -> Fact:
+        """The event as it currently reads (corrected)."""
         return self.members[self._index(target_id)]
 
+    def is_retracted(self, target_id: UUID) -> bool:
+        return str(target_id) in self.retracted
+
     def last_event_id(self) -> UUID:
-        return self.members[-1].event_id
+        return UUID(self.members[-1].id)
 
     def lifecycle(self, catalogue: Catalogue) -> LifecycleState:
         """Fold the events that stand (not retracted, not corrections) through their
         types' rules, in recording order; raises LifecycleConflict if one breaks."""
         state: LifecycleState = None
         for member in self.members:
-            if member.retracted or member.type not in catalogue:
+            if member.id in self.retracted or member.type not in catalogue:
                 continue
             event_type = catalogue[member.type]
             if event_type.effect is not Effect.RECORD or event_type.rule is None:
                 continue
-            state = event_type.rule(state, member.fact())
+            state = event_type.rule(state, member)
         return state
 
     def check_lifecycle(self, catalogue: Catalogue) -> None:

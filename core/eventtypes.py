@@ -5,13 +5,26 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from enum import StrEnum
 from typing import Any
 
 from marshmallow import Schema
 
 from core.errors import LifecycleConflict
+from core.facts import Day, Fact
+
+#: Plugins import the fact a rule folds from here (core.facts defines it).
+__all__ = [
+    "Day",
+    "Effect",
+    "EventType",
+    "Fact",
+    "LifecycleState",
+    "Rule",
+    "conflict",
+    "lifecycle",
+    "parties_in",
+]
 
 
 class Effect(StrEnum):
@@ -20,15 +33,6 @@ class Effect(StrEnum):
     RECORD = "record"  # an action of the focal point (nearly every type)
     CORRECT = "correct"  # replaces payload fields of an earlier event
     RETRACT = "retract"  # withdraws an earlier event
-
-
-@dataclass(frozen=True)
-class Fact:
-    """An event as lifecycle rules see it: its type, date and (effective) payload."""
-
-    type: str
-    occurred_on: date
-    payload: Mapping[str, Any]
 
 
 #: State of one lifecycle (an agreement, a warrant, ...) as a JSON-like mapping; None

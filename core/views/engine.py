@@ -7,14 +7,13 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
 from datetime import date
-from typing import Any, Protocol
+from typing import Protocol
 
 from core.catalogue import Catalogue
-from core.dossier import CORRECTABLE_ENVELOPE
 from core.envelope import Event
 from core.eventtypes import Effect, parties_in
+from core.facts import Day, corrected
 from core.views.itemfigures import Timeline
 from core.views.model import (
     Item,
@@ -159,7 +158,7 @@ def to_fact(event: Event) -> ViewFact:
         position=event.position,
         id=str(event.id),
         type=event.type,
-        occurred_on=event.occurred_on.isoformat(),
+        occurred_on=Day(event.occurred_on),
         classification=event.classification,
         recorded_by=event.recorded_by,
         payload=event.payload,
@@ -167,16 +166,6 @@ def to_fact(event: Event) -> ViewFact:
         summary=event.summary,
         sources=tuple(event.sources),
     )
-
-
-def corrected(target: ViewFact, changes: Mapping[str, Any]) -> ViewFact:
-    envelope: dict[str, Any] = {}
-    for name in CORRECTABLE_ENVELOPE:
-        if name in changes:
-            value = changes[name]
-            envelope[name] = tuple(value) if name in ("recommendations", "sources") else value
-    payload = {k: v for k, v in changes.items() if k not in CORRECTABLE_ENVELOPE}
-    return replace(target, payload=dict(sorted({**target.payload, **payload}.items())), **envelope)
 
 
 class Shared:

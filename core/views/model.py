@@ -19,6 +19,8 @@ from datetime import date
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
+from core.facts import Fact
+
 if TYPE_CHECKING:
     from core.views.itemfigures import Timeline
 
@@ -54,35 +56,9 @@ def stricter(a: str, b: str) -> str:
     return a if CLASSIFICATION_RANK[a] >= CLASSIFICATION_RANK[b] else b
 
 
-@dataclass(frozen=True)
-class ViewFact:
-    """An event as views read it: as corrected (at one clearance level), dates as ISO
-    text (they compare correctly and need no conversion)."""
-
-    position: int
-    id: str
-    type: str
-    occurred_on: str
-    classification: str
-    recorded_by: str
-    payload: Mapping[str, Any]
-    recommendations: tuple[int, ...] = ()
-    summary: str | None = None
-    sources: tuple[str, ...] = ()
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "position": self.position,
-            "type": self.type,
-            "occurred_on": self.occurred_on,
-            "classification": self.classification,
-            "recorded_by": self.recorded_by,
-            "summary": self.summary,
-            "recommendations": list(self.recommendations),
-            "sources": list(self.sources),
-            **self.payload,
-        }
+#: The fact views read: the one `core.facts.Fact` (its date a `Day`, ISO text), under
+#: the name plugins have imported it by from here.
+ViewFact = Fact
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ import orjson
 
 from core.application import FollowUp
 from core.envelope import Event
+from core.facts import Day
 from core.sql import Cursor, Sql
 from core.views.engine import Engine, Folds, ItemKey, Shared
 from core.views.model import Item, Level, ViewFact
@@ -118,7 +119,7 @@ def fact_from_row(row: Mapping[str, Any]) -> ViewFact:
         position=row["position"],
         id=row["event_id"],
         type=row["type"],
-        occurred_on=row["occurred_on"],
+        occurred_on=Day(row["occurred_on"]),
         classification=data["classification"],
         recorded_by=data["recorded_by"],
         payload=data["payload"],
