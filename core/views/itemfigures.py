@@ -16,61 +16,34 @@ Each figure also keeps ``<name>#events``: how many events stand behind what it c
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Any
 
-from core.views.model import Item, ItemCount, Measure, Period, Reading, SummaryFigure
+from core.views.items import DAY, NOT_DATES, Item, ItemCount, Presenter, Timeline, days_in
+from core.views.model import Measure, Period, Reading, SummaryFigure
 
-Presenter = Callable[[Item, date], Item | None]
+#: Plugins have imported these from here.
+__all__ = [
+    "DAY",
+    "NOT_DATES",
+    "InPeriod",
+    "ItemFigure",
+    "ItemFigures",
+    "OnDate",
+    "Presenter",
+    "Timeline",
+    "all_events",
+    "days_in",
+    "histogram",
+    "median_of",
+    "steps",
+]
+
 Contributing = Callable[[Item], list[str]]
-DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def all_events(item: Item) -> list[str]:
     return list(item.get("events", ()))
-
-
-#: Item fields that hold event ids, never dates.
-NOT_DATES = frozenset({"events", "dated_events", "event", "classification"})
-
-
-def days_in(value: Any) -> Iterator[str]:
-    """Every ISO date an item mentions, at any depth."""
-    if isinstance(value, str):
-        if len(value) == 10 and value[4] == "-" and DAY.match(value):
-            yield value
-    elif isinstance(value, dict):
-        for key, inner in value.items():
-            if key not in NOT_DATES:
-                yield from days_in(inner)
-    elif isinstance(value, list | tuple):
-        for inner in value:
-            yield from days_in(inner)
-
-
-class Timeline:
-    """An item as presented on each date it mentions (computed once, on demand): a
-    presented item can only change on such a date."""
-
-    def __init__(self, item: Item, present: Presenter) -> None:
-        self.item = item
-        self.present = present
-        self._shown: dict[str, Item | None] = {}
-        self._days: list[str] | None = None
-
-    @property
-    def days(self) -> list[str]:
-        if self._days is None:
-            self._days = sorted(set(days_in(self.item)))
-        return self._days
-
-    def on(self, day: str) -> Item | None:
-        if day not in self._shown:
-            self._shown[day] = self.present(self.item, date.fromisoformat(day))
-        return self._shown[day]
 
 
 def steps(counter: str, timeline: Timeline, value: Callable[[Item], int]) -> list[ItemCount]:

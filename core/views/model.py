@@ -17,21 +17,30 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import IntEnum
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from core.facts import Fact
+from core.views.items import Item, ItemCount, Presenter, Timeline
 
-if TYPE_CHECKING:
-    from core.views.itemfigures import Timeline
-
-#: An item of a view: a JSON object.
-Item = dict[str, Any]
-
-#: A dated contribution of an item to a tally: (counter, ISO day, amount).
-ItemCount = tuple[str, str, int]
-
-#: Shows an item as it stood on a date (all the view's handlers' `present` in turn).
-Presenter = Callable[[Item, date], Item | None]
+__all__ = [
+    "CLASSIFICATION_RANK",
+    "LEVEL_OF_ROLE",
+    "Indicator",
+    "Item",
+    "ItemCount",
+    "ItemHandler",
+    "Level",
+    "Measure",
+    "Period",
+    "Presenter",
+    "Reading",
+    "Snapshot",
+    "SummaryFigure",
+    "Tally",
+    "ViewFact",
+    "stricter",
+    "visible_at",
+]
 
 
 class Level(IntEnum):
