@@ -63,6 +63,12 @@ class PostgresCursor:
     def fetchall(self) -> list[Mapping[str, Any]]:
         return [dict(row) for row in self._cursor.fetchall()]
 
+    def fetchrows(self) -> Sequence[Sequence[Any]]:
+        return [tuple(row.values()) for row in self._cursor.fetchall()]
+
+    def fetchmany(self, size: int) -> Sequence[Sequence[Any]]:
+        return [tuple(row.values()) for row in self._cursor.fetchmany(size)]
+
     @property
     def rowcount(self) -> int:
         return self._cursor.rowcount

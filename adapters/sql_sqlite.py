@@ -69,6 +69,15 @@ class SqliteCursor:
     def fetchall(self) -> list[Mapping[str, Any]]:
         return [dict(row) for row in self._cursor.fetchall()]
 
+    def fetchrows(self) -> Sequence[Sequence[Any]]:
+        # sqlite3.Row is already a sequence of the values.
+        rows: list[Sequence[Any]] = self._cursor.fetchall()
+        return rows
+
+    def fetchmany(self, size: int) -> Sequence[Sequence[Any]]:
+        rows: list[Sequence[Any]] = self._cursor.fetchmany(size)
+        return rows
+
     @property
     def rowcount(self) -> int:
         return self._cursor.rowcount

@@ -20,6 +20,15 @@ class Cursor(Protocol):
 
     def fetchall(self) -> list[Mapping[str, Any]]: ...
 
+    def fetchrows(self) -> Sequence[Sequence[Any]]:
+        """The remaining rows as sequences of values, in the columns' order (no
+        mapping per row: for reads of many rows)."""
+        ...
+
+    def fetchmany(self, size: int) -> Sequence[Sequence[Any]]:
+        """At most `size` of the remaining rows, as fetchrows gives them."""
+        ...
+
     @property
     def rowcount(self) -> int: ...
 

@@ -26,12 +26,34 @@ class ViewReading:
         return self.folds.presenter(view)(item, self.period.on)
 
     def items(self, view: str) -> list[Item]:
+        """Every item of the view shown on the reading's date, in key order."""
         if view not in self._items:
-            presented = (self.present(view, item) for item in self.snapshot.items(view))
-            self._items[view] = [item for item in presented if item is not None]
+            shown = getattr(self.snapshot, "shown_items", None)
+            if shown is not None:
+                found = shown(view, self.period.on, self.folds.presenter(view))
+            else:
+                presented = (self.present(view, item) for item in self.snapshot.items(view))
+                found = [item for item in presented if item is not None]
+            self._items[view] = found
         return self._items[view]
 
+    def page(self, view: str, offset: int, limit: int) -> tuple[int, list[Item]]:
+        """How many items the view shows on the reading's date, and those from
+        `offset` (at most `limit`): from the tables, without reading the others."""
+        shown_page = getattr(self.snapshot, "shown_page", None)
+        if shown_page is not None:
+            found: tuple[int, list[Item]] = shown_page(
+                view, self.period.on, self.folds.presenter(view), offset, limit
+            )
+            return found
+        items = self.items(view)
+        return len(items), items[offset : offset + limit]
+
     def item(self, view: str, key: str) -> Item | None:
+        shown = getattr(self.snapshot, "shown_item", None)
+        if shown is not None:
+            found: Item | None = shown(view, key, self.period.on, self.folds.presenter(view))
+            return found
         item = self.snapshot.item(view, key)
         return self.present(view, item) if item is not None else None
 

@@ -167,12 +167,13 @@ class Views:
 
     def _changed_items(self, level: Level, before: int, after: int) -> list[dict[str, Any]]:
         versions: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+        end = f"end_{int(level)}"
         with self.projection.sql.transaction(write=False) as c:
             c.execute(
-                "SELECT view, key, from_pos, to_pos, data FROM view_items WHERE level = ? AND "
-                "((from_pos > ? AND from_pos <= ?) OR (to_pos > ? AND to_pos <= ?)) "
-                "ORDER BY view, key, from_pos",
-                [int(level), before, after, before, after],
+                f"SELECT view, key, from_pos, {end} AS to_pos, data FROM view_items "  # noqa: S608
+                f"WHERE {end} > from_pos AND ((from_pos > ? AND from_pos <= ?) "
+                f"OR ({end} > ? AND {end} <= ?)) ORDER BY view, key, from_pos",
+                [before, after, before, after],
             )
             for row in c.fetchall():
                 versions[(row["view"], row["key"])].append(dict(row))

@@ -28,7 +28,14 @@ def record_samples(url):
 def tables(services):
     with services.sql.transaction(write=False) as c:
         counts = {}
-        for table in ("view_events", "view_items", "view_tallies", "view_members"):
+        for table in (
+            "view_facts",
+            "view_postings",
+            "view_items",
+            "view_item_tallies",
+            "view_members",
+            "view_checkpoints",
+        ):
             c.execute(f"SELECT COUNT(*) AS n FROM {table}")
             counts[table] = c.fetchone()["n"]
         return counts

@@ -19,7 +19,7 @@ from core.views.reading import ViewReading
 from tests.views_history import STATES, record_history
 
 
-def answers(views, reading):
+def answers(views, reading, page=(0, 2)):
     """Everything the views answer, in a comparable form."""
 
     def indicators(number):
@@ -38,6 +38,7 @@ def answers(views, reading):
         "recommendations": queries.recommendations(reading, indicators),
         "recommendation": queries.recommendation(reading, 3, indicators),
         "narratives": reading.items("narratives"),
+        "pages": {view: reading.page(view, *page) for view in views.folds.views},
     }
 
 
@@ -61,7 +62,8 @@ def check_against_fold(services: Services, data: st.DataObject, *, readings: int
         period = Period(on=on, first=first, last=last)
         fast = ViewReading(views.projection.snapshot(position, level), views.folds, period)
         naive = ViewReading(fold(views.folds, log, level, position), views.folds, period)
-        assert answers(views, fast) == answers(views, naive)
+        page = (data.draw(st.integers(0, 4)), data.draw(st.integers(1, 3)))
+        assert answers(views, fast, page) == answers(views, naive, page)
         check_figures_agree_with_items(views, fast)
 
 

@@ -1,0 +1,771 @@
+"""The write side: folding a page of events into the tables.
+
+Both levels' engines write into one `PageWriter`, event by event (RESTRICTED, then
+ALL), through a `LevelStore` each. A row one level opens and the other opens alike at
+the same position is written once for both; closing it at one level sets that level's
+end only. Everything a page changes is kept in memory and written at its end with a
+few bulk statements, in the transaction that advances the views' tracking position.
+
+Between pages a `Book` remembers what the fold needs again: the items and their
+standing tallies (least recently used ones are forgotten, and read again from the
+tables when needed), the open block of every posting list, and the monthly sums the
+checkpoints are made of.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import orjson
+
+from core.facts import Day, Fact
+from core.sql import Cursor
+from core.views.engine import ItemKey, ItemVersion
+from core.views.items import Item
+from core.views.model import Level
+from core.views.tables import END, dumps, tagged
+
+#: Positions per block of a posting list.
+BLOCK = 4096
+#: Items (with their standing tallies) the Book keeps between pages.
+KEPT_ITEMS = 20_000
+
+LEVELS = (Level.RESTRICTED, Level.ALL)
+
+#: Monthly sums: {(counter, "YYYY-MM"): amount}.
+Sums = dict[tuple[str, str], int]
+
+
+def _ends(level: int, at: int) -> list[int]:
+    """The ends of a row opened at `at` by one level: the other never had it."""
+    return [END if level == 1 else at, END if level == 2 else at]
+
+
+class FactRow:
+    """A version of an event at some levels: `fact` None for an entry that never stands
+    (a correction, a retraction, a type no plugin knows); `event` is the event as
+    recorded, whose type and date an entry row keeps."""
+
+    __slots__ = (
+        "counts",
+        "ends",
+        "event",
+        "fact",
+        "from_pos",
+        "levels",
+        "parties",
+        "position",
+        "stored",
+    )
+
+    def __init__(
+        self,
+        position: int,
+        from_pos: int,
+        levels: int,
+        ends: list[int],
+        fact: Fact | None,
+        counts: Mapping[str, int] | None,
+        parties: Sequence[str] | None,
+        stored: bool,
+        event: Fact | None = None,
+    ) -> None:
+        self.event = event
+        self.position = position
+        self.from_pos = from_pos
+        self.levels = levels
+        self.ends = ends
+        self.fact = fact
+        self.counts = counts
+        self.parties = parties
+        self.stored = stored
+
+
+class ItemRow:
+    __slots__ = ("_item", "data", "ends", "from_pos", "key", "levels", "stored", "version", "view")
+
+    def __init__(
+        self,
+        view: str,
+        key: str,
+        from_pos: int,
+        levels: int,
+        ends: list[int],
+        data: str | None,
+        version: ItemVersion | None,
+        stored: bool,
+    ) -> None:
+        self.view = view
+        self.key = key
+        self.from_pos = from_pos
+        self.levels = levels
+        self.ends = ends
+        self.data = data
+        self.version = version
+        self.stored = stored
+        self._item: Item | None = version.item if version is not None else None
+
+    @property
+    def item(self) -> Item:
+        if self._item is None:
+            assert self.data is not None
+            self._item = orjson.loads(self.data)
+        return self._item
+
+
+class TallyRow:
+    __slots__ = ("amount", "counter", "day", "ends", "from_pos", "levels", "source", "stored")
+
+    def __init__(
+        self,
+        source: str,
+        counter: str,
+        day: str,
+        from_pos: int,
+        levels: int,
+        ends: list[int],
+        amount: int,
+        stored: bool,
+    ) -> None:
+        self.source = source
+        self.counter = counter
+        self.day = day
+        self.from_pos = from_pos
+        self.levels = levels
+        self.ends = ends
+        self.amount = amount
+        self.stored = stored
+
+
+Tallies = dict[tuple[str, str], TallyRow]
+
+
+class ItemState:
+    """One item at both levels: its standing row (None: no item) and standing tally
+    rows at each; the two levels hold the same objects where they share rows."""
+
+    __slots__ = ("rows", "tallies")
+
+    def __init__(self, rows: list[ItemRow | None], tallies: list[Tallies]) -> None:
+        self.rows = rows
+        self.tallies = tallies
+
+
+class Block:
+    """The last block of a posting list: appended to until it holds BLOCK positions."""
+
+    __slots__ = ("block", "refs", "stored")
+
+    def __init__(self, block: int, refs: array[int], stored: bool) -> None:
+        self.block = block
+        self.refs = refs
+        self.stored = stored
+
+
+class Book:
+    """What the fold remembers between pages (see the module's docstring). `fresh`:
+    the tables were empty when it began, so an item it never saw is not in them."""
+
+    def __init__(self, fresh: bool = False, kept: int = KEPT_ITEMS) -> None:
+        self.fresh = fresh
+        self.kept = kept
+        self.items: OrderedDict[ItemKey, ItemState] = OrderedDict()
+        self.forgotten: set[ItemKey] = set()
+        self.blocks: dict[tuple[str, str], Block | None] = {}
+        #: Monthly sums of every counter at the position folded, per level (None
+        #: until read from the tables), and their change since the last checkpoint.
+        self.totals: dict[int, Sums] | None = None
+        self.changes: dict[int, Sums] = {1: {}, 2: {}}
+        #: The next position a checkpoint is due at.
+        self.next_boundary = 0
+
+    def trim(self) -> None:
+        while len(self.items) > self.kept:
+            key, _ = self.items.popitem(last=False)
+            self.forgotten.add(key)
+
+
+class PageWriter:
+    """One page of the fold: both levels' changes, written by `flush`."""
+
+    def __init__(
+        self,
+        cursor: Cursor,
+        book: Book,
+        find_position: Callable[[str], int | None],
+        dialect: str,
+    ) -> None:
+        self.c = cursor
+        self.book = book
+        self.find_position = find_position
+        self.dialect = dialect
+        self.at = -1
+        # Facts standing at each level, by position, as far as this page knows them.
+        self.facts: list[dict[int, FactRow | None]] = [{}, {}]
+        self.positions: dict[str, int | None] = {}
+        # Rows opened by the event being applied (to share them between the levels).
+        self.opened_facts: dict[int, FactRow] = {}
+        self.opened_items: dict[ItemKey, ItemRow] = {}
+        self.opened_tallies: dict[tuple[str, str, str], TallyRow] = {}
+        self.new_facts: list[FactRow] = []
+        self.new_items: list[ItemRow] = []
+        self.new_tallies: list[TallyRow] = []
+        self.ended: dict[int, FactRow | ItemRow | TallyRow] = {}
+        self.members: set[tuple[str, str, int]] = set()
+        self.postings: dict[tuple[str, str], list[int]] = {}
+        self.stores = {level: LevelStore(self, int(level)) for level in LEVELS}
+
+    # -- the event being applied ------------------------------------------------------
+
+    def begin(self, position: int) -> None:
+        if position != self.at:
+            self.at = position
+            self.opened_facts.clear()
+            self.opened_items.clear()
+            self.opened_tallies.clear()
+
+    # -- monthly sums -----------------------------------------------------------------
+
+    def _count(self, level: int, counts: Mapping[str, int], day: str, sign: int) -> None:
+        sums = self.book.changes[level]
+        month = day[:7]
+        for counter, amount in counts.items():
+            if amount:
+                key = (counter, month)
+                sums[key] = sums.get(key, 0) + sign * amount
+
+    def _count_one(self, level: int, counter: str, day: str, amount: int) -> None:
+        sums = self.book.changes[level]
+        key = (counter, day[:7])
+        sums[key] = sums.get(key, 0) + amount
+
+    def _end(self, row: FactRow | ItemRow | TallyRow, level: int, at: int) -> None:
+        row.ends[level - 1] = at
+        if row.stored:
+            self.ended[id(row)] = row
+
+    # -- facts ------------------------------------------------------------------------
+
+    def fact_row(self, level: int, position: int) -> FactRow | None:
+        standing = self.facts[level - 1]
+        if position not in standing:
+            self._load_facts(position)
+        return standing[position]
+
+    def _load_facts(self, position: int) -> None:
+        self.c.execute(
+            "SELECT position, from_pos, levels, end_1, end_2, type, occurred_on, fact, counts, "
+            "parties FROM view_facts WHERE position = ? AND fact IS NOT NULL",
+            [position],
+        )
+        found: list[FactRow | None] = [None, None]
+        for row in self.c.fetchall():
+            ends = [row["end_1"], row["end_2"]]
+            if END not in ends:
+                continue
+            loaded = FactRow(
+                position,
+                row["from_pos"],
+                row["levels"],
+                ends,
+                fact_from_row(row),
+                orjson.loads(row["counts"]),
+                tuple(parties_of(row["parties"])),
+                True,
+            )
+            for level in (1, 2):
+                if ends[level - 1] == END:
+                    found[level - 1] = loaded
+        for level in (1, 2):
+            self.facts[level - 1].setdefault(position, found[level - 1])
+
+    def count_entry(self, level: int, event: Fact) -> None:
+        """The event's first row is its entry; made here, given its fact by put_fact."""
+        self._count_one(level, f"log.{event.type}", event.occurred_on, 1)
+        row = self.opened_facts.get(event.position)
+        if row is not None and row.from_pos == event.position:
+            row.levels |= level
+            return
+        at = event.position
+        row = FactRow(at, at, level, [at, at], None, None, None, False, event)
+        self.opened_facts[event.position] = row
+        self.new_facts.append(row)
+        self._post_entry(row, event)
+
+    def put_fact(
+        self,
+        level: int,
+        fact: Fact,
+        counts: Mapping[str, int],
+        parties: Sequence[str],
+        at: int,
+        new: bool,
+    ) -> None:
+        if not new:
+            self._close_fact(level, fact.position, at)
+        row = self.opened_facts.get(fact.position)
+        if row is not None and row.from_pos == at:
+            if row.fact is None and row.position == at:
+                # The event's entry row: it stands from now on at this level.
+                row.fact, row.counts, row.parties = fact, counts, parties
+                self._post_fact(row)
+            elif not (row.fact is fact or row.fact == fact):
+                row = None
+            else:
+                row.levels |= level
+        if row is None or row.from_pos != at:
+            row = FactRow(fact.position, at, level, _ends(level, at), fact, counts, parties, False)
+            self.opened_facts[fact.position] = row
+            self.new_facts.append(row)
+            self._post_fact(row)
+        row.ends[level - 1] = END
+        self.facts[level - 1][fact.position] = row
+        self.positions[fact.id] = fact.position
+        self._count(level, counts, fact.occurred_on, 1)
+
+    def drop_fact(self, level: int, position: int, at: int) -> None:
+        self._close_fact(level, position, at)
+        self.facts[level - 1][position] = None
+
+    def _close_fact(self, level: int, position: int, at: int) -> None:
+        row = self.fact_row(level, position)
+        if row is not None:
+            self._end(row, level, at)
+            assert row.counts is not None and row.fact is not None
+            self._count(level, row.counts, row.fact.occurred_on, -1)
+
+    def position_of(self, event_id: str) -> int | None:
+        if event_id not in self.positions:
+            self.positions[event_id] = self.find_position(event_id)
+        return self.positions[event_id]
+
+    # -- postings ---------------------------------------------------------------------
+
+    def _post(self, kind: str, term: str, position: int) -> None:
+        found = self.postings.get((kind, term))
+        if found is None:
+            self.postings[(kind, term)] = [position]
+        elif found[-1] != position:
+            found.append(position)
+
+    def _post_entry(self, row: FactRow, event: Fact) -> None:
+        self._post("type", event.type, row.position)
+        self._post("month", event.occurred_on[:7], row.position)
+
+    def _post_fact(self, row: FactRow) -> None:
+        fact = row.fact
+        assert fact is not None and row.parties is not None
+        position = row.position
+        if row.from_pos != position:  # a corrected version (its date may be another)
+            self._post("type", fact.type, position)
+            self._post("month", fact.occurred_on[:7], position)
+        for party in row.parties:
+            self._post("party", party, position)
+        for number in fact.recommendations:
+            self._post("recommendation", str(number), position)
+
+    # -- items ------------------------------------------------------------------------
+
+    def item_state(self, view: str, key: str) -> ItemState:
+        book = self.book
+        state = book.items.get((view, key))
+        if state is not None:
+            book.items.move_to_end((view, key))
+            return state
+        if book.fresh and (view, key) not in book.forgotten:
+            state = ItemState([None, None], [{}, {}])
+        else:
+            state = self._load_item(view, key)
+        book.items[(view, key)] = state
+        return state
+
+    def _load_item(self, view: str, key: str) -> ItemState:
+        self.c.execute(
+            "SELECT from_pos, levels, end_1, end_2, data FROM view_items "  # noqa: S608
+            f"WHERE view = ? AND key = ? AND (end_1 = {END} OR end_2 = {END})",
+            [view, key],
+        )
+        rows: list[ItemRow | None] = [None, None]
+        for found in self.c.fetchall():
+            row = ItemRow(
+                view,
+                key,
+                found["from_pos"],
+                found["levels"],
+                [found["end_1"], found["end_2"]],
+                found["data"],
+                None,
+                True,
+            )
+            for level in (1, 2):
+                if row.ends[level - 1] == END:
+                    rows[level - 1] = row
+        self.c.execute(
+            "SELECT counter, day, from_pos, levels, end_1, end_2, amount "  # noqa: S608
+            f"FROM view_item_tallies WHERE source = ? AND (end_1 = {END} OR end_2 = {END})",
+            [f"{view}/{key}"],
+        )
+        tallies: list[Tallies] = [{}, {}]
+        for found in self.c.fetchall():
+            tally = TallyRow(
+                f"{view}/{key}",
+                found["counter"],
+                found["day"],
+                found["from_pos"],
+                found["levels"],
+                [found["end_1"], found["end_2"]],
+                found["amount"],
+                True,
+            )
+            for level in (1, 2):
+                if tally.ends[level - 1] == END:
+                    tallies[level - 1][(tally.counter, tally.day)] = tally
+        return ItemState(rows, tallies)
+
+    def item(self, level: int, view: str, key: str) -> Item | None:
+        row = self.item_state(view, key).rows[level - 1]
+        return row.item if row is not None else None
+
+    def put_item(
+        self, level: int, view: str, key: str, version: ItemVersion | None, at: int
+    ) -> None:
+        state = self.item_state(view, key)
+        index = level - 1
+        current = state.rows[index]
+        if current is not None:
+            if version is not None and (
+                current.item is version.item or current.item == version.item
+            ):
+                return
+            self._end(current, level, at)
+            state.rows[index] = None
+        elif version is None:
+            return
+        if version is not None:
+            row = self.opened_items.get((view, key))
+            if row is not None and row.from_pos == at and row.version is version:
+                row.levels |= level
+                row.ends[index] = END
+            else:
+                row = ItemRow(view, key, at, level, _ends(level, at), None, version, False)
+                self.opened_items[(view, key)] = row
+                self.new_items.append(row)
+            state.rows[index] = row
+        self._put_tallies(level, state, f"{view}/{key}", version, at)
+
+    def _put_tallies(
+        self, level: int, state: ItemState, source: str, version: ItemVersion | None, at: int
+    ) -> None:
+        """Close the item's tally rows whose amount changed or went, open the new ones."""
+        new: dict[tuple[str, str], int] = {}
+        if version is not None:
+            for counter, day, amount in version.counts:
+                name = (counter, day)
+                new[name] = new[name] + amount if name in new else amount
+        standing = state.tallies[level - 1]
+        for name in [name for name, tally in standing.items() if new.get(name) != tally.amount]:
+            gone = standing.pop(name)
+            self._end(gone, level, at)
+            self._count_one(level, gone.counter, gone.day, -gone.amount)
+        for (counter, day), amount in new.items():
+            if not amount or (counter, day) in standing:
+                continue
+            row = self.opened_tallies.get((source, counter, day))
+            if row is not None and row.from_pos == at and row.amount == amount:
+                row.levels |= level
+                row.ends[level - 1] = END
+            else:
+                row = TallyRow(source, counter, day, at, level, _ends(level, at), amount, False)
+                self.opened_tallies[(source, counter, day)] = row
+                self.new_tallies.append(row)
+            standing[(counter, day)] = row
+            self._count_one(level, counter, day, amount)
+
+    def members_of(self, view: str, key: str) -> list[int]:
+        self.c.execute("SELECT position FROM view_members WHERE view = ? AND key = ?", [view, key])
+        found = {row["position"] for row in self.c.fetchall()}
+        found |= {p for v, k, p in self.members if (v, k) == (view, key)}
+        return sorted(found)
+
+    # -- writing ----------------------------------------------------------------------
+
+    def flush(self) -> None:
+        c = self.c
+        if self.new_facts:
+            c.executemany(
+                "INSERT INTO view_facts (position, from_pos, levels, end_1, end_2, type, "
+                "occurred_on, fact, counts, parties, recommendations) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                [_fact_values(row) for row in self.new_facts],
+            )
+        if self.new_items:
+            c.executemany(
+                "INSERT INTO view_items (view, key, from_pos, levels, end_1, end_2, last_day, "
+                "visible, shown, data) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                [_item_values(row) for row in self.new_items],
+            )
+        if self.new_tallies:
+            c.executemany(
+                "INSERT INTO view_item_tallies (source, counter, day, from_pos, levels, end_1, "
+                "end_2, amount) VALUES (?,?,?,?,?,?,?,?)",
+                [
+                    (
+                        r.source,
+                        r.counter,
+                        r.day,
+                        r.from_pos,
+                        r.levels,
+                        r.ends[0],
+                        r.ends[1],
+                        r.amount,
+                    )
+                    for r in self.new_tallies
+                ],
+            )
+        self._flush_ended()
+        if self.members:
+            c.executemany(
+                "INSERT INTO view_members (view, key, position) VALUES (?,?,?) "
+                "ON CONFLICT DO NOTHING",
+                sorted(self.members),
+            )
+        self._flush_postings()
+        for row in self.new_facts:
+            row.stored = True
+        for item in self.new_items:
+            item.stored = True
+            item.version = None  # its item stays; its timeline and counts are done with
+        for tally in self.new_tallies:
+            tally.stored = True
+        self.book.trim()
+
+    def _flush_ended(self) -> None:
+        facts, items, tallies = [], [], []
+        for row in self.ended.values():
+            if isinstance(row, FactRow):
+                facts.append((*row.ends, row.position, row.from_pos, row.levels))
+            elif isinstance(row, ItemRow):
+                items.append((*row.ends, row.view, row.key, row.from_pos, row.levels))
+            else:
+                tallies.append(
+                    (*row.ends, row.source, row.counter, row.day, row.from_pos, row.levels)
+                )
+        if facts:
+            self.c.executemany(
+                "UPDATE view_facts SET end_1 = ?, end_2 = ? "
+                "WHERE position = ? AND from_pos = ? AND levels = ?",
+                facts,
+            )
+        if items:
+            self.c.executemany(
+                "UPDATE view_items SET end_1 = ?, end_2 = ? "
+                "WHERE view = ? AND key = ? AND from_pos = ? AND levels = ?",
+                items,
+            )
+        if tallies:
+            self.c.executemany(
+                "UPDATE view_item_tallies SET end_1 = ?, end_2 = ? WHERE source = ? "
+                "AND counter = ? AND day = ? AND from_pos = ? AND levels = ?",
+                tallies,
+            )
+
+    def _flush_postings(self) -> None:
+        inserts: list[tuple[str, str, Block]] = []
+        updates: list[tuple[str, str, Block]] = []
+        for (kind, term), positions in self.postings.items():
+            block = self._open_block(kind, term)
+            for position in positions:
+                if block is None or len(block.refs) >= BLOCK:
+                    if block is not None:
+                        (updates if block.stored else inserts).append((kind, term, block))
+                    block = Block(position, array("q"), False)
+                block.refs.append(position)
+            assert block is not None
+            (updates if block.stored else inserts).append((kind, term, block))
+            self.book.blocks[(kind, term)] = block
+        if inserts:
+            self.c.executemany(
+                "INSERT INTO view_postings (kind, term, block, count, refs) VALUES (?,?,?,?,?)",
+                [(k, t, b.block, len(b.refs), b.refs.tobytes()) for k, t, b in inserts],
+            )
+        if updates:
+            self.c.executemany(
+                "UPDATE view_postings SET count = ?, refs = ? "
+                "WHERE kind = ? AND term = ? AND block = ?",
+                [(len(b.refs), b.refs.tobytes(), k, t, b.block) for k, t, b in updates],
+            )
+        for _, _, block in inserts:
+            block.stored = True
+
+    def _open_block(self, kind: str, term: str) -> Block | None:
+        blocks = self.book.blocks
+        if (kind, term) not in blocks:
+            block = None
+            if not self.book.fresh:
+                self.c.execute(
+                    "SELECT block, refs FROM view_postings WHERE kind = ? AND term = ? "
+                    "ORDER BY block DESC LIMIT 1",
+                    [kind, term],
+                )
+                row = self.c.fetchone()
+                if row is not None:
+                    refs = array("q")
+                    refs.frombytes(bytes(row["refs"]))
+                    block = Block(row["block"], refs, True)
+            blocks[(kind, term)] = block
+        return blocks[(kind, term)]
+
+
+class LevelStore:
+    """The FactStore of one level: the engine's view of a PageWriter."""
+
+    def __init__(self, page: PageWriter, level: int) -> None:
+        self.page = page
+        self.level = level
+
+    def fact(self, position: int) -> Fact | None:
+        row = self.page.fact_row(self.level, position)
+        return row.fact if row is not None else None
+
+    def position_of(self, event_id: str) -> int | None:
+        return self.page.position_of(event_id)
+
+    def put_fact(
+        self,
+        fact: Fact,
+        counts: Mapping[str, int],
+        parties: Sequence[str],
+        at: int,
+        *,
+        new: bool = False,
+    ) -> None:
+        self.page.put_fact(self.level, fact, counts, parties, at, new)
+
+    def drop_fact(self, position: int, at: int) -> None:
+        self.page.drop_fact(self.level, position, at)
+
+    def count_entry(self, event: Fact) -> None:
+        self.page.count_entry(self.level, event)
+
+    def item(self, view: str, key: str) -> Item | None:
+        return self.page.item(self.level, view, key)
+
+    def put_item(self, view: str, key: str, version: ItemVersion | None, at: int) -> None:
+        self.page.put_item(self.level, view, key, version, at)
+
+    def members(self, view: str, key: str) -> Iterable[int]:
+        return self.page.members_of(view, key)
+
+    def add_member(self, view: str, key: str, position: int) -> None:
+        self.page.members.add((view, key, position))
+
+
+# -- rows ---------------------------------------------------------------------------
+
+
+def fact_json(fact: Fact) -> str:
+    """What a fact's row keeps besides its position, type and date."""
+    return dumps(
+        [
+            fact.id,
+            fact.classification,
+            fact.recorded_by,
+            fact.payload,
+            fact.recommendations,
+            fact.summary,
+            fact.sources,
+        ]
+    )
+
+
+def fact_from_row(row: Mapping[str, Any]) -> Fact:
+    return fact_from_values(row["position"], row["type"], row["occurred_on"], row["fact"])
+
+
+def fact_from_values(position: int, type_: str, occurred_on: str, encoded: str) -> Fact:
+    id_, classification, recorded_by, payload, recommendations, summary, sources = orjson.loads(
+        encoded
+    )
+    return Fact(
+        type_,
+        Day(occurred_on),
+        payload,
+        id_,
+        position,
+        classification,
+        recorded_by,
+        tuple(recommendations),
+        summary,
+        tuple(sources),
+    )
+
+
+def parties_of(tag: str | None) -> list[str]:
+    return tag.strip("|").split("|") if tag else []
+
+
+def _fact_values(row: FactRow) -> tuple[Any, ...]:
+    fact = row.fact
+    if fact is None:
+        event = row.event
+        assert event is not None
+        return (
+            row.position,
+            row.from_pos,
+            row.levels,
+            row.ends[0],
+            row.ends[1],
+            event.type,
+            event.occurred_on,
+            None,
+            None,
+            None,
+            None,
+        )
+    return (
+        row.position,
+        row.from_pos,
+        row.levels,
+        row.ends[0],
+        row.ends[1],
+        fact.type,
+        fact.occurred_on,
+        fact_json(fact),
+        dumps(row.counts),
+        tagged(row.parties),
+        tagged(fact.recommendations),
+    )
+
+
+def _tally_values(row: TallyRow) -> tuple[Any, ...]:
+    return (
+        row.source,
+        row.counter,
+        row.day,
+        row.from_pos,
+        row.levels,
+        row.ends[0],
+        row.ends[1],
+        row.amount,
+    )
+
+
+def _item_values(row: ItemRow) -> tuple[Any, ...]:
+    version = row.version
+    assert version is not None
+    shown = version.shown
+    return (
+        row.view,
+        row.key,
+        row.from_pos,
+        row.levels,
+        row.ends[0],
+        row.ends[1],
+        version.last_day,
+        int(shown is not None),
+        shown,
+        version.data,
+    )
