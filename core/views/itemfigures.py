@@ -16,7 +16,7 @@ Each figure also keeps ``<name>#events``: how many events stand behind what it c
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from core.views.items import DAY, NOT_DATES, Item, ItemCount, Presenter, Timeline, days_in
@@ -30,9 +30,11 @@ __all__ = [
     "ItemFigure",
     "ItemFigures",
     "OnDate",
+    "OnDays",
     "Presenter",
     "Timeline",
     "all_events",
+    "changes",
     "days_in",
     "histogram",
     "median_of",
@@ -48,35 +50,60 @@ def all_events(item: Item) -> list[str]:
 
 def steps(counter: str, timeline: Timeline, value: Callable[[Item], int]) -> list[ItemCount]:
     """+/- changes of `value(item as presented on a date)` at each date it changes."""
+    return changes(
+        counter, timeline.days, (value(s) if s is not None else 0 for s in _shown(timeline))
+    )
+
+
+def _shown(timeline: Timeline) -> Iterator[Item | None]:
+    for day in timeline.days:
+        yield timeline.on(day)
+
+
+def changes(counter: str, days: Sequence[str], values: Iterable[int]) -> list[ItemCount]:
+    """+/- changes of a value given on each day (ascending), on the days it changes."""
     counts: list[ItemCount] = []
     before = 0
-    for day in timeline.days:
-        shown = timeline.on(day)
-        now = value(shown) if shown is not None else 0
+    for day, now in zip(days, values, strict=False):
         if now != before:
             counts.append((counter, day, now - before))
             before = now
     return counts
 
 
+#: How an OnDate figure reads an item on each day it mentions, in one pass: for each
+#: day (ascending), whether it holds and how many events it counts (0 if it does not).
+OnDays = Callable[[Item, Sequence[str]], Iterable[tuple[int, int]]]
+
+
 @dataclass(frozen=True)
 class OnDate:
-    """Items for which `holds` on the reading's date."""
+    """Items for which `holds` on the reading's date. `on_days`, when given, computes
+    the same as presenting the item on each date it mentions, in one pass over the
+    item: big items (a State's record, a recommendation's assessments) mention many
+    dates, and presenting each costs a pass of its own."""
 
     name: str
     description: str
     view: str
     holds: Callable[[Item], bool]
     contributing: Contributing = all_events
+    on_days: OnDays | None = None
 
     def counts(self, timeline: Timeline) -> list[ItemCount]:
+        days = timeline.days
+        if self.on_days is not None:
+            values = list(self.on_days(timeline.item, days))
+        else:
+            values = []
+            for shown in _shown(timeline):
+                if shown is not None and self.holds(shown):
+                    values.append((1, len(self.contributing(shown))))
+                else:
+                    values.append((0, 0))
         return [
-            *steps(self.name, timeline, lambda shown: int(self.holds(shown))),
-            *steps(
-                f"{self.name}#events",
-                timeline,
-                lambda shown: len(self.contributing(shown)) if self.holds(shown) else 0,
-            ),
+            *changes(self.name, days, (held for held, _ in values)),
+            *changes(f"{self.name}#events", days, (events for _, events in values)),
         ]
 
     def chosen(self, reading: Reading) -> list[Item]:

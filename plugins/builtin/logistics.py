@@ -3,6 +3,7 @@ exchanging confidential information."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -14,7 +15,7 @@ from core.views.figures import tally_figure
 from core.views.itemfigures import ItemFigures, OnDate
 from core.views.model import Indicator, Item, Reading, SummaryFigure, Tally, ViewFact
 from plugins import hookimpl
-from plugins.builtin.party_items import party_handler, share_of_states_parties
+from plugins.builtin.party_items import party_handler, party_with_days, share_of_states_parties
 
 AREA = "logistics"
 
@@ -70,6 +71,11 @@ def present_procedure(item: Item, on: date) -> Item:
     return item
 
 
+def procedure_by(item: Item, days: Sequence[str]) -> list[int]:
+    established = item.get("confidentiality_procedure_on")
+    return [int(established is not None and established <= day) for day in days]
+
+
 PROCEDURE_FIGURES = ItemFigures(
     (
         OnDate(
@@ -78,6 +84,7 @@ PROCEDURE_FIGURES = ItemFigures(
             "parties",
             lambda item: bool(item.get("is_party")) and "confidentiality_procedure_on" in item,
             lambda item: [item["confidentiality_event"]],
+            party_with_days(procedure_by),
         ),
     )
 )

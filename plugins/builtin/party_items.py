@@ -3,7 +3,8 @@ support, logistics); each adds its own fields to the same item, begun here."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -48,6 +49,65 @@ def happened_by(records: list[Item], on: date, field: str = "on") -> list[Item]:
     """The records of a list that had happened by `on`."""
     day = on.isoformat()
     return [record for record in records if record[field] <= day]
+
+
+# -- a State's record read on each of many days in one pass (OnDate's `on_days`) -----
+
+
+def party_days(item: Item, days: Sequence[str]) -> list[bool]:
+    """Whether the State was a party to the Statute on each day, as the parties view
+    presents it (legal_framework.present_party): its latest membership by then, in
+    force, and not yet left by a withdrawal notified by then."""
+    memberships = item.get("memberships", [])
+    found = []
+    for day in days:
+        current = None
+        for membership in memberships:
+            if membership["on"] <= day:
+                current = membership
+        if current is None:
+            found.append(False)
+            continue
+        notified = current.get("withdrawal_notified_on", "9999") <= day
+        effective = current.get("effective_on") if notified else None
+        found.append(current["in_force_on"] <= day and (effective is None or effective > day))
+    return found
+
+
+def happened_counts(records: list[Item], days: Sequence[str], field: str = "on") -> list[int]:
+    """How many of the records had happened by each day."""
+    dates = sorted(record[field] for record in records)
+    return [bisect_right(dates, day) for day in days]
+
+
+def kinds_by(records: list[Item], days: Sequence[str], kind: str) -> list[int]:
+    """How many kinds (values of `kind`) the records that had happened by each day
+    cover (days ascending)."""
+    ordered = sorted(records, key=lambda record: record["on"])
+    seen: set[Any] = set()
+    found, index = [], 0
+    for day in days:
+        while index < len(ordered) and ordered[index]["on"] <= day:
+            seen.add(ordered[index][kind])
+            index += 1
+        found.append(len(seen))
+    return found
+
+
+def party_with_days(
+    counted: Callable[[Item, Sequence[str]], list[int]],
+) -> Callable[[Item, Sequence[str]], list[tuple[int, int]]]:
+    """OnDate's `on_days` for "a State Party with something": it holds on a day when
+    the State is a party and `counted` (how many events it counts that day) is not 0."""
+
+    def on_days(item: Item, days: Sequence[str]) -> list[tuple[int, int]]:
+        parties = party_days(item, days)
+        return [
+            (1, n) if party and n else (0, 0)
+            for party, n in zip(parties, counted(item, days), strict=True)
+        ]
+
+    return on_days
 
 
 def share_of_states_parties(reading: Reading, figure: str) -> dict[str, Any]:

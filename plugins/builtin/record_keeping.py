@@ -4,14 +4,14 @@ earlier events (the log never changes; these say how to read it)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from marshmallow import Schema, fields, validate
 
 from core import fields as f
 from core.eventtypes import Effect, EventType
-from core.views.itemfigures import ItemFigures, OnDate
+from core.views.itemfigures import ItemFigures, OnDate, OnDays
 from core.views.model import Item, ItemHandler, SummaryFigure, ViewFact
 from plugins import hookimpl
 
@@ -168,6 +168,25 @@ def with_status(status: str) -> Callable[[Item], bool]:
     return lambda item: item["status"] == status
 
 
+def status_days(status: str) -> OnDays:
+    """Whether the latest assessment by each day (as present_assessment picks it: the
+    latest date, then the latest recorded) has `status`: one pass over the item."""
+
+    def on_days(item: Item, days: Sequence[str]) -> list[tuple[int, int]]:
+        ordered = sorted(
+            enumerate(item["assessments"]), key=lambda pair: (pair[1]["assessed_on"], pair[0])
+        )
+        found, index, latest = [], 0, None
+        for day in days:
+            while index < len(ordered) and ordered[index][1]["assessed_on"] <= day:
+                latest = ordered[index][1]
+                index += 1
+            found.append((1, 1) if latest is not None and latest["status"] == status else (0, 0))
+        return found
+
+    return on_days
+
+
 ASSESSMENT_FIGURES = ItemFigures(
     tuple(
         OnDate(
@@ -176,6 +195,7 @@ ASSESSMENT_FIGURES = ItemFigures(
             "assessments",
             with_status(status),
             latest_assessment_event,
+            status_days(status),
         )
         for status in STATUSES
     )
