@@ -116,6 +116,9 @@ class Folds:
             for name in tally.types:
                 self._tallies[name].append(tally)
         self._presenters: dict[str, Presenter] = {}
+        #: Counter names, made once.
+        self._type_counters: dict[str, str] = {}
+        self._cited = {n: f"recommendations.{n}" for n in range(1, 67)}
 
     def handlers_for(self, type_name: str) -> list[ItemHandler]:
         return self._by_type.get(type_name, [])
@@ -165,12 +168,18 @@ class Folds:
     def counts(self, fact: Fact) -> dict[str, int]:
         """The fact's tally contributions, plus one for its type (``events.<Type>``)
         and one for each recommendation it cites (``recommendations.<n>``)."""
-        counts: dict[str, int] = {f"events.{fact.type}": 1}
+        counter = self._type_counters.get(fact.type)
+        if counter is None:
+            counter = self._type_counters[fact.type] = f"events.{fact.type}"
+        counts: dict[str, int] = {counter: 1}
+        cited = self._cited
         for number in fact.recommendations:
-            counts[f"recommendations.{number}"] = 1
-        for tally in self._tallies.get(fact.type, ()):
-            for name, amount in tally.counts(fact).items():
-                counts[name] = counts.get(name, 0) + amount
+            counts[cited.get(number) or f"recommendations.{number}"] = 1
+        tallies = self._tallies.get(fact.type)
+        if tallies:
+            for tally in tallies:
+                for name, amount in tally.counts(fact).items():
+                    counts[name] = counts.get(name, 0) + amount
         return counts
 
     def parties(self, fact: Fact) -> list[str]:

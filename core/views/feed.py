@@ -124,26 +124,29 @@ def _linked(row: RawRow, previous: bytes) -> bytes:
     return expected
 
 
-def _event_id(originator: bytes, version: int) -> str:
-    """core.integrity.event_id as text: the stream's first twelve bytes, then the
-    version."""
-    h = originator[:12].hex() + version.to_bytes(4, "big").hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
-
-
 def _fact(data: dict[str, Any], day: Day, position: int, originator: bytes, version: int) -> Fact:
-    return Fact(
-        data["type"],
-        day,
-        data["payload"],
-        _event_id(originator, version),
-        position,
-        data["classification"],
-        data["recorded_by"],
-        tuple(data["recommendations"]),
-        data["summary"],
-        tuple(data["sources"]),
+    # The event's id (core.integrity.event_id) as text: the stream's first twelve
+    # bytes, then the version.
+    h = originator[:12].hex() + version.to_bytes(4, "big").hex()
+    # tuple.__new__: a NamedTuple's own __new__ is a Python function, a tenth of the cost.
+    return _new_fact(
+        Fact,
+        (
+            data["type"],
+            day,
+            data["payload"],
+            f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}",
+            position,
+            data["classification"],
+            data["recorded_by"],
+            tuple(data["recommendations"]),
+            data["summary"],
+            tuple(data["sources"]),
+        ),
     )
+
+
+_new_fact = tuple.__new__
 
 
 def hash_at(app: FollowUp, position: int) -> bytes | None:

@@ -162,4 +162,4 @@ def family(counter: str) -> str:
 
 def tagged(values: Any) -> str | None:
     """A list of codes or numbers as ``|a|b|`` (found with a substring test)."""
-    return "|" + "|".join(str(v) for v in values) + "|" if values else None
+    return "|" + "|".join(map(str, values)) + "|" if values else None

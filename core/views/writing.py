@@ -178,7 +178,8 @@ class Book:
         #: Monthly sums of every counter at the position folded, per level (None
         #: until read from the tables), and their change since the last checkpoint.
         self.totals: dict[int, Sums] | None = None
-        self.changes: dict[int, Sums] = {1: {}, 2: {}}
+        #: (Key 3: changes of both levels, kept once.)
+        self.changes: dict[int, Sums] = {1: {}, 2: {}, 3: {}}
         #: The next position a checkpoint is due at.
         self.next_boundary = 0
 
@@ -216,7 +217,6 @@ class PageWriter:
         self.ended: dict[int, FactRow | ItemRow | TallyRow] = {}
         self.members: set[tuple[str, str, int]] = set()
         self.postings: dict[tuple[str, str], list[int]] = {}
-        self.stores = {level: LevelStore(self, int(level)) for level in LEVELS}
 
     # -- the event being applied ------------------------------------------------------
 
@@ -248,6 +248,35 @@ class PageWriter:
             self.ended[id(row)] = row
 
     # -- facts ------------------------------------------------------------------------
+
+    def record_shared(
+        self, fact: Fact, counts: Mapping[str, int], parties: Sequence[str], log_counter: str
+    ) -> None:
+        """What both levels' engines do with a new event that both see and that no
+        item is made of (most of them): its entry and fact, one row, counted once."""
+        position = fact.position
+        row = FactRow(position, position, 3, [END, END], fact, counts, parties, False, fact)
+        self.new_facts.append(row)
+        self.facts[0][position] = self.facts[1][position] = row
+        self.positions[fact.id] = position
+        sums = self.book.changes[3]
+        month = fact.occurred_on[:7]
+        key = (log_counter, month)
+        sums[key] = sums.get(key, 0) + 1
+        for counter, amount in counts.items():
+            key = (counter, month)
+            sums[key] = sums.get(key, 0) + amount
+        postings = self.postings
+        for term in (("type", fact.type), ("month", month)):
+            found = postings.get(term)
+            if found is None:
+                postings[term] = [position]
+            else:
+                found.append(position)
+        for party in parties:
+            self._post("party", party, position)
+        for number in fact.recommendations:
+            self._post("recommendation", str(number), position)
 
     def fact_row(self, level: int, position: int) -> FactRow | None:
         standing = self.facts[level - 1]
