@@ -32,9 +32,8 @@ from core.views.tables import (
     TRACKING_NAME,
     dumps,
     ensure_layout,
-    family,
 )
-from core.views.writing import LEVELS, Book, LevelStore, PageWriter, Sums
+from core.views.writing import LEVELS, Book, LevelStore, PageWriter, Totals
 
 #: What earlier code imported from here (the module held the tables and both sides).
 __all__ = ["END", "Projection", "SqlSnapshot", "ViewsOutOfStep", "_Span"]
@@ -73,12 +72,20 @@ class Projection:
         self.feed = Feed(app)
         self.shared = Shared(folds)
         self.engines = {level: Engine(folds, level, self.shared) for level in LEVELS}
+        #: Folds an event both levels see into items both have alike, once for both
+        #: (its store writes rows of both levels; what it sees is what RESTRICTED sees).
+        self.both = Engine(folds, Level.RESTRICTED, self.shared)
         #: Types recorded as they are and folded into no item: both levels' work on
         #: such an event is one row (the counter of its entries, by type).
         self._simple = {
             name: f"log.{name}"
             for name, event_type in folds.catalogue.types.items()
             if event_type.effect is Effect.RECORD and not folds.handlers_for(name)
+        }
+        self._records = {
+            name
+            for name, event_type in folds.catalogue.types.items()
+            if event_type.effect is Effect.RECORD
         }
         #: What the fold remembers between pages, and the position it is of.
         self._book: Book | None = None
@@ -198,16 +205,22 @@ class Projection:
                 checkpoints: list[tuple[int, str, int, int, str]] = []
                 simple, folds = self._simple, self.folds
                 stores = [(e, LevelStore(writer, int(level))) for level, e in self.engines.items()]
+                both, both_store = self.both, LevelStore(writer, 3)
+                records = self._records
                 for fact in page.facts:
                     if fact.position >= book.next_boundary:
                         self._checkpoints(book, fact.position, checkpoints)
                     writer.begin(fact.position)
-                    log_counter = simple.get(fact.type)
-                    if log_counter is not None and fact.classification != "confidential":
-                        writer.record_shared(
-                            fact, folds.counts(fact), folds.parties(fact), log_counter
-                        )
-                        continue
+                    if fact.classification != "confidential":
+                        log_counter = simple.get(fact.type)
+                        if log_counter is not None:
+                            writer.record_shared(
+                                fact, folds.counts(fact), folds.parties(fact), log_counter
+                            )
+                            continue
+                        if fact.type in records and writer.shares(folds.keys(fact)):
+                            both.apply(fact, both_store)
+                            continue
                     for engine, store in stores:
                         engine.apply(fact, store)
                 self._checkpoints(book, page.last + 1, checkpoints)
@@ -237,7 +250,7 @@ class Projection:
         book.totals = {}
         for level in (1, 2):
             last, _ = checkpoint_rows(c, level, start, families=())
-            book.totals[level] = monthly_at(c, level, start)
+            book.totals[level] = Totals(monthly_at(c, level, last))
             book.changes[level] = dict(rows_delta(c, level, last, start))
         book.next_boundary = (start // self.delta_every + 1) * self.delta_every
         self._book = book
@@ -260,16 +273,14 @@ class Projection:
                 changes = book.changes[level]
                 for key, amount in both.items():
                     changes[key] = changes.get(key, 0) + amount
-                totals = book.totals[level]
-                for key, amount in changes.items():
-                    total = totals.get(key, 0) + amount
-                    if total:
-                        totals[key] = total
-                    else:
-                        totals.pop(key, None)
+                changed = book.totals[level].add(changes)
                 rows.append((level, "", boundary, int(whole), "{}"))
-                for name, monthly in _by_family(totals if whole else changes).items():
-                    rows.append((level, name, boundary, int(whole), dumps(monthly)))
+                if whole:
+                    for name, document in book.totals[level].documents().items():
+                        rows.append((level, name, boundary, 1, document))
+                else:
+                    for name, monthly in changed.items():
+                        rows.append((level, name, boundary, 0, dumps(monthly)))
                 book.changes[level] = {}
             book.next_boundary += self.delta_every
 
@@ -292,11 +303,3 @@ def _collecting_young_only() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-def _by_family(sums: Sums) -> dict[str, dict[str, dict[str, int]]]:
-    found: dict[str, dict[str, dict[str, int]]] = {}
-    for (counter, month), amount in sums.items():
-        if amount:
-            found.setdefault(family(counter), {}).setdefault(counter, {})[month] = amount
-    return found

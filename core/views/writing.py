@@ -26,7 +26,7 @@ from core.sql import Cursor
 from core.views.engine import ItemKey, ItemVersion
 from core.views.items import Item
 from core.views.model import Level
-from core.views.tables import END, dumps, tagged
+from core.views.tables import END, dumps, family, tagged
 
 #: Positions per block of a posting list.
 BLOCK = 4096
@@ -39,9 +39,14 @@ LEVELS = (Level.RESTRICTED, Level.ALL)
 Sums = dict[tuple[str, str], int]
 
 
+#: A level, or 3 for both: the indexes of their ends in a row's `ends`.
+INDEXES = {1: (0,), 2: (1,), 3: (0, 1)}
+
+
 def _ends(level: int, at: int) -> list[int]:
-    """The ends of a row opened at `at` by one level: the other never had it."""
-    return [END if level == 1 else at, END if level == 2 else at]
+    """The ends of a row opened at `at` by a level (3: both): a level that does not
+    open it never had it."""
+    return [END if level & 1 else at, END if level & 2 else at]
 
 
 class FactRow:
@@ -145,13 +150,33 @@ Tallies = dict[tuple[str, str], TallyRow]
 
 class ItemState:
     """One item at both levels: its standing row (None: no item) and standing tally
-    rows at each; the two levels hold the same objects where they share rows."""
+    rows at each. While both levels have the same item they hold the same row and the
+    same map of tallies (one object), and an event both see is folded into it once."""
 
     __slots__ = ("rows", "tallies")
 
     def __init__(self, rows: list[ItemRow | None], tallies: list[Tallies]) -> None:
         self.rows = rows
         self.tallies = tallies
+
+    @property
+    def shared(self) -> bool:
+        return self.rows[0] is self.rows[1] and self.tallies[0] is self.tallies[1]
+
+    def own_tallies(self, index: int) -> Tallies:
+        """One level's map, to change it alone (copied first if the levels share it)."""
+        if self.tallies[0] is self.tallies[1]:
+            self.tallies[index] = dict(self.tallies[index])
+        return self.tallies[index]
+
+    def share_again(self) -> None:
+        """After both levels changed the item alike: one map again."""
+        if (
+            self.rows[0] is self.rows[1]
+            and self.tallies[0] is not self.tallies[1]
+            and self.tallies[0] == self.tallies[1]
+        ):
+            self.tallies[1] = self.tallies[0]
 
 
 class Block:
@@ -163,6 +188,50 @@ class Block:
         self.block = block
         self.refs = refs
         self.stored = stored
+
+
+class Totals:
+    """Every monthly sum of one level, by family of counters, with each family's JSON
+    kept until the family changes (a whole checkpoint writes every family)."""
+
+    def __init__(self, sums: Sums | None = None) -> None:
+        self.families: dict[str, dict[str, dict[str, int]]] = {}
+        self._family_of: dict[str, str] = {}
+        self._json: dict[str, str] = {}
+        if sums:
+            self.add(sums)
+
+    def family_of(self, counter: str) -> str:
+        found = self._family_of.get(counter)
+        if found is None:
+            found = self._family_of[counter] = family(counter)
+        return found
+
+    def add(self, sums: Sums) -> dict[str, dict[str, dict[str, int]]]:
+        """Add changes; returns them by family (what a delta checkpoint holds)."""
+        changed: dict[str, dict[str, dict[str, int]]] = {}
+        for (counter, month), amount in sums.items():
+            if not amount:
+                continue
+            name = self.family_of(counter)
+            changed.setdefault(name, {}).setdefault(counter, {})[month] = amount
+            months = self.families.setdefault(name, {}).setdefault(counter, {})
+            total = months.get(month, 0) + amount
+            if total:
+                months[month] = total
+            else:
+                del months[month]
+                if not months:
+                    del self.families[name][counter]
+            self._json.pop(name, None)
+        return changed
+
+    def documents(self) -> dict[str, str]:
+        """Every family's sums as JSON (what a whole checkpoint holds)."""
+        for name, monthly in self.families.items():
+            if name not in self._json:
+                self._json[name] = dumps(monthly)
+        return {name: self._json[name] for name in self.families if self.families[name]}
 
 
 class Book:
@@ -177,7 +246,7 @@ class Book:
         self.blocks: dict[tuple[str, str], Block | None] = {}
         #: Monthly sums of every counter at the position folded, per level (None
         #: until read from the tables), and their change since the last checkpoint.
-        self.totals: dict[int, Sums] | None = None
+        self.totals: dict[int, Totals] | None = None
         #: (Key 3: changes of both levels, kept once.)
         self.changes: dict[int, Sums] = {1: {}, 2: {}, 3: {}}
         #: The next position a checkpoint is due at.
@@ -243,7 +312,8 @@ class PageWriter:
         sums[key] = sums.get(key, 0) + amount
 
     def _end(self, row: FactRow | ItemRow | TallyRow, level: int, at: int) -> None:
-        row.ends[level - 1] = at
+        for index in INDEXES[level]:
+            row.ends[index] = at
         if row.stored:
             self.ended[id(row)] = row
 
@@ -350,8 +420,9 @@ class PageWriter:
             self.opened_facts[fact.position] = row
             self.new_facts.append(row)
             self._post_fact(row)
-        row.ends[level - 1] = END
-        self.facts[level - 1][fact.position] = row
+        for index in INDEXES[level]:
+            row.ends[index] = END
+            self.facts[index][fact.position] = row
         self.positions[fact.id] = fact.position
         self._count(level, counts, fact.occurred_on, 1)
 
@@ -405,7 +476,8 @@ class PageWriter:
             book.items.move_to_end((view, key))
             return state
         if book.fresh and (view, key) not in book.forgotten:
-            state = ItemState([None, None], [{}, {}])
+            none: Tallies = {}
+            state = ItemState([None, None], [none, none])
         else:
             state = self._load_item(view, key)
         book.items[(view, key)] = state
@@ -452,38 +524,49 @@ class PageWriter:
             for level in (1, 2):
                 if tally.ends[level - 1] == END:
                     tallies[level - 1][(tally.counter, tally.day)] = tally
+        if tallies[0] == tallies[1]:
+            tallies[1] = tallies[0]
         return ItemState(rows, tallies)
 
     def item(self, level: int, view: str, key: str) -> Item | None:
-        row = self.item_state(view, key).rows[level - 1]
+        row = self.item_state(view, key).rows[INDEXES[level][0]]
         return row.item if row is not None else None
+
+    def shares(self, keys: Iterable[ItemKey]) -> bool:
+        """Whether both levels have the same items (and tallies) under these keys."""
+        return all(self.item_state(view, key).shared for view, key in keys)
 
     def put_item(
         self, level: int, view: str, key: str, version: ItemVersion | None, at: int
     ) -> None:
         state = self.item_state(view, key)
-        index = level - 1
-        current = state.rows[index]
+        indexes = INDEXES[level]
+        current = state.rows[indexes[0]]
         if current is not None:
             if version is not None and (
                 current.item is version.item or current.item == version.item
             ):
                 return
             self._end(current, level, at)
-            state.rows[index] = None
+            for index in indexes:
+                state.rows[index] = None
         elif version is None:
             return
         if version is not None:
             row = self.opened_items.get((view, key))
             if row is not None and row.from_pos == at and row.version is version:
                 row.levels |= level
-                row.ends[index] = END
+                for index in indexes:
+                    row.ends[index] = END
             else:
                 row = ItemRow(view, key, at, level, _ends(level, at), None, version, False)
                 self.opened_items[(view, key)] = row
                 self.new_items.append(row)
-            state.rows[index] = row
+            for index in indexes:
+                state.rows[index] = row
         self._put_tallies(level, state, f"{view}/{key}", version, at)
+        if level == 2:
+            state.share_again()
 
     def _put_tallies(
         self, level: int, state: ItemState, source: str, version: ItemVersion | None, at: int
@@ -494,23 +577,32 @@ class PageWriter:
             for counter, day, amount in version.counts:
                 name = (counter, day)
                 new[name] = new[name] + amount if name in new else amount
-        standing = state.tallies[level - 1]
-        for name in [name for name, tally in standing.items() if new.get(name) != tally.amount]:
+        standing = state.tallies[0] if level == 3 else state.tallies[level - 1]
+        changed = [name for name, tally in standing.items() if new.get(name) != tally.amount]
+        added = [name for name, amount in new.items() if amount and name not in standing]
+        if not changed and not added:
+            return
+        if level != 3:
+            standing = state.own_tallies(level - 1)
+        for name in changed:
             gone = standing.pop(name)
             self._end(gone, level, at)
             self._count_one(level, gone.counter, gone.day, -gone.amount)
-        for (counter, day), amount in new.items():
-            if not amount or (counter, day) in standing:
+        for name in changed + added:
+            amount = new.get(name, 0)
+            if not amount:
                 continue
+            counter, day = name
             row = self.opened_tallies.get((source, counter, day))
             if row is not None and row.from_pos == at and row.amount == amount:
                 row.levels |= level
-                row.ends[level - 1] = END
+                for index in INDEXES[level]:
+                    row.ends[index] = END
             else:
                 row = TallyRow(source, counter, day, at, level, _ends(level, at), amount, False)
                 self.opened_tallies[(source, counter, day)] = row
                 self.new_tallies.append(row)
-            standing[(counter, day)] = row
+            standing[name] = row
             self._count_one(level, counter, day, amount)
 
     def members_of(self, view: str, key: str) -> list[int]:

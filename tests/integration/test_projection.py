@@ -9,6 +9,7 @@ import pytest
 
 from core.bootstrap import bootstrap
 from core.views.model import Level
+from core.views.writing import PageWriter
 from tests.samples import every_type
 
 
@@ -83,22 +84,22 @@ def test_a_failure_in_a_page_applies_none_of_it(sqlite_url, monkeypatch):
     services = record_samples(sqlite_url)
     projection = services.views.projection
     projection.page = 100
-    engine = projection.engines[Level.ALL]
-    original = engine.apply
+    original = PageWriter.begin
     calls = {"n": 0}
 
-    def failing(event, store):
+    def failing(writer, position):
         calls["n"] += 1
         if calls["n"] == 5:
             raise RuntimeError("power cut")
-        original(event, store)
+        original(writer, position)
 
-    monkeypatch.setattr(engine, "apply", failing)
+    # The fifth event of the page fails, after four were folded (in memory).
+    monkeypatch.setattr(PageWriter, "begin", failing)
     with pytest.raises(RuntimeError):
         projection.catch_up()
     assert projection.position() == 0
     assert all(n == 0 for n in tables(services).values())
-    monkeypatch.setattr(engine, "apply", original)
+    monkeypatch.setattr(PageWriter, "begin", original)
     assert projection.catch_up() == services.app.head().position
     fresh = bootstrap(sqlite_url, load_entry_points=False)
     fresh.views.projection.rebuild()
