@@ -93,7 +93,7 @@ class OnDate:
     def counts(self, timeline: Timeline) -> list[ItemCount]:
         days = timeline.days
         if self.on_days is not None:
-            values = list(self.on_days(timeline.item, days))
+            values = self.on_days(timeline.item, days)
         else:
             values = []
             for shown in _shown(timeline):
@@ -101,10 +101,18 @@ class OnDate:
                     values.append((1, len(self.contributing(shown))))
                 else:
                     values.append((0, 0))
-        return [
-            *changes(self.name, days, (held for held, _ in values)),
-            *changes(f"{self.name}#events", days, (events for _, events in values)),
-        ]
+        held: list[ItemCount] = []
+        counted: list[ItemCount] = []
+        events_name = f"{self.name}#events"
+        was, before = 0, 0
+        for day, (holds, events) in zip(days, values, strict=False):
+            if holds != was:
+                held.append((self.name, day, holds - was))
+                was = holds
+            if events != before:
+                counted.append((events_name, day, events - before))
+                before = events
+        return held + counted
 
     def chosen(self, reading: Reading) -> list[Item]:
         return [item for item in reading.items(self.view) if self.holds(item)]

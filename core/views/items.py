@@ -33,16 +33,26 @@ NOT_DATES = frozenset({"events", "dated_events", "event", "classification"})
 
 def days_in(value: Any) -> Iterator[str]:
     """Every ISO date an item mentions, at any depth."""
-    if isinstance(value, str):
-        if len(value) == 10 and value[4] == "-" and DAY.match(value):
-            yield value
-    elif isinstance(value, dict):
-        for key, inner in value.items():
-            if key not in NOT_DATES:
-                yield from days_in(inner)
-    elif isinstance(value, list | tuple):
-        for inner in value:
-            yield from days_in(inner)
+    yield from dates_of(value)
+
+
+def dates_of(value: Any) -> set[str]:
+    """The ISO dates an item mentions, at any depth (a walk without recursion)."""
+    found: set[str] = set()
+    pending = [value]
+    match = DAY.match
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            if len(value) == 10 and value[4] == "-" and match(value):
+                found.add(value)
+        elif isinstance(value, dict):
+            for key, inner in value.items():
+                if key not in NOT_DATES and not isinstance(inner, int | float | None):
+                    pending.append(inner)
+        elif isinstance(value, list | tuple):
+            pending.extend(value)
+    return found
 
 
 class Timeline:
@@ -58,7 +68,7 @@ class Timeline:
     @property
     def days(self) -> list[str]:
         if self._days is None:
-            self._days = sorted(set(days_in(self.item)))
+            self._days = sorted(dates_of(self.item))
         return self._days
 
     def on(self, day: str) -> Item | None:

@@ -54,10 +54,25 @@ def happened_by(records: list[Item], on: date, field: str = "on") -> list[Item]:
 # -- a State's record read on each of many days in one pass (OnDate's `on_days`) -----
 
 
+#: The last item party_days read, and what it found (the figures of one item ask in
+#: turn, for the same days).
+_last_party_days: list[Any] = [None, None, None]
+
+
 def party_days(item: Item, days: Sequence[str]) -> list[bool]:
     """Whether the State was a party to the Statute on each day, as the parties view
     presents it (legal_framework.present_party): its latest membership by then, in
     force, and not yet left by a withdrawal notified by then."""
+    last_item, last_days, last_found = _last_party_days
+    if last_item is item and last_days is days:
+        found: list[bool] = last_found
+        return found
+    found = _party_days(item, days)
+    _last_party_days[:] = [item, days, found]
+    return found
+
+
+def _party_days(item: Item, days: Sequence[str]) -> list[bool]:
     memberships = item.get("memberships", [])
     found = []
     for day in days:

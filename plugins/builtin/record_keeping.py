@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
+from typing import Any
 
 from marshmallow import Schema, fields, validate
 
@@ -168,21 +169,36 @@ def with_status(status: str) -> Callable[[Item], bool]:
     return lambda item: item["status"] == status
 
 
+#: The last item latest_statuses read, and what it found.
+_last_statuses: list[Any] = [None, None, None]
+
+
+def latest_statuses(item: Item, days: Sequence[str]) -> list[str | None]:
+    """The status of the latest assessment by each day (as present_assessment picks
+    it: the latest date, then the latest recorded), in one pass over the item."""
+    last_item, last_days, last_found = _last_statuses
+    if last_item is item and last_days is days:
+        known: list[str | None] = last_found
+        return known
+    ordered = sorted(
+        enumerate(item["assessments"]), key=lambda pair: (pair[1]["assessed_on"], pair[0])
+    )
+    found: list[str | None] = []
+    index, latest = 0, None
+    for day in days:
+        while index < len(ordered) and ordered[index][1]["assessed_on"] <= day:
+            latest = ordered[index][1]["status"]
+            index += 1
+        found.append(latest)
+    _last_statuses[:] = [item, days, found]
+    return found
+
+
 def status_days(status: str) -> OnDays:
-    """Whether the latest assessment by each day (as present_assessment picks it: the
-    latest date, then the latest recorded) has `status`: one pass over the item."""
+    """Whether the latest assessment by each day has `status`."""
 
     def on_days(item: Item, days: Sequence[str]) -> list[tuple[int, int]]:
-        ordered = sorted(
-            enumerate(item["assessments"]), key=lambda pair: (pair[1]["assessed_on"], pair[0])
-        )
-        found, index, latest = [], 0, None
-        for day in days:
-            while index < len(ordered) and ordered[index][1]["assessed_on"] <= day:
-                latest = ordered[index][1]
-                index += 1
-            found.append((1, 1) if latest is not None and latest["status"] == status else (0, 0))
-        return found
+        return [(1, 1) if s == status else (0, 0) for s in latest_statuses(item, days)]
 
     return on_days
 

@@ -45,6 +45,7 @@ def answers(views, reading, page=(0, 2)):
 def check_against_fold(services: Services, data: st.DataObject, *, readings: int = 3) -> None:
     """Record a random history, then compare fast and naive answers at random points."""
     app, views = services.app, services.views
+
     # Small pages and frequent checkpoints exercise the paths a big log takes.
     def projection():
         return Projection(app, services.sql, views.folds, delta_every=3, full_every=8, page=7)
