@@ -8,6 +8,7 @@ behaves the same on the other, read-then-write included."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
@@ -91,3 +92,21 @@ class PostgresSql:
                 # Derived rows are rebuilt from the log if a crash loses them.
                 cursor.execute("SET LOCAL synchronous_commit = off")
             yield PostgresCursor(cursor)
+
+    @contextmanager
+    def lease(self, name: str) -> Iterator[bool]:
+        """A session advisory lock on a connection kept for the purpose (released by
+        the server if the connection or the process goes)."""
+        key = int.from_bytes(
+            hashlib.sha256(f"followup/{name}".encode()).digest()[:8], "big", signed=True
+        )
+        with self.datastore.get_connection() as connection:
+            row = connection.execute("SELECT pg_try_advisory_lock(%s) AS held", [key]).fetchone()
+            held = bool(row["held"]) if row else False
+            connection.commit()
+            try:
+                yield held
+            finally:
+                if held:
+                    connection.execute("SELECT pg_advisory_unlock(%s)", [key])
+                    connection.commit()

@@ -3,10 +3,12 @@ same durability), or a private in-memory database for the memory store."""
 
 from __future__ import annotations
 
+import fcntl
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from eventsourcing.persistence import (
@@ -107,6 +109,52 @@ class SqliteSql:
                 if write and derived:
                     raw.execute("PRAGMA synchronous=FULL")
 
+    def lease(self, name: str) -> AbstractContextManager[bool]:
+        pool = self.datastore.pool
+        if pool.is_sqlite_memory_mode:
+            return _process_lease(f"{pool.db_name}/{name}")
+        return _file_lease(f"{pool.db_name}-{name}.lock")
+
+
+#: Leases of stores without a file (in memory), held in this process.
+_MEMORY_LEASES: dict[str, threading.Lock] = {}
+_MEMORY_LEASES_LOCK = threading.Lock()
+
+
+@contextmanager
+def _process_lease(key: str) -> Iterator[bool]:
+    with _MEMORY_LEASES_LOCK:
+        lock = _MEMORY_LEASES.setdefault(key, threading.Lock())
+    held = lock.acquire(blocking=False)
+    try:
+        yield held
+    finally:
+        if held:
+            lock.release()
+
+
+@contextmanager
+def _file_lease(path: str) -> Iterator[bool]:
+    """An exclusive lock on a file beside the database (flock: released by the system
+    if the process dies; separate opens exclude each other, threads included)."""
+    try:
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:  # a read-only place: nothing can be written there anyway
+        yield False
+        return
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
+    finally:
+        os.close(descriptor)
+
 
 class MemorySql:
     """One private in-memory SQLite database, for the memory store's side tables."""
@@ -124,6 +172,9 @@ class MemorySql:
     def transaction(self, *, write: bool, derived: bool = False) -> Iterator[SqliteCursor]:
         with self._lock, _transaction(self._connection, write) as cursor:
             yield cursor
+
+    def lease(self, name: str) -> AbstractContextManager[bool]:
+        return _process_lease(f"{id(self)}/{name}")
 
 
 @contextmanager

@@ -37,6 +37,13 @@ ABOUT: dict[str, Any] = {
     "as_of": {"type": "string", "nullable": True, "description": "Transaction time read."},
     "on": {"type": "string", "format": "date", "description": "Valid date read."},
     "position": {"type": "integer", "description": "Last log position included."},
+    "behind": {
+        "type": "integer",
+        "description": "Events recorded by the time asked for (as_of, or now) that the "
+        "views had not yet folded when this was answered: 0 when the answer is of the "
+        "time asked for. The views are kept current in the background; a request waits "
+        "a little only for its caller's own recent writes.",
+    },
     "from": {"type": "string", "format": "date", "nullable": True},
     "to": {"type": "string", "format": "date", "nullable": True},
 }
@@ -46,7 +53,7 @@ def answer(**properties: Any) -> dict[str, Any]:
     return {
         "type": "object",
         "properties": {**ABOUT, **properties},
-        "required": ["as_of", "on", "position", *properties],
+        "required": ["as_of", "on", "position", "behind", *properties],
     }
 
 
@@ -141,12 +148,15 @@ def level() -> Level:
 
 
 def reading(query: Mapping[str, Any]) -> ViewReading:
+    """The views at the caller's clearance, read where they are (a request never
+    waits for a long catch-up: the answer says how many events it is `behind`)."""
     return services().views.reading(
         level(),
         as_of=query.get("as_of"),
         on=query.get("on"),
         first=query.get("from_"),
         last=query.get("to"),
+        caller=current_caller().label,
     )
 
 

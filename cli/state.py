@@ -197,6 +197,38 @@ def update(database_url: str) -> None:
     click.echo(f"views at position {position}")
 
 
+@views.command("follow")
+@click.option(
+    "--until",
+    type=int,
+    default=None,
+    help="Stop once the views reach this position (default: follow until interrupted).",
+)
+@database_url_option
+def follow(until: int | None, database_url: str) -> None:
+    """Keep the views current as the log grows, until interrupted (one follower per
+    store folds; others wait to take over). `followup serve` does this in the
+    background too."""
+    from core.views.follower import Follower
+
+    with open_services(database_url) as services:
+        reported = [-1]
+
+        def progress(position: int) -> None:
+            if position != reported[0]:
+                reported[0] = position
+                click.echo(f"views at position {position}")
+            if until is not None and position >= until:
+                follower.stop.set()
+
+        follower = Follower(services.views.projection, progress=progress)
+        try:
+            follower.run()
+        except KeyboardInterrupt:
+            follower.stop.set()
+        click.echo(f"stopped; views at position {services.views.projection.position()}")
+
+
 @views.command("rebuild")
 @database_url_option
 def rebuild(database_url: str) -> None:

@@ -45,6 +45,12 @@ class Sql(Protocol):
         self, *, write: bool, derived: bool = False
     ) -> AbstractContextManager[Cursor]: ...
 
+    def lease(self, name: str) -> AbstractContextManager[bool]:
+        """Try to hold the store-wide lease `name` without waiting: yields whether it
+        is held (by this caller alone, across threads and processes) until the block
+        ends, or until the process dies (the lease then goes with it)."""
+        ...
+
 
 def iterate(cursor: Cursor) -> Iterator[Mapping[str, Any]]:
     yield from cursor.fetchall()

@@ -85,6 +85,22 @@ class Feed:
             expected += 1
         return Page(facts, previous)
 
+    def last_written_by(self, label: str, *, after: int, upto: int) -> int | None:
+        """The last position in (after, upto] recorded by `label`, if any (read raw:
+        for a request waiting for its own writes only)."""
+        found = None
+        while after < upto:
+            rows = self.scanner.scan_log(after=after, limit=min(2000, upto - after))
+            if not rows:
+                break
+            for row in rows:
+                if row.position > upto:
+                    break
+                if row.state is not None and self.fact(row).recorded_by == label:
+                    found = row.position
+            after = rows[-1].position
+        return found
+
     def fact(self, row: RawRow) -> Fact:
         """The event of a row, as recorded."""
         state = row.state

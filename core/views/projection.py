@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from uuid import UUID
@@ -87,6 +88,8 @@ class Projection:
             for name, event_type in folds.catalogue.types.items()
             if event_type.effect is Effect.RECORD
         }
+        #: One fold at a time in this process (a follower thread, a report...).
+        self._folding = threading.RLock()
         #: What the fold remembers between pages, and the position it is of.
         self._book: Book | None = None
         self._book_position = -1
@@ -168,7 +171,9 @@ class Projection:
         position after each page."""
         target = self.app.head().position if upto is None else upto
         position = self.check()
-        with _collecting_young_only():
+        if position >= target:
+            return position
+        with self._folding, _collecting_young_only():
             while position < target:
                 position = self._apply_page(target)
                 if progress is not None:
@@ -178,11 +183,12 @@ class Projection:
 
     def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
         """Forget the views and fold the whole log again."""
-        with self.sql.transaction(write=True, derived=True) as c:
-            self._forget(c, self.folds.fingerprint())
-        self._book = None
-        log.warning("views forgotten: folding the whole log again")
-        return self.catch_up(progress=progress)
+        with self._folding:
+            with self.sql.transaction(write=True, derived=True) as c:
+                self._forget(c, self.folds.fingerprint())
+            self._book = None
+            log.warning("views forgotten: folding the whole log again")
+            return self.catch_up(progress=progress)
 
     def _apply_page(self, target: int) -> int:
         try:

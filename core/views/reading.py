@@ -16,6 +16,9 @@ class ViewReading:
         self.folds = folds
         self.period = period
         self._items: dict[str, list[Item]] = {}
+        #: Events of the log up to the position asked for that the views had not
+        #: folded yet when read (0: the reading is of the position asked for).
+        self.behind = 0
 
     @property
     def position(self) -> int:

@@ -19,12 +19,19 @@ from core.errors import InvalidEvent, NotFound
 from core.queries import position_as_of
 from core.sql import Sql
 from core.views.engine import Folds
+from core.views.follower import LEASE, wait_for
 from core.views.model import Indicator, Level, Period, SummaryFigure, visible_at
 from core.views.projection import END, Projection
 from core.views.reading import ViewReading
 
 #: At most this many events or items are listed by explain and diff (they say so).
 LISTED = 1000
+#: A request that finds the views at most this many events behind the position it
+#: asks for waits (at most OWN_WRITES_WAIT seconds) for the follower to fold them, or
+#: folds them itself if no follower is at work; further behind, it waits only for its
+#: caller's own writes, and answers at the views' position, saying how far behind.
+SMALL_LAG = 5_000
+OWN_WRITES_WAIT = 2.0
 
 
 class Views:
@@ -62,18 +69,48 @@ class Views:
         on: date | None = None,
         first: date | None = None,
         last: date | None = None,
+        caller: str | None = None,
     ) -> ViewReading:
         """The views as the system knew them at `as_of`, as things stood `on` a date
-        (default: the date of `as_of`, or today), with a period for activities. The
-        projection is brought up to date first, so a client reads its own writes."""
-        self.projection.catch_up()
-        position = self.position_as_of(as_of)
-        if on is None:
-            on = (as_of or self.clock()).astimezone(UTC).date()
+        (default: the date of `as_of`, or today), with a period for activities.
+
+        Without a `caller` (the command line, jobs, reports) the views are brought up
+        to that point first. A request names its caller (the token's label): it
+        never waits for a long catch-up (see SMALL_LAG), and the reading says how many
+        events it is `behind` what was asked."""
         if first is not None and last is not None and first > last:
             raise InvalidEvent({"from": ["The period's start is after its end."]})
+        asked = self.position_as_of(as_of)
+        if caller is None:
+            at = self.projection.catch_up(upto=asked)
+        else:
+            at = self._bounded(asked, caller)
+        position = min(asked, at)
+        if on is None:
+            on = (as_of or self.clock()).astimezone(UTC).date()
         snapshot = self.projection.snapshot(position, level)
-        return ViewReading(snapshot, self.folds, Period(on=on, first=first, last=last))
+        reading = ViewReading(snapshot, self.folds, Period(on=on, first=first, last=last))
+        reading.behind = asked - position
+        return reading
+
+    def _bounded(self, asked: int, caller: str) -> int:
+        """Where the views are for a request asking for `asked`: a little behind
+        (SMALL_LAG events at most) they are caught up here when no follower is at work,
+        or waited for (OWN_WRITES_WAIT seconds at most) while the follower folds; far
+        behind, the request waits only for its caller's own writes among the next
+        events the follower folds, and is answered where the views are."""
+        projection = self.projection
+        at = projection.check()
+        if at >= asked:
+            return at
+        with projection.sql.lease(LEASE) as held:
+            if held:  # no follower at work: a bounded step is folded here
+                return projection.catch_up(upto=min(asked, at + SMALL_LAG))
+        if asked - at <= SMALL_LAG:
+            wanted: int | None = asked
+        else:
+            wanted = projection.feed.last_written_by(caller, after=at, upto=at + SMALL_LAG)
+        return wait_for(projection, wanted, OWN_WRITES_WAIT) if wanted else at
 
     def envelope(self, reading: ViewReading, as_of: datetime | None) -> dict[str, Any]:
         """What every response says it is of."""
@@ -82,6 +119,7 @@ class Views:
             "as_of": format_timestamp(as_of) if as_of else self._recorded_at(reading.position),
             "on": period.on.isoformat(),
             "position": reading.position,
+            "behind": reading.behind,
         }
         if period.first or period.last:
             described["from"] = period.first.isoformat() if period.first else None
