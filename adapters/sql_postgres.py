@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from functools import lru_cache
 from typing import Any
 
@@ -18,6 +18,7 @@ from eventsourcing.postgres import PostgresDatastore
 from psycopg import Cursor
 from psycopg.rows import DictRow
 
+from adapters.sql_sqlite import FileSql, scratch_sql
 from core.sql import Dialect
 
 #: The advisory lock every writing transaction of the port holds (an arbitrary key).
@@ -92,6 +93,9 @@ class PostgresSql:
                 # Derived rows are rebuilt from the log if a crash loses them.
                 cursor.execute("SET LOCAL synchronous_commit = off")
             yield PostgresCursor(cursor)
+
+    def scratch(self) -> AbstractContextManager[FileSql]:
+        return scratch_sql()
 
     @contextmanager
     def lease(self, name: str) -> Iterator[bool]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import fcntl
 import os
 import sqlite3
+import tempfile
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
@@ -109,6 +110,9 @@ class SqliteSql:
                 if write and derived:
                     raw.execute("PRAGMA synchronous=FULL")
 
+    def scratch(self) -> AbstractContextManager[FileSql]:
+        return scratch_sql()
+
     def lease(self, name: str) -> AbstractContextManager[bool]:
         pool = self.datastore.pool
         if pool.is_sqlite_memory_mode:
@@ -156,6 +160,44 @@ def _file_lease(path: str) -> Iterator[bool]:
         os.close(descriptor)
 
 
+class FileSql:
+    """A private SQLite file, for scratch work (folding views again to compare)."""
+
+    dialect: Dialect = "sqlite"
+
+    def __init__(self, path: str) -> None:
+        self._connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._connection.row_factory = sqlite3.Row
+        self._connection.execute("PRAGMA journal_mode=OFF")
+        self._connection.execute("PRAGMA synchronous=OFF")
+        self._connection.execute("PRAGMA cache_size=-32768")
+        self._lock = threading.RLock()
+
+    @contextmanager
+    def transaction(self, *, write: bool, derived: bool = False) -> Iterator[SqliteCursor]:
+        with self._lock, _transaction(self._connection, write) as cursor:
+            yield cursor
+
+    def scratch(self) -> AbstractContextManager[FileSql]:
+        return scratch_sql()
+
+    def lease(self, name: str) -> AbstractContextManager[bool]:
+        return _process_lease(f"{id(self)}/{name}")
+
+    def close(self) -> None:
+        self._connection.close()
+
+
+@contextmanager
+def scratch_sql() -> Iterator[FileSql]:
+    with tempfile.TemporaryDirectory(prefix="followup-scratch-") as folder:
+        sql = FileSql(os.path.join(folder, "scratch.sqlite"))
+        try:
+            yield sql
+        finally:
+            sql.close()
+
+
 class MemorySql:
     """One private in-memory SQLite database, for the memory store's side tables."""
 
@@ -175,6 +217,9 @@ class MemorySql:
 
     def lease(self, name: str) -> AbstractContextManager[bool]:
         return _process_lease(f"{id(self)}/{name}")
+
+    def scratch(self) -> AbstractContextManager[FileSql]:
+        return scratch_sql()
 
 
 @contextmanager

@@ -229,6 +229,18 @@ def follow(until: int | None, database_url: str) -> None:
         click.echo(f"stopped; views at position {services.views.projection.position()}")
 
 
+@views.command("verify")
+@database_url_option
+def verify(database_url: str) -> None:
+    """Check that the views kept in the store equal a fold of the log, naming the
+    first item, tally or figure that differs (exit 1 if one does)."""
+    with open_services(database_url) as services:
+        verdict = services.views.verify()
+    click.echo(verdict.describe(), err=not verdict.ok)
+    if not verdict.ok:
+        raise SystemExit(1)
+
+
 @views.command("rebuild")
 @database_url_option
 def rebuild(database_url: str) -> None:

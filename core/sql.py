@@ -45,6 +45,12 @@ class Sql(Protocol):
         self, *, write: bool, derived: bool = False
     ) -> AbstractContextManager[Cursor]: ...
 
+    def scratch(self) -> AbstractContextManager[Sql]:
+        """A throwaway database of the same dialect rules (a temporary SQLite file
+        where the store is a file or a server), removed when the block ends: for
+        folding the log again to compare with the tables kept here."""
+        ...
+
     def lease(self, name: str) -> AbstractContextManager[bool]:
         """Try to hold the store-wide lease `name` without waiting: yields whether it
         is held (by this caller alone, across threads and processes) until the block

@@ -10,6 +10,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Protocol
 
+import orjson
+
 from core.catalogue import Catalogue
 from core.envelope import Event
 from core.eventtypes import Effect, parties_in
@@ -38,7 +40,8 @@ class ItemVersion:
     @property
     def data(self) -> str:
         if self._data is None:
-            self._data = dumps(self.item)
+            encoded = self.timeline.data
+            self._data = encoded.decode() if encoded is not None else dumps(self.item)
         return self._data
 
     @property
@@ -258,7 +261,7 @@ class Shared:
         known = self._versions.get((view, key))
         if known is not None and (known.item is item or known.item == item):
             return known
-        timeline = Timeline(item, self.folds.presenter(view))
+        timeline = Timeline(item, self.folds.presenter(view), orjson.dumps(item))
         counts: list[ItemCount] = []
         for handler in self.folds.handlers_of(view):
             counts.extend(handler.counts(timeline))

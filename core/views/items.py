@@ -25,7 +25,11 @@ ItemCount = tuple[str, str, int]
 #: Shows an item as it stood on a date (all the view's handlers' `present` in turn).
 Presenter = Callable[[Item, date], Item | None]
 
-DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+#: A date that is a whole value in an item's compact JSON: a string that begins where
+#: a value does (after ":", "," or "[": not an escaped quote inside a text) and ends
+#: where a value does (not a key, which a ":" follows).
+JSON_DAY = re.compile(rb'(?<=[:,\[])"(\d{4}-\d{2}-\d{2})"(?=[,\]}])')
 
 #: Item fields that hold event ids, never dates.
 NOT_DATES = frozenset({"events", "dated_events", "event", "classification"})
@@ -55,20 +59,30 @@ def dates_of(value: Any) -> set[str]:
     return found
 
 
+def dates_in_json(data: bytes) -> set[str]:
+    """The dates an item mentions, found in its JSON (which is kept anyway): every
+    string value that is a date. (Event ids, the only strings days_in skips, are never
+    dates.)"""
+    return {day.decode() for day in JSON_DAY.findall(data)}
+
+
 class Timeline:
     """An item as presented on each date it mentions (computed once per date, on
-    demand): a presented item can only change on such a date."""
+    demand): a presented item can only change on such a date. `data`, the item's
+    JSON when it is at hand, is the quickest place to find those dates."""
 
-    def __init__(self, item: Item, present: Presenter) -> None:
+    def __init__(self, item: Item, present: Presenter, data: bytes | None = None) -> None:
         self.item = item
         self.present = present
+        self.data = data
         self._shown: dict[str, Item | None] = {}
         self._days: list[str] | None = None
 
     @property
     def days(self) -> list[str]:
         if self._days is None:
-            self._days = sorted(dates_of(self.item))
+            found = dates_in_json(self.data) if self.data is not None else dates_of(self.item)
+            self._days = sorted(found)
         return self._days
 
     def on(self, day: str) -> Item | None:

@@ -5,7 +5,7 @@ changed between two times."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
@@ -18,6 +18,7 @@ from core.envelope import Event
 from core.errors import InvalidEvent, NotFound
 from core.queries import position_as_of
 from core.sql import Sql
+from core.views.checking import ViewsVerdict, verify_views
 from core.views.engine import Folds
 from core.views.follower import LEASE, wait_for
 from core.views.model import Indicator, Level, Period, SummaryFigure, visible_at
@@ -131,6 +132,10 @@ class Views:
             return None
         records = self.app.log.select_records(after=position - 1, upto=position, limit=1)
         return records[0].recorded_at if records else None
+
+    def verify(self, progress: Callable[[int], None] | None = None) -> ViewsVerdict:
+        """Whether the views kept in the store equal a fold of the log (checking.py)."""
+        return verify_views(self.projection, progress=progress)
 
     # -- figures -----------------------------------------------------------------
 

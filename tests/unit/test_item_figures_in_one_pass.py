@@ -128,3 +128,33 @@ def test_an_agreement_counts_in_its_own_kind_and_all_kinds_only(folds, kind, dat
     timeline = Timeline(item, folds.presenter("agreements"))
     every_kind = legal_framework.AGREEMENT_FIGURES.counts(timeline)
     assert sorted(legal_framework.agreement_counts(timeline)) == sorted(every_kind)
+
+
+#: Keys of item fields (not those that hold event ids: their values are never dates).
+KEYS = st.text(max_size=6).filter(
+    lambda key: key not in ("events", "dated_events", "event", "classification")
+)
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**53), 2**53)
+    | days()
+    | st.text(max_size=12)
+    | st.builds(lambda d, t: f"{t}{d}", days(), st.text(min_size=1, max_size=3)),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.text(max_size=5) | days(), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(item=st.dictionaries(KEYS, JSON_VALUES, max_size=6))
+def test_the_dates_of_an_item_are_found_alike_in_its_json(item):
+    import orjson
+
+    from core.views.items import dates_in_json, dates_of
+
+    assert dates_in_json(orjson.dumps(item)) == dates_of(item)
