@@ -401,6 +401,37 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
                 for p, o, v, t, s, r, h, q in curs.fetchall()
             ]
 
+    def rows_at(self, positions: Sequence[int]) -> list[RawRow]:
+        found: list[RawRow] = []
+        with (
+            self.datastore.get_connection() as conn,
+            conn.cursor(row_factory=tuple_row) as curs,
+        ):
+            for start in range(0, len(positions), 5000):
+                curs.execute(self._at, [list(positions[start : start + 5000])], prepare=True)
+                found += [
+                    RawRow(
+                        p,
+                        _uuid_bytes(o),
+                        v,
+                        t,
+                        s if s is None else bytes(s),
+                        r,
+                        h if h is None else bytes(h),
+                        q,
+                    )
+                    for p, o, v, t, s, r, h, q in curs.fetchall()
+                ]
+        return found
+
+    @cached_property
+    def _at(self) -> Composed:
+        return self._q(
+            "SELECT notification_id, originator_id, originator_version, topic, state, "
+            "recorded_at, hash, previous_position FROM {events} "
+            "WHERE notification_id = ANY(%s) ORDER BY notification_id"
+        )
+
     @cached_property
     def _scan(self) -> Composed:
         return self._q(

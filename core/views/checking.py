@@ -68,8 +68,8 @@ def _levels(levels: int) -> str:
 
 TABLES = (
     _Table(
-        "view_facts",
-        "events",
+        "view_versions",
+        "versions of events",
         "position, from_pos, levels, end_1, end_2, type, occurred_on, fact, counts, parties, "
         "recommendations",
         "position, from_pos, levels",
@@ -163,7 +163,7 @@ def _rows(sql: Sql, table: _Table, position: int) -> Iterator[tuple[Any, ...]]:
 def _normal(table: _Table, row: tuple[Any, ...], position: int) -> tuple[Any, ...]:
     if table.name == "view_checkpoints":
         return (*row[:4], orjson.loads(row[4]))
-    ends = {"view_facts": (3, 4), "view_items": (4, 5), "view_item_tallies": (5, 6)}[table.name]
+    ends = {"view_versions": (3, 4), "view_items": (4, 5), "view_item_tallies": (5, 6)}[table.name]
     values = list(row)
     for index in ends:
         if values[index] > position:

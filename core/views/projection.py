@@ -25,7 +25,14 @@ from core.sql import Cursor, Sql
 from core.views.engine import Engine, Folds, Shared
 from core.views.feed import Feed, hash_at
 from core.views.model import Level
-from core.views.snapshot import SqlSnapshot, _Span, checkpoint_rows, monthly_at, rows_delta
+from core.views.snapshot import (
+    Facts,
+    SqlSnapshot,
+    _Span,
+    checkpoint_rows,
+    monthly_at,
+    rows_delta,
+)
 from core.views.tables import (
     DATA_TABLES,
     END,
@@ -207,7 +214,7 @@ class Projection:
                 if page is None:
                     return start
                 book = self._book_at(c, start)
-                writer = PageWriter(c, book, self._position_of, self.sql.dialect)
+                writer = PageWriter(c, book, self._position_of, self.feed, self.folds)
                 checkpoints: list[tuple[int, str, int, int, str]] = []
                 simple, folds = self._simple, self.folds
                 stores = [(e, LevelStore(writer, int(level))) for level, e in self.engines.items()]
@@ -256,8 +263,9 @@ class Projection:
         book.totals = {}
         for level in (1, 2):
             last, _ = checkpoint_rows(c, level, start, families=())
-            book.totals[level] = Totals(monthly_at(c, level, last))
-            book.changes[level] = dict(rows_delta(c, level, last, start))
+            book.totals[level] = Totals(monthly_at(c, Facts(self.feed, self.folds, last, level)))
+            since = Facts(self.feed, self.folds, start, level)
+            book.changes[level] = dict(rows_delta(c, since, last, start))
         book.next_boundary = (start // self.delta_every + 1) * self.delta_every
         self._book = book
         self._book_position = start
@@ -293,7 +301,7 @@ class Projection:
     # -- reading ----------------------------------------------------------------------
 
     def snapshot(self, position: int, level: Level) -> SqlSnapshot:
-        return SqlSnapshot(self.sql, position, level)
+        return SqlSnapshot(self.sql, position, level, self.feed, self.folds)
 
 
 @contextmanager

@@ -16,17 +16,20 @@ from __future__ import annotations
 import calendar
 import functools
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import orjson
 
+from core.eventtypes import Effect
 from core.facts import Fact
 from core.sql import Cursor, Sql
+from core.views.engine import Folds
+from core.views.feed import Feed
 from core.views.items import Item, Presenter
-from core.views.model import Level
+from core.views.model import Level, visible_at
 from core.views.tables import END, TRACKING_NAME, family
 from core.views.writing import Sums, fact_from_values
 
@@ -86,67 +89,157 @@ def checkpoint_rows(
     return last, found
 
 
-def rows_delta(c: Cursor, level: int, after: int, upto: int) -> Sums:
-    """The change of every monthly sum between two positions, from the rows that began
-    or ended in (after, upto] at the level (entries of the log count once, forever)."""
+class Facts:
+    """Reads the facts of the log as the views hold them at one position and level:
+    the log's own events, unless the views keep versions of them (corrected or
+    retracted ones)."""
+
+    def __init__(self, feed: Feed, folds: Folds, position: int, level: int) -> None:
+        self.feed = feed
+        self.folds = folds
+        self.position = position
+        self.level = level
+        self.end = f"end_{level}"
+        self.records = {
+            name
+            for name, event_type in folds.catalogue.types.items()
+            if event_type.effect is Effect.RECORD
+        }
+
+    def visible(self, event: Fact) -> bool:
+        return visible_at(Level(self.level), event.classification)
+
+    def versions(self, c: Cursor, positions: Sequence[int]) -> dict[int, list[Sequence[Any]]]:
+        """The versions the views keep of some events (those they keep any of)."""
+        found: dict[int, list[Sequence[Any]]] = {}
+        for start in range(0, len(positions), CHUNK):
+            chunk = positions[start : start + CHUNK]
+            c.execute(
+                f"SELECT {VERSION_COLUMNS} FROM view_versions "  # noqa: S608
+                f"WHERE position IN ({','.join('?' * len(chunk))})",
+                list(chunk),
+            )
+            for row in c.fetchrows():
+                found.setdefault(row[0], []).append(row)
+        return found
+
+    def standing(
+        self, event: Fact, versions: list[Sequence[Any]] | None
+    ) -> tuple[Fact, Mapping[str, int] | None] | None:
+        """The event's version standing at the position and level (its counts, None
+        for the log's own version: they are computed when needed)."""
+        if versions is None:
+            if event.type in self.records and self.visible(event):
+                return event, None
+            return None
+        index = 2 + self.level
+        for row in versions:
+            if row[1] <= self.position < row[index]:
+                return fact_from_values(row[0], row[5], row[6], row[7]), orjson.loads(row[8])
+        return None
+
+    def at(
+        self, c: Cursor, positions: Sequence[int]
+    ) -> Iterator[tuple[Fact, tuple[Fact, Mapping[str, int] | None] | None]]:
+        """For each position (at most the snapshot's, in order): the event as logged,
+        and its version standing (None: none)."""
+        positions = [p for p in positions if p <= self.position]
+        for start in range(0, len(positions), CHUNK * 4):
+            chunk = positions[start : start + CHUNK * 4]
+            versions = self.versions(c, chunk)
+            for row in self.feed.scanner.rows_at(chunk):
+                event = self.feed.fact(row)
+                yield event, self.standing(event, versions.get(row.position))
+
+    def scan(
+        self, c: Cursor, after: int = 0, upto: int | None = None
+    ) -> Iterator[tuple[Fact, tuple[Fact, Mapping[str, int] | None] | None]]:
+        """The same for every position in (after, upto], in order."""
+        upto = self.position if upto is None else min(upto, self.position)
+        while after < upto:
+            rows = [
+                r
+                for r in self.feed.scanner.scan_log(after=after, limit=min(2000, upto - after))
+                if r.position <= upto
+            ]
+            if not rows:
+                return
+            versions = self.versions(c, [r.position for r in rows])
+            for row in rows:
+                event = self.feed.fact(row)
+                yield event, self.standing(event, versions.get(row.position))
+            after = rows[-1].position
+
+    def counts(self, fact: Fact, counts: Mapping[str, int] | None) -> Mapping[str, int]:
+        return counts if counts is not None else self.folds.counts(fact)
+
+
+def rows_delta(c: Cursor, facts: Facts, after: int, upto: int) -> Sums:
+    """The change of every monthly sum between two positions, at the level of `facts`:
+    the events recorded in (after, upto] (entries of the log count once, for ever; an
+    event's own version counts from it), the versions kept by the views that began or
+    ended in it, and the item tallies that began or ended in it."""
     sums: Sums = {}
     if upto <= after:
         return sums
-    end = f"end_{level}"
+    end = facts.end
     c.execute(
-        "SELECT position, from_pos, levels, type, occurred_on, counts, "  # noqa: S608
-        f"{end} AS ends FROM view_facts WHERE position > ? AND position <= ? AND from_pos <= ? "
-        "UNION ALL SELECT position, from_pos, levels, type, occurred_on, counts, "
-        f"{end} AS ends FROM view_facts WHERE from_pos <> position AND from_pos > ? "
-        "AND from_pos <= ? AND position <= ?",
-        [after, upto, upto, after, upto, after],
-    )
-    for row in c.fetchall():
-        if not row["levels"] & level:
-            continue
-        month = row["occurred_on"][:7]
-        if row["from_pos"] == row["position"]:
-            add(sums, f"log.{row['type']}", month, 1)
-        if row["counts"] is not None and row["ends"] > row["from_pos"]:
-            for counter, amount in orjson.loads(row["counts"]).items():
-                add(sums, counter, month, amount)
-    c.execute(
-        "SELECT from_pos, occurred_on, counts FROM view_facts "  # noqa: S608
-        f"WHERE {end} <> {END} AND {end} > ? AND {end} <= ? AND {end} > from_pos "
-        "AND counts IS NOT NULL",
+        "SELECT DISTINCT position FROM view_versions WHERE position > ? AND position <= ?",
         [after, upto],
     )
-    for row in c.fetchall():
-        month = row["occurred_on"][:7]
-        for counter, amount in orjson.loads(row["counts"]).items():
-            add(sums, counter, month, -amount)
+    kept = {row[0] for row in c.fetchrows()}
+    for event, _ in facts.scan(c, after, upto):
+        if not facts.visible(event):
+            continue
+        month = event.occurred_on[:7]
+        add(sums, f"log.{event.type}", month, 1)
+        if event.position not in kept and event.type in facts.records:
+            for counter, amount in facts.folds.counts(event).items():
+                add(sums, counter, month, amount)
+    c.execute(
+        f"SELECT occurred_on, counts FROM view_versions WHERE from_pos > ? "  # noqa: S608
+        f"AND from_pos <= ? AND {end} > from_pos",
+        [after, upto],
+    )
+    for day, counts in c.fetchrows():
+        for counter, amount in orjson.loads(counts).items():
+            add(sums, counter, day[:7], amount)
+    c.execute(
+        f"SELECT occurred_on, counts FROM view_versions WHERE {end} > ? "  # noqa: S608
+        f"AND {end} <= ? AND {end} > from_pos",
+        [after, upto],
+    )
+    for day, counts in c.fetchrows():
+        for counter, amount in orjson.loads(counts).items():
+            add(sums, counter, day[:7], -amount)
     c.execute(
         f"SELECT counter, day, amount FROM view_item_tallies WHERE from_pos > ? "  # noqa: S608
         f"AND from_pos <= ? AND {end} > from_pos",
         [after, upto],
     )
-    for row in c.fetchall():
-        add(sums, row["counter"], row["day"][:7], row["amount"])
+    for counter, day, amount in c.fetchrows():
+        add(sums, counter, day[:7], amount)
     c.execute(
         "SELECT counter, day, amount FROM view_item_tallies "  # noqa: S608
         f"WHERE {end} <> {END} AND {end} > ? AND {end} <= ? AND {end} > from_pos",
         [after, upto],
     )
-    for row in c.fetchall():
-        add(sums, row["counter"], row["day"][:7], -row["amount"])
+    for counter, day, amount in c.fetchrows():
+        add(sums, counter, day[:7], -amount)
     return sums
 
 
-def monthly_at(c: Cursor, level: int, position: int) -> Sums:
-    """Every monthly sum at a position (what a fold that stopped there goes on from)."""
-    last, found = checkpoint_rows(c, level, position)
+def monthly_at(c: Cursor, facts: Facts) -> Sums:
+    """Every monthly sum at the position of `facts` (where a fold that stopped there
+    goes on from)."""
+    last, found = checkpoint_rows(c, facts.level, facts.position)
     sums: Sums = {}
     for documents in found.values():
         for document in documents:
             for counter, months in orjson.loads(document).items():
                 for month, amount in months.items():
                     add(sums, counter, month, amount)
-    for key, amount in rows_delta(c, level, last, position).items():
+    for key, amount in rows_delta(c, facts, last, facts.position).items():
         sums[key] = sums.get(key, 0) + amount
     return {key: amount for key, amount in sums.items() if amount}
 
@@ -157,10 +250,11 @@ def monthly_at(c: Cursor, level: int, position: int) -> Sums:
 class SqlSnapshot:
     """The views as of one position at one level, read from the tables."""
 
-    def __init__(self, sql: Sql, position: int, level: Level) -> None:
+    def __init__(self, sql: Sql, position: int, level: Level, feed: Feed, folds: Folds) -> None:
         self.sql = sql
         self.position = position
         self.level = level
+        self.facts_of = Facts(feed, folds, position, int(level))
         self._end = f"end_{int(level)}"
         self._families: dict[str, dict[str, dict[str, int]]] = {}
         self._checkpoints: tuple[int, dict[str, list[str]]] | None = None
@@ -273,7 +367,7 @@ class SqlSnapshot:
         if self._checkpoints is None:
             with self.sql.transaction(write=False) as c:
                 self._checkpoints = checkpoint_rows(c, int(self.level), self.position)
-                delta = rows_delta(c, int(self.level), self._checkpoints[0], self.position)
+                delta = rows_delta(c, self.facts_of, self._checkpoints[0], self.position)
             self._delta = by_counter(delta)
         if name not in self._families:
             monthly: dict[str, dict[str, int]] = {}
@@ -327,26 +421,15 @@ class SqlSnapshot:
         if (low, high) in self._partial:
             return self._partial[(low, high)]
         sums: dict[str, int] = {}
-        level, position = int(self.level), self.position
+        facts, position = self.facts_of, self.position
         with self.sql.transaction(write=False) as c:
             candidates = postings(c, "month", [low[:7]], position)
-            for row in fact_rows(c, candidates):
-                p, from_pos, levels, ends, type_, day, counts = (
-                    row[0],
-                    row[1],
-                    row[2],
-                    row[2 + level],
-                    row[5],
-                    row[6],
-                    row[8],
-                )
-                if not (low <= day <= high) or not levels & level or from_pos > position:
-                    continue
-                if from_pos == p:
-                    name = f"log.{type_}"
+            for event, standing in facts.at(c, candidates):
+                if facts.visible(event) and low <= event.occurred_on <= high:
+                    name = f"log.{event.type}"
                     sums[name] = sums.get(name, 0) + 1
-                if counts is not None and ends > position:
-                    for counter, amount in orjson.loads(counts).items():
+                if standing is not None and low <= standing[0].occurred_on <= high:
+                    for counter, amount in facts.counts(*standing).items():
                         sums[counter] = sums.get(counter, 0) + amount
             c.execute(
                 "SELECT counter, SUM(amount) AS amount FROM view_item_tallies "  # noqa: S608
@@ -390,16 +473,14 @@ class SqlSnapshot:
         wanted = sorted(set(types)) if types is not None else None
         if wanted is not None and not wanted:
             return
-        match = _matcher(self, wanted, first, last, party, recommendation)
+        match = self._matcher(wanted, first, last, party, recommendation)
         with self.sql.transaction(write=False) as c:
-            candidates = self._candidates(c, wanted, party, recommendation)
-            if candidates is None:
-                rows: Iterable[Sequence[Any]] = self._scan(c, wanted, first, last)
-            else:
-                rows = fact_rows(c, candidates)
-            found = [row for row in rows if match(row)]
-        for row in found:
-            yield fact_from_values(row[0], row[5], row[6], row[7])
+            found = [
+                fact
+                for fact in self._standing_facts(c, wanted, party, recommendation)
+                if match(fact)
+            ]
+        yield from found
 
     def count_facts(self, types: Sequence[str], first: date | None, last: date | None) -> int:
         """How many facts of `types` stand, dated in [first, last]: their tallies."""
@@ -412,23 +493,62 @@ class SqlSnapshot:
         last: date | None,
         offset: int,
         limit: int,
+        party: str | None = None,
     ) -> list[Fact]:
         """The facts of `types` from `offset` (at most `limit`), in log order, reading
-        the rows in order until the page is full."""
-        match = _matcher(self, sorted(types), first, last, None, None)
+        no further than the page needs."""
+        match = self._matcher(sorted(types), first, last, party, None)
         page: list[Fact] = []
+        skipped = 0
         with self.sql.transaction(write=False) as c:
-            skipped = 0
-            for row in self._scan(c, sorted(types), first, last):
-                if not match(row):
+            for fact in self._standing_facts(c, sorted(types), party, None):
+                if not match(fact):
                     continue
                 if skipped < offset:
                     skipped += 1
                     continue
-                page.append(fact_from_values(row[0], row[5], row[6], row[7]))
+                page.append(fact)
                 if len(page) >= limit:
                     break
         return page
+
+    def _standing_facts(
+        self,
+        c: Cursor,
+        types: Sequence[str] | None,
+        party: str | None,
+        recommendation: int | None,
+    ) -> Iterator[Fact]:
+        """Facts standing that may match, from the most selective posting list, or
+        from every event in order when most are wanted."""
+        candidates = self._candidates(c, types, party, recommendation)
+        pairs = self.facts_of.scan(c) if candidates is None else self.facts_of.at(c, candidates)
+        for _, standing in pairs:
+            if standing is not None:
+                yield standing[0]
+
+    def _matcher(
+        self,
+        types: Sequence[str] | None,
+        first: date | None,
+        last: date | None,
+        party: str | None,
+        recommendation: int | None,
+    ) -> Callable[[Fact], bool]:
+        wanted = frozenset(types) if types is not None else None
+        low = first.isoformat() if first is not None else ""
+        high = last.isoformat() if last is not None else "9999-99-99"
+        parties = self.facts_of.folds.parties
+
+        def match(fact: Fact) -> bool:
+            return (
+                (wanted is None or fact.type in wanted)
+                and low <= fact.occurred_on <= high
+                and (party is None or party in parties(fact))
+                and (recommendation is None or recommendation in fact.recommendations)
+            )
+
+        return match
 
     def _candidates(
         self,
@@ -438,7 +558,7 @@ class SqlSnapshot:
         recommendation: int | None,
     ) -> list[int] | None:
         """Positions that may match, from the most selective posting list; None: read
-        the rows in order instead (most of them are wanted)."""
+        every event in order instead (most of them are wanted)."""
         if party is not None:
             return postings(c, "party", [party], self.position)
         if recommendation is not None:
@@ -454,30 +574,8 @@ class SqlSnapshot:
                 return postings(c, "type", types, self.position)
         return None
 
-    def _scan(
-        self, c: Cursor, types: Sequence[str] | None, first: date | None, last: date | None
-    ) -> Iterator[Sequence[Any]]:
-        clauses = ["fact IS NOT NULL", "from_pos <= ?", f"{self._end} > ?"]
-        params: list[Any] = [self.position, self.position]
-        if types is not None:
-            clauses.append(f"type IN ({','.join('?' * len(types))})")
-            params.extend(types)
-        if first is not None:
-            clauses.append("occurred_on >= ?")
-            params.append(first.isoformat())
-        if last is not None:
-            clauses.append("occurred_on <= ?")
-            params.append(last.isoformat())
-        c.execute(
-            f"SELECT {FACT_COLUMNS} FROM view_facts WHERE {' AND '.join(clauses)} "  # noqa: S608
-            "ORDER BY position",
-            params,
-        )
-        while rows := c.fetchmany(1000):
-            yield from rows
 
-
-FACT_COLUMNS = (
+VERSION_COLUMNS = (
     "position, from_pos, levels, end_1, end_2, type, occurred_on, fact, counts, parties, "
     "recommendations"
 )
@@ -495,47 +593,6 @@ def postings(c: Cursor, kind: str, terms: Sequence[str], upto: int) -> list[int]
         positions.frombytes(bytes(refs))
         found.update(positions)
     return sorted(p for p in found if p <= upto)
-
-
-def fact_rows(c: Cursor, positions: Sequence[int]) -> Iterator[Sequence[Any]]:
-    """Every row of the facts at some positions, in log order."""
-    for start in range(0, len(positions), CHUNK):
-        chunk = positions[start : start + CHUNK]
-        c.execute(
-            f"SELECT {FACT_COLUMNS} FROM view_facts "  # noqa: S608
-            f"WHERE position IN ({','.join('?' * len(chunk))}) ORDER BY position",
-            list(chunk),
-        )
-        yield from c.fetchrows()
-
-
-def _matcher(
-    snapshot: SqlSnapshot,
-    types: Sequence[str] | None,
-    first: date | None,
-    last: date | None,
-    party: str | None,
-    recommendation: int | None,
-) -> Callable[[Sequence[Any]], bool]:
-    """Whether a row of FACT_COLUMNS is a fact standing at the snapshot that matches."""
-    position, level = snapshot.position, int(snapshot.level)
-    wanted = frozenset(types) if types is not None else None
-    low = first.isoformat() if first is not None else ""
-    high = last.isoformat() if last is not None else "9999-99-99"
-    party_tag = f"|{party}|" if party is not None else None
-    number_tag = f"|{recommendation}|" if recommendation is not None else None
-
-    def match(row: Sequence[Any]) -> bool:
-        return (
-            row[7] is not None
-            and row[1] <= position < row[2 + level]
-            and (wanted is None or row[5] in wanted)
-            and low <= row[6] <= high
-            and (party_tag is None or (row[9] is not None and party_tag in row[9]))
-            and (number_tag is None or (row[10] is not None and number_tag in row[10]))
-        )
-
-    return match
 
 
 def _shown(

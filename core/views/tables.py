@@ -8,14 +8,14 @@ still stands), so the views as of position P at level L are the rows with
 ``end_L = from_pos``. ``levels`` says which levels wrote it (1, 2 or 3 = both); it
 tells two rows of the same thing apart when the levels disagree.
 
-- ``view_facts``: each event as it reads (corrected), one row per version; the row of
-  an event's first version (``from_pos = position``) is also its *entry* in the log,
-  counted for ever (``log.<Type>``), so corrections, retractions and events of types
-  no plugin knows have an entry row that never stands. ``counts`` holds the version's
-  tally contributions, ``parties`` and ``recommendations`` what it names.
-- ``view_postings``: which fact versions name a party, a recommendation, a type or a
-  month of occurrence, as lists of (position, from_pos) in blocks: the inverted index
-  that finds facts without an index entry per fact.
+- ``view_versions``: the versions of the events that were corrected or retracted
+  (the original's row is written when a correction or retraction ends it). Every
+  other event reads, as a fact, as the log holds it: the log is the views' table of
+  facts. ``counts`` holds a version's tally contributions, ``parties`` and
+  ``recommendations`` what it names.
+- ``view_postings``: which events name a party or a recommendation, are of a type, or
+  occurred in a month (in any of their versions), as lists of positions in blocks:
+  the inverted index that finds facts in the log without an index entry per event.
 - ``view_items``: every version of every item of every view; ``shown`` is the item as
   presented on ``last_day``, the last date it mentions, and so on any later date.
 - ``view_item_tallies``: the dated counts of item versions (+1 the day an agreement
@@ -40,7 +40,7 @@ from core.sql import Cursor
 #: ``end_L`` of a row that still stands.
 END = 2**62
 #: Changes: the layout of the tables (a store with another one is folded again).
-LAYOUT = "2026-12-04"
+LAYOUT = "2026-12-04b"
 TRACKING_NAME = "views"
 
 POSTING_KINDS = ("party", "recommendation", "type", "month")
@@ -48,17 +48,14 @@ POSTING_KINDS = ("party", "recommendation", "type", "month")
 TABLES = (
     "CREATE TABLE IF NOT EXISTS view_tracking (name TEXT PRIMARY KEY, position BIGINT NOT NULL, "
     "hash TEXT NOT NULL, folds TEXT NOT NULL, layout TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS view_facts ("
+    "CREATE TABLE IF NOT EXISTS view_versions ("
     "position BIGINT NOT NULL, from_pos BIGINT NOT NULL, levels INTEGER NOT NULL, "
     "end_1 BIGINT NOT NULL, end_2 BIGINT NOT NULL, type TEXT NOT NULL, "
-    "occurred_on TEXT NOT NULL, fact TEXT, counts TEXT, parties TEXT, recommendations TEXT, "
-    "PRIMARY KEY (position, from_pos, levels))",
-    # Versions after an event's first, and rows closed (or never standing) at a level:
-    # few, and what tallies between checkpoints read.
-    "CREATE INDEX IF NOT EXISTS view_facts_versions ON view_facts (from_pos) "
-    "WHERE from_pos <> position",
-    f"CREATE INDEX IF NOT EXISTS view_facts_ended_1 ON view_facts (end_1) WHERE end_1 <> {END}",
-    f"CREATE INDEX IF NOT EXISTS view_facts_ended_2 ON view_facts (end_2) WHERE end_2 <> {END}",
+    "occurred_on TEXT NOT NULL, fact TEXT NOT NULL, counts TEXT NOT NULL, parties TEXT, "
+    "recommendations TEXT, PRIMARY KEY (position, from_pos, levels))",
+    "CREATE INDEX IF NOT EXISTS view_versions_began ON view_versions (from_pos)",
+    "CREATE INDEX IF NOT EXISTS view_versions_ended_1 ON view_versions (end_1)",
+    "CREATE INDEX IF NOT EXISTS view_versions_ended_2 ON view_versions (end_2)",
     "CREATE TABLE IF NOT EXISTS view_postings (kind TEXT NOT NULL, term TEXT NOT NULL, "
     "block BIGINT NOT NULL, count INTEGER NOT NULL, refs {blob} NOT NULL, "
     "PRIMARY KEY (kind, term, block))",
@@ -90,10 +87,10 @@ TABLES = (
 
 #: On SQLite, tables kept as their primary key's B-tree alone (WITHOUT ROWID): one
 #: tree to write per row instead of a table and its key's index.
-CLUSTERED = ("view_facts", "view_postings", "view_members", "view_item_tallies")
+CLUSTERED = ("view_versions", "view_postings", "view_members", "view_item_tallies")
 
 DATA_TABLES = (
-    "view_facts",
+    "view_versions",
     "view_postings",
     "view_items",
     "view_item_tallies",
@@ -103,6 +100,7 @@ DATA_TABLES = (
 
 #: Tables of earlier layouts, dropped when a store made by an earlier build is opened.
 EARLIER_TABLES = (
+    "view_facts",
     "view_events",
     "view_event_parties",
     "view_event_recommendations",

@@ -21,9 +21,11 @@ from typing import Any
 
 import orjson
 
+from core.eventtypes import Effect
 from core.facts import Day, Fact
 from core.sql import Cursor
-from core.views.engine import ItemKey, ItemVersion
+from core.views.engine import Folds, ItemKey, ItemVersion
+from core.views.feed import Feed
 from core.views.items import Item
 from core.views.model import Level
 from core.views.tables import END, dumps, family, tagged
@@ -50,17 +52,17 @@ def _ends(level: int, at: int) -> list[int]:
 
 
 class FactRow:
-    """A version of an event at some levels: `fact` None for an entry that never stands
-    (a correction, a retraction, a type no plugin knows); `event` is the event as
-    recorded, whose type and date an entry row keeps."""
+    """A version of an event as the views read it, at some levels. The first version
+    of most events is the log's own (`logged`): no row is kept for it, until a
+    correction or a retraction ends it (it is then written, with its end)."""
 
     __slots__ = (
         "counts",
         "ends",
-        "event",
         "fact",
         "from_pos",
         "levels",
+        "logged",
         "parties",
         "position",
         "stored",
@@ -72,13 +74,12 @@ class FactRow:
         from_pos: int,
         levels: int,
         ends: list[int],
-        fact: Fact | None,
-        counts: Mapping[str, int] | None,
-        parties: Sequence[str] | None,
+        fact: Fact,
+        counts: Mapping[str, int],
+        parties: Sequence[str],
         stored: bool,
-        event: Fact | None = None,
+        logged: bool = False,
     ) -> None:
-        self.event = event
         self.position = position
         self.from_pos = from_pos
         self.levels = levels
@@ -87,6 +88,7 @@ class FactRow:
         self.counts = counts
         self.parties = parties
         self.stored = stored
+        self.logged = logged
 
 
 class ItemRow:
@@ -266,12 +268,19 @@ class PageWriter:
         cursor: Cursor,
         book: Book,
         find_position: Callable[[str], int | None],
-        dialect: str,
+        feed: Feed,
+        folds: Folds,
     ) -> None:
         self.c = cursor
         self.book = book
         self.find_position = find_position
-        self.dialect = dialect
+        self.feed = feed
+        self.folds = folds
+        #: Events of this page whose version is the log's: [fact, counts, parties,
+        #: levels], made into a FactRow only if something asks for it.
+        self.logged: dict[int, list[Any]] = {}
+        #: The last event indexed by type and month.
+        self.entered = -1
         self.at = -1
         # Facts standing at each level, by position, as far as this page knows them.
         self.facts: list[dict[int, FactRow | None]] = [{}, {}]
@@ -323,12 +332,10 @@ class PageWriter:
         self, fact: Fact, counts: Mapping[str, int], parties: Sequence[str], log_counter: str
     ) -> None:
         """What both levels' engines do with a new event that both see and that no
-        item is made of (most of them): its entry and fact, one row, counted once."""
+        item is made of (most of them): count it, index it, once for both (the fact
+        itself is the log's)."""
         position = fact.position
-        row = FactRow(position, position, 3, [END, END], fact, counts, parties, False, fact)
-        self.new_facts.append(row)
-        self.facts[0][position] = self.facts[1][position] = row
-        self.positions[fact.id] = position
+        self.logged[position] = [fact, counts, parties, 3]
         sums = self.book.changes[3]
         month = fact.occurred_on[:7]
         key = (log_counter, month)
@@ -348,22 +355,103 @@ class PageWriter:
         for number in fact.recommendations:
             self._post("recommendation", str(number), position)
 
+    def count_entry(self, level: int, event: Fact) -> None:
+        """Count the event as an entry of the log, and index it by type and month."""
+        self._count_one(level, f"log.{event.type}", event.occurred_on, 1)
+        if self.entered != event.position:
+            self.entered = event.position
+            self._post("type", event.type, event.position)
+            self._post("month", event.occurred_on[:7], event.position)
+
+    def put_fact(
+        self,
+        level: int,
+        fact: Fact,
+        counts: Mapping[str, int],
+        parties: Sequence[str],
+        at: int,
+        new: bool,
+    ) -> None:
+        self._count(level, counts, fact.occurred_on, 1)
+        self.positions[fact.id] = fact.position
+        if new:  # the log's own version
+            known = self.logged.get(fact.position)
+            if known is None:
+                self.logged[fact.position] = [fact, counts, parties, level]
+                self._post_terms(fact, parties)
+            else:
+                known[3] |= level
+            for index in (0, 1):
+                self.facts[index].pop(fact.position, None)
+            return
+        self._close_fact(level, fact.position, at)
+        row = self.opened_facts.get(fact.position)
+        if row is not None and row.from_pos == at and (row.fact is fact or row.fact == fact):
+            row.levels |= level
+        else:
+            row = FactRow(fact.position, at, level, _ends(level, at), fact, counts, parties, False)
+            self.opened_facts[fact.position] = row
+            self.new_facts.append(row)
+            self._post("type", fact.type, fact.position)
+            self._post("month", fact.occurred_on[:7], fact.position)
+            self._post_terms(fact, parties)
+        for index in INDEXES[level]:
+            row.ends[index] = END
+            self.facts[index][fact.position] = row
+
+    def drop_fact(self, level: int, position: int, at: int) -> None:
+        self._close_fact(level, position, at)
+        for index in INDEXES[level]:
+            self.facts[index][position] = None
+
+    def _close_fact(self, level: int, position: int, at: int) -> None:
+        row = self.fact_row(level, position)
+        if row is None:
+            return
+        if row.logged:  # its first row is written now, with its end
+            row.logged = False
+            self.new_facts.append(row)
+        self._end(row, level, at)
+        self._count(level, row.counts, row.fact.occurred_on, -1)
+
     def fact_row(self, level: int, position: int) -> FactRow | None:
-        standing = self.facts[level - 1]
+        """The version of the event standing at a level (None: none)."""
+        index = INDEXES[level][0]
+        standing = self.facts[index]
         if position not in standing:
-            self._load_facts(position)
+            known = self.logged.get(position)
+            if known is not None:
+                fact, counts, parties, levels = known
+                row = FactRow(
+                    position,
+                    position,
+                    levels,
+                    _ends(levels, position),
+                    fact,
+                    counts,
+                    parties,
+                    False,
+                    True,
+                )
+                for i in INDEXES[levels]:
+                    self.facts[i].setdefault(position, row)
+                standing.setdefault(position, None)
+            else:
+                self._load_fact(position)
         return standing[position]
 
-    def _load_facts(self, position: int) -> None:
+    def _load_fact(self, position: int) -> None:
+        """The versions of an event from the tables, or, if it has none, the log's."""
         self.c.execute(
             "SELECT position, from_pos, levels, end_1, end_2, type, occurred_on, fact, counts, "
-            "parties FROM view_facts WHERE position = ? AND fact IS NOT NULL",
+            "parties FROM view_versions WHERE position = ?",
             [position],
         )
+        rows = self.c.fetchall()
         found: list[FactRow | None] = [None, None]
-        for row in self.c.fetchall():
+        for row in rows:
             ends = [row["end_1"], row["end_2"]]
-            if END not in ends:
+            if END not in ends or row["fact"] is None:
                 continue
             loaded = FactRow(
                 position,
@@ -375,67 +463,40 @@ class PageWriter:
                 tuple(parties_of(row["parties"])),
                 True,
             )
-            for level in (1, 2):
-                if ends[level - 1] == END:
-                    found[level - 1] = loaded
-        for level in (1, 2):
-            self.facts[level - 1].setdefault(position, found[level - 1])
+            for index in (0, 1):
+                if ends[index] == END:
+                    found[index] = loaded
+        if not rows:
+            fact = self.log_fact(position)
+            if fact is not None:
+                levels = 2 if fact.classification == "confidential" else 3
+                logged = FactRow(
+                    position,
+                    position,
+                    levels,
+                    _ends(levels, position),
+                    fact,
+                    self.folds.counts(fact),
+                    self.folds.parties(fact),
+                    False,
+                    True,
+                )
+                for index in INDEXES[levels]:
+                    found[index] = logged
+        for index in (0, 1):
+            self.facts[index].setdefault(position, found[index])
 
-    def count_entry(self, level: int, event: Fact) -> None:
-        """The event's first row is its entry; made here, given its fact by put_fact."""
-        self._count_one(level, f"log.{event.type}", event.occurred_on, 1)
-        row = self.opened_facts.get(event.position)
-        if row is not None and row.from_pos == event.position:
-            row.levels |= level
-            return
-        at = event.position
-        row = FactRow(at, at, level, [at, at], None, None, None, False, event)
-        self.opened_facts[event.position] = row
-        self.new_facts.append(row)
-        self._post_entry(row, event)
-
-    def put_fact(
-        self,
-        level: int,
-        fact: Fact,
-        counts: Mapping[str, int],
-        parties: Sequence[str],
-        at: int,
-        new: bool,
-    ) -> None:
-        if not new:
-            self._close_fact(level, fact.position, at)
-        row = self.opened_facts.get(fact.position)
-        if row is not None and row.from_pos == at:
-            if row.fact is None and row.position == at:
-                # The event's entry row: it stands from now on at this level.
-                row.fact, row.counts, row.parties = fact, counts, parties
-                self._post_fact(row)
-            elif not (row.fact is fact or row.fact == fact):
-                row = None
-            else:
-                row.levels |= level
-        if row is None or row.from_pos != at:
-            row = FactRow(fact.position, at, level, _ends(level, at), fact, counts, parties, False)
-            self.opened_facts[fact.position] = row
-            self.new_facts.append(row)
-            self._post_fact(row)
-        for index in INDEXES[level]:
-            row.ends[index] = END
-            self.facts[index][fact.position] = row
-        self.positions[fact.id] = fact.position
-        self._count(level, counts, fact.occurred_on, 1)
-
-    def drop_fact(self, level: int, position: int, at: int) -> None:
-        self._close_fact(level, position, at)
-        self.facts[level - 1][position] = None
-
-    def _close_fact(self, level: int, position: int, at: int) -> None:
-        row = self.fact_row(level, position)
-        if row is not None:
-            self._end(row, level, at)
-            assert row.counts is not None and row.fact is not None
-            self._count(level, row.counts, row.fact.occurred_on, -1)
+    def log_fact(self, position: int) -> Fact | None:
+        """The event at a position of the log, if it is one the views fold as a fact
+        (an action of a type a plugin knows)."""
+        rows = self.feed.scanner.rows_at([position])
+        if not rows:
+            return None
+        fact = self.feed.fact(rows[0])
+        event_type = self.folds.catalogue.types.get(fact.type)
+        if event_type is None or event_type.effect is not Effect.RECORD:
+            return None
+        return fact
 
     def position_of(self, event_id: str) -> int | None:
         if event_id not in self.positions:
@@ -451,18 +512,9 @@ class PageWriter:
         elif found[-1] != position:
             found.append(position)
 
-    def _post_entry(self, row: FactRow, event: Fact) -> None:
-        self._post("type", event.type, row.position)
-        self._post("month", event.occurred_on[:7], row.position)
-
-    def _post_fact(self, row: FactRow) -> None:
-        fact = row.fact
-        assert fact is not None and row.parties is not None
-        position = row.position
-        if row.from_pos != position:  # a corrected version (its date may be another)
-            self._post("type", fact.type, position)
-            self._post("month", fact.occurred_on[:7], position)
-        for party in row.parties:
+    def _post_terms(self, fact: Fact, parties: Sequence[str]) -> None:
+        position = fact.position
+        for party in parties:
             self._post("party", party, position)
         for number in fact.recommendations:
             self._post("recommendation", str(number), position)
@@ -617,7 +669,7 @@ class PageWriter:
         c = self.c
         if self.new_facts:
             c.executemany(
-                "INSERT INTO view_facts (position, from_pos, levels, end_1, end_2, type, "
+                "INSERT INTO view_versions (position, from_pos, levels, end_1, end_2, type, "
                 "occurred_on, fact, counts, parties, recommendations) "
                 "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 [_fact_values(row) for row in self.new_facts],
@@ -676,7 +728,7 @@ class PageWriter:
                 )
         if facts:
             self.c.executemany(
-                "UPDATE view_facts SET end_1 = ?, end_2 = ? "
+                "UPDATE view_versions SET end_1 = ?, end_2 = ? "
                 "WHERE position = ? AND from_pos = ? AND levels = ?",
                 facts,
             )
@@ -830,22 +882,6 @@ def parties_of(tag: str | None) -> list[str]:
 
 def _fact_values(row: FactRow) -> tuple[Any, ...]:
     fact = row.fact
-    if fact is None:
-        event = row.event
-        assert event is not None
-        return (
-            row.position,
-            row.from_pos,
-            row.levels,
-            row.ends[0],
-            row.ends[1],
-            event.type,
-            event.occurred_on,
-            None,
-            None,
-            None,
-            None,
-        )
     return (
         row.position,
         row.from_pos,

@@ -30,7 +30,7 @@ def tables(services):
     with services.sql.transaction(write=False) as c:
         counts = {}
         for table in (
-            "view_facts",
+            "view_versions",
             "view_postings",
             "view_items",
             "view_item_tallies",
