@@ -22,6 +22,11 @@ from core.views.tables import dumps
 
 ItemKey = tuple[str, str]  # (view, key)
 
+#: Items whose JSON is longer are not kept presented (see ItemVersion.presented); their
+#: `last_day` says so, being after every date.
+PRESENTED = 4_000
+NOT_PRESENTED = "9999-99-99"
+
 
 class ItemVersion:
     """A new version of an item: the item, its dated counts, and what the tables keep
@@ -45,14 +50,21 @@ class ItemVersion:
         return self._data
 
     @property
+    def presented(self) -> bool:
+        """Whether the tables keep the item as presented from its last date on: not
+        for big items (a State's record...), in short lists, presented when read."""
+        return len(self.data) <= PRESENTED
+
+    @property
     def last_day(self) -> str:
-        return self.timeline.last_day
+        return self.timeline.last_day if self.presented else NOT_PRESENTED
 
     @property
     def shown(self) -> str | None:
-        """The item as presented from its last date on, as JSON (None: hidden then)."""
+        """The item as presented from its last date on, as JSON (None: hidden then,
+        or not kept)."""
         if self._shown is None:
-            last = self.timeline.last()
+            last = self.timeline.last() if self.presented else None
             self._shown = (dumps(last) if last is not None else None,)
         return self._shown[0]
 

@@ -46,15 +46,20 @@ class LogDamaged(StoreError):
 
 @dataclass(frozen=True)
 class Page:
-    """Facts of consecutive positions (the events as recorded), and the chain's link
-    at the last of them."""
+    """Facts of consecutive positions (the events as recorded), the dossiers (streams)
+    that hold them, and the chain's link at the last of them."""
 
     facts: list[Fact]
+    streams: list[bytes]
     last_hash: bytes
 
     @property
     def last(self) -> int:
         return self.facts[-1].position
+
+    def stream_of(self, position: int) -> bytes | None:
+        index = position - self.facts[0].position
+        return self.streams[index] if 0 <= index < len(self.streams) else None
 
 
 class Feed:
@@ -83,7 +88,7 @@ class Feed:
             previous = _linked(row, previous)
             facts.append(self.fact(row))
             expected += 1
-        return Page(facts, previous)
+        return Page(facts, [cast(bytes, row.originator_id) for row in rows], previous)
 
     def last_written_by(self, label: str, *, after: int, upto: int) -> int | None:
         """The last position in (after, upto] recorded by `label`, if any (read raw:

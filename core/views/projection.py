@@ -215,6 +215,13 @@ class Projection:
                     return start
                 book = self._book_at(c, start)
                 writer = PageWriter(c, book, self._position_of, self.feed, self.folds)
+                writer.page = page
+                writer.prefetch(
+                    key
+                    for fact in page.facts
+                    if fact.type not in self._simple
+                    for key in self.folds.keys(fact)
+                )
                 checkpoints: list[tuple[int, str, int, int, str]] = []
                 simple, folds = self._simple, self.folds
                 stores = [(e, LevelStore(writer, int(level))) for level, e in self.engines.items()]
@@ -224,6 +231,7 @@ class Projection:
                     if fact.position >= book.next_boundary:
                         self._checkpoints(book, fact.position, checkpoints)
                     writer.begin(fact.position)
+                    writer.current_id = fact.id
                     if fact.classification != "confidential":
                         log_counter = simple.get(fact.type)
                         if log_counter is not None:

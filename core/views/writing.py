@@ -18,6 +18,7 @@ from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
+from uuid import UUID
 
 import orjson
 
@@ -25,7 +26,7 @@ from core.eventtypes import Effect
 from core.facts import Day, Fact
 from core.sql import Cursor
 from core.views.engine import Folds, ItemKey, ItemVersion
-from core.views.feed import Feed
+from core.views.feed import Feed, Page
 from core.views.items import Item
 from core.views.model import Level
 from core.views.tables import END, dumps, family, tagged
@@ -33,7 +34,10 @@ from core.views.tables import END, dumps, family, tagged
 #: Positions per block of a posting list.
 BLOCK = 4096
 #: Items (with their standing tallies) the Book keeps between pages.
-KEPT_ITEMS = 20_000
+KEPT_ITEMS = 200_000
+#: Items whose JSON is longer stay decoded between pages (few, and slow to decode);
+#: the others are kept as their JSON only.
+DECODED = 2_000
 
 LEVELS = (Level.RESTRICTED, Level.ALL)
 
@@ -281,6 +285,11 @@ class PageWriter:
         self.logged: dict[int, list[Any]] = {}
         #: The last event indexed by type and month.
         self.entered = -1
+        #: Items read in this page (kept decoded until it is written).
+        self.touched: list[ItemState] = []
+        #: The page being folded, and the id of the event being applied.
+        self.page: Page | None = None
+        self.current_id: str | None = None
         self.at = -1
         # Facts standing at each level, by position, as far as this page knows them.
         self.facts: list[dict[int, FactRow | None]] = [{}, {}]
@@ -500,8 +509,22 @@ class PageWriter:
 
     def position_of(self, event_id: str) -> int | None:
         if event_id not in self.positions:
-            self.positions[event_id] = self.find_position(event_id)
+            self.positions[event_id] = self._same_dossier(event_id) or self.find_position(event_id)
         return self.positions[event_id]
+
+    def _same_dossier(self, event_id: str) -> int | None:
+        """A correction or retraction is kept in the dossier of the event it changes:
+        when the event doing it has the target's stream (their ids share it), the
+        target is found by the store's own key (stream, version)."""
+        stream = self.page.stream_of(self.at) if self.page is not None else None
+        current = self.current_id
+        if stream is None or current is None or current[:28] != event_id[:28]:
+            return None
+        try:
+            version = int(event_id[28:], 16)
+        except ValueError:
+            return None
+        return self.feed.scanner.event_position(UUID(bytes=stream), version)
 
     # -- postings ---------------------------------------------------------------------
 
@@ -536,52 +559,72 @@ class PageWriter:
         return state
 
     def _load_item(self, view: str, key: str) -> ItemState:
-        self.c.execute(
-            "SELECT from_pos, levels, end_1, end_2, data FROM view_items "  # noqa: S608
-            f"WHERE view = ? AND key = ? AND (end_1 = {END} OR end_2 = {END})",
-            [view, key],
+        self.prefetch([(view, key)])
+        return self.book.items[(view, key)]
+
+    def prefetch(self, keys: Iterable[ItemKey]) -> None:
+        """Read, in a few queries, the items a page will fold that the Book does not
+        hold (with their standing tallies)."""
+        book = self.book
+        wanted = sorted(
+            {
+                key
+                for key in keys
+                if key not in book.items and not (book.fresh and key not in book.forgotten)
+            }
         )
-        rows: list[ItemRow | None] = [None, None]
-        for found in self.c.fetchall():
-            row = ItemRow(
-                view,
-                key,
-                found["from_pos"],
-                found["levels"],
-                [found["end_1"], found["end_2"]],
-                found["data"],
-                None,
-                True,
-            )
-            for level in (1, 2):
-                if row.ends[level - 1] == END:
-                    rows[level - 1] = row
-        self.c.execute(
-            "SELECT counter, day, from_pos, levels, end_1, end_2, amount "  # noqa: S608
-            f"FROM view_item_tallies WHERE source = ? AND (end_1 = {END} OR end_2 = {END})",
-            [f"{view}/{key}"],
-        )
-        tallies: list[Tallies] = [{}, {}]
-        for found in self.c.fetchall():
-            tally = TallyRow(
-                f"{view}/{key}",
-                found["counter"],
-                found["day"],
-                found["from_pos"],
-                found["levels"],
-                [found["end_1"], found["end_2"]],
-                found["amount"],
-                True,
-            )
-            for level in (1, 2):
-                if tally.ends[level - 1] == END:
-                    tallies[level - 1][(tally.counter, tally.day)] = tally
-        if tallies[0] == tallies[1]:
-            tallies[1] = tallies[0]
-        return ItemState(rows, tallies)
+        by_view: dict[str, list[str]] = {}
+        for view, key in wanted:
+            by_view.setdefault(view, []).append(key)
+        rows: dict[ItemKey, list[ItemRow | None]] = {key: [None, None] for key in wanted}
+        tallies: dict[str, list[Tallies]] = {f"{v}/{k}": [{}, {}] for v, k in wanted}
+        for view, names in by_view.items():
+            for start in range(0, len(names), 500):
+                chunk = names[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                self.c.execute(
+                    "SELECT key, from_pos, levels, end_1, end_2, data FROM view_items "  # noqa: S608
+                    f"WHERE view = ? AND key IN ({marks}) AND (end_1 = {END} OR end_2 = {END})",
+                    [view, *chunk],
+                )
+                for key, from_pos, levels, end_1, end_2, data in self.c.fetchrows():
+                    row = ItemRow(view, key, from_pos, levels, [end_1, end_2], data, None, True)
+                    for index in (0, 1):
+                        if row.ends[index] == END:
+                            rows[(view, key)][index] = row
+                sources = [f"{view}/{name}" for name in chunk]
+                self.c.execute(
+                    "SELECT source, counter, day, from_pos, levels, end_1, end_2, amount "  # noqa: S608
+                    f"FROM view_item_tallies WHERE source IN ({marks}) "
+                    f"AND (end_1 = {END} OR end_2 = {END})",
+                    sources,
+                )
+                for (
+                    source,
+                    counter,
+                    day,
+                    from_pos,
+                    levels,
+                    end_1,
+                    end_2,
+                    amount,
+                ) in self.c.fetchrows():
+                    tally = TallyRow(
+                        source, counter, day, from_pos, levels, [end_1, end_2], amount, True
+                    )
+                    for index in (0, 1):
+                        if tally.ends[index] == END:
+                            tallies[source][index][(counter, day)] = tally
+        for view, key in wanted:
+            found = tallies[f"{view}/{key}"]
+            if found[0] == found[1]:
+                found[1] = found[0]
+            book.items[(view, key)] = ItemState(rows[(view, key)], found)
 
     def item(self, level: int, view: str, key: str) -> Item | None:
-        row = self.item_state(view, key).rows[INDEXES[level][0]]
+        state = self.item_state(view, key)
+        self.touched.append(state)
+        row = state.rows[INDEXES[level][0]]
         return row.item if row is not None else None
 
     def shares(self, keys: Iterable[ItemKey]) -> bool:
@@ -710,9 +753,15 @@ class PageWriter:
             row.stored = True
         for item in self.new_items:
             item.stored = True
-            item.version = None  # its item stays; its timeline and counts are done with
+            assert item.version is not None
+            item.data = item.version.data
+            item.version = None  # its timeline and counts are done with
         for tally in self.new_tallies:
             tally.stored = True
+        for state in self.touched:
+            for kept in state.rows:
+                if kept is not None and kept.data is not None and len(kept.data) <= DECODED:
+                    kept._item = None  # decoded again when next needed: JSON takes less room
         self.book.trim()
 
     def _flush_ended(self) -> None:
