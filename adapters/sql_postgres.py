@@ -97,6 +97,9 @@ class PostgresSql:
     def scratch(self) -> AbstractContextManager[FileSql]:
         return scratch_sql()
 
+    def settle(self) -> None:
+        return None  # the server checkpoints on its own schedule
+
     @contextmanager
     def lease(self, name: str) -> Iterator[bool]:
         """A session advisory lock on a connection kept for the purpose (released by

@@ -53,6 +53,12 @@ def _portable_errors() -> Iterator[None]:
         raise  # pragma: no cover - sqlite3.Error is the last entry
 
 
+#: Pages of WAL after which a transaction of derived rows copies the WAL back into the
+#: database (SQLite's default is 1000: a fold of big pages would copy its rows back
+#: page after page; fewer, larger copies write each database page fewer times).
+DERIVED_CHECKPOINT = 50_000
+
+
 class SqliteCursor:
     def __init__(self, cursor: sqlite3.Cursor) -> None:
         self._cursor = cursor
@@ -103,15 +109,25 @@ class SqliteSql:
                 # Derived rows may be lost in a power cut (they are rebuilt from the log):
                 # their commit need not wait for the disk. WAL keeps them consistent.
                 raw.execute("PRAGMA synchronous=NORMAL")
+                raw.execute(f"PRAGMA wal_autocheckpoint={DERIVED_CHECKPOINT}")
             try:
                 with _transaction(raw, write) as cursor:
                     yield cursor
             finally:
                 if write and derived:
                     raw.execute("PRAGMA synchronous=FULL")
+                    raw.execute("PRAGMA wal_autocheckpoint=1000")
 
     def scratch(self) -> AbstractContextManager[FileSql]:
         return scratch_sql()
+
+    def settle(self) -> None:
+        """Copy the WAL into the database now (what transactions of derived rows put
+        off), so that the next writer does not pay for it."""
+        if self.datastore.pool.is_sqlite_memory_mode:
+            return
+        with self.datastore.get_connection(commit=False) as connection:
+            connection._sqlite_conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     def lease(self, name: str) -> AbstractContextManager[bool]:
         pool = self.datastore.pool
@@ -181,6 +197,9 @@ class FileSql:
     def scratch(self) -> AbstractContextManager[FileSql]:
         return scratch_sql()
 
+    def settle(self) -> None:
+        return None
+
     def lease(self, name: str) -> AbstractContextManager[bool]:
         return _process_lease(f"{id(self)}/{name}")
 
@@ -220,6 +239,9 @@ class MemorySql:
 
     def scratch(self) -> AbstractContextManager[FileSql]:
         return scratch_sql()
+
+    def settle(self) -> None:
+        return None
 
 
 @contextmanager

@@ -51,6 +51,12 @@ class Sql(Protocol):
         folding the log again to compare with the tables kept here."""
         ...
 
+    def settle(self) -> None:
+        """After many transactions of derived rows: let the database put its house in
+        order now (SQLite copies its write-ahead log into the file, which transactions
+        of derived rows put off), rather than in the next writer's transaction."""
+        ...
+
     def lease(self, name: str) -> AbstractContextManager[bool]:
         """Try to hold the store-wide lease `name` without waiting: yields whether it
         is held (by this caller alone, across threads and processes) until the block

@@ -186,6 +186,7 @@ class Projection:
                 if progress is not None:
                     progress(position)
                 gc.collect(1)
+        self.sql.settle()
         return position
 
     def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
