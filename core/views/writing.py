@@ -17,6 +17,7 @@ from __future__ import annotations
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from sys import intern
 from typing import Any
 from uuid import UUID
 
@@ -34,10 +35,11 @@ from core.views.tables import END, dumps, family, tagged
 #: Positions per block of a posting list.
 BLOCK = 4096
 #: Items (with their standing tallies) the Book keeps between pages.
-KEPT_ITEMS = 200_000
-#: Items whose JSON is longer stay decoded between pages (few, and slow to decode);
-#: the others are kept as their JSON only.
-DECODED = 2_000
+KEPT_ITEMS = 10_000
+#: Items whose JSON is longer stay decoded between pages; the others are kept as
+#: their JSON only (decoded they take ten times the room: a million-event log's big
+#: items alone would hold 100 MB).
+DECODED = 0
 
 LEVELS = (Level.RESTRICTED, Level.ALL)
 
@@ -142,8 +144,9 @@ class TallyRow:
         stored: bool,
     ) -> None:
         self.source = source
-        self.counter = counter
-        self.day = day
+        # Thousands of rows name the same counters and days: one string each.
+        self.counter = intern(str(counter))
+        self.day = intern(str(day))
         self.from_pos = from_pos
         self.levels = levels
         self.ends = ends
@@ -760,7 +763,7 @@ class PageWriter:
             tally.stored = True
         for state in self.touched:
             for kept in state.rows:
-                if kept is not None and kept.data is not None and len(kept.data) <= DECODED:
+                if kept is not None and kept.data is not None and len(kept.data) > DECODED:
                     kept._item = None  # decoded again when next needed: JSON takes less room
         self.book.trim()
 
