@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from statistics import median
 from typing import Any
 
 from core.errors import NotFound
@@ -120,39 +119,52 @@ def activities(
 # -- parties ---------------------------------------------------------------------
 
 
-def _party_figures(reading: ViewReading) -> dict[str, dict[str, Any]]:
-    """Per party: agreements, arrests and surrenders, requests — from the other views."""
-    figures: dict[str, dict[str, Any]] = defaultdict(
-        lambda: {
-            "agreements": defaultdict(lambda: {"signed": 0, "in_force": 0}),
-            "arrests_facilitated": 0,
-            "surrenders_facilitated": 0,
-            "requests": {"answered": 0, "open": 0, "median_days_to_answer": None},
-        }
-    )
-    for item in reading.items("agreements"):
-        for code in item["parties"]:
-            counts = figures[code]["agreements"][item["kind"]]
-            counts["signed"] += 1
-            counts["in_force"] += item["status"] == "in_force"
-    for item in reading.items("warrants"):
-        if item["arrested_on"]:
-            for code in {item["arresting_state"], *item["assisted_by"]}:
-                figures[code]["arrests_facilitated"] += 1
-        if item["surrendered_on"]:
-            for code in {item["surrendering_state"], *item["transit_states"]}:
-                figures[code]["surrenders_facilitated"] += 1
-    turnaround: dict[str, list[int]] = defaultdict(list)
-    for item in reading.items("requests"):
-        counts = figures[item["addressee"]]["requests"]
-        if item["status"] == "answered":
-            counts["answered"] += 1
-            turnaround[item["addressee"]].append(item["days_to_answer"])
-        else:
-            counts["open"] += 1
-    for code, days in turnaround.items():
-        figures[code]["requests"]["median_days_to_answer"] = median(days)
+def _party_figures(reading: ViewReading, code: str | None = None) -> dict[str, dict[str, Any]]:
+    """Per party: agreements by kind (signed, in force), arrests and surrenders
+    facilitated, requests addressed to it (answered, open, median days to answer), on
+    the reading's date — from the tallies the agreements, warrants and requests keep
+    per party (``party.<code>.…``), not from their items."""
+    figures: dict[str, dict[str, Any]] = {}
+    days: dict[str, dict[int, int]] = defaultdict(dict)
+    for name, value in reading.sums(
+        f"party.{code}." if code else "party.", cumulative=True
+    ).items():
+        _, party, what = name.split(".", 2)
+        entry = figures.setdefault(
+            party,
+            {
+                "agreements": {},
+                "arrests_facilitated": 0,
+                "surrenders_facilitated": 0,
+                "requests": {"answered": 0, "open": 0, "median_days_to_answer": None},
+            },
+        )
+        if what.startswith("agreements."):
+            _, kind, state = what.split(".")
+            entry["agreements"].setdefault(kind, {"signed": 0, "in_force": 0})[state] = value
+        elif what in ("arrests_facilitated", "surrenders_facilitated"):
+            entry[what] = value
+        elif what in ("requests.answered", "requests.open"):
+            entry["requests"][what[9:]] = value
+        elif what.startswith("requests.days."):
+            days[party][int(what[14:])] = value
+    for party, histogram in days.items():
+        figures[party]["requests"]["median_days_to_answer"] = _median(histogram)
     return figures
+
+
+def _median(histogram: dict[int, int]) -> float | int:
+    """statistics.median of the values a histogram counts ({value: how many})."""
+    values = sorted(histogram)
+    total = sum(histogram.values())
+    middle = [(total - 1) // 2, total // 2]
+    found: list[int] = []
+    seen = 0
+    for value in values:
+        while len(found) < 2 and middle[len(found)] < seen + histogram[value]:
+            found.append(value)
+        seen += histogram[value]
+    return found[0] if total % 2 else (found[0] + found[1]) / 2
 
 
 def _party(code: str, item: Item | None, figures: dict[str, Any] | None) -> Item:
@@ -209,7 +221,7 @@ def party(reading: ViewReading, code: str) -> Item:
         raise NotFound(f"Unknown party code {code!r}.")
     cumulative = reading.period.first is None and reading.period.last is None
     item = reading.item("parties", code)
-    shown = _party(code, item, _party_figures(reading).get(code))
+    shown = _party(code, item, _party_figures(reading, code).get(code))
     facts = reading.facts(["WorkshopHeld", *PARTY_ACTIVITY_SUMS], party=code, cumulative=cumulative)
     sums: dict[str, int] = defaultdict(int)
     for fact in facts:

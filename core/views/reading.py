@@ -70,6 +70,19 @@ class ViewReading:
         first, last = self._bounds(cumulative)
         return self.snapshot.tally(counter, first, last)
 
+    def sums(self, prefix: str, *, cumulative: bool = False) -> dict[str, int]:
+        """Every tally whose name starts with `prefix`, over the period (or, cumulative,
+        up to `on`), those that are not 0."""
+        first, last = self._bounds(cumulative)
+        read = getattr(self.snapshot, "sums", None)
+        if read is not None:
+            found: dict[str, int] = read(prefix, first, last)
+            return found
+        values = {
+            name: self.snapshot.tally(name, first, last) for name in self.snapshot.counters(prefix)
+        }
+        return {name: value for name, value in values.items() if value}
+
     def histogram(self, prefix: str, *, cumulative: bool = False) -> dict[int, int]:
         """Tallies named ``<prefix>.<n>`` as {n: sum} (for medians)."""
         found = {}

@@ -416,6 +416,24 @@ class SqlSnapshot:
             total += self._partial_sums(low, high).get(counter, 0)
         return total
 
+    def sums(self, prefix: str, first: date | None, last: date | None) -> dict[str, int]:
+        """Every counter named `prefix`... over [first, last], those not 0 (one pass
+        over the family's monthly sums instead of one per counter)."""
+        span = _Span.of(first, last)
+        found: dict[str, int] = {}
+        for counter, months in self._monthly(family(prefix)).items():
+            if counter.startswith(prefix):
+                total = 0
+                for month, amount in months.items():
+                    if span.whole_low <= month <= span.whole_high:
+                        total += amount
+                found[counter] = total
+        for low, high in span.cut:
+            for counter, amount in self._partial_sums(low, high).items():
+                if counter.startswith(prefix):
+                    found[counter] = found.get(counter, 0) + amount
+        return {counter: total for counter, total in found.items() if total}
+
     def _partial_sums(self, low: str, high: str) -> dict[str, int]:
         """Every counter over the days low..high (within one month) at this position."""
         if (low, high) in self._partial:

@@ -27,6 +27,7 @@ from plugins.builtin.party_items import (
     happened_by,
     happened_counts,
     party_handler,
+    party_steps,
     party_with_days,
     share_of_states_parties,
 )
@@ -474,9 +475,17 @@ def agreement_counts(timeline: Timeline) -> list[ItemCount]:
     and of its own kind (the others' conditions never hold for it), so only those are
     asked."""
     own = FIGURES_OF_KIND.get(timeline.item.get("kind"))
+    kind = timeline.item.get("kind")
     return [
         *FIGURES_OF_KIND[None].counts(timeline),
         *(own.counts(timeline) if own is not None and own is not FIGURES_OF_KIND[None] else ()),
+        # Per party (GET /parties): agreements of each kind signed, and in force.
+        *party_steps(timeline, f"agreements.{kind}.signed", lambda shown: shown["parties"]),
+        *party_steps(
+            timeline,
+            f"agreements.{kind}.in_force",
+            lambda shown: shown["parties"] if shown["status"] == "in_force" else (),
+        ),
     ]
 
 

@@ -125,6 +125,29 @@ def party_with_days(
     return on_days
 
 
+# -- figures per party, kept as dated tallies of the items that name them -------------
+
+
+def party_steps(
+    timeline: Timeline, what: str, codes: Callable[[Item], Iterable[str]]
+) -> list[ItemCount]:
+    """+1 on the day the item, as presented, starts to count for a party (`codes`:
+    the parties it counts for on that day) and -1 on the day it stops, as
+    ``party.<code>.<what>``: so what an endpoint about parties sums per party is a
+    tally, not a pass over every item of other views."""
+    counts: list[ItemCount] = []
+    before: set[str] = set()
+    for day in timeline.days:
+        shown = timeline.on(day)
+        now = set(codes(shown)) if shown is not None else set()
+        for code in sorted(now - before):
+            counts.append((f"party.{code}.{what}", day, 1))
+        for code in sorted(before - now):
+            counts.append((f"party.{code}.{what}", day, -1))
+        before = now
+    return counts
+
+
 def share_of_states_parties(reading: Reading, figure: str) -> dict[str, Any]:
     """States Parties on the reading's date, how many a figure counts, and the share."""
     parties = reading.tally("parties.states_parties", cumulative=True)
