@@ -171,6 +171,23 @@ def listed(query: Mapping[str, Any], read: ViewReading, items: list[Item]) -> Re
     )
 
 
+def paged(query: Mapping[str, Any], read: ViewReading, total: int, items: list[Any]) -> Response:
+    """A page read on its own (the total counted without reading every item)."""
+    return jsonify(
+        {**services().views.envelope(read, query.get("as_of")), "total": total, "items": items}
+    )
+
+
+def first_page(query: Mapping[str, Any], read: ViewReading, view: str) -> Response:
+    """The items of a view, with no filter but the date: only the page's are read."""
+    total, items = read.page(view, query["offset"], query["limit"])
+    return paged(query, read, total, items)
+
+
+def unfiltered(query: Mapping[str, Any], *names: str) -> bool:
+    return all(query.get(name) is None for name in ("from_", "to", *names))
+
+
 def single(query: Mapping[str, Any], read: ViewReading, name: str, value: Any) -> Response:
     return jsonify({**services().views.envelope(read, query.get("as_of")), name: value})
 
@@ -207,7 +224,9 @@ def list_parties(**query: Any) -> Response:
     Party to the Statute since/until, legislation, APIC, focal and contact points,
     agreements, arrests and surrenders facilitated, requests addressed to it."""
     read = reading(query)
-    return listed(query, read, queries.parties(read, states_parties_only=query["states_parties"]))
+    if not query["states_parties"]:
+        return paged(query, read, *queries.parties_page(read, query["offset"], query["limit"]))
+    return listed(query, read, queries.parties(read, states_parties_only=True))
 
 
 @blueprint.route("/parties/<string:code>", methods=["GET"])
@@ -260,6 +279,8 @@ def list_agreements(**query: Any) -> Response:
 
     Status (`signed`, `in_force`, `terminated`) on the `on` date."""
     read = reading(query)
+    if unfiltered(query, "kind", "party", "status"):
+        return first_page(query, read, "agreements")
     found = queries.agreements(
         read, kind=query.get("kind"), party=query.get("party"), status=query.get("status")
     )
@@ -275,6 +296,8 @@ def list_warrants(**query: Any) -> Response:
 
     Status (`at_large`, `arrested`, `surrendered`, `closed`) on the `on` date."""
     read = reading(query)
+    if unfiltered(query, "status", "situation", "party"):
+        return first_page(query, read, "warrants")
     found = queries.warrants(
         read,
         status=query.get("status"),
@@ -293,6 +316,8 @@ def list_requests(**query: Any) -> Response:
 
     Open or answered on the `on` date, with days to answer."""
     read = reading(query)
+    if unfiltered(query, "addressee", "status", "category"):
+        return first_page(query, read, "requests")
     found = queries.requests(
         read,
         addressee=query.get("addressee"),
@@ -311,6 +336,8 @@ def list_witness_protection(**query: Any) -> Response:
 
     Persons covered and relocations by the `on` date."""
     read = reading(query)
+    if unfiltered(query):
+        return first_page(query, read, "witness_protection")
     return listed(query, read, queries.witness_protection(read))
 
 
@@ -324,8 +351,14 @@ def list_activities(**query: Any) -> Response:
     Workshops, visits, statements, resolutions and the other actions without a lifecycle,
     that occurred in the period (as corrected)."""
     read = reading(query)
-    found = queries.activities(read, types=query.get("type"), party=query.get("party"))
-    return listed(query, read, found)
+    total, found = queries.activities_page(
+        read,
+        types=query.get("type"),
+        party=query.get("party"),
+        offset=query["offset"],
+        limit=query["limit"],
+    )
+    return paged(query, read, total, found)
 
 
 @blueprint.route("/views/<string:name>", methods=["GET"])
@@ -340,5 +373,4 @@ def list_view(name: str, **query: Any) -> Response:
     views = services().views
     if name not in views.folds.views:
         raise NotFound(f"No view {name!r}; views: {', '.join(views.folds.views)}.")
-    read = reading(query)
-    return listed(query, read, read.items(name))
+    return first_page(query, reading(query), name)

@@ -89,6 +89,9 @@ class MemorySnapshot:
     def item(self, view: str, key: str) -> Item | None:
         return self.store.item(view, key)
 
+    def keys_of(self, view: str) -> list[str]:
+        return sorted(k for (v, k) in self.store.items if v == view)
+
     def entries(self) -> dict[str, int]:
         return dict(sorted(self.store.entries.items()))
 

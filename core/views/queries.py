@@ -116,6 +116,20 @@ def activities(
     return [fact.to_json() for fact in reading.facts(wanted, party=party)]
 
 
+def activities_page(
+    reading: ViewReading,
+    *,
+    types: Iterable[str] | None = None,
+    party: str | None = None,
+    offset: int = 0,
+    limit: int = 100,
+) -> tuple[int, list[dict[str, Any]]]:
+    """activities() from `offset` (at most `limit`), and how many there are."""
+    wanted = [t for t in (types or ACTIVITY_TYPES) if t in ACTIVITY_TYPES]
+    total, facts = reading.facts_page(wanted, party=party, offset=offset, limit=limit)
+    return total, [fact.to_json() for fact in facts]
+
+
 # -- parties ---------------------------------------------------------------------
 
 
@@ -194,6 +208,18 @@ def _party(code: str, item: Item | None, figures: dict[str, Any] | None) -> Item
             requests={"answered": 0, "open": 0, "median_days_to_answer": None},
         )
     return shown
+
+
+def parties_page(reading: ViewReading, offset: int, limit: int) -> tuple[int, list[Item]]:
+    """parties() from `offset` (at most `limit`), and how many there are: the States
+    of the page only are presented."""
+    keys = set(reading.keys("parties"))
+    figures = _party_figures(reading)
+    codes = sorted(keys | set(figures))
+    page = codes[offset : offset + limit]
+    items = reading.items_of("parties", [code for code in page if code in keys])
+    shown = [_party(code, items.get(code), figures.get(code)) for code in page]
+    return len(codes), shown
 
 
 def parties(reading: ViewReading, *, states_parties_only: bool = False) -> list[Item]:

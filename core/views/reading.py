@@ -3,7 +3,7 @@ figures, indicators and the API's view endpoints work with."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 from core.views.engine import Folds
@@ -51,6 +51,41 @@ class ViewReading:
             return found
         items = self.items(view)
         return len(items), items[offset : offset + limit]
+
+    def keys(self, view: str) -> list[str]:
+        """The keys of the view's items standing (shown on the date or not), in order."""
+        read = getattr(self.snapshot, "keys", None)
+        if read is not None:
+            found: list[str] = read(view)
+            return found
+        return sorted(self.snapshot.keys_of(view))  # type: ignore[attr-defined]
+
+    def items_of(self, view: str, keys: Iterable[str]) -> dict[str, Item]:
+        """Some items of the view, by key, as shown on the reading's date."""
+        return {key: item for key in keys if (item := self.item(view, key)) is not None}
+
+    def facts_page(
+        self,
+        types: Sequence[str],
+        *,
+        party: str | None = None,
+        offset: int = 0,
+        limit: int = 100,
+    ) -> tuple[int, list[ViewFact]]:
+        """How many facts of `types` (naming `party`) stand in the period, and those
+        from `offset` (at most `limit`), in log order: the count from the tallies
+        (without a party), the page reading no further than it needs."""
+        first, last = self._bounds(False)
+        page = getattr(self.snapshot, "facts_page", None)
+        if page is None:
+            found = self.facts(types, party=party)
+            return len(found), found[offset : offset + limit]
+        if party is None:
+            total = sum(self.snapshot.tally(f"events.{name}", first, last) for name in types)
+        else:
+            total = len(self.facts(types, party=party))
+        facts: list[ViewFact] = page(types, first, last, offset, limit, party)
+        return total, facts
 
     def item(self, view: str, key: str) -> Item | None:
         shown = getattr(self.snapshot, "shown_item", None)

@@ -284,6 +284,15 @@ class SqlSnapshot:
         loads = orjson.loads
         return [loads(data) for (data,) in rows]
 
+    def keys(self, view: str) -> list[str]:
+        with self.sql.transaction(write=False) as c:
+            where, params = self._standing(c)
+            c.execute(
+                f"SELECT key FROM view_items WHERE view = ? AND {where} ORDER BY key",  # noqa: S608
+                [view, *params],
+            )
+            return [key for (key,) in c.fetchrows()]
+
     def item(self, view: str, key: str) -> Item | None:
         with self.sql.transaction(write=False) as c:
             c.execute(

@@ -127,7 +127,11 @@ def test_an_agreement_counts_in_its_own_kind_and_all_kinds_only(folds, kind, dat
     item = folded(folds, "agreements", events, {"agreement": "A-1"})
     timeline = Timeline(item, folds.presenter("agreements"))
     every_kind = legal_framework.AGREEMENT_FIGURES.counts(timeline)
-    assert sorted(legal_framework.agreement_counts(timeline)) == sorted(every_kind)
+    counted = legal_framework.agreement_counts(timeline)
+    figures = [count for count in counted if not count[0].startswith("party.")]
+    assert sorted(figures) == sorted(every_kind)
+    # And per party (GET /parties): signed from the signature on.
+    assert ("party.AUT.agreements." + kind + ".signed", dates[0], 1) in counted
 
 
 #: Keys of item fields (not those that hold event ids: their values are never dates).

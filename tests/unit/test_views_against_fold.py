@@ -40,6 +40,8 @@ def answers(views, reading, page=(0, 2)):
         "recommendation": queries.recommendation(reading, 3, indicators),
         "narratives": reading.items("narratives"),
         "pages": {view: reading.page(view, *page) for view in views.folds.views},
+        "parties page": queries.parties_page(reading, *page),
+        "activities page": queries.activities_page(reading, offset=page[0], limit=page[1]),
     }
 
 
@@ -72,6 +74,7 @@ def check_against_fold(services: Services, data: st.DataObject, *, readings: int
         page = (data.draw(st.integers(0, 4)), data.draw(st.integers(1, 3)))
         assert answers(views, fast, page) == answers(views, naive, page)
         check_figures_agree_with_items(views, fast)
+        check_pages_agree_with_lists(fast, *page)
 
 
 def party_figures_from_items(reading):
@@ -114,6 +117,23 @@ def party_figures_from_items(reading):
         code: {**entry, "agreements": {k: dict(v) for k, v in entry["agreements"].items()}}
         for code, entry in figures.items()
     }
+
+
+def check_pages_agree_with_lists(reading, offset, limit):
+    """A first page read on its own is the list's slice, and its total the list's."""
+    listed = queries.parties(reading)
+    assert queries.parties_page(reading, offset, limit) == (
+        len(listed),
+        listed[offset : offset + limit],
+    )
+    activities = queries.activities(reading)
+    assert queries.activities_page(reading, offset=offset, limit=limit) == (
+        len(activities),
+        activities[offset : offset + limit],
+    )
+    for view in ("agreements", "warrants", "requests", "witness_protection"):
+        items = reading.items(view)
+        assert reading.page(view, offset, limit) == (len(items), items[offset : offset + limit])
 
 
 def check_figures_agree_with_items(views, reading):
