@@ -14,6 +14,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
+from auditor.tlog import LEAF_PREFIX
 from core.clock import format_timestamp
 from core.integrity import CANONICAL_HEAD, CANONICAL_LENGTH, MAX_VERSION
 from core.ports import IdempotencyKey
@@ -51,6 +52,9 @@ class ChainRow(NamedTuple):
     #: The position of the event before this one in the chain (0 for the first). Not
     #: covered by the hash: it only lets `verify` say exactly where a row went missing.
     previous_position: int = 0
+    #: The event's leaf in the Merkle tree, SHA-256(0x00 || canonical bytes): not
+    #: stored in the row (core/merkle.py keeps the nodes above it).
+    leaf: bytes = b""
 
 
 class ChainMismatch(IntegrityError):
@@ -74,12 +78,14 @@ def chain_rows(
     recorded_at: Sequence[str] | None = None,
     previous_position: int = 0,
     expected_hashes: Sequence[bytes] | None = None,
+    leaves: bool = True,
 ) -> list[ChainRow]:
     """Links for newly inserted events. Transaction time never goes backwards along the
     log (a clock stepping back is clamped to the previous event's time), so "the log as
     of T" is always a prefix of the log. `recorded_at` is given only when re-importing a
     log whose times must be kept, and `expected_hashes` with it: the links the exported
-    log had (a mismatch raises ChainMismatch)."""
+    log had (a mismatch raises ChainMismatch). `leaves`: also each event's leaf in the
+    Merkle tree."""
     if recorded_at is not None and len(recorded_at) != len(stored_events):
         raise ValueError("one recorded_at per stored event is needed")
     if expected_hashes is not None and len(expected_hashes) != len(stored_events):
@@ -109,21 +115,14 @@ def chain_rows(
             raise ValueError(f"version {version} is outside 0..{MAX_VERSION}")
         topic = stored.topic.encode("utf-8")
         state = stored.state if isinstance(stored.state, bytes) else bytes(stored.state)
-        digest = sha256(
-            join(
-                (
-                    digest,
-                    head(16, raw, 8, version, len(topic)),
-                    topic,
-                    length(len(state)),
-                    state,
-                    tail,
-                )
-            )
-        ).digest()
+        canonical = join(
+            (head(16, raw, 8, version, len(topic)), topic, length(len(state)), state, tail)
+        )
+        digest = sha256(digest + canonical).digest()
         if expected_hashes is not None and expected_hashes[index] != digest:
             raise ChainMismatch(index, expected_hashes[index], digest)
-        rows.append(ChainRow(position, moment, digest, previous_position))
+        leaf = sha256(LEAF_PREFIX + canonical).digest() if leaves else b""
+        rows.append(ChainRow(position, moment, digest, previous_position, leaf))
         previous_position = position
     return rows
 

@@ -13,8 +13,11 @@ from eventsourcing.popo import POPOApplicationRecorder, POPOFactory
 
 from adapters.chain import ChainRow, chain_rows, event_row
 from adapters.sql_sqlite import MemorySql
+from adapters.tree import TreeKeeper
+from auditor.tlog import leaf_hash
 from core.clock import utc_now
-from core.integrity import GENESIS, event_id
+from core.integrity import GENESIS, canonical_bytes, event_id
+from core.merkle import CHUNK, CHUNK_LEVEL, Key
 from core.ports import (
     Head,
     IdempotencyKey,
@@ -32,6 +35,8 @@ class ChainedPOPOApplicationRecorder(POPOApplicationRecorder):
         self._by_event_id: dict[UUID, int] = {}
         self._sql = MemorySql()
         self._idempotency: dict[tuple[str, str], IdempotentResult] = {}
+        self._nodes: dict[Key, bytes] = {}
+        self._tree = TreeKeeper()
 
     def sql(self) -> MemorySql:
         return self._sql
@@ -61,8 +66,16 @@ class ChainedPOPOApplicationRecorder(POPOApplicationRecorder):
             recorded_at=recorded_at,
             expected_hashes=expected_hashes,
         )
+        nodes = self._tree.appended(
+            self,
+            last.position if last else 0,
+            last.hash if last else GENESIS,
+            [row.leaf for row in rows],
+            rows[-1].hash,
+        )
         positions = super()._update_table(stored_events, **kwargs)
         assert positions is not None
+        self._nodes.update({(level, index): h for level, index, h in nodes})
         for stored, row in zip(stored_events, rows, strict=True):
             key = event_id(UUID(str(stored.originator_id)), stored.originator_version)
             self._by_event_id[key] = len(self._chain)
@@ -87,6 +100,39 @@ class ChainedPOPOApplicationRecorder(POPOApplicationRecorder):
             chunk.appended(positions[start : start + len(chunk.stored_events)])
             start += len(chunk.stored_events)
         return len(positions)
+
+    # -- the Merkle tree: a TreeSource of its own ---------------------------------
+
+    def tree_source(self) -> ChainedPOPOApplicationRecorder:
+        return self
+
+    def build_tree(self) -> int:
+        return 0  # kept from the first event
+
+    def tree_nodes(self, keys: Sequence[Key]) -> dict[Key, bytes]:
+        return {key: self._nodes[key] for key in keys if key in self._nodes}
+
+    def leaf_hashes(self, first: int, count: int) -> list[bytes]:
+        return [
+            leaf_hash(
+                canonical_bytes(
+                    UUID(str(stored.originator_id)),
+                    stored.originator_version,
+                    stored.topic,
+                    stored.state,
+                    row.recorded_at,
+                )
+            )
+            for stored, row in zip(
+                self._stored_events[first : first + count],
+                self._chain[first : first + count],
+                strict=True,
+            )
+        ]
+
+    def tree_covered(self) -> int:
+        chunks = [index for level, index in self._nodes if level == CHUNK_LEVEL]
+        return (max(chunks) + 1) * CHUNK if chunks else 0
 
     def find_idempotent(self, scope: str, key: str) -> IdempotentResult | None:
         with self._database_lock:

@@ -36,7 +36,8 @@ from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Composed, Identifier
 
 from adapters.chain import LEGACY_LAYOUT, chain_rows, event_row, idempotency_row, time_marks
-from adapters.sql_postgres import PostgresSql
+from adapters.sql_postgres import PostgresSql, to_psycopg
+from adapters.tree import SqlTreeSource, TreeKeeper
 from core.integrity import GENESIS, event_id, event_stream_prefix
 from core.ports import (
     Head,
@@ -54,7 +55,11 @@ CREATE_TABLES_LOCK = 0x666F6C6C6F777571
 class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
     """Application recorder whose every event row also holds its link in the chain
     (`recorded_at`, `hash`, `previous_position`), and which writes the request's
-    idempotency key (``idempotency_keys``) in the same transaction."""
+    idempotency key (``idempotency_keys``) and the Merkle tree's new nodes in the same
+    transaction."""
+
+    #: False only for the benchmark's baseline: the chain alone, as before the tree.
+    keeps_tree = True
 
     def __init__(
         self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"
@@ -90,8 +95,13 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
                     "first_position bigint NOT NULL, last_position bigint NOT NULL, "
                     "count integer NOT NULL, PRIMARY KEY (scope, key))"
                 ),
+                self._q(
+                    "CREATE TABLE IF NOT EXISTS {tree} (level smallint NOT NULL, "
+                    "idx bigint NOT NULL, hash bytea NOT NULL, PRIMARY KEY (level, idx))"
+                ),
             ]
         )
+        self._tree = TreeKeeper()
 
     # -- notifications ------------------------------------------------------------
 
@@ -139,6 +149,14 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             events=SQL("{}.{}").format(schema, Identifier(self.events_table_name)),
             marks=SQL("{}.{}").format(schema, Identifier("time_marks")),
             keys=SQL("{}.{}").format(schema, Identifier("idempotency_keys")),
+            tree=SQL("{}.{}").format(schema, Identifier("merkle_nodes")),
+        )
+
+    def _name(self, table: str) -> str:
+        """A table of this recorder's schema, quoted, for statements made as text."""
+        return ".".join(
+            '"' + part.replace('"', '""') + '"'
+            for part in (self.datastore.schema or "public", table)
         )
 
     def create_table(self) -> None:
@@ -231,6 +249,7 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             now=last["now"],
             recorded_at=recorded_at,
             expected_hashes=expected_hashes,
+            leaves=self.keeps_tree,
         )
         originators = [_uuid(stored.originator_id) for stored in stored_events]
         if len(rows) == 1:  # the API's usual case: no arrays to build and parse
@@ -253,6 +272,16 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
                 ],
                 prepare=True,
             )
+        if self.keeps_tree:
+            nodes = self._tree.appended(
+                self._tree_source(curs, pipeline),
+                last["position"] or 0,
+                bytes(last["hash"]) if last["hash"] is not None else GENESIS,
+                [row.leaf for row in rows],
+                rows[-1].hash,
+            )
+            if nodes:
+                curs.execute(self._insert_nodes, _node_arrays(nodes), prepare=True)
         marks = time_marks(rows)
         curs.execute(
             self._insert_marks,
@@ -297,6 +326,71 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             "INSERT INTO {marks} (recorded_at, position) "
             "SELECT * FROM unnest(%s::text[], %s::bigint[])"
         )
+
+    @cached_property
+    def _insert_nodes(self) -> Composed:
+        return self._q(
+            "INSERT INTO {tree} (level, idx, hash) "
+            "SELECT * FROM unnest(%s::smallint[], %s::bigint[], %s::bytea[])"
+        )
+
+    # -- the Merkle tree (core/merkle.py, adapters/tree.py) ---------------------------
+
+    def _tree_source(self, curs: Cursor[DictRow], pipeline: Any) -> SqlTreeSource:
+        def fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+            curs.execute(to_psycopg(sql), list(params))
+            pipeline.sync()
+            return [tuple(row.values()) for row in curs.fetchall()]
+
+        return self._source(fetch)
+
+    def _source(self, fetch: Any) -> SqlTreeSource:
+        return SqlTreeSource(
+            fetch,
+            nodes=self._name("merkle_nodes"),
+            events=self._name(self.events_table_name),
+            position="notification_id",
+            stream_bytes=_uuid_bytes,
+        )
+
+    def tree_source(self) -> SqlTreeSource:
+        """The tree's nodes and leaves for reading, each read its own transaction."""
+
+        def fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+            with (
+                self.datastore.get_connection() as conn,
+                conn.cursor(row_factory=tuple_row) as curs,
+            ):
+                curs.execute(to_psycopg(sql), list(params))
+                return list(curs.fetchall())
+
+        return self._source(fetch)
+
+    def build_tree(self) -> int:
+        """Store the tree's nodes for events recorded before it was kept."""
+        added = 0
+        error: BaseException | None = None
+        with self.datastore.get_connection() as conn:
+            with conn.pipeline() as pipeline:
+                try:
+                    with conn.transaction(), conn.cursor() as curs:
+                        self._lock_table(curs)
+                        curs.execute(self._last_link, prepare=True)
+                        pipeline.sync()
+                        last = curs.fetchone()
+                        if last is not None and last["position"] is not None:
+                            digest = bytes(last["hash"])
+                            nodes = self._tree.rebuilt(
+                                self._tree_source(curs, pipeline), last["position"], digest
+                            )
+                            if nodes:
+                                curs.execute(self._insert_nodes, _node_arrays(nodes))
+                            added = len(nodes)
+                except Exception as e:  # re-raised once the pipeline is closed
+                    error = e
+            if error is not None:
+                raise error
+        return added
 
     @cached_property
     def _insert_key(self) -> Composed:
@@ -475,6 +569,10 @@ def _uuid_bytes(value: Any) -> bytes:
     if value is None:
         return b""
     return str(value).encode("utf-8")
+
+
+def _node_arrays(nodes: Sequence[tuple[int, int, bytes]]) -> list[list[Any]]:
+    return [[n[0] for n in nodes], [n[1] for n in nodes], [n[2] for n in nodes]]
 
 
 def _record(row: DictRow) -> StoredRecord:

@@ -31,6 +31,7 @@ from eventsourcing.sqlite import (
 
 from adapters.chain import LEGACY_LAYOUT, chain_rows, event_row, idempotency_row
 from adapters.sql_sqlite import SqliteSql
+from adapters.tree import SQLITE_TABLE, SqlTreeSource, TreeKeeper
 from core.clock import utc_now
 from core.integrity import GENESIS, event_id, event_stream_prefix
 from core.ports import (
@@ -86,12 +87,17 @@ STATEMENT_CACHE = 256
 
 class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
     """Application recorder whose every event row also holds its link in the chain
-    (`recorded_at`, `hash`, `previous_position`), written in the same INSERT."""
+    (`recorded_at`, `hash`, `previous_position`), written in the same INSERT, and
+    which keeps the log's Merkle tree in the same transaction."""
+
+    #: False only for the benchmark's baseline: the chain alone, as before the tree.
+    keeps_tree = True
 
     def __init__(self, datastore: Any, events_table_name: str = "stored_events") -> None:
         super().__init__(datastore, events_table_name)
         self._listeners: set[threading.Event] = set()
         self._listeners_lock = threading.Lock()
+        self._tree = TreeKeeper()
         table = self.events_table_name  # ours, not user input
         self._insert_chained = (
             f"INSERT INTO {table} (rowid, originator_id, originator_version, topic, state, "  # noqa: S608
@@ -132,6 +138,7 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             "scope TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL, "
             "first_position INTEGER NOT NULL, last_position INTEGER NOT NULL, "
             "count INTEGER NOT NULL, PRIMARY KEY (scope, key))",
+            SQLITE_TABLE,
         ]
 
     def _create_table(self, c: SQLiteCursor) -> None:
@@ -207,6 +214,7 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             now=utc_now(),
             recorded_at=recorded_at,
             expected_hashes=expected_hashes,
+            leaves=self.keeps_tree,
         )
         values = [
             event_row(stored, row, _uuid(stored.originator_id).hex)
@@ -223,7 +231,64 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
                 "VALUES (?,?,?,?,?,?)",
                 idempotency_row(idempotency, positions),
             )
+        if self.keeps_tree:
+            nodes = self._tree.appended(
+                self._tree_source(c),
+                last["rowid"] if last else 0,
+                bytes(last["hash"]) if last else GENESIS,
+                [row.leaf for row in rows],
+                rows[-1].hash,
+            )
+            if nodes:
+                c.executemany(_INSERT_NODE, nodes)
         return positions
+
+    # -- the Merkle tree (core/merkle.py, adapters/tree.py) -----------------------------
+
+    def _tree_source(self, c: SQLiteCursor) -> SqlTreeSource:
+        def fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+            c.execute(sql, params)
+            return [tuple(row) for row in c.fetchall()]
+
+        return self._source(fetch)
+
+    def tree_source(self) -> SqlTreeSource:
+        """The tree's nodes and leaves for reading (each read its own transaction:
+        what a tree of some size rests on never changes)."""
+
+        def fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+            with self.datastore.transaction(commit=False) as c:
+                c.execute(sql, params)
+                return [tuple(row) for row in c.fetchall()]
+
+        return self._source(fetch)
+
+    def _source(self, fetch: Any) -> SqlTreeSource:
+        return SqlTreeSource(
+            fetch,
+            nodes="merkle_nodes",
+            events=self.events_table_name,
+            position="rowid",
+            stream_bytes=bytes.fromhex,
+        )
+
+    def build_tree(self) -> int:
+        """Store the tree's nodes for events recorded before it was kept (or after a
+        restore by an older version); returns how many were added."""
+        with (
+            self.datastore.get_connection(commit=True) as connection,
+            ImmediateTransaction(connection, commit=True) as c,
+            c,
+        ):
+            c.execute(self._last_link)
+            last = c.fetchone()
+            if last is None:
+                return 0
+            digest = bytes(last["hash"])
+            nodes = self._tree.rebuilt(self._tree_source(c), last["rowid"], digest)
+            if nodes:
+                c.executemany(_INSERT_NODE, nodes)
+        return len(nodes)
 
     def select_records(
         self, *, after: int = 0, limit: int = 1000, upto: int | None = None
@@ -384,6 +449,8 @@ class PollingSubscription(ListenNotifySubscription[ChainedSQLiteApplicationRecor
         finally:
             self._poll_thread.join()
 
+
+_INSERT_NODE = "INSERT INTO merkle_nodes (level, idx, hash) VALUES (?, ?, ?)"
 
 #: Below every rowid SQLite can hold: a full scan sees rows forged anywhere.
 _LOWEST = -(2**63)

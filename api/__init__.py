@@ -18,11 +18,17 @@ from flask import Flask, Response
 from flask_smorest import Api
 
 from api import auth, errors, openapi, requestlog
-from core.bootstrap import Services, bootstrap
-from core.tokens import Tokens
+from followup.bootstrap import Services, bootstrap
 
 #: Modules with a flask-smorest `blueprint`, mounted under /api/v1 in this order.
-BLUEPRINTS = ("api.health", "api.events", "api.views", "api.audit", "api.reports")
+BLUEPRINTS = (
+    "api.health",
+    "api.events",
+    "api.views",
+    "api.audit",
+    "api.reports",
+    "api.transparency",
+)
 URL_PREFIX = "/api/v1"
 
 #: Endpoints of the OpenAPI document and its page: they need no token.
@@ -88,7 +94,7 @@ def create_app(config: Mapping[str, Any] | None = None, services: Services | Non
     app.extensions["followup"] = services
     # Events keep the order of Event.to_flat (system fields first), not sorted keys.
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    tokens = Tokens(services.app)
+    tokens = services.tokens
     app.extensions["followup.tokens"] = tokens
 
     requestlog.install(app)

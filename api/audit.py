@@ -13,10 +13,10 @@ from api.auth import allow, current_caller
 from api.events import AsOf
 from api.openapi import response
 from api.views import ViewQuery, answer, reading
-from core.bootstrap import Services
 from core.roles import AUDITOR, BUREAU
 from core.verification import Published
 from core.views.model import LEVEL_OF_ROLE
+from followup.bootstrap import Services
 
 blueprint = Blueprint("audit", __name__, description="Verification and explanation.")
 
@@ -128,6 +128,49 @@ def diff(**query: Any) -> Response:
     events recorded in between."""
     level = LEVEL_OF_ROLE[current_caller().role]
     return jsonify(services().views.diff(level, query["from_"], query["to"], query.get("on")))
+
+
+class TrailQuery(Schema):
+    class Meta:
+        unknown = RAISE
+
+    from_ = AsOf(data_key="from", metadata={"type": "string", "maxLength": 40})
+    to = AsOf(metadata={"type": "string", "maxLength": 40})
+    limit = fields.Integer(load_default=1000, validate=validate.Range(min=1, max=10000))
+
+
+@blueprint.route("/audit/trail", methods=["GET"])
+@allow(AUDITOR)
+@blueprint.arguments(TrailQuery, location="query", as_kwargs=True, unknown=RAISE)
+@blueprint.doc(
+    responses={
+        "200": response(
+            "Who recorded what, when and why.",
+            {
+                "type": "object",
+                "properties": {
+                    "items": {"type": "array", "items": {"type": "object"}},
+                    "truncated": {"type": "boolean"},
+                },
+                "required": ["items", "truncated"],
+            },
+        )
+    }
+)
+def audit_trail(**query: Any) -> Response:
+    """The audit trail
+
+    Every event recorded from `from` to `to` (transaction time): position, time, who
+    recorded it, type and id; for a correction or retraction what it changes and the
+    reason given. At most `limit` (then `truncated`; narrow the period)."""
+    from core.people import trail
+
+    rows: list[dict[str, Any]] = []
+    for row in trail(services().app, query.get("from_"), query.get("to")):
+        if len(rows) == query["limit"]:
+            return jsonify({"items": rows, "truncated": True})
+        rows.append(row)
+    return jsonify({"items": rows, "truncated": False})
 
 
 @blueprint.route("/audit/explain", methods=["GET"])

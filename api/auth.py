@@ -22,11 +22,11 @@ from flask_smorest import Blueprint
 from werkzeug.exceptions import Unauthorized
 
 from api.errors import ApiError
-from core.bootstrap import Services
 from core.envelope import Event
 from core.errors import NotFound
 from core.tokens import Caller, Tokens
 from core.visibility import Visibility
+from followup.bootstrap import Services
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -90,7 +90,13 @@ def current_visibility() -> Visibility:
             except NotFound:
                 return None
 
-        g.followup_visibility = Visibility(caller.role, caller.label, services.catalogue, find)
+        g.followup_visibility = Visibility(
+            caller.role,
+            caller.recorded_by,
+            services.catalogue,
+            find,
+            also=(caller.label,),
+        )
     return cast(Visibility, g.followup_visibility)
 
 

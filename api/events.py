@@ -19,13 +19,13 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 from api.auth import allow, current_caller, current_visibility
 from api.errors import ApiError
 from api.openapi import MAX_BATCH, json_content, ref, response
-from core.bootstrap import Services
 from core.envelope import Draft, Event
 from core.errors import InvalidEvent, LifecycleConflict, NotFound
 from core.fields import PartyCode
 from core.ports import IdempotencyKey
 from core.queries import EventFilter, as_of_moment, find_events, position_as_of
 from core.roles import BUREAU, FOCAL_POINT, READERS
+from followup.bootstrap import Services
 
 blueprint = Blueprint(
     "events",
@@ -112,7 +112,7 @@ def idempotency_key(body: Any) -> IdempotencyKey | None:
 
 def record(drafts: Sequence[Draft], key: IdempotencyKey | None) -> list[Event]:
     caller = current_caller()
-    return services().app.record_batch(drafts, caller.label, caller.role, idempotency=key)
+    return services().app.record_batch(drafts, caller.recorded_by, caller.role, idempotency=key)
 
 
 def created(body: Any) -> Response:
@@ -231,6 +231,13 @@ class EventQuery(Schema):
             "type": "string",
         },
     )
+    recorded_by = fields.String(
+        validate=validate.Length(min=1, max=300),
+        metadata={
+            "description": "Only events recorded by this person (their email, or the "
+            "whole `Name <email>`) or token label."
+        },
+    )
     after = fields.Integer(
         validate=validate.Range(min=0, max=2**53),
         metadata={"description": "Only events after this position (the next page's cursor)."},
@@ -277,6 +284,7 @@ def list_events(**query: Any) -> Response:
         party=query.get("party"),
         occurred_from=query.get("from_"),
         occurred_to=query.get("to"),
+        recorded_by=query.get("recorded_by"),
     )
     upto = position_as_of(app, query["as_of"]) if "as_of" in query else None
     page = find_events(

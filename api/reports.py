@@ -12,8 +12,8 @@ from marshmallow import RAISE, Schema
 from api.auth import allow
 from api.events import AsOf
 from api.openapi import response
-from core.bootstrap import Services
 from core.roles import AUDITOR, BUREAU
+from followup.bootstrap import Services
 
 blueprint = Blueprint(
     "reports", __name__, description="The Bureau's annual report to the Assembly."

@@ -15,13 +15,13 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 from api.auth import allow, current_caller
 from api.events import AsOf
 from api.openapi import response
-from core.bootstrap import Services
-from core.errors import NotFound
+from core.errors import InvalidEvent, NotFound
 from core.fields import PartyCode
 from core.roles import READERS
-from core.views import queries
 from core.views.model import LEVEL_OF_ROLE, Item, Level
 from core.views.reading import ViewReading
+from followup.bootstrap import Services
+from plugins.builtin import queries
 
 blueprint = Blueprint(
     "views",
@@ -134,7 +134,7 @@ class PartyQuery(ViewQuery):
 
 
 class ActivityQuery(ViewQuery):
-    type = fields.List(fields.String(validate=validate.OneOf(queries.ACTIVITY_TYPES)))
+    type = fields.List(fields.String(validate=validate.Length(max=100)))
     party = PartyCode()
 
 
@@ -350,6 +350,11 @@ def list_activities(**query: Any) -> Response:
 
     Workshops, visits, statements, resolutions and the other actions without a lifecycle,
     that occurred in the period (as corrected)."""
+    known = queries.activity_types(services().catalogue)
+    unknown = {str(i): t for i, t in enumerate(query.get("type") or []) if t not in known}
+    if unknown:
+        message = f"Must be one of: {', '.join(known)}."
+        raise InvalidEvent({"type": {index: [message] for index in unknown}})
     read = reading(query)
     total, found = queries.activities_page(
         read,

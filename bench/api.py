@@ -29,8 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import Figure, publish
-from core.bootstrap import bootstrap
-from core.tokens import Tokens
+from followup.bootstrap import bootstrap
 
 HOSTS = ("KEN", "UGA", "NLD", "FRA", "DEU", "ETH", "COD", "SEN", "BRA", "JPN")
 BATCH = 100
@@ -181,7 +180,7 @@ def main(argv: list[str] | None = None) -> list[Figure]:
         # HTTP: `followup serve` on loopback, on another SQLite file.
         url = f"sqlite:///{folder}/http.sqlite"
         setup = bootstrap(url, load_entry_points=False)
-        token = Tokens(setup.app).create("bench", "focal_point", "bench")
+        token = setup.tokens.create("bench", "focal_point", "bench")
         setup.close()
         with server(url, args.workers, Path(folder) / "server.log") as port:
             for raw in sample_events(20, "warm"):

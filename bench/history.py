@@ -315,6 +315,7 @@ class History:
                 "type": "EventCorrected",
                 "corrects": target,
                 "changes": {"summary": f"Corrected {n}"},
+                "reason": "The summary was wrong.",
             }
         if kind == "retraction" and self.recent:
             target = self.recent.pop(r.randrange(len(self.recent)))

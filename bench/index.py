@@ -21,8 +21,8 @@ from bench.common import Figure, publish
 from bench.history import build
 from core import event_index
 from core.application import FollowUp
-from core.bootstrap import bootstrap
 from core.queries import EventFilter, find_events
+from followup.bootstrap import bootstrap
 
 FULL_ARGS = ("--events", "50000")
 QUICK_ARGS = ("--events", "5000", "--rounds", "1")

@@ -23,8 +23,8 @@ from datetime import date
 
 from bench.common import Figure, publish
 from bench.history import build
-from core.bootstrap import bootstrap
 from core.views.model import Level
+from followup.bootstrap import bootstrap
 from reports.annual import gather_data, produce, with_document
 from reports.annual.document import html, write_pdf
 
@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> list[Figure]:
         first, last = date(YEAR, 1, 1), date(YEAR, 12, 31)
         reading = services.views.reading(Level.RESTRICTED, first=first, last=last, on=last)
         in_year = reading.facts()
-        document = html(data)
+        document = html(data, services.report.charts)
         ends, baselines, gathers, drawings = [], [], [], []
         pdf = b""
         for _ in range(args.rounds):
@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> list[Figure]:
             gathered = with_document(gather_data(services, year=YEAR))
             gathers.append(time.perf_counter() - start)
             start = time.perf_counter()
-            html(gathered)
+            html(gathered, services.report.charts)
             drawings.append(time.perf_counter() - start)
         pages = _pages(pdf)
         services.close()

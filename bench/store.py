@@ -147,7 +147,8 @@ def sqlite_recorders(directory: Path) -> Iterator[tuple[Any, Any, list[Any]]]:
             factory.close()
 
 
-def postgres_factory(cluster: Any, plain: bool) -> postgres_store.Factory:
+def postgres_factory(cluster: Any, plain: bool, topic: str | None = None) -> postgres_store.Factory:
+    """A fresh database's recorder: eventsourcing's plain one, ours, or `topic`'s."""
     env = {
         "POSTGRES_DBNAME": cluster.create_database(),
         "POSTGRES_HOST": "127.0.0.1",
@@ -155,8 +156,8 @@ def postgres_factory(cluster: Any, plain: bool) -> postgres_store.Factory:
         "POSTGRES_USER": SUPERUSER,
         "POSTGRES_PASSWORD": cluster.password,
     }
-    if plain:
-        env["APPLICATION_RECORDER_TOPIC"] = PLAIN_POSTGRES
+    if plain or topic:
+        env["APPLICATION_RECORDER_TOPIC"] = topic or PLAIN_POSTGRES
     return postgres_store.Factory(env)
 
 

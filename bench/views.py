@@ -35,10 +35,10 @@ from pathlib import Path
 
 from bench.common import Figure, publish
 from bench.history import build
-from core.bootstrap import Services, bootstrap
 from core.clock import parse_timestamp
-from core.views import queries
 from core.views.model import Level
+from followup.bootstrap import Services, bootstrap
+from plugins.builtin import queries
 
 #: How `make bench` drives it (bench/__main__.py): the million events issue 5 asks for,
 #: and a quick run (under a minute).
@@ -87,7 +87,7 @@ BATCH = 5_000
 #: Build a log and catch its views up (as the running system does), in a child.
 BUILD_KEPT_CURRENT = f"""
 import sys
-from core.bootstrap import bootstrap
+from followup.bootstrap import bootstrap
 from bench.history import build
 url, events, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 services = bootstrap(url, load_entry_points=False)
@@ -100,7 +100,7 @@ services.close()
 #: (kB) and the seconds at which each page was done, by position.
 REPLAY = """
 import json, resource, sys, time
-from core.bootstrap import bootstrap
+from followup.bootstrap import bootstrap
 services = bootstrap(sys.argv[1], load_entry_points=False)
 progress = [(0, 0.0)]
 start = time.perf_counter()

@@ -30,9 +30,22 @@ def main() -> None:
 
 
 def _register() -> None:
-    from cli import catalogue, events, report, scheduler, serve, state, store, token, verify
+    from cli import (
+        audit,
+        catalogue,
+        events,
+        report,
+        scheduler,
+        serve,
+        state,
+        store,
+        token,
+        transparency,
+        verify,
+    )
 
-    for module in (store, events, state, catalogue, serve, token, verify, scheduler, report):
+    modules = (store, events, state, catalogue, serve, token, verify, scheduler, report)
+    for module in (*modules, transparency, audit):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
-from core.bootstrap import DATABASE_URL_VARIABLE, DEFAULT_DATABASE_URL, Services, bootstrap
+from followup.bootstrap import DATABASE_URL_VARIABLE, DEFAULT_DATABASE_URL, Services, bootstrap
 
 F = TypeVar("F", bound=Callable[..., Any])
 

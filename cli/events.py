@@ -12,7 +12,7 @@ from typing import IO, Any
 import click
 
 from cli.common import database_url_option, open_services
-from core.importing import ImportProblem, check, importer_for, record, registered
+from core.importing import ImportProblem, check, importer_for, record
 from core.restore import RestoreError, restore_log
 
 
@@ -68,7 +68,7 @@ def import_(
         _restore(file, dry_run, database_url)
         return
     with open_services(database_url) as services:
-        importer = importer_for(registered(services.plugins), file, format_)
+        importer = importer_for(services.importers, file, format_)
         app = services.app
         # newline="": CSV fields may hold line breaks; utf-8-sig: spreadsheets add a BOM.
         with file.open(encoding="utf-8-sig", newline="") as stream:

@@ -76,19 +76,65 @@ def report(
     is_flag=True,
     help="Do not draw the document again to compare its pages (faster).",
 )
+@click.option(
+    "--trust",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A CA certificate (PEM) to trust for the Bureau's signature (repeatable).",
+)
+@click.option(
+    "--key",
+    "keys",
+    multiple=True,
+    metavar="VKEY|FILE",
+    help="The log's public key you kept, for the embedded checkpoint.",
+)
 @database_url_option
-def verify_report(file: Path, no_redraw: bool, database_url: str) -> None:
+def verify_report(
+    file: Path, no_redraw: bool, trust: tuple[Path, ...], keys: tuple[str, ...], database_url: str
+) -> None:
     """Check a report against the log: the chain and digest at the report's position,
     every figure derived again there, the pages drawn again from the attached data;
-    and which figures events recorded since would change. Exit 0 "OK" or 1 "FAILED"
-    with what differs."""
+    and which figures events recorded since would change; the Bureau's signature (if the
+    file is signed) and the log's signed checkpoint it carries. Exit 0 "OK" or 1
+    "FAILED" with what differs."""
+    from core.checkpoints import parse_keys
     from reports.annual.verify import verify
 
     with open_services(database_url) as services:
-        verdict = verify(services, file.read_bytes(), redraw=not no_redraw)
+        verdict = verify(
+            services,
+            file.read_bytes(),
+            redraw=not no_redraw,
+            trust=trust,
+            keys=parse_keys(keys),
+        )
     click.echo(verdict.describe())
     if not verdict.ok:
         sys.exit(1)
+
+
+@report.command("sign")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option(
+    "--key",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The Bureau's private key, PEM (default $FOLLOWUP_REPORT_SIGNING_KEY).",
+)
+@click.option(
+    "--cert",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The Bureau's certificate, PEM (default $FOLLOWUP_REPORT_SIGNING_CERT).",
+)
+def sign_report(file: Path, out: Path, key: Path | None, cert: Path | None) -> None:
+    """Sign a report with the Bureau's certificate (PAdES, an incremental update: the
+    report as drawn and its attached data are kept byte for byte)."""
+    from reports.annual.signing import sign
+
+    signed = sign(file.read_bytes(), key, cert)
+    out.write_bytes(signed)
+    click.echo(f"signed {out} ({len(signed) - file.stat().st_size} bytes added)")
 
 
 COMMANDS = [report]

@@ -25,15 +25,10 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from cli.common import database_url_option, open_services
-from core.bootstrap import Services
 from core.clock import format_timestamp, parse_timestamp, utc_now
 from core.config import CONFIG_VARIABLE, Config, load_config
-from core.jobs import CORE_JOBS, Job, Scheduled, configured, run
-from core.notifying import ConfigError, Target, build_targets, kinds
-from reports.annual.job import ANNUAL_REPORT
-
-#: Every scheduled job: the annual report's draft (reports/), and core's.
-JOBS: dict[str, Job] = {ANNUAL_REPORT.name: ANNUAL_REPORT, **CORE_JOBS}
+from core.jobs import Job, Scheduled, Workplace, configured, run
+from core.notifying import ConfigError, Target
 
 log = logging.getLogger("followup.scheduler")
 
@@ -65,11 +60,13 @@ def timezone_of(config: Config) -> ZoneInfo:
 class Plan:
     """The configuration, checked once at start: the jobs and their notifiers."""
 
-    def __init__(self, services: Services, config: Config, environ: Mapping[str, str]) -> None:
+    def __init__(
+        self, jobs: Mapping[str, Job[Any]], targets: Mapping[str, Target], config: Config
+    ) -> None:
         self.config = config
         self.timezone = timezone_of(config)
-        self.targets = build_targets(config.notifiers, kinds(services.plugins), environ)
-        self.schedule = {e.job.name: e for e in configured(config.jobs, list(self.targets), JOBS)}
+        self.targets = targets
+        self.schedule = {e.job.name: e for e in configured(config.jobs, list(self.targets), jobs)}
         self.triggers = {
             name: trigger_of(entry, self.timezone) for name, entry in self.schedule.items()
         }
@@ -77,27 +74,27 @@ class Plan:
     def targets_of(self, entry: Scheduled) -> Sequence[Target]:
         return [self.targets[name] for name in entry.notify]
 
-    def run(self, services: Services, name: str, due: datetime) -> dict[str, Any]:
+    def run(self, workplace: Workplace, name: str, due: datetime) -> dict[str, Any]:
         entry = self.schedule[name]
-        outcome = run(services, entry.job, due, entry.options, self.targets_of(entry))
+        outcome = run(workplace, entry.job, due, entry.options, self.targets_of(entry))
         return outcome.to_json()
 
 
-def scheduled_run(plan: Plan, services: Services, name: str) -> None:
+def scheduled_run(plan: Plan, workplace: Workplace, name: str) -> None:
     """What APScheduler calls: the job for its latest due time (the one it fired for,
     or the last one missed while the scheduler was down)."""
     entry = plan.schedule[name]
     now = utc_now()
     due = latest_due(plan.triggers[name], now, entry.grace) or now
     try:
-        outcome = plan.run(services, name, due)
+        outcome = plan.run(workplace, name, due)
     except Exception:  # one job's failure must not stop the others
         log.exception("job %s for %s failed; nothing was recorded", name, format_timestamp(due))
         return
     (log.error if outcome["alarm"] else log.info)("job %s", json.dumps(outcome))
 
 
-def build_scheduler(plan: Plan, services: Services, now: datetime) -> BlockingScheduler:
+def build_scheduler(plan: Plan, workplace: Workplace, now: datetime) -> BlockingScheduler:
     scheduler = BlockingScheduler(
         timezone=plan.timezone,
         # One job at a time: jobs are short, and they share the services.
@@ -111,7 +108,7 @@ def build_scheduler(plan: Plan, services: Services, now: datetime) -> BlockingSc
         missed = latest_due(trigger, now, entry.grace)
         extra: dict[str, Any] = {"next_run_time": missed} if missed is not None else {}
         scheduler.add_job(
-            partial(scheduled_run, plan, services, name),
+            partial(scheduled_run, plan, workplace, name),
             trigger,
             id=name,
             name=name,
@@ -145,7 +142,6 @@ def _due(ctx: click.Context, param: click.Parameter, value: str | None) -> datet
 @click.option(
     "--once",
     metavar="JOB",
-    type=click.Choice(sorted(JOBS)),
     help="Run one job now (for its due time, --due) and exit: 0 if it went well.",
 )
 @click.option(
@@ -174,11 +170,17 @@ def scheduler(
     config = load_config(config_path)
     _log_to_stderr()
     with open_services(database_url) as services:
-        plan = Plan(services, config, os.environ)
+        targets = services.notifiers(config.notifiers, os.environ)
+        plan = Plan(services.jobs, targets, config)
         if list_jobs:
             _print_jobs(plan)
             return
         if once is not None:
+            if once not in plan.schedule:
+                raise click.BadParameter(
+                    f"no job {once!r}; jobs: {', '.join(sorted(plan.schedule))}",
+                    param_hint="--once",
+                )
             outcome = plan.run(services, once, due or utc_now().replace(microsecond=0))
             click.echo(json.dumps(outcome, indent=2))
             failed = any(not d["delivered"] for d in outcome["deliveries"])

@@ -11,12 +11,12 @@ from typing import Any
 import click
 
 from cli.common import database_url_option, open_services, print_json
-from core.bootstrap import Services
 from core.queries import as_of_moment
-from core.views import queries
 from core.views.memory import fold
 from core.views.model import Level, Period
 from core.views.reading import ViewReading
+from core.views.service import Views
+from plugins.builtin import queries
 
 CLEARANCE = {"all": Level.ALL, "restricted": Level.RESTRICTED}
 
@@ -57,9 +57,8 @@ clearance_option = click.option(
 )
 
 
-def every_view(services: Services, reading: ViewReading) -> dict[str, Any]:
+def every_view(views: Views, reading: ViewReading) -> dict[str, Any]:
     """All the views at one reading, as the API answers them."""
-    views = services.views
 
     def indicators(number: int) -> dict[str, Any]:
         return views.indicators_for(reading, number)
@@ -151,7 +150,7 @@ def replay(
                 if level is Level.ALL or event.classification != "confidential":
                     stream.write(json.dumps(event.to_flat(), ensure_ascii=False) + "\n")
                     written += 1
-        result = {**views.envelope(reading, as_of), **every_view(services, reading)}
+        result = {**views.envelope(reading, as_of), **every_view(services.views, reading)}
         (out / "views.json").write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
         message = f"replayed {written} events to position {reading.position} into {out}"
         if independent:
@@ -161,7 +160,7 @@ def replay(
                 views.folds,
                 Period(on=reading.period.on),
             )
-            same = every_view(services, naive) == every_view(services, reading)
+            same = every_view(services.views, naive) == every_view(services.views, reading)
             message += "; independent fold: " + ("same views" if same else "DIFFERENT views")
             if not same:
                 click.echo(message, err=True)

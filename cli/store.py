@@ -5,16 +5,20 @@ from __future__ import annotations
 import click
 
 from cli.common import database_url_option, open_services
-from core.bootstrap import redacted
+from followup.bootstrap import redacted
 
 
 @click.command()
 @database_url_option
 def init(database_url: str) -> None:
-    """Create the store's tables if they do not exist yet (safe to run again)."""
+    """Create the store's tables if they do not exist yet, and build the Merkle tree of
+    events recorded before it was kept (safe to run again)."""
     with open_services(database_url) as services:
+        built = services.app.log.build_tree()
         head = services.app.head()
     click.echo(f"store ready: {redacted(services.database_url)} ({head.position} events)")
+    if built:
+        click.echo(f"Merkle tree built: {built} nodes added")
 
 
 COMMANDS = [init]

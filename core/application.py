@@ -262,40 +262,43 @@ class _Batch:
         return dossier
 
     def _amend(self, event_type: EventType, draft: Draft) -> Dossier:
-        field = "corrects" if event_type.effect is Effect.CORRECT else "retracts"
-        target_id = UUID(str(draft.payload[field]))
+        field = str(event_type.target)
+        target_id = UUID(str(event_type.target_of(draft.payload)))
         dossier = self._home_of(target_id, field)
-        target = dossier.member(target_id)
+        target = dossier.member(target_id, self.catalogue)
         target_type = self.catalogue.types.get(target.type)
         if target_type is None or target_type.effect is not Effect.RECORD:
             raise LifecycleConflict(
                 f"Event {target_id} is a {target.type}; correct or retract the original event."
             )
-        if dossier.is_retracted(target_id):
+        if dossier.is_retracted(target_id, self.catalogue):
             raise LifecycleConflict(f"Event {target_id} has been retracted.")
         self._check_writer(target_type)
         if event_type.effect is Effect.CORRECT:
+            changes = str(event_type.changes)
             payload = dict(draft.payload)
-            payload["changes"] = self._checked_changes(
-                target_type, target, draft.payload["changes"]
+            payload[changes] = self._checked_changes(
+                target_type, target, draft.payload[changes], changes
             )
             draft = Draft(**{**vars(draft), "payload": dict(sorted(payload.items()))})
         dossier.record(**record_args(draft, self.recorded_by))
         dossier.check_lifecycle(self.catalogue)
         if event_type.effect is Effect.CORRECT:
-            self._check_references(target_type, dossier.member(target_id).payload)
+            corrected = dossier.member(target_id, self.catalogue)
+            self._check_references(target_type, corrected.payload)
         return dossier
 
     def _checked_changes(
-        self, target_type: EventType, target: Fact, changes: Mapping[str, Any]
+        self, target_type: EventType, target: Fact, changes: Mapping[str, Any], field: str
     ) -> dict[str, Any]:
-        """Validate a correction against the target type's schema; return its JSON form."""
+        """Validate a correction (its payload `field`) against the target type's schema;
+        return its JSON form."""
         payload_fields = set(target_type.schema._declared_fields)
         unknown = sorted(set(changes) - payload_fields - set(CORRECTABLE_ENVELOPE))
         if unknown:
             raise InvalidEvent(
                 {
-                    "changes": {
+                    field: {
                         name: [f"Not a field of {target_type.name} that can be corrected."]
                         for name in unknown
                     }
@@ -308,7 +311,7 @@ class _Batch:
             try:
                 draft = self.app.validate(trial)
             except InvalidEvent as error:
-                raise InvalidEvent({"changes": error.messages}) from None
+                raise InvalidEvent({field: error.messages}) from None
             envelope = draft.envelope()
             checked.update({k: envelope[k] for k in envelope_changes})
         payload_changes = {k: v for k, v in changes.items() if k in payload_fields}
@@ -318,11 +321,11 @@ class _Batch:
                     target_type.name, {**target.payload, **payload_changes}
                 )
             except InvalidEvent as error:
-                raise InvalidEvent({"changes": error.messages}) from None
+                raise InvalidEvent({field: error.messages}) from None
             if target_type.subject_of(new_payload) != target_type.subject_of(target.payload):
                 raise InvalidEvent(
                     {
-                        "changes": {
+                        field: {
                             name: [
                                 "This field says which record the event belongs to; "
                                 "retract the event and record it anew."

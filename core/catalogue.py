@@ -25,6 +25,9 @@ class Catalogue:
         for event_type in event_types:
             if event_type.name in self.types:
                 raise ValueError(f"event type {event_type.name} is contributed twice")
+            record = event_type.system_record
+            if record is not None and any(t.system_record == record for t in self.types.values()):
+                raise ValueError(f"two event types record {record!r}")
             reserved = set(ENVELOPE_FIELDS + SYSTEM_FIELDS + STORAGE_FIELDS)
             clash = set(event_type.schema._declared_fields) & reserved
             if clash:
@@ -40,6 +43,14 @@ class Catalogue:
 
     def names(self) -> list[str]:
         return sorted(self.types)
+
+    def system_type(self, record: str) -> str:
+        """The type that records one of the system's own records (`EventType.system_record`:
+        a token issued, a log key activated...)."""
+        for name, event_type in self.types.items():
+            if event_type.system_record == record:
+                return name
+        raise KeyError(f"no event type records {record!r}: is its plugin loaded?")
 
     def schema_class(self, name: str) -> type[Schema]:
         """Envelope and payload fields of one type as one schema (for validation and

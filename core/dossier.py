@@ -15,10 +15,13 @@ from core.catalogue import Catalogue
 from core.envelope import Draft
 from core.errors import LifecycleConflict
 from core.eventtypes import Effect, LifecycleState
-from core.facts import Day, Fact, corrected
+from core.facts import CORRECTABLE_ENVELOPE, Day, Fact, corrected
 from core.integrity import event_id
 
 SUBJECT_NAMESPACE = uuid5(NAMESPACE_URL, "https://followup.invalid/subject")
+
+#: Earlier code imported it from here.
+__all__ = ["CORRECTABLE_ENVELOPE", "Dossier", "dossier_id", "record_args"]
 
 
 def dossier_id(subject: str | None) -> UUID:
@@ -28,9 +31,8 @@ def dossier_id(subject: str | None) -> UUID:
 
 
 class Dossier(Aggregate):
-    """Events about one subject; `members` reads each as a fact, corrected, in
-    recording order (the event's version is its index + 1); `retracted` holds the ids
-    of those retracted."""
+    """Events about one subject. `members` are the events as recorded, as facts (the
+    event's version is its index + 1); `read` gives them as they now read."""
 
     @staticmethod
     def create_id(subject: str | None) -> UUID:
@@ -51,7 +53,7 @@ class Dossier(Aggregate):
     ) -> None:
         self.subject = subject
         self.members: list[Fact] = []
-        self.retracted: set[str] = set()
+        self._read: tuple[tuple[int, int], list[Fact], set[str]] | None = None
         self._take(
             type,
             occurred_on,
@@ -98,37 +100,52 @@ class Dossier(Aggregate):
         payload: dict[str, Any],
     ) -> None:
         # Every event adds exactly one member, so the event's version is the count.
-        member = Fact(
-            type=type,
-            occurred_on=Day(occurred_on),
-            payload=payload,
-            id=str(event_id(self.id, len(self.members) + 1)),
-            classification=classification,
-            recorded_by=recorded_by,
-            recommendations=tuple(recommendations),
-            summary=summary,
-            sources=tuple(sources),
+        self.members.append(
+            Fact(
+                type=type,
+                occurred_on=Day(occurred_on),
+                payload=payload,
+                id=str(event_id(self.id, len(self.members) + 1)),
+                classification=classification,
+                recorded_by=recorded_by,
+                recommendations=tuple(recommendations),
+                summary=summary,
+                sources=tuple(sources),
+            )
         )
-        if type == "EventCorrected":
-            index = self._index(UUID(str(payload["corrects"])))
-            self.members[index] = corrected(self.members[index], payload["changes"])
-        elif type == "EventRetracted":
-            self.retracted.add(self.members[self._index(UUID(str(payload["retracts"])))].id)
-        self.members.append(member)
 
-    def _index(self, target_id: UUID) -> int:
-        wanted = str(target_id)
-        for index, member in enumerate(self.members):
-            if member.id == wanted:
-                return index
-        raise LifecycleConflict(f"Event {target_id} is not part of this dossier.")
+    def read(self, catalogue: Catalogue) -> list[Fact]:
+        """The members as they now read: each correction applied to its target (in
+        recording order). Which types correct or retract, and which payload field
+        names their target, the catalogue says."""
+        return self._reading(catalogue)[0]
 
-    def member(self, target_id: UUID) -> Fact:
-        """The event as it currently reads (corrected)."""
-        return self.members[self._index(target_id)]
+    def _reading(self, catalogue: Catalogue) -> tuple[list[Fact], set[str]]:
+        key = (id(catalogue), len(self.members))
+        if self._read is not None and self._read[0] == key:
+            return self._read[1], self._read[2]
+        read = list(self.members)
+        retracted: set[str] = set()
+        for member in self.members:
+            event_type = catalogue.types.get(member.type)
+            target = event_type.target_of(member.payload) if event_type is not None else None
+            if event_type is None or target is None:
+                continue
+            index = _index(read, UUID(target))
+            if event_type.effect is Effect.CORRECT:
+                read[index] = corrected(read[index], member.payload[str(event_type.changes)])
+            else:
+                retracted.add(read[index].id)
+        self._read = (key, read, retracted)
+        return read, retracted
 
-    def is_retracted(self, target_id: UUID) -> bool:
-        return str(target_id) in self.retracted
+    def member(self, target_id: UUID, catalogue: Catalogue) -> Fact:
+        """The event as it now reads (corrected)."""
+        read = self.read(catalogue)
+        return read[_index(read, target_id)]
+
+    def is_retracted(self, target_id: UUID, catalogue: Catalogue) -> bool:
+        return str(target_id) in self._reading(catalogue)[1]
 
     def last_event_id(self) -> UUID:
         return UUID(self.members[-1].id)
@@ -137,8 +154,9 @@ class Dossier(Aggregate):
         """Fold the events that stand (not retracted, not corrections) through their
         types' rules, in recording order; raises LifecycleConflict if one breaks."""
         state: LifecycleState = None
-        for member in self.members:
-            if member.id in self.retracted or member.type not in catalogue:
+        read, retracted = self._reading(catalogue)
+        for member in read:
+            if member.id in retracted or member.type not in catalogue:
                 continue
             event_type = catalogue[member.type]
             if event_type.effect is not Effect.RECORD or event_type.rule is None:
@@ -152,6 +170,14 @@ class Dossier(Aggregate):
     def exists(self, catalogue: Catalogue) -> bool:
         """Whether the lifecycle has begun (and its beginning was not retracted)."""
         return self.lifecycle(catalogue) is not None
+
+
+def _index(members: list[Fact], target_id: UUID) -> int:
+    wanted = str(target_id)
+    for index, member in enumerate(members):
+        if member.id == wanted:
+            return index
+    raise LifecycleConflict(f"Event {target_id} is not part of this dossier.")
 
 
 def record_args(draft: Draft, recorded_by: str) -> dict[str, Any]:

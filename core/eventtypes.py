@@ -1,5 +1,6 @@
 """What a plugin declares for each event type of the catalogue: its payload schema, the
-lifecycle it belongs to and the rule that keeps that lifecycle consistent."""
+lifecycle it belongs to and the rule that keeps that lifecycle consistent, and how an
+event of the type reads (its sentence, its place in the report)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from marshmallow import Schema
 
 from core.errors import LifecycleConflict
 from core.facts import Day, Fact
+from core.words import Sentence, Words, fallback_sentence
 
 #: Plugins import the fact a rule folds from here (core.facts defines it).
 __all__ = [
@@ -31,8 +33,8 @@ class Effect(StrEnum):
     """What recording an event of this type does to the log's other events."""
 
     RECORD = "record"  # an action of the focal point (nearly every type)
-    CORRECT = "correct"  # replaces payload fields of an earlier event
-    RETRACT = "retract"  # withdraws an earlier event
+    CORRECT = "correct"  # replaces payload fields of an earlier event (`target`, `changes`)
+    RETRACT = "retract"  # withdraws an earlier event (`target`)
 
 
 #: State of one lifecycle (an agreement, a warrant, ...) as a JSON-like mapping; None
@@ -52,6 +54,18 @@ class EventType:
     two writers can never both extend the same lifecycle. `references` maps payload
     fields to the lifecycle kind they must name an existing instance of, for events
     that refer to a lifecycle without being part of it.
+
+    How it reads: `sentence` (``core.words``: payload and words -> one sentence, in
+    English and French; default, the type's name in words); `cluster`, the section of
+    the annual report that lists its events (``"I.A"`` ... ``"III"``, or a function of
+    the payload for a type shared between sections; None: not listed); `activity`,
+    listed by ``GET /activities``. A correction or retraction (`effect`) names the
+    event it changes in the payload field `target`; a correction's new values are in
+    the field `changes`.
+
+    `system_record` says which of the records the system keeps of itself this type is
+    (core names what it needs, e.g. ``core.tokens.ISSUED``; the plugin says which of its
+    types records it; ``Catalogue.system_type`` finds it).
     """
 
     name: str
@@ -64,9 +78,40 @@ class EventType:
     writers: frozenset[str] = frozenset({"focal_point"})
     party_fields: tuple[str, ...] = ()
     effect: Effect = Effect.RECORD
+    sentence: Sentence | None = None
+    cluster: str | Callable[[Mapping[str, Any]], str | None] | None = None
+    activity: bool = False
+    target: str | None = None
+    changes: str | None = None
+    system_record: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.effect is not Effect.RECORD and not self.target:
+            raise ValueError(f"{self.name}: a correction or retraction names its `target` field")
+        if self.effect is Effect.CORRECT and not self.changes:
+            raise ValueError(f"{self.name}: a correction names its `changes` field")
 
     def subject_of(self, payload: Mapping[str, Any]) -> str | None:
         return self.subject(payload) if self.subject is not None else None
+
+    def reads(self, payload: Mapping[str, Any], words: Words) -> str:
+        """The event in one sentence, from its own payload only (so nothing from
+        another, possibly restricted, event is shown with it)."""
+        sentence = self.sentence or fallback_sentence(self.name)
+        return sentence(payload, words)
+
+    def cluster_of(self, payload: Mapping[str, Any]) -> str | None:
+        """The report's section that lists an event of this type, if any."""
+        if callable(self.cluster):
+            return self.cluster(payload)
+        return self.cluster
+
+    def target_of(self, payload: Mapping[str, Any]) -> str | None:
+        """The id of the event a correction or retraction changes (None for others)."""
+        if self.effect is Effect.RECORD or self.target is None:
+            return None
+        value = payload.get(self.target)
+        return None if value is None else str(value)
 
 
 def conflict(message: str) -> LifecycleConflict:

@@ -9,12 +9,10 @@ not at all, and a problem is reported with its line (and field)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
-
-import pluggy
 
 from core.application import FollowUp
 from core.catalogue import Catalogue
@@ -56,18 +54,8 @@ class Imported:
     dry_run: bool
 
 
-def registered(plugins: pluggy.PluginManager) -> dict[str, Importer]:
-    """The importers the loaded plugins contribute, by name."""
-    from plugins import collect
-
-    importers: dict[str, Importer] = {}
-    for importer in collect(plugins.hook.followup_importers):
-        importers[importer.name] = importer
-    return importers
-
-
 def importer_for(
-    importers: dict[str, Importer], path: str | PurePath, name: str | None = None
+    importers: Mapping[str, Importer], path: str | PurePath, name: str | None = None
 ) -> Importer:
     """The importer named `name`, or else the one for the file's extension."""
     if name is not None:

@@ -1,6 +1,7 @@
-"""Scheduled jobs: what the system does on its own, as thin functions over the
-services. The scheduler (``followup scheduler``, APScheduler) only decides when; this
-module decides what, and imports no scheduling library.
+"""Scheduled jobs: what the system does on its own, as thin functions over the log and
+its views. The scheduler (``followup scheduler``, APScheduler) only decides when; the
+jobs, which plugins contribute (hook ``followup_jobs``), decide what; this module runs
+them, and imports no scheduling library.
 
 Each job works for a *due time*: the moment it was scheduled for. It reads the views
 as the system knew them then, so running it again for the same due time finds the same
@@ -15,11 +16,10 @@ import hashlib
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
-import orjson
-
+from core.catalogue import Catalogue
 from core.clock import format_timestamp
 from core.envelope import Classification, Event
 from core.notifying import (
@@ -31,18 +31,36 @@ from core.notifying import (
     deliver,
 )
 from core.ports import IdempotencyKey
-from core.views.model import Item, Level
 
 if TYPE_CHECKING:
-    from core.bootstrap import Services
+    from core.application import FollowUp
+    from core.views.service import Views
 
 #: Idempotency keys of scheduled runs live in this scope; it cannot be a token's label
 #: (labels have no colon), so no API client can take a run's key.
 SCOPE = "system:scheduler"
 #: `recorded_by` of what the scheduler records.
 RECORDED_BY = "scheduler"
-#: The event types jobs record (plugins/builtin/scheduled_jobs.py).
-SYSTEM_TYPES = frozenset({"ReportGenerated", "ReminderSent", "IntegrityVerified"})
+
+
+def system_types(catalogue: Catalogue) -> frozenset[str]:
+    """The types only the system records (no role may write them): what jobs record."""
+    return frozenset(name for name, t in catalogue.types.items() if not t.writers)
+
+
+class Workplace(Protocol):
+    """What a job works with: the log and its views (the composition root's services
+    are one). A job that needs more says so by its own protocol (``Job[ItsNeeds]``)."""
+
+    @property
+    def app(self) -> FollowUp: ...
+
+    @property
+    def views(self) -> Views: ...
+
+
+#: What a job's work is given: a Workplace, or more for jobs that need more.
+W = TypeVar("W", contravariant=True)
 
 
 @dataclass(frozen=True)
@@ -62,7 +80,7 @@ class Work:
 
 
 @dataclass(frozen=True)
-class Job:
+class Job(Generic[W]):
     """A kind of scheduled job, with its defaults. `options` are the job's own settings
     (``days``...) with their default values; `work` returns None when there is
     nothing to do."""
@@ -72,7 +90,7 @@ class Job:
     cron: str
     grace: int
     options: Mapping[str, Any]
-    work: Callable[[Services, datetime, Mapping[str, Any]], Work | None]
+    work: Callable[[W, datetime, Mapping[str, Any]], Work | None]
 
 
 @dataclass(frozen=True)
@@ -111,8 +129,8 @@ def run_key(job: str, due: datetime) -> str:
 
 
 def run(
-    services: Services,
-    job: Job,
+    workplace: Workplace,
+    job: Job[Any],
     due: datetime,
     options: Mapping[str, Any],
     targets: Sequence[Target] = (),
@@ -123,10 +141,10 @@ def run(
     notify. A failing notifier is retried and given up on; the record stays."""
     due = due.astimezone(UTC)
     key = run_key(job.name, due)
-    app = services.app
+    app = workplace.app
     if app.log.find_idempotent(SCOPE, key) is not None:
         return Run(job.name, due, key, "already done")
-    work = job.work(services, due, {**job.options, **options})
+    work = job.work(workplace, due, {**job.options, **options})
     if work is None or not work.events:
         return Run(job.name, due, key, "nothing to do")
     drafts = [app.validate(raw) for raw in work.events]
@@ -153,213 +171,12 @@ def system_event(kind: str, due: datetime, **payload: Any) -> dict[str, Any]:
     }
 
 
-def _json(value: Any) -> bytes:
-    return orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
-
-
-# -- reminders ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Overdue:
-    about: str  # request | agreement
-    view: str
-    status: str  # the status an item is overdue in
-    since_field: str
-    describe: Callable[[Item], str]
-
-
-REQUESTS = _Overdue(
-    "request",
-    "requests",
-    "open",
-    "sent_on",
-    lambda i: f"{i['request']} to {i['addressee']} ({i['category'].replace('_', ' ')})",
-)
-AGREEMENTS = _Overdue(
-    "agreement",
-    "agreements",
-    "signed",
-    "signed_on",
-    lambda i: f"{i['agreement']} with {', '.join(i['parties'])}: {i['title']}",
-)
-
-
-def _reminders(overdue: _Overdue) -> Callable[[Services, datetime, Mapping[str, Any]], Work | None]:
-    def work(services: Services, due: datetime, options: Mapping[str, Any]) -> Work | None:
-        """Remind of each item still in `overdue.status` `days` after its date, once
-        per `days` it stays so (after 30, 60, 90... days). Confidential items are left
-        out: a reminder travels by email."""
-        days = int(options["days"])
-        today = due.date()
-        reading = services.views.reading(Level.RESTRICTED, as_of=due, on=today)
-        events, lines, listed = [], [], []
-        for item in reading.items(overdue.view):
-            if item["status"] != overdue.status or item["classification"] == "confidential":
-                continue
-            since = date.fromisoformat(item[overdue.since_field])
-            age = (today - since).days
-            number = age // days
-            reference = item[overdue.about]
-            if number < 1 or number <= _last_reminder(services, overdue.about, reference):
-                continue
-            events.append(
-                system_event(
-                    "ReminderSent",
-                    due,
-                    about=overdue.about,
-                    reference=reference,
-                    since=since.isoformat(),
-                    days=days,
-                    reminder=number,
-                )
-            )
-            lines.append(f"- {overdue.describe(item)}: since {since.isoformat()}, {age} days")
-            listed.append({"reference": reference, "since": since.isoformat(), "days": age})
-        if not events:
-            return None
-        what = {
-            "request": ("requests for assistance", "unanswered"),
-            "agreement": ("agreements", "signed but not in force"),
-        }[overdue.about]
-        subject = f"{len(events)} {what[0]} {what[1]} after {days} days or more"
-        text = "\n".join([f"{what[0].capitalize()} {what[1]} on {today.isoformat()}:", *lines])
-        return Work(events, subject, text, {"about": overdue.about, "items": listed})
-
-    return work
-
-
-def _last_reminder(services: Services, about: str, reference: str) -> int:
-    dossier = services.app.dossier(f"reminder:{about}:{reference}")
-    state = dossier.lifecycle(services.catalogue) if dossier is not None else None
-    return int(state["reminder"]) if state else 0
-
-
-# -- integrity ---------------------------------------------------------------------
-
-
-def integrity(services: Services, due: datetime, options: Mapping[str, Any]) -> Work:
-    """Recompute the hash chain; record the verdict. (The verdict recorded on a damaged
-    log is the scheduler's alarm: it names the first damaged position.)"""
-    verdict = services.app.verify()
-    payload: dict[str, Any] = {
-        "ok": verdict.ok,
-        "events": verdict.count,
-        "log_position": verdict.position,
-        "head": verdict.hexdigest if verdict.count else None,
-    }
-    if verdict.damage is not None:
-        payload["damaged_at"] = verdict.damage.position
-        payload["problem"] = str(verdict.damage)[:2000]
-    subject = (
-        f"Integrity verified: OK, {verdict.count} events"
-        if verdict.ok
-        else f"INTEGRITY FAILURE at position {verdict.damage.position if verdict.damage else '?'}"
-    )
-    return Work(
-        [system_event("IntegrityVerified", due, **payload)],
-        subject,
-        verdict.describe(),
-        payload,
-        notify=not (verdict.ok and options.get("notify_failures_only")),
-        alarm=not verdict.ok,
-    )
-
-
-# -- the weekly digest ----------------------------------------------------------------
-
-
-def digest(services: Services, due: datetime, options: Mapping[str, Any]) -> Work | None:
-    """What changed in the views over the last `days` (transaction time), with the
-    events recorded meanwhile; nothing when only the system itself recorded."""
-    days = int(options["days"])
-    since = due - timedelta(days=days)
-    changes = services.views.diff(Level.RESTRICTED, since, due)
-    events = [e for e in changes["events"] if e["type"] not in SYSTEM_TYPES]
-    items = changes["items"]
-    if not events and not changes["figures"] and not items:
-        return None
-    document = {**changes, "events": events, "report": "weekly_digest"}
-    content = _json(document)
-    name = f"digest-{due.date().isoformat()}.json"
-    event = system_event(
-        "ReportGenerated",
-        due,
-        report="weekly_digest",
-        format="json",
-        as_of=format_timestamp(due),
-        since=format_timestamp(since),
-        log_position=changes["to"]["position"],
-        sha256=content_digest(content),
-        size=len(content),
-    )
-    lines = [
-        f"Between {format_timestamp(since)} and {format_timestamp(due)}: {len(events)} events "
-        f"recorded, {len(items)} items of the views changed.",
-    ]
-    if changes["figures"]:
-        lines += ["", "Figures that changed:"]
-        lines += [f"  {n}: {f['before']} -> {f['after']}" for n, f in changes["figures"].items()]
-    counts: dict[str, int] = {}
-    for e in events:
-        counts[e["type"]] = counts.get(e["type"], 0) + 1
-    if counts:
-        lines += ["", "Events recorded:"] + [f"  {t}: {n}" for t, n in sorted(counts.items())]
-    return Work(
-        [event],
-        f"What changed in the week to {due.date().isoformat()}",
-        "\n".join(lines),
-        {"since": format_timestamp(since), "figures": changes["figures"], "events": counts},
-        (Attachment(name, "application/json", content),),
-    )
-
-
-#: The jobs core knows; the entry point adds the annual report's (reports/annual/job.py).
-CORE_JOBS: dict[str, Job] = {
-    job.name: job
-    for job in (
-        Job(
-            "request_reminders",
-            "Reminders of requests for assistance unanswered after `days` days.",
-            "0 7 * * *",
-            24 * 3600,
-            {"days": 30},
-            _reminders(REQUESTS),
-        ),
-        Job(
-            "agreement_reminders",
-            "Reminders of agreements signed but not in force after `days` days.",
-            "0 7 * * *",
-            24 * 3600,
-            {"days": 180},
-            _reminders(AGREEMENTS),
-        ),
-        Job(
-            "integrity",
-            "Nightly verification of the log's hash chain.",
-            "30 2 * * *",
-            24 * 3600,
-            {"notify_failures_only": False},
-            integrity,
-        ),
-        Job(
-            "digest",
-            "Weekly digest of what changed in the views over the last `days` days.",
-            "0 6 * * 1",
-            3 * 24 * 3600,
-            {"days": 7},
-            digest,
-        ),
-    )
-}
-
-
 @dataclass(frozen=True)
 class Scheduled:
     """A job as configured: when (crontab, in the configuration's time zone), how late
     it may still run, its options and who is told."""
 
-    job: Job
+    job: Job[Any]
     cron: str
     grace: int
     options: Mapping[str, Any]
@@ -372,7 +189,9 @@ COMMON = ("cron", "misfire_grace_time", "notify", "enabled")
 
 
 def configured(
-    jobs: Mapping[str, Mapping[str, Any]], notifiers: Sequence[str], known: Mapping[str, Job]
+    jobs: Mapping[str, Mapping[str, Any]],
+    notifiers: Sequence[str],
+    known: Mapping[str, Job[Any]],
 ) -> list[Scheduled]:
     """Every known job with its configuration applied (jobs not mentioned keep their
     defaults)."""

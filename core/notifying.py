@@ -16,8 +16,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-import pluggy
-
 from core.errors import FollowupError
 
 log = logging.getLogger("followup.notify")
@@ -104,12 +102,6 @@ class Delivery:
     delivered: bool
     attempts: int
     error: str | None = None
-
-
-def kinds(plugins: pluggy.PluginManager) -> dict[str, NotifierKind]:
-    from plugins import collect
-
-    return {kind.name: kind for kind in collect(plugins.hook.followup_notifiers)}
 
 
 #: Option names that would hold a secret: the configuration names an environment

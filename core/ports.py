@@ -9,6 +9,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 
+from core.merkle import TreeSource
 from core.sql import Sql
 
 
@@ -93,6 +94,15 @@ class LogRecorder(Protocol):
 
     def sql(self) -> Sql:
         """The store's database, for tables kept beside the log."""
+        ...
+
+    def tree_source(self) -> TreeSource:
+        """The log's Merkle tree (core/merkle.py): stored nodes, leaves from events."""
+        ...
+
+    def build_tree(self) -> int:
+        """Store the tree's nodes missing for events already recorded (a log kept before
+        the tree was); returns how many. Appends keep it from then on."""
         ...
 
     def restore_chunks(self, chunks: Iterable[PreservedChunk]) -> int:

@@ -13,6 +13,7 @@ from core.application import FollowUp
 from core.clock import format_timestamp, parse_timestamp
 from core.envelope import Event
 from core.eventtypes import parties_in
+from core.people import recorded_by_matches
 from core.ports import StoredRecord
 
 #: How many records one scan step reads from the store.
@@ -27,6 +28,8 @@ class EventFilter:
     party: str | None = None
     occurred_from: date | None = None
     occurred_to: date | None = None
+    #: Who recorded: a whole `recorded_by`, or a person's email (core/people.py).
+    recorded_by: str | None = None
 
     def is_empty(self) -> bool:
         return not (
@@ -34,6 +37,7 @@ class EventFilter:
             or self.party is not None
             or self.occurred_from is not None
             or self.occurred_to is not None
+            or self.recorded_by is not None
         )
 
     def matches(self, event: Event, app: FollowUp) -> bool:
@@ -42,6 +46,10 @@ class EventFilter:
         if self.occurred_from is not None and event.occurred_on < self.occurred_from:
             return False
         if self.occurred_to is not None and event.occurred_on > self.occurred_to:
+            return False
+        if self.recorded_by is not None and not recorded_by_matches(
+            self.recorded_by, event.recorded_by
+        ):
             return False
         if self.party is not None:
             event_type = app.catalogue.types.get(event.type)

@@ -1,7 +1,7 @@
 """API tokens: random bearer tokens of which the store keeps only a SHA-256 digest, each
 with a label (who records with it) and a role. Issuing and revoking are recorded in the
-log (TokenIssued, TokenRevoked) before the table changes, so the audit trail never
-misses a token that works."""
+log (as the types that say they record `ISSUED` and `REVOKED`, which the access area
+declares) before the table changes, so the audit trail never misses a token that works."""
 
 from __future__ import annotations
 
@@ -12,10 +12,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from eventsourcing.persistence import PersistenceError
+
 from core.application import FollowUp
 from core.clock import format_timestamp
 from core.envelope import Classification
-from core.errors import LifecycleConflict, NotFound
+from core.errors import InvalidEvent, LifecycleConflict, NotFound
+from core.people import identity
 from core.sql import Sql
 
 #: Tokens start with this, so a leaked one is easy to recognise (and to scan for).
@@ -29,16 +32,29 @@ TABLE = (
     "role TEXT NOT NULL, "
     "token_sha256 TEXT NOT NULL UNIQUE, "
     "created_at TEXT NOT NULL, "
-    "revoked_at TEXT)"
+    "revoked_at TEXT, "
+    "person TEXT, "
+    "email TEXT)"
 )
+#: Tables made before tokens named people get the columns (add, never rename).
+ADDED_COLUMNS = ("person", "email")
 
 
 @dataclass(frozen=True)
 class Caller:
-    """Who is calling: the token's label (recorded_by) and role."""
+    """Who is calling: the token's label, role and, for a token issued to a person,
+    that person (then `recorded_by` is ``Name <email>``; else the label)."""
 
     label: str
     role: str
+    person: str | None = None
+    email: str | None = None
+
+    @property
+    def recorded_by(self) -> str:
+        if self.person and self.email:
+            return identity(self.person, self.email)
+        return self.label
 
 
 @dataclass(frozen=True)
@@ -49,6 +65,8 @@ class TokenInfo:
     role: str
     created_at: str
     revoked_at: str | None
+    person: str | None = None
+    email: str | None = None
 
     @property
     def revoked(self) -> bool:
@@ -59,25 +77,53 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+#: The system's records of a token issued and revoked (``EventType.system_record``;
+#: payload: the token's `label` and `role`, and a lifecycle per label).
+ISSUED = "token_issued"
+REVOKED = "token_revoked"
+
+
 class Tokens:
     """The token table beside the log, and the verbs that change it."""
 
     def __init__(self, app: FollowUp) -> None:
         self.app = app
+        self.issued = app.catalogue.system_type(ISSUED)
+        self.revoked = app.catalogue.system_type(REVOKED)
         self.sql: Sql = app.log.sql()
         # Writers are serialised by the port, so workers starting at once do not race.
         with self.sql.transaction(write=True) as cursor:
             cursor.execute(TABLE)
+        for column in ADDED_COLUMNS:
+            try:
+                with self.sql.transaction(write=False) as cursor:
+                    cursor.execute(f"SELECT {column} FROM api_tokens WHERE 1 = 0")  # noqa: S608
+            except PersistenceError:
+                with self.sql.transaction(write=True) as cursor:
+                    cursor.execute(f"ALTER TABLE api_tokens ADD COLUMN {column} TEXT")
 
-    def create(self, label: str, role: str, recorded_by: str) -> str:
-        """Issue a token and return it: the only time it is ever seen."""
+    def create(
+        self,
+        label: str,
+        role: str,
+        recorded_by: str,
+        *,
+        person: str | None = None,
+        email: str | None = None,
+    ) -> str:
+        """Issue a token and return it: the only time it is ever seen. Issued to a
+        person (name and email), what it records is recorded by that person."""
+        if (person is None) != (email is None):
+            raise InvalidEvent({"person": ["A person is given with a name and an email."]})
+        who = {"person": person, "email": email} if person is not None else {}
         draft = self.app.validate(
             {
-                "type": "TokenIssued",
+                "type": self.issued,
                 "occurred_on": self.app.clock().date().isoformat(),
                 "label": label,
                 "role": role,
                 "classification": Classification.RESTRICTED.value,
+                **who,
             }
         )
         found = self._find(label)
@@ -89,17 +135,18 @@ class Tokens:
         token = TOKEN_PREFIX + secrets.token_urlsafe(TOKEN_BYTES)
         with self.sql.transaction(write=True) as cursor:
             cursor.execute(
-                "INSERT INTO api_tokens (label, role, token_sha256, created_at) VALUES (?,?,?,?) "
+                "INSERT INTO api_tokens (label, role, token_sha256, created_at, person, email) "
+                "VALUES (?,?,?,?,?,?) "
                 "ON CONFLICT (label) DO UPDATE SET role = excluded.role, "
                 "token_sha256 = excluded.token_sha256, created_at = excluded.created_at, "
-                "revoked_at = NULL",
-                (label, role, digest(token), event.recorded_at),
+                "revoked_at = NULL, person = excluded.person, email = excluded.email",
+                (label, role, digest(token), event.recorded_at, person, email),
             )
         return token
 
     def revoke(self, label: str, recorded_by: str) -> TokenInfo:
         """Revoke at once (the table first: a revoked token must stop working even if
-        recording the revocation fails), then record TokenRevoked."""
+        recording the revocation fails), then record the revocation."""
         info = self._find(label)
         if info is not None and info.revoked:
             raise LifecycleConflict(f"The token labelled {label} is already revoked.")
@@ -121,7 +168,7 @@ class Tokens:
                 )
         draft = self.app.validate(
             {
-                "type": "TokenRevoked",
+                "type": self.revoked,
                 "occurred_on": self.app.clock().date().isoformat(),
                 "label": label,
                 "role": role,
@@ -133,7 +180,7 @@ class Tokens:
 
     def _issued_in_log(self, label: str) -> Mapping[str, Any] | None:
         """The log's state of a label's token, if one is issued and not revoked."""
-        subject = self.app.catalogue["TokenIssued"].subject_of({"label": label})
+        subject = self.app.catalogue[self.issued].subject_of({"label": label})
         dossier = self.app.dossier(subject)
         state = dossier.lifecycle(self.app.catalogue) if dossier is not None else None
         return state if state is not None and not state.get("revoked") else None
@@ -141,11 +188,16 @@ class Tokens:
     def list(self) -> list[TokenInfo]:
         with self.sql.transaction(write=False) as cursor:
             cursor.execute(
-                "SELECT label, role, created_at, revoked_at FROM api_tokens "
+                "SELECT label, role, created_at, revoked_at, person, email FROM api_tokens "
                 "ORDER BY created_at, label"
             )
             rows = cursor.fetchall()
-        return [TokenInfo(r["label"], r["role"], r["created_at"], r["revoked_at"]) for r in rows]
+        return [
+            TokenInfo(
+                r["label"], r["role"], r["created_at"], r["revoked_at"], r["person"], r["email"]
+            )
+            for r in rows
+        ]
 
     def authenticate(self, token: str) -> Caller | None:
         """The caller a token stands for, or None if it is unknown or revoked."""
@@ -154,7 +206,7 @@ class Tokens:
         wanted = digest(token)
         with self.sql.transaction(write=False) as cursor:
             cursor.execute(
-                "SELECT label, role, token_sha256, revoked_at FROM api_tokens "
+                "SELECT label, role, token_sha256, revoked_at, person, email FROM api_tokens "
                 "WHERE token_sha256 = ?",
                 (wanted,),
             )
@@ -163,7 +215,7 @@ class Tokens:
             return None
         if not hmac.compare_digest(str(row["token_sha256"]), wanted):
             return None
-        return Caller(row["label"], row["role"])
+        return Caller(row["label"], row["role"], row["person"], row["email"])
 
     def _find(self, label: str) -> TokenInfo | None:
         with self.sql.transaction(write=False) as cursor:

@@ -9,7 +9,6 @@ from uuid import UUID
 
 from core.catalogue import Catalogue
 from core.envelope import Classification, Event
-from core.eventtypes import Effect
 from core.roles import AUDITOR, BUREAU, FOCAL_POINT
 
 
@@ -39,9 +38,13 @@ class Visibility:
         label: str | None,
         catalogue: Catalogue,
         find: Callable[[UUID], Event | None],
+        also: tuple[str, ...] = (),
     ) -> None:
         self.role = role
         self.label = label
+        #: Other names the caller recorded under (a person's token label, whose events
+        #: from before it named the person keep the label).
+        self.identities = frozenset({*also, *([label] if label else [])})
         self.catalogue = catalogue
         self.find = find
         self._targets: dict[UUID, bool] = {}
@@ -53,20 +56,23 @@ class Visibility:
     def __call__(self, event: Event) -> bool:
         return self.sees(event)
 
+    def _who(self, recorded_by: str) -> str | None:
+        return recorded_by if recorded_by in self.identities else self.label
+
     def sees(self, event: Event) -> bool:
-        if not may_see(self.role, self.label, event.classification, event.recorded_by):
+        who = self._who(event.recorded_by)
+        if not may_see(self.role, who, event.classification, event.recorded_by):
             return False
         target = self._target_of(event)
         return target is None or self._sees_target(target)
 
     def _target_of(self, event: Event) -> UUID | None:
         event_type = self.catalogue.types.get(event.type)
-        if event_type is None or event_type.effect is Effect.RECORD:
+        value = event_type.target_of(event.payload) if event_type is not None else None
+        if value is None:
             return None
-        field = "corrects" if event_type.effect is Effect.CORRECT else "retracts"
-        value = event.payload.get(field)
         try:
-            return UUID(str(value))
+            return UUID(value)
         except ValueError:
             return None
 
@@ -74,6 +80,9 @@ class Visibility:
         if target_id not in self._targets:
             target = self.find(target_id)
             self._targets[target_id] = target is not None and may_see(
-                self.role, self.label, target.classification, target.recorded_by
+                self.role,
+                self._who(target.recorded_by),
+                target.classification,
+                target.recorded_by,
             )
         return self._targets[target_id]

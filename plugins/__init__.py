@@ -32,6 +32,7 @@ BUILTIN = (
     "plugins.builtin.record_keeping",
     "plugins.builtin.access",
     "plugins.builtin.scheduled_jobs",
+    "plugins.builtin.transparency",
     "plugins.builtin.stores",
     "plugins.builtin.importers",
     "plugins.builtin.notifiers",

@@ -13,16 +13,23 @@ import pluggy
 
 if TYPE_CHECKING:
     from core.eventtypes import EventType
+    from core.importing import Importer
+    from core.jobs import Job
+    from core.notifying import NotifierKind
     from core.ports import StoreAdapter
     from core.views.model import Indicator, ItemHandler, SummaryFigure, Tally
+    from reports.sections import ReportChart, ReportData, ReportSection
 
 hookspec = pluggy.HookspecMarker("followup")
 
 
 @hookspec
 def followup_event_types() -> list[EventType]:  # type: ignore[empty-body]
-    """Event types of the catalogue: name, marshmallow payload schema, lifecycle subject
-    and rule, writer roles, party fields. Names must be unique across plugins."""
+    """Event types of the catalogue (``core.eventtypes.EventType``): name, marshmallow
+    payload schema, lifecycle subject and rule, writer roles, party fields, and how an
+    event reads: its sentence in English and French (``core.words``), the report's
+    cluster it belongs to, whether it is listed among activities. Names must be unique
+    across plugins."""
 
 
 @hookspec
@@ -51,7 +58,7 @@ def followup_indicators() -> list[Indicator]:  # type: ignore[empty-body]
 
 
 @hookspec
-def followup_report_sections() -> list[Any]:  # type: ignore[empty-body]
+def followup_report_sections() -> list[ReportSection]:  # type: ignore[empty-body]
     """Sections of the annual report (``reports.sections.ReportSection``): a title, where
     it goes (``after`` one of the report's sections, or ``annexes``) and a function from
     the views of the report's period (``reports.sections.SectionContext``) to HTML or a
@@ -59,14 +66,37 @@ def followup_report_sections() -> list[Any]:  # type: ignore[empty-body]
 
 
 @hookspec
-def followup_notifiers() -> list[Any]:  # type: ignore[empty-body]
+def followup_report_charts() -> list[ReportChart]:  # type: ignore[empty-body]
+    """Charts of the annual report (``reports.sections.ReportChart``): a name, the
+    section they are shown in, a caption, their series computed from the views of the
+    report's position (kept in the report's attached data) and how they are drawn (SVG,
+    e.g. with ``reports.annual.charts``' pygal helpers)."""
+
+
+@hookspec
+def followup_report_data() -> list[ReportData]:  # type: ignore[empty-body]
+    """Data the annual report's own parts show, gathered by the area that knows it
+    (``reports.sections.ReportData``): the Bureau's narratives (``narratives``), the
+    recommendations' status (``recommendation_status``), annex III's States Parties
+    (``states_parties``). Each key has one contributor; see ``reports/sections.py``."""
+
+
+@hookspec
+def followup_jobs() -> list[Job[Any]]:  # type: ignore[empty-body]
+    """Scheduled jobs (``core.jobs.Job``): a name, a default schedule and options, and
+    the work done for a due time (events to record and the notice to send). Names must
+    be unique; ``followup scheduler`` runs every job contributed."""
+
+
+@hookspec
+def followup_notifiers() -> list[NotifierKind]:  # type: ignore[empty-body]
     """Notifier kinds (``core.notifying.NotifierKind``): how a scheduled job's notice
     is delivered (``smtp``, ``webhook``...). The configuration names a kind for each
     notifier it sets up."""
 
 
 @hookspec
-def followup_importers() -> list[Any]:  # type: ignore[empty-body]
+def followup_importers() -> list[Importer]:  # type: ignore[empty-body]
     """Importer adapters (``core.importing.Importer``): file formats for ``followup
     events import``, chosen by file extension (``.jsonl``, ``.csv``...)."""
 

@@ -1,4 +1,7 @@
-"""Sections a plugin adds to the annual report (hook ``followup_report_sections``).
+"""What a plugin adds to the annual report: sections (hook
+``followup_report_sections``), charts (``followup_report_charts``) and the data the
+report's own parts show (``followup_report_data``). The built-in areas contribute theirs
+through the same hooks; the report itself names no event type and no view.
 
 A plugin returns a list of ``ReportSection``::
 
@@ -33,16 +36,34 @@ A plugin returns a list of ``ReportSection``::
 - ``content`` must depend only on its context (no clock, no randomness): the HTML it
   returns is kept in the report's attached data, and ``followup report verify``
   derives it again at the report's position and compares.
+
+A ``ReportChart`` is drawn in one section of Parts I to III (``after``): its `series`
+(a mapping of series name to one value per year of ``context.chart_years``) is kept in
+the attached data under ``charts.<name>``; `draw` turns it into SVG
+(``reports.annual.charts`` has the report's pygal style and helpers).
+
+A ``ReportData`` gathers, from the context, one part of the data the report's own parts
+show; each key has one contributor (the built-in areas contribute them all):
+
+- ``narratives``: ``{section: {"text", "drafted_on", "sources"}}``, the Bureau's latest
+  public narrative of each section for the year;
+- ``recommendation_status``: ``{number: {"status", "assessed_on", "public"}}``, each
+  assessed recommendation's status on the period's last day;
+- ``states_parties``: ``{"rows": [...], "withheld": n}``, annex III.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from core.views.model import Item, Reading
+from core.views.model import Item, Period, Reading
+
+if TYPE_CHECKING:
+    from core.application import FollowUp
+    from core.views.service import Views
 
 
 @dataclass(frozen=True)
@@ -70,6 +91,13 @@ class SectionContext:
     figures: Mapping[str, Any]
     previous_figures: Mapping[str, Any]
     cumulative_figures: Mapping[str, Any]
+    #: The years the report's charts show (the period's and the nine before).
+    chart_years: tuple[int, ...] = ()
+    #: The views at the report's position with no date limit: every standing event
+    #: whatever its date (a narrative drafted after the period), items as they stand.
+    recorded: Reading | None = None
+    #: The views at the report's position read for any other dates (a chart's years).
+    for_period: Callable[[Period], Reading] | None = None
 
 
 Content = Callable[[SectionContext], "str | Fragment"]
@@ -90,3 +118,52 @@ def public(things: Iterable[Item]) -> list[Item]:
     """Only the items (or events as JSON) classified public: the ones a public report
     may itemise."""
     return [thing for thing in things if thing.get("classification", "public") == "public"]
+
+
+Series = Mapping[str, list[Any]]
+
+
+@dataclass(frozen=True)
+class ReportChart:
+    """A chart of the annual report: shown in section `after` (``I.A`` ... ``III``),
+    numbered with the report's figures, with `caption`; `series` computes its values
+    (restricted events count, as in figures), `draw` makes the SVG from them."""
+
+    name: str
+    after: str
+    caption: str
+    series: Callable[[SectionContext], Series]
+    draw: Callable[[Series, Sequence[int]], str]
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """One part of the data the report's own parts show (see the module's docstring
+    for the keys the report reads and what each holds)."""
+
+    key: str
+    gather: Callable[[SectionContext], Any]
+
+
+@dataclass(frozen=True)
+class ReportContributions:
+    """Everything plugins add to the annual report, collected once by the composition
+    root (``followup.registry``)."""
+
+    sections: tuple[ReportSection, ...] = ()
+    charts: tuple[ReportChart, ...] = ()
+    data: tuple[ReportData, ...] = ()
+
+
+class ReportSources(Protocol):
+    """What the annual report is made from: the log, its views and the plugins'
+    contributions (the composition root's services are one)."""
+
+    @property
+    def app(self) -> FollowUp: ...
+
+    @property
+    def views(self) -> Views: ...
+
+    @property
+    def report(self) -> ReportContributions: ...

@@ -11,9 +11,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from api import create_app
-from core.bootstrap import Services, bootstrap
 from core.roles import ROLES
-from core.tokens import Tokens
+from followup.bootstrap import Services, bootstrap
 
 
 @dataclass
@@ -43,7 +42,7 @@ class Api:
 
 
 def issue_tokens(services: Services) -> dict[str, str]:
-    tokens = Tokens(services.app)
+    tokens = services.tokens
     issued = {role: tokens.create(role, role, "tests") for role in ROLES}
     issued["focal_point_2"] = tokens.create("focal_point_2", "focal_point", "tests")
     return issued

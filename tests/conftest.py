@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from core.bootstrap import Services, bootstrap
+from followup.bootstrap import Services, bootstrap
 
 # The throwaway PostgreSQL cluster (started on first use) and a fresh database per test.
 from tests.postgres import (  # noqa: F401

@@ -9,7 +9,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.bootstrap import bootstrap
+from followup.bootstrap import bootstrap
 from tests.storelog import extra_events
 
 

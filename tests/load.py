@@ -23,9 +23,8 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
-from core.bootstrap import bootstrap
 from core.roles import FOCAL_POINT
-from core.tokens import Tokens
+from followup.bootstrap import bootstrap
 
 RETRYABLE_STATUSES = frozenset({503})
 PATH = "/api/v1/events"
@@ -92,7 +91,7 @@ def issue_client_tokens(url: str, count: int, events: int) -> list[Client]:
     """`count` clients, each a focal point with a token of its own, `events` to send."""
     services = bootstrap(url, load_entry_points=False)
     try:
-        tokens = Tokens(services.app)
+        tokens = services.tokens
         return [
             Client(n, f"load-{n}", tokens.create(f"load-{n}", FOCAL_POINT, "load test"), events)
             for n in range(count)

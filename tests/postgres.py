@@ -24,7 +24,7 @@ from urllib.parse import quote
 import psycopg
 import pytest
 
-from core.bootstrap import Services, bootstrap
+from followup.bootstrap import Services, bootstrap
 
 SUPERUSER = "followup"
 

@@ -276,6 +276,7 @@ def every_type() -> list[dict[str, Any]]:
         },
         {
             "type": "EventCorrected",
+            "reason": "The figure was wrong.",
             "occurred_on": "2010-12-02",
             "corrects": signed,
             "changes": {"title": "Agreement on the enforcement of sentences of the Court"},

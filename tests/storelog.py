@@ -65,6 +65,7 @@ def fill(app: FollowUp, extra: int = 40, seed: int = 0) -> list[Event]:
         app.record_raw(
             {
                 "type": "EventCorrected",
+                "reason": "The figure was wrong.",
                 "occurred_on": "2020-01-01",
                 "corrects": str(workshop.id),
                 "changes": {"attendees": 12, "title": "Workshop, corrected"},

@@ -237,7 +237,13 @@ def candidate(data: st.DataObject, log: dict[str, Any]) -> dict[str, Any]:
         changes = data.draw(st.sampled_from([changes, {"participants": ["UGA"]}, {"attendees": 7}]))
     if target["type"] == "EmergencyVisaIssued":
         changes = data.draw(st.sampled_from([changes, {"persons": 4}, {"state": "FRA"}]))
-    return {**envelope, "type": "EventCorrected", "corrects": target["id"], "changes": changes}
+    return {
+        **envelope,
+        "type": "EventCorrected",
+        "corrects": target["id"],
+        "changes": changes,
+        "reason": "corrected",
+    }
 
 
 def record_history(data: st.DataObject, app: Any, size: int = 40) -> list[dict[str, Any]]:

@@ -333,14 +333,13 @@ class Engine:
                 folded = self.shared.fold_one(view, key, item, event)
                 self._put_item(store, view, key, folded, at)
             return
-        field = "corrects" if event_type.effect is Effect.CORRECT else "retracts"
-        target_position = store.position_of(str(event.payload[field]))
+        target_position = store.position_of(str(event_type.target_of(event.payload)))
         target = store.fact(target_position) if target_position is not None else None
         if target is None:
             return  # the target is not visible at this level, or already gone
         affected = self.folds.keys(target)
         if event_type.effect is Effect.CORRECT:
-            new = self.shared.corrected(target, event.payload["changes"])
+            new = self.shared.corrected(target, event.payload[str(event_type.changes)])
             self._put(store, new, at)
             now_in = self.folds.keys(new)
             for view, key in sorted(now_in - affected):

@@ -13,6 +13,7 @@ from uuid import UUID
 import orjson
 
 from core.application import FollowUp
+from core.catalogue import Catalogue
 from core.clock import Clock, format_timestamp
 from core.envelope import Event
 from core.errors import InvalidEvent, NotFound
@@ -157,7 +158,7 @@ class Views:
             "description": figure.description,
             "value": measure.value,
             "events": measure.events,
-            "items": [brief(self.app.get_event(UUID(i))) for i in ids[:LISTED]],
+            "items": [brief(self.app.get_event(UUID(i)), self.app.catalogue) for i in ids[:LISTED]],
             "truncated": len(ids) > LISTED,
         }
 
@@ -193,7 +194,7 @@ class Views:
             if old_figures[name] != new_figures[name]
         }
         events = [
-            brief(event)
+            brief(event, self.app.catalogue)
             for event in self.app.read_log(after=before, upto=after, page=LISTED)
             if visible_at(level, event.classification)
         ]
@@ -246,7 +247,11 @@ class Views:
         return changed
 
 
-def brief(event: Event) -> dict[str, Any]:
-    """What explain and diff say of each event: enough to find it and place it."""
+def brief(event: Event, catalogue: Catalogue) -> dict[str, Any]:
+    """What explain and diff say of each event: enough to find it and place it, who
+    recorded it and, for a correction or retraction, why (core/people.py)."""
+    from core.people import who_and_why
+
     flat = event.to_flat()
-    return {k: flat[k] for k in ("id", "position", "type", "occurred_on", "recorded_at")}
+    placed = {k: flat[k] for k in ("id", "position", "type", "occurred_on", "recorded_at")}
+    return {**placed, **who_and_why(event, catalogue)}

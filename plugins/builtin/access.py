@@ -10,8 +10,10 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from core import fields as f
+from core import tokens
 from core.eventtypes import EventType, Fact, LifecycleState, conflict, lifecycle
 from core.roles import ADMIN, ROLES
+from core.words import Phrase, Terms
 from plugins import hookimpl
 
 AREA = "access"
@@ -37,6 +39,15 @@ def label() -> fields.String:
 class TokenIssued(Schema):
     label = label()
     role = f.choice(ROLES)
+    #: The person the token is issued to (tokens issued before named only a label).
+    person = fields.String(
+        validate=[validate.Length(min=1, max=200), validate.Regexp(r"^[^<>\n\r\t]+$")],
+        metadata={"description": "The person who holds the token: what it records is theirs."},
+    )
+    email = fields.Email(
+        validate=validate.Length(max=200),
+        metadata={"description": "The person's email."},
+    )
 
 
 class TokenRevoked(Schema):
@@ -67,6 +78,29 @@ def revoked(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
 token = lifecycle("token", "label")
 
 
+# -- how the events read -----------------------------------------------------------
+
+ROLE_WORDS = Terms(
+    {
+        "focal_point": ("focal point", "point focal"),
+        "bureau": ("Bureau", "Bureau"),
+        "auditor": ("auditor", "auditeur"),
+        "admin": ("administrator", "administrateur"),
+    }
+)
+
+ISSUED = Phrase(
+    en="API token issued to {label} ({role}).",
+    fr="Jeton d’accès à l’API délivré à {label} ({role}).",
+    values=lambda p, w: {"label": p["label"], "role": w.term(p["role"], ROLE_WORDS)},
+)
+REVOKED = Phrase(
+    en="API token of {label} ({role}) revoked.",
+    fr="Jeton d’accès à l’API de {label} ({role}) révoqué.",
+    values=lambda p, w: {"label": p["label"], "role": w.term(p["role"], ROLE_WORDS)},
+)
+
+
 @hookimpl
 def followup_event_types() -> list[EventType]:
     return [
@@ -78,6 +112,8 @@ def followup_event_types() -> list[EventType]:
             subject=token,
             rule=issued,
             writers=frozenset({ADMIN}),
+            system_record=tokens.ISSUED,
+            sentence=ISSUED,
         ),
         EventType(
             "TokenRevoked",
@@ -87,5 +123,7 @@ def followup_event_types() -> list[EventType]:
             subject=token,
             rule=revoked,
             writers=frozenset({ADMIN}),
+            system_record=tokens.REVOKED,
+            sentence=REVOKED,
         ),
     ]

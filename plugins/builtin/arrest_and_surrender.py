@@ -22,6 +22,7 @@ from core.views.model import (
     SummaryFigure,
     ViewFact,
 )
+from core.words import Phrase, Terms
 from plugins import hookimpl
 from plugins.builtin.party_items import party_steps
 
@@ -109,6 +110,61 @@ def closed(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
 warrant = lifecycle("warrant", "warrant")
 
 
+# -- how the events read -----------------------------------------------------------
+
+CLOSING_REASONS = Terms(
+    {
+        "withdrawn": ("withdrawn", "mandat retiré"),
+        "deceased": ("deceased", "personne décédée"),
+        "other": ("other", "autre motif"),
+    }
+)
+
+WARRANT_ISSUED = Phrase(
+    en="Warrant {warrant} issued in the situation in {situation}.",
+    fr="Mandat d’arrêt {warrant} délivré ; situation : {situation}.",
+    values=lambda p, w: {"warrant": p["warrant"], "situation": p["situation"]},
+)
+ARREST = Phrase(
+    en="Arrest under warrant {warrant} by {state}{helped}.",
+    fr="Arrestation en vertu du mandat {warrant} ; État : {state}{helped}.",
+    values=lambda p, w: {
+        "warrant": p["warrant"],
+        "state": w.party(p["arresting_state"]),
+        "helped": w.say(
+            en=f", assisted by {w.parties(p['assisted_by'])}",
+            fr=f", avec le concours de : {w.parties(p['assisted_by'])}",
+        )
+        if p.get("assisted_by")
+        else "",
+    },
+)
+SURRENDER = Phrase(
+    en="Surrender to the Court under warrant {warrant} by {state}{transit}.",
+    fr="Remise à la Cour en vertu du mandat {warrant} ; État : {state}{transit}.",
+    values=lambda p, w: {
+        "warrant": p["warrant"],
+        "state": w.party(p["surrendering_state"]),
+        "transit": w.say(
+            en=f", through {w.parties(p['transit_states'])}",
+            fr=f" ; transit : {w.parties(p['transit_states'])}",
+        )
+        if p.get("transit_states")
+        else "",
+    },
+)
+WARRANT_CLOSED = Phrase(
+    en="Warrant {warrant} closed ({reason}).",
+    fr="Clôture du mandat d’arrêt {warrant} ({reason}).",
+    values=lambda p, w: {"warrant": p["warrant"], "reason": w.term(p["reason"], CLOSING_REASONS)},
+)
+FROZEN = Phrase(
+    en="{state} froze assets: {description}.",
+    fr="{state} : gel d’avoirs : {description}.",
+    values=lambda p, w: {"state": w.party(p["state"]), "description": p["description"]},
+)
+
+
 @hookimpl
 def followup_event_types() -> list[EventType]:
     return [
@@ -119,6 +175,8 @@ def followup_event_types() -> list[EventType]:
             "The Court issued an arrest warrant.",
             subject=warrant,
             rule=issued,
+            sentence=WARRANT_ISSUED,
+            cluster="I.D",
         ),
         EventType(
             "ArrestFacilitated",
@@ -128,6 +186,8 @@ def followup_event_types() -> list[EventType]:
             subject=warrant,
             rule=arrested,
             party_fields=("arresting_state", "assisted_by"),
+            sentence=ARREST,
+            cluster="I.D",
         ),
         EventType(
             "SurrenderCompleted",
@@ -137,6 +197,8 @@ def followup_event_types() -> list[EventType]:
             subject=warrant,
             rule=surrendered,
             party_fields=("surrendering_state", "transit_states"),
+            sentence=SURRENDER,
+            cluster="I.D",
         ),
         EventType(
             "WarrantClosed",
@@ -145,6 +207,8 @@ def followup_event_types() -> list[EventType]:
             "A warrant was withdrawn or otherwise closed.",
             subject=warrant,
             rule=closed,
+            sentence=WARRANT_CLOSED,
+            cluster="I.D",
         ),
         EventType(
             "AssetsFrozen",
@@ -153,6 +217,9 @@ def followup_event_types() -> list[EventType]:
             "A State froze assets, possibly under a warrant.",
             references={"warrant": "warrant"},
             party_fields=("state",),
+            sentence=FROZEN,
+            cluster="I.D",
+            activity=True,
         ),
     ]
 

@@ -3,7 +3,9 @@ contact points, coordinating mechanisms, high-level visits and statements."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from marshmallow import Schema
 
@@ -19,6 +21,7 @@ from core.views.model import (
     Tally,
     ViewFact,
 )
+from core.words import Phrase, Terms
 from plugins import hookimpl
 from plugins.builtin.party_items import (
     happened_by,
@@ -70,6 +73,98 @@ class StatementDelivered(Schema):
     )
 
 
+# -- how the events read -----------------------------------------------------------
+
+PLACES = Terms(
+    {
+        "the_hague": ("The Hague", "La Haye"),
+        "brussels": ("Brussels", "Bruxelles"),
+        "new_york": ("New York", "New York"),
+    }
+)
+FORMS = Terms(
+    {
+        "task_force": ("task force", "groupe de travail spécial"),
+        "working_group": ("working group", "groupe de travail"),
+        "inter_institutional": ("inter-institutional", "mécanisme interinstitutionnel"),
+        "other": ("other", "autre"),
+    }
+)
+#: The organ with its article ("du Procureur"): a French noun takes the article's gender.
+ORGANS = Terms(
+    {
+        "presidency": ("presidency", "de la Présidence"),
+        "prosecutor": ("prosecutor", "du Procureur"),
+        "registry": ("registry", "du Greffe"),
+        "assembly": ("assembly", "de l’Assemblée"),
+    }
+)
+FORUM_WORDS = Terms(
+    {
+        "general_assembly": ("general assembly", "Assemblée générale"),
+        "security_council": ("security council", "Conseil de sécurité"),
+        "human_rights_council": ("human rights council", "Conseil des droits de l’homme"),
+        "regional_organisation": ("regional organisation", "organisation régionale"),
+        "bilateral": ("bilateral", "bilatérale"),
+        "other": ("other", "autre"),
+    }
+)
+STATEMENT_TOPICS = Terms(
+    {
+        "general_support": ("general support", "soutien général"),
+        "arrest_and_surrender": ("arrest and surrender", "arrestation et remise"),
+        "cooperation": ("cooperation", "coopération"),
+        "universality": ("universality", "universalité"),
+        "other": ("other", "autres questions"),
+    }
+)
+#: Statements before the United Nations' organs are Part II's, before a regional
+#: organisation Part III's; the others cluster 2's.
+UN_FORUMS = frozenset({"general_assembly", "security_council", "human_rights_council"})
+
+
+def statement_cluster(payload: Mapping[str, Any]) -> str:
+    forum = payload.get("forum")
+    if forum in UN_FORUMS:
+        return "II.B"
+    return "III" if forum == "regional_organisation" else "I.B"
+
+
+FOCAL_POINT = Phrase(
+    en="{state} designated a national focal point: {office}.",
+    fr="{state} : désignation d’un point focal national : {office}.",
+    values=lambda p, w: {"state": w.party(p["state"]), "office": p["office"]},
+)
+CONTACT_POINT = Phrase(
+    en="{state} designated a contact point in {place}: {office}.",
+    fr="{state} : désignation d’un point de contact à {place} : {office}.",
+    values=lambda p, w: {
+        "state": w.party(p["state"]),
+        "place": w.term(p["location"], PLACES),
+        "office": p["office"],
+    },
+)
+MECHANISM = Phrase(
+    en="{state} established a coordinating mechanism ({form}).",
+    fr="{state} : création d’un mécanisme de coordination ({form}).",
+    values=lambda p, w: {"state": w.party(p["state"]), "form": w.term(p["form"], FORMS)},
+)
+VISIT = Phrase(
+    en="Visit of the {organ} of the Court to {host}.",
+    fr="Visite {organ} de la Cour : {host}.",
+    values=lambda p, w: {"organ": w.term(p["organ"], ORGANS), "host": w.party(p["host"])},
+)
+STATEMENT = Phrase(
+    en="Statement by {speaker} ({forum}) on {topic}.",
+    fr="{speaker} : déclaration ({forum}) ; thème : {topic}.",
+    values=lambda p, w: {
+        "speaker": w.party(p["speaker"]),
+        "forum": w.term(p["forum"], FORUM_WORDS),
+        "topic": w.term(p["topic"], STATEMENT_TOPICS),
+    },
+)
+
+
 @hookimpl
 def followup_event_types() -> list[EventType]:
     return [
@@ -79,6 +174,8 @@ def followup_event_types() -> list[EventType]:
             AREA,
             "A State designated its national focal point (replaces an earlier one).",
             party_fields=("state",),
+            sentence=FOCAL_POINT,
+            cluster="I.B",
         ),
         EventType(
             "ContactPointDesignated",
@@ -86,6 +183,8 @@ def followup_event_types() -> list[EventType]:
             AREA,
             "A State designated a contact point at an embassy in The Hague, Brussels or New York.",
             party_fields=("state",),
+            sentence=CONTACT_POINT,
+            cluster="I.B",
         ),
         EventType(
             "CoordinatingMechanismEstablished",
@@ -93,6 +192,8 @@ def followup_event_types() -> list[EventType]:
             AREA,
             "A State set up a coordinating mechanism for Court issues (recommendation 8).",
             party_fields=("state",),
+            sentence=MECHANISM,
+            cluster="I.B",
         ),
         EventType(
             "HighLevelVisit",
@@ -100,6 +201,9 @@ def followup_event_types() -> list[EventType]:
             AREA,
             "A high-level visit by an organ of the Court or the Assembly.",
             party_fields=("host",),
+            sentence=VISIT,
+            cluster="I.B",
+            activity=True,
         ),
         EventType(
             "StatementDelivered",
@@ -107,6 +211,9 @@ def followup_event_types() -> list[EventType]:
             AREA,
             "A statement supporting the Court was delivered in a forum.",
             party_fields=("speaker",),
+            sentence=STATEMENT,
+            cluster=statement_cluster,
+            activity=True,
         ),
     ]
 

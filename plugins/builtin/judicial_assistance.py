@@ -3,14 +3,18 @@ requests for assistance and their answers, emergency visas for witnesses."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 from datetime import date
+from statistics import median
 from typing import Any
 
+import pygal
 from marshmallow import Schema
 
 from core import fields as f
 from core.eventtypes import EventType, Fact, LifecycleState, conflict, lifecycle
+from core.jobs import Job
 from core.views.figures import dated, days_between, events_of, hide_later, tally_figure
 from core.views.itemfigures import (
     InPeriod,
@@ -31,8 +35,12 @@ from core.views.model import (
     Tally,
     ViewFact,
 )
+from core.words import PERSON, Phrase, Terms
 from plugins import hookimpl
 from plugins.builtin.party_items import party_steps
+from plugins.builtin.scheduled_jobs import Overdue, reminders
+from reports.annual import charts
+from reports.sections import ReportChart, SectionContext, Series
 
 AREA = "judicial_assistance"
 
@@ -90,6 +98,59 @@ def answered(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
 request = lifecycle("request", "request")
 
 
+# -- how the events read -----------------------------------------------------------
+
+CATEGORY_WORDS = Terms(
+    {
+        "background_information": ("background information", "informations générales"),
+        "evidence": ("evidence", "éléments de preuve"),
+        "witness_access": ("witness access", "accès aux témoins"),
+        "forensics": ("forensics", "expertise médico-légale"),
+        "defence": ("defence", "défense"),
+        "asset_tracing": ("asset tracing", "recherche d’avoirs"),
+        "logistics": ("logistics", "logistique"),
+        "other": ("other", "autre"),
+    }
+)
+#: On whose behalf, with the French article ("au nom du Greffe").
+ON_BEHALF = Terms(
+    {
+        "prosecution": ("prosecution", "du Bureau du Procureur"),
+        "defence": ("defence", "de la défense"),
+        "registry": ("registry", "du Greffe"),
+        "chambers": ("chambers", "des Chambres"),
+    }
+)
+ANSWERS = Terms(
+    {
+        "granted": ("granted", "accordée"),
+        "partially_granted": ("partially granted", "partiellement accordée"),
+        "refused": ("refused", "refusée"),
+    }
+)
+
+REQUEST_SENT = Phrase(
+    en="Request {request} ({category}) sent to {addressee} on behalf of the {on_behalf_of}.",
+    fr="Demande {request} ({category}) au nom {on_behalf_of} ; destinataire : {addressee}.",
+    values=lambda p, w: {
+        "request": p["request"],
+        "category": w.term(p["category"], CATEGORY_WORDS),
+        "addressee": w.party(p["addressee"]),
+        "on_behalf_of": w.term(p["on_behalf_of"], ON_BEHALF),
+    },
+)
+REQUEST_ANSWERED = Phrase(
+    en="Request {request} answered: {outcome}.",
+    fr="Réponse à la demande {request} : {outcome}.",
+    values=lambda p, w: {"request": p["request"], "outcome": w.term(p["outcome"], ANSWERS)},
+)
+VISAS = Phrase(
+    en="{state} issued emergency visas to {persons}.",
+    fr="{state} : visas d’urgence délivrés à {persons}.",
+    values=lambda p, w: {"state": w.party(p["state"]), "persons": w.count(p["persons"], PERSON)},
+)
+
+
 @hookimpl
 def followup_event_types() -> list[EventType]:
     return [
@@ -101,6 +162,8 @@ def followup_event_types() -> list[EventType]:
             subject=request,
             rule=sent,
             party_fields=("addressee",),
+            sentence=REQUEST_SENT,
+            cluster="I.C",
         ),
         EventType(
             "AssistanceRequestAnswered",
@@ -109,6 +172,8 @@ def followup_event_types() -> list[EventType]:
             "A request for assistance was answered.",
             subject=request,
             rule=answered,
+            sentence=REQUEST_ANSWERED,
+            cluster="I.C",
         ),
         EventType(
             "EmergencyVisaIssued",
@@ -116,6 +181,9 @@ def followup_event_types() -> list[EventType]:
             AREA,
             "A State issued emergency visas to witnesses (recommendation 16).",
             party_fields=("state",),
+            sentence=VISAS,
+            cluster="I.C",
+            activity=True,
         ),
     ]
 
@@ -285,4 +353,90 @@ def followup_indicators() -> list[Indicator]:
                 "visas": reading.tally("events.EmergencyVisaIssued"),
             },
         ),
+    ]
+
+
+def words(code: str) -> str:
+    return code.replace("_", " ")
+
+
+@hookimpl
+def followup_jobs() -> list[Job[Any]]:
+    return [
+        Job(
+            "request_reminders",
+            "Reminders of requests for assistance unanswered after `days` days.",
+            "0 7 * * *",
+            24 * 3600,
+            {"days": 30},
+            reminders(
+                Overdue(
+                    "request",
+                    "requests",
+                    "open",
+                    "sent_on",
+                    lambda i: (
+                        f"{i['request']} to {i['addressee']} ({i['category'].replace('_', ' ')})"
+                    ),
+                    ("requests for assistance", "unanswered"),
+                )
+            ),
+        )
+    ]
+
+
+# -- the annual report ----------------------------------------------------------------
+
+
+def requests_series(context: SectionContext) -> Series:
+    """Requests sent and answered per year, and the median days to answer those
+    answered in the year."""
+    sent: Counter[int] = Counter()
+    answered: dict[int, list[int]] = defaultdict(list)
+    for item in context.cumulative.items("requests"):
+        sent[int(item["sent_on"][:4])] += 1
+        if item.get("answered_on"):
+            answered[int(item["answered_on"][:4])].append(item["days_to_answer"])
+    years = context.chart_years
+    return {
+        "sent": [sent.get(y, 0) for y in years],
+        "answered": [len(answered.get(y, [])) for y in years],
+        "median_days": [median(answered[y]) if answered.get(y) else None for y in years],
+    }
+
+
+def draw_requests(series: Series, years: Sequence[int]) -> str:
+    chart = pygal.Line(
+        **charts.options(
+            title="Requests for assistance, and median days to answer",
+            dots_size=3,
+            stroke_style={"width": 2},
+        )
+    )
+    chart.x_labels = [str(year) for year in years]
+    intervals = charts.whole_counts(chart, series["sent"], series["answered"])
+    # The right scale's ticks fall on the left's: whole days as well.
+    days = max(1, -(-charts.top(series["median_days"]) // intervals))
+    chart.secondary_range = (0, intervals * days)
+    chart.add("Sent", list(series["sent"]))
+    chart.add("Answered", list(series["answered"]))
+    if any(days is not None for days in series["median_days"]):
+        # No right scale without a request answered in the years shown.
+        chart.add(
+            "Median days to answer (right scale)", list(series["median_days"]), secondary=True
+        )
+    return charts.svg(chart, "requests")
+
+
+@hookimpl
+def followup_report_charts() -> list[ReportChart]:
+    return [
+        ReportChart(
+            "requests",
+            "I.C",
+            "Requests for assistance sent and answered per year, and the median days "
+            "to answer those answered in the year.",
+            requests_series,
+            draw_requests,
+        )
     ]

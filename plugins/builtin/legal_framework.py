@@ -3,6 +3,7 @@ implementing legislation, the APIC, and supplementary agreements with the Court.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -11,6 +12,7 @@ from marshmallow import Schema
 
 from core import fields as f
 from core.eventtypes import EventType, Fact, LifecycleState, conflict, lifecycle
+from core.jobs import Job
 from core.views.figures import dated, events_of, hide_later, tally_figure
 from core.views.itemfigures import InPeriod, ItemFigures, OnDate, Timeline
 from core.views.model import (
@@ -18,11 +20,14 @@ from core.views.model import (
     Item,
     ItemCount,
     ItemHandler,
+    Period,
     SummaryFigure,
     Tally,
     ViewFact,
 )
+from core.words import Phrase, Terms
 from plugins import hookimpl
+from plugins.builtin.diplomatic_support import PLACES
 from plugins.builtin.party_items import (
     happened_by,
     happened_counts,
@@ -31,6 +36,9 @@ from plugins.builtin.party_items import (
     party_with_days,
     share_of_states_parties,
 )
+from plugins.builtin.scheduled_jobs import Overdue, reminders
+from reports.annual import charts
+from reports.sections import ReportChart, ReportData, SectionContext, Series
 
 AREA = "legal_framework"
 
@@ -165,11 +173,134 @@ membership = lifecycle("membership", "state")
 apic = lifecycle("apic", "state")
 agreement = lifecycle("agreement", "agreement")
 
+# -- how the events read -----------------------------------------------------------
+
+INSTRUMENTS = Terms(
+    {
+        "ratification": ("ratification", "ratification"),
+        "accession": ("accession", "adhésion"),
+        "acceptance": ("acceptance", "acceptation"),
+        "approval": ("approval", "approbation"),
+    }
+)
+SCOPES = Terms(
+    {
+        "cooperation": ("cooperation", "coopération"),
+        "crimes": ("crimes", "crimes"),
+        "both": ("both", "coopération et crimes"),
+    }
+)
+OUTCOMES = Terms(
+    {
+        "amended": ("amended", "modifiée"),
+        "no_change_needed": ("no change needed", "aucune modification nécessaire"),
+        "under_revision": ("under revision", "en cours de révision"),
+    }
+)
+KINDS = Terms(
+    {
+        "enforcement_of_sentences": ("enforcement of sentences", "exécution des peines"),
+        "witness_relocation": ("witness relocation", "réinstallation des témoins"),
+        "interim_release": ("interim release", "mise en liberté provisoire"),
+        "release_of_persons": ("release of persons", "mise en liberté de personnes"),
+        "cooperation": ("cooperation", "coopération"),
+        "memorandum_of_understanding": (
+            "memorandum of understanding",
+            "mémorandum d’accord",
+        ),
+        "transfer": ("transfer", "transfèrement"),
+        "other": ("other", "autre"),
+    }
+)
+TOPICS = Terms(
+    {
+        "implementing_legislation": ("implementing legislation", "législation d’application"),
+        "witness_protection": ("witness protection", "protection des témoins"),
+        "enforcement": ("enforcement", "exécution des peines"),
+        "law_enforcement_training": (
+            "law enforcement training",
+            "formation des services de répression",
+        ),
+        "other": ("other", "autres questions"),
+    }
+)
+
+BECAME_PARTY = Phrase(
+    en="{state} deposited its instrument of {instrument}; the Statute enters into force "
+    "for it on {in_force_on}.",
+    fr="{state} : dépôt de l’instrument {instrument} ; le Statut entre en vigueur à son "
+    "égard le {in_force_on}.",
+    values=lambda p, w: {
+        "state": w.party(p["state"]),
+        "instrument": w.say(
+            en=w.term(p["instrument"], INSTRUMENTS), fr=w.of(w.term(p["instrument"], INSTRUMENTS))
+        ),
+        "in_force_on": w.date(p["in_force_on"]),
+    },
+)
+WITHDREW = Phrase(
+    en="{state} notified its withdrawal, effective {effective_on}.",
+    fr="{state} : notification de retrait, avec effet le {effective_on}.",
+    values=lambda p, w: {"state": w.party(p["state"]), "effective_on": w.date(p["effective_on"])},
+)
+ENACTED = Phrase(
+    en="{state} enacted implementing legislation ({scope}): {title}.",
+    fr="{state} : adoption d’une législation d’application ({scope}) : {title}.",
+    values=lambda p, w: {
+        "state": w.party(p["state"]),
+        "scope": w.term(p["scope"], SCOPES),
+        "title": p["title"],
+    },
+)
+REVIEWED = Phrase(
+    en="{state} reviewed its implementing legislation ({title}): {outcome}.",
+    fr="{state} : examen de la législation d’application ({title}) : {outcome}.",
+    values=lambda p, w: {
+        "state": w.party(p["state"]),
+        "title": p["title"],
+        "outcome": w.term(p["outcome"], OUTCOMES),
+    },
+)
+APIC_RATIFIED = Phrase(
+    en="{state} ratified the Agreement on the Privileges and Immunities of the Court.",
+    fr="{state} : ratification de l’Accord sur les privilèges et immunités de la Cour.",
+    values=lambda p, w: {"state": w.party(p["state"])},
+)
+SIGNED = Phrase(
+    en="Agreement on {kind} signed with {parties}: {title} ({agreement}).",
+    fr="Accord ({kind}) signé avec {parties} : {title} ({agreement}).",
+    values=lambda p, w: {
+        "kind": w.term(p["kind"], KINDS),
+        "parties": w.parties(p["parties"]),
+        "title": p["title"],
+        "agreement": p["agreement"],
+    },
+)
+ENTERED_INTO_FORCE = Phrase(
+    en="Agreement {agreement} entered into force.",
+    fr="Entrée en vigueur de l’accord {agreement}.",
+    values=lambda p, w: {"agreement": p["agreement"]},
+)
+TERMINATED = Phrase(
+    en="Agreement {agreement} terminated: {reason}.",
+    fr="Fin de l’accord {agreement} : {reason}.",
+    values=lambda p, w: {"agreement": p["agreement"], "reason": p["reason"]},
+)
+ASSISTED = Phrase(
+    en="{provider} provided technical assistance to {recipient} on {topic}.",
+    fr="{provider} : assistance technique à {recipient} ({topic}).",
+    values=lambda p, w: {
+        "provider": w.party(p["provider"]),
+        "recipient": w.party(p["recipient"]),
+        "topic": w.term(p["topic"], TOPICS),
+    },
+)
+
 
 @hookimpl
 def followup_event_types() -> list[EventType]:
     def area(name: str, schema: type[Schema], **kwargs: Any) -> EventType:
-        return EventType(name=name, schema=schema, area=AREA, **kwargs)
+        return EventType(name=name, schema=schema, area=AREA, cluster="I.A", **kwargs)
 
     return [
         area(
@@ -179,6 +310,7 @@ def followup_event_types() -> list[EventType]:
             subject=membership,
             rule=became_party,
             party_fields=("state",),
+            sentence=BECAME_PARTY,
         ),
         area(
             "WithdrawalNotified",
@@ -187,18 +319,21 @@ def followup_event_types() -> list[EventType]:
             subject=membership,
             rule=withdrew,
             party_fields=("state",),
+            sentence=WITHDREW,
         ),
         area(
             "ImplementingLegislationEnacted",
             ImplementingLegislationEnacted,
             description="A State enacted legislation implementing the Statute (art. 88).",
             party_fields=("state",),
+            sentence=ENACTED,
         ),
         area(
             "ImplementingLegislationReviewed",
             ImplementingLegislationReviewed,
             description="A State reviewed its implementing legislation (recommendation 3).",
             party_fields=("state",),
+            sentence=REVIEWED,
         ),
         area(
             "APICRatified",
@@ -207,6 +342,7 @@ def followup_event_types() -> list[EventType]:
             subject=apic,
             rule=ratified_apic,
             party_fields=("state",),
+            sentence=APIC_RATIFIED,
         ),
         area(
             "AgreementSigned",
@@ -215,6 +351,7 @@ def followup_event_types() -> list[EventType]:
             subject=agreement,
             rule=signed,
             party_fields=("parties",),
+            sentence=SIGNED,
         ),
         area(
             "AgreementEnteredIntoForce",
@@ -222,6 +359,7 @@ def followup_event_types() -> list[EventType]:
             description="A signed agreement entered into force.",
             subject=agreement,
             rule=entered_into_force,
+            sentence=ENTERED_INTO_FORCE,
         ),
         area(
             "AgreementTerminated",
@@ -229,12 +367,15 @@ def followup_event_types() -> list[EventType]:
             description="An agreement was terminated.",
             subject=agreement,
             rule=terminated,
+            sentence=TERMINATED,
         ),
         area(
             "TechnicalAssistanceProvided",
             TechnicalAssistanceProvided,
             description="One party gave another technical assistance (recommendations 5, 20).",
             party_fields=("provider", "recipient"),
+            sentence=ASSISTED,
+            activity=True,
         ),
     ]
 
@@ -564,3 +705,145 @@ def followup_indicators() -> list[Indicator]:
             },
         ),
     ]
+
+
+@hookimpl
+def followup_jobs() -> list[Job[Any]]:
+    return [
+        Job(
+            "agreement_reminders",
+            "Reminders of agreements signed but not in force after `days` days.",
+            "0 7 * * *",
+            24 * 3600,
+            {"days": 180},
+            reminders(
+                Overdue(
+                    "agreement",
+                    "agreements",
+                    "signed",
+                    "signed_on",
+                    lambda i: f"{i['agreement']} with {', '.join(i['parties'])}: {i['title']}",
+                    ("agreements", "signed but not in force"),
+                )
+            ),
+        )
+    ]
+
+
+# -- the annual report ----------------------------------------------------------------
+
+
+def agreements_series(context: SectionContext) -> Series:
+    """Agreements signed in each year and in force at its end: this area's own figures
+    (``agreements.all.signed``, ``agreements.all.in_force``) read for each year, up to
+    the period's last day."""
+    assert context.for_period is not None
+    signed, in_force = [], []
+    for year in context.chart_years:
+        end = min(date(year, 12, 31), context.last)
+        signed.append(
+            context.for_period(Period(on=end, first=date(year, 1, 1), last=end)).tally(
+                "agreements.all.signed"
+            )
+        )
+        in_force.append(
+            context.for_period(Period(on=end)).tally("agreements.all.in_force", cumulative=True)
+        )
+    return {"signed": signed, "in_force": in_force}
+
+
+def draw_agreements(series: Series, years: Sequence[int]) -> str:
+    return charts.bars(
+        "agreements",
+        "Agreements with the Court, per year",
+        years,
+        {
+            "Signed in the year": series["signed"],
+            "In force at the end of the year": series["in_force"],
+        },
+    )
+
+
+@hookimpl
+def followup_report_charts() -> list[ReportChart]:
+    return [
+        ReportChart(
+            "agreements",
+            "I.A",
+            "Agreements with the Court signed per year and in force at the end of each year.",
+            agreements_series,
+            draw_agreements,
+        )
+    ]
+
+
+#: The records annex III shows, each only when public.
+ANNEX_TYPES = (
+    "StateBecameParty",
+    "WithdrawalNotified",
+    "ImplementingLegislationEnacted",
+    "APICRatified",
+    "FocalPointDesignated",
+    "ContactPointDesignated",
+)
+
+
+def states_parties(context: SectionContext) -> dict[str, Any]:
+    """Annex III: each State Party whose membership is public, with only the public
+    records of its legislation, APIC, focal and contact points and agreements."""
+    assert context.recorded is not None
+    visible = {
+        fact.id: fact.classification
+        for fact in context.recorded.facts(ANNEX_TYPES, cumulative=True)
+    }
+
+    def public(record: Mapping[str, Any] | None, key: str = "event") -> bool:
+        return record is not None and visible.get(str(record.get(key, ""))) == "public"
+
+    agreements: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for item in context.reading.items("agreements"):
+        if item["classification"] != "public":
+            continue
+        for code in item["parties"]:
+            agreements[code][0] += 1
+            agreements[code][1] += item["status"] == "in_force"
+    rows, withheld = [], 0
+    for item in context.reading.items("parties"):
+        if not item.get("is_party"):
+            continue
+        membership = item["memberships"][-1]
+        if not public(membership):
+            withheld += 1
+            continue
+        legislation = [r for r in item.get("legislation", []) if public(r)]
+        focal = item.get("focal_point")
+        contacts = [c for c in item.get("contact_points", []) if public(c)]
+        code = item["party"]
+        rows.append(
+            {
+                "code": code,
+                "name": item["name"],
+                "party_since": item["party_since"],
+                "legislation": (
+                    f"{SCOPES.of(legislation[-1]['scope'], 'en')} ({legislation[-1]['on'][:4]})"
+                    if legislation
+                    else None
+                ),
+                "apic": (
+                    item["apic_ratified_on"]
+                    if item.get("apic_ratified_on") and public(item, "apic_event")
+                    else None
+                ),
+                "focal_point": focal["on"] if focal is not None and public(focal) else None,
+                "contact_points": [PLACES.of(c["location"], "en") for c in contacts],
+                "agreements_signed": agreements[code][0] if code in agreements else 0,
+                "agreements_in_force": agreements[code][1] if code in agreements else 0,
+            }
+        )
+    rows.sort(key=lambda row: row["name"])
+    return {"rows": rows, "withheld": withheld}
+
+
+@hookimpl
+def followup_report_data() -> list[ReportData]:
+    return [ReportData("states_parties", states_parties)]

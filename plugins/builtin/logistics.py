@@ -14,6 +14,7 @@ from core.eventtypes import EventType
 from core.views.figures import tally_figure
 from core.views.itemfigures import ItemFigures, OnDate
 from core.views.model import Indicator, Item, Reading, SummaryFigure, Tally, ViewFact
+from core.words import Phrase, Terms
 from plugins import hookimpl
 from plugins.builtin.party_items import party_handler, party_with_days, share_of_states_parties
 
@@ -32,6 +33,45 @@ class ConfidentialityProcedureEstablished(Schema):
     state = f.state()
 
 
+# -- how the events read -----------------------------------------------------------
+
+SUPPORT_KINDS = Terms(
+    {
+        "transit": ("transit", "transit"),
+        "communications": ("communications", "communications"),
+        "meeting_facilities": ("meeting facilities", "locaux de réunion"),
+        "pouch": ("pouch", "valise diplomatique"),
+        "visas": ("visas", "visas"),
+        "security": ("security", "sécurité"),
+        "other": ("other", "autre"),
+    }
+)
+#: With the article: "to the defence", "à la défense".
+BENEFICIARIES = Terms(
+    {
+        "defence": ("the defence", "la défense"),
+        "victims_and_witnesses": ("the victims and witnesses", "les victimes et témoins"),
+        "staff": ("the staff", "le personnel"),
+        "suspects": ("the suspects", "les suspects"),
+    }
+)
+
+SUPPORT = Phrase(
+    en="{provider} provided support ({kind}) to {beneficiary}.",
+    fr="{provider} : appui ({kind}) apporté à {beneficiary}.",
+    values=lambda p, w: {
+        "provider": w.party(p["provider"]),
+        "kind": w.term(p["kind"], SUPPORT_KINDS),
+        "beneficiary": w.term(p["beneficiary"], BENEFICIARIES),
+    },
+)
+PROCEDURE = Phrase(
+    en="{state} established a procedure for confidential information.",
+    fr="{state} : mise en place d’une procédure pour les informations confidentielles.",
+    values=lambda p, w: {"state": w.party(p["state"])},
+)
+
+
 @hookimpl
 def followup_event_types() -> list[EventType]:
     return [
@@ -41,6 +81,9 @@ def followup_event_types() -> list[EventType]:
             AREA,
             "Practical support for defence, victims and witnesses, staff or suspects.",
             party_fields=("provider",),
+            sentence=SUPPORT,
+            cluster="I.F",
+            activity=True,
         ),
         EventType(
             "ConfidentialityProcedureEstablished",
@@ -48,6 +91,8 @@ def followup_event_types() -> list[EventType]:
             AREA,
             "A State set up a procedure for exchanging confidential information (rec. 26).",
             party_fields=("state",),
+            sentence=PROCEDURE,
+            cluster="I.F",
         ),
     ]
 

@@ -8,6 +8,7 @@ from core import fields as f
 from core.eventtypes import EventType
 from core.views.figures import tally_figure
 from core.views.model import Indicator, SummaryFigure, Tally
+from core.words import MONTH, PERSON, Noun, Phrase
 from plugins import hookimpl
 
 AREA = "personnel"
@@ -25,6 +26,30 @@ class GratisPersonnelProvided(Schema):
     months = f.count()
 
 
+# -- how the events read -----------------------------------------------------------
+
+EXPERT = Noun(("expert", "experts"), ("expert", "experts"))
+
+ROSTERED = Phrase(
+    en="{state} rostered {experts} ({field}).",
+    fr="{state} : inscription {experts} sur la liste ({field}).",
+    values=lambda p, w: {
+        "state": w.party(p["state"]),
+        "experts": w.say(en=w.count(p["experts"], EXPERT), fr=w.of(w.count(p["experts"], EXPERT))),
+        "field": p["field"],
+    },
+)
+GRATIS = Phrase(
+    en="{state} provided {persons} as gratis personnel for {months}.",
+    fr="{state} : mise à disposition {persons} à titre gracieux pendant {months}.",
+    values=lambda p, w: {
+        "state": w.party(p["state"]),
+        "persons": w.say(en=w.count(p["persons"], PERSON), fr=w.of(w.count(p["persons"], PERSON))),
+        "months": w.count(p["months"], MONTH),
+    },
+)
+
+
 @hookimpl
 def followup_event_types() -> list[EventType]:
     return [
@@ -34,6 +59,9 @@ def followup_event_types() -> list[EventType]:
             AREA,
             "A State contributed experts to a roster (recommendation 29).",
             party_fields=("state",),
+            sentence=ROSTERED,
+            cluster="I.G",
+            activity=True,
         ),
         EventType(
             "GratisPersonnelProvided",
@@ -41,6 +69,9 @@ def followup_event_types() -> list[EventType]:
             AREA,
             "A State provided government officials to the Court (recommendation 30).",
             party_fields=("state",),
+            sentence=GRATIS,
+            cluster="I.G",
+            activity=True,
         ),
     ]
 

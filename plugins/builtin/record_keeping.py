@@ -14,7 +14,9 @@ from core import fields as f
 from core.eventtypes import Effect, EventType
 from core.views.itemfigures import ItemFigures, OnDate, OnDays
 from core.views.model import Item, ItemHandler, SummaryFigure, ViewFact
+from core.words import Phrase, Terms
 from plugins import hookimpl
+from reports.sections import ReportData, SectionContext
 
 AREA = "record_keeping"
 
@@ -58,11 +60,51 @@ class EventCorrected(Schema):
         validate=validate.Length(min=1, max=50),
         metadata={"description": "Payload fields of the corrected event and their new values."},
     )
+    reason = f.text(required=True)
 
 
 class EventRetracted(Schema):
     retracts = fields.UUID(required=True, metadata={"description": "Id of the event retracted."})
     reason = f.text()
+
+
+# -- how the events read -----------------------------------------------------------
+
+STATUS_WORDS = Terms(
+    {
+        "not_started": ("not started", "non commencée"),
+        "in_progress": ("in progress", "en cours"),
+        "implemented": ("implemented", "mise en œuvre"),
+        "ongoing": ("ongoing", "permanente"),
+    }
+)
+
+ASSESSED = Phrase(
+    en="Recommendation {recommendation} assessed as {status}.",
+    fr="Recommandation {recommendation} évaluée : {status}.",
+    values=lambda p, w: {
+        "recommendation": str(p["recommendation"]),
+        "status": w.term(p["status"], STATUS_WORDS),
+    },
+)
+NARRATIVE = Phrase(
+    en="The Bureau drafted its narrative of section {section} of the report on {year}.",
+    fr="Texte du Bureau pour la section {section} du rapport sur {year}.",
+    values=lambda p, w: {"section": p["section"].replace("_", " "), "year": str(p["year"])},
+)
+CORRECTED = Phrase(
+    en="Correction of event {corrects}: {fields}.",
+    fr="Correction de l’événement {corrects} : {fields}.",
+    values=lambda p, w: {
+        "corrects": str(p["corrects"]),
+        "fields": w.listing(sorted(p["changes"])),
+    },
+)
+RETRACTED = Phrase(
+    en="Retraction of event {retracts}: {reason}.",
+    fr="Retrait de l’événement {retracts} : {reason}.",
+    values=lambda p, w: {"retracts": str(p["retracts"]), "reason": p["reason"]},
+)
 
 
 @hookimpl
@@ -73,6 +115,7 @@ def followup_event_types() -> list[EventType]:
             RecommendationAssessed,
             AREA,
             "The focal point assessed the implementation of a recommendation.",
+            sentence=ASSESSED,
         ),
         EventType(
             "ReportNarrativeDrafted",
@@ -80,6 +123,7 @@ def followup_event_types() -> list[EventType]:
             AREA,
             "The Bureau drafted the narrative of a section of its annual report.",
             writers=frozenset({"bureau"}),
+            sentence=NARRATIVE,
         ),
         EventType(
             "EventCorrected",
@@ -88,6 +132,9 @@ def followup_event_types() -> list[EventType]:
             "New values for payload fields of an earlier event.",
             writers=frozenset({"focal_point", "bureau"}),
             effect=Effect.CORRECT,
+            target="corrects",
+            changes="changes",
+            sentence=CORRECTED,
         ),
         EventType(
             "EventRetracted",
@@ -96,6 +143,8 @@ def followup_event_types() -> list[EventType]:
             "An earlier event is withdrawn; it stays in the log.",
             writers=frozenset({"focal_point", "bureau"}),
             effect=Effect.RETRACT,
+            target="retracts",
+            sentence=RETRACTED,
         ),
     ]
 
@@ -221,3 +270,53 @@ ASSESSMENT_FIGURES = ItemFigures(
 @hookimpl
 def followup_summary_figures() -> list[SummaryFigure]:
     return ASSESSMENT_FIGURES.summary()
+
+
+# -- the annual report ----------------------------------------------------------------
+
+
+def narratives(context: SectionContext) -> dict[str, Any]:
+    """The latest draft of each section's narrative for the report's year, if it is
+    public (a restricted latest draft is not shown, and an earlier one is not shown
+    instead). Drafts of any date count: the Bureau writes after the year ends."""
+    assert context.recorded is not None
+    latest: dict[str, ViewFact] = {}
+    for fact in context.recorded.facts(["ReportNarrativeDrafted"], cumulative=True):
+        if fact.payload["year"] == context.year:
+            latest[fact.payload["section"]] = fact  # facts come in log order
+    return {
+        section: {
+            "text": fact.payload["text"],
+            "drafted_on": fact.occurred_on,
+            "sources": list(fact.sources),
+        }
+        for section, fact in sorted(latest.items())
+        if fact.classification == "public"
+    }
+
+
+def recommendation_status(context: SectionContext) -> dict[int, dict[str, Any]]:
+    """Each assessed recommendation's status on the period's last day, and whether the
+    assessment behind it is public (the report shows only a public one's status)."""
+    assert context.recorded is not None
+    visible = {
+        fact.id: fact.classification
+        for fact in context.recorded.facts(["RecommendationAssessed"], cumulative=True)
+    }
+    found = {}
+    for item in context.reading.items("assessments"):
+        latest = [a for a in item["assessments"] if a["assessed_on"] == item["assessed_on"]][-1]
+        found[item["recommendation"]] = {
+            "status": item["status"],
+            "assessed_on": item["assessed_on"],
+            "public": visible.get(latest["event"]) == "public",
+        }
+    return found
+
+
+@hookimpl
+def followup_report_data() -> list[ReportData]:
+    return [
+        ReportData("narratives", narratives),
+        ReportData("recommendation_status", recommendation_status),
+    ]

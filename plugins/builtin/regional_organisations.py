@@ -3,13 +3,17 @@ organisations, and workshops and seminars (recommendations 4, 59, 65)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
 from core import fields as f
 from core.eventtypes import EventType
-from core.parties import PartyKind, lookup
+from core.parties import ORGANISATIONS, PartyKind, lookup
 from core.views.figures import tally_figure
 from core.views.model import Indicator, Reading, SummaryFigure, Tally, ViewFact
+from core.words import STATE, Noun, Phrase
 from plugins import hookimpl
 
 AREA = "regional_organisations"
@@ -35,6 +39,46 @@ class WorkshopHeld(Schema):
     )
 
 
+# -- how the events read -----------------------------------------------------------
+
+PARTICIPANT = Noun(("participant", "participants"), ("participant", "participants"))
+
+
+def workshop_cluster(payload: Mapping[str, Any]) -> str:
+    """Workshops organisations hold are Part III's, the United Nations' Part II's; the
+    others cluster 1's (general legal mechanisms)."""
+    organiser = payload.get("organiser")
+    if organiser in ORGANISATIONS:
+        return "III"
+    return "II.A" if organiser == "UN" else "I.A"
+
+
+WORKING_GROUP = Phrase(
+    en="{organisation} established a working group: {mandate}.",
+    fr="{organisation} : création d’un groupe de travail : {mandate}.",
+    values=lambda p, w: {"organisation": w.party(p["organisation"]), "mandate": p["mandate"]},
+)
+WORKSHOP = Phrase(
+    en="Workshop: {title}, organised by {organiser}{host}; {attendees} from {states}; {topics}.",
+    fr="Atelier : {title}, organisé par {organiser}{host} ; {attendees} venus {states} ; {topics}.",
+    values=lambda p, w: {
+        "title": p["title"],
+        "organiser": w.party(p["organiser"]),
+        "host": w.say(
+            en=f", hosted by {w.party(p['host'])}", fr=f", accueilli par {w.party(p['host'])}"
+        )
+        if p.get("host")
+        else "",
+        "attendees": w.count(p["attendees"], PARTICIPANT),
+        "states": w.say(
+            en=w.count(len(p["participants"]), STATE),
+            fr=w.of(w.count(len(p["participants"]), STATE)),
+        ),
+        "topics": ", ".join(topic.replace("_", " ") for topic in p["topics"]),
+    },
+)
+
+
 @hookimpl
 def followup_event_types() -> list[EventType]:
     return [
@@ -44,6 +88,9 @@ def followup_event_types() -> list[EventType]:
             AREA,
             "An organisation set up a working group on the Court (recommendation 64).",
             party_fields=("organisation",),
+            sentence=WORKING_GROUP,
+            cluster="III",
+            activity=True,
         ),
         EventType(
             "WorkshopHeld",
@@ -51,6 +98,9 @@ def followup_event_types() -> list[EventType]:
             AREA,
             "A workshop or seminar on cooperation was held.",
             party_fields=("organiser", "host", "participants"),
+            sentence=WORKSHOP,
+            cluster=workshop_cluster,
+            activity=True,
         ),
     ]
 

@@ -3,12 +3,17 @@ in view. Statements and visits in New York use the diplomatic-support types."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from marshmallow import Schema, fields
 
 from core import fields as f
 from core.eventtypes import EventType
+from core.parties import ORGANISATIONS
 from core.views.figures import tally_figure
 from core.views.model import Indicator, SummaryFigure, Tally
+from core.words import Phrase
 from plugins import hookimpl
 
 AREA = "united_nations"
@@ -20,6 +25,31 @@ class ResolutionAdopted(Schema):
     mentions_court = fields.Boolean(required=True)
 
 
+# -- how the events read -----------------------------------------------------------
+
+
+def resolution_cluster(payload: Mapping[str, Any]) -> str:
+    """The United Nations' resolutions are Part II's, organisations' Part III's; the
+    others (a State's parliament...) cluster 2's."""
+    body = payload.get("body")
+    if body == "UN":
+        return "II.A"
+    return "III" if body in ORGANISATIONS else "I.B"
+
+
+RESOLUTION = Phrase(
+    en="{body} adopted resolution {symbol}{mention}.",
+    fr="{body} : adoption de la résolution {symbol}{mention}.",
+    values=lambda p, w: {
+        "body": w.party(p["body"]),
+        "symbol": p["symbol"],
+        "mention": w.say(en=", which mentions the Court", fr=", qui mentionne la Cour")
+        if p["mentions_court"]
+        else "",
+    },
+)
+
+
 @hookimpl
 def followup_event_types() -> list[EventType]:
     return [
@@ -29,6 +59,9 @@ def followup_event_types() -> list[EventType]:
             AREA,
             "A resolution was adopted by the United Nations or another body (recs. 45, 46, 62).",
             party_fields=("body",),
+            sentence=RESOLUTION,
+            cluster=resolution_cluster,
+            activity=True,
         ),
     ]
 

@@ -3,7 +3,8 @@ relocations of witnesses to States."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -23,7 +24,10 @@ from core.views.model import (
     Tally,
     ViewFact,
 )
+from core.words import PERSON, Phrase
 from plugins import hookimpl
+from reports.annual import charts
+from reports.sections import ReportChart, SectionContext, Series
 
 AREA = "witness_protection"
 
@@ -62,6 +66,24 @@ def relocated(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
 application = lifecycle("application", "application")
 
 
+# -- how the events read -----------------------------------------------------------
+
+APPLICATION = Phrase(
+    en="Application {application} for the protection of {persons} received.",
+    fr="Demande de protection {application} reçue, pour {persons}.",
+    values=lambda p, w: {"application": p["application"], "persons": w.count(p["persons"], PERSON)},
+)
+RELOCATION = Phrase(
+    en="Relocation to {state} of {persons} (application {application}).",
+    fr="Réinstallation {persons} ; État d’accueil : {state} (demande {application}).",
+    values=lambda p, w: {
+        "state": w.party(p["state"]),
+        "persons": w.say(en=w.count(p["persons"], PERSON), fr=w.of(w.count(p["persons"], PERSON))),
+        "application": p["application"],
+    },
+)
+
+
 @hookimpl
 def followup_event_types() -> list[EventType]:
     return [
@@ -72,6 +94,8 @@ def followup_event_types() -> list[EventType]:
             "The Court received an application for the protection of witnesses.",
             subject=application,
             rule=received,
+            sentence=APPLICATION,
+            cluster="I.E",
         ),
         EventType(
             "WitnessRelocated",
@@ -81,6 +105,8 @@ def followup_event_types() -> list[EventType]:
             subject=application,
             rule=relocated,
             party_fields=("state",),
+            sentence=RELOCATION,
+            cluster="I.E",
         ),
     ]
 
@@ -211,5 +237,48 @@ def followup_indicators() -> list[Indicator]:
             "witness_protection",
             "Applications for protection and persons covered, per year of receipt.",
             lambda reading: {"per_year": per_year(reading)},
+        )
+    ]
+
+
+# -- the annual report ----------------------------------------------------------------
+
+
+def protection_series(context: SectionContext) -> Series:
+    """Applications received and persons relocated, per year of the chart."""
+    received: Counter[int] = Counter()
+    relocated: Counter[int] = Counter()
+    for item in context.cumulative.items("witness_protection"):
+        received[int(item["received_on"][:4])] += 1
+        for relocation in item["relocations"]:
+            relocated[int(relocation["on"][:4])] += relocation["persons"]
+    years = context.chart_years
+    return {
+        "applications": [received.get(y, 0) for y in years],
+        "relocated_persons": [relocated.get(y, 0) for y in years],
+    }
+
+
+def draw_protection(series: Series, years: Sequence[int]) -> str:
+    return charts.bars(
+        "witness_protection",
+        "Witness protection, per year",
+        years,
+        {
+            "Applications received": series["applications"],
+            "Persons relocated": series["relocated_persons"],
+        },
+    )
+
+
+@hookimpl
+def followup_report_charts() -> list[ReportChart]:
+    return [
+        ReportChart(
+            "witness_protection",
+            "I.E",
+            "Applications for witness protection received and persons relocated, per year.",
+            protection_series,
+            draw_protection,
         )
     ]

@@ -3,7 +3,7 @@ reproducible PDF that carries its own proof.
 
 The service the entry points call (CLI, API, the scheduler):
 
-- ``build(services, year=..., as_of=...) -> bytes``: the PDF;
+- ``build(sources, year=..., as_of=...) -> bytes``: the PDF;
 - ``produce(...) -> AnnualReport``: the PDF with its data (log position, as_of, digest);
 - ``gather_data(...)``: the data alone, as plain JSON-able values (what verification
   derives again).
@@ -20,9 +20,9 @@ from datetime import date, datetime
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from core.bootstrap import Services
 from reports.annual.gather import LogPoint, ReportPeriod, gather, locate
 from reports.config import ReportConfig, load
+from reports.sections import ReportSources
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def software() -> dict[str, str]:
 
 
 def gather_data(
-    services: Services,
+    sources: ReportSources,
     *,
     year: int | None = None,
     first: date | None = None,
@@ -68,9 +68,9 @@ def gather_data(
 ) -> dict[str, Any]:
     """The report's data: the log at `as_of` (default: its head), over a calendar year
     (default: the year of `as_of`) or `first`..`last`."""
-    point = locate(services, as_of)
+    point = locate(sources, as_of)
     period = ReportPeriod.of(year, first, last, default_year=int(point.as_of[:4]))
-    return gather(services, period, point, config if config is not None else load())
+    return gather(sources, period, point, config if config is not None else load())
 
 
 def with_document(data: dict[str, Any]) -> dict[str, Any]:
@@ -83,7 +83,7 @@ def with_document(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def produce(
-    services: Services,
+    sources: ReportSources,
     *,
     year: int | None = None,
     first: date | None = None,
@@ -95,13 +95,27 @@ def produce(
     from reports.annual.document import pdf
 
     data = with_document(
-        gather_data(services, year=year, first=first, last=last, as_of=as_of, config=config)
+        gather_data(sources, year=year, first=first, last=last, as_of=as_of, config=config)
     )
-    return AnnualReport(pdf(data), data)
+    data = with_checkpoint(sources, data)
+    return AnnualReport(pdf(data, sources.report.charts), data)
+
+
+def with_checkpoint(sources: ReportSources, data: dict[str, Any]) -> dict[str, Any]:
+    """The data with the log's signed checkpoint at the report's position, when a key
+    is configured (Ed25519 signatures are deterministic: the same report, the same
+    bytes). Verification checks it apart from the figures (its signature, its root)."""
+    from core.checkpoints import load_key, signed_checkpoint
+
+    key = load_key(required=False)
+    if key is None:
+        return data
+    position = int(data["log"]["position"])
+    return {**data, "checkpoint": signed_checkpoint(sources.app, key, position)}
 
 
 def build(
-    services: Services,
+    sources: ReportSources,
     year: int | None = None,
     first: date | None = None,
     last: date | None = None,
@@ -109,7 +123,7 @@ def build(
     config: ReportConfig | None = None,
 ) -> bytes:
     """The report's PDF (see `produce`)."""
-    return produce(services, year=year, first=first, last=last, as_of=as_of, config=config).pdf
+    return produce(sources, year=year, first=first, last=last, as_of=as_of, config=config).pdf
 
 
 __all__ = [

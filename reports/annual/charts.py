@@ -1,5 +1,6 @@
 """The report's charts, drawn by pygal as SVG from the data's series and embedded in the
-document as vector images.
+document as vector images. The areas contribute theirs (``followup_report_charts``),
+drawn with the style and helpers here; the report draws the recommendations' chart.
 
 pygal (by the authors of WeasyPrint) writes plain SVG styled with CSS, which
 WeasyPrint draws natively; it needs no numpy, and it draws a chart in milliseconds.
@@ -18,6 +19,8 @@ from typing import Any
 
 import pygal
 from pygal.style import Style
+
+from reports.sections import ReportChart
 
 #: Blues and greys, as in the Assembly's printed documents.
 STYLE = Style(
@@ -66,7 +69,8 @@ STATUS_STYLE = Style(
 )
 
 
-def _options(**extra: Any) -> dict[str, Any]:
+def options(**extra: Any) -> dict[str, Any]:
+    """pygal options of every chart of the report (size, style, legend, no script)."""
     return {
         "style": STYLE,
         "width": 760,
@@ -85,69 +89,39 @@ def _options(**extra: Any) -> dict[str, Any]:
     }
 
 
-def _top(*series: Sequence[Any]) -> int:
+def top(*series: Sequence[Any]) -> int:
     return max([int(-(-v // 1)) for values in series for v in values if v is not None] + [1])
 
 
-def _counts(chart: Any, *series: Sequence[Any]) -> int:
+def whole_counts(chart: Any, *series: Sequence[Any]) -> int:
     """Whole numbers on the axis of counts (pygal would draw 0.2, 0.4...); returns how
     many intervals the axis has."""
-    top = _top(*series)
-    step = max(1, -(-top // 8))
-    chart.y_labels = list(range(0, top + step, step))
+    highest = top(*series)
+    step = max(1, -(-highest // 8))
+    chart.y_labels = list(range(0, highest + step, step))
     chart.range = (0, chart.y_labels[-1])
     return len(chart.y_labels) - 1
 
 
-def _svg(chart: Any, name: str) -> str:
+def svg(chart: Any, name: str) -> str:
+    """The chart as SVG text, the same bytes for the same data (see the docstring)."""
     chart.uuid = name  # pygal draws a random id otherwise
     return UNPRINTED.sub("", chart.render(is_unicode=True))
 
 
-def agreements(series: Mapping[str, Any], years: Sequence[int]) -> str:
-    chart = pygal.Bar(**_options(title="Agreements with the Court, per year"))
+def bars(name: str, title: str, years: Sequence[int], series: Mapping[str, Sequence[Any]]) -> str:
+    """A bar chart of counts per year: `series` maps each legend to its values."""
+    chart = pygal.Bar(**options(title=title))
     chart.x_labels = [str(year) for year in years]
-    _counts(chart, series["signed"], series["in_force"])
-    chart.add("Signed in the year", list(series["signed"]))
-    chart.add("In force at the end of the year", list(series["in_force"]))
-    return _svg(chart, "agreements")
-
-
-def requests(series: Mapping[str, Any], years: Sequence[int]) -> str:
-    chart = pygal.Line(
-        **_options(
-            title="Requests for assistance, and median days to answer",
-            dots_size=3,
-            stroke_style={"width": 2},
-        )
-    )
-    chart.x_labels = [str(year) for year in years]
-    intervals = _counts(chart, series["sent"], series["answered"])
-    # The right scale's ticks fall on the left's: whole days as well.
-    days = max(1, -(-_top(series["median_days"]) // intervals))
-    chart.secondary_range = (0, intervals * days)
-    chart.add("Sent", list(series["sent"]))
-    chart.add("Answered", list(series["answered"]))
-    if any(days is not None for days in series["median_days"]):
-        # No right scale without a request answered in the years shown.
-        chart.add(
-            "Median days to answer (right scale)", list(series["median_days"]), secondary=True
-        )
-    return _svg(chart, "requests")
-
-
-def witness_protection(series: Mapping[str, Any], years: Sequence[int]) -> str:
-    chart = pygal.Bar(**_options(title="Witness protection, per year"))
-    chart.x_labels = [str(year) for year in years]
-    _counts(chart, series["applications"], series["relocated_persons"])
-    chart.add("Applications received", list(series["applications"]))
-    chart.add("Persons relocated", list(series["relocated_persons"]))
-    return _svg(chart, "witness_protection")
+    whole_counts(chart, *series.values())
+    for legend, values in series.items():
+        chart.add(legend, list(values))
+    return svg(chart, name)
 
 
 def recommendations(series: Mapping[str, Any]) -> str:
     chart = pygal.HorizontalStackedBar(
-        **_options(
+        **options(
             title="Recommendations by status, per section of the 2007 report",
             height=400,
             style=STATUS_STYLE,
@@ -157,18 +131,16 @@ def recommendations(series: Mapping[str, Any]) -> str:
     chart.x_labels = list(reversed(series["clusters"]))
     for status, label in STATUS_LABELS.items():
         chart.add(label, list(reversed(series[status])))
-    return _svg(chart, "recommendations")
+    return svg(chart, "recommendations")
 
 
-def draw(data: Mapping[str, Any]) -> dict[str, str]:
-    """Every chart of the report, as SVG text, by name."""
+def draw(data: Mapping[str, Any], contributed: Sequence[ReportChart]) -> dict[str, str]:
+    """Every chart of the report, as SVG text, by name: the areas' and the
+    recommendations'."""
     years = data["years"]
-    return {
-        "agreements": agreements(data["agreements"], years),
-        "requests": requests(data["requests"], years),
-        "witness_protection": witness_protection(data["witness_protection"], years),
-        "recommendations": recommendations(data["recommendations"]),
-    }
+    drawn = {chart.name: chart.draw(data[chart.name], years) for chart in contributed}
+    drawn["recommendations"] = recommendations(data["recommendations"])
+    return drawn
 
 
 def data_uri(svg: str) -> str:

@@ -1,79 +1,25 @@
 """The parts and clusters of the report, in the order of the Bureau's 2007 report, and
-what each one shows: which events are its activities, which headline figures sum it
-up, and which chart, if any, belongs to it."""
+the headline figures that sum each one up. Which events a section lists, the event
+types say (``EventType.cluster``); which charts it shows, the charts do."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from core.parties import ORGANISATIONS
 from core.recommendations import catalogue
-from core.views.model import ViewFact
-
-UN_FORUMS = frozenset({"general_assembly", "security_council", "human_rights_council"})
-
-
-def _everything(fact: ViewFact) -> bool:
-    return True
-
-
-def _by_organisation(fact: ViewFact) -> bool:
-    return fact.payload.get("organiser") in ORGANISATIONS
-
-
-def _by_united_nations(fact: ViewFact) -> bool:
-    return fact.payload.get("organiser") == "UN"
-
-
-def _workshop_section(fact: ViewFact) -> str:
-    if _by_organisation(fact):
-        return "III"
-    return "II.A" if _by_united_nations(fact) else "I.A"
-
-
-def _statement_section(fact: ViewFact) -> str:
-    forum = fact.payload.get("forum")
-    if forum in UN_FORUMS:
-        return "II.B"
-    return "III" if forum == "regional_organisation" else "I.B"
-
-
-def _resolution_section(fact: ViewFact) -> str:
-    body = fact.payload.get("body")
-    if body == "UN":
-        return "II.A"
-    return "III" if body in ORGANISATIONS else "I.B"
-
-
-#: Types shared between sections: which section an event of the type belongs to.
-SHARED_TYPES: dict[str, Callable[[ViewFact], str]] = {
-    "WorkshopHeld": _workshop_section,
-    "StatementDelivered": _statement_section,
-    "ResolutionAdopted": _resolution_section,
-}
 
 
 @dataclass(frozen=True)
 class Cluster:
     """One section of Parts I to III. `figures` are (figure name, label) pairs shown as
-    the section's table of figures; `types` are the event types it lists."""
+    the section's table of figures."""
 
     key: str
     part: str
     heading: str
     title: str
-    types: frozenset[str]
     figures: tuple[tuple[str, str], ...]
-    chart: str | None = None
     recommendations: tuple[int, ...] = field(default=())
-
-    def lists(self, fact: ViewFact) -> bool:
-        """Whether an event of the period is one of this section's activities."""
-        if fact.type not in self.types:
-            return False
-        decide = SHARED_TYPES.get(fact.type)
-        return decide is None or decide(fact) == self.key
 
 
 PARTS = {
@@ -98,12 +44,7 @@ def _recommendations(key: str) -> tuple[int, ...]:
     )
 
 
-def _cluster(
-    key: str,
-    types: set[str],
-    figures: tuple[tuple[str, str], ...],
-    chart: str | None = None,
-) -> Cluster:
+def _cluster(key: str, figures: tuple[tuple[str, str], ...]) -> Cluster:
     title, number = _titles()[key]
     part, _, letter = key.partition(".")
     if number is not None:
@@ -112,26 +53,12 @@ def _cluster(
         heading = f"{letter}. {title}"
     else:
         heading = title
-    return Cluster(
-        key, part, heading, title, frozenset(types), figures, chart, _recommendations(key)
-    )
+    return Cluster(key, part, heading, title, figures, _recommendations(key))
 
 
 CLUSTERS: tuple[Cluster, ...] = (
     _cluster(
         "I.A",
-        {
-            "StateBecameParty",
-            "WithdrawalNotified",
-            "ImplementingLegislationEnacted",
-            "ImplementingLegislationReviewed",
-            "APICRatified",
-            "AgreementSigned",
-            "AgreementEnteredIntoForce",
-            "AgreementTerminated",
-            "TechnicalAssistanceProvided",
-            "WorkshopHeld",
-        },
         (
             ("parties.states_parties", "States Parties to the Rome Statute"),
             (
@@ -150,18 +77,9 @@ CLUSTERS: tuple[Cluster, ...] = (
             ("agreements.interim_release.in_force", "of which on interim release"),
             ("activities.technical_assistance", "Technical assistance provided"),
         ),
-        chart="agreements",
     ),
     _cluster(
         "I.B",
-        {
-            "FocalPointDesignated",
-            "ContactPointDesignated",
-            "CoordinatingMechanismEstablished",
-            "HighLevelVisit",
-            "StatementDelivered",
-            "ResolutionAdopted",
-        },
         (
             ("parties.with_focal_point", "States Parties with a national focal point"),
             ("parties.with_contact_point", "States Parties with an embassy contact point"),
@@ -175,7 +93,6 @@ CLUSTERS: tuple[Cluster, ...] = (
     ),
     _cluster(
         "I.C",
-        {"AssistanceRequestSent", "AssistanceRequestAnswered", "EmergencyVisaIssued"},
         (
             ("requests.sent", "Requests for assistance sent"),
             ("requests.answered", "Requests answered"),
@@ -186,17 +103,9 @@ CLUSTERS: tuple[Cluster, ...] = (
             ("requests.median_days_to_answer", "Median days to answer"),
             ("activities.emergency_visas", "Persons given emergency visas"),
         ),
-        chart="requests",
     ),
     _cluster(
         "I.D",
-        {
-            "ArrestWarrantIssued",
-            "ArrestFacilitated",
-            "SurrenderCompleted",
-            "WarrantClosed",
-            "AssetsFrozen",
-        },
         (
             ("warrants.issued", "Arrest warrants issued"),
             ("warrants.arrests", "Arrests facilitated"),
@@ -209,7 +118,6 @@ CLUSTERS: tuple[Cluster, ...] = (
     ),
     _cluster(
         "I.E",
-        {"WitnessProtectionApplicationReceived", "WitnessRelocated"},
         (
             ("witness_protection.applications", "Applications for witness protection"),
             ("witness_protection.persons", "Persons covered by the applications"),
@@ -217,11 +125,9 @@ CLUSTERS: tuple[Cluster, ...] = (
             ("witness_protection.relocated_persons", "Persons relocated"),
             ("agreements.witness_relocation.in_force", "Witness relocation agreements in force"),
         ),
-        chart="witness_protection",
     ),
     _cluster(
         "I.F",
-        {"OperationalSupportProvided", "ConfidentialityProcedureEstablished"},
         (
             ("activities.operational_support", "Operational support provided"),
             (
@@ -232,7 +138,6 @@ CLUSTERS: tuple[Cluster, ...] = (
     ),
     _cluster(
         "I.G",
-        {"ExpertsRostered", "GratisPersonnelProvided"},
         (
             ("personnel.experts", "Experts rostered"),
             ("personnel.gratis_persons", "Gratis personnel provided"),
@@ -241,7 +146,6 @@ CLUSTERS: tuple[Cluster, ...] = (
     ),
     _cluster(
         "II.A",
-        {"ResolutionAdopted", "WorkshopHeld"},
         (
             ("activities.resolutions", "Resolutions adopted"),
             ("activities.resolutions_mentioning_court", "of which mentioning the Court"),
@@ -249,7 +153,6 @@ CLUSTERS: tuple[Cluster, ...] = (
     ),
     _cluster(
         "II.B",
-        {"StatementDelivered"},
         (
             ("activities.statements", "Statements in support of the Court"),
             (
@@ -260,7 +163,6 @@ CLUSTERS: tuple[Cluster, ...] = (
     ),
     _cluster(
         "III",
-        {"ResolutionAdopted", "WorkingGroupEstablished", "WorkshopHeld", "StatementDelivered"},
         (
             ("activities.workshops", "Workshops and seminars held"),
             ("activities.workshop_attendees", "Participants in workshops and seminars"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -24,6 +24,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from core.parties import ORGANISATIONS
 from reports.annual import charts, prose
 from reports.annual.clusters import CLUSTERS, PARTS
+from reports.sections import ReportChart
 
 FOLDER = Path(__file__).resolve().parent
 
@@ -76,13 +77,15 @@ def canonical(data: Mapping[str, Any]) -> dict[str, Any]:
     return loaded
 
 
-def html(data: Mapping[str, Any]) -> str:
-    """The report as HTML (relative links resolve in this module's folder)."""
-    return environment().get_template("template.html").render(**context(canonical(data)))
+def html(data: Mapping[str, Any], charts: Sequence[ReportChart]) -> str:
+    """The report as HTML (relative links resolve in this module's folder), with the
+    areas' `charts` drawn from their series in the data."""
+    page = environment().get_template("template.html")
+    return page.render(**context(canonical(data), charts))
 
 
-def pdf(data: Mapping[str, Any]) -> bytes:
-    return write_pdf(html(data), data)
+def pdf(data: Mapping[str, Any], charts: Sequence[ReportChart]) -> bytes:
+    return write_pdf(html(data, charts), data)
 
 
 def _in_folder(url: str) -> bool:
@@ -141,7 +144,7 @@ def roman(number: int) -> str:
     return ROMAN[number] if number < len(ROMAN) else str(number)
 
 
-def context(data: Mapping[str, Any]) -> dict[str, Any]:
+def context(data: Mapping[str, Any], contributed: Sequence[ReportChart]) -> dict[str, Any]:
     f = prose.Figures(data)
     report = data["report"]
     heading = data["heading"]
@@ -155,13 +158,13 @@ def context(data: Mapping[str, Any]) -> dict[str, Any]:
         "last": prose.long_date(report["to"]),
         "end": prose.long_date(report["to"]),
     }
-    drawn = charts.draw(data["charts"])
+    drawn = charts.draw(data["charts"], contributed)
     uris = {name: charts.data_uri(svg) for name, svg in drawn.items()}
     status_counts = _status_counts(data)
     title = "Report of the Bureau on cooperation"
     session_words = prose.ordinal_words(heading["session"])
     added, annexes = _plugin_sections(data)
-    parts, contents_parts, figure_count = _parts(data, f, uris, added)
+    parts, contents_parts, figure_count = _parts(data, f, uris, added, contributed)
     contents: list[dict[str, Any]] = [
         {"anchor": "executive_summary", "label": "Executive summary", "level": 1},
         *_added_contents(added, "executive_summary"),
@@ -255,6 +258,7 @@ def context(data: Mapping[str, Any]) -> dict[str, Any]:
             "head": log["head"],
             "attachment": f"{ATTACHMENT} (figures, lists and chart series, with the "
             "position, as_of and digest above)",
+            "checkpoint": data.get("checkpoint"),
         },
         "figure_count": figure_count,
     }
@@ -295,20 +299,12 @@ def _added_contents(
     ]
 
 
-CHARTS = {
-    "agreements": "Agreements with the Court signed per year and in force at the end of each year.",
-    "requests": "Requests for assistance sent and answered per year, and the median days "
-    "to answer those answered in the year.",
-    "witness_protection": "Applications for witness protection received and persons "
-    "relocated, per year.",
-}
-
-
 def _parts(
     data: Mapping[str, Any],
     f: prose.Figures,
     uris: Mapping[str, str],
     added: Mapping[str, list[dict[str, Any]]],
+    contributed: Sequence[ReportChart],
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], int]:
     parts: list[dict[str, Any]] = []
     contents: list[dict[str, Any]] = []
@@ -326,15 +322,18 @@ def _parts(
         for cluster in clusters:
             anchor = "s-" + cluster.key.replace(".", "-")
             section = data["sections"][cluster.key]
-            chart = None
-            if cluster.chart:
+            shown_charts = []
+            for chart in (c for c in contributed if c.after == cluster.key):
                 figure_number += 1
-                chart = {
-                    "uri": uris[cluster.chart],
-                    "number": figure_number,
-                    "caption": CHARTS[cluster.chart],
-                    "alt": _alt_series(CHARTS[cluster.chart], data["charts"][cluster.chart], years),
-                }
+                series = data["charts"][chart.name]
+                shown_charts.append(
+                    {
+                        "uri": uris[chart.name],
+                        "number": figure_number,
+                        "caption": chart.caption,
+                        "alt": _alt_series(chart.caption, series, years),
+                    }
+                )
             tables = (table_number + 1, table_number + 2, table_number + 3)
             table_number += 3
             numbers = cluster.recommendations
@@ -346,7 +345,7 @@ def _parts(
                     "title": cluster.title,
                     "show_heading": cluster.heading != PARTS[key],
                     "sentence": prose.cluster_sentence(f, cluster.figures),
-                    "chart": chart,
+                    "charts": shown_charts,
                     "tables": tables,
                     "figures": [
                         {

@@ -17,22 +17,21 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from statistics import median
 from typing import Any
 
-from core.bootstrap import Services
+from core.catalogue import Catalogue
 from core.clock import format_timestamp
 from core.errors import InvalidEvent
 from core.queries import position_as_of
 from core.recommendations import catalogue
 from core.views.model import Indicator, Item, Level, Period, Snapshot, ViewFact
 from core.views.reading import ViewReading
-from plugins import collect
+from core.words import ENGLISH
 from reports.annual import prose
 from reports.annual.clusters import CLUSTERS, SECTION_ORDER
 from reports.config import ReportConfig
 from reports.errors import ReportError
-from reports.sections import Fragment, ReportSection, SectionContext
+from reports.sections import Fragment, ReportSources, SectionContext
 
 #: The shape of the attached data; a reader refuses data of another format.
 FORMAT = "followup-annual-report/1"
@@ -136,10 +135,10 @@ class LogPoint:
         return {"position": self.position, "as_of": self.as_of, "head": self.head}
 
 
-def locate(services: Services, as_of: datetime | None) -> LogPoint:
+def locate(sources: ReportSources, as_of: datetime | None) -> LogPoint:
     """The log as the system knew it at `as_of`, or, without one, the log's head (its
     `as_of` is then the transaction time of the last event, never the clock's)."""
-    app = services.app
+    app = sources.app
     if as_of is None:
         head = app.head()
         if head.position == 0 or head.recorded_at is None:
@@ -158,11 +157,11 @@ def locate(services: Services, as_of: datetime | None) -> LogPoint:
     position = position_as_of(app, as_of)
     if position == 0:
         raise ReportError(f"Nothing had been recorded by {format_timestamp(as_of)}.")
-    return LogPoint(position, format_timestamp(as_of), digest_at(services, position))
+    return LogPoint(position, format_timestamp(as_of), digest_at(sources, position))
 
 
-def digest_at(services: Services, position: int) -> str:
-    records = services.app.log.select_records(after=position - 1, upto=position, limit=1)
+def digest_at(sources: ReportSources, position: int) -> str:
+    records = sources.app.log.select_records(after=position - 1, upto=position, limit=1)
     if not records or records[0].position != position:
         raise ReportError(f"The log has no event at position {position}.")
     return records[0].hash.hex()
@@ -220,8 +219,8 @@ class Readings:
     snapshot: CachedSnapshot
 
 
-def read(services: Services, period: ReportPeriod, position: int) -> Readings:
-    views = services.views
+def read(sources: ReportSources, period: ReportPeriod, position: int) -> Readings:
+    views = sources.views
     views.projection.catch_up()
     snapshot = CachedSnapshot(views.projection.snapshot(position, LEVEL))
     folds = views.folds
@@ -238,15 +237,18 @@ def read(services: Services, period: ReportPeriod, position: int) -> Readings:
 
 
 def gather(
-    services: Services, period: ReportPeriod, point: LogPoint, config: ReportConfig
+    sources: ReportSources, period: ReportPeriod, point: LogPoint, config: ReportConfig
 ) -> dict[str, Any]:
     """The report's data (see the module's docstring)."""
     config = config.resolved(period.year)
-    readings = read(services, period, point.position)
-    views = services.views
+    readings = read(sources, period, point.position)
+    views = sources.views
     figures = views.summary(readings.period)
     previous = views.summary(readings.previous)
     cumulative = views.summary(readings.cumulative)
+    context = section_context(sources, readings, period, point, figures, previous, cumulative)
+    parts = {part.key: part.gather(context) for part in sources.report.data}
+    status = parts.get("recommendation_status", {})
     heading = config.to_json()
     heading["document_date"] = (
         config.document_date.isoformat() if config.document_date else point.as_of[:10]
@@ -259,53 +261,73 @@ def gather(
         "figures": figures,
         "previous_figures": previous,
         "cumulative_figures": cumulative,
-        "narratives": narratives(readings.snapshot, period.year),
-        "sections": sections(services, readings, period, config),
-        "charts": charts(readings, period),
-        "states_parties": states_parties(readings),
+        "narratives": parts.get("narratives", {}),
+        "sections": sections(sources, readings, status, config),
+        "charts": charts(sources, context, status),
+        "states_parties": parts.get("states_parties", {"rows": [], "withheld": 0}),
+        "plugin_sections": plugin_sections(sources, context),
     }
-    data["plugin_sections"] = plugin_sections(services, readings, period, point, data)
     return data
 
 
-# -- narratives ---------------------------------------------------------------------
+def section_context(
+    sources: ReportSources,
+    readings: Readings,
+    period: ReportPeriod,
+    point: LogPoint,
+    figures: Mapping[str, Any],
+    previous: Mapping[str, Any],
+    cumulative: Mapping[str, Any],
+) -> SectionContext:
+    """What plugins' sections, charts and data are made from."""
+    folds = sources.views.folds
+    snapshot = readings.snapshot
 
+    def values(found: Mapping[str, Any]) -> dict[str, Any]:
+        return {name: figure["value"] for name, figure in found.items()}
 
-def narratives(snapshot: Snapshot, year: int) -> dict[str, Any]:
-    """The latest draft of each section's narrative for `year`, if it is public (a
-    restricted latest draft is not shown, and an earlier one is not shown instead)."""
-    latest: dict[str, ViewFact] = {}
-    for fact in snapshot.facts(types=["ReportNarrativeDrafted"]):
-        if fact.payload["year"] == year:
-            latest[fact.payload["section"]] = fact  # facts come in log order
-    return {
-        section: {
-            "text": fact.payload["text"],
-            "drafted_on": fact.occurred_on,
-            "sources": list(fact.sources),
-        }
-        for section, fact in sorted(latest.items())
-        if fact.classification == "public"
-    }
+    return SectionContext(
+        year=period.year,
+        first=period.first,
+        last=period.last,
+        period_label=period.label,
+        previous_label=period.previous_label,
+        position=point.position,
+        reading=readings.period,
+        previous=readings.previous,
+        cumulative=readings.cumulative,
+        figures=values(figures),
+        previous_figures=values(previous),
+        cumulative_figures=values(cumulative),
+        chart_years=tuple(_years(period)),
+        recorded=ViewReading(snapshot, folds, Period(on=date.max)),
+        for_period=lambda other: ViewReading(snapshot, folds, other),
+    )
 
 
 # -- sections: activities and recommendations ---------------------------------------
 
 
 def sections(
-    services: Services, readings: Readings, period: ReportPeriod, config: ReportConfig
+    sources: ReportSources,
+    readings: Readings,
+    status: Mapping[int, Mapping[str, Any]],
+    config: ReportConfig,
 ) -> dict[str, Any]:
-    types = sorted({t for cluster in CLUSTERS for t in cluster.types})
+    """Each section's public activities (the events whose type lists them there) and
+    its recommendations."""
+    event_types = sources.app.catalogue
+    types = sorted(name for name, t in event_types.types.items() if t.cluster is not None)
     facts = readings.period.facts(types)
-    recommendation_rows = recommendations(readings, services.views.indicators, period.year)
+    recommendation_rows = recommendations(readings, sources.views.indicators, status)
     found: dict[str, Any] = {}
     for cluster in CLUSTERS:
-        listed = [fact for fact in facts if cluster.lists(fact)]
+        listed = [f for f in facts if event_types[f.type].cluster_of(f.payload) == cluster.key]
         shown = sorted(
             (fact for fact in listed if fact.classification == "public"),
             key=lambda fact: (fact.occurred_on, fact.position),
         )
-        rows = [activity_row(fact) for fact in shown[: config.activity_rows]]
+        rows = [activity_row(event_types, fact) for fact in shown[: config.activity_rows]]
         found[cluster.key] = {
             "activities": rows,
             "more": max(0, len(shown) - config.activity_rows),
@@ -315,29 +337,23 @@ def sections(
     return found
 
 
-def activity_row(fact: ViewFact) -> dict[str, Any]:
+def activity_row(event_types: Catalogue, fact: ViewFact) -> dict[str, Any]:
     return {
         "date": fact.occurred_on,
         "type": fact.type,
-        "text": prose.describe(fact),
+        "text": event_types[fact.type].reads(fact.payload, ENGLISH),
         "summary": fact.summary,
         "sources": list(fact.sources),
         "position": fact.position,
     }
 
 
-def classifications(snapshot: Snapshot, types: Sequence[str]) -> dict[str, str]:
-    """The classification of every standing event of some types, by id."""
-    return {fact.id: fact.classification for fact in snapshot.facts(types=types)}
-
-
 def recommendations(
-    readings: Readings, indicators: Sequence[Indicator], year: int
+    readings: Readings, indicators: Sequence[Indicator], status: Mapping[int, Mapping[str, Any]]
 ) -> dict[int, dict[str, Any]]:
     """Each recommendation with its status on the period's last day (shown only when
     the assessment behind it is public) and its indicators for the period."""
-    assessed = {item["recommendation"]: item for item in readings.period.items("assessments")}
-    visible = classifications(readings.snapshot, ["RecommendationAssessed"])
+    year = readings.period.period.on.year
     by_number: dict[int, list[str]] = defaultdict(list)
     for indicator in indicators:
         value = dict(indicator.compute(readings.period))
@@ -346,18 +362,16 @@ def recommendations(
             by_number[number].append(text)
     rows = {}
     for r in catalogue():
-        item = assessed.get(r.number)
-        status, on = "not_assessed", None
-        if item is not None:
-            latest = [a for a in item["assessments"] if a["assessed_on"] == item["assessed_on"]][-1]
-            public = visible.get(latest["event"]) == "public"
-            status = item["status"] if public else "restricted"
-            on = item["assessed_on"] if public else None
+        assessed = status.get(r.number)
+        shown, on = "not_assessed", None
+        if assessed is not None:
+            shown = assessed["status"] if assessed["public"] else "restricted"
+            on = assessed["assessed_on"] if assessed["public"] else None
         rows[r.number] = {
             "number": r.number,
             "addressee": r.addressee,
             "text": r.text,
-            "status": status,
+            "status": shown,
             "assessed_on": on,
             "indicators": by_number.get(r.number, []),
         }
@@ -371,167 +385,38 @@ def _years(period: ReportPeriod) -> list[int]:
     return list(range(period.last.year - CHART_YEARS + 1, period.last.year + 1))
 
 
-def _year_of(day: str | None) -> int | None:
-    return int(day[:4]) if day else None
-
-
-def charts(readings: Readings, period: ReportPeriod) -> dict[str, Any]:
-    """Series for the charts (aggregates: restricted events count, as in figures)."""
-    years = _years(period)
-    reading = readings.cumulative
-    agreements = reading.items("agreements")
-    signed = Counter(_year_of(item["signed_on"]) for item in agreements)
-    in_force = []
-    for year in years:
-        end = date(year, 12, 31).isoformat()
-        in_force.append(
-            sum(
-                1
-                for item in agreements
-                if item.get("in_force_on")
-                and item["in_force_on"] <= end
-                and not (item.get("terminated_on") and item["terminated_on"] <= end)
+def charts(
+    sources: ReportSources, context: SectionContext, status: Mapping[int, Mapping[str, Any]]
+) -> dict[str, Any]:
+    """Series for the charts (aggregates: restricted events count, as in figures): the
+    areas' charts, and the recommendations' status per section of the 2007 report."""
+    found: dict[str, Any] = {"years": list(context.chart_years)}
+    for chart in sources.report.charts:
+        if chart.after not in SECTION_ORDER or chart.name in found:
+            raise ReportError(
+                f"Report chart {chart.name!r} goes in {chart.after!r}: charts have names of "
+                f"their own and go in a section of the report ({', '.join(SECTION_ORDER)})."
             )
-        )
-    requests = reading.items("requests")
-    sent = Counter(_year_of(item["sent_on"]) for item in requests)
-    answered: dict[int | None, list[int]] = defaultdict(list)
-    for item in requests:
-        if item.get("answered_on"):
-            answered[_year_of(item["answered_on"])].append(item["days_to_answer"])
-    applications = reading.items("witness_protection")
-    received = Counter(_year_of(item["received_on"]) for item in applications)
-    relocated: Counter[int | None] = Counter()
-    for item in applications:
-        for relocation in item["relocations"]:
-            relocated[_year_of(relocation["on"])] += relocation["persons"]
-    status: dict[str, Counter[str]] = {cluster.key: Counter() for cluster in CLUSTERS}
-    assessed = {item["recommendation"]: item["status"] for item in reading.items("assessments")}
+        found[chart.name] = dict(chart.series(context))
+    by_cluster: dict[str, Counter[str]] = {cluster.key: Counter() for cluster in CLUSTERS}
     for r in catalogue():
         key = f"{r.part}.{r.cluster}" if r.cluster else r.part
-        status[key][assessed.get(r.number, "not_assessed")] += 1
-    return {
-        "years": years,
-        "agreements": {
-            "signed": [signed.get(y, 0) for y in years],
-            "in_force": in_force,
-        },
-        "requests": {
-            "sent": [sent.get(y, 0) for y in years],
-            "answered": [len(answered.get(y, [])) for y in years],
-            "median_days": [median(answered[y]) if answered.get(y) else None for y in years],
-        },
-        "witness_protection": {
-            "applications": [received.get(y, 0) for y in years],
-            "relocated_persons": [relocated.get(y, 0) for y in years],
-        },
-        "recommendations": {
-            "clusters": [cluster.key for cluster in CLUSTERS],
-            **{s: [status[c.key].get(s, 0) for c in CLUSTERS] for s in STATUSES},
-        },
+        assessed = status.get(r.number)
+        by_cluster[key][assessed["status"] if assessed else "not_assessed"] += 1
+    found["recommendations"] = {
+        "clusters": [cluster.key for cluster in CLUSTERS],
+        **{s: [by_cluster[c.key].get(s, 0) for c in CLUSTERS] for s in STATUSES},
     }
-
-
-# -- annex III ----------------------------------------------------------------------
-
-PARTY_TYPES = (
-    "StateBecameParty",
-    "WithdrawalNotified",
-    "ImplementingLegislationEnacted",
-    "APICRatified",
-    "FocalPointDesignated",
-    "ContactPointDesignated",
-)
-
-PLACES = {"the_hague": "The Hague", "brussels": "Brussels", "new_york": "New York"}
-
-
-def states_parties(readings: Readings) -> dict[str, Any]:
-    """Annex III: each State Party whose membership is public, with only the public
-    records of its legislation, APIC, focal and contact points and agreements."""
-    visible = classifications(readings.snapshot, PARTY_TYPES)
-
-    def public(record: Mapping[str, Any] | None, key: str = "event") -> bool:
-        return record is not None and visible.get(str(record.get(key, ""))) == "public"
-
-    agreements: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for item in readings.period.items("agreements"):
-        if item["classification"] != "public":
-            continue
-        for code in item["parties"]:
-            agreements[code][0] += 1
-            agreements[code][1] += item["status"] == "in_force"
-    rows, withheld = [], 0
-    for item in readings.period.items("parties"):
-        if not item.get("is_party"):
-            continue
-        membership = item["memberships"][-1]
-        if not public(membership):
-            withheld += 1
-            continue
-        legislation = [r for r in item.get("legislation", []) if public(r)]
-        focal = item.get("focal_point")
-        contacts = [c for c in item.get("contact_points", []) if public(c)]
-        code = item["party"]
-        rows.append(
-            {
-                "code": code,
-                "name": item["name"],
-                "party_since": item["party_since"],
-                "legislation": (
-                    f"{prose.words(legislation[-1]['scope'])} ({legislation[-1]['on'][:4]})"
-                    if legislation
-                    else None
-                ),
-                "apic": (
-                    item["apic_ratified_on"]
-                    if item.get("apic_ratified_on") and public(item, "apic_event")
-                    else None
-                ),
-                "focal_point": focal["on"] if focal is not None and public(focal) else None,
-                "contact_points": [PLACES.get(c["location"], c["location"]) for c in contacts],
-                "agreements_signed": agreements[code][0] if code in agreements else 0,
-                "agreements_in_force": agreements[code][1] if code in agreements else 0,
-            }
-        )
-    rows.sort(key=lambda row: row["name"])
-    return {"rows": rows, "withheld": withheld}
+    return found
 
 
 # -- plugins' sections --------------------------------------------------------------
 
 
-def plugin_sections(
-    services: Services,
-    readings: Readings,
-    period: ReportPeriod,
-    point: LogPoint,
-    data: Mapping[str, Any],
-) -> list[dict[str, Any]]:
-    contributed: list[ReportSection] = collect(services.plugins.hook.followup_report_sections)
-    if not contributed:
-        return []
-
-    def values(figures: Mapping[str, Any]) -> dict[str, Any]:
-        return {name: figure["value"] for name, figure in figures.items()}
-
-    context = SectionContext(
-        year=period.year,
-        first=period.first,
-        last=period.last,
-        period_label=period.label,
-        previous_label=period.previous_label,
-        position=point.position,
-        reading=readings.period,
-        previous=readings.previous,
-        cumulative=readings.cumulative,
-        figures=values(data["figures"]),
-        previous_figures=values(data["previous_figures"]),
-        cumulative_figures=values(data["cumulative_figures"]),
-    )
+def plugin_sections(sources: ReportSources, context: SectionContext) -> list[dict[str, Any]]:
     seen: set[str] = set()
     found = []
-    for section in contributed:
+    for section in sources.report.sections:
         if section.after not in SECTION_ORDER:
             raise ReportError(
                 f"Report section {section.key!r} goes after {section.after!r}, which is not "

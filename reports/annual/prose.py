@@ -1,15 +1,12 @@
-"""The report's English: dates and numbers as Assembly documents write them, one line
-for each kind of event, indicators in words, and the sentences generated from the
-figures (executive summary, clusters, conclusion, annex I)."""
+"""The report's English: dates and numbers as Assembly documents write them, indicators
+in words, and the sentences generated from the figures (executive summary, clusters,
+conclusion, annex I). Each event reads as its type says (``EventType.sentence``)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
-
-from core.parties import lookup
-from core.views.model import ViewFact
 
 MONTHS = (
     "January",
@@ -107,149 +104,6 @@ def percent(share: float | None) -> str:
 def words(code: str | None) -> str:
     """A catalogue value as words: 'enforcement_of_sentences' -> 'enforcement of sentences'."""
     return (code or "").replace("_", " ")
-
-
-def name(code: str | None) -> str:
-    """A party's name from its code (the code itself when unknown)."""
-    if not code:
-        return "—"
-    party = lookup(code)
-    return party.name if party else code
-
-
-def names(codes: Sequence[str]) -> str:
-    listed = [name(code) for code in codes]
-    if len(listed) <= 1:
-        return "".join(listed)
-    return ", ".join(listed[:-1]) + " and " + listed[-1]
-
-
-# -- one line per event -------------------------------------------------------------
-
-
-def describe(fact: ViewFact) -> str:
-    """What happened, in one sentence, from the event's own payload only (so nothing
-    from another, possibly restricted, event is shown with it)."""
-    p = fact.payload
-    t = fact.type
-    if t == "StateBecameParty":
-        return (
-            f"{name(p['state'])} deposited its instrument of {words(p['instrument'])}; "
-            f"the Statute enters into force for it on {long_date(p['in_force_on'])}."
-        )
-    if t == "WithdrawalNotified":
-        return (
-            f"{name(p['state'])} notified its withdrawal, effective {long_date(p['effective_on'])}."
-        )
-    if t == "ImplementingLegislationEnacted":
-        return (
-            f"{name(p['state'])} enacted implementing legislation ({words(p['scope'])}): "
-            f"{p['title']}."
-        )
-    if t == "ImplementingLegislationReviewed":
-        return (
-            f"{name(p['state'])} reviewed its implementing legislation ({p['title']}): "
-            f"{words(p['outcome'])}."
-        )
-    if t == "APICRatified":
-        return (
-            f"{name(p['state'])} ratified the Agreement on the Privileges and Immunities "
-            "of the Court."
-        )
-    if t == "AgreementSigned":
-        return (
-            f"Agreement on {words(p['kind'])} signed with {names(p['parties'])}: "
-            f"{p['title']} ({p['agreement']})."
-        )
-    if t == "AgreementEnteredIntoForce":
-        return f"Agreement {p['agreement']} entered into force."
-    if t == "AgreementTerminated":
-        return f"Agreement {p['agreement']} terminated: {p['reason']}."
-    if t == "TechnicalAssistanceProvided":
-        return (
-            f"{name(p['provider'])} provided technical assistance to {name(p['recipient'])} "
-            f"on {words(p['topic'])}."
-        )
-    if t == "FocalPointDesignated":
-        return f"{name(p['state'])} designated a national focal point: {p['office']}."
-    if t == "ContactPointDesignated":
-        place = {"the_hague": "The Hague", "brussels": "Brussels", "new_york": "New York"}
-        return (
-            f"{name(p['state'])} designated a contact point in "
-            f"{place.get(p['location'], words(p['location']))}: {p['office']}."
-        )
-    if t == "CoordinatingMechanismEstablished":
-        return f"{name(p['state'])} established a coordinating mechanism ({words(p['form'])})."
-    if t == "HighLevelVisit":
-        return f"Visit of the {words(p['organ'])} of the Court to {name(p['host'])}."
-    if t == "StatementDelivered":
-        return f"Statement by {name(p['speaker'])} ({words(p['forum'])}) on {words(p['topic'])}."
-    if t == "ResolutionAdopted":
-        mention = ", which mentions the Court" if p["mentions_court"] else ""
-        return f"{name(p['body'])} adopted resolution {p['symbol']}{mention}."
-    if t == "WorkingGroupEstablished":
-        return f"{name(p['organisation'])} established a working group: {p['mandate']}."
-    if t == "AssistanceRequestSent":
-        return (
-            f"Request {p['request']} ({words(p['category'])}) sent to {name(p['addressee'])} "
-            f"on behalf of the {words(p['on_behalf_of'])}."
-        )
-    if t == "AssistanceRequestAnswered":
-        return f"Request {p['request']} answered: {words(p['outcome'])}."
-    if t == "EmergencyVisaIssued":
-        return f"{name(p['state'])} issued emergency visas to {plural(p['persons'], 'person')}."
-    if t == "ArrestWarrantIssued":
-        return f"Warrant {p['warrant']} issued in the situation in {p['situation']}."
-    if t == "ArrestFacilitated":
-        helped = f", assisted by {names(p['assisted_by'])}" if p.get("assisted_by") else ""
-        return f"Arrest under warrant {p['warrant']} by {name(p['arresting_state'])}{helped}."
-    if t == "SurrenderCompleted":
-        transit = f", through {names(p['transit_states'])}" if p.get("transit_states") else ""
-        return (
-            f"Surrender to the Court under warrant {p['warrant']} by "
-            f"{name(p['surrendering_state'])}{transit}."
-        )
-    if t == "WarrantClosed":
-        return f"Warrant {p['warrant']} closed ({words(p['reason'])})."
-    if t == "AssetsFrozen":
-        return f"{name(p['state'])} froze assets: {p['description']}."
-    if t == "WitnessProtectionApplicationReceived":
-        return (
-            f"Application {p['application']} for the protection of "
-            f"{plural(p['persons'], 'person')} received."
-        )
-    if t == "WitnessRelocated":
-        return (
-            f"{plural(p['persons'], 'person')} relocated to {name(p['state'])} "
-            f"(application {p['application']})."
-        )
-    if t == "OperationalSupportProvided":
-        return (
-            f"{name(p['provider'])} provided support ({words(p['kind'])}) to the "
-            f"{words(p['beneficiary'])}."
-        )
-    if t == "ConfidentialityProcedureEstablished":
-        return f"{name(p['state'])} established a procedure for confidential information."
-    if t == "ExpertsRostered":
-        return f"{name(p['state'])} rostered {plural(p['experts'], 'expert')} ({p['field']})."
-    if t == "GratisPersonnelProvided":
-        return (
-            f"{name(p['state'])} provided {plural(p['persons'], 'person')} as gratis "
-            f"personnel for {plural(p['months'], 'month')}."
-        )
-    if t == "WorkshopHeld":
-        host = f", hosted by {name(p['host'])}" if p.get("host") else ""
-        return (
-            f"{p['title']}, organised by {name(p['organiser'])}{host}: "
-            f"{plural(p['attendees'], 'participant')} from "
-            f"{plural(len(p['participants']), 'State')}; "
-            f"{', '.join(words(topic) for topic in p['topics'])}."
-        )
-    return f"{words(_snake(t)).capitalize()}."
-
-
-def _snake(type_name: str) -> str:
-    return "".join(f"_{c.lower()}" if c.isupper() else c for c in type_name).lstrip("_")
 
 
 # -- indicators ---------------------------------------------------------------------

@@ -18,19 +18,22 @@ chain digest it was derived at. Verifying:
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import orjson
 
-from core.bootstrap import Services
+from auditor.tlog import NoteError, VerifierKey, verify_checkpoint
+from core.checkpoints import events_root, known_keys
 from core.verification import Published, Verification
-from reports.annual import software
+from reports.annual import signing, software
 from reports.annual.document import ATTACHMENT, pdf
 from reports.annual.gather import FORMAT, LogPoint, ReportPeriod, gather, read
 from reports.config import ReportConfig
 from reports.errors import ReportError
+from reports.sections import ReportChart, ReportSources
 
 #: At most this many differences are named.
 LISTED = 20
@@ -110,8 +113,16 @@ class ReportVerification:
         return "\n".join(lines)
 
 
-def verify(services: Services, document: bytes, *, redraw: bool = True) -> ReportVerification:
+def verify(
+    sources: ReportSources,
+    document: bytes,
+    *,
+    redraw: bool = True,
+    trust: Sequence[Path] = (),
+    keys: Sequence[VerifierKey] = (),
+) -> ReportVerification:
     data = attached_data(document)
+    signed = signing.signatures(document) > 0
     try:
         point = LogPoint(
             int(data["log"]["position"]), str(data["log"]["as_of"]), str(data["log"]["head"])
@@ -121,8 +132,11 @@ def verify(services: Services, document: bytes, *, redraw: bool = True) -> Repor
         published = Published(bytes.fromhex(point.head), point.position)
     except (KeyError, TypeError, ValueError) as error:
         raise ReportError(f"The attached {ATTACHMENT} is incomplete: {error}") from None
-    chain = services.app.verify(against=published)
+    chain = sources.app.verify(against=published)
     found = ReportVerification(point, data["report"], chain)
+    if signed:
+        _check_signature(found, document, trust)
+    _check_checkpoint(sources, found, data, keys)
     damage = chain.damage
     if damage is not None and damage.position <= point.position:
         found.problems.append(f"the log is damaged at {damage}, within the report's events")
@@ -147,8 +161,8 @@ def verify(services: Services, document: bytes, *, redraw: bool = True) -> Repor
         )
     if found.problems:
         return found
-    derived = gather(services, period, point, config)
-    reported = {key: value for key, value in data.items() if key != "document"}
+    derived = gather(sources, period, point, config)
+    reported = {k: v for k, v in data.items() if k not in ("document", "checkpoint")}
     differing = list(differences(reported, derived))
     if differing:
         found.problems.append(
@@ -162,12 +176,63 @@ def verify(services: Services, document: bytes, *, redraw: bool = True) -> Repor
             f"{point.position} is the report's"
         )
     if redraw:
-        _compare_pages(found, data, document)
-    _later_events(services, found, data, period)
+        _compare_pages(found, data, document, sources.report.charts, signed)
+    _later_events(sources, found, data, period)
     return found
 
 
-def _compare_pages(found: ReportVerification, data: Mapping[str, Any], document: bytes) -> None:
+def _check_signature(found: ReportVerification, document: bytes, trust: Sequence[Path]) -> None:
+    signature = signing.check(document, trust)
+    if signature.ok:
+        found.notes.append(
+            f"signature: PAdES by {signature.signer} at {signature.signed_at}, intact, "
+            "trusted, covering the whole file"
+        )
+    else:
+        found.problems.extend(f"signature: {problem}" for problem in signature.problems)
+
+
+def _check_checkpoint(
+    sources: ReportSources,
+    found: ReportVerification,
+    data: Mapping[str, Any],
+    keys: Sequence[VerifierKey],
+) -> None:
+    """The signed checkpoint the report carries: signed by a key of the log, of the
+    report's position, with the root of the log's events up to it."""
+    signed = data.get("checkpoint")
+    if signed is None:
+        found.notes.append("checkpoint: none (no signing key was configured)")
+        return
+    try:
+        verified = verify_checkpoint(str(signed), list(keys) or known_keys(sources.app))
+    except NoteError as error:
+        found.problems.append(f"checkpoint: refused: {error}")
+        return
+    point = verified.checkpoint
+    if point.size != found.point.position:
+        found.problems.append(
+            f"checkpoint: of size {point.size}, not the report's position {found.point.position}"
+        )
+    elif events_root(sources.app, point.size) != point.root:
+        found.problems.append(
+            f"checkpoint: the log's first {point.size} events do not hash to its root: "
+            "the log's history was rewritten"
+        )
+    else:
+        found.notes.append(
+            f"checkpoint: signed by {verified.signed_by.name}, the root of the log's first "
+            f"{point.size} events"
+        )
+
+
+def _compare_pages(
+    found: ReportVerification,
+    data: Mapping[str, Any],
+    document: bytes,
+    charts: Sequence[ReportChart],
+    signed: bool = False,
+) -> None:
     drawn_with = data.get("document", {}).get("software")
     here = software()
     if drawn_with != here:
@@ -175,13 +240,18 @@ def _compare_pages(found: ReportVerification, data: Mapping[str, Any], document:
             f"pages: not compared, the report was drawn with {_versions(drawn_with)} and "
             f"this machine has {_versions(here)}"
         )
-    elif pdf(data) != document:
+    elif not _drawn_as(pdf(data, charts), document, signed):
         found.problems.append(
             "the pages differ from a fresh rendering of the attached data: the file was "
             "altered after it was produced"
         )
     else:
         found.notes.append("pages: a fresh rendering of the attached data is byte-identical")
+
+
+def _drawn_as(fresh: bytes, document: bytes, signed: bool) -> bool:
+    """A signed report is the drawn report and, after it, the signature's update."""
+    return document.startswith(fresh) if signed else document == fresh
 
 
 def _versions(versions: Any) -> str:
@@ -191,16 +261,16 @@ def _versions(versions: Any) -> str:
 
 
 def _later_events(
-    services: Services, found: ReportVerification, data: Mapping[str, Any], period: ReportPeriod
+    sources: ReportSources, found: ReportVerification, data: Mapping[str, Any], period: ReportPeriod
 ) -> None:
     """Name the figures that events recorded after the report's position change."""
-    head = services.app.head().position
+    head = sources.app.head().position
     position = found.point.position
     if head <= position:
         found.later.append("  since then: no event recorded")
         return
-    readings = read(services, period, head)
-    views = services.views
+    readings = read(sources, period, head)
+    views = sources.views
     dated = sum(
         1
         for fact in readings.snapshot.facts(first=period.first, last=period.last)

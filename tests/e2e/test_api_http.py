@@ -206,6 +206,7 @@ def test_confidential_events_are_invisible_without_clearance(server, secret_even
         EVENTS,
         {
             "type": "EventCorrected",
+            "reason": "The figure was wrong.",
             "occurred_on": "2010-01-01",
             "corrects": secret_event["id"],
             "changes": {"host": "KEN"},

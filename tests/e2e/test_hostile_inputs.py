@@ -58,6 +58,7 @@ REFUSED_BODIES: dict[str, tuple[str, bytes]] = {
         encoded(
             {
                 "type": "EventCorrected",
+                "reason": "The figure was wrong.",
                 "occurred_on": "2010-01-01",
                 "corrects": "00000000-0000-0000-0000-000000000000",
                 "changes": {"host": json.loads("[" * 500 + "]" * 500)},
@@ -326,7 +327,7 @@ def test_html_in_text_fields_prints_as_text_in_the_annual_report(tmp_path):
 
     from pypdf import PdfReader
 
-    from core.bootstrap import bootstrap
+    from followup.bootstrap import bootstrap
 
     url = f"sqlite:///{tmp_path}/followup.sqlite"
     services = bootstrap(url, load_entry_points=False)

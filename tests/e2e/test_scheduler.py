@@ -20,8 +20,8 @@ from click.testing import CliRunner
 
 from cli import main
 from cli.scheduler import latest_due
-from core.bootstrap import bootstrap
-from core.jobs import SYSTEM_TYPES
+from core.jobs import system_types
+from followup.bootstrap import bootstrap
 from tests.receivers import free_port, webhook_receiver
 from tests.samples import every_type
 
@@ -53,7 +53,7 @@ def test_the_due_time_a_late_start_runs_for(cron, now, grace, due):
 def system_events(url):
     services = bootstrap(url, load_entry_points=False)
     try:
-        return [e for e in services.app.read_log() if e.type in SYSTEM_TYPES]
+        return [e for e in services.app.read_log() if e.type in system_types(services.catalogue)]
     finally:
         services.close()
 

@@ -20,8 +20,8 @@ import pytest
 from pypdf import PdfReader
 
 from api import create_app
-from core.bootstrap import bootstrap
 from core.views.model import Level
+from followup.bootstrap import bootstrap
 from tests.apiclient import Api, issue_tokens
 
 #: Every test here runs with the example plugin installed (conftest.py, example_plugin_on).

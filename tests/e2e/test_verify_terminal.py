@@ -7,7 +7,7 @@ import pty
 import subprocess
 import sys
 
-from core.bootstrap import bootstrap
+from followup.bootstrap import bootstrap
 from tests.samples import every_type
 
 

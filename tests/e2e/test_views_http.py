@@ -142,6 +142,7 @@ def history(tmp_path_factory):
         third = [
             {
                 "type": "EventCorrected",
+                "reason": "The figure was wrong.",
                 "occurred_on": "2010-01-05",
                 "corrects": ids["Regional seminar"],
                 "changes": {"attendees": 45},

@@ -7,8 +7,8 @@ from marshmallow import Schema
 
 from api import create_app
 from core import fields as f
-from core.bootstrap import bootstrap
 from core.eventtypes import EventType
+from followup.bootstrap import bootstrap
 from plugins import hookimpl
 from tests.apiclient import issue_tokens
 
@@ -95,6 +95,7 @@ def test_every_endpoint_is_documented_with_its_security(sqlite_url):
         "as_of",
         "after",
         "limit",
+        "recorded_by",
     }
 
 

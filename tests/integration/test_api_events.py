@@ -233,6 +233,7 @@ def test_confidential_events_are_invisible_without_clearance(api_client):
         EVENTS,
         {
             "type": "EventCorrected",
+            "reason": "The figure was wrong.",
             "occurred_on": "2010-01-01",
             "corrects": secret["id"],
             "changes": {"title": "Corrected title"},

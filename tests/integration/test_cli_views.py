@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from core.bootstrap import bootstrap
+from followup.bootstrap import bootstrap
 from tests.samples import every_type
 
 

@@ -16,7 +16,7 @@ from uuid import UUID
 
 import pytest
 
-from core.bootstrap import bootstrap
+from followup.bootstrap import bootstrap
 
 KILLS = 20
 CHILD = Path(__file__).resolve().parent.parent / "crash_child.py"

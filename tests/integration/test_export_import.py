@@ -13,7 +13,7 @@ from eventsourcing.persistence import IntegrityError
 
 from cli import main
 from core import restore
-from core.bootstrap import bootstrap
+from followup.bootstrap import bootstrap
 from tests.storelog import fill
 
 

@@ -19,8 +19,8 @@ from click.testing import CliRunner
 
 from adapters.csv_importer import convert
 from cli import main
-from core.bootstrap import bootstrap
-from core.importing import ImportProblem, import_events, importer_for, registered
+from core.importing import ImportProblem, import_events, importer_for
+from followup.bootstrap import bootstrap
 from tests.samples import every_type
 
 CONTENT = ("type", "occurred_on", "summary", "recommendations", "sources", "classification")
@@ -154,7 +154,7 @@ def test_the_api_and_the_csv_importer_give_the_same_messages(memory_services, tm
         memory_services.app.validate({**raw, "persons": -1})
     except Exception as error:  # the API's path
         expected = str(error)
-    importer = importer_for(registered(memory_services.plugins), path)
+    importer = importer_for(memory_services.importers, path)
     with path.open(encoding="utf-8-sig", newline="") as lines, pytest.raises(ImportProblem) as got:
         import_events(memory_services.app, importer, lines, recorded_by="t")
     assert expected and got.value.message == expected
@@ -214,8 +214,8 @@ def test_an_empty_list_a_blank_row_and_an_object_field(runner, tmp_path, sqlite_
     assert workshop["topics"] == ["arrest", "cooperation"]
     assert workshop["attendees"] == 40
     correction = (
-        "type,occurred_on,corrects,changes\r\n"
-        f'EventCorrected,2008-05-02,{workshop_id},"{{""attendees"": 45}}"\r\n'
+        "type,occurred_on,corrects,changes,reason\r\n"
+        f'EventCorrected,2008-05-02,{workshop_id},"{{""attendees"": 45}}",Miscounted\r\n'
     )
     result = run(runner, str(write_csv(tmp_path / "c.csv", correction)))
     assert result.exit_code == 0, result.output

@@ -16,12 +16,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pypdf import PdfReader
 
-from cli.scheduler import JOBS
-from core.bootstrap import bootstrap
 from core.errors import Forbidden
-from core.jobs import RECORDED_BY, SYSTEM_TYPES, run
-from core.notifying import Target, build_targets, kinds
+from core.jobs import RECORDED_BY, run, system_types
+from core.notifying import Target, build_targets
 from core.views.model import Level
+from followup.bootstrap import bootstrap
 from tests.receivers import free_port, webhook_receiver
 from tests.samples import every_type
 
@@ -60,7 +59,7 @@ def record(services, *raws):
 
 
 def system_events(services):
-    return [e for e in services.app.read_log() if e.type in SYSTEM_TYPES]
+    return [e for e in services.app.read_log() if e.type in system_types(services.catalogue)]
 
 
 def days_after(start: datetime, days: int, hour: int = 7) -> datetime:
@@ -88,7 +87,7 @@ def test_reminders_come_after_n_days_then_every_n_days_and_once_per_due_time(ser
         request("R-2", start),
         request("R-secret", sent, classification="confidential"),
     )
-    job = JOBS["request_reminders"]
+    job = services.jobs["request_reminders"]
 
     # 25 days on: R-1 is 35 days old (one reminder), R-2 25 days (none yet).
     due = clock.at(days_after(start, 25))
@@ -138,7 +137,9 @@ def test_agreements_signed_but_not_in_force_are_reminded_of(services, clock):
     start = clock.now
     signed = every_type()[6]  # ESA-AUT-2005, signed
     record(services, {**signed, "occurred_on": (start - timedelta(days=200)).date().isoformat()})
-    outcome = run(services, JOBS["agreement_reminders"], clock.at(days_after(start, 1)), {})
+    outcome = run(
+        services, services.jobs["agreement_reminders"], clock.at(days_after(start, 1)), {}
+    )
     [reminder] = outcome.events
     assert reminder.payload["about"] == "agreement"
     assert reminder.payload["reference"] == "ESA-AUT-2005"
@@ -156,10 +157,12 @@ def test_the_annual_report_draft_reads_the_year_as_of_its_due_time(services, clo
     clock.at(due)
     with webhook_receiver(SECRET.encode()) as hook:
         targets = build(services, {"d": {"kind": "webhook", "url": hook.url, "secret_env": "S"}})
-        outcome = run(services, JOBS["annual_report"], due, {}, targets)
+        outcome = run(services, services.jobs["annual_report"], due, {}, targets)
         # Recorded after the due time: not in this draft, nor in a rerun's.
         record(services, {**every_type()[8], "occurred_on": f"{last_year}-05-01"})
-        assert run(services, JOBS["annual_report"], due, {}, targets).status == "already done"
+        assert (
+            run(services, services.jobs["annual_report"], due, {}, targets).status == "already done"
+        )
     [generated] = outcome.events
     assert generated.type == "ReportGenerated"
     assert generated.payload["report"] == "annual_report"
@@ -180,17 +183,17 @@ def test_the_annual_report_draft_reads_the_year_as_of_its_due_time(services, clo
 
 def test_no_annual_report_on_an_empty_log(services, clock):
     due = clock.at(clock.now + timedelta(hours=1))
-    assert run(services, JOBS["annual_report"], due, {}).status == "nothing to do"
+    assert run(services, services.jobs["annual_report"], due, {}).status == "nothing to do"
     assert system_events(services) == []
 
 
 def build(services, notifiers) -> list[Target]:
-    return list(build_targets(notifiers, kinds(services.plugins), {"S": SECRET}).values())
+    return list(build_targets(notifiers, services.notifier_kinds, {"S": SECRET}).values())
 
 
 def test_integrity_is_recorded_and_a_damaged_log_raises_the_alarm(services, clock, sqlite_url):
     fifth = record(services, *every_type()[:5])[-1]
-    ok = run(services, JOBS["integrity"], clock.at(clock.now + timedelta(hours=1)), {})
+    ok = run(services, services.jobs["integrity"], clock.at(clock.now + timedelta(hours=1)), {})
     [verified] = ok.events
     assert verified.payload["ok"] is True and verified.payload["events"] == 5
     assert verified.payload["head"] == fifth.hash and verified.payload["log_position"] == 5
@@ -202,7 +205,7 @@ def test_integrity_is_recorded_and_a_damaged_log_raises_the_alarm(services, cloc
             "UPDATE stored_events SET state = ? WHERE rowid = 1",
             (bytes(state).replace(b"NLD", b"AUT", 1),),
         )
-    damaged = run(services, JOBS["integrity"], clock.at(clock.now + timedelta(days=1)), {})
+    damaged = run(services, services.jobs["integrity"], clock.at(clock.now + timedelta(days=1)), {})
     [alarm] = damaged.events
     assert alarm.payload["ok"] is False
     assert alarm.payload["damaged_at"] == 1 and "changed" in alarm.payload["problem"]
@@ -213,13 +216,16 @@ def test_the_digest_lists_what_changed_and_is_silent_when_only_the_system_acted(
     start = clock.now
     record(services, {**every_type()[6], "occurred_on": "2010-01-01"})
     monday = clock.at(start + timedelta(days=2))
-    outcome = run(services, JOBS["digest"], monday, {})
+    work = services.jobs["digest"].work(services, monday, {"days": 7})
+    assert "  AgreementSigned: 1" in work.text  # counted by type, and said in words:
+    assert "  2010-01-01  Agreement on enforcement of sentences signed with Austria" in work.text
+    outcome = run(services, services.jobs["digest"], monday, {})
     [generated] = outcome.events
     assert generated.payload["report"] == "weekly_digest"
     assert generated.payload["since"] < generated.payload["as_of"]
     # A week in which only the scheduler recorded (its own digest, a verification).
-    run(services, JOBS["integrity"], clock.at(monday + timedelta(hours=1)), {})
-    quiet = run(services, JOBS["digest"], clock.at(monday + timedelta(days=7)), {})
+    run(services, services.jobs["integrity"], clock.at(monday + timedelta(hours=1)), {})
+    quiet = run(services, services.jobs["digest"], clock.at(monday + timedelta(days=7)), {})
     assert quiet.status == "nothing to do"
 
 
@@ -230,7 +236,7 @@ def test_a_failing_receiver_never_costs_a_run_its_record(services, clock):
     waits: list[float] = []
     outcome = run(
         services,
-        JOBS["integrity"],
+        services.jobs["integrity"],
         clock.at(clock.now + timedelta(hours=1)),
         {},
         build(services, notifiers),
@@ -253,10 +259,17 @@ def test_system_events_leave_the_views_as_they_were(services, clock):
         return views.summary(reading)
 
     before = summary()
-    for days, name in enumerate(JOBS, start=1):
+    for days, name in enumerate(services.jobs, start=1):
         clock.at(start + timedelta(days=days))
-        run(services, JOBS[name], clock.now, {"days": 1} if "days" in JOBS[name].options else {})
-    assert {e.type for e in system_events(services)} == SYSTEM_TYPES
+        run(
+            services,
+            services.jobs[name],
+            clock.now,
+            {"days": 1} if "days" in services.jobs[name].options else {},
+        )
+    recorded = {e.type for e in system_events(services)}
+    assert recorded == {"ReportGenerated", "ReminderSent", "IntegrityVerified"}
+    assert recorded <= system_types(services.catalogue)
     assert summary() == before
     reading = views.reading(Level.ALL, on=clock.now.date())
     for view in views.folds.views:
@@ -281,3 +294,31 @@ def test_no_role_may_record_system_events_through_the_api(api_client):
     with pytest.raises(Forbidden):
         services = api_client.services
         services.app.record_raw(body, "someone", "focal_point")
+
+
+def test_the_nightly_integrity_job_sends_witnesses_a_signed_checkpoint(
+    services, clock, monkeypatch
+):
+    from auditor import tlog
+    from core.checkpoints import SigningKey
+
+    key = SigningKey.generate("icc.example/followup")
+    monkeypatch.setenv("FOLLOWUP_LOG_KEY", key.text)
+    record(services, *every_type()[:5])
+    with webhook_receiver(SECRET.encode()) as hook:
+        targets = build(services, {"w": {"kind": "webhook", "url": hook.url, "secret_env": "S"}})
+        outcome = run(
+            services,
+            services.jobs["integrity"],
+            clock.at(clock.now + timedelta(hours=1)),
+            {},
+            targets,
+        )
+    [verified] = outcome.events
+    point = tlog.verify_checkpoint(verified.payload["checkpoint"], [key.verifier]).checkpoint
+    assert point.size == verified.payload["log_position"] == 5
+    body = hook.requests[0]["body"]
+    [attachment] = body["attachments"]
+    assert attachment["filename"] == "checkpoint.txt"
+    sent = base64.b64decode(attachment["content_base64"]).decode()
+    assert sent == verified.payload["checkpoint"] and sent in body["text"]

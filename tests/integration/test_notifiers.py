@@ -10,7 +10,6 @@ import time
 import pytest
 
 from adapters.webhook_notifier import verify_signature
-from core.bootstrap import bootstrap
 from core.config import load_config
 from core.notifying import (
     Attachment,
@@ -19,8 +18,8 @@ from core.notifying import (
     Target,
     build_targets,
     deliver,
-    kinds,
 )
+from followup.bootstrap import bootstrap
 from tests.receivers import free_port, smtp_server, webhook_receiver
 
 # The test relay takes a login over plain text: it listens on loopback only.
@@ -42,7 +41,7 @@ NOTICE = Notice(
 @pytest.fixture(scope="module")
 def available():
     services = bootstrap("memory://", load_entry_points=False)
-    yield kinds(services.plugins)
+    yield services.notifier_kinds
     services.close()
 
 

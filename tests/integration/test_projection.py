@@ -7,9 +7,9 @@ import threading
 
 import pytest
 
-from core.bootstrap import bootstrap
 from core.views.model import Level
 from core.views.writing import PageWriter
+from followup.bootstrap import bootstrap
 from tests.samples import every_type
 
 

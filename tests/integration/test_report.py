@@ -22,7 +22,7 @@ from pypdf import PdfReader
 
 from api import create_app
 from cli import main
-from core.bootstrap import Services, bootstrap
+from followup.bootstrap import Services, bootstrap
 from reports.annual import AnnualReport, produce
 from reports.annual.document import ATTACHMENT, html, pdf, write_pdf
 from reports.annual.verify import attached_data
@@ -374,13 +374,13 @@ def test_verify_fails_when_the_attached_data_or_the_pages_were_altered(
     altered = orjson.loads(orjson.dumps(report.data))
     altered["figures"]["activities.workshops"]["value"] = 4
     forged = tmp_path / "forged.pdf"
-    forged.write_bytes(pdf(altered))
+    forged.write_bytes(pdf(altered, store[1].report.charts))
     result = verify(forged, url, "--no-redraw")
     assert result.exit_code == 1, result.output
     assert "FAILED: the attached data differs from the log at position" in result.output
     assert "figures.activities.workshops.value: 4 in the report, 3 in the log" in result.output
     # Pages drawn from other figures, with the true data attached.
-    forged.write_bytes(write_pdf(html(altered), report.data))
+    forged.write_bytes(write_pdf(html(altered, store[1].report.charts), report.data))
     result = verify(forged, url)
     assert result.exit_code == 1, result.output
     assert "FAILED: the pages differ from a fresh rendering of the attached data" in result.output

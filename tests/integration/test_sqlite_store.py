@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from core.bootstrap import bootstrap
 from core.integrity import GENESIS, canonical_bytes, link
+from followup.bootstrap import bootstrap
 from tests.samples import every_type
 
 

@@ -18,8 +18,8 @@ from eventsourcing.popo import POPOTrackingRecorder
 from eventsourcing.projection import Projection, ProjectionRunner
 
 from core.application import FollowUp
-from core.bootstrap import bootstrap
 from core.catalogue import Catalogue
+from followup.bootstrap import bootstrap
 from tests.samples import every_type
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,7 +71,7 @@ def test_a_projection_runner_follows_the_embedded_store(tmp_path, sqlite_url):
         # Events recorded by another process: found by polling, within moments.
         script = (
             "import sys; sys.path.insert(0, sys.argv[2]);"
-            "from core.bootstrap import bootstrap; from tests.samples import every_type;"
+            "from followup.bootstrap import bootstrap; from tests.samples import every_type;"
             "s = bootstrap(sys.argv[1], load_entry_points=False);"
             "print(s.app.record_raw(every_type()[5], 't', None).position)"
         )

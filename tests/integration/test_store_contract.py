@@ -13,12 +13,12 @@ from uuid import UUID, uuid4
 import pytest
 from eventsourcing.persistence import DatabaseError, IntegrityError, StoredEvent
 
-from core.bootstrap import Services, bootstrap
 from core.clock import format_timestamp, parse_timestamp
 from core.errors import IdempotencyMismatch
 from core.integrity import GENESIS, canonical_bytes, event_id, link
 from core.ports import IdempotencyKey
 from core.verification import verify_log
+from followup.bootstrap import Services, bootstrap
 from tests.samples import every_type
 
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z")

@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from core.bootstrap import bootstrap
+from followup.bootstrap import bootstrap
 from tests.postgres import ThrowawayCluster
 from tests.storelog import fill
 
@@ -352,6 +352,13 @@ def test_a_published_digest_is_checked_against_the_log(copies):
         code, output = verify(store)  # the time index still records the cut events
         assert code == 1 and f"DAMAGED at position {position + 1}: missing" in output, output
         store.cut_marks_after(position)
+    if log.count // 64 * 64 > position:
+        # The Merkle tree's nodes over the cut events are still there: damage.
+        code, output = verify(store)
+        assert code == 1 and f"nodes beyond the log's {position} events" in output, output
+    # The thorough insider builds the tree again for the shorter log.
+    store.execute("DELETE FROM merkle_nodes")
+    assert CliRunner().invoke(main, ["init", "--database-url", store.url]).exit_code == 0
     code, output = verify(store)
     assert code == 0 and output.startswith(f"OK {position} events"), output
     code, output = verify(store, "--against", f"{last_digest}@{last}")

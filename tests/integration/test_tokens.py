@@ -16,12 +16,12 @@ from core.tokens import TOKEN_PREFIX, Caller, Tokens, digest
 
 @pytest.fixture
 def tokens(sqlite_services):
-    return Tokens(sqlite_services.app)
+    return sqlite_services.tokens
 
 
 @pytest.mark.postgres
 def test_tokens_on_postgresql(postgres_services):
-    tokens = Tokens(postgres_services.app)
+    tokens = postgres_services.tokens
     Tokens(postgres_services.app)  # a second worker starting: the table is there already
     secret = tokens.create("fp-1", "focal_point", "operator")
     assert tokens.authenticate(secret) == Caller("fp-1", "focal_point")
@@ -136,7 +136,7 @@ def test_the_token_commands(sqlite_url, monkeypatch):
     assert revoked.exit_code == 0, revoked.output
     rows = json.loads(runner.invoke(main, ["token", "list", "--json"]).output)
     assert rows[0]["label"] == "bureau-1" and rows[0]["revoked_at"]
-    assert set(rows[0]) == {"label", "role", "created_at", "revoked_at"}
+    assert set(rows[0]) == {"label", "role", "person", "email", "created_at", "revoked_at"}
 
     missing = runner.invoke(main, ["token", "revoke", "nobody"])
     assert missing.exit_code == 1 and "No token labelled nobody" in missing.stderr

@@ -12,10 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from core.bootstrap import bootstrap
 from core.views.feed import LogDamaged
 from core.views.model import Level
 from core.views.projection import ViewsOutOfStep
+from followup.bootstrap import bootstrap
 from tests.storelog import fill
 
 

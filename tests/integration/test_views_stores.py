@@ -8,7 +8,7 @@ import itertools
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.bootstrap import bootstrap
+from followup.bootstrap import bootstrap
 from tests.unit.test_views_against_fold import check_against_fold
 
 STORE_EXAMPLES = settings(

@@ -7,7 +7,7 @@ import pytest
 
 from bench.history import Drafting, History, build
 from bench.views import Replay
-from core.bootstrap import bootstrap
+from followup.bootstrap import bootstrap
 
 
 @pytest.fixture

@@ -62,6 +62,9 @@ ADDED_TYPES = {
     "ReportGenerated",
     "ReminderSent",
     "IntegrityVerified",
+    # What the log records of proving itself (plugins/builtin/transparency.py).
+    "LogKeyActivated",
+    "CheckpointCosigned",
 }
 
 

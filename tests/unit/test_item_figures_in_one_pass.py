@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.bootstrap import bootstrap
 from core.facts import Day, Fact
 from core.views.engine import fold_one
 from core.views.itemfigures import OnDate, Timeline
+from followup.bootstrap import bootstrap
 from plugins.builtin import diplomatic_support, legal_framework, logistics, record_keeping
 
 

@@ -9,9 +9,9 @@ import pytest
 from marshmallow import Schema
 
 from core import fields as f
-from core.bootstrap import bootstrap
 from core.errors import LifecycleConflict
 from core.eventtypes import EventType, Fact, LifecycleState, conflict, lifecycle
+from followup.bootstrap import bootstrap
 from plugins import hookimpl
 
 

@@ -176,6 +176,7 @@ def test_a_correction_changes_how_the_event_reads_not_the_event(app):
         app,
         {
             "type": "EventCorrected",
+            "reason": "The figure was wrong.",
             "occurred_on": "2006-01-01",
             "corrects": str(signed.id),
             "changes": {"title": "Agreement on enforcement", "occurred_on": "2005-10-28"},
@@ -185,7 +186,7 @@ def test_a_correction_changes_how_the_event_reads_not_the_event(app):
         "occurred_on": "2005-10-28",
         "title": "Agreement on enforcement",
     }
-    member = app.dossier("agreement:ESA-AUT").member(signed.id)
+    member = app.dossier("agreement:ESA-AUT").member(signed.id, app.catalogue)
     assert member.payload["title"] == "Agreement on enforcement"
     assert member.occurred_on.isoformat() == "2005-10-28"
     assert app.get_event(signed.id).payload["title"] == "Agreement"
@@ -211,6 +212,7 @@ def test_invalid_corrections_are_rejected_field_by_field(app, changes, field):
             app,
             {
                 "type": "EventCorrected",
+                "reason": "The figure was wrong.",
                 "occurred_on": "2006-01-01",
                 "corrects": str(signed.id),
                 "changes": changes,
@@ -228,6 +230,7 @@ def test_a_correction_that_breaks_the_lifecycle_is_a_conflict(app):
             app,
             {
                 "type": "EventCorrected",
+                "reason": "The figure was wrong.",
                 "occurred_on": "2006-01-01",
                 "corrects": str(signed.id),
                 "changes": {"occurred_on": "2005-12-01"},

@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
-from core.bootstrap import Services, bootstrap
 from core.errors import InvalidEvent
+from followup.bootstrap import Services, bootstrap
+from followup.registry import Registry
 from plugins import hookimpl
 from reports.annual import charts, gather_data, prose
 from reports.annual.document import html
@@ -20,7 +21,7 @@ from reports.annual.gather import ReportPeriod
 from reports.annual.verify import differences
 from reports.config import ReportConfig, load
 from reports.errors import ReportError
-from reports.sections import Fragment, ReportSection, SectionContext, public
+from reports.sections import Fragment, ReportChart, ReportSection, SectionContext, public
 from tests.report_history import record
 
 # -- settings -----------------------------------------------------------------------
@@ -167,8 +168,14 @@ SERIES: dict[str, Any] = {
 }
 
 
+def built_in_charts() -> tuple[ReportChart, ...]:
+    return Registry.load(load_entry_points=False).report.charts
+
+
 def test_charts_are_svg_that_is_the_same_every_time() -> None:
-    first, second = charts.draw(SERIES), charts.draw(SERIES)
+    contributed = built_in_charts()
+    assert [c.name for c in contributed] == ["agreements", "requests", "witness_protection"]
+    first, second = charts.draw(SERIES, contributed), charts.draw(SERIES, contributed)
     assert first == second
     for name, svg in first.items():
         assert svg.startswith("<svg") and f'id="chart-{name}"' in svg
@@ -240,7 +247,7 @@ def test_a_plugin_adds_a_section_where_it_says(with_sections: Services) -> None:
         "<p class='para'>In 2024, 2 public agreements; 1 arrests. "
         "&lt;script&gt;alert(1)&lt;/script&gt;</p>"
     )
-    document = html(data)
+    document = html(data, with_sections.report.charts)
     cluster_d = document.index("<h2>D. Cluster 4: Arrest and surrender")
     added_at = document.index('<section class="added" id="added-acme-sanctions">')
     cluster_e = document.index("<h2>E. Cluster 5: Witness protection and support")
@@ -250,15 +257,19 @@ def test_a_plugin_adds_a_section_where_it_says(with_sections: Services) -> None:
     assert "<p>Trusted <b>HTML</b>.</p>" in document
 
 
-def test_a_section_must_go_somewhere_the_report_has(with_sections: Services) -> None:
+def test_a_section_must_go_somewhere_the_report_has() -> None:
     class Lost:
         @hookimpl
         def followup_report_sections(self) -> list[ReportSection]:
             return [ReportSection("lost", "Lost", after="Part IX", content=lambda c: "")]
 
-    with_sections.plugins.register(Lost())
-    with pytest.raises(ReportError, match="'Part IX', which is not a section"):
-        gather_data(with_sections, year=2024)
+    services = bootstrap("memory://", load_entry_points=False, extra_plugins=[Lost()])
+    try:
+        record(services.app)
+        with pytest.raises(ReportError, match="'Part IX', which is not a section"):
+            gather_data(services, year=2024)
+    finally:
+        services.close()
 
 
 def test_the_renderer_fetches_only_the_reports_own_files() -> None:
@@ -284,6 +295,6 @@ def test_charts_of_a_log_with_nothing_in_those_years() -> None:
         "requests": {"sent": [0, 0], "answered": [0, 0], "median_days": [None, None]},
         "witness_protection": {"applications": [0, 0], "relocated_persons": [0, 0]},
     }
-    drawn = charts.draw(empty)
+    drawn = charts.draw(empty, built_in_charts())
     assert all(svg.startswith("<svg") for svg in drawn.values())
     assert "Median days" not in drawn["requests"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.bootstrap import redacted
 from core.errors import StoreError
+from followup.bootstrap import redacted
 from plugins.builtin.stores import postgres_environment
 
 

@@ -11,12 +11,12 @@ import orjson
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.bootstrap import Services, bootstrap
-from core.views import queries
 from core.views.memory import fold
 from core.views.model import Level, Period
 from core.views.projection import Projection
 from core.views.reading import ViewReading
+from followup.bootstrap import Services, bootstrap
+from plugins.builtin import queries
 from tests.views_history import STATES, record_history
 
 

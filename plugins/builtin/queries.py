@@ -1,5 +1,5 @@
-"""The view endpoints' answers (API and CLI share them): lists of items filtered as
-the Bureau asks, each item as it stood on the reading's date."""
+"""The answers of the built-in areas' view endpoints (API and CLI share them): lists of
+items filtered as the Bureau asks, each item as it stood on the reading's date."""
 
 from __future__ import annotations
 
@@ -7,26 +7,18 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from core.catalogue import Catalogue
 from core.errors import NotFound
 from core.parties import lookup
 from core.recommendations import catalogue
 from core.views.model import Item, ViewFact
 from core.views.reading import ViewReading
 
-#: Activities: events that are not part of a lifecycle, listed by period.
-ACTIVITY_TYPES = (
-    "WorkshopHeld",
-    "HighLevelVisit",
-    "StatementDelivered",
-    "ResolutionAdopted",
-    "WorkingGroupEstablished",
-    "TechnicalAssistanceProvided",
-    "OperationalSupportProvided",
-    "EmergencyVisaIssued",
-    "ExpertsRostered",
-    "GratisPersonnelProvided",
-    "AssetsFrozen",
-)
+
+def activity_types(catalogue: Catalogue) -> list[str]:
+    """Activities: the types that say they are (``EventType.activity``), listed by
+    period: actions that are not part of a lifecycle."""
+    return [name for name, t in catalogue.types.items() if t.activity]
 
 
 def _in_period(reading: ViewReading, *days: str | None) -> bool:
@@ -112,7 +104,8 @@ def witness_protection(reading: ViewReading) -> list[Item]:
 def activities(
     reading: ViewReading, *, types: Iterable[str] | None = None, party: str | None = None
 ) -> list[dict[str, Any]]:
-    wanted = [t for t in (types or ACTIVITY_TYPES) if t in ACTIVITY_TYPES]
+    known = activity_types(reading.folds.catalogue)
+    wanted = [t for t in (types or known) if t in known]
     return [fact.to_json() for fact in reading.facts(wanted, party=party)]
 
 
@@ -125,7 +118,8 @@ def activities_page(
     limit: int = 100,
 ) -> tuple[int, list[dict[str, Any]]]:
     """activities() from `offset` (at most `limit`), and how many there are."""
-    wanted = [t for t in (types or ACTIVITY_TYPES) if t in ACTIVITY_TYPES]
+    known = activity_types(reading.folds.catalogue)
+    wanted = [t for t in (types or known) if t in known]
     total, facts = reading.facts_page(wanted, party=party, offset=offset, limit=limit)
     return total, [fact.to_json() for fact in facts]
 
