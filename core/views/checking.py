@@ -70,7 +70,7 @@ TABLES = (
     _Table(
         "view_versions",
         "versions of events",
-        "position, from_pos, levels, end_1, end_2, type, occurred_on, fact, counts, parties, "
+        "position, from_pos, levels, end_1, end_2, type, occurred_on, fact, counts, party_codes, "
         "recommendations",
         "position, from_pos, levels",
         lambda r: (

@@ -603,7 +603,7 @@ class SqlSnapshot:
 
 
 VERSION_COLUMNS = (
-    "position, from_pos, levels, end_1, end_2, type, occurred_on, fact, counts, parties, "
+    "position, from_pos, levels, end_1, end_2, type, occurred_on, fact, counts, party_codes, "
     "recommendations"
 )
 

@@ -11,7 +11,7 @@ tells two rows of the same thing apart when the levels disagree.
 - ``view_versions``: the versions of the events that were corrected or retracted
   (the original's row is written when a correction or retraction ends it). Every
   other event reads, as a fact, as the log holds it: the log is the views' table of
-  facts. ``counts`` holds a version's tally contributions, ``parties`` and
+  facts. ``counts`` holds a version's tally contributions, ``party_codes`` and
   ``recommendations`` what it names.
 - ``view_postings``: which events name a party or a recommendation, are of a type, or
   occurred in a month (in any of their versions), as lists of positions in blocks:
@@ -40,7 +40,7 @@ from core.sql import Cursor
 #: ``end_L`` of a row that still stands.
 END = 2**62
 #: Changes: the layout of the tables (a store with another one is folded again).
-LAYOUT = "2026-12-04b"
+LAYOUT = "2026-12-04c"
 TRACKING_NAME = "views"
 
 POSTING_KINDS = ("party", "recommendation", "type", "month")
@@ -51,7 +51,7 @@ TABLES = (
     "CREATE TABLE IF NOT EXISTS view_versions ("
     "position BIGINT NOT NULL, from_pos BIGINT NOT NULL, levels INTEGER NOT NULL, "
     "end_1 BIGINT NOT NULL, end_2 BIGINT NOT NULL, type TEXT NOT NULL, "
-    "occurred_on TEXT NOT NULL, fact TEXT NOT NULL, counts TEXT NOT NULL, parties TEXT, "
+    "occurred_on TEXT NOT NULL, fact TEXT NOT NULL, counts TEXT NOT NULL, party_codes TEXT, "
     "recommendations TEXT, PRIMARY KEY (position, from_pos, levels))",
     "CREATE INDEX IF NOT EXISTS view_versions_began ON view_versions (from_pos)",
     "CREATE INDEX IF NOT EXISTS view_versions_ended_1 ON view_versions (end_1)",

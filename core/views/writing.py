@@ -69,7 +69,7 @@ class FactRow:
         "from_pos",
         "levels",
         "logged",
-        "parties",
+        "party_codes",
         "position",
         "stored",
     )
@@ -92,7 +92,7 @@ class FactRow:
         self.ends = ends
         self.fact = fact
         self.counts = counts
-        self.parties = parties
+        self.party_codes = parties
         self.stored = stored
         self.logged = logged
 
@@ -456,7 +456,7 @@ class PageWriter:
         """The versions of an event from the tables, or, if it has none, the log's."""
         self.c.execute(
             "SELECT position, from_pos, levels, end_1, end_2, type, occurred_on, fact, counts, "
-            "parties FROM view_versions WHERE position = ?",
+            "party_codes FROM view_versions WHERE position = ?",
             [position],
         )
         rows = self.c.fetchall()
@@ -472,7 +472,7 @@ class PageWriter:
                 ends,
                 fact_from_row(row),
                 orjson.loads(row["counts"]),
-                tuple(parties_of(row["parties"])),
+                tuple(parties_of(row["party_codes"])),
                 True,
             )
             for index in (0, 1):
@@ -716,7 +716,7 @@ class PageWriter:
         if self.new_facts:
             c.executemany(
                 "INSERT INTO view_versions (position, from_pos, levels, end_1, end_2, type, "
-                "occurred_on, fact, counts, parties, recommendations) "
+                "occurred_on, fact, counts, party_codes, recommendations) "
                 "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 [_fact_values(row) for row in self.new_facts],
             )
@@ -944,7 +944,7 @@ def _fact_values(row: FactRow) -> tuple[Any, ...]:
         fact.occurred_on,
         fact_json(fact),
         dumps(row.counts),
-        tagged(row.parties),
+        tagged(row.party_codes),
         tagged(fact.recommendations),
     )
 
