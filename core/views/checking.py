@@ -97,7 +97,7 @@ TABLES = (
     _Table(
         "view_checkpoints",
         "checkpoints",
-        "level, family, position, whole, counters",
+        "level, family, position, whole, counters, totals, last_month",
         "level, position, family",
         lambda r: (
             f"the summed figures {r[1] or '(marker)'}.* at position {r[2]} at {_levels(r[0])}"
@@ -162,7 +162,7 @@ def _rows(sql: Sql, table: _Table, position: int) -> Iterator[tuple[Any, ...]]:
 
 def _normal(table: _Table, row: tuple[Any, ...], position: int) -> tuple[Any, ...]:
     if table.name == "view_checkpoints":
-        return (*row[:4], orjson.loads(row[4]))
+        return (*row[:4], orjson.loads(row[4]), orjson.loads(row[5]), row[6])
     ends = {"view_versions": (3, 4), "view_items": (4, 5), "view_item_tallies": (5, 6)}[table.name]
     values = list(row)
     for index in ends:

@@ -38,7 +38,6 @@ from core.views.tables import (
     END,
     LAYOUT,
     TRACKING_NAME,
-    dumps,
     ensure_layout,
 )
 from core.views.writing import LEVELS, Book, LevelStore, PageWriter, Totals
@@ -223,7 +222,7 @@ class Projection:
                     if fact.type not in self._simple
                     for key in self.folds.keys(fact)
                 )
-                checkpoints: list[tuple[int, str, int, int, str]] = []
+                checkpoints: list[tuple[int, str, int, int, str, str, str]] = []
                 simple, folds = self._simple, self.folds
                 stores = [(e, LevelStore(writer, int(level))) for level, e in self.engines.items()]
                 both, both_store = self.both, LevelStore(writer, 3)
@@ -249,8 +248,8 @@ class Projection:
                 writer.flush()
                 if checkpoints:
                     c.executemany(
-                        "INSERT INTO view_checkpoints (level, family, position, whole, counters) "
-                        "VALUES (?,?,?,?,?)",
+                        "INSERT INTO view_checkpoints (level, family, position, whole, counters, "
+                        "totals, last_month) VALUES (?,?,?,?,?,?,?)",
                         checkpoints,
                     )
                 c.execute(
@@ -281,7 +280,7 @@ class Projection:
         return book
 
     def _checkpoints(
-        self, book: Book, before: int, rows: list[tuple[int, str, int, int, str]]
+        self, book: Book, before: int, rows: list[tuple[int, str, int, int, str, str, str]]
     ) -> None:
         """Checkpoints at every multiple of delta_every below `before` (all events up
         to it are applied): whole where a multiple of full_every is crossed, else the
@@ -297,13 +296,10 @@ class Projection:
                 for key, amount in both.items():
                     changes[key] = changes.get(key, 0) + amount
                 changed = book.totals[level].add(changes)
-                rows.append((level, "", boundary, int(whole), "{}"))
-                if whole:
-                    for name, document in book.totals[level].documents().items():
-                        rows.append((level, name, boundary, 1, document))
-                else:
-                    for name, monthly in changed.items():
-                        rows.append((level, name, boundary, 0, dumps(monthly)))
+                rows.append((level, "", boundary, int(whole), "{}", "{}", ""))
+                found = book.totals[level].documents() if whole else changed
+                for name, (monthly, totals, last) in found.items():
+                    rows.append((level, name, boundary, int(whole), monthly, totals, last))
                 book.changes[level] = {}
             book.next_boundary += self.delta_every
 

@@ -56,11 +56,15 @@ def by_counter(sums: Sums) -> Monthly:
 # -- monthly sums ------------------------------------------------------------------
 
 
+#: A family's rows of checkpoints: (monthly sums, totals, last month), JSON.
+Documents = list[tuple[str, str, str]]
+
+
 def checkpoint_rows(
     c: Cursor, level: int, position: int, families: Iterable[str] | None = None
-) -> tuple[int, dict[str, list[str]]]:
+) -> tuple[int, dict[str, Documents]]:
     """The last checkpoint at or before `position` (0: none), and for each family the
-    counters JSON of its last whole checkpoint and the changes after it, in order."""
+    rows of its last whole checkpoint and of the changes after it, in order."""
     c.execute(
         "SELECT MAX(position) AS position FROM view_checkpoints WHERE level = ? AND position <= ?",
         [level, position],
@@ -77,15 +81,15 @@ def checkpoint_rows(
     row = c.fetchone()
     since = int(row["position"]) if row else 0
     c.execute(
-        "SELECT family, counters FROM view_checkpoints WHERE level = ? AND position >= ? "
-        "AND position <= ? AND family <> '' ORDER BY position",
+        "SELECT family, counters, totals, last_month FROM view_checkpoints WHERE level = ? "
+        "AND position >= ? AND position <= ? AND family <> '' ORDER BY position",
         [level, since, last],
     )
-    found: dict[str, list[str]] = {}
+    found: dict[str, Documents] = {}
     wanted = set(families) if families is not None else None
-    for row in c.fetchall():
-        if wanted is None or row["family"] in wanted:
-            found.setdefault(row["family"], []).append(row["counters"])
+    for name, counters, totals, last_month in c.fetchrows():
+        if wanted is None or name in wanted:
+            found.setdefault(name, []).append((counters, totals, last_month))
     return last, found
 
 
@@ -235,7 +239,7 @@ def monthly_at(c: Cursor, facts: Facts) -> Sums:
     last, found = checkpoint_rows(c, facts.level, facts.position)
     sums: Sums = {}
     for documents in found.values():
-        for document in documents:
+        for document, _, _ in documents:
             for counter, months in orjson.loads(document).items():
                 for month, amount in months.items():
                     add(sums, counter, month, amount)
@@ -257,7 +261,8 @@ class SqlSnapshot:
         self.facts_of = Facts(feed, folds, position, int(level))
         self._end = f"end_{int(level)}"
         self._families: dict[str, dict[str, dict[str, int]]] = {}
-        self._checkpoints: tuple[int, dict[str, list[str]]] | None = None
+        self._totals: dict[str, tuple[dict[str, int], str]] = {}
+        self._checkpoints: tuple[int, dict[str, Documents]] | None = None
         self._delta: Monthly | None = None
         self._partial: dict[tuple[str, str], dict[str, int]] = {}
 
@@ -371,30 +376,59 @@ class SqlSnapshot:
 
     # -- tallies ----------------------------------------------------------------------
 
-    def _monthly(self, name: str) -> dict[str, dict[str, int]]:
-        """The monthly sums of one family of counters at this position."""
-        if self._checkpoints is None:
+    def _load(self) -> tuple[dict[str, Documents], Monthly]:
+        if self._checkpoints is None or self._delta is None:
             with self.sql.transaction(write=False) as c:
                 self._checkpoints = checkpoint_rows(c, int(self.level), self.position)
                 delta = rows_delta(c, self.facts_of, self._checkpoints[0], self.position)
             self._delta = by_counter(delta)
+        return self._checkpoints[1], self._delta
+
+    def _monthly(self, name: str) -> dict[str, dict[str, int]]:
+        """The monthly sums of one family of counters at this position."""
         if name not in self._families:
+            documents, delta = self._load()
             monthly: dict[str, dict[str, int]] = {}
-            for document in self._checkpoints[1].get(name, ()):
+            for document, _, _ in documents.get(name, ()):
                 for counter, months in orjson.loads(document).items():
                     _add(monthly, counter, months)
-            assert self._delta is not None
-            for counter, months in self._delta.items():
+            for counter, months in delta.items():
                 if family(counter) == name:
                     _add(monthly, counter, months)
             self._families[name] = monthly
         return self._families[name]
 
+    def _family_totals(self, name: str) -> tuple[dict[str, int], str]:
+        """Each counter's total over every month, and the family's last month."""
+        if name not in self._totals:
+            documents, delta = self._load()
+            totals: dict[str, int] = {}
+            last = ""
+            for _, counted, month in documents.get(name, ()):
+                for counter, amount in orjson.loads(counted).items():
+                    totals[counter] = totals.get(counter, 0) + amount
+                last = max(last, month)
+            for counter, months in delta.items():
+                if family(counter) == name:
+                    totals[counter] = totals.get(counter, 0) + sum(months.values())
+                    last = max(last, *months)
+            self._totals[name] = (totals, last)
+        return self._totals[name]
+
+    def _whole(self, name: str, first: date | None, last: date | None) -> dict[str, int] | None:
+        """The family's totals, if a sum over [first, last] is one: from the beginning
+        up to a date after the family's last month."""
+        if first is not None:
+            return None
+        totals, last_month = self._family_totals(name)
+        if last is None or last.isoformat()[:7] > last_month:
+            return totals
+        return None
+
     def monthly(self) -> dict[str, dict[str, int]]:
         """Every tally per month at this position."""
-        self._monthly("")
-        assert self._checkpoints is not None and self._delta is not None
-        names = set(self._checkpoints[1]) | {family(c) for c in self._delta}
+        documents, delta = self._load()
+        names = set(documents) | {family(c) for c in delta}
         found: dict[str, dict[str, int]] = {}
         for name in sorted(names):
             found.update(self._monthly(name))
@@ -404,8 +438,8 @@ class SqlSnapshot:
         """How many events of each type the log holds at this position (visible at the
         level), corrections, retractions and retracted events included."""
         counts = {
-            name[4:]: sum(months.values())
-            for name, months in self._monthly("log").items()
+            name[4:]: total
+            for name, total in self._family_totals("log")[0].items()
             if name.startswith("log.")
         }
         return {name: amount for name, amount in sorted(counts.items()) if amount}
@@ -416,6 +450,9 @@ class SqlSnapshot:
     def tally(self, counter: str, first: date | None, last: date | None) -> int:
         """Whole months inside [first, last] from the monthly sums; the days of a month
         cut by the range from the rows (one query per such range, for every counter)."""
+        whole = self._whole(family(counter), first, last)
+        if whole is not None:
+            return whole.get(counter, 0)
         span = _Span.of(first, last)
         total = 0
         for month, amount in self._monthly(family(counter)).get(counter, {}).items():
@@ -428,6 +465,9 @@ class SqlSnapshot:
     def sums(self, prefix: str, first: date | None, last: date | None) -> dict[str, int]:
         """Every counter named `prefix`... over [first, last], those not 0 (one pass
         over the family's monthly sums instead of one per counter)."""
+        whole = self._whole(family(prefix), first, last)
+        if whole is not None:
+            return {c: t for c, t in whole.items() if t and c.startswith(prefix)}
         span = _Span.of(first, last)
         found: dict[str, int] = {}
         for counter, months in self._monthly(family(prefix)).items():

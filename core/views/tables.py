@@ -24,7 +24,9 @@ tells two rows of the same thing apart when the levels disagree.
 - ``view_checkpoints``: all tallies summed per month, per family of counters (the
   counter's first word), in full every FULL_EVERY positions and as the change since
   the previous checkpoint every DELTA_EVERY; tallies as of P are the last full
-  checkpoint, the changes after it, and the rows that began or ended since.
+  checkpoint, the changes after it, and the rows that began or ended since. Each row
+  also holds each counter's total over every month and the family's last month: a
+  tally up to a date after that month (the present, mostly) is its total.
 - ``view_tracking``: the last position folded, the log's hash there, and what the
   views were folded with, updated in the same transaction as the rows.
 """
@@ -40,7 +42,7 @@ from core.sql import Cursor
 #: ``end_L`` of a row that still stands.
 END = 2**62
 #: Changes: the layout of the tables (a store with another one is folded again).
-LAYOUT = "2026-12-04c"
+LAYOUT = "2026-12-04d"
 TRACKING_NAME = "views"
 
 POSTING_KINDS = ("party", "recommendation", "type", "month")
@@ -82,7 +84,7 @@ TABLES = (
     "position BIGINT NOT NULL, PRIMARY KEY (view, key, position))",
     "CREATE TABLE IF NOT EXISTS view_checkpoints (level INTEGER NOT NULL, family TEXT NOT NULL, "
     "position BIGINT NOT NULL, whole INTEGER NOT NULL, counters TEXT NOT NULL, "
-    "PRIMARY KEY (level, position, family))",
+    "totals TEXT NOT NULL, last_month TEXT NOT NULL, PRIMARY KEY (level, position, family))",
 )
 
 #: On SQLite, tables kept as their primary key's B-tree alone (WITHOUT ROWID): one

@@ -200,13 +200,16 @@ class Block:
 
 
 class Totals:
-    """Every monthly sum of one level, by family of counters, with each family's JSON
-    kept until the family changes (a whole checkpoint writes every family)."""
+    """Every monthly sum of one level, by family of counters, with each counter's total
+    over every month and the family's last month; a family's JSON is kept until it
+    changes (a whole checkpoint writes every family)."""
 
     def __init__(self, sums: Sums | None = None) -> None:
         self.families: dict[str, dict[str, dict[str, int]]] = {}
+        self.totals: dict[str, dict[str, int]] = {}
+        self.last: dict[str, str] = {}
         self._family_of: dict[str, str] = {}
-        self._json: dict[str, str] = {}
+        self._json: dict[str, tuple[str, str, str]] = {}
         if sums:
             self.add(sums)
 
@@ -216,8 +219,8 @@ class Totals:
             found = self._family_of[counter] = family(counter)
         return found
 
-    def add(self, sums: Sums) -> dict[str, dict[str, dict[str, int]]]:
-        """Add changes; returns them by family (what a delta checkpoint holds)."""
+    def add(self, sums: Sums) -> dict[str, tuple[str, str, str]]:
+        """Add changes; returns them by family as a delta checkpoint holds them."""
         changed: dict[str, dict[str, dict[str, int]]] = {}
         for (counter, month), amount in sums.items():
             if not amount:
@@ -232,15 +235,29 @@ class Totals:
                 del months[month]
                 if not months:
                     del self.families[name][counter]
+            totals = self.totals.setdefault(name, {})
+            totals[counter] = totals.get(counter, 0) + amount
+            if month > self.last.get(name, ""):
+                self.last[name] = month
             self._json.pop(name, None)
-        return changed
+        return {name: document(monthly) for name, monthly in changed.items()}
 
-    def documents(self) -> dict[str, str]:
-        """Every family's sums as JSON (what a whole checkpoint holds)."""
+    def documents(self) -> dict[str, tuple[str, str, str]]:
+        """Every family as a whole checkpoint holds it: (monthly sums, totals, last
+        month), as JSON."""
         for name, monthly in self.families.items():
             if name not in self._json:
-                self._json[name] = dumps(monthly)
+                totals = {c: t for c, t in self.totals.get(name, {}).items() if t}
+                self._json[name] = (dumps(monthly), dumps(totals), self.last.get(name, ""))
         return {name: self._json[name] for name in self.families if self.families[name]}
+
+
+def document(monthly: dict[str, dict[str, int]]) -> tuple[str, str, str]:
+    """Monthly sums as a checkpoint holds them: the months, each counter's total, and
+    the last month."""
+    totals = {counter: sum(months.values()) for counter, months in monthly.items()}
+    last = max((month for months in monthly.values() for month in months), default="")
+    return dumps(monthly), dumps(totals), last
 
 
 class Book:
