@@ -23,7 +23,7 @@ from eventsourcing.persistence import (
     PersistenceError,
     ProgrammingError,
 )
-from eventsourcing.sqlite import SQLiteDatastore
+from eventsourcing.sqlite import SQLITE3_DEFAULT_LOCK_TIMEOUT, SQLiteDatastore
 
 from core.sql import Dialect
 
@@ -57,6 +57,8 @@ def _portable_errors() -> Iterator[None]:
 #: database (SQLite's default is 1000: a fold of big pages would copy its rows back
 #: page after page; fewer, larger copies write each database page fewer times).
 DERIVED_CHECKPOINT = 50_000
+#: How long a transaction of derived rows waits for the database's write lock, in ms.
+DERIVED_BUSY_MS = 200
 
 
 class SqliteCursor:
@@ -110,6 +112,10 @@ class SqliteSql:
                 # their commit need not wait for the disk. WAL keeps them consistent.
                 raw.execute("PRAGMA synchronous=NORMAL")
                 raw.execute(f"PRAGMA wal_autocheckpoint={DERIVED_CHECKPOINT}")
+                # A writer of derived rows does not queue behind the log's writers with
+                # this process's one writing connection in hand: it gives up soon, and
+                # tries again later (see core/views/projection.py).
+                raw.execute(f"PRAGMA busy_timeout={DERIVED_BUSY_MS}")
             try:
                 with _transaction(raw, write) as cursor:
                     yield cursor
@@ -117,6 +123,8 @@ class SqliteSql:
                 if write and derived:
                     raw.execute("PRAGMA synchronous=FULL")
                     raw.execute("PRAGMA wal_autocheckpoint=1000")
+                    timeout = self.datastore.pool.lock_timeout or SQLITE3_DEFAULT_LOCK_TIMEOUT
+                    raw.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
 
     def scratch(self) -> AbstractContextManager[FileSql]:
         return scratch_sql()
@@ -247,7 +255,8 @@ class MemorySql:
 @contextmanager
 def _transaction(connection: sqlite3.Connection, write: bool) -> Iterator[SqliteCursor]:
     cursor = connection.cursor()
-    cursor.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+    with _portable_errors():  # a busy database too says so as the port's error
+        cursor.execute("BEGIN IMMEDIATE" if write else "BEGIN")
     try:
         yield SqliteCursor(cursor)
     except BaseException:

@@ -124,7 +124,10 @@ def verify_views(
             full_every=stored.full_every,
             page=stored.page,
         )
-        fresh.catch_up(upto=position, progress=progress)
+        try:
+            fresh.catch_up(upto=position, progress=progress)
+        finally:
+            fresh.close()
         if fresh.position() != position:
             raise LogDamaged(fresh.position() + 1, "the log ends before the views' position")
         compared: dict[str, int] = {}

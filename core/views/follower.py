@@ -27,6 +27,8 @@ LEASE = "views-follower"
 POLL = 0.05
 #: Seconds between attempts at the lease while another follower holds it.
 RETRY = 2.0
+#: Seconds a follower woken by a write lets others come before folding.
+GATHER = 0.02
 
 
 class Follower:
@@ -79,7 +81,9 @@ class Follower:
                     continue
                 if self.progress is not None:
                     self.progress(position)
-                self._wake.wait(self.poll)
+                if self._wake.wait(self.poll):
+                    # Woken by a write: others may follow at once; fold them together.
+                    self.stop.wait(GATHER)
         finally:
             unlisten = getattr(recorder, "unlisten", None)
             if unlisten is not None:

@@ -13,9 +13,12 @@ from __future__ import annotations
 import gc
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from uuid import UUID
+
+from eventsourcing.persistence import OperationalError
 
 from core.application import FollowUp
 from core.errors import StoreError
@@ -43,7 +46,7 @@ from core.views.tables import (
 from core.views.writing import LEVELS, Book, LevelStore, PageWriter, Totals
 
 #: What earlier code imported from here (the module held the tables and both sides).
-__all__ = ["END", "Projection", "SqlSnapshot", "ViewsOutOfStep", "_Span"]
+__all__ = ["END", "Projection", "SqlSnapshot", "ViewsBusy", "ViewsOutOfStep", "_Span"]
 
 log = logging.getLogger("followup.views")
 
@@ -54,6 +57,19 @@ PAGE = 5_000
 
 class ViewsOutOfStep(StoreError):
     """The log no longer holds what the views were folded from."""
+
+
+class ViewsBusy(StoreError):
+    """The views could not be brought up to date in the time allowed."""
+
+
+#: Seconds between attempts at a page while the log's writers hold the database.
+BUSY_PAUSE = 0.05
+
+
+def _busy(error: OperationalError) -> bool:
+    message = str(error).lower()
+    return "locked" in message or "busy" in message
 
 
 class Projection:
@@ -76,7 +92,12 @@ class Projection:
         self.delta_every = delta_every
         self.full_every = full_every
         self.page = page
-        self.feed = Feed(app)
+        #: The fold reads the log through a pool of connections of its own: with the
+        #: store's writing connection in hand, asking the same pool for a reading one
+        #: waits behind whoever waits for the writing one (eventsourcing's pool serves
+        #: in turn), and both would stall.
+        self.reader = _reader_of(app)
+        self.feed = Feed(self.reader)
         self.shared = Shared(folds)
         self.engines = {level: Engine(folds, level, self.shared) for level in LEVELS}
         #: Folds an event both levels see into items both have alike, once for both
@@ -101,7 +122,7 @@ class Projection:
         self._book_position = -1
         fingerprint = folds.fingerprint()
         with sql.transaction(write=True, derived=True) as c:
-            made = ensure_layout(c, sql.dialect)
+            ensure_layout(c, sql.dialect)
             c.execute(
                 "INSERT INTO view_tracking (name, position, hash, folds, layout) "
                 "VALUES (?, 0, '', ?, ?) ON CONFLICT DO NOTHING",
@@ -116,8 +137,6 @@ class Projection:
                     row["position"],
                 )
                 self._forget(c, fingerprint)
-            elif made:
-                log.info("views' tables made (layout %s)", LAYOUT)
 
     @staticmethod
     def _forget(c: Cursor, fingerprint: str) -> None:
@@ -129,8 +148,12 @@ class Projection:
         )
 
     def _position_of(self, event_id: str) -> int | None:
-        record = self.app.log.find_record(UUID(event_id))
+        record = self.reader.log.find_record(UUID(event_id))
         return record.position if record is not None else None
+
+    def close(self) -> None:
+        if self.reader is not self.app:
+            self.reader.close()
 
     # -- where the views are ----------------------------------------------------------
 
@@ -150,7 +173,7 @@ class Projection:
         position, digest = self.tracking()
         if position == 0:
             return 0
-        found = hash_at(self.app, position)
+        found = hash_at(self.reader, position)
         if found is None:
             head = self.app.head().position
             raise ViewsOutOfStep(
@@ -170,21 +193,41 @@ class Projection:
     # -- folding ----------------------------------------------------------------------
 
     def catch_up(
-        self, upto: int | None = None, progress: Callable[[int], None] | None = None
+        self,
+        upto: int | None = None,
+        progress: Callable[[int], None] | None = None,
+        *,
+        patience: float | None = None,
     ) -> int:
         """Apply the events recorded since the last call (up to `upto`), a page per
         transaction; returns the position the views are at. `progress` is told the
-        position after each page."""
+        position after each page. A page that finds the database busy with the log's
+        writers is tried again; after `patience` seconds of that (None: never) this
+        gives up (ViewsBusy), having kept the pages it folded."""
         target = self.app.head().position if upto is None else upto
         position = self.check()
         if position >= target:
             return position
-        with self._folding, _collecting_young_only():
-            while position < target:
-                position = self._apply_page(target)
-                if progress is not None:
-                    progress(position)
-                gc.collect(1)
+        deadline = None if patience is None else time.monotonic() + patience
+        if not self._folding.acquire(timeout=-1 if patience is None else patience):
+            raise ViewsBusy("Another fold of the views is under way in this process.")
+        try:
+            with _collecting_young_only():
+                while position < target:
+                    try:
+                        position = self._apply_page(target)
+                    except OperationalError as error:
+                        if not _busy(error):
+                            raise
+                        if deadline is not None and time.monotonic() > deadline:
+                            raise ViewsBusy("The log's writers keep the database busy.") from None
+                        time.sleep(BUSY_PAUSE)
+                        continue
+                    if progress is not None:
+                        progress(position)
+                    gc.collect(1)
+        finally:
+            self._folding.release()
         self.sql.settle()
         return position
 
@@ -194,7 +237,6 @@ class Projection:
             with self.sql.transaction(write=True, derived=True) as c:
                 self._forget(c, self.folds.fingerprint())
             self._book = None
-            log.warning("views forgotten: folding the whole log again")
             return self.catch_up(progress=progress)
 
     def _apply_page(self, target: int) -> int:
@@ -307,6 +349,15 @@ class Projection:
 
     def snapshot(self, position: int, level: Level) -> SqlSnapshot:
         return SqlSnapshot(self.sql, position, level, self.feed, self.folds)
+
+
+def _reader_of(app: FollowUp) -> FollowUp:
+    """The same store through another pool of connections (the app itself where the
+    store has no pool: the memory store, an in-memory SQLite database)."""
+    pool = getattr(getattr(app.recorder, "datastore", None), "pool", None)
+    if pool is None or getattr(pool, "is_sqlite_memory_mode", False):
+        return app
+    return FollowUp(dict(app.env), app.catalogue, app.clock)
 
 
 @contextmanager

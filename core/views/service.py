@@ -23,16 +23,15 @@ from core.views.checking import ViewsVerdict, verify_views
 from core.views.engine import Folds
 from core.views.follower import LEASE, wait_for
 from core.views.model import Indicator, Level, Period, SummaryFigure, visible_at
-from core.views.projection import END, Projection
+from core.views.projection import END, Projection, ViewsBusy
 from core.views.reading import ViewReading
 
 #: At most this many events or items are listed by explain and diff (they say so).
 LISTED = 1000
-#: A request that finds the views at most this many events behind the position it
-#: asks for waits (at most OWN_WRITES_WAIT seconds) for the follower to fold them, or
-#: folds them itself if no follower is at work; further behind, it waits only for its
-#: caller's own writes, and answers at the views' position, saying how far behind.
+#: How long a request waits for the views (Views._bounded): the few events of a small
+#: lag, its caller's own writes among many.
 SMALL_LAG = 5_000
+FOLLOWER_WAIT = 0.5
 OWN_WRITES_WAIT = 2.0
 
 
@@ -54,6 +53,9 @@ class Views:
         self.indicators = list(indicators)
         self.clock = clock
         self.projection = Projection(app, sql, folds)
+
+    def close(self) -> None:
+        self.projection.close()
 
     # -- reading -----------------------------------------------------------------
 
@@ -96,23 +98,30 @@ class Views:
         return reading
 
     def _bounded(self, asked: int, caller: str) -> int:
-        """Where the views are for a request asking for `asked`: a little behind
-        (SMALL_LAG events at most) they are caught up here when no follower is at work,
-        or waited for (OWN_WRITES_WAIT seconds at most) while the follower folds; far
-        behind, the request waits only for its caller's own writes among the next
-        events the follower folds, and is answered where the views are."""
+        """Where the views are for a request asking for `asked`. A little behind
+        (SMALL_LAG events at most): caught up here when no follower is at work, else
+        waited for while the follower folds (FOLLOWER_WAIT seconds), and folded here
+        if it has not (folding is exactly once whoever does it): a caller reads its
+        own writes. Far behind: the request waits only for its caller's own writes
+        among the next events the follower folds (OWN_WRITES_WAIT seconds at most),
+        and is answered where the views are, saying how far behind."""
         projection = self.projection
         at = projection.check()
         if at >= asked:
             return at
-        with projection.sql.lease(LEASE) as held:
-            if held:  # no follower at work: a bounded step is folded here
-                return projection.catch_up(upto=min(asked, at + SMALL_LAG))
         if asked - at <= SMALL_LAG:
-            wanted: int | None = asked
-        else:
-            wanted = projection.feed.last_written_by(caller, after=at, upto=at + SMALL_LAG)
-        return wait_for(projection, wanted, OWN_WRITES_WAIT) if wanted else at
+            try:
+                with projection.sql.lease(LEASE) as held:
+                    if held:  # no follower at work
+                        return projection.catch_up(upto=asked, patience=FOLLOWER_WAIT)
+                at = wait_for(projection, asked, FOLLOWER_WAIT)
+                if at >= asked:
+                    return at
+                return projection.catch_up(upto=asked, patience=FOLLOWER_WAIT)
+            except ViewsBusy:
+                return projection.position()  # answered where they are, saying so
+        own = projection.feed.last_written_by(caller, after=at, upto=at + SMALL_LAG)
+        return wait_for(projection, own, OWN_WRITES_WAIT) if own else at
 
     def envelope(self, reading: ViewReading, as_of: datetime | None) -> dict[str, Any]:
         """What every response says it is of."""
