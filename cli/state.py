@@ -190,7 +190,7 @@ def views() -> None:
 @views.command("update")
 @database_url_option
 def update(database_url: str) -> None:
-    """Bring the views up to the log's head (reads do this too)."""
+    """Bring the views up to the log's head (the follower does this as the log grows)."""
     with open_services(database_url) as services:
         position = services.views.projection.catch_up()
     click.echo(f"views at position {position}")
