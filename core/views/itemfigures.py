@@ -71,9 +71,11 @@ def changes(counter: str, days: Sequence[str], values: Iterable[int]) -> list[It
     return counts
 
 
-#: How an OnDate figure reads an item on each day it mentions, in one pass: for each
-#: day (ascending), whether it holds and how many events it counts (0 if it does not).
-OnDays = Callable[[Item, Sequence[str]], Iterable[tuple[int, int]]]
+#: How an OnDate figure reads an item, in one pass over it: (day, whether it holds,
+#: how many events it counts) on each day its value may change, ascending; on any
+#: date it reads as on the last of these days on or before it (nothing before the
+#: first).
+OnDays = Callable[[Item], Iterable[tuple[str, int, int]]]
 
 
 @dataclass(frozen=True)
@@ -91,21 +93,15 @@ class OnDate:
     on_days: OnDays | None = None
 
     def counts(self, timeline: Timeline) -> list[ItemCount]:
-        days = timeline.days
         if self.on_days is not None:
-            values = self.on_days(timeline.item, days)
+            values: Iterable[tuple[str, int, int]] = self.on_days(timeline.item)
         else:
-            values = []
-            for shown in _shown(timeline):
-                if shown is not None and self.holds(shown):
-                    values.append((1, len(self.contributing(shown))))
-                else:
-                    values.append((0, 0))
+            values = self._presented(timeline)
         held: list[ItemCount] = []
         counted: list[ItemCount] = []
         events_name = f"{self.name}#events"
         was, before = 0, 0
-        for day, (holds, events) in zip(days, values, strict=False):
+        for day, holds, events in values:
             if holds != was:
                 held.append((self.name, day, holds - was))
                 was = holds
@@ -113,6 +109,14 @@ class OnDate:
                 counted.append((events_name, day, events - before))
                 before = events
         return held + counted
+
+    def _presented(self, timeline: Timeline) -> Iterator[tuple[str, int, int]]:
+        for day in timeline.days:
+            shown = timeline.on(day)
+            if shown is not None and self.holds(shown):
+                yield day, 1, len(self.contributing(shown))
+            else:
+                yield day, 0, 0
 
     def chosen(self, reading: Reading) -> list[Item]:
         return [item for item in reading.items(self.view) if self.holds(item)]

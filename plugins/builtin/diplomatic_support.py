@@ -24,6 +24,7 @@ from core.views.model import (
 from core.words import Phrase, Terms
 from plugins import hookimpl
 from plugins.builtin.party_items import (
+    dates_of_records,
     happened_by,
     happened_counts,
     kinds_by,
@@ -283,7 +284,8 @@ def party_with(field: str, name: str, description: str, on_days: OnDays) -> OnDa
 def latest_of(field: str) -> OnDays:
     """A State Party with a record of `field` by the day: the latest one counts."""
     return party_with_days(
-        lambda item, days: [min(n, 1) for n in happened_counts(item.get(field, []), days)]
+        lambda item, days: [min(n, 1) for n in happened_counts(item.get(field, []), days)],
+        dates_of_records(field),
     )
 
 
@@ -303,7 +305,8 @@ STRUCTURE_FIGURES = ItemFigures(
             party_with_days(
                 lambda item, days: kinds_by(
                     item.get("contact_points_history", []), days, "location"
-                )
+                ),
+                dates_of_records("contact_points_history"),
             ),
         ),
         party_with(

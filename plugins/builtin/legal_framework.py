@@ -29,6 +29,7 @@ from core.words import Phrase, Terms
 from plugins import hookimpl
 from plugins.builtin.diplomatic_support import PLACES
 from plugins.builtin.party_items import (
+    dates_of_records,
     happened_by,
     happened_counts,
     party_handler,
@@ -524,7 +525,7 @@ PARTY_FIGURES = ItemFigures(
             "parties",
             is_party,
             membership_events,
-            party_with_days(records_by("memberships")),
+            party_with_days(records_by("memberships"), dates_of_records("memberships")),
         ),
         OnDate(
             "parties.with_implementing_legislation",
@@ -532,7 +533,7 @@ PARTY_FIGURES = ItemFigures(
             "parties",
             lambda item: is_party(item) and bool(item.get("legislation")),
             lambda item: [r["event"] for r in item.get("legislation", [])],
-            party_with_days(records_by("legislation")),
+            party_with_days(records_by("legislation"), dates_of_records("legislation")),
         ),
         OnDate(
             "parties.with_legislation_reviewed",
@@ -540,7 +541,9 @@ PARTY_FIGURES = ItemFigures(
             "parties",
             lambda item: is_party(item) and bool(item.get("legislation_reviews")),
             lambda item: [r["event"] for r in item.get("legislation_reviews", [])],
-            party_with_days(records_by("legislation_reviews")),
+            party_with_days(
+                records_by("legislation_reviews"), dates_of_records("legislation_reviews")
+            ),
         ),
         OnDate(
             "parties.with_apic",
@@ -548,7 +551,10 @@ PARTY_FIGURES = ItemFigures(
             "parties",
             lambda item: is_party(item) and "apic_ratified_on" in item,
             lambda item: [item["apic_event"]],
-            party_with_days(apic_by),
+            party_with_days(
+                apic_by,
+                lambda item: [item["apic_ratified_on"]] if item.get("apic_ratified_on") else [],
+            ),
         ),
     )
 )

@@ -129,7 +129,10 @@ PROCEDURE_FIGURES = ItemFigures(
             "parties",
             lambda item: bool(item.get("is_party")) and "confidentiality_procedure_on" in item,
             lambda item: [item["confidentiality_event"]],
-            party_with_days(procedure_by),
+            party_with_days(
+                procedure_by,
+                lambda item: [d] if (d := item.get("confidentiality_procedure_on")) else [],
+            ),
         ),
     )
 )

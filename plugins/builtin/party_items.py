@@ -51,28 +51,23 @@ def happened_by(records: list[Item], on: date, field: str = "on") -> list[Item]:
     return [record for record in records if record[field] <= day]
 
 
-# -- a State's record read on each of many days in one pass (OnDate's `on_days`) -----
+# -- a State's record read in one pass (OnDate's `on_days`) --------------------------
 
 
-#: The last item party_days read, and what it found (the figures of one item ask in
-#: turn, for the same days).
-_last_party_days: list[Any] = [None, None, None]
+def membership_days(item: Item) -> set[str]:
+    """The days on which whether the State is a party may change."""
+    found: set[str] = set()
+    for membership in item.get("memberships", []):
+        for field in ("on", "in_force_on", "withdrawal_notified_on", "effective_on"):
+            if membership.get(field):
+                found.add(membership[field])
+    return found
 
 
 def party_days(item: Item, days: Sequence[str]) -> list[bool]:
     """Whether the State was a party to the Statute on each day, as the parties view
     presents it (legal_framework.present_party): its latest membership by then, in
     force, and not yet left by a withdrawal notified by then."""
-    last_item, last_days, last_found = _last_party_days
-    if last_item is item and last_days is days:
-        found: list[bool] = last_found
-        return found
-    found = _party_days(item, days)
-    _last_party_days[:] = [item, days, found]
-    return found
-
-
-def _party_days(item: Item, days: Sequence[str]) -> list[bool]:
     memberships = item.get("memberships", [])
     found = []
     for day in days:
@@ -109,20 +104,33 @@ def kinds_by(records: list[Item], days: Sequence[str], kind: str) -> list[int]:
     return found
 
 
-def party_with_days(
-    counted: Callable[[Item, Sequence[str]], list[int]],
-) -> Callable[[Item, Sequence[str]], list[tuple[int, int]]]:
-    """OnDate's `on_days` for "a State Party with something": it holds on a day when
-    the State is a party and `counted` (how many events it counts that day) is not 0."""
+#: What a figure about a State counts on each of some days, and on which days that may
+#: change (besides the days its membership does).
+Counted = Callable[[Item, Sequence[str]], list[int]]
+CountedDays = Callable[[Item], Iterable[str]]
 
-    def on_days(item: Item, days: Sequence[str]) -> list[tuple[int, int]]:
+
+def party_with_days(
+    counted: Counted, changes_on: CountedDays
+) -> Callable[[Item], list[tuple[str, int, int]]]:
+    """OnDate's `on_days` for "a State Party with something": it holds on a day when
+    the State is a party and `counted` (how many events it counts that day) is not 0;
+    it may change on the days of its membership and on `changes_on`."""
+
+    def on_days(item: Item) -> list[tuple[str, int, int]]:
+        days = sorted(membership_days(item).union(changes_on(item)))
         parties = party_days(item, days)
         return [
-            (1, n) if party and n else (0, 0)
-            for party, n in zip(parties, counted(item, days), strict=True)
+            (day, 1, n) if party and n else (day, 0, 0)
+            for day, party, n in zip(days, parties, counted(item, days), strict=True)
         ]
 
     return on_days
+
+
+def dates_of_records(field: str) -> CountedDays:
+    """The days of a list of records (``on``)."""
+    return lambda item: [record["on"] for record in item.get(field, [])]
 
 
 # -- figures per party, kept as dated tallies of the items that name them -------------

@@ -4,7 +4,7 @@ earlier events (the log never changes; these say how to read it)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -218,36 +218,27 @@ def with_status(status: str) -> Callable[[Item], bool]:
     return lambda item: item["status"] == status
 
 
-#: The last item latest_statuses read, and what it found.
-_last_statuses: list[Any] = [None, None, None]
-
-
-def latest_statuses(item: Item, days: Sequence[str]) -> list[str | None]:
-    """The status of the latest assessment by each day (as present_assessment picks
-    it: the latest date, then the latest recorded), in one pass over the item."""
-    last_item, last_days, last_found = _last_statuses
-    if last_item is item and last_days is days:
-        known: list[str | None] = last_found
-        return known
+def latest_statuses(item: Item) -> list[tuple[str, str]]:
+    """(day, status of the latest assessment by then) on each day an assessment was
+    made (as present_assessment picks it: the latest date, then the latest recorded),
+    in one pass over the item."""
     ordered = sorted(
         enumerate(item["assessments"]), key=lambda pair: (pair[1]["assessed_on"], pair[0])
     )
-    found: list[str | None] = []
-    index, latest = 0, None
-    for day in days:
-        while index < len(ordered) and ordered[index][1]["assessed_on"] <= day:
-            latest = ordered[index][1]["status"]
-            index += 1
-        found.append(latest)
-    _last_statuses[:] = [item, days, found]
+    found: list[tuple[str, str]] = []
+    for _, assessment in ordered:
+        if found and found[-1][0] == assessment["assessed_on"]:
+            found[-1] = (assessment["assessed_on"], assessment["status"])
+        else:
+            found.append((assessment["assessed_on"], assessment["status"]))
     return found
 
 
 def status_days(status: str) -> OnDays:
     """Whether the latest assessment by each day has `status`."""
 
-    def on_days(item: Item, days: Sequence[str]) -> list[tuple[int, int]]:
-        return [(1, 1) if s == status else (0, 0) for s in latest_statuses(item, days)]
+    def on_days(item: Item) -> list[tuple[str, int, int]]:
+        return [(day, 1, 1) if s == status else (day, 0, 0) for day, s in latest_statuses(item)]
 
     return on_days
 

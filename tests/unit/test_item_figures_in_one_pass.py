@@ -148,7 +148,7 @@ JSON_VALUES = st.recursive(
     | st.builds(lambda d, t: f"{t}{d}", days(), st.text(min_size=1, max_size=3)),
     lambda inner: (
         st.lists(inner, max_size=4)
-        | st.dictionaries(st.text(max_size=5) | days(), inner, max_size=4)
+        | st.dictionaries(KEYS | days(), inner, max_size=4)
     ),
     max_leaves=20,
 )
