@@ -26,7 +26,8 @@ from core.eventtypes import Effect
 from core.integrity import GENESIS
 from core.sql import Cursor, Sql
 from core.views.engine import Engine, Folds, Shared
-from core.views.feed import Feed, hash_at
+from core.views.feed import Feed, Page, hash_at
+from core.views.helper import Helper, Prepared, usable
 from core.views.model import Level
 from core.views.snapshot import (
     Facts,
@@ -43,7 +44,7 @@ from core.views.tables import (
     TRACKING_NAME,
     ensure_layout,
 )
-from core.views.writing import LEVELS, Book, LevelStore, PageWriter, Totals
+from core.views.writing import LEVELS, Book, LevelStore, PageWriter, Sums, Totals
 
 #: What earlier code imported from here (the module held the tables and both sides).
 __all__ = ["END", "Projection", "SqlSnapshot", "ViewsBusy", "ViewsOutOfStep", "_Span"]
@@ -53,6 +54,7 @@ log = logging.getLogger("followup.views")
 DELTA_EVERY = 2_000
 FULL_EVERY = 20_000
 PAGE = 5_000
+HELPER_MIN = 20_000
 
 
 class ViewsOutOfStep(StoreError):
@@ -92,6 +94,8 @@ class Projection:
         self.delta_every = delta_every
         self.full_every = full_every
         self.page = page
+        #: A catch-up at least this long is shared with a helper process (helper.py).
+        self.helper_min = HELPER_MIN
         #: The fold reads the log through a pool of connections of its own: with the
         #: store's writing connection in hand, asking the same pool for a reading one
         #: waits behind whoever waits for the writing one (eventsourcing's pool serves
@@ -211,11 +215,19 @@ class Projection:
         deadline = None if patience is None else time.monotonic() + patience
         if not self._folding.acquire(timeout=-1 if patience is None else patience):
             raise ViewsBusy("Another fold of the views is under way in this process.")
+        helper = self._helper(position, target)
+        pages = iter(helper) if helper is not None else None
+        prepared: Prepared | None = None
         try:
             with _collecting_young_only():
                 while position < target:
+                    if pages is not None and prepared is None:
+                        prepared = next(pages, None)
+                        if prepared is None or prepared.first != position + 1:
+                            pages = None  # the log moved under it: on without it
+                            prepared = None
                     try:
-                        position = self._apply_page(target)
+                        position = self._apply_page(target, prepared)
                     except OperationalError as error:
                         if not _busy(error):
                             raise
@@ -223,10 +235,16 @@ class Projection:
                             raise ViewsBusy("The log's writers keep the database busy.") from None
                         time.sleep(BUSY_PAUSE)
                         continue
+                    except _Moved:
+                        pages, prepared = None, None
+                        continue
+                    prepared = None
                     if progress is not None:
                         progress(position)
                     gc.collect(1)
         finally:
+            if helper is not None:
+                helper.close()
             self._folding.release()
         self.sql.settle()
         return position
@@ -239,7 +257,26 @@ class Projection:
             self._book = None
             return self.catch_up(progress=progress)
 
-    def _apply_page(self, target: int) -> int:
+    def _helper(self, position: int, target: int) -> Helper | None:
+        """A helper process for a long catch-up, where one can be had."""
+        if target - position < self.helper_min or not usable(self.reader, self.app):
+            return None
+        known, digest = self.tracking()
+        if known != position:
+            return None
+        previous = bytes.fromhex(digest) if digest else GENESIS
+        return Helper(
+            self.app,
+            self.folds,
+            self._simple,
+            position,
+            previous,
+            target,
+            self.page,
+            self.delta_every,
+        )
+
+    def _apply_page(self, target: int, prepared: Prepared | None = None) -> int:
         try:
             with self.sql.transaction(write=True, derived=True) as c:
                 lock = " FOR UPDATE" if self.sql.dialect == "postgresql" else ""
@@ -252,9 +289,18 @@ class Projection:
                 if start >= target:
                     return start  # another process got there first
                 previous = bytes.fromhex(row["hash"]) if row and row["hash"] else GENESIS
-                page = self.feed.page(start, target, self.page, previous)
-                if page is None:
-                    return start
+                pending: dict[int, dict[int, Sums]] = {}
+                if prepared is not None:
+                    if prepared.first != start + 1:
+                        raise _Moved
+                    streams = [prepared.streams[fact.position] for fact in prepared.facts]
+                    page = Page(prepared.facts, streams, prepared.last_hash, prepared.last)
+                    pending = prepared.sums
+                else:
+                    found = self.feed.page(start, target, self.page, previous)
+                    if found is None:
+                        return start
+                    page = found
                 book = self._book_at(c, start)
                 writer = PageWriter(c, book, self._position_of, self.feed, self.folds)
                 writer.page = page
@@ -271,7 +317,7 @@ class Projection:
                 records = self._records
                 for fact in page.facts:
                     if fact.position >= book.next_boundary:
-                        self._checkpoints(book, fact.position, checkpoints)
+                        self._checkpoints(book, fact.position, checkpoints, pending)
                     writer.begin(fact.position)
                     writer.current_id = fact.id
                     if fact.classification != "confidential":
@@ -286,7 +332,12 @@ class Projection:
                             continue
                     for engine, store in stores:
                         engine.apply(fact, store)
-                self._checkpoints(book, page.last + 1, checkpoints)
+                self._checkpoints(book, page.last + 1, checkpoints, pending)
+                for window in pending.values():  # of the checkpoint after this page
+                    for levels, sums in window.items():
+                        _merge(book.changes[levels], sums)
+                if prepared is not None:
+                    writer.merge_postings(prepared.postings)
                 writer.flush()
                 if checkpoints:
                     c.executemany(
@@ -322,13 +373,20 @@ class Projection:
         return book
 
     def _checkpoints(
-        self, book: Book, before: int, rows: list[tuple[int, str, int, int, str, str, str]]
+        self,
+        book: Book,
+        before: int,
+        rows: list[tuple[int, str, int, int, str, str, str]],
+        pending: dict[int, dict[int, Sums]] | None = None,
     ) -> None:
         """Checkpoints at every multiple of delta_every below `before` (all events up
         to it are applied): whole where a multiple of full_every is crossed, else the
-        change since the previous one, family by family."""
+        change since the previous one, family by family. `pending`: what a helper
+        counted, by the checkpoint it falls before."""
         while book.next_boundary < before:
             boundary = book.next_boundary
+            for levels, sums in (pending or {}).pop(boundary, {}).items():
+                _merge(book.changes[levels], sums)
             whole = boundary // self.full_every > (boundary - self.delta_every) // self.full_every
             assert book.totals is not None
             both = book.changes[3]
@@ -349,6 +407,15 @@ class Projection:
 
     def snapshot(self, position: int, level: Level) -> SqlSnapshot:
         return SqlSnapshot(self.sql, position, level, self.feed, self.folds)
+
+
+class _Moved(Exception):
+    """The views moved on (another process folded) under a helper's page."""
+
+
+def _merge(into: Sums, sums: Sums) -> None:
+    for key, amount in sums.items():
+        into[key] = into.get(key, 0) + amount
 
 
 def _reader_of(app: FollowUp) -> FollowUp:

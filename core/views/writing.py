@@ -43,6 +43,9 @@ DECODED = 0
 
 LEVELS = (Level.RESTRICTED, Level.ALL)
 
+#: Recommendations' numbers as the terms of their posting lists.
+RECOMMENDATION_TERMS = {number: str(number) for number in range(1, 67)}
+
 #: Monthly sums: {(counter, "YYYY-MM"): amount}.
 Sums = dict[tuple[str, str], int]
 
@@ -380,9 +383,19 @@ class PageWriter:
             else:
                 found.append(position)
         for party in parties:
-            self._post("party", party, position)
+            term = ("party", party)
+            found = postings.get(term)
+            if found is None:
+                postings[term] = [position]
+            elif found[-1] != position:
+                found.append(position)
         for number in fact.recommendations:
-            self._post("recommendation", str(number), position)
+            term = ("recommendation", RECOMMENDATION_TERMS.get(number) or str(number))
+            found = postings.get(term)
+            if found is None:
+                postings[term] = [position]
+            elif found[-1] != position:
+                found.append(position)
 
     def count_entry(self, level: int, event: Fact) -> None:
         """Count the event as an entry of the log, and index it by type and month."""
@@ -725,6 +738,12 @@ class PageWriter:
         found = {row["position"] for row in self.c.fetchall()}
         found |= {p for v, k, p in self.members if (v, k) == (view, key)}
         return sorted(found)
+
+    def merge_postings(self, postings: Mapping[tuple[str, str], list[int]]) -> None:
+        """Add posting lists a helper made for events of this page."""
+        for term, positions in postings.items():
+            found = self.postings.get(term)
+            self.postings[term] = sorted({*found, *positions}) if found else list(positions)
 
     # -- writing ----------------------------------------------------------------------
 
