@@ -146,10 +146,7 @@ JSON_VALUES = st.recursive(
     | days()
     | st.text(max_size=12)
     | st.builds(lambda d, t: f"{t}{d}", days(), st.text(min_size=1, max_size=3)),
-    lambda inner: (
-        st.lists(inner, max_size=4)
-        | st.dictionaries(KEYS | days(), inner, max_size=4)
-    ),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(KEYS | days(), inner, max_size=4),
     max_leaves=20,
 )
 
