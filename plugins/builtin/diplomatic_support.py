@@ -23,6 +23,7 @@ from core.views.model import (
 )
 from core.words import Phrase, Terms
 from plugins import hookimpl
+from plugins.builtin.membership_state import as_state_party
 from plugins.builtin.party_items import (
     dates_of_records,
     happened_by,
@@ -177,6 +178,7 @@ def followup_event_types() -> list[EventType]:
             party_fields=("state",),
             sentence=FOCAL_POINT,
             cluster="I.B",
+            checks=as_state_party(),
         ),
         EventType(
             "ContactPointDesignated",
@@ -186,6 +188,7 @@ def followup_event_types() -> list[EventType]:
             party_fields=("state",),
             sentence=CONTACT_POINT,
             cluster="I.B",
+            checks=as_state_party(),
         ),
         EventType(
             "CoordinatingMechanismEstablished",
@@ -195,6 +198,7 @@ def followup_event_types() -> list[EventType]:
             party_fields=("state",),
             sentence=MECHANISM,
             cluster="I.B",
+            checks=as_state_party(),
         ),
         EventType(
             "HighLevelVisit",

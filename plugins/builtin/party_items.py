@@ -58,7 +58,13 @@ def membership_days(item: Item) -> set[str]:
     """The days on which whether the State is a party may change."""
     found: set[str] = set()
     for membership in item.get("memberships", []):
-        for field in ("on", "in_force_on", "withdrawal_notified_on", "effective_on"):
+        for field in (
+            "on",
+            "in_force_on",
+            "withdrawal_notified_on",
+            "withdrawal_revoked_on",
+            "effective_on",
+        ):
             if membership.get(field):
                 found.add(membership[field])
     return found
@@ -79,7 +85,9 @@ def party_days(item: Item, days: Sequence[str]) -> list[bool]:
             found.append(False)
             continue
         notified = current.get("withdrawal_notified_on", "9999") <= day
-        effective = current.get("effective_on") if notified else None
+        # A withdrawal revoked by then never takes effect (South Africa, 2017).
+        revoked = current.get("withdrawal_revoked_on", "9999") <= day
+        effective = current.get("effective_on") if notified and not revoked else None
         found.append(current["in_force_on"] <= day and (effective is None or effective > day))
     return found
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from core.catalogue import Catalogue
 from core.errors import NotFound
-from core.parties import lookup
+from core.parties import lookup, may_be_registered
 from core.recommendations import catalogue
 from core.views.model import Item, ViewFact
 from core.views.reading import ViewReading
@@ -19,6 +19,11 @@ def activity_types(catalogue: Catalogue) -> list[str]:
     """Activities: the types that say they are (``EventType.activity``), listed by
     period: actions that are not part of a lifecycle."""
     return [name for name, t in catalogue.types.items() if t.activity]
+
+
+#: A party's non-cooperation record (the non_cooperation view): matters about it, those
+#: open, findings of non-compliance, matters standing referred.
+NON_COOPERATION_COUNTS = ("matters", "open", "findings", "referred")
 
 
 def _in_period(reading: ViewReading, *days: str | None) -> bool:
@@ -129,9 +134,10 @@ def activities_page(
 
 def _party_figures(reading: ViewReading, code: str | None = None) -> dict[str, dict[str, Any]]:
     """Per party: agreements by kind (signed, in force), arrests and surrenders
-    facilitated, requests addressed to it (answered, open, median days to answer), on
-    the reading's date — from the tallies the agreements, warrants and requests keep
-    per party (``party.<code>.…``), not from their items."""
+    facilitated, requests addressed to it (answered, open, median days to answer),
+    non-cooperation matters about it, on the reading's date — from the tallies the
+    agreements, warrants, requests and matters keep per party (``party.<code>.…``), not
+    from their items."""
     figures: dict[str, dict[str, Any]] = {}
     days: dict[str, dict[int, int]] = defaultdict(dict)
     for name, value in reading.sums(
@@ -145,6 +151,7 @@ def _party_figures(reading: ViewReading, code: str | None = None) -> dict[str, d
                 "arrests_facilitated": 0,
                 "surrenders_facilitated": 0,
                 "requests": {"answered": 0, "open": 0, "median_days_to_answer": None},
+                "non_cooperation": dict.fromkeys(NON_COOPERATION_COUNTS, 0),
             },
         )
         if what.startswith("agreements."):
@@ -156,6 +163,8 @@ def _party_figures(reading: ViewReading, code: str | None = None) -> dict[str, d
             entry["requests"][what[9:]] = value
         elif what.startswith("requests.days."):
             days[party][int(what[14:])] = value
+        elif what.startswith("non_cooperation."):
+            entry["non_cooperation"][what[16:]] = value
     for party, histogram in days.items():
         figures[party]["requests"]["median_days_to_answer"] = _median(histogram)
     return figures
@@ -194,12 +203,14 @@ def _party(code: str, item: Item | None, figures: dict[str, Any] | None) -> Item
         shown["arrests_facilitated"] = figures["arrests_facilitated"]
         shown["surrenders_facilitated"] = figures["surrenders_facilitated"]
         shown["requests"] = figures["requests"]
+        shown["non_cooperation"] = figures["non_cooperation"]
     else:
         shown.update(
             agreements={},
             arrests_facilitated=0,
             surrenders_facilitated=0,
             requests={"answered": 0, "open": 0, "median_days_to_answer": None},
+            non_cooperation=dict.fromkeys(NON_COOPERATION_COUNTS, 0),
         )
     return shown
 
@@ -237,7 +248,8 @@ PARTY_ACTIVITY_SUMS: dict[str, Callable[[ViewFact], dict[str, int]]] = {
 def party(reading: ViewReading, code: str) -> Item:
     """One party with its activities: workshops attended or hosted, visas, experts and
     gratis personnel (in the period, or up to the reading's date)."""
-    if lookup(code) is None:
+    known = lookup(code) is not None
+    if not known and not (may_be_registered(code) and reading.item("parties", code)):
         raise NotFound(f"Unknown party code {code!r}.")
     cumulative = reading.period.first is None and reading.period.last is None
     item = reading.item("parties", code)

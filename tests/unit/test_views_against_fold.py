@@ -39,6 +39,7 @@ def answers(views, reading, page=(0, 2)):
         "recommendations": queries.recommendations(reading, indicators),
         "recommendation": queries.recommendation(reading, 3, indicators),
         "narratives": reading.items("narratives"),
+        **{view: reading.items(view) for view in ("non_cooperation", "contributions")},
         "pages": {view: reading.page(view, *page) for view in views.folds.views},
         "parties page": queries.parties_page(reading, *page),
         "activities page": queries.activities_page(reading, offset=page[0], limit=page[1]),
@@ -94,6 +95,7 @@ def party_figures_from_items(reading):
             "arrests_facilitated": 0,
             "surrenders_facilitated": 0,
             "requests": {"answered": 0, "open": 0, "median_days_to_answer": None},
+            "non_cooperation": {"matters": 0, "open": 0, "findings": 0, "referred": 0},
         }
     )
     for item in reading.items("agreements"):
@@ -118,6 +120,12 @@ def party_figures_from_items(reading):
             counts["open"] += 1
     for code, days in turnaround.items():
         figures[code]["requests"]["median_days_to_answer"] = median(days)
+    for item in reading.items("non_cooperation"):
+        record = figures[item["state"]]["non_cooperation"]
+        record["matters"] += 1
+        record["open"] += item["status"] != "closed"
+        record["findings"] += item["found_on"] is not None
+        record["referred"] += bool(item["referred_to"])
     return {
         code: {**entry, "agreements": {k: dict(v) for k, v in entry["agreements"].items()}}
         for code, entry in figures.items()
@@ -159,15 +167,21 @@ def check_figures_agree_with_items(views, reading):
 def item_figure_sets():
     from plugins.builtin import (
         arrest_and_surrender,
+        custody,
         diplomatic_support,
         judicial_assistance,
         legal_framework,
         logistics,
+        membership,
+        non_cooperation,
         record_keeping,
         witness_protection,
     )
 
     return [
+        non_cooperation.MATTER_FIGURES,
+        custody.CUSTODY_FIGURES,
+        membership.MEMBERSHIP_FIGURES,
         legal_framework.PARTY_FIGURES,
         legal_framework.AGREEMENT_FIGURES,
         diplomatic_support.STRUCTURE_FIGURES,
