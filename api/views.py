@@ -166,7 +166,7 @@ def reading(query: Mapping[str, Any]) -> ViewReading:
         on=query.get("on"),
         first=query.get("from_"),
         last=query.get("to"),
-        caller=current_caller().label,
+        caller=current_caller().recorded_by,
     )
 
 

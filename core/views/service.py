@@ -79,7 +79,8 @@ class Views:
         (default: the date of `as_of`, or today), with a period for activities.
 
         Without a `caller` (the command line, jobs, reports) the views are brought up
-        to that point first. A request names its caller (the token's label): it
+        to that point first. A request names its caller (as its events are
+        `recorded_by`: the token's label, or its person): it
         never waits for a long catch-up (see SMALL_LAG), and the reading says how many
         events it is `behind` what was asked."""
         if first is not None and last is not None and first > last:
@@ -98,28 +99,29 @@ class Views:
         return reading
 
     def _bounded(self, asked: int, caller: str) -> int:
-        """Where the views are for a request asking for `asked`. A little behind
-        (SMALL_LAG events at most): caught up here when no follower is at work, else
-        waited for while the follower folds (FOLLOWER_WAIT seconds), and folded here
-        if it has not (folding is exactly once whoever does it): a caller reads its
-        own writes. Far behind: the request waits only for its caller's own writes
-        among the next events the follower folds (OWN_WRITES_WAIT seconds at most),
-        and is answered where the views are, saying how far behind."""
+        """Where the views are for a request asking for `asked`. With no follower at
+        work (none runs, or it died), caught up here: nobody else would. A little
+        behind (SMALL_LAG events at most): waited for while the follower folds
+        (FOLLOWER_WAIT seconds), and folded here if it has not (folding is exactly
+        once whoever does it): a caller reads its own writes. Far behind: the request
+        waits only for its caller's own writes among the next events the follower
+        folds (OWN_WRITES_WAIT seconds at most), and is answered where the views are,
+        saying how far behind."""
         projection = self.projection
         at = projection.check()
         if at >= asked:
             return at
-        if asked - at <= SMALL_LAG:
-            try:
-                with projection.sql.lease(LEASE) as held:
-                    if held:  # no follower at work
-                        return projection.catch_up(upto=asked, patience=FOLLOWER_WAIT)
+        try:
+            with projection.sql.lease(LEASE) as held:
+                if held:
+                    return projection.catch_up(upto=asked, patience=FOLLOWER_WAIT)
+            if asked - at <= SMALL_LAG:
                 at = wait_for(projection, asked, FOLLOWER_WAIT)
                 if at >= asked:
                     return at
                 return projection.catch_up(upto=asked, patience=FOLLOWER_WAIT)
-            except ViewsBusy:
-                return projection.position()  # answered where they are, saying so
+        except ViewsBusy:
+            return projection.position()  # answered where they are, saying so
         own = projection.feed.last_written_by(caller, after=at, upto=at + SMALL_LAG)
         return wait_for(projection, own, OWN_WRITES_WAIT) if own else at
 

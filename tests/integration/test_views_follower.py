@@ -1,14 +1,16 @@
 """Views kept current off the request path, on SQLite and PostgreSQL: a follower folds
 what another process records, woken by the store; one follower per store holds the
-lease; a request far behind the log answers at once, saying how far behind, and a
-caller a little behind reads its own writes."""
+lease; a request far behind the log answers at once, saying how far behind (in the
+API's answers too), and a caller reads its own writes, a little behind or far."""
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
 
+from api import create_app
 from core.views import service
 from core.views.follower import LEASE, Follower
 from core.views.model import Level
@@ -24,10 +26,10 @@ def url(request, tmp_path):
     return cluster.url(cluster.create_database())
 
 
-def record(services, count, seed=0):
+def record(services, count, seed=0, by="writer"):
     app = services.app
     events = [app.validate(e) for e in extra_events(count, seed)]
-    return app.record_batch(events, "writer", None)
+    return app.record_batch(events, by, None)
 
 
 def until(condition, seconds=10.0):
@@ -104,4 +106,61 @@ def test_a_caller_reads_its_own_writes_while_a_slow_follower_holds_the_lease(url
         assert held
         reading = services.views.reading(Level.ALL, caller="writer")
     assert reading.position == recorded[-1].position and reading.behind == 0
+    services.close()
+
+
+def test_a_caller_far_behind_waits_for_its_own_writes_only(url, monkeypatch):
+    services = bootstrap(url, load_entry_points=False)
+    follower = bootstrap(url, load_entry_points=False)
+    services.views.projection.catch_up()
+    own = record(services, 4, by="writer")[-1].position
+    record(services, 30, seed=1, by="someone-else")
+    head = services.app.head().position
+    monkeypatch.setattr(service, "SMALL_LAG", 10)  # 34 events is "far"; the own writes near
+    monkeypatch.setattr(service, "OWN_WRITES_WAIT", 10.0)  # a loaded machine folds slowly
+    go = threading.Event()
+
+    def slowly():  # a follower at work, folding slowly: it reaches the caller's last
+        go.wait(10)  # write 0.3 s after the caller asks, and stops there
+        time.sleep(0.3)
+        follower.views.projection.catch_up(upto=own)
+
+    with services.sql.lease(LEASE) as held:
+        assert held
+        folding = threading.Thread(target=slowly)
+        folding.start()
+        try:
+            others = services.views.reading(Level.ALL, caller="someone-else")
+            assert (others.position, others.behind) == (0, head)
+            go.set()
+            started = time.monotonic()
+            mine = services.views.reading(Level.ALL, caller="writer")
+            waited = time.monotonic() - started
+        finally:
+            go.set()
+            folding.join()
+    assert (mine.position, mine.behind) == (own, head - own)
+    assert 0.2 < waited < 10.0
+    follower.close()
+    services.close()
+
+
+def test_the_api_says_how_far_behind_it_answers(url, monkeypatch):
+    services = bootstrap(url, load_entry_points=False)
+    token = services.tokens.create("reader", "auditor", "tests")
+    client = create_app(services=services).test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/summary", headers=headers).get_json()["behind"] == 0
+    folded = services.views.projection.position()
+    record(services, 30)
+    head = services.app.head().position
+    monkeypatch.setattr(service, "SMALL_LAG", 10)
+    with services.sql.lease(LEASE) as held:
+        assert held
+        for path in ("/api/v1/summary", "/api/v1/agreements", "/api/v1/parties"):
+            answer = client.get(path, headers=headers).get_json()
+            assert (answer["position"], answer["behind"]) == (folded, head - folded), path
+    # The follower gone, the next request is answered at the head.
+    answer = client.get("/api/v1/summary", headers=headers).get_json()
+    assert (answer["position"], answer["behind"]) == (head, 0)
     services.close()
