@@ -42,6 +42,7 @@ from bench.common import Figure, publish
 from bench.history import Drafting, History, build, record
 from core.application import FollowUp
 from core.clock import parse_timestamp
+from core.envelope import Event
 from core.ports import LogScanner
 from core.views.model import Level
 from followup.bootstrap import Services, bootstrap
@@ -231,8 +232,21 @@ def follower_lag(url: str, app: FollowUp, record_import: Callable[[], int]) -> t
         while projection.position() < head:  # the follower is caught up first
             time.sleep(0.05)
         say(f"follower at {head:,}; importing ...")
-        record_import()
-        committed = time.perf_counter()
+        # The import's transaction commits, then the recording reads its events back
+        # (FollowUp._read_range): the lag counts from that commit, not from the return.
+        commits: list[float] = []
+        read_back = app._read_range
+
+        def stamped(first: int, last: int) -> list[Event]:
+            commits.append(time.perf_counter())
+            return read_back(first, last)
+
+        app._read_range = stamped  # type: ignore[method-assign]
+        try:
+            record_import()
+        finally:
+            del app._read_range
+        committed = commits[-1]
         head = app.head().position
         reading = services.views.reading(Level.RESTRICTED, caller="bench-reader")
         behind = reading.behind
