@@ -62,6 +62,12 @@ class ViewReading:
 
     def items_of(self, view: str, keys: Iterable[str]) -> dict[str, Item]:
         """Some items of the view, by key, as shown on the reading's date."""
+        shown = getattr(self.snapshot, "shown_items_of", None)
+        if shown is not None:
+            found: dict[str, Item] = shown(
+                view, list(keys), self.period.on, self.folds.presenter(view)
+            )
+            return found
         return {key: item for key in keys if (item := self.item(view, key)) is not None}
 
     def facts_page(

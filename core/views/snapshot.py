@@ -321,6 +321,28 @@ class SqlSnapshot:
             return None
         return _shown(row["last_day"], row["visible"], row["shown"], row["data"], on, present)
 
+    def shown_items_of(
+        self, view: str, keys: Sequence[str], on: date, present: Presenter
+    ) -> dict[str, Item]:
+        """Some items (a page's) as presented on `on`, by key: one read for them all."""
+        rows: list[Sequence[Any]] = []
+        with self.sql.transaction(write=False) as c:
+            for start in range(0, len(keys), CHUNK):
+                chunk = list(keys[start : start + CHUNK])
+                c.execute(
+                    "SELECT key, last_day, visible, shown, data FROM view_items "  # noqa: S608
+                    f"WHERE view = ? AND key IN ({','.join('?' * len(chunk))}) "
+                    f"AND from_pos <= ? AND {self._end} > ?",
+                    [view, *chunk, self.position, self.position],
+                )
+                rows.extend(c.fetchrows())
+        found = {}
+        for key, last_day, visible, shown, data in rows:
+            item = _shown(last_day, visible, shown, data, on, present)
+            if item is not None:
+                found[key] = item
+        return found
+
     def shown_items(self, view: str, on: date, present: Presenter) -> list[Item]:
         """Every item of the view as presented on `on`, in key order."""
         with self.sql.transaction(write=False) as c:

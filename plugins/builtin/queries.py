@@ -4,7 +4,7 @@ items filtered as the Bureau asks, each item as it stood on the reading's date."
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable, Mapping
 from typing import Any
 
 from core.catalogue import Catalogue
@@ -138,12 +138,19 @@ def _party_figures(reading: ViewReading, code: str | None = None) -> dict[str, d
     non-cooperation matters about it, on the reading's date — from the tallies the
     agreements, warrants, requests and matters keep per party (``party.<code>.…``), not
     from their items."""
+    return _figures(reading.sums(f"party.{code}." if code else "party.", cumulative=True))
+
+
+def _figures(
+    sums: Mapping[str, int], wanted: Container[str] | None = None
+) -> dict[str, dict[str, Any]]:
+    """_party_figures from the tallies ``party.<code>.…`` (of the `wanted` codes)."""
     figures: dict[str, dict[str, Any]] = {}
     days: dict[str, dict[int, int]] = defaultdict(dict)
-    for name, value in reading.sums(
-        f"party.{code}." if code else "party.", cumulative=True
-    ).items():
+    for name, value in sums.items():
         _, party, what = name.split(".", 2)
+        if wanted is not None and party not in wanted:
+            continue
         entry = figures.setdefault(
             party,
             {
@@ -219,9 +226,10 @@ def parties_page(reading: ViewReading, offset: int, limit: int) -> tuple[int, li
     """parties() from `offset` (at most `limit`), and how many there are: the States
     of the page only are presented."""
     keys = set(reading.keys("parties"))
-    figures = _party_figures(reading)
-    codes = sorted(keys | set(figures))
+    sums = reading.sums("party.", cumulative=True)
+    codes = sorted(keys | {name.split(".", 2)[1] for name in sums})
     page = codes[offset : offset + limit]
+    figures = _figures(sums, set(page))
     items = reading.items_of("parties", [code for code in page if code in keys])
     shown = [_party(code, items.get(code), figures.get(code)) for code in page]
     return len(codes), shown
