@@ -44,6 +44,11 @@ ABOUT: dict[str, Any] = {
         "time asked for. The views are kept current in the background; a request waits "
         "a little only for its caller's own recent writes.",
     },
+    "final": {
+        "type": "boolean",
+        "description": "Whether the answer is final: false when as_of is later than the "
+        "log has reached (what is recorded until then will change it).",
+    },
     "from": {"type": "string", "format": "date", "nullable": True},
     "to": {"type": "string", "format": "date", "nullable": True},
 }
@@ -53,7 +58,7 @@ def answer(**properties: Any) -> dict[str, Any]:
     return {
         "type": "object",
         "properties": {**ABOUT, **properties},
-        "required": ["as_of", "on", "position", "behind", *properties],
+        "required": ["as_of", "on", "position", "behind", "final", *properties],
     }
 
 

@@ -14,7 +14,7 @@ import orjson
 
 from core.catalogue import Catalogue
 from core.envelope import Event
-from core.eventtypes import Effect, parties_in
+from core.eventtypes import Effect, EventType, parties_in
 from core.facts import Day, Fact, corrected
 from core.views.items import Item, ItemCount, Presenter, Timeline
 from core.views.model import ItemHandler, Level, Tally, stricter, visible_at
@@ -315,13 +315,16 @@ class Engine:
         self.level = level
         self.shared = shared or Shared(folds)
 
-    def apply(self, event: Fact, store: FactStore) -> None:
-        """Apply one event of the log, as recorded."""
+    def apply(self, event: Fact, store: FactStore, everything: FactStore | None = None) -> None:
+        """Apply one event of the log, as recorded. `everything` is the store of the
+        level that sees every event (ALL), before this event: where a lowering makes an
+        event visible at this level, it appears as it reads there."""
         if not visible_at(self.level, event.classification):
             return
         self.shared.start(event.position)
-        store.count_entry(event)
         event_type = self.folds.catalogue.types.get(event.type)
+        if event_type is None or event_type.effect is Effect.RECORD:
+            store.count_entry(event)  # a change counts where its target is seen
         if event_type is None:
             return  # a type whose plugin is gone: kept in the log, not in the views
         at = event.position
@@ -333,10 +336,14 @@ class Engine:
                 folded = self.shared.fold_one(view, key, item, event)
                 self._put_item(store, view, key, folded, at)
             return
+        if event_type.effect is Effect.LOWER:
+            self._lower(event, event_type, store, everything or store)
+            return
         target_position = store.position_of(str(event_type.target_of(event.payload)))
         target = store.fact(target_position) if target_position is not None else None
         if target is None:
-            return  # the target is not visible at this level, or already gone
+            return  # the target is not visible at this level: nor is this change
+        store.count_entry(event)
         affected = self.folds.keys(target)
         if event_type.effect is Effect.CORRECT:
             new = self.shared.corrected(target, event.payload[str(event_type.changes)])
@@ -349,6 +356,27 @@ class Engine:
             store.drop_fact(target.position, at)
         for view, key in sorted(affected):
             self._put_item(store, view, key, self._refold(store, view, key), at)
+
+    def _lower(
+        self, event: Fact, event_type: EventType, store: FactStore, everything: FactStore
+    ) -> None:
+        """A lowering: the target, as it reads with every correction made so far,
+        takes the lower classification; at a level that did not see it, it appears."""
+        position = everything.position_of(str(event_type.target_of(event.payload)))
+        whole = everything.fact(position) if position is not None else None
+        if whole is None:
+            return  # retracted, or its type's plugin is gone
+        store.count_entry(event)
+        new = whole._replace(classification=str(event.payload[str(event_type.changes)]))
+        seen = store.fact(whole.position)
+        affected = self.folds.keys(seen) if seen is not None else set()
+        self._put(store, new, event.position)
+        now_in = self.folds.keys(new)
+        for view, key in sorted(now_in - affected):
+            if whole.position not in set(store.members(view, key)):
+                store.add_member(view, key, whole.position)
+        for view, key in sorted(affected | now_in):
+            self._put_item(store, view, key, self._refold(store, view, key), event.position)
 
     def _put_item(self, store: FactStore, view: str, key: str, item: Item | None, at: int) -> None:
         current = store.item(view, key)

@@ -146,8 +146,14 @@ def fold(
     """The views after the given events (the log up to `position`), at `level`."""
     store = MemoryFacts()
     engine = Engine(folds, level)
+    # Every event, for the lowerings that make an event visible at a lower level.
+    everything = MemoryFacts() if level is not Level.ALL else store
+    whole = Engine(folds, Level.ALL) if level is not Level.ALL else None
     for event in events:
         if event.position > position:
             break
-        engine.apply(event if isinstance(event, Fact) else to_fact(event), store)
+        fact = event if isinstance(event, Fact) else to_fact(event)
+        engine.apply(fact, store, everything)
+        if whole is not None:
+            whole.apply(fact, everything)
     return MemorySnapshot(store, position, level)

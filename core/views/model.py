@@ -19,12 +19,14 @@ from datetime import date
 from enum import IntEnum
 from typing import Any, Protocol
 
+from core.envelope import CLASSIFICATION_RANK, stricter
 from core.facts import Fact
 from core.views.items import Item, ItemCount, Presenter, Timeline
 
 __all__ = [
     "CLASSIFICATION_RANK",
     "LEVEL_OF_ROLE",
+    "READER_OF_LEVEL",
     "Indicator",
     "Item",
     "ItemCount",
@@ -54,15 +56,13 @@ LEVEL_OF_ROLE: dict[str, Level] = {
     "focal_point": Level.RESTRICTED,
 }
 
-CLASSIFICATION_RANK = {"public": 0, "restricted": 1, "confidential": 2}
+#: Whose sight of the log (core.visibility) each level has: what is listed beside the
+#: views (diff's events, a replay's) is what that role may see.
+READER_OF_LEVEL: dict[Level, str | None] = {Level.RESTRICTED: "bureau", Level.ALL: None}
 
 
 def visible_at(level: Level, classification: str) -> bool:
     return level is Level.ALL or classification != "confidential"
-
-
-def stricter(a: str, b: str) -> str:
-    return a if CLASSIFICATION_RANK[a] >= CLASSIFICATION_RANK[b] else b
 
 
 #: The fact views read: the one `core.facts.Fact` (its date a `Day`, ISO text), under

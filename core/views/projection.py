@@ -313,6 +313,7 @@ class Projection:
                 checkpoints: list[tuple[int, str, int, int, str, str, str]] = []
                 simple, folds = self._simple, self.folds
                 stores = [(e, LevelStore(writer, int(level))) for level, e in self.engines.items()]
+                everything = next(store for e, store in stores if e.level is Level.ALL)
                 both, both_store = self.both, LevelStore(writer, 3)
                 records = self._records
                 for fact in page.facts:
@@ -331,7 +332,7 @@ class Projection:
                             both.apply(fact, both_store)
                             continue
                     for engine, store in stores:
-                        engine.apply(fact, store)
+                        engine.apply(fact, store, everything)
                 self._checkpoints(book, page.last + 1, checkpoints, pending)
                 for window in pending.values():  # of the checkpoint after this page
                     for levels, sums in window.items():

@@ -15,6 +15,8 @@ class ViewReading:
         self.snapshot = snapshot
         self.folds = folds
         self.period = period
+        #: False when the reading is as of a time the log has not reached yet.
+        self.final = True
         self._items: dict[str, list[Item]] = {}
         #: Events of the log up to the position asked for that the views had not
         #: folded yet when read (0: the reading is of the position asked for).

@@ -17,12 +17,12 @@ from core.catalogue import Catalogue
 from core.clock import Clock, format_timestamp
 from core.envelope import Event
 from core.errors import InvalidEvent, NotFound
-from core.queries import position_as_of
+from core.queries import Settled, settled_as_of
 from core.sql import Sql
 from core.views.checking import ViewsVerdict, verify_views
 from core.views.engine import Folds
 from core.views.follower import LEASE, wait_for
-from core.views.model import Indicator, Level, Period, SummaryFigure, visible_at
+from core.views.model import READER_OF_LEVEL, Indicator, Level, Period, SummaryFigure
 from core.views.projection import END, Projection, ViewsBusy
 from core.views.reading import ViewReading
 
@@ -61,9 +61,14 @@ class Views:
 
     def position_as_of(self, as_of: datetime | None) -> int:
         """The last position the system knew at `as_of` (default: now, the head)."""
+        return self.settled_as_of(as_of).position
+
+    def settled_as_of(self, as_of: datetime | None) -> Settled:
+        """The log as of `as_of` (default: its head, final: later transactions are
+        stamped after its last event), once settled (core.queries.settled_as_of)."""
         if as_of is None:
-            return self.app.head().position
-        return position_as_of(self.app, as_of)
+            return Settled(self.app.head().position, True)
+        return settled_as_of(self.app, as_of)
 
     def reading(
         self,
@@ -76,16 +81,18 @@ class Views:
         caller: str | None = None,
     ) -> ViewReading:
         """The views as the system knew them at `as_of`, as things stood `on` a date
-        (default: the date of `as_of`, or today), with a period for activities.
+        (default: the date of `as_of`, or today), with a period for activities, once
+        the log is settled at `as_of` (core.queries.settled_as_of).
 
         Without a `caller` (the command line, jobs, reports) the views are brought up
         to that point first. A request names its caller (as its events are
-        `recorded_by`: the token's label, or its person): it
-        never waits for a long catch-up (see SMALL_LAG), and the reading says how many
-        events it is `behind` what was asked."""
+        `recorded_by`: the token's label, or its person): it never waits for a long
+        catch-up (see SMALL_LAG), and the reading says how many events it is `behind`
+        what was asked."""
         if first is not None and last is not None and first > last:
             raise InvalidEvent({"from": ["The period's start is after its end."]})
-        asked = self.position_as_of(as_of)
+        settled = self.settled_as_of(as_of)
+        asked = settled.position
         if caller is None:
             at = self.projection.catch_up(upto=asked)
         else:
@@ -96,6 +103,8 @@ class Views:
         snapshot = self.projection.snapshot(position, level)
         reading = ViewReading(snapshot, self.folds, Period(on=on, first=first, last=last))
         reading.behind = asked - position
+        # Final: the answer of that time, never to change (not the future, not behind).
+        reading.final = settled.final and reading.behind == 0
         return reading
 
     def _bounded(self, asked: int, caller: str) -> int:
@@ -133,6 +142,8 @@ class Views:
             "on": period.on.isoformat(),
             "position": reading.position,
             "behind": reading.behind,
+            # False: as_of is later than the log has reached; the answer may change.
+            "final": reading.final,
         }
         if period.first or period.last:
             described["from"] = period.first.isoformat() if period.first else None
@@ -192,9 +203,9 @@ class Views:
         responsible."""
         if first > last:
             raise InvalidEvent({"from": ["The first time is after the second."]})
+        settled = self.settled_as_of(first), self.settled_as_of(last)
         self.projection.catch_up()
-        before = self.position_as_of(first)
-        after = self.position_as_of(last)
+        before, after = settled[0].position, settled[1].position
         day = on or last.astimezone(UTC).date()
         old = ViewReading(self.projection.snapshot(before, level), self.folds, Period(on=day))
         new = ViewReading(self.projection.snapshot(after, level), self.folds, Period(on=day))
@@ -204,15 +215,22 @@ class Views:
             for name in new_figures
             if old_figures[name] != new_figures[name]
         }
+        # What a reader at this level may see of the log at `after`: an event, and
+        # a correction, retraction or lowering only if its target too (core.visibility).
+        sight = self.app.visibility(READER_OF_LEVEL[level], None).at(after)
         events = [
             brief(event, self.app.catalogue)
             for event in self.app.read_log(after=before, upto=after, page=LISTED)
-            if visible_at(level, event.classification)
+            if sight.sees(event)
         ]
         items = self._changed_items(level, before, after)
         return {
-            "from": {"as_of": format_timestamp(first), "position": before},
-            "to": {"as_of": format_timestamp(last), "position": after},
+            "from": {
+                "as_of": format_timestamp(first),
+                "position": before,
+                "final": settled[0].final,
+            },
+            "to": {"as_of": format_timestamp(last), "position": after, "final": settled[1].final},
             "on": day.isoformat(),
             "figures": figures,
             "items": items[:LISTED],

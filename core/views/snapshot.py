@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 import orjson
 
@@ -177,6 +178,35 @@ class Facts:
     def counts(self, fact: Fact, counts: Mapping[str, int] | None) -> Mapping[str, int]:
         return counts if counts is not None else self.folds.counts(fact)
 
+    def entry(self, c: Cursor, event: Fact) -> bool:
+        """Whether an event counts as one of the log's entries at this level (as the
+        engine counts them): an action it sees does; a correction or a retraction if
+        its target was seen here when it was made; a lowering if its target then
+        stood at all (it may be what makes it seen here)."""
+        if not self.visible(event):
+            return False
+        event_type = self.folds.catalogue.types.get(event.type)
+        if event_type is None or event_type.effect is Effect.RECORD:
+            return True
+        target = event_type.target_of(event.payload)
+        record = self.feed.app.log.find_record(UUID(str(target))) if target else None
+        if record is None:
+            return False
+        level = 2 if event_type.effect is Effect.LOWER else self.level
+        return self._stood(c, record.position, event.position - 1, level)
+
+    def _stood(self, c: Cursor, position: int, at: int, level: int) -> bool:
+        """Whether a version of the event at `position` stood at `at` at `level`."""
+        versions = self.versions(c, [position]).get(position)
+        if versions is None:
+            rows = self.feed.scanner.rows_at([position])
+            if not rows:
+                return False
+            fact = self.feed.fact(rows[0])
+            return fact.type in self.records and visible_at(Level(level), fact.classification)
+        index = 2 + level
+        return any(row[1] <= at < row[index] and row[7] is not None for row in versions)
+
 
 def rows_delta(c: Cursor, facts: Facts, after: int, upto: int) -> Sums:
     """The change of every monthly sum between two positions, at the level of `facts`:
@@ -196,7 +226,8 @@ def rows_delta(c: Cursor, facts: Facts, after: int, upto: int) -> Sums:
         if not facts.visible(event):
             continue
         month = event.occurred_on[:7]
-        add(sums, f"log.{event.type}", month, 1)
+        if facts.entry(c, event):
+            add(sums, f"log.{event.type}", month, 1)
         if event.position not in kept and event.type in facts.records:
             for counter, amount in facts.folds.counts(event).items():
                 add(sums, counter, month, amount)
@@ -514,7 +545,7 @@ class SqlSnapshot:
         with self.sql.transaction(write=False) as c:
             candidates = postings(c, "month", [low[:7]], position)
             for event, standing in facts.at(c, candidates):
-                if facts.visible(event) and low <= event.occurred_on <= high:
+                if low <= event.occurred_on <= high and facts.entry(c, event):
                     name = f"log.{event.type}"
                     sums[name] = sums.get(name, 0) + 1
                 if standing is not None and low <= standing[0].occurred_on <= high:
