@@ -160,7 +160,8 @@ def test_the_api_says_how_far_behind_it_answers(url, monkeypatch):
         for path in ("/api/v1/summary", "/api/v1/agreements", "/api/v1/parties"):
             answer = client.get(path, headers=headers).get_json()
             assert (answer["position"], answer["behind"]) == (folded, head - folded), path
+            assert answer["final"] is False, path  # asked again later, it will differ
     # The follower gone, the next request is answered at the head.
     answer = client.get("/api/v1/summary", headers=headers).get_json()
-    assert (answer["position"], answer["behind"]) == (head, 0)
+    assert (answer["position"], answer["behind"], answer["final"]) == (head, 0, True)
     services.close()
