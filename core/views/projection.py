@@ -67,6 +67,8 @@ class ViewsBusy(StoreError):
 
 #: Seconds between attempts at a page while the log's writers hold the database.
 BUSY_PAUSE = 0.05
+#: How long setting up the views' tables waits for a busy database, in seconds.
+SET_UP_PATIENCE = 120.0
 
 
 def _busy(error: OperationalError) -> bool:
@@ -124,7 +126,22 @@ class Projection:
         #: What the fold remembers between pages, and the position it is of.
         self._book: Book | None = None
         self._book_position = -1
-        fingerprint = folds.fingerprint()
+        # Workers booting together, beside a follower folding a page: the database
+        # may be busy for a while; a worker that gave up here would fail to boot.
+        deadline = time.monotonic() + SET_UP_PATIENCE
+        while True:
+            try:
+                self._set_up(folds.fingerprint())
+                break
+            except OperationalError as error:
+                if not _busy(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(BUSY_PAUSE)
+
+    def _set_up(self, fingerprint: str) -> None:
+        """The views' tables, and their tracking row; all forgotten if the plugins
+        changed since they were folded."""
+        sql = self.sql
         with sql.transaction(write=True, derived=True) as c:
             ensure_layout(c, sql.dialect)
             c.execute(

@@ -3,6 +3,7 @@ up at the same time, across a failure in the middle of a page, and after a rebui
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 
 import pytest
@@ -163,3 +164,21 @@ def test_views_fold_again_when_plugins_come_or_go(sqlite_url):
     again = bootstrap(sqlite_url, load_entry_points=False, extra_plugins=[WithView()])
     assert [i["course"] for i in again.views.reading(Level.ALL).items("courses")] == ["C-1"]
     again.close()
+
+
+def test_setting_up_the_views_waits_for_a_busy_database(sqlite_url):
+    """A server's workers boot beside a follower folding a page: the views' set-up
+    waits for the database's write lock (longer than a page's short wait), or the
+    worker would fail to boot and gunicorn stop the server."""
+    bootstrap(sqlite_url, load_entry_points=False).close()
+    holder = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")  # a writer holding the lock for a second
+    release = threading.Timer(1.0, holder.rollback)
+    release.start()
+    try:
+        services = bootstrap(sqlite_url, load_entry_points=False)
+        assert services.views.projection.position() == 0
+        services.close()
+    finally:
+        release.join()
+        holder.close()
