@@ -554,3 +554,13 @@ def test_the_console_on_postgresql_signs_in_records_and_signs_out(postgres_url):
         assert rows >= MAX_FAILURES + 3 and damaged is None
     finally:
         services.close()
+
+
+def test_the_report_form_offers_what_the_report_takes(site):
+    """The language and the draft are offered when the report takes them (its French
+    and its drafts), and then only."""
+    from api.console.bureau import options
+
+    form = signed_in(site, site["people"]["bureau"]).get("/console/reports").text
+    assert ('name="lang"' in form) == ("lang" in options())
+    assert ('name="draft"' in form) == ("draft" in options())
