@@ -251,6 +251,7 @@ class _Batch:
 
     def _record(self, event_type: EventType, draft: Draft) -> Dossier:
         self._check_references(event_type, draft.payload)
+        self._check_evidence(event_type, draft.payload)
         subject = event_type.subject_of(draft.payload)
         dossier = self._load(dossier_id(subject)) if subject is not None else None
         if dossier is None:
@@ -285,6 +286,7 @@ class _Batch:
         if event_type.effect is Effect.CORRECT:
             corrected = dossier.member(target_id, self.catalogue)
             self._check_references(target_type, corrected.payload)
+            self._check_evidence(target_type, corrected.payload)
         return dossier
 
     def _checked_changes(
@@ -358,6 +360,26 @@ class _Batch:
             dossier = self._load(dossier_id(f"{kind}:{value}"))
             if dossier is None or not dossier.exists(self.catalogue):
                 raise LifecycleConflict(f"There is no {kind} {value} in the log.")
+
+    def _check_evidence(self, event_type: EventType, payload: Mapping[str, Any]) -> None:
+        """Events cited as evidence must be in the log (or earlier in this batch), and
+        be what the focal point did, not a correction or retraction of it."""
+        for field in event_type.evidence:
+            for index, cited in enumerate(payload.get(field) or ()):
+                event_id = UUID(str(cited))
+                if event_id in self.homes:
+                    continue
+                record = self.app.log.find_record(event_id)
+                cited_type = (
+                    self.catalogue.types.get(self.app.to_event(record).type) if record else None
+                )
+                if record is None or (cited_type and cited_type.effect is not Effect.RECORD):
+                    problem = (
+                        f"No event {event_id} in the log."
+                        if record is None
+                        else f"Event {event_id} corrects or retracts another: cite that one."
+                    )
+                    raise InvalidEvent({field: {str(index): [problem]}})
 
     # -- loading -----------------------------------------------------------------
 
