@@ -296,7 +296,8 @@ def list_recommendations(**query: Any) -> Response:
     overall, statuses on `on` and a year before (or on `from`), actions open and
     overdue, and the recommendations whose status changed in between."""
     read = reading(query)
-    overview = follow_up.Overview(read, indicators(read), services().views.figures)
+    views = services().views
+    overview = follow_up.Overview(read, views.indicators, views.figures)
     rows = overview.rows()
     start, limit = query["offset"], query["limit"]
     return jsonify(

@@ -470,7 +470,8 @@ def action_counts(timeline: Timeline) -> list[ItemCount]:
         for state in sorted(before ^ now):
             amount = 1 if state in now else -1
             counts.extend((recommendation_counter(n, state), day, amount) for n in numbers)
-            counts.extend((cluster_counter(key, state), day, amount) for key in clusters)
+            if state in ("open", "overdue"):
+                counts.extend((cluster_counter(key, state), day, amount) for key in clusters)
         before = now
     return counts
 

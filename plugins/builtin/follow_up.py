@@ -12,12 +12,12 @@ overview of the 66 reads no action and no event."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from core.recommendations import Recommendation, catalogue, cluster_key
-from core.views.model import Item, SummaryFigure
+from core.views.model import Indicator, Item, SummaryFigure
 from core.views.reading import ViewReading
 from plugins.builtin import actions as action_area
 from plugins.builtin import indicators as indicator_area
@@ -26,9 +26,10 @@ from plugins.builtin import questionnaires as questionnaire_area
 #: A recommendation's status before any assessment.
 NOT_ASSESSED = "not_assessed"
 STATUSES = (NOT_ASSESSED, "not_started", "in_progress", "implemented", "ongoing")
-SELF_STATUSES = questionnaire_area.SELF_STATUSES
 
-Indicators = Callable[[int], dict[str, Any]]
+#: The plugins' indicators: the list (each computed once for all the 66), or a function
+#: giving one recommendation's.
+Indicators = Sequence[Indicator] | Callable[[int], dict[str, Any]]
 
 
 def sums(reading: ViewReading, prefix: str) -> dict[str, int]:
@@ -123,7 +124,8 @@ class Overview:
         figures: Mapping[str, SummaryFigure],
     ) -> None:
         self.reading = reading
-        self.indicators = indicators
+        self._indicators = indicators
+        self._computed: dict[int, dict[str, Any]] | None = None
         self.evaluation = indicator_area.Evaluation(reading, figures)
         self._assessed: dict[int, Item] | None = None
         self._tallies: dict[str, dict[str, int]] = {}
@@ -152,17 +154,30 @@ class Overview:
             self._defined = indicator_area.by_recommendation(self.reading)
         return self._defined
 
+    def indicators(self, number: int) -> dict[str, Any]:
+        """The plugins' indicators of one recommendation (each computed once)."""
+        if callable(self._indicators):
+            return self._indicators(number)
+        if self._computed is None:
+            self._computed = {}
+            for indicator in self._indicators:
+                value = {"description": indicator.description, **indicator.compute(self.reading)}
+                for n in indicator.recommendations:
+                    self._computed.setdefault(n, {})[indicator.name] = value
+        return dict(self._computed.get(number, {}))
+
     def actions(self, number: int) -> dict[str, int]:
         return {
             state: self.tallies.get(action_area.recommendation_counter(number, state), 0)
             for state in action_area.STATES
         }
 
-    def self_assessed(self, number: int) -> dict[str, int]:
-        prefix = f"recommendation.{number}.self_assessed"
-        counts = {"total": self.tallies.get(prefix, 0)}
-        counts.update({s: self.tallies.get(f"{prefix}.{s}", 0) for s in SELF_STATUSES})
-        return counts
+    def self_assessed(self, number: int) -> int:
+        """How many answers of States to questionnaires are about the recommendation."""
+        return self.tallies.get(questionnaire_area.answers_counter(number), 0)
+
+    def cited(self, number: int) -> int:
+        return self.tallies_of("recommendations.").get(f"recommendations.{number}", 0)
 
     def tracked(self, number: int, *, trend: bool = False) -> dict[str, Any]:
         on = self.reading.period.on
@@ -179,7 +194,7 @@ class Overview:
             "status": record["status"],
             "rationale": record["rationale"],
             "assessed_on": record["assessed_on"],
-            "cited": self.reading.tally(f"recommendations.{r.number}", cumulative=True),
+            "cited": self.cited(r.number),
             "indicators": self.indicators(r.number),
             **{k: record[k] for k in ("assessed_by", "status_since")},
             **{k: record[k] for k in ("previous_status", "previous_status_since")},

@@ -45,9 +45,9 @@ PERIODS = ("to_date", "year", "since_baseline")
 LARGEST = 10**15
 
 
-class Number(fields.Field):
-    """A JSON number (an integer stays one), finite and within ±10^15; not a boolean or
-    text."""
+class Number(fields.Float):
+    """A JSON number (an integer stays one, unlike marshmallow's Float), finite and
+    within ±10^15; not a boolean or text."""
 
     def _deserialize(
         self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
