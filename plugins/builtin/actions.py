@@ -20,10 +20,18 @@ from typing import Any, Protocol
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from core import fields as f
-from core.eventtypes import EventType, Fact, LifecycleState, conflict, lifecycle
+from core.eventtypes import (
+    EventType,
+    Fact,
+    Lifecycles,
+    LifecycleState,
+    conflict,
+    invalid,
+    lifecycle,
+)
 from core.jobs import Job, Work, Workplace
 from core.people import email_of
-from core.recommendations import cluster_key
+from core.recommendations import ADOPTED, ADOPTED_BY, cluster_key
 from core.views.figures import events_of
 from core.views.itemfigures import InPeriod, ItemFigures, OnDate, Timeline
 from core.views.model import Item, ItemCount, ItemHandler, Level, SummaryFigure, ViewFact
@@ -167,6 +175,17 @@ def action_rule(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
 
 
 action = lifecycle("action", "action")
+
+
+def after_adoption(fact: Fact, lifecycles: Lifecycles) -> None:
+    """Nothing follows the recommendations up before the Assembly adopted them (an
+    action is refused earlier anyway: it cites them)."""
+    if fact.occurred_on.isoformat() < ADOPTED.isoformat():
+        raise invalid(
+            "occurred_on",
+            f"The 66 recommendations were adopted on {ADOPTED.isoformat()} ({ADOPTED_BY}): "
+            "nothing can follow them up before.",
+        )
 
 
 # -- how the events read -----------------------------------------------------------

@@ -83,9 +83,11 @@ def arrested(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
 def surrendered(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
     name = fact.payload["warrant"]
     state = _open(state, name)
-    if not state.get("arrested_on"):
+    # In custody: arrested under the warrant, or held by a State or given up (custody.py).
+    since = state.get("arrested_on") or state.get("custody_since")
+    if not since:
         raise conflict(f"The person sought by warrant {name} has not been arrested.")
-    if fact.occurred_on.isoformat() < state["arrested_on"]:
+    if fact.occurred_on.isoformat() < since:
         raise conflict(f"The surrender under warrant {name} cannot precede the arrest.")
     return {**state, "surrendered_on": fact.occurred_on.isoformat()}
 

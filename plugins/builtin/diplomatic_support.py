@@ -23,6 +23,7 @@ from core.views.model import (
 )
 from core.words import Phrase, Terms
 from plugins import hookimpl
+from plugins.builtin.membership_state import as_state_party
 from plugins.builtin.party_items import happened_by, party_handler, share_of_states_parties
 
 AREA = "diplomatic_support"
@@ -169,6 +170,7 @@ def followup_event_types() -> list[EventType]:
             party_fields=("state",),
             sentence=FOCAL_POINT,
             cluster="I.B",
+            checks=as_state_party(),
         ),
         EventType(
             "ContactPointDesignated",
@@ -178,6 +180,7 @@ def followup_event_types() -> list[EventType]:
             party_fields=("state",),
             sentence=CONTACT_POINT,
             cluster="I.B",
+            checks=as_state_party(),
         ),
         EventType(
             "CoordinatingMechanismEstablished",
@@ -187,6 +190,7 @@ def followup_event_types() -> list[EventType]:
             party_fields=("state",),
             sentence=MECHANISM,
             cluster="I.B",
+            checks=as_state_party(),
         ),
         EventType(
             "HighLevelVisit",

@@ -30,6 +30,7 @@ from core.views.model import Item, ItemHandler, Level, Period, SummaryFigure, Vi
 from core.views.reading import ViewReading
 from core.words import Phrase, Words
 from plugins import hookimpl
+from plugins.builtin.actions import after_adoption
 from plugins.builtin.scheduled_jobs import Due, follow_up_reminders
 
 AREA = "indicators"
@@ -198,6 +199,7 @@ def followup_event_types() -> list[EventType]:
             "target, each with its date.",
             subject=indicator,
             rule=indicator_rule,
+            checks=after_adoption,
             sentence=indicator_defined,
             cluster=defined_cluster,
         ),

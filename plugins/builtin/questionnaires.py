@@ -22,6 +22,7 @@ from core.recommendations import cluster_key
 from core.views.model import Item, ItemHandler, Level, Tally, ViewFact
 from core.words import STATE, Noun, Words
 from plugins import hookimpl
+from plugins.builtin.actions import after_adoption
 from plugins.builtin.scheduled_jobs import Due, follow_up_reminders
 
 AREA = "questionnaires"
@@ -180,6 +181,7 @@ def followup_event_types() -> list[EventType]:
             "recommendations, with a due date for the answers.",
             subject=questionnaire,
             rule=questionnaire_rule,
+            checks=after_adoption,
             writers=frozenset({"focal_point", "bureau"}),
             party_fields=("states",),
             sentence=questionnaire_sent,

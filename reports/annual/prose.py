@@ -137,6 +137,8 @@ def _value_text(value: Mapping[str, Any], year: int) -> str:
                 parts.append(f"{words(key)} {_value_text(inner, year)}")
         elif inner is None:
             parts.append(f"{words(key)} —")
+        elif isinstance(inner, str):  # an amount in words, a date
+            parts.append(f"{words(key)} {inner}")
         else:
             parts.append(f"{words(key)} {number(inner)}")
     return "; ".join(parts) if parts else "none"

@@ -115,15 +115,15 @@ def test_a_questionnaire_counts_its_states_and_recommendations(
 def test_an_answer_counts_the_recommendations_answered(types, answers, english, french):
     payload = {
         "questionnaire": "Q-1",
-        "state": "NLD",
+        "state": "AUT",
         "answers": [
             {"recommendation": n, "status": "implemented", "text": "t"}
             for n in range(1, answers + 1)
         ],
     }
     en, fr = reads(types, "QuestionnaireAnswered", payload)
-    assert en.startswith("Netherlands answered questionnaire Q-1") and english in en
-    assert fr.startswith("Pays-Bas\u00a0: réponse au questionnaire Q-1") and french in fr
+    assert en.startswith("Austria answered questionnaire Q-1") and english in en
+    assert fr.startswith("Autriche\u00a0: réponse au questionnaire Q-1") and french in fr
 
 
 def test_an_indicator_writes_its_numbers_as_each_language_does(types):

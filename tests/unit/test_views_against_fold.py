@@ -45,6 +45,7 @@ def answers(views, reading):
         "overdue": actions.actions(reading.items("actions"), reading.period, status="overdue"),
         "questionnaires": reading.items("questionnaires"),
         "narratives": reading.items("narratives"),
+        **{view: reading.items(view) for view in ("non_cooperation", "contributions")},
     }
 
 
@@ -88,15 +89,21 @@ def item_figure_sets():
     from plugins.builtin import (
         actions,
         arrest_and_surrender,
+        custody,
         diplomatic_support,
         judicial_assistance,
         legal_framework,
         logistics,
+        membership,
+        non_cooperation,
         record_keeping,
         witness_protection,
     )
 
     return [
+        non_cooperation.MATTER_FIGURES,
+        custody.CUSTODY_FIGURES,
+        membership.MEMBERSHIP_FIGURES,
         legal_framework.PARTY_FIGURES,
         legal_framework.AGREEMENT_FIGURES,
         diplomatic_support.STRUCTURE_FIGURES,
