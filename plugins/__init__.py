@@ -40,6 +40,7 @@ BUILTIN = (
     "plugins.builtin.actions",
     "plugins.builtin.indicators",
     "plugins.builtin.questionnaires",
+    "plugins.builtin.follow_up",
     "plugins.builtin.access",
     "plugins.builtin.scheduled_jobs",
     "plugins.builtin.transparency",

@@ -19,9 +19,12 @@ from typing import Any
 from core.recommendations import Recommendation, catalogue, cluster_key
 from core.views.model import Indicator, Item, SummaryFigure
 from core.views.reading import ViewReading
+from plugins import hookimpl
 from plugins.builtin import actions as action_area
 from plugins.builtin import indicators as indicator_area
 from plugins.builtin import questionnaires as questionnaire_area
+from plugins.builtin import record_keeping
+from reports.sections import ReportData, SectionContext
 
 #: A recommendation's status before any assessment.
 NOT_ASSESSED = "not_assessed"
@@ -294,3 +297,58 @@ def _tallies() -> dict[str, Any]:
         "status": dict.fromkeys(STATUSES, 0),
         "status_before": dict.fromkeys(STATUSES, 0),
     }
+
+
+# -- the annual report -------------------------------------------------------------
+
+
+def report_follow_up(context: SectionContext) -> dict[str, Any]:
+    """The follow-up of the 66 for the report (public: only public actions and
+    indicators are itemised; statuses say whether the assessment behind them is public,
+    as ``recommendation_status`` does; counts include restricted events)."""
+    reading = context.reading
+    assert isinstance(reading, ViewReading)
+    overview = Overview(reading, [], context.summary_figures)
+    rows = overview.rows()
+    public = record_keeping.recommendation_status(context)
+    actions = reading.items("actions")
+    found: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        number = row["number"]
+        mine = [a for a in actions if number in a["recommendations"] and public_item(a)]
+        found[number] = {
+            **{k: row[k] for k in ("status", "status_since", "previous_status")},
+            "public": public.get(number, {}).get("public", False),
+            "actions": row["actions"],
+            "open_actions": [brief(a) for a in mine if a["status"] == "open"],
+            "completed_actions": [
+                brief(a) for a in mine if reading.period.contains(a["completed_on"])
+            ],
+            "self_assessed": row["self_assessed"],
+            "tracked_indicators": {
+                item["indicator"]: overview.evaluation.report(item, reading.period.on)
+                for item in overview.defined.get(number, [])
+                if public_item(item)
+            },
+        }
+    board = dashboard(overview, rows)
+    board["changed"] = [
+        {k: change[k] for k in ("number", "cluster", "from", "to", "since")}
+        for change in board["changed"]
+    ]
+    return {"recommendations": found, "dashboard": board}
+
+
+def public_item(item: Item) -> bool:
+    return bool(item.get("classification") == "public")
+
+
+def brief(action: Item) -> dict[str, Any]:
+    return {
+        k: action[k] for k in ("action", "description", "lead", "due_on", "overdue", "completed_on")
+    } | {"documents": list((action["evidence"] or {}).get("documents", []))}
+
+
+@hookimpl
+def followup_report_data() -> list[ReportData]:
+    return [ReportData("recommendation_follow_up", report_follow_up)]

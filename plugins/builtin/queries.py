@@ -247,7 +247,7 @@ def party(reading: ViewReading, code: str) -> Item:
 
 def recommendations(
     reading: ViewReading,
-    indicators: Callable[[int], dict[str, Any]],
+    indicators: follow_up.Indicators,
     figures: Mapping[str, SummaryFigure] | None = None,
 ) -> list[Item]:
     """The 66 with their follow-up (plugins/builtin/follow_up.py); `figures` (the
@@ -258,7 +258,7 @@ def recommendations(
 def recommendation(
     reading: ViewReading,
     number: int,
-    indicators: Callable[[int], dict[str, Any]],
+    indicators: follow_up.Indicators,
     figures: Mapping[str, SummaryFigure] | None = None,
 ) -> Item:
     if not 1 <= number <= 66:

@@ -302,6 +302,7 @@ def section_context(
         chart_years=tuple(_years(period)),
         recorded=ViewReading(snapshot, folds, Period(on=date.max)),
         for_period=lambda other: ViewReading(snapshot, folds, other),
+        summary_figures=sources.views.figures,
     )
 
 

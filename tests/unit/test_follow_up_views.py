@@ -428,3 +428,60 @@ def test_states_answers_are_evidence_apart_from_the_focal_points_assessment(memo
     ]
     # Events citing the recommendation are another kind of evidence: none here.
     assert detail["cited_by"] == []
+
+
+def test_the_report_gets_the_follow_up_and_itemises_only_what_is_public(memory_services):
+    from plugins.builtin.follow_up import report_follow_up
+    from reports.annual.gather import LogPoint, ReportPeriod, read, section_context
+
+    assess(memory_services, 5, "2023-06-01", "not_started", "Nothing yet.")
+    assess(memory_services, 5, "2024-03-01", "in_progress", "Drafting.")
+    plan(memory_services, "ACT-1", occurred_on="2023-07-01")
+    plan(memory_services, "ACT-2", classification="restricted", description="Quiet work")
+    record(
+        memory_services,
+        {
+            "type": "ActionCompleted",
+            "occurred_on": "2024-05-01",
+            "action": "ACT-1",
+            "documents": ["ICC-ASP/23/1"],
+        },
+    )
+    record(memory_services, indicator())
+    record(memory_services, indicator(indicator="quiet", classification="restricted"))
+    services = memory_services
+    period = ReportPeriod.of(2024, None, None, 2024)
+    position = services.app.head().position
+    context = section_context(
+        services,
+        read(services, period, position),
+        period,
+        LogPoint(position, "", ""),
+        {},
+        {},
+        {},
+    )
+    data = report_follow_up(context)
+    five = data["recommendations"][5]
+    assert (five["status"], five["status_since"], five["previous_status"], five["public"]) == (
+        "in_progress",
+        "2024-03-01",
+        "not_started",
+        True,
+    )
+    assert five["actions"] == {"open": 1, "overdue": 1, "completed": 1, "abandoned": 0}
+    assert [a["action"] for a in five["completed_actions"]] == ["ACT-1"]
+    assert five["completed_actions"][0]["documents"] == ["ICC-ASP/23/1"]
+    assert five["open_actions"] == []  # ACT-2 is restricted: counted, never listed
+    assert list(five["tracked_indicators"]) == ["esa"]
+    board = data["dashboard"]
+    assert (board["on"], board["before"]) == ("2024-12-31", "2024-01-01")
+    assert board["changed"] == [
+        {
+            "number": 5,
+            "cluster": "I.A",
+            "from": "not_started",
+            "to": "in_progress",
+            "since": "2024-03-01",
+        }
+    ]
