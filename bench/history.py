@@ -438,7 +438,7 @@ class History:
                 "description": f"Indicator {n}",
                 **r.choice(INDICATOR_SOURCES),
                 "baseline": r.randint(0, 10),
-                "baseline_on": day,
+                "baseline_on": f"{day[:4]}-01-01",  # a year's baseline, as is usual
                 "target": r.randint(5, 50),
                 "target_on": later,
             }
