@@ -421,3 +421,56 @@ def test_the_actions_endpoint_refuses_bad_filters_and_an_unknown_action(follow_u
     assert "/api/v1/actions" in document["paths"]
     recommendations = document["paths"]["/api/v1/recommendations"]["get"]
     assert "dashboard" in json.dumps(recommendations["responses"]["200"])
+
+
+def test_the_command_line_answers_as_the_api_did_at_each_sitting(follow_up):
+    """`followup status` and `followup actions` (--json) are the API's answers; their
+    tables say the same for a person at a terminal."""
+    server, record, _, _ = follow_up
+    restricted = ("--clearance", "restricted")
+    for name in ("spring", "completion"):
+        as_of = record.times[name]
+        seen = record.seen[name]
+        listed = json.loads(
+            followup("status", "--json", "--as-of", as_of, *restricted, url=server.url)
+        )
+        one = json.loads(
+            followup("status", "5", "--json", "--as-of", as_of, *restricted, url=server.url)
+        )
+        actions = json.loads(
+            followup("actions", "--json", "--as-of", as_of, *restricted, url=server.url)
+        )
+        for answer, then, field in (
+            (listed, seen["list"], "items"),
+            (listed, seen["list"], "dashboard"),
+            (one, seen["one"], "item"),
+            (actions, seen["actions"], "items"),
+        ):
+            assert answer["position"] == then["position"], (name, field)
+            assert answer[field] == then[field], (name, field)
+    spring = followup(
+        "status", "--as-of", record.times["spring"], "--on", day(130), *restricted, url=server.url
+    )
+    five = next(line for line in spring.splitlines() if line.startswith("5 "))
+    assert five.split()[2:5] == ["in", "progress", day(80)]
+    assert f" 5: not assessed -> in progress on {day(80)} by {ANA}: A model" in spring
+    story = followup(
+        "status", "5", "--on", day(130), "--as-of", record.times["spring"], url=server.url
+    )
+    assert f"{day(80)} in progress by {ANA}: A model agreement has been drafted (ACT-1)." in story
+    assert f"Status: in progress since {day(80)} (before: not started since {day(1)})" in story
+    assert f"{day(70)} AUT (Q-1): in progress. In talks." in story
+    overdue = followup(
+        "actions",
+        "--status",
+        "overdue",
+        "--on",
+        day(130),
+        "--as-of",
+        record.times["spring"],
+        url=server.url,
+    )
+    assert overdue.splitlines()[0] == (
+        f"ACT-2 (overdue by 10 days) due {day(120)}, recommendations 22"
+    )
+    assert "responsible Cy Liaison <cy@example.org>" in overdue and "ACT-1" not in overdue
