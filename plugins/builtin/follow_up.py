@@ -234,6 +234,10 @@ def recommendation_detail(overview: Overview, number: int) -> Item:
 
 
 def year_before(day: date) -> date:
+    """The same day a year before (28 February for 29 February; the first day there is
+    for a date in the year 1)."""
+    if day.year == date.min.year:
+        return date.min
     try:
         return day.replace(year=day.year - 1)
     except ValueError:  # 29 February

@@ -198,6 +198,21 @@ def test_the_dashboard_counts_an_action_once_per_cluster_and_overall(memory_serv
     assert o.rows()[4]["actions"]["open"] == o.rows()[5]["actions"]["open"] == 1
 
 
+@pytest.mark.parametrize(
+    ("on", "before"),
+    [
+        ("2024-03-01", "2023-03-01"),
+        ("2024-02-29", "2023-02-28"),
+        ("0001-06-30", "0001-01-01"),  # no year 0: the first day there is
+        ("9999-12-31", "9998-12-31"),
+    ],
+)
+def test_the_dashboard_compares_with_a_year_before_on_any_date(memory_services, on, before):
+    board = follow_up.dashboard((o := overview(memory_services, on)), o.rows())
+    assert (board["on"], board["before"]) == (on, before)
+    assert board["overall"]["status_before"]["not_assessed"] == 66
+
+
 def assess(services: Services, number: int, on: str, status_: str, why: str, by: str = ANA):
     return record(
         services,
