@@ -6,10 +6,12 @@ for people; `--json` answers what the API answers (`GET /recommendations`,
 
 from __future__ import annotations
 
+import functools
 import textwrap
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import click
 
@@ -49,20 +51,42 @@ def table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
             click.echo(" " * indent + line)
 
 
-def reading_of(
-    services: Services,
-    clearance: str,
-    as_of: datetime | None,
-    on: datetime | None,
-    first: datetime | None,
-    last: datetime | None,
-) -> ViewReading:
-    return services.views.reading(
-        CLEARANCE[clearance], as_of=as_of, on=_day(on), first=_day(first), last=_day(last)
-    )
+@dataclass(frozen=True)
+class Asked:
+    """What a reading command was asked for: the store, the time and date, the
+    clearance, and whether to answer in JSON."""
+
+    database_url: str
+    as_of: datetime | None
+    on: datetime | None
+    first: datetime | None
+    last: datetime | None
+    clearance: str
+    as_json: bool
+
+    def reading(self, services: Services) -> ViewReading:
+        return services.views.reading(
+            CLEARANCE[self.clearance],
+            as_of=self.as_of,
+            on=_day(self.on),
+            first=_day(self.first),
+            last=_day(self.last),
+        )
 
 
-def reading_options(command: Any) -> Any:
+F = TypeVar("F", bound=Callable[..., None])
+
+
+def reading_options(command: F) -> F:
+    """The options every reading command takes, handed to it as one `Asked`."""
+
+    @functools.wraps(command)
+    def run(**options: Any) -> None:
+        fields = ("database_url", "as_of", "on", "first", "last", "clearance", "as_json")
+        asked = Asked(**{name: options.pop(name) for name in fields})
+        command(asked, **options)
+
+    wrapped: Any = run
     for option in reversed(
         (
             as_of_option(),
@@ -74,8 +98,8 @@ def reading_options(command: Any) -> Any:
             database_url_option,
         )
     ):
-        command = option(command)
-    return command
+        wrapped = option(wrapped)
+    return cast(F, wrapped)
 
 
 # -- followup status -----------------------------------------------------------------
@@ -208,30 +232,21 @@ def print_recommendation(item: Item) -> None:
 @click.command()
 @click.argument("number", type=click.IntRange(1, 66), required=False)
 @reading_options
-def status(
-    number: int | None,
-    as_of: datetime | None,
-    on: datetime | None,
-    first: datetime | None,
-    last: datetime | None,
-    clearance: str,
-    as_json: bool,
-    database_url: str,
-) -> None:
+def status(asked: Asked, number: int | None) -> None:
     """Where the 66 recommendations stand: the dashboard (statuses by cluster on the
     date and a year before, or on --from; actions open and overdue; what changed) and
     each recommendation's status, actions and indicators. With NUMBER, that
     recommendation's story: every assessment (who, when, why), its actions, its
     indicators with their trend, the States' answers, the events citing it."""
-    with open_services(database_url) as services:
-        read = reading_of(services, clearance, as_of, on, first, last)
+    with open_services(asked.database_url) as services:
+        read = asked.reading(services)
         views: Views = services.views
-        envelope = views.envelope(read, as_of)
+        envelope = views.envelope(read, asked.as_of)
         if number is not None:
             item = queries.recommendation(
                 read, number, lambda n: views.indicators_for(read, n), views.figures
             )
-            if as_json:
+            if asked.as_json:
                 print_json({**envelope, "item": item})
             else:
                 print_recommendation(item)
@@ -239,7 +254,7 @@ def status(
         overview = follow_up.Overview(read, views.indicators, views.figures)
         rows = overview.rows()
         board = follow_up.dashboard(overview, rows)
-    if as_json:
+    if asked.as_json:
         print_json({**envelope, "total": len(rows), "items": rows, "dashboard": board})
     else:
         print_overview(rows, board)
@@ -298,23 +313,17 @@ def print_actions(found: list[Item], indent: str = "") -> None:
 @click.option("--person", help="Those this person is responsible for (name or email).")
 @reading_options
 def actions(
+    asked: Asked,
     state: str | None,
     recommendation: int | None,
     lead: str | None,
     person: str | None,
-    as_of: datetime | None,
-    on: datetime | None,
-    first: datetime | None,
-    last: datetime | None,
-    clearance: str,
-    as_json: bool,
-    database_url: str,
 ) -> None:
     """The actions planned to follow up the recommendations, as they stood on the date:
     state (open, overdue by how many days, completed, abandoned), due date, lead, person
     responsible, latest progress and evidence."""
-    with open_services(database_url) as services:
-        read = reading_of(services, clearance, as_of, on, first, last)
+    with open_services(asked.database_url) as services:
+        read = asked.reading(services)
         found = action_area.actions(
             read.items("actions"),
             read.period,
@@ -323,8 +332,8 @@ def actions(
             person=person,
             status=state,
         )
-        envelope = services.views.envelope(read, as_of)
-    if as_json:
+        envelope = services.views.envelope(read, asked.as_of)
+    if asked.as_json:
         print_json({**envelope, "total": len(found), "items": found})
     else:
         print_actions(found)
