@@ -54,7 +54,7 @@ def report(
         raise click.ClickException(f"cannot write {out}: no folder {out.parent}")
     from reports.annual import produce
 
-    with open_services(database_url) as services:
+    with open_services(database_url, writes=False) as services:
         produced = produce(services, year=year, first=_day(first), last=_day(last), as_of=as_of)
     temporary = out.with_name(out.name + ".part")
     try:
@@ -101,7 +101,7 @@ def verify_report(
     from core.checkpoints import parse_keys
     from reports.annual.verify import verify
 
-    with open_services(database_url) as services:
+    with open_services(database_url, writes=False) as services:
         verdict = verify(
             services,
             file.read_bytes(),

@@ -108,6 +108,7 @@ SERVES: dict[str, tuple[int, ...]] = {
     "ReportNarrativeDrafted": (),
     "EventCorrected": (),
     "EventRetracted": (),
+    "ClassificationLowered": (),
     "TokenIssued": (),
     "TokenRevoked": (),
     "ReportGenerated": (),
@@ -210,8 +211,9 @@ RULES: dict[str, str] = {
     "envelope's); due on or after the day it is planned",
     "ActionProgressReported": "planned, open; not dated before the action's last event",
     "ActionRescheduled": "open; in date order; the new due date not past nor the current one",
-    "ActionCompleted": "open; in date order; with evidence (events of the log, not "
-    "corrections or retractions; documents); nothing follows",
+    "ActionCompleted": "open; in date order; with evidence (events of the log the writer "
+    "sees, not corrections or retractions; documents), as classified as the strictest "
+    "event it cites; nothing follows",
     "ActionAbandoned": "open; in date order; nothing follows",
     "IndicatorDefined": NEW.format("indicator") + "; a figure or a view (with its filter), "
     "not both; the target's date after the baseline's; not before 14 December 2007",
@@ -223,6 +225,8 @@ RULES: dict[str, str] = {
     "EventCorrected": "target exists, not retracted; the result passes the target's schema, "
     "rules and checks; never moves it to another lifecycle",
     "EventRetracted": "target exists, not retracted; the lifecycle's rules still hold",
+    "ClassificationLowered": "target seen by the writer, lowered to less than it is; final "
+    "(never corrected nor retracted)",
     "TokenIssued": "a label in use is revoked first",
     "TokenRevoked": "issued, not revoked",
     "ReportGenerated": "once per job and due time",

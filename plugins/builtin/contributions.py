@@ -368,12 +368,12 @@ Amounts are given in the currency in which they were made; they are not added ac
 currencies.</p>
 {% if rows %}
 <table>
-  <thead><tr><th>Fund</th><th>Currency</th><th>Pledged</th><th>Received</th>
-  <th>Received to date</th></tr></thead>
+  <thead><tr><th>Fund</th><th>Currency</th><th class="num">Pledged</th><th class="num">Received</th>
+  <th class="num">Received to date</th></tr></thead>
   <tbody>
   {% for row in rows %}
-    <tr><td>{{ row.fund }}</td><td>{{ row.currency }}</td><td>{{ row.pledged }}</td>
-        <td>{{ row.received }}</td><td>{{ row.to_date }}</td></tr>
+    <tr><td>{{ row.fund }}</td><td>{{ row.currency }}</td><td class="num">{{ row.pledged }}</td>
+        <td class="num">{{ row.received }}</td><td class="num">{{ row.to_date }}</td></tr>
   {% endfor %}
   </tbody>
 </table>

@@ -935,7 +935,7 @@ and {{ to_council }} to the Security Council.</p>
   <th>Referred to</th><th>Status</th></tr></thead>
   <tbody>
   {% for row in rows %}
-    <tr><td>{{ row.state }}</td><td>{{ row.person }}</td><td>{{ row.travel }}</td>
+    <tr><td>{{ row.state }}</td><td>{{ row.person }}</td><td class="date">{{ row.travel }}</td>
         <td>{{ row.finding }}</td><td>{{ row.referred }}</td><td>{{ row.status }}</td></tr>
   {% endfor %}
   </tbody>

@@ -20,6 +20,7 @@ from datetime import date, datetime
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+from core.intact import require_intact
 from reports.annual.gather import LogPoint, ReportPeriod, gather, locate
 from reports.config import ReportConfig, load
 from reports.sections import ReportSources
@@ -70,6 +71,7 @@ def gather_data(
     (default: the year of `as_of`) or `first`..`last`."""
     point = locate(sources, as_of)
     period = ReportPeriod.of(year, first, last, default_year=int(point.as_of[:4]))
+    require_intact(sources.app, point.position)
     return gather(sources, period, point, config if config is not None else load())
 
 

@@ -210,6 +210,7 @@ def test_without_the_plugin_its_events_stay_readable(sqlite_url, tmp_path, examp
     path.write_text(exported.stdout, encoding="utf-8")
     copy = f"sqlite:///{tmp_path}/copy.sqlite"
     env["FOLLOWUP_DATABASE_URL"] = copy
+    assert followup("init").returncode == 0
     restored = followup("events", "import", "--preserve", str(path))
     assert restored.returncode == 0, restored.stderr
     assert lines[-1]["hash"] in restored.stdout

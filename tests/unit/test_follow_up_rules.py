@@ -185,6 +185,43 @@ def test_a_batch_may_cite_as_evidence_an_event_it_records_first(memory_services)
     assert events[0].type == "ActionCompleted"
 
 
+def test_evidence_the_writer_may_not_see_is_no_event_and_a_confidential_one_is_inherited(
+    memory_services,
+) -> None:
+    """Another focal point's confidential event cannot be cited (it is "no event", as
+    an id that is nowhere); its own can, and makes the completion confidential: the
+    Bureau never reads an id it may not know of. A completion that asks to be public
+    while citing it is refused."""
+    app = memory_services.app
+    bo = "Bo Focal <bo@example.org>"
+    record(memory_services, PLAN)
+    secret = {
+        "type": "HighLevelVisit",
+        "occurred_on": "2024-02-01",
+        "organ": "registry",
+        "host": "AUT",
+        "classification": "confidential",
+    }
+    mine = app.record_raw(secret, BY)
+    theirs = app.record_raw(secret, bo)
+    done = {"type": "ActionCompleted", "occurred_on": "2024-03-01", "action": "ACT-1"}
+    refused(memory_services, {**done, "evidence": [str(theirs.id)]}, InvalidEvent, "No event")
+    refused(
+        memory_services,
+        {**done, "evidence": [str(mine.id)], "classification": "public"},
+        LifecycleConflict,
+        "confidential",
+    )
+    completed = record(memory_services, {**done, "evidence": [str(mine.id)]})
+    assert completed.classification == "confidential"
+    # The auditor (the operator here) may cite anything it sees.
+    app.record_raw({**PLAN, "action": "ACT-2"}, "operator", None)
+    cited = app.record_raw(
+        {**done, "action": "ACT-2", "evidence": [str(theirs.id)]}, "operator", None
+    )
+    assert cited.classification == "confidential"
+
+
 INDICATOR = {
     "type": "IndicatorDefined",
     "occurred_on": "2024-01-20",
