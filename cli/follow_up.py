@@ -238,7 +238,7 @@ def status(asked: Asked, number: int | None) -> None:
     each recommendation's status, actions and indicators. With NUMBER, that
     recommendation's story: every assessment (who, when, why), its actions, its
     indicators with their trend, the States' answers, the events citing it."""
-    with open_services(asked.database_url) as services:
+    with open_services(asked.database_url, writes=False) as services:
         read = asked.reading(services)
         views: Views = services.views
         envelope = views.envelope(read, asked.as_of)
@@ -322,7 +322,7 @@ def actions(
     """The actions planned to follow up the recommendations, as they stood on the date:
     state (open, overdue by how many days, completed, abandoned), due date, lead, person
     responsible, latest progress and evidence."""
-    with open_services(asked.database_url) as services:
+    with open_services(asked.database_url, writes=False) as services:
         read = asked.reading(services)
         found = action_area.actions(
             read.items("actions"),
