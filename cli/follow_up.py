@@ -26,6 +26,8 @@ from plugins.builtin import actions as action_area
 from plugins.builtin import follow_up, queries
 
 WIDTH = 100
+#: How many assessments and open actions one recommendation's story lists (--json: all).
+SHOWN = 10
 
 
 def shortened(indent: str, text: str) -> None:
@@ -179,6 +181,11 @@ def print_overview(rows: list[Item], board: Mapping[str, Any]) -> None:
             click.echo(textwrap.fill(line.rstrip(": "), WIDTH, subsequent_indent="    "))
 
 
+def last_of(shown: Sequence[Any]) -> str:
+    """` (117; the last 10)` when a list is cut to its last `SHOWN`."""
+    return f" ({len(shown)}; the last {SHOWN})" if len(shown) > SHOWN else ""
+
+
 def print_recommendation(item: Item) -> None:
     head = f"Recommendation {item['number']} ({cluster_key(item['number'])}, to "
     click.echo(textwrap.fill(f"{head}{item['addressee']}): {item['text']}", WIDTH))
@@ -191,14 +198,31 @@ def print_recommendation(item: Item) -> None:
             status += f" since {item['previous_status_since']})"
     click.echo(f"Status: {status}")
     if item["assessments"]:
-        click.echo("Assessments:")
-        for a in item["assessments"]:
+        made = item["assessments"]
+        click.echo(
+            f"Assessments ({len(made)}{'; the last ' + str(SHOWN) if len(made) > SHOWN else ''}):"
+        )
+        for a in made[-SHOWN:]:
             by = f" by {a['assessed_by']}" if a["assessed_by"] else ""
             line = f"  {a['assessed_on']} {words(a['status'])}{by}: {a['rationale'] or ''}"
             click.echo(textwrap.fill(line.rstrip(": "), WIDTH, subsequent_indent="      "))
     if item["planned_actions"]:
-        click.echo("Actions:")
-        print_actions(item["planned_actions"], indent="  ")
+        planned = item["planned_actions"]
+        pending = sorted(
+            (a for a in planned if a["status"] == "open"),
+            key=lambda a: (not a["overdue"], a["due_on"]),
+        )
+        counted = ", ".join(
+            f"{n} {state}"
+            for state in ("open", "overdue", "completed", "abandoned")
+            if (n := item["actions"][state])
+        )
+        click.echo(f"Actions ({counted}):")
+        if pending:
+            print_actions(pending[:SHOWN], indent="  ")
+        if len(pending) > SHOWN:
+            more = f"followup actions --recommendation {item['number']} --status open"
+            click.echo(f"  ... and {len(pending) - SHOWN} more open ({more})")
     if item["tracked_indicators"]:
         click.echo("Indicators:")
         for name, t in item["tracked_indicators"].items():
@@ -208,25 +232,29 @@ def print_recommendation(item: Item) -> None:
                 f"{t['baseline']['value']} on {t['baseline']['on']}, target "
                 f"{t['target']['value']} by {t['target']['on']}"
             )
-            click.echo(textwrap.fill(t["description"], WIDTH, initial_indent="    "))
+            click.echo(
+                textwrap.fill(
+                    t["description"], WIDTH, initial_indent="    ", subsequent_indent="    "
+                )
+            )
             if t.get("problem"):
                 click.echo(f"    {t['problem']}")
             if trend:
-                click.echo(textwrap.fill(f"trend: {trend}", WIDTH, initial_indent="    "))
+                click.echo(
+                    textwrap.fill(
+                        f"trend: {trend}", WIDTH, initial_indent="    ", subsequent_indent="      "
+                    )
+                )
     if item["self_assessments"]:
-        click.echo("The States' answers:")
-        for answer in item["self_assessments"]:
+        answers = item["self_assessments"]
+        click.echo(f"The States' answers{last_of(answers)}:")
+        for answer in answers[-SHOWN:]:
             line = (
                 f"  {answer['answered_on']} {answer['state']} ({answer['questionnaire']}): "
                 f"{words(answer['status'])}. {answer['text'] or ''}"
             )
             click.echo(textwrap.fill(line.rstrip(), WIDTH, subsequent_indent="      "))
-    click.echo(f"Events citing it: {len(item['cited_by'])}")
-    for fact in item["cited_by"][-10:]:
-        said = f"{fact['occurred_on']} {fact['type']}: {fact['summary'] or ''}"
-        shortened("  ", f"{said.rstrip(': ')} (recorded by {fact['recorded_by']})")
-    if len(item["cited_by"]) > 10:
-        click.echo("  (the last 10; --json lists them all)")
+    click.echo(f"Events citing it: {item['cited']} (--json lists them)")
 
 
 @click.command()
@@ -243,13 +271,14 @@ def status(asked: Asked, number: int | None) -> None:
         views: Views = services.views
         envelope = views.envelope(read, asked.as_of)
         if number is not None:
-            item = queries.recommendation(
-                read, number, lambda n: views.indicators_for(read, n), views.figures
-            )
+            indicators = lambda n: views.indicators_for(read, n)  # noqa: E731
             if asked.as_json:
+                item = queries.recommendation(read, number, indicators, views.figures)
                 print_json({**envelope, "item": item})
             else:
-                print_recommendation(item)
+                # For people: the events citing it counted, not read (thousands, at times).
+                overview = follow_up.Overview(read, indicators, views.figures)
+                print_recommendation(follow_up.recommendation_detail(overview, number))
             return
         overview = follow_up.Overview(read, views.indicators, views.figures)
         rows = overview.rows()
