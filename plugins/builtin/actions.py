@@ -622,10 +622,20 @@ def action_reminders(workplace: People, due: datetime, options: Mapping[str, Any
     days, before = int(options["days"]), int(options["days_before"])
     today = due.date()
     reading = workplace.views.reading(Level.RESTRICTED, as_of=due, on=today)
+    # What is reminded of is read without confidential events; whether it is still
+    # due, with them: an action completed, abandoned or moved by a confidential event
+    # is not reminded of (and the reminder says nothing of why).
+    truth = {
+        item["action"]: item
+        for item in workplace.views.reading(Level.ALL, as_of=due, on=today).items("actions")
+    }
     known: dict[str, str] | None = None
     found = []
     for item in reading.items("actions"):
         if item["status"] != "open" or item["classification"] == "confidential":
+            continue
+        actual = truth.get(item["action"])
+        if actual is None or actual["status"] != "open" or actual["due_on"] != item["due_on"]:
             continue
         due_on = date.fromisoformat(item["due_on"])
         if item["overdue"]:

@@ -400,12 +400,24 @@ def indicator_reminders(
     views = workplace.views
     reading = views.reading(Level.RESTRICTED, as_of=due, on=today)
     evaluation = Evaluation(reading, views.figures)
+    # Missed without confidential events and with them (a target changed, or met,
+    # through confidential events is not reminded of).
+    everything = views.reading(Level.ALL, as_of=due, on=today)
+    truth = {item["indicator"]: item for item in everything.items(VIEW)}
+    whole = Evaluation(everything, views.figures)
     found = []
     for item in reading.items(VIEW):
         if item["classification"] == "confidential":
             continue
         report = evaluation.report(item, today)
         if report["status"] != "missed":
+            continue
+        actual = truth.get(item["indicator"])
+        if (
+            actual is None
+            or actual["target"] != item["target"]
+            or whole.report(actual, today)["status"] != "missed"
+        ):
             continue
         target = item["target"]
         persons = {email_of(item["defined_by"]), email_of(target["by"])} - {None}

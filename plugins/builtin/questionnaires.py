@@ -306,12 +306,19 @@ def questionnaire_reminders(
     personally. Confidential questionnaires are never reminded of."""
     today = due.date()
     reading = workplace.views.reading(Level.RESTRICTED, as_of=due, on=today)
+    # A State whose answer is confidential has answered: not reminded of.
+    truth = {
+        item["questionnaire"]: item
+        for item in workplace.views.reading(Level.ALL, as_of=due, on=today).items(VIEW)
+    }
     found = []
     for item in reading.items(VIEW):
         if not item["overdue"] or item["classification"] == "confidential":
             continue
+        actual = truth.get(item["questionnaire"])
+        unanswered = set(actual["unanswered"]) if actual is not None else set()
         sender = email_of(item["sent_by"])
-        for state in item["unanswered"]:
+        for state in (s for s in item["unanswered"] if s in unanswered):
             found.append(
                 Due(
                     "questionnaire",

@@ -252,6 +252,87 @@ def test_states_that_have_not_answered_by_the_due_date_are_reminded(services, cl
     ]
 
 
+def test_what_confidential_events_settled_is_not_reminded_of(services, clock, start):
+    """Reminders are read without confidential events, but what those settled is not
+    due any more: an action completed, another moved, an indicator's target met, and a
+    State's answer, each by a confidential event, are never reminded of (and nothing
+    in a reminder tells why)."""
+    secret = {"classification": "confidential"}
+    record(
+        services,
+        action(start, "ACT-DONE", 5),
+        action(start, "ACT-MOVED", 5),
+        action(start, "ACT-OPEN", 5),
+        {
+            "type": "IndicatorDefined",
+            "occurred_on": day(start, 0),
+            "indicator": "esa",
+            "recommendation": 5,
+            "description": "Enforcement agreements signed",
+            "figure": "agreements.enforcement_of_sentences.signed",
+            "baseline": 0,
+            "baseline_on": day(start, 0),
+            "target": 1,
+            "target_on": day(start, 3),
+        },
+        {
+            "type": "QuestionnaireSent",
+            "occurred_on": day(start, 0),
+            "questionnaire": "Q-1",
+            "title": "Implementation",
+            "states": ["AUT", "NLD"],
+            "asked": [5],
+            "due_on": day(start, 3),
+        },
+    )
+    at(clock, start, 2)
+    record(
+        services,
+        {
+            "type": "ActionCompleted",
+            "occurred_on": day(start, 2),
+            "action": "ACT-DONE",
+            "documents": ["REF/1"],
+            **secret,
+        },
+        {
+            "type": "ActionRescheduled",
+            "occurred_on": day(start, 2),
+            "action": "ACT-MOVED",
+            "due_on": day(start, 60),
+            "reason": "Later",
+            **secret,
+        },
+        {
+            "type": "AgreementSigned",
+            "occurred_on": day(start, 2),
+            "agreement": "ESA-1",
+            "kind": "enforcement_of_sentences",
+            "parties": ["AUT"],
+            "title": "ESA",
+            **secret,
+        },
+        {
+            "type": "QuestionnaireAnswered",
+            "occurred_on": day(start, 2),
+            "questionnaire": "Q-1",
+            "state": "NLD",
+            "answers": [{"recommendation": 5, "status": "implemented", "text": "Done."}],
+            **secret,
+        },
+    )
+    when = at(clock, start, 10)
+    reminded = [
+        sent(run(services, services.jobs[name], when, options))
+        for name, options in (
+            ("action_reminders", {"days_before": 14, "days": 7}),
+            ("indicator_reminders", {"days": 30}),
+            ("questionnaire_reminders", {"days": 14}),
+        )
+    ]
+    assert reminded == [[("ACT-OPEN", "overdue", 1)], [], [("Q-1/AUT", "unanswered", 1)]]
+
+
 def test_the_reminders_options_are_checked(services):
     from core.jobs import configured
     from core.notifying import ConfigError
