@@ -76,6 +76,21 @@ def action(start: datetime, name: str, due: int, **extra: Any) -> dict[str, Any]
     }
 
 
+def indicator(start: datetime, target_on: int) -> dict[str, Any]:
+    return {
+        "type": "IndicatorDefined",
+        "occurred_on": day(start, 0),
+        "indicator": "esa",
+        "recommendation": 5,
+        "description": "Enforcement agreements signed",
+        "figure": "agreements.enforcement_of_sentences.signed",
+        "baseline": 0,
+        "baseline_on": day(start, 0),
+        "target": 1,
+        "target_on": day(start, target_on),
+    }
+
+
 def sent(run_) -> list[tuple[str, str, int]]:
     return [
         (e.payload["reference"], e.payload["stage"], e.payload["reminder"]) for e in run_.events
@@ -174,18 +189,7 @@ def test_actions_are_reminded_due_soon_and_overdue_to_the_persons_concerned(serv
 def test_indicators_whose_target_date_passed_unmet_are_reminded(services, clock, start):
     record(
         services,
-        {
-            "type": "IndicatorDefined",
-            "occurred_on": day(start, 0),
-            "indicator": "esa",
-            "recommendation": 5,
-            "description": "Enforcement agreements signed",
-            "figure": "agreements.enforcement_of_sentences.signed",
-            "baseline": 0,
-            "baseline_on": day(start, 0),
-            "target": 1,
-            "target_on": day(start, 10),
-        },
+        indicator(start, 10),
     )
     job = services.jobs["indicator_reminders"]
     assert run(services, job, at(clock, start, 10), {"days": 30}).status == "nothing to do"
@@ -263,18 +267,7 @@ def test_what_confidential_events_settled_is_not_reminded_of(services, clock, st
         action(start, "ACT-DONE", 5),
         action(start, "ACT-MOVED", 5),
         action(start, "ACT-OPEN", 5),
-        {
-            "type": "IndicatorDefined",
-            "occurred_on": day(start, 0),
-            "indicator": "esa",
-            "recommendation": 5,
-            "description": "Enforcement agreements signed",
-            "figure": "agreements.enforcement_of_sentences.signed",
-            "baseline": 0,
-            "baseline_on": day(start, 0),
-            "target": 1,
-            "target_on": day(start, 3),
-        },
+        indicator(start, 3),
         {
             "type": "QuestionnaireSent",
             "occurred_on": day(start, 0),
