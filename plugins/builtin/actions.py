@@ -406,12 +406,17 @@ def present_action(item: Item, on: date) -> Item | None:
         shown["abandoned_on"] = shown["reason"] = None
     shown["status"] = "completed" if completed else "abandoned" if abandoned else "open"
     shown["overdue"] = shown["status"] == "open" and shown["due_on"] < day
-    shown["days_overdue"] = (
-        (on - date.fromisoformat(shown["due_on"])).days if shown["overdue"] else 0
-    )
     percents = [entry["percent"] for entry in progress if "percent" in entry]
     shown["percent"] = 100 if completed else (percents[-1] if percents else None)
     return shown
+
+
+def on_the_day(shown: Item, on: date) -> Item:
+    """The action as shown on `on` with how many days it is overdue then. Not part of
+    `present_action`: a presented item may change only on the dates it mentions, and
+    this grows every day."""
+    late = (on - date.fromisoformat(shown["due_on"])).days if shown["overdue"] else 0
+    return {**shown, "days_overdue": late}
 
 
 def state_of(shown: Item | None) -> set[str]:
@@ -562,7 +567,7 @@ def actions(
                 ]
                 if not any(period.contains(day) for day in days):
                     continue
-        found.append(item)
+        found.append(on_the_day(item, period.on))
     return found
 
 

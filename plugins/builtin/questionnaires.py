@@ -22,7 +22,7 @@ from core.recommendations import cluster_key
 from core.views.model import Item, ItemHandler, Level, Tally, ViewFact
 from core.words import STATE, Noun, Words
 from plugins import hookimpl
-from plugins.builtin.actions import after_adoption
+from plugins.builtin.actions import after_adoption, next_day
 from plugins.builtin.scheduled_jobs import Due, follow_up_reminders
 
 AREA = "questionnaires"
@@ -217,6 +217,9 @@ def fold_questionnaire(item: Item | None, fact: ViewFact) -> Item | None:
             "sent_on": fact.occurred_on,
             "sent_by": fact.recorded_by,
             "due_on": p["due_on"],
+            # The day it becomes overdue, as a date the item mentions: views present an
+            # item anew only on the dates it mentions.
+            "overdue_from": next_day(p["due_on"]),
             "answers": {},
         }
     if item is None:
@@ -242,7 +245,7 @@ def present_questionnaire(item: Item, on: date) -> Item | None:
         **item,
         "answers": answers,
         "unanswered": unanswered,
-        "overdue": bool(unanswered) and item["due_on"] < day,
+        "overdue": bool(unanswered) and item["overdue_from"] <= day,
     }
 
 
