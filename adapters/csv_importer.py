@@ -16,7 +16,10 @@ The convention (README, "Importing events"):
 - Integer and boolean fields, as the row's type declares them, are converted from
   their text (``3``; ``true``/``false``, ``yes``/``no``, ``1``/``0``); text that is no
   number is left for the schema to reject, naming the field.
-- Object fields (the ``changes`` of ``EventCorrected``) hold a JSON object.
+- Numbers that may have decimals (an indicator's ``baseline`` and ``target``) are
+  converted too (``12``, ``0.5``).
+- Object fields (the ``changes`` of ``EventCorrected``) hold a JSON object, lists of
+  objects (the ``answers`` of ``QuestionnaireAnswered``) a JSON array.
 """
 
 from __future__ import annotations
@@ -39,6 +42,8 @@ FALSE = frozenset({"false", "no", "0"})
 def convert(field: fields.Field | None, text: str) -> Any:
     """A cell's text as the value the field takes (the text itself when it does not
     convert: the schema then names the field and what is wrong)."""
+    if isinstance(field, fields.List) and isinstance(field.inner, fields.Nested):
+        return _json(text)  # a list of objects: a JSON array
     if isinstance(field, fields.List):
         items = [item.strip() for item in text.split(SEPARATOR)]
         return [convert(field.inner, item) for item in items if item]
@@ -51,12 +56,33 @@ def convert(field: fields.Field | None, text: str) -> Any:
             return int(stripped) if stripped.lstrip("+-").isdigit() else text
         except ValueError:  # digits of other kinds (superscripts) are no numbers
             return text
+    if isinstance(field, fields.Number):
+        return _number(text)
     if isinstance(field, fields.Dict):
-        try:
-            return orjson.loads(text)
-        except orjson.JSONDecodeError:
-            return text
+        return _json(text)
     return text
+
+
+def _number(text: str) -> Any:
+    """A number's text as an integer or a decimal number (else the text itself)."""
+    stripped = text.strip()
+    if stripped.lstrip("+-").isdigit():
+        try:
+            return int(stripped)
+        except ValueError:
+            return text
+    try:
+        value = float(stripped)
+    except ValueError:
+        return text
+    return value if stripped.lower().lstrip("+-") not in ("nan", "inf", "infinity") else text
+
+
+def _json(text: str) -> Any:
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return text
 
 
 def _record(header: list[str], row: list[str], catalogue: Catalogue, number: int) -> dict[str, Any]:

@@ -39,6 +39,9 @@ def message_of(notice: Notice, sender: str, recipients: list[str]) -> EmailMessa
 
 
 class SmtpNotifier:
+    #: A notice with recipients (a personal reminder) goes to them, not to `to`.
+    writes_to_persons = True
+
     def __init__(
         self,
         host: str,
@@ -64,7 +67,8 @@ class SmtpNotifier:
         return f"SmtpNotifier({self.host}:{self.port})"
 
     def send(self, notice: Notice) -> None:
-        message = message_of(notice, self.sender, self.recipients)
+        recipients = list(notice.recipients) or self.recipients
+        message = message_of(notice, self.sender, recipients)
         try:
             client: smtplib.SMTP
             if self.security == "ssl":
@@ -79,7 +83,7 @@ class SmtpNotifier:
                     client.starttls(context=ssl.create_default_context())
                 if self.username is not None and self._password is not None:
                     client.login(self.username, self._password)
-                client.send_message(message, self.sender, self.recipients)
+                client.send_message(message, self.sender, recipients)
         except smtplib.SMTPAuthenticationError as error:
             raise NotifyError(
                 f"the mail server refused the login ({error.smtp_code})", retry=False

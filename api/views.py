@@ -21,7 +21,7 @@ from core.roles import READERS
 from core.views.model import LEVEL_OF_ROLE, Item, Level
 from core.views.reading import ViewReading
 from followup.bootstrap import Services
-from plugins.builtin import queries
+from plugins.builtin import actions, follow_up, queries
 
 blueprint = Blueprint(
     "views",
@@ -142,6 +142,26 @@ class RequestQuery(ViewQuery):
     category = fields.String(validate=validate.Length(max=60))
 
 
+class ActionQuery(ViewQuery):
+    recommendation = fields.Integer(
+        validate=validate.Range(min=1, max=66),
+        metadata={"description": "Only actions that advance this recommendation."},
+    )
+    lead = PartyCode(metadata={"description": "Only actions this party or organisation leads."})
+    person = fields.String(
+        validate=validate.Length(min=1, max=254),
+        metadata={"description": "Only actions this person is responsible for (name or email)."},
+    )
+    status = fields.String(
+        validate=validate.OneOf(["open", "overdue", "completed", "abandoned"]),
+        metadata={
+            "description": "On the `on` date: open (overdue ones included), overdue (open "
+            "past the due date), completed, abandoned. With from/to, completed and "
+            "abandoned mean in that period."
+        },
+    )
+
+
 class PartyQuery(ViewQuery):
     states_parties = fields.Boolean(
         load_default=False, metadata={"description": "Only States Parties on the date."}
@@ -211,6 +231,45 @@ def indicators(read: ViewReading) -> Callable[[int], dict[str, Any]]:
     return lambda number: services().views.indicators_for(read, number)
 
 
+#: The Bureau's dashboard beside the 66 (plugins/builtin/follow_up.py).
+STATUS_COUNTS = {"type": "object", "additionalProperties": {"type": "integer"}}
+TALLY_PROPERTIES: dict[str, Any] = {
+    "recommendations": {"type": "integer"},
+    "status": STATUS_COUNTS,
+    "status_before": STATUS_COUNTS,
+    "actions": STATUS_COUNTS,
+}
+DASHBOARD_TALLY = {"type": "object", "properties": TALLY_PROPERTIES}
+DASHBOARD_SCHEMA = {
+    "type": "object",
+    "description": "Per cluster and overall: recommendations by status on `on` and on "
+    "`before` (`from`, or a year before `on`), actions open and overdue on `on`; and the "
+    "recommendations whose status changed in between.",
+    "properties": {
+        "on": {"type": "string", "format": "date"},
+        "before": {"type": "string", "format": "date"},
+        "overall": DASHBOARD_TALLY,
+        "clusters": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    **TALLY_PROPERTIES,
+                    "cluster": {"type": "string"},
+                    "title": {"type": "string"},
+                },
+            },
+        },
+        "changed": {"type": "array", "items": {"type": "object"}},
+    },
+}
+RECOMMENDATIONS_SCHEMA = answer(
+    total=LIST_SCHEMA["properties"]["total"],
+    items=LIST_SCHEMA["properties"]["items"],
+    dashboard=DASHBOARD_SCHEMA,
+)
+
+
 LIST_DOC = {"200": response("The items, and what they are of (as_of, on, position).", LIST_SCHEMA)}
 
 
@@ -262,13 +321,37 @@ def get_party(code: str, **query: Any) -> Response:
 @blueprint.route("/recommendations", methods=["GET"])
 @allow(*READ)
 @blueprint.arguments(ViewQuery, location="query", as_kwargs=True, unknown=RAISE)
-@blueprint.doc(responses=LIST_DOC)
+@blueprint.doc(
+    responses={
+        "200": response(
+            "The 66 and their follow-up, and the dashboard (what they are of: as_of, on, "
+            "position).",
+            RECOMMENDATIONS_SCHEMA,
+        )
+    }
+)
 def list_recommendations(**query: Any) -> Response:
-    """The 66 recommendations
+    """The 66 recommendations and the dashboard
 
-    Latest assessed status and rationale, how many events cite each, and indicators."""
+    Each with its status on `on` (rationale, date, who assessed it, since when, the
+    status before), how many events cite it, its actions (open, overdue, completed,
+    abandoned), the States' self-assessments, the plugins' indicators and those defined
+    with targets (value, baseline, target, status). `dashboard`: per cluster and
+    overall, statuses on `on` and a year before (or on `from`), actions open and
+    overdue, and the recommendations whose status changed in between."""
     read = reading(query)
-    return listed(query, read, queries.recommendations(read, indicators(read)))
+    views = services().views
+    overview = follow_up.Overview(read, views.indicators, views.figures)
+    rows = overview.rows()
+    start, limit = query["offset"], query["limit"]
+    return jsonify(
+        {
+            **services().views.envelope(read, query.get("as_of")),
+            "total": len(rows),
+            "items": rows[start : start + limit],
+            "dashboard": follow_up.dashboard(overview, rows),
+        }
+    )
 
 
 @blueprint.route("/recommendations/<int:number>", methods=["GET"])
@@ -280,9 +363,50 @@ def list_recommendations(**query: Any) -> Response:
 def get_recommendation(number: int, **query: Any) -> Response:
     """One recommendation
 
-    With the events that cite it."""
+    With its whole follow-up on `on`: every assessment (who, when, why), its actions
+    as they stood, the events that cite it (in log order), the States' answers about
+    it, and its indicators with their trend."""
     read = reading(query)
-    return single(query, read, "item", queries.recommendation(read, number, indicators(read)))
+    found = queries.recommendation(read, number, indicators(read), services().views.figures)
+    return single(query, read, "item", found)
+
+
+@blueprint.route("/actions", methods=["GET"])
+@allow(*READ)
+@blueprint.arguments(ActionQuery, location="query", as_kwargs=True, unknown=RAISE)
+@blueprint.doc(responses=LIST_DOC)
+def list_actions(**query: Any) -> Response:
+    """Actions planned to follow up the recommendations
+
+    Each as it stood on `on`: its recommendations, lead, person responsible, due date
+    (after any rescheduling), progress, state (`open`, `overdue`, `completed`,
+    `abandoned`) and evidence. Filters: `recommendation`, `lead`, `person`, `status`;
+    with `from`/`to`, completed (or abandoned) in that period."""
+    read = reading(query)
+    found = actions.actions(
+        read.items("actions"),
+        read.period,
+        recommendation=query.get("recommendation"),
+        lead=query.get("lead"),
+        person=query.get("person"),
+        status=query.get("status"),
+    )
+    return listed(query, read, found)
+
+
+@blueprint.route("/actions/<string:action>", methods=["GET"])
+@allow(*READ)
+@blueprint.arguments(ViewQuery, location="query", as_kwargs=True, unknown=RAISE)
+@blueprint.doc(responses={**NOT_FOUND, "200": response("One action and its history.", ITEM_SCHEMA)})
+def get_action(action: str, **query: Any) -> Response:
+    """One action
+
+    As it stood on `on`, with its progress reports, reschedulings and evidence."""
+    read = reading(query)
+    found = read.item("actions", action) if len(action) <= 100 else None
+    if found is None:
+        raise NotFound(f"No action {action[:100]!r} on {read.period.on.isoformat()}.")
+    return single(query, read, "item", actions.on_the_day(found, read.period.on))
 
 
 @blueprint.route("/agreements", methods=["GET"])

@@ -16,6 +16,7 @@ from core.recommendations import ADOPTED
 from plugins.builtin.membership_state import in_force_for
 
 FIRST_YEAR = 2003
+ANSWERS = ("not_started", "in_progress", "implemented", "ongoing", "not_applicable")
 LAST_YEAR = 2025
 
 #: Share of each kind of event in the log (lifecycle kinds start a lifecycle; their
@@ -44,7 +45,26 @@ MIX = {
     "follow_up": 0.11,
     "correction": 0.012,
     "retraction": 0.002,
+    # The follow-up of the recommendations (plugins/builtin/actions.py, indicators.py,
+    # questionnaires.py): actions and their progress, indicators, questionnaires.
+    "action": 0.006,
+    "action_follow_up": 0.012,
+    "indicator": 0.0001,
+    "questionnaire": 0.0004,
+    "answer": 0.002,
 }
+
+#: The recommendations exist from their adoption (14 December 2007): nothing cites them before.
+ADOPTED_ON = "2007-12-14"
+#: Figures the synthetic indicators read (and how over a period).
+INDICATOR_SOURCES: tuple[dict[str, Any], ...] = (
+    {"figure": "agreements.enforcement_of_sentences.in_force"},
+    {"figure": "requests.answered", "period": "year"},
+    {"figure": "activities.workshops", "period": "since_baseline"},
+    {"figure": "actions.completed", "period": "year"},
+    {"figure": "parties.with_focal_point"},
+    {"view": "questionnaires", "filter": {"overdue": True}},
+)
 
 
 class History:
@@ -69,6 +89,10 @@ class History:
             "arrested": [],
             "application": [],
         }
+        #: Open actions (name, last date, due date) and questionnaires (name, date,
+        #: States yet to answer, recommendations asked).
+        self.actions: list[tuple[str, str, str]] = []
+        self.questionnaires: list[tuple[str, str, list[str], list[int]]] = []
         self.recent: list[str] = []  # ids of recent standalone events, to correct
         self.counter = 0
 
@@ -332,7 +356,123 @@ class History:
                 "retracts": target,
                 "reason": "Recorded twice.",
             }
+        if kind in ("action", "action_follow_up", "indicator", "questionnaire", "answer"):
+            return self.recommendations_follow_up(kind, base, day) if day >= ADOPTED_ON else None
         return self.follow_up(base, day)
+
+    def recommendations_follow_up(
+        self, kind: str, base: dict[str, Any], day: str
+    ) -> dict[str, Any] | None:
+        """Actions planned, reported on, moved, completed or abandoned; indicators with
+        targets; questionnaires to States and their answers."""
+        r = self.random
+        n = self.counter
+        cited = r.sample(range(1, 67), r.randint(1, 3))
+        later = (date.fromisoformat(day) + timedelta(days=r.randint(30, 720))).isoformat()
+        if kind == "action":
+            name = f"ACT-{n}"
+            self.actions.append((name, day, later))
+            return {
+                **base,
+                "recommendations": cited,
+                "type": "ActionPlanned",
+                "action": name,
+                "description": f"Action {n}",
+                "lead": r.choice(self.parties),
+                "responsible": f"Person {n % 40}",
+                "due_on": later,
+            }
+        if kind == "action_follow_up":
+            if not self.actions:
+                return None
+            index = r.randrange(len(self.actions))
+            name, last, due = self.actions[index]
+            on = max(day, last)
+            step = r.random()
+            if step < 0.55:
+                self.actions[index] = (name, on, due)
+                return {
+                    **base,
+                    "occurred_on": on,
+                    "type": "ActionProgressReported",
+                    "action": name,
+                    "text": "Progress",
+                    "percent": r.randint(0, 100),
+                }
+            if step < 0.65:
+                new = (date.fromisoformat(on) + timedelta(days=r.randint(30, 365))).isoformat()
+                if new == due:
+                    return None
+                self.actions[index] = (name, on, new)
+                return {
+                    **base,
+                    "occurred_on": on,
+                    "type": "ActionRescheduled",
+                    "action": name,
+                    "due_on": new,
+                    "reason": "Later",
+                }
+            self.actions.pop(index)
+            if step < 0.93:
+                return {
+                    **base,
+                    "occurred_on": on,
+                    "type": "ActionCompleted",
+                    "action": name,
+                    "evidence": [],
+                    "documents": [f"DOC/{n}"],
+                }
+            return {
+                **base,
+                "occurred_on": on,
+                "type": "ActionAbandoned",
+                "action": name,
+                "reason": "Given up",
+            }
+        if kind == "indicator":
+            return {
+                **base,
+                "type": "IndicatorDefined",
+                "indicator": f"IND-{n}",
+                "recommendation": r.randint(1, 66),
+                "description": f"Indicator {n}",
+                **r.choice(INDICATOR_SOURCES),
+                "baseline": r.randint(0, 10),
+                "baseline_on": f"{day[:4]}-01-01",  # a year's baseline, as is usual
+                "target": r.randint(5, 50),
+                "target_on": later,
+            }
+        if kind == "questionnaire":
+            name = f"Q-{n}"
+            states = r.sample(self.states, r.randint(3, 30))
+            self.questionnaires.append((name, day, list(states), cited))
+            return {
+                **base,
+                "type": "QuestionnaireSent",
+                "questionnaire": name,
+                "title": f"Questionnaire {n}",
+                "states": states,
+                "asked": cited,
+                "due_on": later,
+            }
+        if not self.questionnaires:
+            return None
+        index = r.randrange(len(self.questionnaires))
+        name, sent, waiting, asked = self.questionnaires[index]
+        state = waiting.pop(r.randrange(len(waiting)))
+        if not waiting:
+            self.questionnaires.pop(index)
+        return {
+            **base,
+            "occurred_on": max(day, sent),
+            "type": "QuestionnaireAnswered",
+            "questionnaire": name,
+            "state": state,
+            "answers": [
+                {"recommendation": number, "status": r.choice(ANSWERS), "text": "Answer"}
+                for number in asked
+            ],
+        }
 
     def follow_up(self, base: dict[str, Any], day: str) -> dict[str, Any] | None:
         r = self.random

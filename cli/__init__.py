@@ -39,6 +39,7 @@ def _register() -> None:
         audit,
         catalogue,
         events,
+        follow_up,
         organisations,
         person,
         report,
@@ -52,7 +53,7 @@ def _register() -> None:
     )
 
     modules = (store, events, state, catalogue, serve, token, person, organisations, verify)
-    for module in (*modules, scheduler, report, transparency, audit):
+    for module in (*modules, follow_up, scheduler, report, transparency, audit):
         for command in module.COMMANDS:
             main.add_command(command)
 

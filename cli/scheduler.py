@@ -162,7 +162,8 @@ def scheduler(
 ) -> None:
     """Run the scheduled jobs (one process per store; never in API workers): the
     annual report's draft, reminders of unanswered requests and of agreements not in
-    force, nightly integrity verification, the weekly digest. Each run that does
+    force, of actions due and overdue, of indicators' targets missed and of unanswered
+    questionnaires, nightly integrity verification, the weekly digest. Each run that does
     something is recorded in the log (ReportGenerated, ReminderSent,
     IntegrityVerified) and sent to the notifiers configured for the job."""
     import os

@@ -60,14 +60,10 @@ clearance_option = click.option(
 
 def every_view(views: Views, reading: ViewReading) -> dict[str, Any]:
     """All the views at one reading, as the API answers them."""
-
-    def indicators(number: int) -> dict[str, Any]:
-        return views.indicators_for(reading, number)
-
     return {
         "figures": views.summary(reading),
         "parties": queries.parties(reading),
-        "recommendations": queries.recommendations(reading, indicators),
+        "recommendations": queries.recommendations(reading, views.indicators, views.figures),
         "agreements": queries.agreements(reading),
         "warrants": queries.warrants(reading),
         "requests": queries.requests(reading),

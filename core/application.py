@@ -361,6 +361,9 @@ class _Batch:
 
     def _record(self, event_type: EventType, draft: Draft) -> Dossier:
         inherited, referred = self._check_references(event_type, draft.payload)
+        cited, evidence = self._check_evidence(event_type, draft.payload)
+        if stricter(inherited, cited) != inherited:
+            inherited, referred = cited, evidence
         self._check_registered(event_type, draft.payload)
         subject = event_type.subject_of(draft.payload)
         dossier = self._load(dossier_id(subject)) if subject is not None else None
@@ -431,6 +434,7 @@ class _Batch:
         if event_type.effect is Effect.CORRECT:
             corrected = dossier.member(target_id, self.catalogue)
             self._check_references(target_type, corrected.payload)
+            self._check_evidence(target_type, corrected.payload)
             self._check_registered(target_type, corrected.payload)
             self._check_context(target_type, corrected.fact())
         return dossier
@@ -527,6 +531,50 @@ class _Batch:
             classification = dossier.classification(self.catalogue)
             if stricter(strictest, classification) != strictest:
                 strictest, which = classification, _described(subject)
+        return strictest, which
+
+    def _check_evidence(self, event_type: EventType, payload: Mapping[str, Any]) -> tuple[str, str]:
+        """Events cited as evidence must be in the log (or earlier in this batch) as
+        far as the caller can see, and be what was done, not a correction or retraction
+        of it; returns the strictest of their classifications (the event inherits it,
+        so what cites a confidential event is confidential) and which event has it."""
+        strictest, which = Classification.PUBLIC.value, ""
+        sight: Visibility | None = None
+        for field in event_type.evidence:
+            for index, cited in enumerate(payload.get(field) or ()):
+                event_id = UUID(str(cited))
+                if event_id in self.homes:
+                    dossier = self.dossiers[self.homes[event_id]]
+                    member = next(m for m in dossier.members if m.event_id == event_id)
+                    classification = member.classification
+                else:
+                    record = self.app.log.find_record(event_id)
+                    event = self.app.to_event(record) if record is not None else None
+                    if event is not None and sight is None:
+                        sight = self.app.visibility(
+                            self.role, self.recorded_by, tuple(self.identities - {self.recorded_by})
+                        )
+                    if event is None or sight is None or not sight.sees(event):
+                        raise InvalidEvent(
+                            {field: {str(index): [f"No event {event_id} in the log."]}}
+                        )
+                    cited_type = self.catalogue.types.get(event.type)
+                    if cited_type is not None and cited_type.effect is not Effect.RECORD:
+                        raise InvalidEvent(
+                            {
+                                field: {
+                                    str(index): [
+                                        f"Event {event_id} corrects or retracts another: cite "
+                                        "that one."
+                                    ]
+                                }
+                            }
+                        )
+                    classification = event.classification
+                    for lowered, _ in self.app.lowerings_of(event):
+                        classification = lowered
+                if stricter(strictest, classification) != strictest:
+                    strictest, which = classification, f"Event {event_id} (evidence)"
         return strictest, which
 
     def _check_registered(self, event_type: EventType, payload: Mapping[str, Any]) -> None:

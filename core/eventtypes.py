@@ -4,7 +4,7 @@ event of the type reads (its sentence, its place in the report)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -80,6 +80,13 @@ class EventType:
     event it changes in the payload field `target`; a correction's new values are in
     the field `changes`.
 
+    `by_recommendation`: with no `cluster`, the report lists an event in the cluster of
+    the first recommendation it cites (its envelope's `recommendations`), or nowhere
+    when it cites none (the follow-up of recommendations: an action belongs where the
+    recommendation it advances does). `evidence` names payload fields that hold ids of
+    earlier events the event cites (a completed action's proof): each must be in the
+    log.
+
     `system_record` says which of the records the system keeps of itself this type is
     (core names what it needs, e.g. ``core.tokens.ISSUED``; the plugin says which of its
     types records it; ``Catalogue.system_type`` finds it).
@@ -102,6 +109,8 @@ class EventType:
     changes: str | None = None
     system_record: str | None = None
     checks: Check | None = None
+    by_recommendation: bool = False
+    evidence: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.effect is not Effect.RECORD and not self.target:
@@ -118,11 +127,22 @@ class EventType:
         sentence = self.sentence or fallback_sentence(self.name)
         return sentence(payload, words)
 
-    def cluster_of(self, payload: Mapping[str, Any]) -> str | None:
-        """The report's section that lists an event of this type, if any."""
+    def cluster_of(
+        self, payload: Mapping[str, Any], recommendations: Sequence[int] = ()
+    ) -> str | None:
+        """The report's section that lists an event of this type, if any (given the
+        recommendations the event cites, for a type listed `by_recommendation`)."""
         if callable(self.cluster):
             return self.cluster(payload)
+        if self.cluster is None and self.by_recommendation and recommendations:
+            from core.recommendations import cluster_key
+
+            return cluster_key(recommendations[0])
         return self.cluster
+
+    def cited_events(self, payload: Mapping[str, Any]) -> list[str]:
+        """The ids of the earlier events the payload cites as evidence."""
+        return [str(i) for name in self.evidence for i in payload.get(name) or ()]
 
     def target_of(self, payload: Mapping[str, Any]) -> str | None:
         """The id of the event a correction, retraction or lowering changes (None for

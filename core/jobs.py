@@ -64,8 +64,21 @@ W = TypeVar("W", contravariant=True)
 
 
 @dataclass(frozen=True)
+class PersonalNotice:
+    """A notice to some persons alone (email addresses): the reminder of the actions
+    one person is responsible for. It goes through the job's notifiers that write to
+    persons (email), never to the others (a dashboard's webhook)."""
+
+    recipients: tuple[str, ...]
+    subject: str
+    text: str
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Work:
-    """What a job found to do: events to record, and the notice that tells about it."""
+    """What a job found to do: events to record, and the notice that tells about it
+    (and, for reminders, the personal notices to the persons concerned)."""
 
     events: list[dict[str, Any]]
     subject: str
@@ -77,6 +90,7 @@ class Work:
     notify: bool = True
     #: True: something is wrong that an operator must look at (a damaged log).
     alarm: bool = False
+    personal: tuple[PersonalNotice, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -154,6 +168,16 @@ def run(
     if work.notify and targets:
         notice = Notice(job.name, work.subject, work.text, key, work.data, work.attachments)
         deliveries = deliver(notice, targets, sleep=sleep)
+        for number, personal in enumerate(work.personal, 1):
+            addressed = Notice(
+                job.name,
+                personal.subject,
+                personal.text,
+                f"{key}/{number}",
+                personal.data,
+                recipients=personal.recipients,
+            )
+            deliveries += deliver(addressed, targets, sleep=sleep)
     return Run(job.name, due, key, "done", events, deliveries, work.alarm)
 
 
@@ -226,13 +250,13 @@ def configured(
         if not isinstance(enabled, bool):
             raise ConfigError(f"{where}.enabled: true or false")
         options = {k: settings[k] for k in job.options if k in settings}
-        for key in ("days",):
+        for key, least in (("days", 1), ("days_before", 0)):
             if key in options and (
                 not isinstance(options[key], int)
                 or isinstance(options[key], bool)
-                or options[key] < 1
+                or options[key] < least
             ):
-                raise ConfigError(f"{where}.{key}: a whole number of days (at least 1)")
+                raise ConfigError(f"{where}.{key}: a whole number of days (at least {least})")
         if "year" in options and not (
             isinstance(options["year"], int) and 2002 <= options["year"] <= 2100
         ):

@@ -39,6 +39,10 @@ class Notice:
     key: str
     data: Mapping[str, Any] = field(default_factory=dict)
     attachments: tuple[Attachment, ...] = ()
+    #: A personal notice (a reminder to the person responsible for an action) is
+    #: addressed to these email addresses instead of the notifier's own recipients;
+    #: only notifiers that write to persons take it (see `Notifier`).
+    recipients: tuple[str, ...] = ()
 
 
 class NotifyError(Exception):
@@ -51,9 +55,16 @@ class NotifyError(Exception):
 
 
 class Notifier(Protocol):
-    """Delivers a notice once; raises NotifyError when that attempt fails."""
+    """Delivers a notice once; raises NotifyError when that attempt fails. A notifier
+    that can address a notice to persons (email) says so with a true attribute
+    ``writes_to_persons`` and sends a notice with `recipients` to them alone; the
+    others are never given one."""
 
     def send(self, notice: Notice) -> None: ...
+
+
+def writes_to_persons(target: Target) -> bool:
+    return bool(getattr(target.notifier, "writes_to_persons", False))
 
 
 class ConfigError(FollowupError):
@@ -175,6 +186,8 @@ def deliver(
     are logged by the target's name (never its address or secrets)."""
     outcomes = []
     for target in targets:
+        if notice.recipients and not writes_to_persons(target):
+            continue  # a personal notice goes by email only
         outcome = _deliver_one(notice, target, sleep)
         if outcome.delivered:
             log.info(

@@ -68,3 +68,10 @@ def clusters() -> list[tuple[str, str | None, str]]:
     """(part, cluster, cluster_title) of every section with recommendations, in report order."""
     seen = dict.fromkeys((r.part, r.cluster, r.cluster_title) for r in catalogue())
     return list(seen)
+
+
+def cluster_key(number: int) -> str:
+    """The section of the report a recommendation belongs to: ``"I.A"``...``"II.B"``,
+    ``"III"``."""
+    r = get(number)
+    return f"{r.part}.{r.cluster}" if r.cluster else r.part

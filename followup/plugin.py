@@ -14,7 +14,7 @@ What it may contribute, and the types it builds them from:
   (`tally_figure`, `dated`, `hide_later`, `events_of`, `share`);
 - the annual report: `ReportSection` (HTML or a `Fragment`), `ReportChart` (pygal helpers
   in ``reports.annual.charts``), `ReportData`, read from a `SectionContext`; `public`;
-- scheduled jobs: `Job`, `Work`, `Workplace`, `system_event`;
+- scheduled jobs: `Job`, `Work` (and its `PersonalNotice`s), `Workplace`, `system_event`;
 - adapters: `NotifierKind`, `Importer`, `StoreAdapter`.
 
 The modules these come from (``plugins``, ``core.eventtypes``, ``core.fields``,
@@ -30,7 +30,7 @@ from marshmallow import Schema
 from core import fields
 from core.eventtypes import Effect, EventType, Fact, LifecycleState, Rule, conflict, lifecycle
 from core.importing import Importer
-from core.jobs import Job, Work, Workplace, content_digest, system_event
+from core.jobs import Job, PersonalNotice, Work, Workplace, content_digest, system_event
 from core.notifying import Notice, Notifier, NotifierKind
 from core.ports import StoreAdapter
 from core.views.figures import dated, events_of, hide_later, share, tally_figure
@@ -82,6 +82,7 @@ __all__ = [
     "Noun",
     "OnDate",
     "Period",
+    "PersonalNotice",
     "Phrase",
     "Reading",
     "ReportChart",

@@ -49,7 +49,14 @@ show; each key has one contributor (the built-in areas contribute them all):
   public narrative of each section for the year;
 - ``recommendation_status``: ``{number: {"status", "assessed_on", "public"}}``, each
   assessed recommendation's status on the period's last day;
-- ``states_parties``: ``{"rows": [...], "withheld": n}``, annex III.
+- ``states_parties``: ``{"rows": [...], "withheld": n}``, annex III;
+- ``recommendation_follow_up``: the follow-up of the 66 on the period's last day
+  (``plugins/builtin/follow_up.py``): per recommendation its status (since when, the
+  status before, whether the assessment behind it is public), its actions (counts; the
+  public ones open, and those completed in the period), the States' answers and the
+  public indicators defined with targets; and the dashboard (statuses at the period's
+  start and end per cluster, actions open and overdue, the recommendations whose status
+  changed).
 """
 
 from __future__ import annotations
@@ -59,7 +66,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
-from core.views.model import Item, Period, Reading
+from core.views.model import Item, Period, Reading, SummaryFigure
 
 if TYPE_CHECKING:
     from core.application import FollowUp
@@ -98,6 +105,8 @@ class SectionContext:
     recorded: Reading | None = None
     #: The views at the report's position read for any other dates (a chart's years).
     for_period: Callable[[Period], Reading] | None = None
+    #: The summary figures by name (what an indicator defined with a target reads).
+    summary_figures: Mapping[str, SummaryFigure] = field(default_factory=dict)
 
 
 Content = Callable[[SectionContext], "str | Fragment"]

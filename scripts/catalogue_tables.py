@@ -95,6 +95,16 @@ SERVES: dict[str, tuple[int, ...]] = {
     "WorkshopHeld": (4, 21, 32, 43, 44, 59, 60, 65),
     "OrganisationRegistered": (52, 61),
     "RecommendationAssessed": ALL,
+    # The follow-up of the recommendations (issue 16): any of the 66.
+    "ActionPlanned": ALL,
+    "ActionProgressReported": ALL,
+    "ActionRescheduled": ALL,
+    "ActionCompleted": ALL,
+    "ActionAbandoned": ALL,
+    "IndicatorDefined": ALL,
+    "IndicatorTargetChanged": ALL,
+    "QuestionnaireSent": ALL,
+    "QuestionnaireAnswered": ALL,
     "ReportNarrativeDrafted": (),
     "EventCorrected": (),
     "EventRetracted": (),
@@ -201,6 +211,21 @@ RULES: dict[str, str] = {
     "national institution names its State",
     "RecommendationAssessed": "not before 14 December 2007 (ICC-ASP/6/Res.2)",
     "ReportNarrativeDrafted": "",
+    "ActionPlanned": NEW.format("action") + "; advances at least one recommendation (the "
+    "envelope's); due on or after the day it is planned",
+    "ActionProgressReported": "planned, open; not dated before the action's last event",
+    "ActionRescheduled": "open; in date order; the new due date not past nor the current one",
+    "ActionCompleted": "open; in date order; with evidence (events of the log the writer "
+    "sees, not corrections or retractions; documents), as classified as the strictest "
+    "event it cites; nothing follows",
+    "ActionAbandoned": "open; in date order; nothing follows",
+    "IndicatorDefined": NEW.format("indicator") + "; a figure or a view (with its filter), "
+    "not both; the target's date after the baseline's; not before 14 December 2007",
+    "IndicatorTargetChanged": "defined; the target's date after the baseline's; in date order",
+    "QuestionnaireSent": NEW.format("questionnaire") + "; due on or after the day it is "
+    "sent; not before 14 December 2007",
+    "QuestionnaireAnswered": "sent to that State, which answers once, not before it was "
+    "sent, only on what it asks",
     "EventCorrected": "target exists, not retracted; the result passes the target's schema, "
     "rules and checks; never moves it to another lifecycle",
     "EventRetracted": "target exists, not retracted; the lifecycle's rules still hold",
@@ -213,7 +238,8 @@ RULES: dict[str, str] = {
     "AccountDisabled": "opened, not disabled",
     "AccountEnabled": "disabled",
     "ReportGenerated": "once per job and due time",
-    "ReminderSent": "numbered per request or agreement, never twice",
+    "ReminderSent": "numbered per request, agreement, action, indicator or questionnaire, "
+    "never twice",
     "IntegrityVerified": "once per due time",
     "LogKeyActivated": "the system's own record of a key that signs the log's checkpoints",
     "CheckpointCosigned": "the system's own record of a witness's cosignature",

@@ -270,6 +270,7 @@ def every_type() -> list[dict[str, Any]]:
             "recommendations": [4, 65],
         },
         *record_of_cooperation(),
+        *follow_up(),
         {
             "type": "RecommendationAssessed",
             "occurred_on": "2010-12-01",
@@ -535,5 +536,101 @@ def record_of_cooperation() -> list[dict[str, Any]]:
             "title": "Report of the International Criminal Court",
             "to": "UNGA",
             "recommendations": [40],
+        },
+    ]
+
+
+def follow_up() -> list[dict[str, Any]]:
+    """The follow-up of the recommendations: an action through its lifecycle, another
+    abandoned, an indicator and its new target, a questionnaire and an answer."""
+    return [
+        {
+            "type": "ActionPlanned",
+            "occurred_on": "2011-01-10",
+            "action": "ACT-2011-1",
+            "recommendations": [5, 33],
+            "description": "Model enforcement agreement circulated to States Parties",
+            "lead": "ICC",
+            "responsible": "Ana Registrar",
+            "responsible_email": "ana.registrar@example.org",
+            "due_on": "2011-06-30",
+        },
+        {
+            "type": "ActionProgressReported",
+            "occurred_on": "2011-03-01",
+            "action": "ACT-2011-1",
+            "text": "Draft shared with twelve States",
+            "percent": 40,
+            "milestone": "Draft shared",
+        },
+        {
+            "type": "ActionRescheduled",
+            "occurred_on": "2011-06-01",
+            "action": "ACT-2011-1",
+            "due_on": "2011-12-31",
+            "reason": "Comments came late",
+        },
+        {
+            "type": "ActionCompleted",
+            "occurred_on": "2011-11-15",
+            "action": "ACT-2011-1",
+            "evidence": [first_event_of("agreement:ESA-AUT-2005")],
+            "documents": ["ICC-ASP/10/1"],
+            "recommendations": [5],
+        },
+        {
+            "type": "ActionPlanned",
+            "occurred_on": "2011-02-01",
+            "action": "ACT-2011-2",
+            "recommendations": [22],
+            "description": "Regional seminar on witness protection",
+            "lead": "AU",
+            "responsible": "Bo Liaison",
+            "due_on": "2011-09-30",
+        },
+        {
+            "type": "ActionAbandoned",
+            "occurred_on": "2011-05-01",
+            "action": "ACT-2011-2",
+            "reason": "No host found",
+        },
+        {
+            "type": "IndicatorDefined",
+            "occurred_on": "2011-01-15",
+            "indicator": "esa-in-force",
+            "recommendation": 5,
+            "description": "Enforcement agreements in force",
+            "figure": "agreements.enforcement_of_sentences.in_force",
+            "baseline": 1,
+            "baseline_on": "2011-01-01",
+            "target": 3,
+            "target_on": "2012-12-31",
+        },
+        {
+            "type": "IndicatorTargetChanged",
+            "occurred_on": "2011-06-15",
+            "indicator": "esa-in-force",
+            "target": 4,
+            "target_on": "2013-12-31",
+            "reason": "Two more States are negotiating",
+        },
+        {
+            "type": "QuestionnaireSent",
+            "occurred_on": "2011-02-15",
+            "questionnaire": "Q-2011",
+            "title": "Implementation of the recommendations",
+            "states": ["NLD", "AUT"],
+            "asked": [1, 7],
+            "due_on": "2011-04-30",
+        },
+        {
+            "type": "QuestionnaireAnswered",
+            "occurred_on": "2011-04-20",
+            "questionnaire": "Q-2011",
+            "state": "NLD",
+            "answers": [
+                {"recommendation": 1, "status": "implemented", "text": "Act of 2003 in force."},
+                {"recommendation": 7, "status": "ongoing", "text": "Focal point designated."},
+            ],
         },
     ]

@@ -43,6 +43,7 @@ def candidate(data: st.DataObject, log: dict[str, Any]) -> dict[str, Any]:
         "request",
         "find",
         "refer",
+        *FOLLOW_UPS_OF_RECOMMENDATIONS,
     )
     envelope = {
         # Follow-ups are dated late so that they mostly come after what they follow.
@@ -245,6 +246,8 @@ def candidate(data: st.DataObject, log: dict[str, Any]) -> dict[str, Any]:
             "section": "I.A",
             "text": data.draw(st.sampled_from(["first", "second"])),
         }
+    if kind in ("plan", *FOLLOW_UPS_OF_RECOMMENDATIONS, "define", "ask"):
+        return follow_up_of_recommendations(data, kind, envelope, ref, state)
     if kind == "system":
         # What the scheduler records of its own runs: no view may be disturbed by it.
         return data.draw(
@@ -307,6 +310,122 @@ def candidate(data: st.DataObject, log: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+#: Events that continue an action, an indicator or a questionnaire.
+FOLLOW_UPS_OF_RECOMMENDATIONS = (
+    "progress",
+    "reschedule",
+    "complete",
+    "abandon",
+    "retarget",
+    "reply",
+)
+
+
+def follow_up_of_recommendations(
+    data: st.DataObject, kind: str, envelope: dict[str, Any], ref: int, state: str
+) -> dict[str, Any]:
+    """Actions, indicators and questionnaires (plugins/builtin/actions.py...), from the
+    recommendations' adoption on."""
+    on = max(
+        envelope["occurred_on"],
+        day(data, "2008-01-01") if kind in ("plan", "define", "ask") else "",
+    )
+    envelope = {**envelope, "occurred_on": on}
+    if kind == "plan":
+        return {
+            **envelope,
+            "recommendations": data.draw(
+                st.lists(st.integers(1, 8), min_size=1, max_size=2, unique=True)
+            ),
+            "type": "ActionPlanned",
+            "action": f"ACT{ref}",
+            "description": "Plan",
+            "lead": state,
+            "responsible": data.draw(st.sampled_from(["Ana", "Bo"])),
+            "due_on": day(data, on),
+        }
+    if kind == "progress":
+        return {
+            **envelope,
+            "type": "ActionProgressReported",
+            "action": f"ACT{ref}",
+            "text": "Done some",
+            "percent": data.draw(st.integers(0, 100)),
+        }
+    if kind == "reschedule":
+        return {
+            **envelope,
+            "type": "ActionRescheduled",
+            "action": f"ACT{ref}",
+            "due_on": day(data, on),
+            "reason": "Later",
+        }
+    if kind == "complete":
+        return {
+            **envelope,
+            "type": "ActionCompleted",
+            "action": f"ACT{ref}",
+            "documents": ["DOC/1"],
+        }
+    if kind == "abandon":
+        return {**envelope, "type": "ActionAbandoned", "action": f"ACT{ref}", "reason": "No"}
+    if kind == "define":
+        source = data.draw(
+            st.sampled_from(
+                [
+                    {"figure": "agreements.all.signed"},
+                    {"figure": "actions.completed", "period": "year"},
+                    {"view": "agreements", "filter": {"kind": "cooperation"}},
+                    {"view": "actions", "filter": {"status": "open"}},
+                ]
+            )
+        )
+        return {
+            **envelope,
+            "type": "IndicatorDefined",
+            "indicator": f"IND{ref}",
+            "recommendation": data.draw(st.integers(1, 8)),
+            "description": "Indicator",
+            **source,
+            "baseline": 0,
+            "baseline_on": "2005-01-01",
+            "target": data.draw(st.integers(1, 4)),
+            "target_on": data.draw(st.sampled_from(["2009-12-31", "2013-12-31"])),
+        }
+    if kind == "retarget":
+        return {
+            **envelope,
+            "type": "IndicatorTargetChanged",
+            "indicator": f"IND{ref}",
+            "target": data.draw(st.integers(0, 5)),
+            "target_on": "2014-12-31",
+            "reason": "New plan",
+        }
+    if kind == "ask":
+        return {
+            **envelope,
+            "type": "QuestionnaireSent",
+            "questionnaire": f"Q{ref}",
+            "title": "Q",
+            "states": [state, "KEN"] if state != "KEN" else [state],
+            "asked": [1, 2],
+            "due_on": day(data, on),
+        }
+    return {
+        **envelope,
+        "type": "QuestionnaireAnswered",
+        "questionnaire": f"Q{ref}",
+        "state": data.draw(st.sampled_from(["KEN", state])),
+        "answers": [
+            {
+                "recommendation": data.draw(st.sampled_from([1, 2])),
+                "status": data.draw(st.sampled_from(["implemented", "not_applicable"])),
+                "text": "Answer",
+            }
+        ],
+    }
+
+
 def record_history(data: st.DataObject, app: Any, size: int = 40) -> list[dict[str, Any]]:
     """Record a random valid history into `app`; returns what was recorded."""
     log: dict[str, Any] = {"events": []}
@@ -322,7 +441,7 @@ def record_history(data: st.DataObject, app: Any, size: int = 40) -> list[dict[s
 
 def weighted_kinds() -> st.SearchStrategy[str]:
     """Follow-ups are drawn more often than beginnings, so lifecycles get long."""
-    beginnings = ["sign", "send", "issue", "apply", "join"]
+    beginnings = ["sign", "send", "issue", "apply", "join", "plan", "define", "ask"]
     follow_ups = [
         "force",
         "terminate",
@@ -341,6 +460,7 @@ def weighted_kinds() -> st.SearchStrategy[str]:
     ]
     others = [
         "contribute",
+        *FOLLOW_UPS_OF_RECOMMENDATIONS,
         "legislate",
         "focal",
         "contact",

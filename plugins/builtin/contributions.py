@@ -9,7 +9,7 @@ summed across currencies (no rate is stated anywhere in the record)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -29,7 +29,7 @@ from core.eventtypes import (
     lifecycle,
 )
 from core.views.figures import tally_figure
-from core.views.model import Indicator, Item, ItemHandler, SummaryFigure, ViewFact
+from core.views.model import Indicator, Item, ItemHandler, Reading, SummaryFigure, ViewFact
 from core.words import Phrase, Terms, Words
 from plugins import hookimpl
 from reports.sections import Fragment, ReportSection, SectionContext
@@ -308,12 +308,33 @@ def followup_summary_figures() -> list[SummaryFigure]:
 def by_fund(facts: list[ViewFact]) -> dict[str, dict[str, dict[str, Any]]]:
     """{fund: {currency: {pledged, received (minor units), minor_units, ..._text}}}: never
     a sum across currencies."""
+    return _by_fund(
+        (f.payload["fund"], f.payload["currency"], KIND[f.type], f.payload["amount"]) for f in facts
+    )
+
+
+def in_period(reading: Reading) -> dict[str, dict[str, dict[str, Any]]]:
+    """`by_fund` of the contributions made in the reading's period, from the view's
+    items (one per fund, currency and year) rather than the events: the overview of
+    the 66 computes this indicator on every read, and a search of the log for these
+    two types grows with the log."""
+    period = reading.period
+    return _by_fund(
+        (item["fund"], item["currency"], record["kind"], record["amount"])
+        for item in reading.items(VIEW)
+        for record in item["records"]
+        if period.contains(record["on"])
+    )
+
+
+def _by_fund(
+    contributions: Iterable[tuple[str, str, str, int]],
+) -> dict[str, dict[str, dict[str, Any]]]:
     sums: dict[str, dict[str, dict[str, int]]] = defaultdict(
         lambda: defaultdict(lambda: {"pledged": 0, "received": 0})
     )
-    for fact in facts:
-        p = fact.payload
-        sums[p["fund"]][p["currency"]][KIND[fact.type]] += p["amount"]
+    for fund, currency, kind, amount in contributions:
+        sums[fund][currency][kind] += amount
     return {
         fund: {
             currency: {
@@ -353,7 +374,7 @@ def followup_indicators() -> list[Indicator]:
             "contributions",
             "Voluntary contributions pledged and received in the period, per fund and "
             "currency (never summed across currencies).",
-            lambda reading: amounts(by_fund(reading.facts(sorted(KIND)))),
+            lambda reading: amounts(in_period(reading)),
         )
     ]
 

@@ -10,9 +10,9 @@ from typing import Any
 from core.catalogue import Catalogue
 from core.errors import NotFound
 from core.parties import lookup, may_be_registered
-from core.recommendations import catalogue
-from core.views.model import Item, ViewFact
+from core.views.model import Item, SummaryFigure, ViewFact
 from core.views.reading import ViewReading
+from plugins.builtin import follow_up
 
 
 def activity_types(catalogue: Catalogue) -> list[str]:
@@ -290,46 +290,31 @@ def party(reading: ViewReading, code: str) -> Item:
 
 
 def recommendations(
-    reading: ViewReading, indicators: Callable[[int], dict[str, Any]]
+    reading: ViewReading,
+    indicators: follow_up.Indicators,
+    figures: Mapping[str, SummaryFigure] | None = None,
 ) -> list[Item]:
-    assessed = {item["recommendation"]: item for item in reading.items("assessments")}
-    return [
-        _recommendation(reading, r.number, assessed.get(r.number), indicators) for r in catalogue()
-    ]
+    """The 66 with their follow-up (plugins/builtin/follow_up.py); `figures` (the
+    summary figures by name) read the indicators defined with targets."""
+    return follow_up.Overview(reading, indicators, figures or {}).rows()
 
 
 def recommendation(
-    reading: ViewReading, number: int, indicators: Callable[[int], dict[str, Any]]
+    reading: ViewReading,
+    number: int,
+    indicators: follow_up.Indicators,
+    figures: Mapping[str, SummaryFigure] | None = None,
 ) -> Item:
     if not 1 <= number <= 66:
         raise NotFound(f"There is no recommendation {number}; they are numbered 1 to 66.")
-    assessed = reading.item("assessments", f"{number:02d}")
-    shown = _recommendation(reading, number, assessed, indicators)
+    overview = follow_up.Overview(reading, indicators, figures or {})
+    shown = follow_up.recommendation_detail(overview, number)
     cumulative = reading.period.first is None and reading.period.last is None
     shown["cited_by"] = [
-        {k: f.to_json()[k] for k in ("id", "position", "type", "occurred_on", "summary")}
+        {
+            k: f.to_json()[k]
+            for k in ("id", "position", "type", "occurred_on", "summary", "recorded_by", "sources")
+        }
         for f in reading.facts(recommendation=number, cumulative=cumulative)
     ]
     return shown
-
-
-def _recommendation(
-    reading: ViewReading,
-    number: int,
-    assessed: Item | None,
-    indicators: Callable[[int], dict[str, Any]],
-) -> Item:
-    r = catalogue()[number - 1]
-    return {
-        "number": r.number,
-        "part": r.part,
-        "cluster": r.cluster,
-        "cluster_title": r.cluster_title,
-        "addressee": r.addressee,
-        "text": r.text,
-        "status": assessed["status"] if assessed else "not_assessed",
-        "rationale": assessed["rationale"] if assessed else None,
-        "assessed_on": assessed["assessed_on"] if assessed else None,
-        "cited": reading.tally(f"recommendations.{number}", cumulative=True),
-        "indicators": indicators(number),
-    }

@@ -203,6 +203,7 @@ def fold_assessment(item: Item | None, fact: ViewFact) -> Item:
         "status": fact.payload["status"],
         "rationale": fact.payload["rationale"],
         "assessed_on": fact.occurred_on,
+        "assessed_by": fact.recorded_by,
         "event": fact.id,
     }
     assessments = [*(item or {}).get("assessments", []), assessment]

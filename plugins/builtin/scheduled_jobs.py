@@ -22,7 +22,15 @@ from core import fields as f
 from core.application import FollowUp
 from core.clock import format_timestamp
 from core.eventtypes import EventType, Fact, LifecycleState, conflict
-from core.jobs import Job, Work, Workplace, content_digest, system_event, system_types
+from core.jobs import (
+    Job,
+    PersonalNotice,
+    Work,
+    Workplace,
+    content_digest,
+    system_event,
+    system_types,
+)
 from core.notifying import Attachment
 from core.views.model import READER_OF_LEVEL, Item, Level
 from core.words import ENGLISH, EVENT, Phrase, Terms, Words
@@ -40,7 +48,10 @@ SYSTEM = frozenset[str]()
 
 REPORTS = ("annual_report", "weekly_digest")
 FORMATS = ("json", "pdf")
-REMINDED = ("request", "agreement")
+REMINDED = ("request", "agreement", "action", "indicator", "questionnaire")
+#: What a follow-up reminder says of the thing it is about (absent from the older
+#: reminders of requests and agreements, which are all of things pending too long).
+STAGES = ("due_soon", "overdue", "target_missed", "unanswered")
 
 
 def _count(
@@ -80,10 +91,18 @@ class ReportGenerated(Schema):
 
 class ReminderSent(Schema):
     about = f.choice(REMINDED)
-    reference = f.reference("request or agreement reminded about")
+    reference = f.reference("request, agreement, action, indicator or questionnaire reminded about")
     since = f.day()
     days = _count(1)
     reminder = _count(1)
+    stage = fields.String(
+        validate=validate.OneOf(STAGES),
+        metadata={
+            "description": "due_soon (since: the due date), overdue (since: the due date "
+            "passed), target_missed (since: the target date), unanswered (since: the "
+            "questionnaire's due date). Absent from reminders of requests and agreements."
+        },
+    )
 
 
 class IntegrityVerified(Schema):
@@ -105,7 +124,9 @@ def reminder_subject(payload: Mapping[str, Any]) -> str:
 
 
 def reminded(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
-    """Reminders about one thing are numbered; a number is never sent twice."""
+    """Reminders about one thing are numbered; a number is never sent twice. The state
+    keeps what the last one was about (its stage, date and interval), so a follow-up
+    reminder is sent once per due date and interval."""
     number = fact.payload["reminder"]
     last = state["reminder"] if state is not None else 0
     if number <= last:
@@ -113,7 +134,14 @@ def reminded(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
             f"Reminder {number} about {fact.payload['about']} {fact.payload['reference']} "
             f"was already sent (the last was {last})."
         )
-    return {"reminder": number}
+    p = fact.payload
+    return {
+        "reminder": number,
+        "since": p["since"],
+        "stage": p.get("stage"),
+        "days": p["days"],
+        "on": fact.occurred_on.isoformat(),
+    }
 
 
 # -- how the events read -----------------------------------------------------------
@@ -124,7 +152,15 @@ REPORT_WORDS = Terms(
         "weekly_digest": ("weekly digest", "résumé hebdomadaire"),
     }
 )
-REMINDED_WORDS = Terms({"request": ("request", "demande"), "agreement": ("agreement", "accord")})
+REMINDED_WORDS = Terms(
+    {
+        "request": ("request", "demande"),
+        "agreement": ("agreement", "accord"),
+        "action": ("action", "action"),
+        "indicator": ("indicator", "indicateur"),
+        "questionnaire": ("questionnaire", "questionnaire"),
+    }
+)
 
 GENERATED = Phrase(
     en="The scheduler generated the {report} ({format}) of the log as of {as_of}.",
@@ -135,16 +171,27 @@ GENERATED = Phrase(
         "as_of": p["as_of"],
     },
 )
-REMINDED_OF = Phrase(
-    en="Reminder number {reminder} about {about} {reference}, pending since {since}.",
-    fr="Rappel n° {reminder} : {about} {reference}, en attente depuis le {since}.",
-    values=lambda p, w: {
-        "reminder": str(p["reminder"]),
-        "about": w.term(p["about"], REMINDED_WORDS),
-        "reference": p["reference"],
-        "since": w.date(p["since"]),
-    },
-)
+#: What a reminder says of its thing's date, by stage (None: pending since then).
+STAGE_WORDS = {
+    None: ("pending since {since}", "en attente depuis le {since}"),
+    "due_soon": ("due on {since}", "à échéance le {since}"),
+    "overdue": ("overdue since {since}", "en retard depuis le {since}"),
+    "target_missed": ("its target, due on {since}, not met", "cible du {since} non atteinte"),
+    "unanswered": ("unanswered since {since}", "sans réponse depuis le {since}"),
+}
+
+
+def reminded_of(payload: Mapping[str, Any], words: Words) -> str:
+    english, french = STAGE_WORDS[payload.get("stage")]
+    state = words.say(en=english, fr=french).format(since=words.date(payload["since"]))
+    about = words.term(payload["about"], REMINDED_WORDS)
+    return words.sentence(
+        words.say(
+            en=f"Reminder number {payload['reminder']} about {about} {payload['reference']}, "
+            f"{state}.",
+            fr=f"Rappel n° {payload['reminder']} : {about} {payload['reference']}, {state}.",
+        )
+    )
 
 
 def integrity_verified(payload: Mapping[str, Any], words: Words) -> str:
@@ -187,7 +234,7 @@ def followup_event_types() -> list[EventType]:
             subject=reminder_subject,
             rule=reminded,
             writers=SYSTEM,
-            sentence=REMINDED_OF,
+            sentence=reminded_of,
         ),
         EventType(
             INTEGRITY_VERIFIED,
@@ -262,9 +309,122 @@ def reminders(overdue: Overdue) -> Callable[[Workplace, datetime, Mapping[str, A
 
 
 def _last_reminder(app: FollowUp, about: str, reference: str) -> int:
-    dossier = app.dossier(reminder_subject({"about": about, "reference": reference}))
-    state = dossier.lifecycle(app.catalogue) if dossier is not None else None
+    state = _reminder_state(app, about, reference)
     return int(state["reminder"]) if state else 0
+
+
+def _reminder_state(app: FollowUp, about: str, reference: str) -> LifecycleState:
+    dossier = app.dossier(reminder_subject({"about": about, "reference": reference}))
+    return dossier.lifecycle(app.catalogue) if dossier is not None else None
+
+
+# -- reminders of the follow-up of recommendations ------------------------------------
+
+
+@dataclass(frozen=True)
+class Due:
+    """Something of the follow-up a reminders job found to remind of on its day: an
+    action due soon or overdue, an indicator's target missed, a questionnaire
+    unanswered. `since` is the date the stage is about (the due or target date);
+    `line` lists it in the notices; `persons` are the email addresses of the people
+    reminded of it personally (the person responsible, the focal point who planned it)."""
+
+    about: str
+    reference: str
+    since: date
+    stage: str
+    line: str
+    persons: tuple[str, ...] = ()
+
+
+def _slot(stage: str | None, since: date, day: date, days: int) -> int:
+    """Which reminder of its stage one sent on `day` is: a reminder that something is
+    due soon is sent once; the others the day after `since`, then every `days` days."""
+    if stage == "due_soon":
+        return 0
+    return max(0, ((day - since).days - 1) // days)
+
+
+def _already_reminded(state: LifecycleState, due: Due, today: date, days: int) -> bool:
+    if state is None or state.get("stage") != due.stage:
+        return False
+    if state.get("since") != due.since.isoformat():
+        return False
+    sent = _slot(due.stage, due.since, date.fromisoformat(state["on"]), int(state["days"]))
+    return sent >= _slot(due.stage, due.since, today, days)
+
+
+def follow_up_reminders(
+    workplace: Workplace, due_time: datetime, days: int, dues: list[Due], what: str
+) -> Work | None:
+    """The work of a follow-up reminders job: one ReminderSent per thing due that was
+    not yet reminded of at this stage and interval (numbered per thing), one notice
+    listing them all for the job's notifiers, and one personal notice per person
+    concerned with the things that concern them (by email). `what` names the things
+    (``actions``)."""
+    today = due_time.date()
+    app = workplace.app
+    events, lines, listed = [], [], []
+    by_person: dict[str, list[Due]] = {}
+    for due in dues:
+        state = _reminder_state(app, due.about, due.reference)
+        if _already_reminded(state, due, today, days):
+            continue
+        number = int(state["reminder"]) + 1 if state else 1
+        events.append(
+            system_event(
+                REMINDER_SENT,
+                due_time,
+                about=due.about,
+                reference=due.reference,
+                since=due.since.isoformat(),
+                days=days,
+                reminder=number,
+                stage=due.stage,
+            )
+        )
+        lines.append(f"- {due.line}")
+        listed.append(
+            {"reference": due.reference, "stage": due.stage, "since": due.since.isoformat()}
+        )
+        for person in due.persons:
+            by_person.setdefault(person, []).append(due)
+    if not events:
+        return None
+    subject = f"Follow-up of {what} on {today.isoformat()}: {_stages(listed)}"
+    text = "\n".join([f"{what.capitalize()} to follow up on {today.isoformat()}:", *lines])
+    personal = tuple(
+        PersonalNotice(
+            (person,),
+            f"Follow-up of {what} on {today.isoformat()}: {_stages(mine)}",
+            "\n".join(
+                [
+                    f"You are reminded of these {what} on {today.isoformat()}:",
+                    *(f"- {due.line}" for due in mine),
+                ]
+            ),
+            {"about": what, "items": [due.reference for due in mine]},
+        )
+        for person, mine in sorted(by_person.items())
+    )
+    return Work(events, subject, text, {"about": what, "items": listed}, personal=personal)
+
+
+STAGE_NOTICE = {
+    "due_soon": "due soon",
+    "overdue": "overdue",
+    "target_missed": "target missed",
+    "unanswered": "unanswered",
+}
+
+
+def _stages(found: list[Any]) -> str:
+    """'2 overdue, 1 due soon'."""
+    counts: dict[str, int] = {}
+    for entry in found:
+        stage = entry["stage"] if isinstance(entry, dict) else entry.stage
+        counts[stage] = counts.get(stage, 0) + 1
+    return ", ".join(f"{n} {STAGE_NOTICE[stage]}" for stage, n in counts.items())
 
 
 # -- integrity ---------------------------------------------------------------------

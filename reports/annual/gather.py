@@ -314,6 +314,7 @@ def section_context(
         chart_years=tuple(_years(period)),
         recorded=ViewReading(snapshot, folds, Period(on=date.max)),
         for_period=lambda other: ViewReading(snapshot, folds, other),
+        summary_figures=sources.views.figures,
     )
 
 
@@ -334,7 +335,11 @@ def sections(
     recommendation_rows = recommendations(readings, sources.views.indicators, status)
     found: dict[str, Any] = {}
     for cluster in CLUSTERS:
-        listed = [f for f in facts if event_types[f.type].cluster_of(f.payload) == cluster.key]
+        listed = [
+            f
+            for f in facts
+            if event_types[f.type].cluster_of(f.payload, f.recommendations) == cluster.key
+        ]
         shown = sorted(
             (fact for fact in listed if fact.classification == "public"),
             key=lambda fact: (fact.occurred_on, fact.position),

@@ -54,6 +54,8 @@ ROLE_TABLE: dict[tuple[str, str], frozenset[str]] = {
             "requests",
             "witness-protection",
             "activities",
+            "actions",
+            "actions/{action}",
             "views/{name}",
         )
     },
@@ -125,8 +127,52 @@ CONFIDENTIAL = [
         "rationale": f"{MARKER} rationale",
     },
 ]
+# The follow-up of the recommendations: an action, an indicator, a questionnaire.
+CONFIDENTIAL += [
+    {
+        "type": "ActionPlanned",
+        "occurred_on": "2010-03-06",
+        "action": f"{MARKER}-ACT",
+        "recommendations": [1],
+        "description": f"{MARKER} action",
+        "lead": SECRET_HOST,
+        "responsible": f"{MARKER} person",
+        "due_on": "2010-04-01",
+    },
+    {
+        "type": "IndicatorDefined",
+        "occurred_on": "2010-03-07",
+        "indicator": f"{MARKER}-IND",
+        "recommendation": 1,
+        "description": f"{MARKER} indicator",
+        "figure": "agreements.all.signed",
+        "baseline": 0,
+        "baseline_on": "2010-01-01",
+        "target": 5,
+        "target_on": "2011-01-01",
+    },
+    {
+        "type": "QuestionnaireSent",
+        "occurred_on": "2010-03-08",
+        "questionnaire": f"{MARKER}-Q",
+        "title": f"{MARKER} questionnaire",
+        "states": [SECRET_HOST],
+        "asked": [1],
+        "due_on": "2010-04-01",
+    },
+]
 PUBLIC_EVENTS = [
     {"type": "HighLevelVisit", "occurred_on": "2010-02-01", "organ": "registry", "host": "NOR"},
+    {
+        "type": "ActionPlanned",
+        "occurred_on": "2010-02-03",
+        "action": "PUBLIC-ACT",
+        "recommendations": [1],
+        "description": "Public action",
+        "lead": "NOR",
+        "responsible": "Public person",
+        "due_on": "2010-06-30",
+    },
     {
         "type": "AgreementSigned",
         "occurred_on": "2010-02-02",
@@ -208,6 +254,7 @@ def parameter_value(parameter: dict[str, Any], secret_id: str) -> str:
         "from": "2000-01-01",
         "to": today,
         "figure": "activities.high_level_visits",
+        "action": "PUBLIC-ACT",
     }
     schema = parameter.get("schema", {})
     # `from`/`to` are times, except the consistency proof's tree sizes.

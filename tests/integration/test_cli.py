@@ -51,8 +51,9 @@ def test_import_of_every_type_then_state_counts_every_type(runner, tmp_path):
     for raw in every_type():
         expected[raw["type"]] = expected.get(raw["type"], 0) + 1
     assert counts == expected
-    # The design's types, issue 15's but the administrator's, and ClassificationLowered.
-    assert len(counts) == 35 + 29 + 1
+    # The design's types, issue 15's but the administrator's, ClassificationLowered and
+    # the follow-up's (issue 16).
+    assert len(counts) == 35 + 29 + 1 + 9
 
 
 @pytest.mark.parametrize("bad_line", [1, 17, 38])

@@ -52,6 +52,9 @@ def reading_commands(folder: Path) -> list[list[str]]:
         ["events", "export"],
         ["token", "list"],
         ["report", "--year", "2024", "-o", str(folder / "report.pdf")],
+        ["status", "--as-of", "2030-01-01"],
+        ["status", "5", "--json"],
+        ["actions", "--status", "overdue"],
     ]
 
 

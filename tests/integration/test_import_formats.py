@@ -30,6 +30,8 @@ def cell(value: Any) -> str:
     """A value as the CSV convention writes it."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, list) and any(isinstance(v, dict) for v in value):
+        return json.dumps(value)  # a list of objects: a JSON array
     if isinstance(value, list):
         return ";".join(str(v) for v in value) if value else ";"
     if isinstance(value, dict):

@@ -13,6 +13,7 @@ from core.envelope import Draft
 from core.errors import Forbidden, InvalidEvent, LifecycleConflict
 from core.views.model import Level
 from plugins.builtin import queries
+from plugins.builtin.contributions import KIND, amounts, by_fund, in_period
 
 
 @pytest.fixture
@@ -506,6 +507,72 @@ def test_payments_on_a_pledge_and_sums_never_across_currencies(memory_services):
     read = reading(memory_services, "2019-12-31", first="2019-01-01", last="2019-12-31")
     fund = memory_services.views.indicators_for(read, 5)["contributions"]["received"]
     assert fund == {"special_fund_for_relocations": {"EUR": "€1,000.00", "JPY": "¥5,000,000"}}
+
+
+@pytest.mark.parametrize("store", ["memory_services", "sqlite_services"])
+def test_the_contributions_indicator_from_the_view_is_the_events_sum(request, store):
+    """The indicator reads the contributions view's items (the overview of the 66
+    computes it on every read); it says what summing the period's events says, through
+    corrections, retractions and confidential events, for any period and date."""
+    services = request.getfixturevalue(store)
+    app = services.app
+    made = []
+    for year in (2018, 2019, 2020):
+        for month, (fund, currency, amount) in enumerate(
+            [
+                ("special_fund_for_relocations", "EUR", 100_000),
+                ("trust_fund_for_victims", "GBP", 25_000_000),
+                ("trust_fund_for_victims", "JPY", 5_000_000),
+            ],
+            start=2,
+        ):
+            raw = {
+                "type": "ContributionReceived",
+                "occurred_on": f"{year}-{month:02d}-15",
+                "fund": fund,
+                "contributor": "NLD",
+                "amount": amount + year,
+                "currency": currency,
+            }
+            made.append(record(app, raw))
+    record(
+        app, {**raw, "type": "ContributionPledged", "occurred_on": "2020-06-01", "pledge": "P-9"}
+    )
+    record(app, {**raw, "occurred_on": "2019-07-01", "classification": "confidential"})
+    record(
+        app,
+        {
+            "type": "EventCorrected",
+            "occurred_on": "2021-01-05",
+            "corrects": str(made[1].id),
+            "changes": {"amount": 7, "occurred_on": "2019-12-31"},
+            "reason": "Wrong amount and date",
+        },
+    )
+    record(
+        app,
+        {
+            "type": "EventRetracted",
+            "occurred_on": "2021-01-05",
+            "retracts": str(made[5].id),
+            "reason": "Never received",
+        },
+    )
+    for on, first, last in [
+        ("2030-01-01", None, None),
+        ("2019-12-31", "2019-01-01", "2019-12-31"),
+        ("2019-06-30", "2019-01-01", "2019-12-31"),
+        ("2020-12-31", "2018-03-15", "2020-03-14"),
+        ("2018-01-01", None, None),
+    ]:
+        period = {k: v for k, v in (("first", first), ("last", last)) if v}
+        read = reading(services, on, **period)
+        expected = amounts(by_fund(read.facts(sorted(KIND))))
+        assert amounts(in_period(read)) == expected, (on, first, last)
+    everything = amounts(in_period(reading(services)))
+    assert (
+        everything["received"]["trust_fund_for_victims"]["GBP"] == "£500,040.46"
+    )  # 2018 corrected to 7 pence
 
 
 # -- controlled vocabularies -------------------------------------------------------------

@@ -16,7 +16,7 @@ from core.views.model import Level, Period
 from core.views.projection import Projection
 from core.views.reading import ViewReading
 from followup.bootstrap import Services, bootstrap
-from plugins.builtin import queries
+from plugins.builtin import actions, follow_up, queries
 from tests.views_history import STATES, record_history
 
 
@@ -36,8 +36,15 @@ def answers(views, reading, page=(0, 2)):
         "activities": queries.activities(reading),
         "parties": queries.parties(reading),
         "party": [queries.party(reading, code) for code in STATES[:3]],
-        "recommendations": queries.recommendations(reading, indicators),
-        "recommendation": queries.recommendation(reading, 3, indicators),
+        "recommendations": queries.recommendations(reading, indicators, views.figures),
+        "recommendation": queries.recommendation(reading, 3, indicators, views.figures),
+        "dashboard": follow_up.dashboard(
+            follow_up.Overview(reading, indicators, views.figures),
+            queries.recommendations(reading, indicators, views.figures),
+        ),
+        "actions": actions.actions(reading.items("actions"), reading.period),
+        "overdue": actions.actions(reading.items("actions"), reading.period, status="overdue"),
+        "questionnaires": reading.items("questionnaires"),
         "narratives": reading.items("narratives"),
         **{view: reading.items(view) for view in ("non_cooperation", "contributions")},
         "pages": {view: reading.page(view, *page) for view in views.folds.views},
@@ -166,6 +173,7 @@ def check_figures_agree_with_items(views, reading):
 
 def item_figure_sets():
     from plugins.builtin import (
+        actions,
         arrest_and_surrender,
         custody,
         diplomatic_support,
@@ -190,6 +198,7 @@ def item_figure_sets():
         witness_protection.APPLICATION_FIGURES,
         logistics.PROCEDURE_FIGURES,
         record_keeping.ASSESSMENT_FIGURES,
+        actions.ACTION_FIGURES,
     ]
 
 
