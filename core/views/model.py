@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from core.views.itemfigures import Timeline
+    from core.words import Words
 
 #: An item of a view: a JSON object.
 Item = dict[str, Any]
@@ -219,9 +220,12 @@ class SummaryFigure:
 
 @dataclass(frozen=True)
 class Indicator:
-    """A computed indicator for recommendations: a small JSON object."""
+    """A computed indicator for recommendations: a small JSON object. `reads` says it
+    in a sentence in a language (the annual report's; without it, the report lists
+    the object's values after the description)."""
 
     recommendations: tuple[int, ...]
     name: str
     description: str
     compute: Callable[[Reading], Mapping[str, Any]]
+    reads: Callable[[Mapping[str, Any], Words], str] | None = None

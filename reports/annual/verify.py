@@ -29,11 +29,11 @@ from auditor.tlog import NoteError, VerifierKey, verify_checkpoint
 from core.checkpoints import events_root, known_keys
 from core.verification import Published, Verification
 from reports.annual import signing, software
-from reports.annual.document import ATTACHMENT, pdf
-from reports.annual.gather import FORMAT, LogPoint, ReportPeriod, gather, read
+from reports.annual.document import ATTACHMENT, drawing, pdf
+from reports.annual.gather import EARLIER_FORMATS, FORMAT, LogPoint, ReportPeriod, gather, read
 from reports.config import ReportConfig
 from reports.errors import ReportError
-from reports.sections import ReportChart, ReportSources
+from reports.sections import ReportSources
 
 #: At most this many differences are named.
 LISTED = 20
@@ -41,12 +41,23 @@ LISTED = 20
 
 def attached_data(document: bytes) -> dict[str, Any]:
     """The data attached to one of our reports; ReportError for anything else."""
+    return _read(document)[0]
+
+
+def language_of(document: bytes) -> str:
+    """The language the report was drawn in (its catalogue's /Lang: ``en``, ``fr``)."""
+    return _read(document)[1]
+
+
+def _read(document: bytes) -> tuple[dict[str, Any], str]:
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
     try:
-        attachments = PdfReader(io.BytesIO(document)).attachments
+        reader = PdfReader(io.BytesIO(document))
+        attachments = reader.attachments
         found = attachments.get(ATTACHMENT)
+        language = str(reader.trailer["/Root"].get("/Lang", "en"))
     except (PyPdfError, ValueError, KeyError, TypeError) as error:
         raise ReportError(f"This is not a readable PDF: {error}") from None
     if not found:
@@ -55,9 +66,11 @@ def attached_data(document: bytes) -> dict[str, Any]:
         data = orjson.loads(found[0])
     except orjson.JSONDecodeError:
         raise ReportError(f"The attached {ATTACHMENT} is not JSON.") from None
+    if isinstance(data, dict) and data.get("format") in EARLIER_FORMATS:
+        return data, language
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ReportError(f"The attached {ATTACHMENT} is not of the format {FORMAT}.")
-    return data
+    return data, language
 
 
 def differences(reported: Any, derived: Any, path: str = "") -> Iterator[str]:
@@ -121,7 +134,7 @@ def verify(
     trust: Sequence[Path] = (),
     keys: Sequence[VerifierKey] = (),
 ) -> ReportVerification:
-    data = attached_data(document)
+    data, language = _read(document)
     signed = signing.signatures(document) > 0
     try:
         point = LogPoint(
@@ -161,6 +174,14 @@ def verify(
         )
     if found.problems:
         return found
+    if data["format"] != FORMAT:
+        found.notes.append(
+            f"data and pages: not compared: the report's data is of the earlier format "
+            f"{data['format']} (its sentences were kept in it); this version derives "
+            f"{FORMAT}. Verify them with the version that drew it"
+        )
+        _later_events(sources, found, data, period)
+        return found
     derived = gather(sources, period, point, config)
     reported = {k: v for k, v in data.items() if k not in ("document", "checkpoint")}
     differing = list(differences(reported, derived))
@@ -176,7 +197,7 @@ def verify(
             f"{point.position} is the report's"
         )
     if redraw:
-        _compare_pages(found, data, document, sources.report.charts, signed)
+        _compare_pages(found, data, document, sources, language, signed)
     _later_events(sources, found, data, period)
     return found
 
@@ -230,7 +251,8 @@ def _compare_pages(
     found: ReportVerification,
     data: Mapping[str, Any],
     document: bytes,
-    charts: Sequence[ReportChart],
+    sources: ReportSources,
+    language: str,
     signed: bool = False,
 ) -> None:
     drawn_with = data.get("document", {}).get("software")
@@ -240,13 +262,17 @@ def _compare_pages(
             f"pages: not compared, the report was drawn with {_versions(drawn_with)} and "
             f"this machine has {_versions(here)}"
         )
-    elif not _drawn_as(pdf(data, charts), document, signed):
+    elif language not in ("en", "fr"):
+        found.problems.append(f"the report says it is in {language!r}: followup draws en and fr")
+    elif not _drawn_as(pdf(data, drawing(sources), language), document, signed):
         found.problems.append(
             "the pages differ from a fresh rendering of the attached data: the file was "
             "altered after it was produced"
         )
     else:
-        found.notes.append("pages: a fresh rendering of the attached data is byte-identical")
+        found.notes.append(
+            f"pages: a fresh rendering of the attached data ({language}) is byte-identical"
+        )
 
 
 def _drawn_as(fresh: bytes, document: bytes, signed: bool) -> bool:
