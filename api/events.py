@@ -218,7 +218,9 @@ class EventQuery(Schema):
         validate=validate.Length(max=40),
         metadata={"description": "Only events of these types (repeat for several)."},
     )
-    party = PartyCode(metadata={"description": "Only events that name this party."})
+    party = PartyCode(
+        registrable=True, metadata={"description": "Only events that name this party."}
+    )
     from_ = fields.Date(
         data_key="from", metadata={"description": "Only events that occurred on or after."}
     )

@@ -20,7 +20,7 @@ from api.auth import SECURITY_SCHEME, public
 from core.catalogue import Catalogue
 from core.envelope import SYSTEM_FIELDS
 from core.fields import PartyCode
-from core.parties import registry
+from core.parties import REGISTRABLE_PATTERN, PartyKind, registry
 
 #: Most events one batch may carry (the body limit, MAX_CONTENT_LENGTH, applies too).
 MAX_BATCH = 1000
@@ -63,14 +63,19 @@ def response(description: str, schema: dict[str, Any] | None = None) -> dict[str
 
 
 def party_codes(converter: Any, field: fields.Field, **kwargs: Any) -> dict[str, Any]:
-    """apispec attribute function: a party code field lists the codes it accepts."""
+    """apispec attribute function: a party code field lists the codes it accepts (built-in
+    ones; a field that also takes organisations registered in the log gives their shape
+    instead, since the registry grows without a release)."""
     if not isinstance(field, PartyCode):
         return {}
     codes = sorted(
         code
         for code, party in registry().items()
-        if field.kinds is None or party.kind in field.kinds
+        if party.kind is not PartyKind.TERRITORY
+        and (field.kinds is None or party.kind in field.kinds)
     )
+    if field.registrable:
+        return {"anyOf": [{"enum": codes}, {"pattern": REGISTRABLE_PATTERN}]}
     return {"enum": codes}
 
 

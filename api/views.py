@@ -102,20 +102,30 @@ class ViewQuery(Schema):
 
 class AgreementQuery(ViewQuery):
     kind = fields.String(validate=validate.Length(max=60))
-    party = PartyCode()
+    party = PartyCode(registrable=True)
     status = fields.String(validate=validate.OneOf(["signed", "in_force", "terminated"]))
 
 
 class WarrantQuery(ViewQuery):
     status = fields.String(
-        validate=validate.OneOf(["at_large", "arrested", "surrendered", "closed"])
+        validate=validate.OneOf(
+            [
+                "at_large",
+                "in_national_custody",
+                "arrested",
+                "surrendered",
+                "serving_sentence",
+                "released",
+                "closed",
+            ]
+        )
     )
     situation = fields.String(validate=validate.Length(max=200))
-    party = PartyCode()
+    party = PartyCode(registrable=True)
 
 
 class RequestQuery(ViewQuery):
-    addressee = PartyCode()
+    addressee = PartyCode(registrable=True)
     status = fields.String(validate=validate.OneOf(["open", "answered"]))
     category = fields.String(validate=validate.Length(max=60))
 
@@ -128,7 +138,7 @@ class PartyQuery(ViewQuery):
 
 class ActivityQuery(ViewQuery):
     type = fields.List(fields.String(validate=validate.Length(max=100)))
-    party = PartyCode()
+    party = PartyCode(registrable=True)
 
 
 def services() -> Services:

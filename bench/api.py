@@ -42,7 +42,7 @@ def sample_events(count: int, salt: str) -> list[dict[str, Any]]:
     """Events without lifecycles (each opens its own dossier), in a few shapes."""
     events: list[dict[str, Any]] = []
     for i in range(count):
-        day = f"{2005 + i % 15}-{1 + i % 12:02d}-{1 + i % 28:02d}"
+        day = f"{2008 + i % 15}-{1 + i % 12:02d}-{1 + i % 28:02d}"  # recommendations: from 2008
         host = HOSTS[i % len(HOSTS)]
         shape = i % 3
         if shape == 0:

@@ -9,11 +9,11 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
-import pycountry
-
 from core.application import FollowUp
 from core.envelope import ENVELOPE_FIELDS, Draft
-from core.parties import ORGANISATIONS
+from core.parties import ORGANISATIONS, PartyKind, registry
+from core.recommendations import ADOPTED
+from plugins.builtin.membership_state import in_force_for
 
 FIRST_YEAR = 2003
 LAST_YEAR = 2025
@@ -59,8 +59,8 @@ class History:
         self.focus_year = focus_year
         self.focus_share = focus_share
         self.random = random.Random(seed)
-        states = sorted(c.alpha_3 for c in pycountry.countries)
-        self.states = self.random.sample(states, 200)
+        states = sorted(code for code, party in registry().items() if party.kind is PartyKind.STATE)
+        self.states = self.random.sample(states, len(states))
         self.parties = [*self.states, *ORGANISATIONS, "UN"]
         self.open: dict[str, list[tuple[str, str]]] = {
             "agreement": [],
@@ -90,12 +90,13 @@ class History:
         all (a draw with nothing to follow up is drawn again)."""
         made = 0
         for number, state in enumerate(self.states[:190]):
+            deposited = self.day(0)
             yield {
                 "type": "StateBecameParty",
-                "occurred_on": self.day(0),
+                "occurred_on": deposited,
                 "state": state,
                 "instrument": "ratification",
-                "in_force_on": self.day(0),
+                "in_force_on": in_force_for(date.fromisoformat(deposited)).isoformat(),
             }
             made += 1
             if number % 3 == 0:
@@ -121,10 +122,12 @@ class History:
             if r.random() < 0.03
             else ("restricted" if r.random() < 0.1 else "public")
         )
+        cited = r.sample(range(1, 67), r.randint(0, 2))
         base = {
             "occurred_on": day,
             "classification": cls,
-            "recommendations": r.sample(range(1, 67), r.randint(0, 2)),
+            # Nothing before the Assembly adopted them can advance the recommendations.
+            "recommendations": cited if day >= ADOPTED.isoformat() else [],
         }
         if kind == "workshop":
             return {
@@ -291,6 +294,8 @@ class History:
                 "office": "Embassy",
             }
         if kind == "assessment":
+            if day < ADOPTED.isoformat():
+                return None
             return {
                 **base,
                 "type": "RecommendationAssessed",

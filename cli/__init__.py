@@ -34,6 +34,7 @@ def _register() -> None:
         audit,
         catalogue,
         events,
+        organisations,
         report,
         scheduler,
         serve,
@@ -44,8 +45,8 @@ def _register() -> None:
         verify,
     )
 
-    modules = (store, events, state, catalogue, serve, token, verify, scheduler, report)
-    for module in (*modules, transparency, audit):
+    modules = (store, events, state, catalogue, serve, token, organisations, verify)
+    for module in (*modules, scheduler, report, transparency, audit):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -23,7 +23,9 @@ from core.errors import (
     LifecycleConflict,
     NotFound,
 )
-from core.eventtypes import Effect, EventType
+from core.eventtypes import Effect, EventType, Fact, LifecycleState
+from core.fields import unregistered_codes
+from core.parties import registered_subject
 from core.ports import Head, IdempotencyKey, LogRecorder, LogScanner, StoredRecord
 from core.verification import Published, Verification, verify_log
 
@@ -251,6 +253,7 @@ class _Batch:
 
     def _record(self, event_type: EventType, draft: Draft) -> Dossier:
         self._check_references(event_type, draft.payload)
+        self._check_registered(event_type, draft.payload)
         subject = event_type.subject_of(draft.payload)
         dossier = self._load(dossier_id(subject)) if subject is not None else None
         if dossier is None:
@@ -258,6 +261,7 @@ class _Batch:
         else:
             dossier.record(**record_args(draft, self.recorded_by))
         dossier.check_lifecycle(self.catalogue)
+        self._check_context(event_type, dossier.members[-1].fact())
         return dossier
 
     def _amend(self, event_type: EventType, draft: Draft) -> Dossier:
@@ -285,6 +289,8 @@ class _Batch:
         if event_type.effect is Effect.CORRECT:
             corrected = dossier.member(target_id, self.catalogue)
             self._check_references(target_type, corrected.payload)
+            self._check_registered(target_type, corrected.payload)
+            self._check_context(target_type, corrected.fact())
         return dossier
 
     def _checked_changes(
@@ -358,6 +364,32 @@ class _Batch:
             dossier = self._load(dossier_id(f"{kind}:{value}"))
             if dossier is None or not dossier.exists(self.catalogue):
                 raise LifecycleConflict(f"There is no {kind} {value} in the log.")
+
+    def _check_registered(self, event_type: EventType, payload: Mapping[str, Any]) -> None:
+        """Codes that are not built in must name organisations registered in the log."""
+        for field, code, kinds in unregistered_codes(event_type.schema, payload):
+            state = self._lifecycle(registered_subject(code))
+            if state is None:
+                raise InvalidEvent(
+                    {
+                        field: [
+                            f"Unknown party code {code!r}: no organisation is registered "
+                            "under it (followup organisations register)."
+                        ]
+                    }
+                )
+            if kinds is not None and state.get("kind") not in kinds:
+                wanted = " or ".join(sorted(kinds))
+                raise InvalidEvent({field: [f"{code} is not a {wanted}."]})
+
+    def _check_context(self, event_type: EventType, fact: Fact) -> None:
+        if event_type.checks is not None:
+            event_type.checks(fact, self._lifecycle)
+
+    def _lifecycle(self, subject: str) -> LifecycleState:
+        """A lifecycle's state as this batch leaves it (None: not begun)."""
+        dossier = self._load(dossier_id(subject))
+        return dossier.lifecycle(self.catalogue) if dossier is not None else None
 
     # -- loading -----------------------------------------------------------------
 

@@ -14,7 +14,13 @@ from core.clock import EARLIEST
 from core.envelope import ENVELOPE_FIELDS, STORAGE_FIELDS, SYSTEM_FIELDS, Draft, EnvelopeSchema
 from core.errors import InvalidEvent
 from core.eventtypes import EventType
+from core.recommendations import ADOPTED, ADOPTED_BY
 from core.storable import unstorable
+
+BEFORE_ADOPTION = (
+    f"The 66 recommendations were adopted on {ADOPTED.isoformat()} ({ADOPTED_BY}); "
+    "an action that occurred before cannot advance them. Leave them out."
+)
 
 
 class Catalogue:
@@ -95,6 +101,8 @@ class Catalogue:
             raise InvalidEvent(
                 {"occurred_on": [f"Must not be after today ({today.isoformat()}, UTC)."]}
             )
+        if loaded["recommendations"] and occurred_on < ADOPTED:
+            raise InvalidEvent({"recommendations": [BEFORE_ADOPTION]})
         payload_fields = self.types[name].schema._declared_fields
         payload = {k: v for k, v in loaded.items() if k in payload_fields}
         dumped = self._payload_schemas[name].dump(payload)

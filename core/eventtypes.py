@@ -12,7 +12,7 @@ from typing import Any
 
 from marshmallow import Schema
 
-from core.errors import LifecycleConflict
+from core.errors import InvalidEvent, LifecycleConflict
 from core.words import Sentence, Words, fallback_sentence
 
 
@@ -40,6 +40,16 @@ LifecycleState = Mapping[str, Any] | None
 #: A rule folds one fact into a lifecycle's state, or raises LifecycleConflict.
 Rule = Callable[[LifecycleState, Fact], Mapping[str, Any]]
 
+#: The current state of any lifecycle of the log, by subject (``"warrant:W-1"``).
+Lifecycles = Callable[[str], LifecycleState]
+
+#: A check of an event against other lifecycles than its own (a travel cannot precede
+#: the warrant; nothing is recorded of a State as a party after its withdrawal took
+#: effect): raises LifecycleConflict or InvalidEvent. Run when the event is recorded or
+#: corrected, never when the log is read, so events recorded before a check existed
+#: keep reading as they did.
+Check = Callable[[Fact, Lifecycles], None]
+
 
 @dataclass(frozen=True)
 class EventType:
@@ -49,7 +59,8 @@ class EventType:
     events of one lifecycle are checked together by `rule`, in recording order, and
     two writers can never both extend the same lifecycle. `references` maps payload
     fields to the lifecycle kind they must name an existing instance of, for events
-    that refer to a lifecycle without being part of it.
+    that refer to a lifecycle without being part of it. `checks` looks at other
+    lifecycles (see `Check`).
 
     How it reads: `sentence` (``core.words``: payload and words -> one sentence, in
     English and French; default, the type's name in words); `cluster`, the section of
@@ -80,6 +91,7 @@ class EventType:
     target: str | None = None
     changes: str | None = None
     system_record: str | None = None
+    checks: Check | None = None
 
     def __post_init__(self) -> None:
         if self.effect is not Effect.RECORD and not self.target:
@@ -113,6 +125,11 @@ class EventType:
 def conflict(message: str) -> LifecycleConflict:
     """Build the error a rule raises; the message says what is wrong, in a sentence."""
     return LifecycleConflict(message)
+
+
+def invalid(field: str, message: str) -> InvalidEvent:
+    """Build the error a check raises for a value that cannot be (422, naming the field)."""
+    return InvalidEvent({field: [message]})
 
 
 def lifecycle(kind: str, key_field: str) -> Callable[[Mapping[str, Any]], str]:

@@ -8,9 +8,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from importlib.resources import files
 from typing import Any
+
+#: The Assembly adopted the 66 recommendations (annexed to resolution ICC-ASP/6/Res.2, at
+#: its 7th plenary meeting, by consensus) on this day: nothing can have advanced or
+#: assessed them before.
+ADOPTED = date(2007, 12, 14)
+ADOPTED_BY = "ICC-ASP/6/Res.2"
 
 
 @dataclass(frozen=True)

@@ -279,6 +279,8 @@ class Words:
             return code
         if self.language == "en":
             return party.name
+        if party.name_fr:  # the United Nations' French short form (core/data/states.json)
+            return party.name_fr
         if party.kind is PartyKind.STATE:
             return _territory(code, self.language) or party.name
         return self.gettext(party.name)

@@ -17,6 +17,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generated import write_or_check
+
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SOURCE = REPO / "core" / "data" / "report-of-the-bureau-on-cooperation-2007.txt"
 DEFAULT_OUTPUT = REPO / "core" / "data" / "recommendations.json"
@@ -205,17 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     fresh = render(parse(args.source.read_text(encoding="utf-8")))
-    if args.check:
-        try:
-            committed = args.output.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            committed = None
-        if committed != fresh:
-            print(f"{args.output} is stale: regenerate it with {sys.argv[0]}", file=sys.stderr)
-            return 1
-        return 0
-    args.output.write_text(fresh, encoding="utf-8", newline="\n")
-    return 0
+    return write_or_check(args.output, fresh, check=args.check)
 
 
 if __name__ == "__main__":

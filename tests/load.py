@@ -37,7 +37,7 @@ def planned_event(client: int, number: int) -> dict[str, Any]:
     hidden), then events without lifecycle. Every summary is unique."""
     first_of_five = number - number % 5
     # The entry into force shares the signature's date (never before it).
-    day = f"{2006 + first_of_five % 15}-{1 + first_of_five % 12:02d}-{1 + first_of_five % 28:02d}"
+    day = f"{2008 + first_of_five % 15}-{1 + first_of_five % 12:02d}-{1 + first_of_five % 28:02d}"
     summary = f"load client {client} event {number}"
     agreement = f"LOAD-{client}-{first_of_five}"
     host = HOSTS[(client + number) % len(HOSTS)]

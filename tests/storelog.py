@@ -41,7 +41,7 @@ def extra_events(count: int, seed: int = 0) -> list[dict[str, Any]]:
                     "host": rng.choice(SPEAKERS),
                     "participants": sorted(rng.sample(SPEAKERS, 2)),
                     "attendees": rng.randint(0, 90),
-                    "topics": ["arrest", "witnesses"][: rng.randint(0, 2)],
+                    "topics": ["arrest_and_surrender", "witness_protection"][: rng.randint(0, 2)],
                     "classification": rng.choice(["public", "restricted", "confidential"]),
                 }
             )

@@ -36,13 +36,21 @@ def candidate(data: st.DataObject, log: dict[str, Any]) -> dict[str, Any]:
         "close",
         "relocate",
         "withdraw",
+        "revoke",
+        "custody",
+        "travel",
+        "request",
+        "find",
+        "refer",
     )
     envelope = {
         # Follow-ups are dated late so that they mostly come after what they follow.
         "occurred_on": day(data, "2009-01-01" if follow_up else None),
         "classification": data.draw(st.sampled_from(CLASSIFICATIONS)),
-        "recommendations": data.draw(st.lists(st.integers(1, 8), max_size=2, unique=True)),
     }
+    cited = data.draw(st.lists(st.integers(1, 8), max_size=2, unique=True))
+    # Nothing before the Assembly adopted them (14 December 2007) cites the recommendations.
+    envelope["recommendations"] = cited if envelope["occurred_on"] >= "2007-12-14" else []
     ref = data.draw(st.integers(1, 3))
     state = data.draw(st.sampled_from(STATES))
     if kind == "sign":
@@ -170,6 +178,47 @@ def candidate(data: st.DataObject, log: dict[str, Any]) -> dict[str, Any]:
                 )
             ),
         }
+    if kind == "revoke":
+        return {**envelope, "type": "WithdrawalRevoked", "state": state}
+    if kind == "custody":
+        return {
+            **envelope,
+            "type": "PersonHeldInNationalCustody",
+            "warrant": f"W{ref}",
+            "state": state,
+        }
+    if kind in ("travel", "request"):  # either opens a matter, or joins it
+        return {
+            **envelope,
+            "type": "SuspectTravelled" if kind == "travel" else "ArrestRequestTransmitted",
+            "matter": f"M{ref}",
+            "warrant": f"W{ref}",
+            "state": state,
+        }
+    if kind == "find":
+        return {
+            **envelope,
+            "type": "NonComplianceFound",
+            "matter": f"M{ref}",
+            "chamber": "pre_trial_chamber",
+            "decision": f"D{ref}",
+        }
+    if kind == "refer":
+        return {
+            **envelope,
+            "type": "NonComplianceReferred",
+            "matter": f"M{ref}",
+            "to": data.draw(st.sampled_from([["ASP"], ["UNSC"], ["ASP", "UNSC"]])),
+        }
+    if kind == "contribute":
+        return {
+            **envelope,
+            "type": "ContributionReceived",
+            "fund": "trust_fund_for_victims",
+            "contributor": state,
+            "amount": data.draw(st.integers(1, 10**6)),
+            "currency": data.draw(st.sampled_from(["EUR", "GBP"])),
+        }
     if kind == "visa":
         return {
             **envelope,
@@ -271,8 +320,15 @@ def weighted_kinds() -> st.SearchStrategy[str]:
         "close",
         "relocate",
         "withdraw",
+        "revoke",
+        "custody",
+        "travel",
+        "request",
+        "find",
+        "refer",
     ]
     others = [
+        "contribute",
         "legislate",
         "focal",
         "contact",

@@ -84,9 +84,11 @@ def arrested(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
 def surrendered(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
     name = fact.payload["warrant"]
     state = _open(state, name)
-    if not state.get("arrested_on"):
+    # In custody: arrested under the warrant, or held by a State or given up (custody.py).
+    since = state.get("arrested_on") or state.get("custody_since")
+    if not since:
         raise conflict(f"The person sought by warrant {name} has not been arrested.")
-    if fact.occurred_on.isoformat() < state["arrested_on"]:
+    if fact.occurred_on.isoformat() < since:
         raise conflict(f"The surrender under warrant {name} cannot precede the arrest.")
     return {**state, "surrendered_on": fact.occurred_on.isoformat()}
 
@@ -364,7 +366,8 @@ def followup_indicators() -> list[Indicator]:
                     fr="Arrestations pendant la période : "
                     f"{w.cardinal(value['arrests_in_period'], feminine=True)} ; remises : "
                     f"{w.cardinal(value['surrenders_in_period'], feminine=True)} ; personnes "
-                    f"recherchées encore en fuite : {w.cardinal(value['at_large'], feminine=True)}.",
+                    "recherchées encore en fuite : "
+                    f"{w.cardinal(value['at_large'], feminine=True)}.",
                 )
             ),
         ),
@@ -425,7 +428,8 @@ def named(persons: Mapping[str, Any], kind: str, w: Words, *, situation: bool = 
         names.append(
             w.say(
                 en=f"{w.count(withheld, PERSON)} not named (restricted)",
-                fr=f"{w.count(withheld, PERSON)} non {w.agree(withheld, one='nommée', other='nommées')} "
+                fr=f"{w.count(withheld, PERSON)} non "
+                f"{w.agree(withheld, one='nommée', other='nommées')} "
                 "(diffusion restreinte)",
             )
         )

@@ -23,6 +23,7 @@ from core.views.model import (
 )
 from core.words import STATE_PARTY, Noun, Phrase, Terms, Text, Words
 from plugins import hookimpl
+from plugins.builtin.membership_state import as_state_party
 from plugins.builtin.party_items import (
     happened_by,
     party_handler,
@@ -176,6 +177,7 @@ def followup_event_types() -> list[EventType]:
             party_fields=("state",),
             sentence=FOCAL_POINT,
             cluster="I.B",
+            checks=as_state_party(),
         ),
         EventType(
             "ContactPointDesignated",
@@ -185,6 +187,7 @@ def followup_event_types() -> list[EventType]:
             party_fields=("state",),
             sentence=CONTACT_POINT,
             cluster="I.B",
+            checks=as_state_party(),
         ),
         EventType(
             "CoordinatingMechanismEstablished",
@@ -194,6 +197,7 @@ def followup_event_types() -> list[EventType]:
             party_fields=("state",),
             sentence=MECHANISM,
             cluster="I.B",
+            checks=as_state_party(),
         ),
         EventType(
             "HighLevelVisit",
@@ -630,7 +634,8 @@ def united_nations_statements(p: ProseContext) -> list[str]:
         en=f"{p.during}, States delivered {w.count(count, STATEMENT_NOUN)} in support of the Court "
         "before the General Assembly, the Security Council and the Human Rights Council "
         f"{p.compared('activities.statements_before_the_united_nations')}",
-        fr=f"{p.during}, les États ont prononcé {w.count(count, STATEMENT_NOUN)} de soutien à la Cour "
+        fr=f"{p.during}, les États ont prononcé {w.count(count, STATEMENT_NOUN)} "
+        "de soutien à la Cour "
         "devant l’Assemblée générale, le Conseil de sécurité et le Conseil des droits de "
         f"l’homme {p.compared('activities.statements_before_the_united_nations')}",
     )
@@ -650,10 +655,12 @@ def regional_statements(p: ProseContext) -> list[str]:
     return [
         p.sentence(
             w.say(
-                en=f"{p.during}, States delivered {w.count(count, STATEMENT_NOUN)} in support of the "
+                en=f"{p.during}, States delivered {w.count(count, STATEMENT_NOUN)} "
+                "in support of the "
                 "Court within regional organisations "
                 f"{p.compared('activities.statements_in_regional_organisations')}.",
-                fr=f"{p.during}, les États ont prononcé {w.count(count, STATEMENT_NOUN)} de soutien à "
+                fr=f"{p.during}, les États ont prononcé {w.count(count, STATEMENT_NOUN)} "
+                "de soutien à "
                 "la Cour au sein d’organisations régionales "
                 f"{p.compared('activities.statements_in_regional_organisations')}.",
             )

@@ -10,7 +10,7 @@ from statistics import median
 from typing import Any
 
 import pygal
-from marshmallow import Schema
+from marshmallow import Schema, fields, validate
 
 from core import fields as f
 from core.eventtypes import EventType, Fact, LifecycleState, conflict, lifecycle
@@ -44,6 +44,7 @@ from reports.sections import ProseContext, ReportChart, ReportProse, SectionCont
 AREA = "judicial_assistance"
 
 CATEGORIES = (
+    "arrest_and_surrender",
     "background_information",
     "evidence",
     "witness_access",
@@ -60,6 +61,12 @@ class AssistanceRequestSent(Schema):
     addressee = f.party()
     category = f.choice(CATEGORIES)
     on_behalf_of = f.choice(["prosecution", "defence", "registry", "chambers"])
+    # Added fields, left out of the payload when not given (as in earlier events).
+    warrant = f.reference("warrant the request is about", required=False, omitted=True)
+    details = fields.String(
+        validate=validate.Length(min=1, max=2000),
+        metadata={"description": "What was asked, in words (the category is what counts)."},
+    )
 
 
 class AssistanceRequestAnswered(Schema):
@@ -160,6 +167,7 @@ def followup_event_types() -> list[EventType]:
             "The Court sent a request for assistance.",
             subject=request,
             rule=sent,
+            references={"warrant": "warrant"},
             party_fields=("addressee",),
             sentence=REQUEST_SENT,
             cluster="I.C",
@@ -200,6 +208,7 @@ def fold_request(item: Item | None, fact: ViewFact) -> Item | None:
             "addressee": p["addressee"],
             "category": p["category"],
             "on_behalf_of": p["on_behalf_of"],
+            "warrant": p.get("warrant"),
             "answered_on": None,
             "outcome": None,
         }

@@ -27,6 +27,14 @@ from core.views.model import (
 from core.words import STATE, STATE_PARTY, Noun, Phrase, Terms, Text, Words
 from plugins import hookimpl
 from plugins.builtin.diplomatic_support import PLACES
+from plugins.builtin.membership_state import (
+    as_state_party,
+    instrument_dates,
+    joined,
+    withdrawal_dates,
+    withdrawal_notified,
+)
+from plugins.builtin.membership_state import membership as membership_lifecycle
 from plugins.builtin.party_items import (
     happened_by,
     party_handler,
@@ -117,18 +125,9 @@ class TechnicalAssistanceProvided(Schema):
     )
 
 
-def became_party(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
-    if state is not None and state.get("party"):
-        raise conflict(f"{fact.payload['state']} is already a party to the Rome Statute.")
-    return {"party": True, "since": fact.occurred_on.isoformat()}
-
-
-def withdrew(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
-    if state is None or not state.get("party"):
-        raise conflict(f"{fact.payload['state']} is not a party, so it cannot withdraw.")
-    if fact.occurred_on.isoformat() < state["since"]:
-        raise conflict("A withdrawal cannot be notified before the State became party.")
-    return {"party": False, "withdrawn_on": fact.occurred_on.isoformat()}
+#: The membership lifecycle's rules live with what reads them (membership_state).
+became_party = joined
+withdrew = withdrawal_notified
 
 
 def ratified_apic(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
@@ -175,7 +174,6 @@ def terminated(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
     return {**state, "terminated_on": fact.occurred_on.isoformat()}
 
 
-membership = lifecycle("membership", "state")
 apic = lifecycle("apic", "state")
 agreement = lifecycle("agreement", "agreement")
 
@@ -313,18 +311,20 @@ def followup_event_types() -> list[EventType]:
             "StateBecameParty",
             StateBecameParty,
             description="A State deposited its instrument of ratification or accession.",
-            subject=membership,
+            subject=membership_lifecycle,
             rule=became_party,
             party_fields=("state",),
+            checks=instrument_dates,
             sentence=BECAME_PARTY,
         ),
         area(
             "WithdrawalNotified",
             WithdrawalNotified,
             description="A State Party notified its withdrawal from the Statute.",
-            subject=membership,
+            subject=membership_lifecycle,
             rule=withdrew,
             party_fields=("state",),
+            checks=withdrawal_dates,
             sentence=WITHDREW,
         ),
         area(
@@ -339,6 +339,7 @@ def followup_event_types() -> list[EventType]:
             ImplementingLegislationReviewed,
             description="A State reviewed its implementing legislation (recommendation 3).",
             party_fields=("state",),
+            checks=as_state_party(),
             sentence=REVIEWED,
         ),
         area(
@@ -485,6 +486,19 @@ def present_party(item: Item, on: date) -> Item:
         if membership.get("withdrawal_notified_on", "9999") > day:
             membership = {k: v for k, v in membership.items() if not k.startswith("withdrawal")}
             membership.pop("effective_on", None)
+        elif membership.get("withdrawal_revoked_on", "9999") > day:
+            membership = {
+                k: v
+                for k, v in membership.items()
+                if k not in ("withdrawal_revoked_on", "withdrawal_revocation_event")
+            }
+        else:
+            # Revoked before it took effect: the notification stays on record, and
+            # membership goes on unbroken (South Africa, The Gambia, 2017).
+            membership = {
+                **{k: v for k, v in membership.items() if k != "effective_on"},
+                "withdrawal_would_have_taken_effect_on": membership.get("effective_on"),
+            }
         memberships.append(membership)
     current = memberships[-1] if memberships else None
     shown["memberships"] = memberships

@@ -15,6 +15,7 @@ from core.views.itemfigures import ItemFigures, OnDate
 from core.views.model import Indicator, Item, Reading, SummaryFigure, Tally, ViewFact
 from core.words import STATE_PARTY, Noun, Phrase, Terms, Text, Words
 from plugins import hookimpl
+from plugins.builtin.membership_state import as_state_party
 from plugins.builtin.party_items import party_handler, share_of_states_parties, share_sentence
 from reports.sections import ProseContext, ReportProse
 
@@ -93,6 +94,7 @@ def followup_event_types() -> list[EventType]:
             party_fields=("state",),
             sentence=PROCEDURE,
             cluster="I.F",
+            checks=as_state_party(),
         ),
     ]
 

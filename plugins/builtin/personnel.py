@@ -151,7 +151,8 @@ def followup_indicators() -> list[Indicator]:
             reads=lambda value, w: w.sentence(
                 w.say(
                     en="Gratis personnel provided in the period: "
-                    f"{w.count(value['persons'], PERSON)}, for {w.count(value['person_months'], PERSON_MONTH)}.",
+                    f"{w.count(value['persons'], PERSON)}, for "
+                    f"{w.count(value['person_months'], PERSON_MONTH)}.",
                     fr="Personnel fourni à titre gracieux pendant la période : "
                     f"{w.count(value['persons'], PERSON)}, pour "
                     f"{w.count(value['person_months'], PERSON_MONTH)}.",

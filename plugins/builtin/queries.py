@@ -10,7 +10,7 @@ from typing import Any
 
 from core.catalogue import Catalogue
 from core.errors import NotFound
-from core.parties import lookup
+from core.parties import lookup, may_be_registered
 from core.recommendations import catalogue
 from core.views.model import Item, ViewFact
 from core.views.reading import ViewReading
@@ -20,6 +20,11 @@ def activity_types(catalogue: Catalogue) -> list[str]:
     """Activities: the types that say they are (``EventType.activity``), listed by
     period: actions that are not part of a lifecycle."""
     return [name for name, t in catalogue.types.items() if t.activity]
+
+
+#: A party's non-cooperation record (the non_cooperation view): matters about it, those
+#: open, findings of non-compliance, matters standing referred.
+NON_COOPERATION_COUNTS = ("matters", "open", "findings", "referred")
 
 
 def _in_period(reading: ViewReading, *days: str | None) -> bool:
@@ -121,6 +126,7 @@ def _party_figures(reading: ViewReading) -> dict[str, dict[str, Any]]:
             "arrests_facilitated": 0,
             "surrenders_facilitated": 0,
             "requests": {"answered": 0, "open": 0, "median_days_to_answer": None},
+            "non_cooperation": dict.fromkeys(NON_COOPERATION_COUNTS, 0),
         }
     )
     for item in reading.items("agreements"):
@@ -145,6 +151,12 @@ def _party_figures(reading: ViewReading) -> dict[str, dict[str, Any]]:
             counts["open"] += 1
     for code, days in turnaround.items():
         figures[code]["requests"]["median_days_to_answer"] = median(days)
+    for item in reading.items("non_cooperation"):
+        record = figures[item["state"]]["non_cooperation"]
+        record["matters"] += 1
+        record["open"] += item["status"] != "closed"
+        record["findings"] += item["found_on"] is not None
+        record["referred"] += bool(item["referred_to"])
     return figures
 
 
@@ -167,12 +179,14 @@ def _party(code: str, item: Item | None, figures: dict[str, Any] | None) -> Item
         shown["arrests_facilitated"] = figures["arrests_facilitated"]
         shown["surrenders_facilitated"] = figures["surrenders_facilitated"]
         shown["requests"] = figures["requests"]
+        shown["non_cooperation"] = figures["non_cooperation"]
     else:
         shown.update(
             agreements={},
             arrests_facilitated=0,
             surrenders_facilitated=0,
             requests={"answered": 0, "open": 0, "median_days_to_answer": None},
+            non_cooperation=dict.fromkeys(NON_COOPERATION_COUNTS, 0),
         )
     return shown
 
@@ -198,7 +212,8 @@ PARTY_ACTIVITY_SUMS: dict[str, Callable[[ViewFact], dict[str, int]]] = {
 def party(reading: ViewReading, code: str) -> Item:
     """One party with its activities: workshops attended or hosted, visas, experts and
     gratis personnel (in the period, or up to the reading's date)."""
-    if lookup(code) is None:
+    known = lookup(code) is not None
+    if not known and not (may_be_registered(code) and reading.item("parties", code)):
         raise NotFound(f"Unknown party code {code!r}.")
     cumulative = reading.period.first is None and reading.period.last is None
     item = reading.item("parties", code)

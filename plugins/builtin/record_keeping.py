@@ -11,7 +11,8 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from core import fields as f
-from core.eventtypes import Effect, EventType
+from core.eventtypes import Effect, EventType, Fact, Lifecycles, invalid
+from core.recommendations import ADOPTED, ADOPTED_BY
 from core.views.itemfigures import ItemFigures, OnDate
 from core.views.model import Item, ItemHandler, SummaryFigure, ViewFact
 from core.words import Phrase, Terms
@@ -87,6 +88,16 @@ class EventRetracted(Schema):
     reason = f.text()
 
 
+def after_adoption(fact: Fact, lifecycles: Lifecycles) -> None:
+    """The recommendations exist from the Assembly's adoption of them."""
+    if fact.occurred_on < ADOPTED:
+        raise invalid(
+            "occurred_on",
+            f"The 66 recommendations were adopted on {ADOPTED.isoformat()} ({ADOPTED_BY}): "
+            "none can have been assessed before.",
+        )
+
+
 # -- how the events read -----------------------------------------------------------
 
 STATUS_WORDS = Terms(
@@ -146,6 +157,7 @@ def followup_event_types() -> list[EventType]:
             RecommendationAssessed,
             AREA,
             "The focal point assessed the implementation of a recommendation.",
+            checks=after_adoption,
             sentence=ASSESSED,
         ),
         EventType(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from core import fields as f
 from core.eventtypes import EventType
@@ -20,9 +20,46 @@ from reports.sections import ProseContext, ReportProse
 AREA = "regional_organisations"
 
 
+#: Workshop topics: the practical issues the recommendations name (4, 59) and the areas
+#: of the report. Figures count these; the organiser's words go in `topics_text`.
+TOPICS = (
+    "implementing_legislation",
+    "arrest_and_surrender",
+    "freezing_of_assets",
+    "financial_investigations",
+    "witness_protection",
+    "victims",
+    "enforcement_of_sentences",
+    "requests_for_assistance",
+    "cooperation",
+    "complementarity",
+    "universality",
+    "other",
+)
+
+
+def topic_key(text: str) -> str:
+    """'Implementing legislation', 'implementing-legislation' -> 'implementing_legislation'."""
+    return "_".join(text.strip().lower().replace("-", " ").split())
+
+
+class Topic(fields.String):
+    """A topic of the list, written as it is or in words ("Arrest and surrender")."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        key = topic_key(text)
+        if key not in TOPICS:
+            raise ValidationError(
+                f"{text[:60]!r} is not a topic of the list ({', '.join(TOPICS)}); "
+                "put your own words in topics_text."
+            )
+        return key
+
+
 class WorkingGroupEstablished(Schema):
     organisation = f.PartyCode(
-        kinds={PartyKind.ORGANISATION, PartyKind.UNITED_NATIONS}, required=True
+        kinds={PartyKind.ORGANISATION, PartyKind.UNITED_NATIONS}, registrable=True, required=True
     )
     mandate = f.text()
 
@@ -30,13 +67,18 @@ class WorkingGroupEstablished(Schema):
 class WorkshopHeld(Schema):
     title = f.text(max_length=500)
     organiser = f.party()
-    host = f.PartyCode(load_default=None)
+    host = f.PartyCode(registrable=True, load_default=None)
     participants = f.parties()
     attendees = f.count(minimum=0)
     topics = fields.List(
-        fields.String(validate=validate.Length(min=1, max=200)),
+        Topic(),
         required=True,
-        validate=validate.Length(max=50),
+        validate=validate.Length(max=len(TOPICS)),
+        metadata={"description": "Topics of the list (figures count them): " + ", ".join(TOPICS)},
+    )
+    topics_text = fields.String(  # added: left out of the payload when not given
+        validate=validate.Length(min=1, max=2000),
+        metadata={"description": "The topics in the organiser's own words."},
     )
 
 
@@ -115,7 +157,10 @@ PRACTICAL_TOPICS = ("arrest_and_surrender", "freezing_of_assets", "financial_inv
 def workshop_counts(fact: ViewFact) -> dict[str, int]:
     counts = {"workshops.attendees": fact.payload["attendees"]}
     for topic in fact.payload["topics"]:
-        counts[f"workshops.topic.{topic}"] = 1
+        # Events recorded before topics were a list may hold free text: counted as the
+        # topic they name ("Implementing legislation"), or as other.
+        key = topic_key(topic)
+        counts[f"workshops.topic.{key if key in TOPICS else 'other'}"] = 1
     organiser = lookup(fact.payload["organiser"])
     if organiser is not None and organiser.kind.value == "organisation":
         counts["workshops.by_organisations"] = 1
@@ -333,7 +378,8 @@ def workshops_summary(p: ProseContext) -> list[str]:
         p.sentence(
             w.say(
                 en=f"{p.during}, {w.count(count, WORKSHOP_NOUN)} on cooperation "
-                f"{w.agree(count, one='was', other='were')} held {p.compared('activities.workshops')}, "
+                f"{w.agree(count, one='was', other='were')} held "
+                f"{p.compared('activities.workshops')}, "
                 f"with {w.count(attendees, PARTICIPANT)}.",
                 fr=f"{p.during}, {w.count(count, WORKSHOP_NOUN)} sur la coopération "
                 f"{w.agree(count, one='a été organisé', other='ont été organisés')} "

@@ -182,7 +182,8 @@ def resolutions_said(p: ProseContext, figure: str, *, en: str, fr: str) -> list[
     )
     if mentioning:
         text += w.say(
-            en=f", {w.cardinal(mentioning)} of which {w.agree(mentioning, one='mentions', other='mention')} it",
+            en=f", {w.cardinal(mentioning)} of which "
+            f"{w.agree(mentioning, one='mentions', other='mention')} it",
             fr=f", dont {w.cardinal(mentioning, feminine=True)} "
             f"{w.agree(mentioning, one='la mentionne', other='la mentionnent')}",
         )

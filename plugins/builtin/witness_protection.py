@@ -12,6 +12,7 @@ from marshmallow import Schema
 
 from core import fields as f
 from core.eventtypes import EventType, Fact, LifecycleState, conflict, lifecycle
+from core.parties import PartyKind
 from core.views.figures import tally_figure
 from core.views.itemfigures import InPeriod, ItemFigures, Timeline
 from core.views.model import (
@@ -39,7 +40,10 @@ class WitnessProtectionApplicationReceived(Schema):
 
 class WitnessRelocated(Schema):
     application = f.reference("application")
-    state = f.state()
+    state = f.PartyCode(
+        kinds={PartyKind.STATE},
+        metadata={"description": "The State of relocation; leave it out to keep it undisclosed."},
+    )
     persons = f.count()
 
 
@@ -77,7 +81,10 @@ RELOCATION = Phrase(
     en="Relocation to {state} of {persons} (application {application}).",
     fr="Réinstallation {persons} ; État d’accueil : {state} (demande {application}).",
     values=lambda p, w: {
-        "state": w.party(p["state"]),
+        # The State may be left out, to keep it undisclosed.
+        "state": w.party(p["state"])
+        if p.get("state")
+        else w.say(en="a State not disclosed", fr="non divulgué"),
         "persons": w.say(en=w.count(p["persons"], PERSON), fr=w.of(w.count(p["persons"], PERSON))),
         "application": p["application"],
     },
@@ -125,7 +132,7 @@ def fold_application(item: Item | None, fact: ViewFact) -> Item | None:
         }
     if item is None:
         return None
-    relocation = {"on": fact.occurred_on, "state": p["state"], "persons": p["persons"]}
+    relocation = {"on": fact.occurred_on, "state": p.get("state"), "persons": p["persons"]}
     return {**item, "relocations": [*item["relocations"], relocation]}
 
 

@@ -286,15 +286,15 @@ def test_sql_and_html_in_text_fields_are_stored_as_text(server):
             "title": f"{text} {n}",
             "summary": text,
             "sources": [text],
-            "topics": [text],
+            "topics_text": text,
         }
         reply = server.post(EVENTS, event, "focal_point")
         assert reply.status == 201, reply.body
         recorded.append((reply.body["id"], event))
     for event_id, event in recorded:
         stored = server.get(f"{EVENTS}/{event_id}", "auditor").body
-        assert {k: stored[k] for k in ("title", "summary", "sources", "topics")} == {
-            k: event[k] for k in ("title", "summary", "sources", "topics")
+        assert {k: stored[k] for k in ("title", "summary", "sources", "topics_text")} == {
+            k: event[k] for k in ("title", "summary", "sources", "topics_text")
         }
     titles = {
         item["title"]

@@ -32,7 +32,7 @@ FIRST_SITTING = [
     },
     {
         "type": "ImplementingLegislationEnacted",
-        "occurred_on": "2003-06-19",
+        "occurred_on": "2008-06-19",
         "state": "NLD",
         "title": "International Crimes Act",
         "scope": "both",

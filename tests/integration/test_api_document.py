@@ -35,7 +35,9 @@ def test_a_plugin_type_appears_in_the_document_and_the_api(sqlite_url):
         assert component["properties"]["type"]["enum"] == ["PressReleaseIssued"]
         assert component["additionalProperties"] is False
         assert {"issuer", "title", "occurred_on", "type"} <= set(component["required"])
-        assert "NLD" in component["properties"]["issuer"]["enum"]
+        built_in, registered = component["properties"]["issuer"]["anyOf"]
+        assert "NLD" in built_in["enum"] and "ATA" not in built_in["enum"]
+        assert "pattern" in registered  # organisations registered in the log
         mapping = schemas["NewEvent"]["discriminator"]["mapping"]
         assert mapping["PressReleaseIssued"] == "#/components/schemas/PressReleaseIssued"
         assert set(mapping) == set(services.catalogue.names())

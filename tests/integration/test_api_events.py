@@ -285,7 +285,8 @@ def test_filters_and_pages(api_client):
         seen += page["items"]
         url = page["next"]
     assert [e["type"] for e in seen] == ["StateBecameParty"] * 2 + ["AgreementSigned"] * 2 + [
-        "WarrantClosed"
+        "WarrantClosed",
+        "StateBecameParty",  # South Africa's, among issue 15's samples
     ]
 
     everything, url = [], f"{EVENTS}?limit=4"

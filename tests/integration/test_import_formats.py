@@ -102,7 +102,7 @@ def test_every_type_from_csv_is_stored_as_from_jsonl(runner, tmp_path, sqlite_ur
     assert from_csv[6]["parties"] == ["AUT"]
     assert by_type["ResolutionAdopted"]["mentions_court"] is True
     assert isinstance(by_type["EmergencyVisaIssued"]["persons"], int)
-    assert by_type["ImplementingLegislationEnacted"]["recommendations"] == [1]
+    assert by_type["ImplementingLegislationReviewed"]["recommendations"] == [3]
 
 
 def write_csv(path: Path, text: str) -> Path:
@@ -203,7 +203,7 @@ def test_a_malformed_csv_file_names_the_line(runner, tmp_path, sqlite_url, text,
 def test_an_empty_list_a_blank_row_and_an_object_field(runner, tmp_path, sqlite_url):
     text = (
         "type,occurred_on,title,organiser,participants,attendees,topics,corrects,changes\r\n"
-        "WorkshopHeld,2008-05-01,Seminar,ICC,;,40,arrest;  cooperation ,,\r\n"
+        "WorkshopHeld,2008-05-01,Seminar,ICC,;,40,Arrest and surrender;  cooperation ,,\r\n"
         ",,,,,,,,\r\n"
         "\r\n"
     )
@@ -211,7 +211,7 @@ def test_an_empty_list_a_blank_row_and_an_object_field(runner, tmp_path, sqlite_
     workshop = stored(sqlite_url)[0]
     workshop_id = read_ids(sqlite_url)[0]
     assert workshop["participants"] == []
-    assert workshop["topics"] == ["arrest", "cooperation"]
+    assert workshop["topics"] == ["arrest_and_surrender", "cooperation"]  # as the list has them
     assert workshop["attendees"] == 40
     correction = (
         "type,occurred_on,corrects,changes,reason\r\n"

@@ -162,7 +162,7 @@ def test_annexes(text: str, report: AnnualReport) -> None:
     assert "AALCO Asian-African Legal Consultative Organization" in annexes
     states = annexes[annexes.index("Annex III") : annexes.index("Annex IV")]
     assert "Austria 2002-07-01 cooperation (2023) — — — 1 / 1" in states
-    assert "Netherlands 2002-07-01 — 2003-05-01 2024-01-15 — 1 / 0" in states
+    assert "Netherlands (Kingdom of the) 2002-07-01 — 2003-05-01 2024-01-15 — 1 / 0" in states
     # France's membership is restricted: counted, not listed.
     assert "France" not in states
     assert "1 further State Party, recorded as restricted, is counted in the figures" in states

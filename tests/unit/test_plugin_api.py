@@ -73,12 +73,12 @@ def test_a_plugin_adds_a_type_its_sentence_a_view_a_figure_and_a_report_section(
     services: Services,
 ) -> None:
     event_type = services.catalogue["SanctionsRegimeAdopted"]
-    payload = {"regime": "SR-X", "state": "NLD", "measure": "asset_freeze", "persons": 1}
+    payload = {"regime": "SR-X", "state": "AUT", "measure": "asset_freeze", "persons": 1}
     assert event_type.reads(payload, Words("en")) == (
-        "Netherlands adopted a sanctions regime (asset freeze) covering one listed person."
+        "Austria adopted a sanctions regime (asset freeze) covering one listed person."
     )
     assert event_type.reads(payload, Words("fr")) == (
-        "Pays-Bas\u00a0: adoption d’un régime de sanctions (gel des avoirs) visant une "
+        "Autriche\u00a0: adoption d’un régime de sanctions (gel des avoirs) visant une "
         "personne inscrite."
     )
 
@@ -93,13 +93,14 @@ def test_a_plugin_adds_a_type_its_sentence_a_view_a_figure_and_a_report_section(
     cluster = data["sections"]["I.D"]
     texts = [row["text"] for row in cluster["activities"]]
     assert (
-        "Netherlands adopted a sanctions regime (asset freeze) covering three listed persons."
-        in texts
+        "Netherlands (Kingdom of the) adopted a sanctions regime (asset freeze) covering "
+        "three listed persons." in texts
     )
     assert not any("Kenya adopted" in text for text in texts)  # restricted: not itemised
     assert cluster["withheld"] == 1
     assert data["figures"]["sanctions.states"]["value"] == 2
-    [added] = data["plugin_sections"]
+    # The built-in areas' sections are there too (non-cooperation, contributions).
+    [added] = [s for s in data["plugin_sections"] if s["title"] == "Sanctions regimes"]
     assert added["after"] == "I.D"
     assert "2 States had a sanctions regime; public: NLD." in added["html"]
     document = html(data, services.report.charts)

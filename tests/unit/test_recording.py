@@ -47,10 +47,11 @@ def test_every_type_is_recorded_in_one_global_order(app):
 
 
 def test_an_event_reads_back_as_it_was_sent(app):
-    event = record(app, {**SIGNED, "summary": "Signed in Vienna", "recommendations": [5, 1]})
+    signed = {**SIGNED, "occurred_on": "2008-10-27"}
+    event = record(app, {**signed, "summary": "Signed in Vienna", "recommendations": [5, 1]})
     again = app.get_event(event.id)
     flat = again.to_flat()
-    assert {k: flat[k] for k in SIGNED} == SIGNED
+    assert {k: flat[k] for k in signed} == signed
     assert flat["recommendations"] == [5, 1]
     assert flat["summary"] == "Signed in Vienna"
     assert again == event
@@ -147,7 +148,7 @@ def test_a_state_may_become_party_again_after_withdrawal(app):
             "effective_on": "2017-10-27",
         },
     )
-    record(app, {**joined, "occurred_on": "2020-01-01"})
+    record(app, {**joined, "occurred_on": "2020-01-01", "in_force_on": "2020-04-01"})
     assert app.head().position == 3
 
 

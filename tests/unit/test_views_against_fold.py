@@ -38,6 +38,7 @@ def answers(views, reading):
         "recommendations": queries.recommendations(reading, indicators),
         "recommendation": queries.recommendation(reading, 3, indicators),
         "narratives": reading.items("narratives"),
+        **{view: reading.items(view) for view in ("non_cooperation", "contributions")},
     }
 
 
@@ -80,15 +81,21 @@ def check_figures_agree_with_items(views, reading):
 def item_figure_sets():
     from plugins.builtin import (
         arrest_and_surrender,
+        custody,
         diplomatic_support,
         judicial_assistance,
         legal_framework,
         logistics,
+        membership,
+        non_cooperation,
         record_keeping,
         witness_protection,
     )
 
     return [
+        non_cooperation.MATTER_FIGURES,
+        custody.CUSTODY_FIGURES,
+        membership.MEMBERSHIP_FIGURES,
         legal_framework.PARTY_FIGURES,
         legal_framework.AGREEMENT_FIGURES,
         diplomatic_support.STRUCTURE_FIGURES,

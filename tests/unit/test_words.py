@@ -60,12 +60,20 @@ def test_dates_numbers_parties_and_lists() -> None:
     assert EN.date(None) == FR.date(None) == "—"
     assert (EN.number(12345), FR.number(12345)) == ("12,345", f"12{NNBSP}345")
     assert (EN.number(25.5), FR.number(25.5), EN.number(4.0)) == ("25.5", "25,5", "4")
-    assert (EN.party("NLD"), FR.party("NLD")) == ("Netherlands", "Pays-Bas")
+    # The United Nations' short forms (core/data/states.json).
+    assert (EN.party("NLD"), FR.party("NLD")) == (
+        "Netherlands (Kingdom of the)",
+        "Pays-Bas (Royaume des)",
+    )
+    assert (EN.party("COD"), FR.party("COD")) == (
+        "Democratic Republic of the Congo",
+        "République démocratique du Congo",
+    )
     assert (EN.party("AU"), FR.party("AU")) == ("African Union", "Union africaine")
     assert FR.party("ICC") == "Cour pénale internationale"
     assert EN.party("XYZ") == FR.party("XYZ") == "XYZ"
-    assert EN.parties(["NLD", "AUT", "UGA"]) == "Netherlands, Austria and Uganda"
-    assert FR.parties(["NLD", "AUT"]) == "Pays-Bas et Autriche"
+    assert EN.parties(["KEN", "AUT", "UGA"]) == "Kenya, Austria and Uganda"
+    assert FR.parties(["KEN", "AUT"]) == "Kenya et Autriche"
     assert EN.agree(1, one="was", other="were") == "was"
     assert EN.agree(0, one="was", other="were") == "were"
     assert FR.agree(0, one="a", other="ont") == "a"
@@ -106,6 +114,13 @@ KEY = "followup.example/log+01020304+AQ" + "A" * 42 + "="
 
 #: One payload of each type the samples lack (the system's and the tokens' types).
 MORE = [
+    {
+        "type": "OrganisationRegistered",
+        "code": "NHRI-UGA",
+        "name": "Uganda Human Rights Commission",
+        "kind": "national_institution",
+        "state": "UGA",
+    },
     {"type": "TokenIssued", "label": "focal-point-1", "role": "focal_point"},
     {"type": "TokenRevoked", "label": "focal-point-1", "role": "focal_point"},
     {
