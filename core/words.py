@@ -24,6 +24,7 @@ takes "de").
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -43,6 +44,9 @@ from core.parties import PartyKind, lookup
 LANGUAGES = ("en", "fr")
 
 LOCALE_FOLDER = Path(__file__).resolve().parent / "locale"
+
+#: A colon or semicolon right after a word and before a space, in French text.
+FRENCH_GLUED = re.compile(r"(?<=[^\s\u00a0\u202f])([:;])(?=\s)")
 
 #: Numbers below ten are written in words (zero is "no": "no persons").
 NUMBER_WORDS = ("", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
@@ -146,7 +150,7 @@ class Words:
         is left as it is."""
         if self.language != "fr":
             return text
-        return (
+        text = (
             text.replace(" :", "\u00a0:")
             .replace(" ;", "\u202f;")
             .replace(" ?", "\u202f?")
@@ -154,6 +158,9 @@ class Words:
             .replace("« ", "«\u00a0")
             .replace(" »", "\u00a0»")
         )
+        # A colon or semicolon glued to its word ("Situations: ...") gets its space too
+        # (not in a time, an article number or a link: those have no space after).
+        return FRENCH_GLUED.sub(lambda m: ("\u00a0" if m[1] == ":" else "\u202f") + m[1], text)
 
     # -- numbers -------------------------------------------------------------------
 
@@ -313,9 +320,7 @@ class Words:
         text = text[:1].upper() + text[1:]
         if text.endswith("..") and not text.endswith("..."):
             text = text[:-1]  # free text that ends a sentence brings its own full stop
-        if self.language == "fr":
-            text = text.replace(" :", "\u00a0:").replace(" ;", "\u202f;")
-        return text
+        return self.typeset(text)
 
 
 _EN_UNITS = (

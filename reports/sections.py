@@ -276,19 +276,22 @@ class ProseContext:
     def count(self, count: int, noun: Noun) -> str:
         return self.words.count(count, noun)
 
-    def compared(self, name: str, *, stock: bool = False, unit: Noun | None = None) -> str:
+    def compared(
+        self, name: str, *, stock: bool = False, unit: Noun | None = None, feminine: bool = False
+    ) -> str:
         """A comparison with the previous period, in brackets, only where it says
         something (the figure changed by a fifth or more, or from or to none):
         '(five in 2023)', '(188 at the end of 2023)', '(62.5 days in 2023)' with a
         `unit`; '' otherwise. `stock` for a figure that stands on a date (in force,
-        parties) rather than counts a period's events."""
+        parties) rather than counts a period's events; `feminine` when what is counted
+        is a feminine noun in French ('aucune en 2023')."""
         now, before = self.now(name), self.before(name)
         if not worth_comparing(now, before):
             return ""
         when = self.at_previous_end if stock else self.previously
         w = self.words
         if unit is None:
-            value = w.cardinal(before)
+            value = w.cardinal(before, feminine=feminine)
         elif isinstance(before, float) and not before.is_integer():
             value = f"{w.number(before)} {w.plural(2, unit)}"
         else:

@@ -535,10 +535,12 @@ def at_large_said(p: ProseContext, *, names: bool = True) -> list[str]:
         said.append(
             p.sentence(
                 w.say(
-                    en=f"{w.count(in_custody, PERSON)} arrested "
+                    en=f"{'In addition, ' if at_large else p.at_end + ', '}"
+                    f"{w.count(in_custody, PERSON)} arrested "
                     f"{w.agree(in_custody, one='was', other='were')} awaiting surrender to the "
                     "Court.",
-                    fr=f"{w.count(in_custody, PERSON)} "
+                    fr=f"{'En outre, ' if at_large else p.at_end + ', '}"
+                    f"{w.count(in_custody, PERSON)} "
                     f"{w.agree(in_custody, one='arrêtée était', other='arrêtées étaient')} en "
                     "attente de remise à la Cour.",
                 )

@@ -555,14 +555,15 @@ def visits_said(p: ProseContext) -> list[str]:
     visits = p.now("activities.high_level_visits") or 0
     statements = p.now("activities.statements_bilateral_and_other") or 0
     said = []
+    compared = p.compared("activities.high_level_visits", feminine=True)
     if visits:
         said.append(
             p.sentence(
                 w.say(
                     en=f"{p.during}, organs of the Court and the Assembly made "
-                    f"{w.count(visits, VISIT_NOUN)} {p.compared('activities.high_level_visits')}.",
+                    f"{w.count(visits, VISIT_NOUN)} {compared}.",
                     fr=f"{p.during}, les organes de la Cour et l’Assemblée ont effectué "
-                    f"{w.count(visits, VISIT_NOUN)} {p.compared('activities.high_level_visits')}.",
+                    f"{w.count(visits, VISIT_NOUN)} {compared}.",
                 )
             )
         )
@@ -572,10 +573,10 @@ def visits_said(p: ProseContext) -> list[str]:
                 w.say(
                     en=f"States delivered {w.count(statements, STATEMENT_NOUN)} in support of the "
                     "Court in their bilateral contacts and in other fora "
-                    f"{p.compared('activities.statements_bilateral_and_other')}.",
+                    f"{p.compared('activities.statements_bilateral_and_other', feminine=True)}.",
                     fr=f"Les États ont prononcé {w.count(statements, STATEMENT_NOUN)} de soutien à "
                     "la Cour dans leurs contacts bilatéraux et dans d’autres instances "
-                    f"{p.compared('activities.statements_bilateral_and_other')}.",
+                    f"{p.compared('activities.statements_bilateral_and_other', feminine=True)}.",
                 )
             )
         )
@@ -633,11 +634,11 @@ def united_nations_statements(p: ProseContext) -> list[str]:
     text = w.say(
         en=f"{p.during}, States delivered {w.count(count, STATEMENT_NOUN)} in support of the Court "
         "before the General Assembly, the Security Council and the Human Rights Council "
-        f"{p.compared('activities.statements_before_the_united_nations')}",
+        f"{p.compared('activities.statements_before_the_united_nations', feminine=True)}",
         fr=f"{p.during}, les États ont prononcé {w.count(count, STATEMENT_NOUN)} "
         "de soutien à la Cour "
         "devant l’Assemblée générale, le Conseil de sécurité et le Conseil des droits de "
-        f"l’homme {p.compared('activities.statements_before_the_united_nations')}",
+        f"l’homme {p.compared('activities.statements_before_the_united_nations', feminine=True)}",
     )
     if arrest:
         text += w.say(
@@ -658,11 +659,11 @@ def regional_statements(p: ProseContext) -> list[str]:
                 en=f"{p.during}, States delivered {w.count(count, STATEMENT_NOUN)} "
                 "in support of the "
                 "Court within regional organisations "
-                f"{p.compared('activities.statements_in_regional_organisations')}.",
+                f"{p.compared('activities.statements_in_regional_organisations', feminine=True)}.",
                 fr=f"{p.during}, les États ont prononcé {w.count(count, STATEMENT_NOUN)} "
                 "de soutien à "
                 "la Cour au sein d’organisations régionales "
-                f"{p.compared('activities.statements_in_regional_organisations')}.",
+                f"{p.compared('activities.statements_in_regional_organisations', feminine=True)}.",
             )
         )
     ]

@@ -521,26 +521,26 @@ def requests_said(p: ProseContext) -> list[str]:
     if sent:
         text = w.say(
             en=f"{p.during}, the Court sent {w.count(sent, REQUEST)} for assistance "
-            f"{p.compared('requests.sent')}",
+            f"{p.compared('requests.sent', feminine=True)}",
             fr=f"{p.during}, la Cour a envoyé {w.count(sent, REQUEST)} d’assistance "
-            f"{p.compared('requests.sent')}",
+            f"{p.compared('requests.sent', feminine=True)}",
         )
         if answered:
             text += w.say(
                 en=f" and {w.cardinal(answered)} {w.agree(answered, one='was', other='were')} "
-                f"answered {p.compared('requests.answered')}",
+                f"answered {p.compared('requests.answered', feminine=True)}",
                 fr=f" et {w.cardinal(answered, feminine=True)} "
                 f"{w.agree(answered, one='a reçu', other='ont reçu')} une réponse "
-                f"{p.compared('requests.answered')}",
+                f"{p.compared('requests.answered', feminine=True)}",
             )
     else:
         text = w.say(
             en=f"{p.during}, {w.count(answered, REQUEST)} for assistance "
             f"{w.agree(answered, one='was', other='were')} answered "
-            f"{p.compared('requests.answered')}",
+            f"{p.compared('requests.answered', feminine=True)}",
             fr=f"{p.during}, {w.count(answered, REQUEST)} d’assistance "
             f"{w.agree(answered, one='a reçu', other='ont reçu')} une réponse "
-            f"{p.compared('requests.answered')}",
+            f"{p.compared('requests.answered', feminine=True)}",
         )
     outcomes = [
         w.say(en=f"{w.cardinal(n)} {en}", fr=f"{w.cardinal(n, feminine=True)} {fr(n)}")
@@ -585,10 +585,10 @@ def requests_said(p: ProseContext) -> list[str]:
                 w.say(
                     en=f"{p.during}, {w.count(visas, PERSON)} "
                     f"{w.agree(visas, one='was', other='were')} given emergency visas "
-                    f"{p.compared('activities.emergency_visas')}.",
+                    f"{p.compared('activities.emergency_visas', feminine=True)}.",
                     fr=f"{p.during}, {w.count(visas, PERSON)} "
                     f"{w.agree(visas, one='a reçu', other='ont reçu')} un visa d’urgence "
-                    f"{p.compared('activities.emergency_visas')}.",
+                    f"{p.compared('activities.emergency_visas', feminine=True)}.",
                 )
             )
         )
@@ -605,10 +605,10 @@ def requests_outstanding(p: ProseContext) -> list[str]:
             w.say(
                 en=f"{p.at_end}, {w.count(open_, REQUEST)} for assistance "
                 f"{w.agree(open_, one='was', other='were')} still awaiting an answer "
-                f"{p.compared('requests.open', stock=True)}.",
+                f"{p.compared('requests.open', stock=True, feminine=True)}.",
                 fr=f"{p.at_end}, {w.count(open_, REQUEST)} d’assistance "
                 f"{w.agree(open_, one='était', other='étaient')} toujours en attente de réponse "
-                f"{p.compared('requests.open', stock=True)}.",
+                f"{p.compared('requests.open', stock=True, feminine=True)}.",
             )
         )
     ]

@@ -272,7 +272,7 @@ APIC_RATIFIED = Phrase(
 )
 SIGNED = Phrase(
     en="Agreement on {kind} signed with {parties}: {title} ({agreement}).",
-    fr="Accord ({kind}) signé avec {parties} : {title} ({agreement}).",
+    fr="Signature d’un accord ({kind}) ; parties : {parties} ; {title} ({agreement}).",
     values=lambda p, w: {
         "kind": w.term(p["kind"], KINDS),
         "parties": w.parties(p["parties"]),
@@ -292,7 +292,7 @@ TERMINATED = Phrase(
 )
 ASSISTED = Phrase(
     en="{provider} provided technical assistance to {recipient} on {topic}.",
-    fr="{provider} : assistance technique à {recipient} ({topic}).",
+    fr="{provider} : assistance technique ({topic}) ; bénéficiaire : {recipient}.",
     values=lambda p, w: {
         "provider": w.party(p["provider"]),
         "recipient": w.party(p["recipient"]),
@@ -863,10 +863,10 @@ def legal_framework_done(p: ProseContext) -> list[str]:
                 tidy(
                     w.say(
                         en=f"{p.during}, {w.count(assistance, ASSISTANCE)} {were(assistance, w)} "
-                        f"recorded {p.compared('activities.technical_assistance')}.",
+                        f"recorded {p.compared('activities.technical_assistance', feminine=True)}.",
                         fr=f"{p.during}, {w.count(assistance, ASSISTANCE)} "
                         + w.agree(assistance, one="a été enregistrée", other="ont été enregistrées")
-                        + f" {p.compared('activities.technical_assistance')}.",
+                        + f" {p.compared('activities.technical_assistance', feminine=True)}.",
                     )
                 )
             )

@@ -101,15 +101,32 @@ WORKING_GROUP = Phrase(
     fr="{organisation} : création d’un groupe de travail : {mandate}.",
     values=lambda p, w: {"organisation": w.party(p["organisation"]), "mandate": p["mandate"]},
 )
+#: The topics in words ('arrest and surrender', 'arrestation et remise').
+TOPIC_NAMES = Terms(
+    {
+        "implementing_legislation": ("implementing legislation", "législation de mise en œuvre"),
+        "arrest_and_surrender": ("arrest and surrender", "arrestation et remise"),
+        "freezing_of_assets": ("freezing of assets", "gel des avoirs"),
+        "financial_investigations": ("financial investigations", "enquêtes financières"),
+        "witness_protection": ("witness protection", "protection des témoins"),
+        "victims": ("victims", "victimes"),
+        "enforcement_of_sentences": ("enforcement of sentences", "exécution des peines"),
+        "requests_for_assistance": ("requests for assistance", "demandes d’assistance"),
+        "cooperation": ("cooperation", "coopération"),
+        "complementarity": ("complementarity", "complémentarité"),
+        "universality": ("universality", "universalité"),
+        "other": ("other topics", "autres thèmes"),
+    }
+)
+# French names a State without its article here ('organisateur : Kenya'), as a label.
 WORKSHOP = Phrase(
     en="Workshop: {title}, organised by {organiser}{host}; {attendees} from {states}; {topics}.",
-    fr="Atelier : {title}, organisé par {organiser}{host} ; {attendees} venus {states} ; {topics}.",
+    fr="Atelier : {title} ; organisateur : {organiser}{host} ; {attendees} venus {states} ; "
+    "{topics}.",
     values=lambda p, w: {
         "title": p["title"],
         "organiser": w.party(p["organiser"]),
-        "host": w.say(
-            en=f", hosted by {w.party(p['host'])}", fr=f", accueilli par {w.party(p['host'])}"
-        )
+        "host": w.say(en=f", hosted by {w.party(p['host'])}", fr=f" ; hôte : {w.party(p['host'])}")
         if p.get("host")
         else "",
         "attendees": w.count(p["attendees"], PARTICIPANT),
@@ -117,7 +134,7 @@ WORKSHOP = Phrase(
             en=w.count(len(p["participants"]), STATE),
             fr=w.of(w.count(len(p["participants"]), STATE)),
         ),
-        "topics": ", ".join(topic.replace("_", " ") for topic in p["topics"]),
+        "topics": ", ".join(w.term(topic, TOPIC_NAMES) for topic in p["topics"]),
     },
 )
 

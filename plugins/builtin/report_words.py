@@ -32,3 +32,15 @@ def by_topic(
         return w.sentence(f"{label}: " + w.say(en="none.", fr=f"{w.count(0, noun)}."))
     joined = w.listing(shown) if w.language == "en" else " ; ".join(shown)
     return w.sentence(f"{label}: {joined}.")
+
+
+def counted(value: Mapping[str, int], w: Words, terms: Terms, *, en: str, fr: str) -> str:
+    """An indicator of several counts, as the report's tables say it: 'Situations:
+    preliminary examinations under way, three; investigations opened, one.' (the counts
+    that are not zero; 'none' when all are)."""
+    label = w.say(en=en, fr=fr)
+    shown = [f"{w.term(key, terms)}, {w.cardinal(n)}" for key, n in value.items() if n]
+    if not shown:
+        return w.sentence(f"{label}: " + w.say(en="none.", fr="néant."))
+    joined = w.say(en="; ", fr=" ; ").join(shown)
+    return w.sentence(f"{label}: {joined}.")

@@ -20,6 +20,7 @@ from core.views.itemfigures import InPeriod, ItemFigures, OnDate
 from core.views.model import Indicator, Item, ItemHandler, SummaryFigure, Tally, ViewFact
 from core.words import Phrase, Terms
 from plugins import hookimpl
+from plugins.builtin.report_words import counted
 
 AREA = "situations"
 VIEW = "situations"
@@ -532,6 +533,13 @@ def followup_indicators() -> list[Indicator]:
                 ),
                 "investigations_opened": reading.tally("situations.investigations_opened"),
             },
+            reads=lambda value, w: counted(
+                value,
+                w,
+                SITUATION_TERMS,
+                en="Situations",
+                fr="Situations",
+            ),
         ),
         Indicator(
             (51,),
@@ -542,5 +550,35 @@ def followup_indicators() -> list[Indicator]:
                 "referrals": reading.tally("situations.referrals_by_security_council"),
                 "deferrals": reading.tally("situations.deferrals_requested_by_security_council"),
             },
+            reads=lambda value, w: counted(
+                value,
+                w,
+                SITUATION_TERMS,
+                en="The Security Council in the period",
+                fr="Le Conseil de sécurité pendant la période",
+            ),
         ),
     ]
+
+
+#: The words of the situations' indicators.
+SITUATION_TERMS = Terms(
+    {
+        "preliminary_examinations": (
+            "preliminary examinations under way",
+            "examens préliminaires en cours",
+        ),
+        "investigations": ("investigations under way", "enquêtes en cours"),
+        "referrals_by_states": ("referrals by States in the period", "renvois par des États"),
+        "referrals_by_security_council": (
+            "referrals by the Security Council in the period",
+            "renvois par le Conseil de sécurité",
+        ),
+        "investigations_opened": ("investigations opened in the period", "enquêtes ouvertes"),
+        "referrals": ("referrals", "renvois"),
+        "deferrals": (
+            "deferrals requested under article 16",
+            "sursis à enquêter demandés en vertu de l’article 16",
+        ),
+    }
+)

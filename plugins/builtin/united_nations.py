@@ -178,7 +178,7 @@ def resolutions_said(p: ProseContext, figure: str, *, en: str, fr: str) -> list[
         en=f"{p.during}, {en} adopted {w.count(count, RESOLUTION_NOUN)} of interest to the Court "
         f"{p.compared(figure)}",
         fr=f"{p.during}, {fr} {w.count(count, RESOLUTION_NOUN)} intéressant la Cour "
-        f"{p.compared(figure)}",
+        f"{p.compared(figure, feminine=True)}",
     )
     if mentioning:
         text += w.say(

@@ -298,10 +298,10 @@ def protection_said(p: ProseContext) -> list[str]:
         clauses.append(
             w.say(
                 en=f"the Court received {w.count(applications, APPLICATION_NOUN)} of witnesses "
-                f"{p.compared('witness_protection.applications')}, covering "
+                f"{p.compared('witness_protection.applications', feminine=True)}, covering "
                 f"{w.count(persons, PERSON)}",
                 fr=f"la Cour a reçu {w.count(applications, APPLICATION_NOUN)} de témoins "
-                f"{p.compared('witness_protection.applications')}, visant "
+                f"{p.compared('witness_protection.applications', feminine=True)}, visant "
                 f"{w.count(persons, PERSON)}",
             )
         )
@@ -309,10 +309,10 @@ def protection_said(p: ProseContext) -> list[str]:
         clauses.append(
             w.say(
                 en=f"{w.count(relocated, PERSON)} {w.agree(relocated, one='was', other='were')} "
-                f"relocated {p.compared('witness_protection.relocated_persons')}",
+                f"relocated {p.compared('witness_protection.relocated_persons', feminine=True)}",
                 fr=f"{w.count(relocated, PERSON)} "
                 f"{w.agree(relocated, one='a été réinstallée', other='ont été réinstallées')} "
-                f"{p.compared('witness_protection.relocated_persons')}",
+                f"{p.compared('witness_protection.relocated_persons', feminine=True)}",
             )
         )
     return [p.sentence(f"{p.during}, " + "; ".join(clauses) + ".")]

@@ -10,6 +10,7 @@ The PDF's dates are the report's `as_of`; its identifier is a digest of its cont
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -386,8 +387,17 @@ def _note(heading: Mapping[str, Any], w: Words, p: ProseContext) -> str:
         "The report covers {period}. It was prepared with the focal point for cooperation "
         "from the record of the follow-up of the recommendations of the Bureau's report on "
         "cooperation of 2007 (ICC-ASP/6/21)."
-    ).format(period=p.during.removeprefix("in ").removeprefix("en "))
+    ).format(period=_covered(p))
     return f"{w.sentence(first)} {w.sentence(second)}"
+
+
+def _covered(p: ProseContext) -> str:
+    """What the report covers, after 'covers': '2024', 'the period from 1 March to 31 May
+    2024' ('la période du 1er mars au 31 mai 2024')."""
+    w = p.words
+    if p.calendar_year:
+        return str(p.year)
+    return w.say(en="the period ", fr="la période ") + w.period(p.first, p.last)
 
 
 def _plugin_sections(
@@ -429,7 +439,13 @@ def _added_contents(
     added: Mapping[str, list[dict[str, Any]]], after: str, level: int = 2
 ) -> list[dict[str, Any]]:
     return [
-        {"anchor": section["anchor"], "label": section["title"], "level": level}
+        {
+            "anchor": section["anchor"],
+            "label": section["title"],
+            "level": level,
+            # One numbered paragraph: its number alone, not "25–25".
+            "single": len(re.findall(r"class=[\"']para[\"']", section["html"])) == 1,
+        }
         for section in added.get(after, [])
     ]
 
@@ -484,8 +500,8 @@ def _summary_table(data: Mapping[str, Any], w: Words, counter: Numbering) -> dic
         "number": counter.table(),
         "columns": [_(prose.STATUS_LABELS[s]) for s in shown],
         "rows": rows,
-        "total": [w.number(totals.get(s, 0)) for s in shown],
-        "changed": w.number(changed_total),
+        "total": [w.number(totals[s]) if totals.get(s) else "–" for s in shown],
+        "changed": w.number(changed_total) if changed_total else "–",
         "before_label": _("Changed since {when}").format(
             when=ProseContext(data, w)
             .at_previous_end.removeprefix("at the end of ")
@@ -529,13 +545,7 @@ def _introduction(
                     "stood on {day}. Restricted information is counted in the figures but not "
                     "itemised, and confidential information is left out; annex IV says how to "
                     "verify that the report matches the record."
-                ).format(
-                    period=str(p.year)
-                    if p.calendar_year
-                    else w.say(en="the period ", fr="la période ")
-                    + w.period(data["report"]["from"], data["report"]["to"]),
-                    day=w.date(data["log"]["as_of"]),
-                )
+                ).format(period=_covered(p), day=w.date(data["log"]["as_of"]))
             ),
             "sources": [],
         },
@@ -612,16 +622,10 @@ def _omnibus(
             _(
                 "of the report of the Bureau on cooperation ({symbol}), covering {period}, "
                 "submitted to the Assembly at its {ordinal} session;"
-            ).format(
-                symbol=symbol,
-                period=w.period(data["report"]["from"], data["report"]["to"])
-                .removeprefix("from ")
-                .removeprefix("du "),
-                ordinal=session or _("next"),
-            )
+            ).format(symbol=symbol, period=_covered(p), ordinal=session or _("next"))
             if p.calendar_year is False
             else _(
-                "of the report of the Bureau on cooperation ({symbol}) on {year}, submitted "
+                "of the report of the Bureau on cooperation in {year} ({symbol}), submitted "
                 "to the Assembly at its {ordinal} session;"
             ).format(symbol=symbol, year=p.year, ordinal=session or _("next")),
         )
@@ -994,7 +998,7 @@ def _states_note(states: Mapping[str, Any], w: Words) -> str:
 def _integrity(data: Mapping[str, Any], w: Words, p: ProseContext) -> dict[str, Any]:
     log = data["log"]
     return {
-        "period": w.period(data["report"]["from"], data["report"]["to"]),
+        "period": w.dates(data["report"]["from"], data["report"]["to"]),
         "position": w.number(log["position"]),
         "raw_position": log["position"],
         "as_of": log["as_of"],

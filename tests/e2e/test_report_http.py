@@ -68,4 +68,4 @@ def test_the_bureau_downloads_the_report_the_command_line_draws_and_verifies(tmp
     assert verified.stdout.startswith(
         f"OK report on 2024 (2024-01-01 to 2024-12-31) at log position {position}"
     )
-    assert "pages: a fresh rendering of the attached data is byte-identical" in verified.stdout
+    assert "pages: a fresh rendering of the attached data (en) is byte-identical" in verified.stdout
