@@ -40,6 +40,9 @@ from babel.numbers import format_decimal
 
 from core.parties import PartyKind, lookup
 
+#: A day (the name `date` is a method of Words, which hides the type in its annotations).
+Day = date
+
 #: The languages every sentence is written in: the Court's working languages.
 LANGUAGES = ("en", "fr")
 
@@ -222,7 +225,7 @@ class Words:
 
     # -- dates, parties, lists, terms ------------------------------------------------
 
-    def date(self, day: date | str | None) -> str:
+    def date(self, day: Day | str | None) -> str:
         """'19 October 2007', '1er juillet 2002'; None as a dash."""
         if day is None:
             return "—"
@@ -232,7 +235,7 @@ class Words:
             return "1er " + format_date(day, "MMMM y", locale=self.locale)
         return str(format_date(day, "d MMMM y", locale=self.locale))
 
-    def short_date(self, day: date | str | None) -> str:
+    def short_date(self, day: Day | str | None) -> str:
         """'1 Sep 2024', '1 sept. 2024': dates in tables; None as a dash."""
         if day is None:
             return "—"
@@ -244,11 +247,11 @@ class Words:
         """The month's name: 'December', 'décembre'."""
         return str(get_month_names("wide", locale=self.locale)[number])
 
-    def _day_month(self, day: date) -> str:
+    def _day_month(self, day: Day) -> str:
         first = "1er" if self.language == "fr" and day.day == 1 else str(day.day)
         return f"{first} {self.month(day.month)}"
 
-    def dates(self, first: date | str, last: date | str) -> str:
+    def dates(self, first: Day | str, last: Day | str) -> str:
         """Two dates as one span, the year said once when they share it:
         '30 November – 14 December 2007', '2–7 December 2024', '30 novembre –
         14 décembre 2007' (the session's dates)."""
@@ -265,7 +268,7 @@ class Words:
         start = "1er" if self.language == "fr" and first.day == 1 else str(first.day)
         return f"{start}–{self.date(last)}"
 
-    def period(self, first: date | str, last: date | str) -> str:
+    def period(self, first: Day | str, last: Day | str) -> str:
         """A period in a sentence: 'from 1 March to 31 May 2024', 'du 1er mars au 31 mai
         2024' (the year said once when both ends share it)."""
         if isinstance(first, str):

@@ -3,7 +3,7 @@ contact points, coordinating mechanisms, high-level visits and statements."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -354,6 +354,11 @@ STATEMENTS_BY_SECTION = (
 )
 
 
+def delivered_in(section: str) -> Callable[[ViewFact], bool]:
+    """Whether a statement belongs to a section (by its forum)."""
+    return lambda fact: statement_cluster(fact.payload) == section
+
+
 @hookimpl
 def followup_summary_figures() -> list[SummaryFigure]:
     return [
@@ -384,7 +389,7 @@ def followup_summary_figures() -> list[SummaryFigure]:
                 description,
                 f"statements.in.{section}",
                 ["StatementDelivered"],
-                counted=lambda fact, section=section: statement_cluster(fact.payload) == section,
+                counted=delivered_in(section),
                 events_counter=f"statements.in.{section}",
             )
             for name, section, description in STATEMENTS_BY_SECTION

@@ -3,6 +3,7 @@ exchanging confidential information."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -210,7 +211,7 @@ SUPPORT_ACT = Noun(
 )
 
 
-def support_words(value: dict[str, int], w: Words) -> str:
+def support_words(value: Mapping[str, Any], w: Words) -> str:
     """'Operational support in the period: three acts for the defence and one for the
     staff.'"""
     shown = [

@@ -67,6 +67,7 @@ def share_sentence(value: Mapping[str, Any], w: Words, *, en: str, fr: str) -> s
     if not parties:
         return w.sentence(f"{label}: " + w.say(en="no States Parties.", fr="aucun État Partie."))
     of = w.say(en="of", fr="sur")
-    return w.sentence(
-        f"{label}: {w.cardinal(having)} {of} {w.cardinal(parties)} ({w.percent(value['share'])})."
-    )
+    counted = f"{label}: {w.cardinal(having)} {of} {w.cardinal(parties)}"
+    if not having:  # 'none of 190', not 'none of 190 (0 per cent)'
+        return w.sentence(f"{counted}.")
+    return w.sentence(f"{counted} ({w.percent(value['share'])}).")

@@ -3,7 +3,7 @@ organisations, and workshops and seminars (recommendations 4, 59, 65)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
@@ -202,6 +202,11 @@ def followup_tallies() -> list[Tally]:
     return [Tally(frozenset({"WorkshopHeld"}), workshop_counts)]
 
 
+def organised_in(section: str) -> Callable[[ViewFact], bool]:
+    """Whether a workshop belongs to a section (by its organiser)."""
+    return lambda fact: workshop_cluster(fact.payload) == section
+
+
 @hookimpl
 def followup_summary_figures() -> list[SummaryFigure]:
     return [
@@ -226,7 +231,7 @@ def followup_summary_figures() -> list[SummaryFigure]:
                     f"Workshops and seminars organised by {who} in the period.",
                     f"workshops.in.{section}",
                     ["WorkshopHeld"],
-                    counted=lambda fact, section=section: workshop_cluster(fact.payload) == section,
+                    counted=organised_in(section),
                     events_counter=f"workshops.in.{section}",
                 ),
                 tally_figure(
@@ -234,7 +239,7 @@ def followup_summary_figures() -> list[SummaryFigure]:
                     f"Attendees of the workshops and seminars organised by {who} in the period.",
                     f"workshops.in.{section}.attendees",
                     ["WorkshopHeld"],
-                    counted=lambda fact, section=section: workshop_cluster(fact.payload) == section,
+                    counted=organised_in(section),
                     events_counter=f"workshops.in.{section}",
                 ),
             )
@@ -327,7 +332,7 @@ def workshops_words(count: int, w: Words, *, en: str, fr: str) -> str:
     return w.sentence(f"{w.say(en=en, fr=fr)}: {w.cardinal(count)}.")
 
 
-def practical_words(value: dict[str, int], w: Words) -> str:
+def practical_words(value: Mapping[str, Any], w: Words) -> str:
     shown = [
         w.say(
             en=f"{w.cardinal(n)} on {w.term(t, TOPIC_WORDS)}",

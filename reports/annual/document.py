@@ -27,7 +27,7 @@ from core.catalogue import Catalogue
 from core.parties import ORGANISATIONS
 from core.recommendations import UNOFFICIAL, catalogue, get, short_title, text_in
 from core.views.model import Indicator
-from core.words import LANGUAGES, Words
+from core.words import LANGUAGES, Noun, Words
 from core.words import text_in as worded
 from reports.annual import charts, prose
 from reports.annual.clusters import CLUSTERS, PARTS, Cluster, part_label
@@ -709,7 +709,7 @@ def _cluster(
                 _("No activity under this section was recorded {period}.").format(period=p.during)
             )
         ]
-    shown_charts = []
+    shown_charts: list[dict[str, Any]] = []
     for chart in (c for c in drawn_with.report.charts if c.after == cluster.key):
         series = data["charts"][chart.name]
         caption = worded(chart.caption, w)
@@ -755,26 +755,30 @@ def _cluster(
     ]
     notes = []
     if section["more"]:
-        notes.append(
-            w.sentence(
-                _(
-                    "A further {count} of the period are in the follow-up record but not "
-                    "listed here."
-                ).format(count=w.count(section["more"], _public_activities(w)))
-            )
-        )
-    if section["withheld"]:
+        more = section["more"]
         notes.append(
             w.sentence(
                 w.say(
-                    en=f"{w.count(section['withheld'], _restricted_activities(w))} of the "
-                    f"period {w.agree(section['withheld'], one='is', other='are')} counted in "
-                    "the figures but not itemised.",
-                    fr=f"{w.count(section['withheld'], _restricted_activities(w))} de la "
-                    f"période {w.agree(section['withheld'], one='est', other='sont')} "
-                    f"{w.agree(section['withheld'], one='comptée', other='comptées')} dans les "
-                    "chiffres mais non "
-                    f"{w.agree(section['withheld'], one='détaillée', other='détaillées')}.",
+                    en=f"The follow-up record holds {w.count(more, _more_public_activities())} "
+                    f"of the period that {w.agree(more, one='is', other='are')} not listed here.",
+                    fr=f"Le registre de suivi contient {w.count(more, _more_public_activities())} "
+                    f"de la période, qui ne {w.agree(more, one='figure', other='figurent')} "
+                    "pas ici.",
+                )
+            )
+        )
+    if section["withheld"]:
+        withheld = section["withheld"]
+        notes.append(
+            w.sentence(
+                w.say(
+                    en=f"The figures also count {w.count(withheld, _restricted_activities())} "
+                    f"of the period, which {w.agree(withheld, one='is', other='are')} not "
+                    "itemised.",
+                    fr="Les chiffres comptent aussi "
+                    f"{w.count(withheld, _restricted_activities())} de la période, qui ne "
+                    f"{w.agree(withheld, one='est', other='sont')} pas "
+                    f"{w.agree(withheld, one='détaillée', other='détaillées')}.",
                 )
             )
         )
@@ -823,19 +827,15 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def _public_activities(w: Words) -> Any:
-    from core.words import Noun
-
+def _more_public_activities() -> Noun:
     return Noun(
-        ("public activity", "public activities"),
-        ("activité publique", "activités publiques"),
+        ("more public activity", "more public activities"),
+        ("autre activité publique", "autres activités publiques"),
         feminine=True,
     )
 
 
-def _restricted_activities(w: Words) -> Any:
-    from core.words import Noun
-
+def _restricted_activities() -> Noun:
     return Noun(
         ("restricted activity", "restricted activities"),
         ("activité à diffusion restreinte", "activités à diffusion restreinte"),

@@ -324,9 +324,9 @@ def sections(
         event_type = event_types.types.get(fact.type)
         if event_type is None or event_type.cluster is None:
             continue
-        cluster = event_type.cluster_of(fact.payload)
-        if cluster is not None:
-            listed_in[cluster].append(fact)
+        key = event_type.cluster_of(fact.payload)
+        if key is not None:
+            listed_in[key].append(fact)
     found: dict[str, Any] = {}
     for cluster in CLUSTERS:
         listed = listed_in.get(cluster.key, [])

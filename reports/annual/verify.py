@@ -57,7 +57,8 @@ def _read(document: bytes) -> tuple[dict[str, Any], str]:
         reader = PdfReader(io.BytesIO(document))
         attachments = reader.attachments
         found = attachments.get(ATTACHMENT)
-        language = str(reader.trailer["/Root"].get("/Lang", "en"))
+        root: Any = reader.trailer["/Root"]
+        language = str(root.get("/Lang", "en"))
     except (PyPdfError, ValueError, KeyError, TypeError) as error:
         raise ReportError(f"This is not a readable PDF: {error}") from None
     if not found:

@@ -183,7 +183,7 @@ def test_each_cluster_says_what_was_done_what_is_outstanding_and_what_is_recomme
     )
     assert "Regional workshop on cooperation in Nairobi" in activities
     assert "ICC-PRES/99-01-24" in section(text, "Activities in 2024", "C. Cluster 3")
-    assert "Two restricted activities of the period are counted in the figures" in activities
+    assert "The figures also count two restricted activities of the period" in activities
     # What remains outstanding, and the recommendations the Bureau has not spoken to.
     assert (
         "At the end of 2024, of the five States Parties, four had not enacted implementing "

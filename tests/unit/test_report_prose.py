@@ -263,6 +263,18 @@ def test_every_indicator_reads_in_both_languages(language: str, count: int) -> N
         assert not problems, f"{indicator.name} ({language}, {count}): {text!r}: {problems}"
 
 
+def test_a_share_of_states_parties_says_none_without_a_percentage() -> None:
+    from plugins.builtin.party_items import share_sentence
+
+    def reads(having: int, parties: int, language: str) -> str:
+        value = {"with": having, "states_parties": parties, "share": having / parties}
+        return share_sentence(value, Words(language), en="With a focal point", fr="Avec un point")
+
+    assert reads(0, 190, "en") == "With a focal point: none of 190."
+    assert reads(41, 190, "en") == "With a focal point: 41 of 190 (21.6 per cent)."
+    assert reads(1, 5, "fr") == "Avec un point\u00a0: un sur cinq (20 pour cent)."
+
+
 def test_the_reports_own_status_sentences() -> None:
     context = ProseContext(data(1), Words("en"))
     counts = {"implemented": 1, "ongoing": 2, "in_progress": 0, "not_assessed": 63}
