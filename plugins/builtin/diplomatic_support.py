@@ -91,13 +91,14 @@ FORMS = Terms(
         "other": ("other", "autre"),
     }
 )
-#: The organ with its article ("du Procureur"): a French noun takes the article's gender.
-ORGANS = Terms(
+#: Who made a visit, after "Visit by" and "Visite" ("du Procureur"): a French noun takes
+#: the article's gender; the Assembly is the States Parties', not an organ of the Court.
+VISITORS = Terms(
     {
-        "presidency": ("presidency", "de la Présidence"),
-        "prosecutor": ("prosecutor", "du Procureur"),
-        "registry": ("registry", "du Greffe"),
-        "assembly": ("assembly", "de l’Assemblée"),
+        "presidency": ("the Presidency of the Court", "de la Présidence de la Cour"),
+        "prosecutor": ("the Prosecutor of the Court", "du Procureur de la Cour"),
+        "registry": ("the Registry of the Court", "du Greffe de la Cour"),
+        "assembly": ("the Assembly of States Parties", "de l’Assemblée des États Parties"),
     }
 )
 FORUM_WORDS = Terms(
@@ -151,9 +152,9 @@ MECHANISM = Phrase(
     values=lambda p, w: {"state": w.party(p["state"]), "form": w.term(p["form"], FORMS)},
 )
 VISIT = Phrase(
-    en="Visit of the {organ} of the Court to {host}.",
-    fr="Visite {organ} de la Cour : {host}.",
-    values=lambda p, w: {"organ": w.term(p["organ"], ORGANS), "host": w.party(p["host"])},
+    en="Visit by {organ} to {host}.",
+    fr="Visite {organ} : {host}.",
+    values=lambda p, w: {"organ": w.term(p["organ"], VISITORS), "host": w.party(p["host"])},
 )
 STATEMENT = Phrase(
     en="Statement by {speaker} ({forum}) on {topic}.",

@@ -465,7 +465,7 @@ def _summary(data: Mapping[str, Any], drawn_with: Drawing, p: ProseContext) -> l
                 continue
             said = [s for s in contribution.summary(p) if s]
             if said:
-                paragraphs.append(" ".join(said))
+                paragraphs.append(prose.paragraph(said, p))
     return paragraphs
 
 
@@ -793,7 +793,7 @@ def _cluster(
         "name": cluster.name(w),
         "show_heading": cluster.has_own_heading,
         "narrative": narratives.get(cluster.key),
-        "done": " ".join(done),
+        "done": prose.paragraph(done, p),
         "charts": shown_charts,
         "figures": figure_rows,
         "figures_number": counter.table() if figure_rows else None,
@@ -802,7 +802,7 @@ def _cluster(
         "activities_number": counter.table() if activities else None,
         "activities_caption": _("Activities {period}").format(period=p.during),
         "activities_notes": notes,
-        "outstanding": " ".join(outstanding),
+        "outstanding": prose.paragraph(outstanding, p),
         "recommends": recommends,
         "recommends_generated": None
         if recommends

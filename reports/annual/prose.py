@@ -107,6 +107,24 @@ def status_sentence(
     return w.sentence(f"{p.at_end}, {whole}, {w.listing(clauses)}.")
 
 
+def paragraph(sentences: Sequence[str], p: ProseContext) -> str:
+    """Sentences as one paragraph that says 'In 2024' and 'At the end of 2024' once
+    each: a later sentence that opens with the same words loses them ('In 2024, the
+    Court issued ... States arrested ...'), unless a number would then open it."""
+    leads = [f"{lead[:1].upper()}{lead[1:]}, " for lead in (p.during, p.at_end)]
+    said: set[str] = set()
+    shown = []
+    for sentence in sentences:
+        lead = next((lead for lead in leads if sentence.startswith(lead)), None)
+        if lead is not None:
+            rest = sentence.removeprefix(lead)
+            if lead in said and rest[:1].isalpha():
+                sentence = p.words.sentence(rest)
+            said.add(lead)
+        shown.append(sentence)
+    return " ".join(shown)
+
+
 def _fr_of(whole: str) -> str:
     """'sur les 66 recommandations ...' -> 'des 66 recommandations ...'."""
     return "des " + whole.removeprefix("sur les ")

@@ -290,6 +290,32 @@ def test_the_reports_own_status_sentences() -> None:
         "À la fin de 2024, sur les 66 recommandations du rapport de 2007, une était mise en "
         "œuvre, deux étaient d’application permanente et 63 n’avaient pas été évaluées."
     )
+    # A paragraph says 'In 2024' and 'At the end of 2024' once, unless a number would
+    # then open a sentence.
+    assert prose.paragraph(
+        [
+            "In 2024, the Court issued two warrants.",
+            "In 2024, States arrested one person.",
+            "In 2024, 12 assets were frozen.",
+            "At the end of 2024, one person was at large.",
+            "At the end of 2024, of the five recommendations, one was implemented.",
+        ],
+        context,
+    ) == (
+        "In 2024, the Court issued two warrants. States arrested one person. In 2024, 12 "
+        "assets were frozen. At the end of 2024, one person was at large. Of the five "
+        "recommendations, one was implemented."
+    )
+    assert (
+        prose.paragraph(
+            [
+                "En 2024, la Cour a émis deux mandats.",
+                "En 2024, les États ont arrêté une personne.",
+            ],
+            french,
+        )
+        == "En 2024, la Cour a émis deux mandats. Les États ont arrêté une personne."
+    )
     assert prose.numbers_text([2, 3, 4, 5], Words("en")) == "recommendations 2 to 5"
     assert prose.numbers_text([2, 5], Words("fr")) == "recommandations 2 et 5"
     assert prose.numbers_text([7], Words("en")) == "recommendation 7"
