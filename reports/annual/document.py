@@ -60,7 +60,10 @@ def environment() -> Environment:
 
 def attachment_bytes(data: Mapping[str, Any]) -> bytes:
     """The data as attached: JSON with sorted keys, so equal data is equal bytes."""
-    return orjson.dumps(data, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2)
+    # Areas may key by number (the follow-up's recommendations): attached as strings.
+    return orjson.dumps(
+        data, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS
+    )
 
 
 def as_of_moment(data: Mapping[str, Any]) -> datetime:
@@ -297,8 +300,16 @@ def context(data: Mapping[str, Any], drawn_with: Drawing, w: Words) -> dict[str,
             "narrative": narratives.get("executive_summary"),
             "paragraphs": _summary(data, drawn_with, p),
             "status": [
-                prose.status_sentence(status_counts, p),
-                *filter(None, [prose.changes_sentence(data, p)]),
+                prose.paragraph(
+                    [
+                        prose.status_sentence(status_counts, p),
+                        *filter(
+                            None,
+                            [prose.changes_sentence(data, p), prose.actions_sentence(data, p)],
+                        ),
+                    ],
+                    p,
+                ),
                 w.sentence(
                     _(
                         "Table {number} gives the status of the recommendations by section; "
@@ -897,6 +908,82 @@ def _recommendation_row(
     }
 
 
+#: An indicator defined with a target, against it on the period's last day.
+TRACKED = {
+    "met": ("target met", "cible atteinte"),
+    "on_track": ("on track", "en bonne voie"),
+    "behind": ("behind", "en retard"),
+    "missed": ("target missed", "cible manquée"),
+    "unknown": ("no value", "aucune valeur"),
+    "before_baseline": ("before its baseline", "avant sa valeur de référence"),
+}
+
+
+def _action_counts(counts: Mapping[str, int], w: Words) -> str:
+    """'3 / 1': the recommendation's open and overdue actions (the follow-up's counts,
+    restricted actions included)."""
+    if not counts:
+        return "–"
+    return f"{w.number(counts.get('open', 0))} / {w.number(counts.get('overdue', 0))}"
+
+
+def _actions_of(followed: Mapping[str, Any], w: Words) -> list[str]:
+    """The public actions the focal point planned for a recommendation: those open at
+    the end of the period (with their lead, due date and whether overdue) and those
+    completed in it (with their documents)."""
+    lines = []
+    for action in followed.get("completed_actions", []):
+        documents = ", ".join(action.get("documents") or [])
+        lines.append(
+            w.say(
+                en=f"Completed {w.short_date(action['completed_on'])}: ",
+                fr=f"Achevée le {w.short_date(action['completed_on'])} : ",
+            )
+            + w.typeset(action["description"].rstrip("."))
+            + (f" ({documents})" if documents else "")
+            + "."
+        )
+    for action in followed.get("open_actions", []):
+        lead = w.party(action["lead"]) if action.get("lead") else None
+        due = w.short_date(action["due_on"]) if action.get("due_on") else None
+        said = [
+            *([w.say(en=f"lead: {lead}", fr=f"responsable : {lead}")] if lead else []),
+            *([w.say(en=f"due {due}", fr=f"échéance : {due}")] if due else []),
+            *([w.say(en="overdue", fr="en retard")] if action.get("overdue") else []),
+        ]
+        lines.append(
+            w.typeset(
+                w.say(en="Open: ", fr="En cours : ")
+                + action["description"].rstrip(".")
+                + (f" ({'; '.join(said)})" if said else "")
+                + "."
+            )
+        )
+    return lines
+
+
+def _tracked(tracked: Mapping[str, Any], w: Words) -> list[str]:
+    """'Focal points designated: 41 (target 60 by 31 Dec 2025; on track).'"""
+    lines = []
+    for name in sorted(tracked):
+        entry = tracked[name]
+        target = entry.get("target") or {}
+        where = TRACKED.get(entry.get("status", ""))
+        said = [
+            w.say(
+                en=f"target {w.number(target.get('value'))} by {w.short_date(target.get('on'))}",
+                fr=f"cible : {w.number(target.get('value'))} au {w.short_date(target.get('on'))}",
+            )
+        ]
+        if where is not None:
+            said.append(w.say(en=where[0], fr=where[1]))
+        description = str(entry.get("description") or name).rstrip(".")
+        lines.append(
+            w.sentence(f"{description}: {w.number(entry.get('value'))} ({'; '.join(said)}).")
+        )
+    return lines
+
+
 def _status_annex(
     data: Mapping[str, Any], drawn_with: Drawing, w: Words, p: ProseContext
 ) -> dict[str, Any]:
@@ -905,7 +992,7 @@ def _status_annex(
     _ = w.text
     types = drawn_with.catalogue.types
     statuses = data["areas"].get("recommendation_status", {})
-    actions = data["areas"].get("recommendation_actions")
+    follow_up = data["areas"].get("recommendation_follow_up", {}).get("recommendations")
     rows = []
     for r in catalogue():
         standing = statuses.get(str(r.number), {})
@@ -919,7 +1006,7 @@ def _status_annex(
             counts.append(_("{count} more").format(count=w.cardinal(more)))
         if evidence["restricted"]:
             counts.append(_("{count} restricted").format(count=w.cardinal(evidence["restricted"])))
-        row_actions = (actions or {}).get(str(r.number), {})
+        followed = (follow_up or {}).get(str(r.number), {})
         rows.append(
             {
                 "number": r.number,
@@ -929,20 +1016,18 @@ def _status_annex(
                 "since": w.short_date(standing["since"]) if standing.get("since") else "–",
                 "before": _status_label(standing.get("year_before", "not_assessed"), w),
                 "rationale": standing.get("rationale"),
-                "evidence": listed,
+                "evidence": [*_actions_of(followed, w), *listed],
                 "evidence_more": ", ".join(counts),
-                "actions": (
-                    f"{w.number(row_actions.get('open', 0))} / "
-                    f"{w.number(row_actions.get('overdue', 0))}"
-                    if row_actions
-                    else "–"
-                ),
-                "indicators": _indicators(data, drawn_with, w, r.number),
+                "actions": _action_counts(followed.get("actions", {}), w),
+                "indicators": [
+                    *_indicators(data, drawn_with, w, r.number),
+                    *_tracked(followed.get("tracked_indicators", {}), w),
+                ],
             }
         )
     return {
         "rows": rows,
-        "has_actions": actions is not None,
+        "has_actions": follow_up is not None,
         "at_end": _("Status {when}").format(when=p.at_end),
         "before": _("Status {when}").format(when=p.at_previous_end),
         "intro": w.sentence(

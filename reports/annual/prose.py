@@ -39,6 +39,7 @@ RECOMMENDATION = Noun(
     ("recommendation", "recommendations"), ("recommandation", "recommandations"), feminine=True
 )
 ACTIVITY = Noun(("activity", "activities"), ("activité", "activités"), feminine=True)
+ACTION = Noun(("action", "actions"), ("mesure", "mesures"), feminine=True)
 
 
 def status_of(data: Mapping[str, Any], number: int) -> str:
@@ -105,6 +106,34 @@ def status_sentence(
         )
     clauses = [_status_clause(s, counts[s], w) for s in STATUSES if counts.get(s)]
     return w.sentence(f"{p.at_end}, {whole}, {w.listing(clauses)}.")
+
+
+def actions_sentence(data: Mapping[str, Any], p: ProseContext) -> str | None:
+    """The actions the focal point planned that were open at the end of the period, and
+    how many of them were overdue (the follow-up's dashboard); None without actions."""
+    board = data["areas"].get("recommendation_follow_up", {}).get("dashboard")
+    if not board:
+        return None
+    w = p.words
+    counts = board.get("overall", {}).get("actions", {})
+    open_, overdue = counts.get("open", 0), counts.get("overdue", 0)
+    if not open_:
+        return None
+    text = w.say(
+        en=f"{p.at_end}, {w.count(open_, ACTION)} planned in follow-up of the "
+        f"recommendations {w.agree(open_, one='was', other='were')} open",
+        fr=f"{p.at_end}, {w.count(open_, ACTION)} "
+        f"{w.agree(open_, one='prévue', other='prévues')} pour donner suite aux "
+        f"recommandations {w.agree(open_, one='était', other='étaient')} en cours",
+    )
+    if overdue and open_ == 1:
+        text += w.say(en=" and overdue", fr=" et en retard")
+    elif overdue:
+        text += w.say(
+            en=f", {w.cardinal(overdue)} of them overdue",
+            fr=f", dont {w.cardinal(overdue, feminine=True)} en retard",
+        )
+    return w.sentence(text + ".")
 
 
 def paragraph(sentences: Sequence[str], p: ProseContext) -> str:

@@ -259,6 +259,99 @@ def test_annexes(text: str, report: AnnualReport) -> None:
     assert re.search(r"7 National focal point States Parties Not public – Not assessed", status)
 
 
+#: The follow-up of the 66 as the follow-up area (issue 16) hands it to the report:
+#: keyed by number, public actions itemised, indicators defined with targets, and the
+#: dashboard.
+FOLLOW_UP = {
+    "recommendations": {
+        7: {
+            "status": "in_progress",
+            "status_since": "2024-06-01",
+            "previous_status": "not_started",
+            "public": True,
+            "actions": {"open": 2, "overdue": 1, "completed": 1, "abandoned": 0},
+            "open_actions": [
+                {
+                    "action": "A-1",
+                    "description": "Write to the eight States without a focal point",
+                    "lead": "AUT",
+                    "due_on": "2024-10-01",
+                    "overdue": True,
+                    "completed_on": None,
+                    "documents": [],
+                }
+            ],
+            "completed_actions": [
+                {
+                    "action": "A-2",
+                    "description": "Circulate a model designation letter.",
+                    "lead": None,
+                    "due_on": "2024-05-01",
+                    "overdue": False,
+                    "completed_on": "2024-04-20",
+                    "documents": ["ICC-ASP/23/INF.3"],
+                }
+            ],
+            "self_assessed": 0,
+            "tracked_indicators": {
+                "focal_points": {
+                    "description": "States Parties with a national focal point",
+                    "source": "summary",
+                    "value": 3,
+                    "baseline": {"value": 1, "on": "2023-01-01"},
+                    "target": {"value": 5, "on": "2025-12-31"},
+                    "status": "on_track",
+                    "on_track": True,
+                }
+            },
+        }
+    },
+    "dashboard": {"overall": {"actions": {"open": 2, "overdue": 1}}},
+}
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_status_annex_shows_the_follow_up_when_the_data_holds_it(
+    store: tuple[str, Services], report: AnnualReport, language: str
+) -> None:
+    """The report reads the follow-up of the 66 (actions, indicators with targets) when
+    an area gives it, and goes without when none does."""
+    data = orjson.loads(orjson.dumps(report.data))
+    data["areas"]["recommendation_follow_up"] = FOLLOW_UP
+    text = " ".join(re.sub(r"<[^>]+>", " ", html(data, drawing(store[1]), language)).split())
+    text = text.replace("\u00a0", " ").replace("\u202f", " ")
+    status = text[text.index("Annex V" if language == "en" else "Annexe V") :]
+    if language == "en":
+        assert "Open / overdue actions" in status
+        assert (
+            "Completed 20 Apr 2024: Circulate a model designation letter (ICC-ASP/23/INF.3)."
+            in (status)
+        )
+        assert (
+            "Open: Write to the eight States without a focal point (lead: Austria; due "
+            "1 Oct 2024; overdue)." in status
+        )
+        assert (
+            "States Parties with a national focal point: 3 (target 5 by 31 Dec 2025; on track)."
+            in (status)
+        )
+        assert (
+            "Two actions planned in follow-up of the recommendations were open, one of them "
+            "overdue." in text
+        )
+    else:
+        assert "Achevée le 20 avr. 2024 : Circulate a model designation letter" in status
+        assert "(responsable : Autriche ; échéance : 1 oct. 2024 ; en retard)." in status
+        assert "(cible : 5 au 31 déc. 2025 ; en bonne voie)." in status
+        assert (
+            "Deux mesures prévues pour donner suite aux recommandations étaient en cours, dont "
+            "une en retard." in text
+        )
+    # Without the follow-up's data, no column for actions.
+    plain = html(report.data, drawing(store[1]), language)
+    assert "Open / overdue actions" not in plain and "Mesures en cours / en retard" not in plain
+
+
 def test_technical_provenance_only_in_the_annex_on_the_record(text: str, texte: str) -> None:
     for printed, annex in ((text, "Annex IV"), (texte, "Annexe IV")):
         before = printed[

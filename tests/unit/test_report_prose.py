@@ -321,6 +321,49 @@ def test_the_reports_own_status_sentences() -> None:
     assert prose.numbers_text([7], Words("en")) == "recommendation 7"
 
 
+@pytest.mark.parametrize(
+    ("open_", "overdue", "english", "french"),
+    [
+        (0, 0, None, None),
+        (
+            1,
+            0,
+            "At the end of 2024, one action planned in follow-up of the recommendations was open.",
+            "À la fin de 2024, une mesure prévue pour donner suite aux recommandations était en "
+            "cours.",
+        ),
+        (
+            1,
+            1,
+            "At the end of 2024, one action planned in follow-up of the recommendations was open "
+            "and overdue.",
+            "À la fin de 2024, une mesure prévue pour donner suite aux recommandations était en "
+            "cours et en retard.",
+        ),
+        (
+            12,
+            3,
+            "At the end of 2024, 12 actions planned in follow-up of the recommendations were "
+            "open, three of them overdue.",
+            "À la fin de 2024, 12 mesures prévues pour donner suite aux recommandations étaient "
+            "en cours, dont trois en retard.",
+        ),
+    ],
+)
+def test_the_actions_open_at_the_end_from_the_follow_up(
+    open_: int, overdue: int, english: str | None, french: str | None
+) -> None:
+    follow_up = {"dashboard": {"overall": {"actions": {"open": open_, "overdue": overdue}}}}
+    for language, expected in (("en", english), ("fr", french)):
+        report = data(1)
+        assert prose.actions_sentence(report, ProseContext(report, Words(language))) is None
+        report["areas"]["recommendation_follow_up"] = follow_up
+        said = prose.actions_sentence(report, ProseContext(report, Words(language)))
+        assert said == expected
+        if said is not None:
+            assert house_rules(said, language, open_) == []
+
+
 def test_the_house_rules_catch_what_they_are_for() -> None:
     assert house_rules("12 agreements were signed.", "en", 12) == [
         "does not start with a capital letter"
