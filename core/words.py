@@ -38,7 +38,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
-from core.parties import PartyKind, lookup
+from core.parties import PartyKind, lookup, registry
 
 #: A day (the name `date` is a method of Words, which hides the type in its annotations).
 Day = date
@@ -53,6 +53,16 @@ FRENCH_GLUED = re.compile(r"(?<=[^\s\u00a0\u202f])([:;])(?=\s)")
 
 #: Numbers below ten are written in words (zero is "no": "no persons").
 NUMBER_WORDS = ("", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+@cache
+def _french_state_names() -> dict[str, str]:
+    """States' English names to their French names (the United Nations')."""
+    return {
+        party.name: party.name_fr
+        for party in registry().values()
+        if party.kind is PartyKind.STATE and party.name_fr
+    }
 
 
 @cache
@@ -294,6 +304,15 @@ class Words:
         if party.kind is PartyKind.STATE:
             return _territory(code, self.language) or party.name
         return self.gettext(party.name)
+
+    def place(self, name: str) -> str:
+        """A place the record names in English (a situation: 'Uganda', 'Darfur, Sudan'),
+        with each part that is a State's English name in this language's United
+        Nations name ('Ouganda', 'Darfur, Soudan'); other words as recorded."""
+        if self.language == "en":
+            return name
+        french = _french_state_names()
+        return ", ".join(french.get(part, part) for part in name.split(", "))
 
     def parties(self, codes: Iterable[str]) -> str:
         return self.listing(self.party(code) for code in codes)

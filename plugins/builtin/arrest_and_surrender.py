@@ -117,7 +117,7 @@ CLOSING_REASONS = Terms(
 WARRANT_ISSUED = Phrase(
     en="Warrant {warrant} issued in the situation in {situation}.",
     fr="Mandat d’arrêt {warrant} délivré ; situation : {situation}.",
-    values=lambda p, w: {"warrant": p["warrant"], "situation": p["situation"]},
+    values=lambda p, w: {"warrant": p["warrant"], "situation": w.place(p["situation"])},
 )
 ARREST = Phrase(
     en="Arrest under warrant {warrant} by {state}{helped}.",
@@ -420,7 +420,7 @@ def named(persons: Mapping[str, Any], kind: str, w: Words, *, situation: bool = 
     """The persons of a kind by name ('Joseph Kony (Uganda)' with `situation`), and how
     many more are counted but not named."""
     names = [
-        f"{entry['person']} ({entry['situation']})" if situation else entry["person"]
+        f"{entry['person']} ({w.place(entry['situation'])})" if situation else entry["person"]
         for entry in persons.get(kind, [])
     ]
     withheld = persons.get("withheld", {}).get(kind, 0)

@@ -256,7 +256,11 @@ def followup_indicators() -> list[Indicator]:
             "Overviews of needs and guidance documents the Court issued in the period.",
             lambda r: counts(r, "court_outputs", ("overview_of_needs", "guidance")),
             reads=lambda value, w: counted(
-                value, w, OUTPUT_TERMS, en="Issued in the period", fr="Publiés pendant la période"
+                value,
+                w,
+                OUTPUT_TERMS,
+                en="Guidance the Court issued in the period",
+                fr="Orientations publiées par la Cour pendant la période",
             ),
         ),
         Indicator(
@@ -269,7 +273,11 @@ def followup_indicators() -> list[Indicator]:
                 "on_transfers": r.tally("court_outputs.topic.transfers"),
             },
             reads=lambda value, w: counted(
-                value, w, OUTPUT_TERMS, en="Issued in the period", fr="Publiés pendant la période"
+                value,
+                w,
+                OUTPUT_TERMS,
+                en="Tools for transfers the Court issued in the period",
+                fr="Outils pour les transfèrements publiés par la Cour pendant la période",
             ),
         ),
         Indicator(

@@ -256,7 +256,7 @@ RELEASED = Phrase(
 SUMMONED = Phrase(
     en="Summons to appear {summons} issued in the situation in {situation}.",
     fr="Citation à comparaître {summons} délivrée ; situation : {situation}.",
-    values=lambda p, w: {"summons": p["summons"], "situation": p["situation"]},
+    values=lambda p, w: {"summons": p["summons"], "situation": w.place(p["situation"])},
 )
 APPEARED = Phrase(
     en="The person summoned by {summons} appeared before the Court.",

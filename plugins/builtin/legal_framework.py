@@ -883,6 +883,9 @@ def legal_framework_outstanding(p: ProseContext) -> list[str]:
     if parties:
         without_legislation = parties - (p.now("parties.with_implementing_legislation") or 0)
         without_apic = parties - (p.now("parties.with_apic") or 0)
+        # Where none had (the paragraph before says 'none of them had'), nothing to add.
+        without_legislation = 0 if without_legislation == parties else without_legislation
+        without_apic = 0 if without_apic == parties else without_apic
         if without_legislation or without_apic:
             clauses = []
             if without_legislation:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from marshmallow import Schema
 
 from core import fields as f
 from core.eventtypes import EventType
 from core.views.figures import tally_figure
 from core.views.model import Indicator, SummaryFigure, Tally
-from core.words import MONTH, PERSON, Noun, Phrase, Text
+from core.words import MONTH, PERSON, Noun, Phrase, Text, Words
 from plugins import hookimpl
 from reports.sections import ProseContext, ReportProse
 
@@ -148,18 +151,25 @@ def followup_indicators() -> list[Indicator]:
                 "persons": r.tally("personnel.gratis_persons"),
                 "person_months": r.tally("personnel.gratis_person_months"),
             },
-            reads=lambda value, w: w.sentence(
-                w.say(
-                    en="Gratis personnel provided in the period: "
-                    f"{w.count(value['persons'], PERSON)}, for "
-                    f"{w.count(value['person_months'], PERSON_MONTH)}.",
-                    fr="Personnel fourni à titre gracieux pendant la période : "
-                    f"{w.count(value['persons'], PERSON)}, pour "
-                    f"{w.count(value['person_months'], PERSON_MONTH)}.",
-                )
-            ),
+            reads=gratis_words,
         ),
     ]
+
+
+def gratis_words(value: Mapping[str, Any], w: Words) -> str:
+    """'Gratis personnel provided in the period: three persons, for 14 person-months.'
+    ('none' when no one was)."""
+    label = w.say(
+        en="Gratis personnel provided in the period",
+        fr="Personnel fourni à titre gracieux pendant la période",
+    )
+    persons, months = value["persons"], value["person_months"]
+    if not persons:
+        return w.sentence(f"{label}: " + w.say(en="none.", fr="néant."))
+    said = w.count(persons, PERSON)
+    if months:
+        said += w.say(en=", for ", fr=", pour ") + w.count(months, PERSON_MONTH)
+    return w.sentence(f"{label}: {said}.")
 
 
 # -- the annual report ----------------------------------------------------------------

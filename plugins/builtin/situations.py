@@ -199,7 +199,7 @@ REFERRED = Phrase(
     en="The situation in {title} was referred to the Prosecutor by {by}{resolution}.",
     fr="Renvoi de la situation : {title} ; auteur : {by}{resolution}.",
     values=lambda p, w: {
-        "title": p["title"],
+        "title": w.place(p["title"]),
         "by": w.say(en="the Security Council", fr=w.party("UNSC"))
         if p["by"] == ["UNSC"]
         else w.parties(p["by"]),
@@ -209,13 +209,13 @@ REFERRED = Phrase(
 EXAMINATION_OPENED = Phrase(
     en="Preliminary examination of the situation in {title} opened on {basis}.",
     fr="Ouverture d’un examen préliminaire : {title} ; fondement : {basis}.",
-    values=lambda p, w: {"title": p["title"], "basis": w.term(p["basis"], BASIS_TERMS)},
+    values=lambda p, w: {"title": w.place(p["title"]), "basis": w.term(p["basis"], BASIS_TERMS)},
 )
 EXAMINATION_CONCLUDED = Phrase(
     en="Preliminary examination {situation} concluded: {outcome}.",
     fr="Clôture de l’examen préliminaire {situation} : {outcome}.",
     values=lambda p, w: {
-        "situation": p["situation"],
+        "situation": w.place(p["situation"]),
         "outcome": w.term(p["outcome"], OUTCOME_TERMS),
     },
 )
@@ -223,7 +223,7 @@ INVESTIGATION_OPENED = Phrase(
     en="Investigation of the situation in {title} opened on {trigger}{authorisation}.",
     fr="Ouverture d’une enquête : {title} ; saisine : {trigger}{authorisation}.",
     values=lambda p, w: {
-        "title": p["title"],
+        "title": w.place(p["title"]),
         "trigger": w.term(p["trigger"], TRIGGER_TERMS),
         "authorisation": f" ({p['authorisation']})" if p.get("authorisation") else "",
     },
@@ -554,8 +554,8 @@ def followup_indicators() -> list[Indicator]:
                 value,
                 w,
                 SITUATION_TERMS,
-                en="The Security Council in the period",
-                fr="Le Conseil de sécurité pendant la période",
+                en="Security Council in the period",
+                fr="Conseil de sécurité pendant la période",
             ),
         ),
     ]

@@ -13,7 +13,7 @@ from core.eventtypes import EventType
 from core.parties import ORGANISATIONS
 from core.views.figures import tally_figure
 from core.views.model import Indicator, SummaryFigure, Tally
-from core.words import Noun, Phrase, Text
+from core.words import Noun, Phrase, Text, Words
 from plugins import hookimpl
 from reports.sections import ProseContext, ReportProse
 
@@ -135,6 +135,34 @@ def followup_summary_figures() -> list[SummaryFigure]:
     ]
 
 
+def resolution_words(value: Mapping[str, Any], w: Words) -> str:
+    """'Resolutions adopted in the period: 12, of which three mention the Court.'
+    ('none' when none was; 'none of which' never said)."""
+    label = w.say(
+        en="Resolutions adopted in the period", fr="Résolutions adoptées pendant la période"
+    )
+    adopted, mentioning = value["resolutions"], value["mentioning_court"]
+    if not adopted:
+        return w.sentence(f"{label}: " + w.say(en="none.", fr="néant."))
+    said = w.cardinal(adopted, feminine=True)
+    if mentioning == adopted and adopted > 1:
+        said += w.say(en=", all of which mention the Court", fr=", qui mentionnent toutes la Cour")
+    elif mentioning == adopted:
+        said += w.say(en=", which mentions the Court", fr=", qui mentionne la Cour")
+    elif mentioning:
+        said += w.say(
+            en=f", of which {w.cardinal(mentioning)} "
+            f"{w.agree(mentioning, one='mentions', other='mention')} the Court",
+            fr=f", dont {w.cardinal(mentioning, feminine=True)} "
+            f"{w.agree(mentioning, one='mentionne', other='mentionnent')} la Cour",
+        )
+    else:
+        said += w.say(
+            en=", none of which mentions the Court", fr=", dont aucune ne mentionne la Cour"
+        )
+    return w.sentence(f"{label}: {said}.")
+
+
 @hookimpl
 def followup_indicators() -> list[Indicator]:
     return [
@@ -146,17 +174,7 @@ def followup_indicators() -> list[Indicator]:
                 "resolutions": r.tally("events.ResolutionAdopted"),
                 "mentioning_court": r.tally("resolutions.mentioning_court"),
             },
-            reads=lambda value, w: w.sentence(
-                w.say(
-                    en=f"Resolutions adopted in the period: {w.cardinal(value['resolutions'])}, "
-                    f"of which {w.cardinal(value['mentioning_court'])} mention the Court.",
-                    fr="Résolutions adoptées pendant la période : "
-                    f"{w.cardinal(value['resolutions'], feminine=True)}, dont "
-                    f"{w.cardinal(value['mentioning_court'], feminine=True)} "
-                    f"{w.agree(value['mentioning_court'], one='mentionne', other='mentionnent')} "
-                    "la Cour.",
-                )
-            ),
+            reads=resolution_words,
         ),
     ]
 

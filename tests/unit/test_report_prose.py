@@ -217,7 +217,7 @@ def test_persons_sought_are_named() -> None:
     fr = ProseContext(data(1), Words("fr"))
     assert sentences_of("arrest_and_surrender", "outstanding", fr)[0] == (
         "À la fin de 2024, une personne recherchée par la Cour était toujours en fuite\u00a0: "
-        "Joseph Kony (Uganda)."
+        "Joseph Kony (Ouganda)."  # the situation named by a State, in French
     )
 
 
@@ -362,6 +362,28 @@ def test_the_actions_open_at_the_end_from_the_follow_up(
         assert said == expected
         if said is not None:
             assert house_rules(said, language, open_) == []
+
+
+def test_indicators_with_two_counts_say_nothing_of_a_zero() -> None:
+    from plugins.builtin.personnel import gratis_words
+    from plugins.builtin.united_nations import resolution_words
+
+    def resolutions(adopted: int, mentioning: int, language: str) -> str:
+        value = {"resolutions": adopted, "mentioning_court": mentioning}
+        return resolution_words(value, Words(language))
+
+    assert resolutions(0, 0, "en") == "Resolutions adopted in the period: none."
+    assert resolutions(1, 1, "en").endswith(": one, which mentions the Court.")
+    assert resolutions(5, 0, "en").endswith(": five, none of which mentions the Court.")
+    assert resolutions(12, 3, "en").endswith(": 12, of which three mention the Court.")
+    assert resolutions(2, 2, "fr").endswith("\u00a0: deux, qui mentionnent toutes la Cour.")
+    assert resolutions(5, 1, "fr").endswith("\u00a0: cinq, dont une mentionne la Cour.")
+    en, fr = Words("en"), Words("fr")
+    assert gratis_words({"persons": 0, "person_months": 0}, en).endswith(": none.")
+    assert gratis_words({"persons": 1, "person_months": 0}, en).endswith(": one person.")
+    assert gratis_words({"persons": 3, "person_months": 14}, fr).endswith(
+        "\u00a0: trois personnes, pour 14 mois-personnes."
+    )
 
 
 def test_the_house_rules_catch_what_they_are_for() -> None:

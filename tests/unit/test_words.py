@@ -299,3 +299,12 @@ def test_corrections_and_retractions_name_their_target_field() -> None:
     )
     assert amended.target_of({"amends": "e1", "values": {}}) == "e1"
     assert EventType("Held", Schema, "example").target_of({"amends": "e1"}) is None
+
+
+def test_a_situation_named_by_a_state_reads_in_the_documents_language() -> None:
+    french = Words("fr")
+    assert french.place("Uganda") == "Ouganda"
+    assert french.place("Darfur, Sudan") == "Darfur, Soudan"
+    assert french.place("Democratic Republic of the Congo") == "République démocratique du Congo"
+    assert french.place("Kenya 2008") == "Kenya 2008"  # not a State's name: as recorded
+    assert Words("en").place("Darfur, Sudan") == "Darfur, Sudan"
