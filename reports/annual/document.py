@@ -998,7 +998,8 @@ def _status_annex(
         standing = statuses.get(str(r.number), {})
         evidence = data["recommendations"][str(r.number)]["evidence"]
         listed = [
-            f"{w.short_date(row['date'])}: {_reads(types, row, w)}" for row in evidence["latest"]
+            w.typeset(f"{w.short_date(row['date'])}: {_reads(types, row, w)}")
+            for row in evidence["latest"]
         ]
         more = evidence["public"] - len(listed)
         counts = []

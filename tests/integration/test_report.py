@@ -677,6 +677,7 @@ def test_the_french_report_draws_the_same_data_in_french(
         assert english not in texte, english
     bookmarks = [item.title for item in reader.outline if not isinstance(item, list)]
     assert "Première partie. Les États Parties et la Cour" in bookmarks
+    assert bookmarks[:3] == ["Rapport du Bureau sur la coopération", "Table des matières", "Résumé"]
 
 
 def test_a_narrative_drafted_in_french_is_the_french_reports(tmp_path: Path) -> None:
