@@ -795,6 +795,9 @@ def _cluster(
         )
     outstanding = [s for c in contributions if c.outstanding is not None for s in c.outstanding(p)]
     outstanding.append(prose.outstanding_sentence(data, cluster.recommendations, p))
+    actions = prose.actions_sentence(data, p, section=cluster.key)
+    if actions is not None:
+        outstanding.append(actions)
     recommends = narratives.get(cluster.key, "recommendations")
     numbers = cluster.recommendations
     return {

@@ -108,23 +108,35 @@ def status_sentence(
     return w.sentence(f"{p.at_end}, {whole}, {w.listing(clauses)}.")
 
 
-def actions_sentence(data: Mapping[str, Any], p: ProseContext) -> str | None:
+def actions_sentence(
+    data: Mapping[str, Any], p: ProseContext, *, section: str | None = None
+) -> str | None:
     """The actions the focal point planned that were open at the end of the period, and
-    how many of them were overdue (the follow-up's dashboard); None without actions."""
+    how many of them were overdue (the follow-up's dashboard), for all the
+    recommendations or one `section`'s; None without open actions."""
     board = data["areas"].get("recommendation_follow_up", {}).get("dashboard")
     if not board:
         return None
     w = p.words
-    counts = board.get("overall", {}).get("actions", {})
+    if section is None:
+        counts = board.get("overall", {}).get("actions", {})
+        whom = w.say(en="the recommendations", fr="aux recommandations")
+    else:
+        entry = next((c for c in board.get("clusters", []) if c.get("cluster") == section), {})
+        counts = entry.get("actions", {})
+        whom = w.say(
+            en="the recommendations of this section",
+            fr="aux recommandations de la présente section",
+        )
     open_, overdue = counts.get("open", 0), counts.get("overdue", 0)
     if not open_:
         return None
     text = w.say(
-        en=f"{p.at_end}, {w.count(open_, ACTION)} planned in follow-up of the "
-        f"recommendations {w.agree(open_, one='was', other='were')} open",
+        en=f"{p.at_end}, {w.count(open_, ACTION)} planned in follow-up of {whom} "
+        f"{w.agree(open_, one='was', other='were')} open",
         fr=f"{p.at_end}, {w.count(open_, ACTION)} "
-        f"{w.agree(open_, one='prévue', other='prévues')} pour donner suite aux "
-        f"recommandations {w.agree(open_, one='était', other='étaient')} en cours",
+        f"{w.agree(open_, one='prévue', other='prévues')} pour donner suite {whom} "
+        f"{w.agree(open_, one='était', other='étaient')} en cours",
     )
     if overdue and open_ == 1:
         text += w.say(en=" and overdue", fr=" et en retard")

@@ -306,7 +306,13 @@ FOLLOW_UP = {
             },
         }
     },
-    "dashboard": {"overall": {"actions": {"open": 2, "overdue": 1}}},
+    "dashboard": {
+        "overall": {"actions": {"open": 2, "overdue": 1}},
+        "clusters": [
+            {"cluster": "I.A", "actions": {"open": 0, "overdue": 0}},
+            {"cluster": "I.B", "actions": {"open": 2, "overdue": 1}},
+        ],
+    },
 }
 
 
@@ -339,6 +345,15 @@ def test_the_status_annex_shows_the_follow_up_when_the_data_holds_it(
             "Two actions planned in follow-up of the recommendations were open, one of them "
             "overdue." in text
         )
+        # Each section says its own; a section without open actions says nothing of them.
+        # (the body's headings: the last of each, after the contents)
+        diplomatic = text[text.rindex("B. Cluster 2") : text.rindex("C. Cluster 3")]
+        assert (
+            "Two actions planned in follow-up of the recommendations of this section were open, "
+            "one of them overdue." in diplomatic
+        )
+        general = text[text.rindex("A. Cluster 1") : text.rindex("B. Cluster 2")]
+        assert "planned in follow-up" not in general
     else:
         assert "Achevée le 20 avr. 2024 : Circulate a model designation letter" in status
         assert "(responsable : Autriche ; échéance : 1 oct. 2024 ; en retard)." in status

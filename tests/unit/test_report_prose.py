@@ -362,6 +362,17 @@ def test_the_actions_open_at_the_end_from_the_follow_up(
         assert said == expected
         if said is not None:
             assert house_rules(said, language, open_) == []
+    # One section's, from the dashboard's clusters.
+    report = data(1)
+    report["areas"]["recommendation_follow_up"] = {
+        "dashboard": {"clusters": [{"cluster": "I.C", "actions": {"open": 3, "overdue": 0}}]}
+    }
+    context = ProseContext(report, Words("en"))
+    assert prose.actions_sentence(report, context, section="I.C") == (
+        "At the end of 2024, three actions planned in follow-up of the recommendations of this "
+        "section were open."
+    )
+    assert prose.actions_sentence(report, context, section="I.D") is None
 
 
 def test_indicators_with_two_counts_say_nothing_of_a_zero() -> None:
