@@ -122,7 +122,9 @@ def actions_sentence(
         counts = board.get("overall", {}).get("actions", {})
         whom = w.say(en="the recommendations", fr="aux recommandations")
     else:
-        entry = next((c for c in board.get("clusters", []) if c.get("cluster") == section), {})
+        entry: Mapping[str, Any] = next(
+            (c for c in board.get("clusters", []) if c.get("cluster") == section), {}
+        )
         counts = entry.get("actions", {})
         whom = w.say(
             en="the recommendations of this section",
