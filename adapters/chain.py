@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import NamedTuple, TypeVar
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from auditor.tlog import LEAF_PREFIX
-from core.clock import format_timestamp
+from core.clock import format_timestamp, parse_timestamp
 from core.integrity import CANONICAL_HEAD, CANONICAL_LENGTH, MAX_VERSION
 from core.ports import IdempotencyKey
 
@@ -68,6 +68,9 @@ class ChainMismatch(IntegrityError):
         )
 
 
+MICROSECOND = timedelta(microseconds=1)
+
+
 def chain_rows(
     stored_events: Sequence[StoredEvent],
     positions: Sequence[int],
@@ -81,18 +84,22 @@ def chain_rows(
     leaves: bool = True,
 ) -> list[ChainRow]:
     """Links for newly inserted events. Transaction time never goes backwards along the
-    log (a clock stepping back is clamped to the previous event's time), so "the log as
-    of T" is always a prefix of the log. `recorded_at` is given only when re-importing a
-    log whose times must be kept, and `expected_hashes` with it: the links the exported
-    log had (a mismatch raises ChainMismatch). `leaves`: also each event's leaf in the
-    Merkle tree."""
+    log, and each transaction's is later than the last one's (a clock stepping back is
+    clamped to just after it), so "the log as of T" is always a prefix of the log.
+    `recorded_at` is given only when re-importing a log whose times must be kept, and
+    `expected_hashes` with it: the links the exported log had (a mismatch raises
+    ChainMismatch). `leaves`: also each event's leaf in the Merkle tree."""
     if recorded_at is not None and len(recorded_at) != len(stored_events):
         raise ValueError("one recorded_at per stored event is needed")
     if expected_hashes is not None and len(expected_hashes) != len(stored_events):
         raise ValueError("one expected hash per stored event is needed")
     clock = format_timestamp(now)
-    if previous_recorded_at is not None and previous_recorded_at > clock:
-        clock = previous_recorded_at
+    if previous_recorded_at is not None and previous_recorded_at >= clock:
+        # Each transaction's time is later than the last one's (a microsecond later,
+        # if the clock did not move or stepped back): the events of one time are then
+        # one transaction, visible whole, so an answer "as of" the log's last time is
+        # final as soon as it is given.
+        clock = format_timestamp(parse_timestamp(previous_recorded_at) + MICROSECOND)
     rows = []
     digest = previous_hash
     # The hot loop of every append: canonical bytes built inline (as `verify` does;

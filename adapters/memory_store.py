@@ -15,7 +15,7 @@ from adapters.chain import ChainRow, chain_rows, event_row
 from adapters.sql_sqlite import MemorySql
 from adapters.tree import TreeKeeper
 from auditor.tlog import leaf_hash
-from core.clock import utc_now
+from core.clock import format_timestamp, utc_now
 from core.integrity import GENESIS, canonical_bytes, event_id
 from core.merkle import CHUNK, CHUNK_LEVEL, Key
 from core.ports import (
@@ -176,6 +176,11 @@ class ChainedPOPOApplicationRecorder(POPOApplicationRecorder):
         with self._database_lock:
             times = [row.recorded_at for row in self._chain]
             return bisect.bisect_right(times, recorded_at)
+
+    def barrier(self) -> str:
+        """Appends hold the lock while they stamp and store: taking it waits for one."""
+        with self._database_lock:
+            return format_timestamp(utc_now())
 
     def scan_log(self, *, after: int | None = None, limit: int = 10000) -> list[RawRow]:
         with self._database_lock:

@@ -10,7 +10,7 @@ several machines share one clock."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cached_property
 from typing import Any
@@ -37,6 +37,7 @@ from psycopg.sql import SQL, Composed, Identifier
 from adapters.chain import LEGACY_LAYOUT, chain_rows, event_row, idempotency_row, time_marks
 from adapters.sql_postgres import PostgresSql, to_psycopg
 from adapters.tree import SqlTreeSource, TreeKeeper
+from core.clock import format_timestamp
 from core.integrity import GENESIS, event_id, event_stream_prefix
 from core.ports import (
     Head,
@@ -46,6 +47,9 @@ from core.ports import (
     RawRow,
     StoredRecord,
 )
+
+#: The log's table, as eventsourcing names it after the application (FollowUp).
+LOG_TABLE = "followup_events"
 
 #: The advisory lock held while creating tables (an arbitrary key; see Factory).
 CREATE_TABLES_LOCK = 0x666F6C6C6F777571
@@ -411,6 +415,17 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         )
         return int(rows[0]["position"]) if rows else 0
 
+    def barrier(self) -> str:
+        """A SHARE lock on the log waits for the writer holding its EXCLUSIVE lock to
+        commit; the database's clock is read while holding it (writers stamp their
+        time from that clock after taking their lock)."""
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(self._q("LOCK TABLE {events} IN SHARE MODE"))
+            curs.execute("SELECT clock_timestamp() AS now")
+            row = curs.fetchone()
+        assert row is not None
+        return format_timestamp(row["now"])
+
     def find_idempotent(self, scope: str, key: str) -> IdempotentResult | None:
         rows = self._fetch(
             self._q(
@@ -567,3 +582,25 @@ class Factory(PostgresFactory):
     def tracking_recorder(self, tracking_recorder_class: Any = None) -> Any:
         with self._one_at_a_time():
             return super().tracking_recorder(tracking_recorder_class)
+
+
+def log_table_exists(env: Mapping[str, str]) -> bool:
+    """Whether the database named by an environment holds the log's table."""
+    try:
+        connection = psycopg.connect(
+            dbname=env["POSTGRES_DBNAME"],
+            host=env["POSTGRES_HOST"],
+            port=env["POSTGRES_PORT"],
+            user=env["POSTGRES_USER"],
+            password=env.get("POSTGRES_PASSWORD") or None,
+            connect_timeout=int(env.get("POSTGRES_CONNECT_TIMEOUT", "10")),
+            autocommit=True,
+        )
+    except psycopg.Error as error:
+        raise OperationalError(str(error).strip()) from None
+    with connection:
+        row = connection.execute(
+            "SELECT 1 FROM information_schema.tables WHERE table_schema = %s AND table_name = %s",
+            [env.get("POSTGRES_SCHEMA") or "public", LOG_TABLE],
+        ).fetchone()
+    return row is not None

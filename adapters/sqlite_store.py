@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -32,7 +33,7 @@ from eventsourcing.sqlite import (
 from adapters.chain import LEGACY_LAYOUT, chain_rows, event_row, idempotency_row
 from adapters.sql_sqlite import SqliteSql
 from adapters.tree import SQLITE_TABLE, SqlTreeSource, TreeKeeper
-from core.clock import utc_now
+from core.clock import format_timestamp, utc_now
 from core.integrity import GENESIS, event_id, event_stream_prefix
 from core.ports import (
     Head,
@@ -355,6 +356,20 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
                     high = middle - 1
         return low
 
+    def barrier(self) -> str:
+        """Take the write lock (so a writer holding it has committed) and read the
+        clock while holding it; writers stamp their time after taking it."""
+        with self.datastore.get_connection(commit=False) as connection:
+            raw: sqlite3.Connection = connection._sqlite_conn
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as error:  # busy beyond the lock timeout
+                raise OperationalError(error) from error
+            try:
+                return format_timestamp(utc_now())
+            finally:
+                raw.execute("ROLLBACK")
+
     # -- the raw scan behind `followup verify` ---------------------------------------
 
     def scan_log(self, *, after: int | None = None, limit: int = 10000) -> list[RawRow]:
@@ -512,3 +527,35 @@ class Factory(SQLiteFactory):
             db_name=pool.db_name, lock_timeout=pool.lock_timeout
         )
         pool.close()
+
+
+def copy_read_only(path: str, target: Path) -> None:
+    """Copy a store this process may not write to (SQLite's backup API, read-only).
+    A WAL database whose folder cannot be written cannot keep its shared-memory index
+    there: it is then read as immutable, which is exact once its write-ahead log is
+    empty (a store closed cleanly, as a copy handed to an auditor is)."""
+    from urllib.parse import quote
+
+    from core.errors import StoreError
+
+    uri = f"file:{quote(str(Path(path).resolve()))}"
+    try:
+        source = sqlite3.connect(f"{uri}?mode=ro", uri=True)
+        source.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error:
+        wal = Path(path + "-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise StoreError(
+                f"Cannot read {path}: it is read-only and its write-ahead log ({wal}) "
+                "holds events not yet written into it; open it once where it can be "
+                "written, or copy it with `sqlite3 FILE .backup COPY`."
+            ) from None
+        source = sqlite3.connect(f"{uri}?immutable=1", uri=True)
+    try:
+        with sqlite3.connect(target) as copy:
+            source.backup(copy)
+        copy.close()
+    except sqlite3.Error as error:
+        raise StoreError(f"Cannot read {path}: {error}") from None
+    finally:
+        source.close()

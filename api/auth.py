@@ -15,15 +15,12 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar, cast
-from uuid import UUID
 
 from flask import Flask, current_app, g, request
 from flask_smorest import Blueprint
 from werkzeug.exceptions import Unauthorized
 
 from api.errors import ApiError
-from core.envelope import Event
-from core.errors import NotFound
 from core.tokens import Caller, Tokens
 from core.visibility import Visibility
 from followup.bootstrap import Services
@@ -83,19 +80,8 @@ def current_visibility() -> Visibility:
     if "followup_visibility" not in g:
         services: Services = current_app.extensions["followup"]
         caller = current_caller()
-
-        def find(event_id: UUID) -> Event | None:
-            try:
-                return services.app.get_event(event_id)
-            except NotFound:
-                return None
-
-        g.followup_visibility = Visibility(
-            caller.role,
-            caller.recorded_by,
-            services.catalogue,
-            find,
-            also=(caller.label,),
+        g.followup_visibility = services.app.visibility(
+            caller.role, caller.recorded_by, also=(caller.label,)
         )
     return cast(Visibility, g.followup_visibility)
 

@@ -10,11 +10,13 @@ from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
+from eventsourcing.persistence import PersistenceError
 from flask import Flask, Response, jsonify
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
 from core.errors import (
+    DamagedLog,
     FollowupError,
     Forbidden,
     IdempotencyMismatch,
@@ -22,6 +24,7 @@ from core.errors import (
     LifecycleConflict,
     NotFound,
     StoreError,
+    store_failure,
 )
 
 log = logging.getLogger("followup.api")
@@ -42,6 +45,14 @@ class ErrorSchema(Schema):
     index = fields.Integer(
         metadata={"description": "For a batch: the 0-based index of the event at fault."}
     )
+
+
+class RequestTimeout(Exception):
+    """The request (headers and body) did not arrive within the server's deadline
+    (api.serving)."""
+
+    def __str__(self) -> str:
+        return "The request did not arrive in time (headers and body); send it again."
 
 
 class ApiError(Exception):
@@ -106,6 +117,9 @@ def handle_followup_error(error: FollowupError) -> Response:
         return error_response(403, str(error))
     if isinstance(error, NotFound):
         return error_response(404, str(error))
+    if isinstance(error, DamagedLog):
+        # Logged as the alarm where it was found (core.intact); the position is named.
+        return error_response(503, f"Refused: {error}.")
     if isinstance(error, StoreError):
         log.error("store error: %s", error)
         return error_response(503, "The store is not available; try again later.")
@@ -132,6 +146,13 @@ def handle_http_exception(error: HTTPException) -> Response:
 
 
 def handle_unexpected(error: Exception) -> Response:
+    if isinstance(error, RequestTimeout):
+        return error_response(408, str(error), headers={"Connection": "close"})
+    if isinstance(error, PersistenceError):
+        # The store refused (a full disk, a read-only file, a lost connection): the
+        # transaction was rolled back, and the client may try again later.
+        log.error("store error: %s", error)
+        return error_response(503, f"Not available: {store_failure(error)}; try again later.")
     log.exception("unexpected error")
     return error_response(500, "Internal error; it has been logged.")
 

@@ -23,7 +23,7 @@ from core.envelope import Draft, Event
 from core.errors import InvalidEvent, LifecycleConflict, NotFound
 from core.fields import PartyCode
 from core.ports import IdempotencyKey
-from core.queries import EventFilter, as_of_moment, find_events, position_as_of
+from core.queries import EventFilter, as_of_moment, find_events, settled_as_of
 from core.roles import BUREAU, FOCAL_POINT, READERS
 from followup.bootstrap import Services
 
@@ -48,6 +48,7 @@ IDEMPOTENCY_PARAMETER = {
 
 WRITE_RESPONSES = {
     "400": response("The body is not JSON."),
+    "415": response("The body is not declared as JSON in UTF-8 (Content-Type)."),
     "409": response("The event contradicts the log (a lifecycle rule); nothing was recorded."),
     "413": response("The body is too large."),
     "422": response("Invalid event: field-level messages; nothing was recorded."),
@@ -60,10 +61,13 @@ def services() -> Services:
 
 
 def json_body() -> Any:
-    """The request body as JSON, or 400. Oversized bodies stop at 413 (MAX_CONTENT_LENGTH).
-    JSON between systems is UTF-8 (RFC 8259; a byte-order mark is tolerated), and an
-    object naming a field twice is refused rather than read one way or the other."""
-    data = request.get_data(cache=True)
+    """The request body as JSON, or 400. It must say it is JSON in UTF-8 (415 if not:
+    a form or text is not read as JSON). Oversized bodies stop at 413
+    (MAX_CONTENT_LENGTH), whether announced by Content-Length or sent in chunks. JSON
+    between systems is UTF-8 (RFC 8259; a byte-order mark is tolerated), and an object
+    naming a field twice is refused rather than read one way or the other."""
+    _check_media_type()
+    data = _body_bytes()
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -73,6 +77,35 @@ def json_body() -> Any:
     except (ValueError, RecursionError) as error:
         detail = error.msg if isinstance(error, json.JSONDecodeError) else str(error) or "malformed"
         raise ApiError(400, f"The body is not valid JSON ({detail}).") from None
+
+
+def _check_media_type() -> None:
+    mimetype = request.mimetype
+    charset = request.mimetype_params.get("charset", "utf-8").lower()
+    if (mimetype == "application/json" or mimetype.endswith("+json")) and charset in (
+        "utf-8",
+        "utf8",
+    ):
+        return
+    sent = request.content_type or "nothing"
+    raise ApiError(
+        415,
+        f"The body must be JSON in UTF-8 (Content-Type: application/json), not {sent[:100]}.",
+    )
+
+
+def _body_bytes() -> bytes:
+    """The whole body, at most MAX_CONTENT_LENGTH bytes (413 beyond, chunked or not)."""
+    if request.content_length is not None:
+        return request.get_data(cache=True)  # already checked against the limit
+    limit = int(current_app.config["MAX_CONTENT_LENGTH"])
+    if "wsgi.input_terminated" not in request.environ:
+        return request.get_data(cache=True)  # werkzeug reads nothing it cannot bound
+    # The server ends the chunked stream: read one byte past the limit to know.
+    data = request.environ["wsgi.input"].read(limit + 1)
+    if len(data) > limit:
+        raise ApiError(413, f"The body is larger than {limit // (1024 * 1024)} MiB.")
+    return data
 
 
 def _no_constants(name: str) -> Any:
@@ -112,7 +145,9 @@ def idempotency_key(body: Any) -> IdempotencyKey | None:
 
 def record(drafts: Sequence[Draft], key: IdempotencyKey | None) -> list[Event]:
     caller = current_caller()
-    return services().app.record_batch(drafts, caller.recorded_by, caller.role, idempotency=key)
+    return services().app.record_batch(
+        drafts, caller.recorded_by, caller.role, idempotency=key, also=(caller.label,)
+    )
 
 
 def created(body: Any) -> Response:
@@ -288,20 +323,25 @@ def list_events(**query: Any) -> Response:
         occurred_to=query.get("to"),
         recorded_by=query.get("recorded_by"),
     )
-    upto = position_as_of(app, query["as_of"]) if "as_of" in query else None
+    settled = settled_as_of(app, query["as_of"]) if "as_of" in query else None
+    upto = settled.position if settled is not None else None
     page = find_events(
         app,
         where,
         after=query.get("after", 0),
         upto=upto,
         limit=query["limit"],
-        visible=current_visibility(),
+        visible=current_visibility().at(upto),
     )
     next_url = None
     if page.next_after is not None:
         args = [(k, v) for k, v in request.args.items(multi=True) if k != "after"]
         next_url = request.path + "?" + urlencode([*args, ("after", str(page.next_after))])
-    return jsonify({"items": [event.to_flat() for event in page.events], "next": next_url})
+    answer: dict[str, Any] = {"items": [event.to_flat() for event in page.events], "next": next_url}
+    if settled is not None:
+        # False: as_of is later than the log has reached; later events may join.
+        answer["final"] = settled.final
+    return jsonify(answer)
 
 
 @blueprint.route("/events/<uuid:event_id>", methods=["GET"])

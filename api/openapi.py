@@ -175,6 +175,11 @@ def event_components(api: Api, catalogue: Catalogue) -> None:
                     "nullable": True,
                     "description": "The URL of the next page; null on the last page.",
                 },
+                "final": {
+                    "type": "boolean",
+                    "description": "With as_of: false when as_of is later than the log has "
+                    "reached (later events may join the answer).",
+                },
             },
             "required": ["items", "next"],
         },

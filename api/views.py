@@ -37,6 +37,11 @@ ABOUT: dict[str, Any] = {
     "as_of": {"type": "string", "nullable": True, "description": "Transaction time read."},
     "on": {"type": "string", "format": "date", "description": "Valid date read."},
     "position": {"type": "integer", "description": "Last log position included."},
+    "final": {
+        "type": "boolean",
+        "description": "Whether the answer is final: false when as_of is later than the "
+        "log has reached (what is recorded until then will change it).",
+    },
     "from": {"type": "string", "format": "date", "nullable": True},
     "to": {"type": "string", "format": "date", "nullable": True},
 }
@@ -46,7 +51,7 @@ def answer(**properties: Any) -> dict[str, Any]:
     return {
         "type": "object",
         "properties": {**ABOUT, **properties},
-        "required": ["as_of", "on", "position", *properties],
+        "required": ["as_of", "on", "position", "final", *properties],
     }
 
 

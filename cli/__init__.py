@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import click
+from eventsourcing.persistence import PersistenceError
 
-from core.errors import FollowupError
+from core.errors import FollowupError, store_failure
 
 
 class FollowupGroup(click.Group):
@@ -18,6 +19,10 @@ class FollowupGroup(click.Group):
             return super().invoke(ctx)
         except FollowupError as error:
             click.echo(f"error: {error}", err=True)
+            ctx.exit(1)
+        except PersistenceError as error:
+            # A full disk, a read-only file: the transaction was rolled back.
+            click.echo(f"error: {store_failure(error)}", err=True)
             ctx.exit(1)
 
 

@@ -33,7 +33,7 @@ def trail_command(
     and the reason given. CSV (a header row) or JSON Lines, on stdout."""
     if first is not None and last is not None and first > last:
         raise click.BadParameter("--to is before --from")
-    with open_services(database_url) as services:
+    with open_services(database_url, writes=False) as services:
         rows = trail(services.app, first, last)
         if format_ == "jsonl":
             for row in rows:

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import click
 
-from followup.bootstrap import DATABASE_URL_VARIABLE, DEFAULT_DATABASE_URL, Services, bootstrap
+from core.errors import StoreError
+from followup.bootstrap import (
+    DATABASE_URL_VARIABLE,
+    DEFAULT_DATABASE_URL,
+    Services,
+    bootstrap,
+    database_url,
+    redacted,
+    store_adapter,
+)
+from followup.registry import Registry
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -27,12 +38,33 @@ def database_url_option(command: F) -> F:
 
 
 @contextmanager
-def open_services(url: str) -> Iterator[Services]:
-    services = bootstrap(url)
-    try:
-        yield services
-    finally:
-        services.close()
+def open_services(url: str, *, create: bool = False, writes: bool = True) -> Iterator[Services]:
+    """The services over the store at `url`. Only `create` (followup init) makes a
+    store where there is none. A command that only reads (`writes` False) works on a
+    store this process may not write to (an auditor's write-protected copy): it reads
+    a temporary copy, where the views it derives are written; a command that writes
+    is refused there, in one line."""
+    adapter = store_adapter(Registry.load(load_entry_points=True).stores, database_url(url))
+    read_only = (
+        not create
+        and adapter.writable is not None
+        and (adapter.exists is None or adapter.exists(url))
+        and not adapter.writable(url)
+    )
+    if read_only and (writes or adapter.copy is None):
+        raise StoreError(
+            f"The store at {redacted(url)} is read-only; this command writes to it "
+            "(commands that only read work on it)."
+        )
+    with tempfile.TemporaryDirectory(prefix="followup-read-only-") as folder:
+        if read_only and adapter.copy is not None:
+            url = adapter.copy(url, folder)
+            click.echo("note: the store is read-only; reading a temporary copy of it", err=True)
+        services = bootstrap(url, create=create)
+        try:
+            yield services
+        finally:
+            services.close()
 
 
 def print_json(value: Any) -> None:

@@ -8,11 +8,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
+from uuid import uuid4
 
 import click
 
 from cli.common import database_url_option, open_services
+from core.application import FollowUp
+from core.errors import FollowupError
 from core.importing import ImportProblem, check, importer_for, record
+from core.ports import IdempotencyKey
 from core.restore import RestoreError, restore_log
 
 
@@ -38,7 +42,8 @@ def events() -> None:
     "--recorded-by",
     default="import",
     show_default=True,
-    help="Label recorded as who recorded the events.",
+    help="Label recorded as who recorded the events. The label of a token imports as "
+    "its holder would record them (what its role may record and see).",
 )
 @click.option(
     "--format",
@@ -70,6 +75,7 @@ def import_(
     with open_services(database_url) as services:
         importer = importer_for(services.importers, file, format_)
         app = services.app
+        role = services.tokens.role_of(recorded_by)
         # newline="": CSV fields may hold line breaks; utf-8-sig: spreadsheets add a BOM.
         with file.open(encoding="utf-8-sig", newline="") as stream:
             try:
@@ -77,15 +83,54 @@ def import_(
                     drafts, numbers = check(app, importer, stream, progress=advance)
                 if sys.stderr.isatty() and len(drafts) >= PROGRESS_FROM:
                     click.echo(f"recording {len(drafts)} events...", err=True)
-                imported = record(app, drafts, numbers, recorded_by=recorded_by, dry_run=dry_run)
+                # Kept with the events, in their transaction: after an interruption it
+                # tells whether they were committed.
+                key = IdempotencyKey(IMPORT_SCOPE, str(uuid4()), str(file))
+                try:
+                    imported = record(
+                        app,
+                        drafts,
+                        numbers,
+                        recorded_by=recorded_by,
+                        role=role,
+                        dry_run=dry_run,
+                        idempotency=key,
+                    )
+                except KeyboardInterrupt:
+                    _interrupted(app, key)
+                    return
             except ImportProblem as error:
                 raise LineError(str(file), error.line, error.message) from None
             except UnicodeDecodeError as error:
                 raise click.ClickException(f"{file} is not UTF-8 text ({error.reason})") from None
+            except KeyboardInterrupt:
+                raise click.ClickException(
+                    "interrupted while checking: nothing was imported"
+                ) from None
     if dry_run:
         click.echo(f"{imported.count} events are valid; nothing was recorded (dry run)")
     else:
         click.echo(f"imported {imported.count} events (last position {imported.last_position})")
+
+
+class Interrupted(FollowupError):
+    """Ctrl-C before the import was committed."""
+
+
+#: Idempotency keys of command-line imports (a label has no colon: no client has it).
+IMPORT_SCOPE = "system:import"
+
+
+def _interrupted(app: FollowUp, key: IdempotencyKey) -> None:
+    """Ctrl-C during the recording: say whether the import was committed (exit 0, so
+    that nobody imports it twice) or not (exit 1)."""
+    done = app.log.find_idempotent(key.scope, key.key)
+    if done is None:
+        raise Interrupted("interrupted before the commit: nothing was imported")
+    click.echo(
+        f"imported {done.count} events (last position {done.last_position}); "
+        "interrupted after they were committed: do not import the file again"
+    )
 
 
 #: Files smaller than this many bytes get no progress bar (they take no time).
@@ -111,6 +156,17 @@ def _restore(file: Path, dry_run: bool, database_url: str) -> None:
             restored = restore_log(services.app, stream, dry_run=dry_run)
         except RestoreError as error:
             raise LineError(str(file), error.line, error.message) from None
+        except KeyboardInterrupt:
+            # A restore goes into an empty store, in one transaction: the store holds
+            # events only if it was committed.
+            head = services.app.head()
+            if dry_run or head.position == 0:
+                raise Interrupted("interrupted before the commit: nothing was restored") from None
+            click.echo(
+                f"restored {head.position} events; head {head.hexdigest}; interrupted "
+                "after they were committed: do not restore the file again"
+            )
+            return
     digest = restored.head.hexdigest
     if dry_run:
         click.echo(f"{restored.count} events link to head {digest}; nothing was recorded (dry run)")
@@ -127,7 +183,7 @@ def _restore(file: Path, dry_run: bool, database_url: str) -> None:
 @database_url_option
 def export(database_url: str) -> None:
     """Write the whole log to stdout as JSON Lines, in log order, with system fields."""
-    with open_services(database_url) as services:
+    with open_services(database_url, writes=False) as services:
         out = sys.stdout
         for event in services.app.read_log():
             out.write(json.dumps(event.to_flat(with_storage=True), ensure_ascii=False))

@@ -9,7 +9,8 @@ from typing import Any
 import click
 from gunicorn.app.base import BaseApplication
 
-from cli.common import database_url_option
+from api.serving import REQUEST_TIMEOUT, worker_class
+from cli.common import database_url_option, open_services
 
 #: Shared memory, where gunicorn's per-worker heartbeat files belong (not a data folder).
 SHM = "/dev/shm"  # noqa: S108
@@ -44,14 +45,50 @@ class _Gunicorn(BaseApplication):
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
+@click.option(
+    "--threads",
+    default=8,
+    show_default=True,
+    type=click.IntRange(1, 256),
+    help="Requests each worker serves at once.",
+)
+@click.option(
+    "--request-timeout",
+    default=REQUEST_TIMEOUT,
+    show_default=True,
+    type=click.FloatRange(1, 3600),
+    help="Seconds a request may take to arrive (headers and body) from its first byte; "
+    "a slower one gets 408.",
+)
+@click.option(
+    "--worker-timeout",
+    default=30,
+    show_default=True,
+    type=click.IntRange(2, 3600),
+    help="Seconds without a heartbeat after which a worker is restarted (its requests get 503).",
+)
 @database_url_option
-def serve(host: str, port: int, workers: int, database_url: str) -> None:
-    """Serve the HTTP API (gunicorn, WORKERS processes)."""
+def serve(
+    host: str,
+    port: int,
+    workers: int,
+    threads: int,
+    request_timeout: float,
+    worker_timeout: int,
+    database_url: str,
+) -> None:
+    """Serve the HTTP API (gunicorn: WORKERS processes of THREADS threads each; put a
+    reverse proxy in front in production, see README "Serving")."""
+    with open_services(database_url):
+        pass  # there is a store, and it can be written (or: one line, exit 1)
     _Gunicorn(
         database_url,
         {
             "bind": f"{host}:{port}",
             "workers": workers,
+            "worker_class": worker_class(request_timeout),
+            "threads": threads,
+            "timeout": worker_timeout,
             # The app writes its own structured request log (api.requestlog) instead.
             "accesslog": None,
             "errorlog": "-",

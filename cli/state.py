@@ -11,9 +11,10 @@ from typing import Any
 import click
 
 from cli.common import database_url_option, open_services, print_json
+from core.intact import require_intact
 from core.queries import as_of_moment
 from core.views.memory import fold
-from core.views.model import Level, Period
+from core.views.model import READER_OF_LEVEL, Level, Period
 from core.views.reading import ViewReading
 from core.views.service import Views
 from plugins.builtin import queries
@@ -93,7 +94,7 @@ def state(
 ) -> None:
     """Print the state of cooperation as JSON: the log's head, events per type, and the
     headline figures (or one view with --view), as of a time and on a date."""
-    with open_services(database_url) as services:
+    with open_services(database_url, writes=False) as services:
         views = services.views
         reading = views.reading(
             CLEARANCE[clearance], as_of=as_of, on=_day(on), first=_day(first), last=_day(last)
@@ -141,13 +142,14 @@ def replay(
     and the views they give (views.json)."""
     level = CLEARANCE[clearance]
     out.mkdir(parents=True, exist_ok=True)
-    with open_services(database_url) as services:
+    with open_services(database_url, writes=False) as services:
         views = services.views
         reading = views.reading(level, as_of=as_of)
         written = 0
+        sight = services.app.visibility(READER_OF_LEVEL[level], None).at(reading.position)
         with (out / "events.jsonl").open("w", encoding="utf-8") as stream:
             for event in services.app.read_log(upto=reading.position):
-                if level is Level.ALL or event.classification != "confidential":
+                if sight.sees(event):
                     stream.write(json.dumps(event.to_flat(), ensure_ascii=False) + "\n")
                     written += 1
         result = {**views.envelope(reading, as_of), **every_view(services.views, reading)}
@@ -178,7 +180,7 @@ def diff(
     first: datetime, last: datetime, on: datetime | None, clearance: str, database_url: str
 ) -> None:
     """What changed in the views between two transaction times, with the events."""
-    with open_services(database_url) as services:
+    with open_services(database_url, writes=False) as services:
         print_json(services.views.diff(CLEARANCE[clearance], first, last, _day(on)))
 
 
@@ -190,8 +192,10 @@ def views() -> None:
 @views.command("update")
 @database_url_option
 def update(database_url: str) -> None:
-    """Bring the views up to the log's head (reads do this too)."""
+    """Bring the views up to the log's head (reads do this too). Refused if the log's
+    chain does not verify."""
     with open_services(database_url) as services:
+        require_intact(services.app)
         position = services.views.projection.catch_up()
     click.echo(f"views at position {position}")
 
@@ -199,8 +203,10 @@ def update(database_url: str) -> None:
 @views.command("rebuild")
 @database_url_option
 def rebuild(database_url: str) -> None:
-    """Forget the views and fold the whole log again."""
+    """Forget the views and fold the whole log again. Refused if the log's chain does
+    not verify: damage is never folded in."""
     with open_services(database_url) as services:
+        require_intact(services.app)
         position = services.views.projection.rebuild()
     click.echo(f"views rebuilt to position {position}")
 

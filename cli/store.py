@@ -12,8 +12,8 @@ from followup.bootstrap import redacted
 @database_url_option
 def init(database_url: str) -> None:
     """Create the store's tables if they do not exist yet, and build the Merkle tree of
-    events recorded before it was kept (safe to run again)."""
-    with open_services(database_url) as services:
+    events recorded before it was kept (safe to run again). Only init creates a store."""
+    with open_services(database_url, create=True) as services:
         built = services.app.log.build_tree()
         head = services.app.head()
     click.echo(f"store ready: {redacted(services.database_url)} ({head.position} events)")

@@ -60,7 +60,7 @@ def create(
 @database_url_option
 def list_(as_json: bool, database_url: str) -> None:
     """Tokens by label, with role, creation and revocation times (never the token)."""
-    with open_services(database_url) as services:
+    with open_services(database_url, writes=False) as services:
         infos = services.tokens.list()
     if as_json:
         print_json(

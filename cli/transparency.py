@@ -136,7 +136,7 @@ def keys_rotate(file: Path | None, database_url: str) -> None:
 def keys_show(every: bool, database_url: str) -> None:
     """Print the public key (a note verifier key: NAME+KEYID+BASE64) to give auditors."""
     if every:
-        with open_services(database_url) as services:
+        with open_services(database_url, writes=False) as services:
             for key in checkpoints.recorded_keys(services.app):
                 click.echo(key.text)
         return
@@ -157,7 +157,7 @@ def checkpoint(ctx: click.Context, size: int | None, database_url: str) -> None:
         return
     key = checkpoints.load_key()
     assert key is not None
-    with open_services(database_url) as services:
+    with open_services(database_url, writes=False) as services:
         click.echo(checkpoints.signed_checkpoint(services.app, key, size), nl=False)
 
 
@@ -190,7 +190,7 @@ def checkpoint_verify(
         if kept is not None and keys:
             known = checkpoints.parse_keys(keys)  # offline: nothing of the store is read
         else:
-            with open_services(database_url) as services:
+            with open_services(database_url, writes=False) as services:
                 known = _keys(services.app, keys)
                 if kept is None:
                     sizes = sorted(
@@ -253,7 +253,7 @@ def proof() -> None:
 def proof_inclusion(event_id: UUID, size: int | None, database_url: str) -> None:
     """The inclusion proof of EVENT_ID as JSON, with the event's stored form (so that
     `python -m auditor.tlog inclusion` recomputes its leaf hash)."""
-    with open_services(database_url) as services:
+    with open_services(database_url, writes=False) as services:
         print_json(proofs.inclusion(services.app, event_id, size, with_leaf=True))
 
 
@@ -263,7 +263,7 @@ def proof_inclusion(event_id: UUID, size: int | None, database_url: str) -> None
 @database_url_option
 def proof_consistency(first: int, second: int, database_url: str) -> None:
     """The consistency proof from size FROM to size TO, as JSON."""
-    with open_services(database_url) as services:
+    with open_services(database_url, writes=False) as services:
         print_json(proofs.consistency(services.app, first, second))
 
 
@@ -288,7 +288,7 @@ def proof_verify(
         if keys:
             known = checkpoints.parse_keys(keys)
         else:
-            with open_services(database_url) as services:
+            with open_services(database_url, writes=False) as services:
                 known = _keys(services.app, keys)
         point: Checkpoint = verify_checkpoint(_read(checkpoint_file), known).checkpoint
         document = json.loads(_read(proof_file))

@@ -53,7 +53,7 @@ def verify(
     """Recompute the hash chain from the first event. Prints `OK <count> events, head
     <digest>` and exits 0, or names the first damaged position and the kind of damage
     (changed, missing, inserted, reordered) and exits 1."""
-    with open_services(database_url) as services:
+    with open_services(database_url, writes=False) as services:
         app = services.app
         if sys.stderr.isatty():
             total = app.head().position

@@ -5,6 +5,7 @@ so that every event has its place in one global order."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any, cast
 from uuid import UUID
@@ -14,8 +15,16 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder, StoredEven
 
 from core.catalogue import Catalogue
 from core.clock import Clock, utc_now
-from core.dossier import CORRECTABLE_ENVELOPE, Dossier, dossier_id, record_args
-from core.envelope import ENVELOPE_FIELDS, Draft, Event
+from core.dossier import (
+    CORRECTABLE_ENVELOPE,
+    Dossier,
+    Member,
+    dossier_id,
+    folded,
+    lifecycle_of,
+    record_args,
+)
+from core.envelope import ENVELOPE_FIELDS, Classification, Draft, Event, stricter
 from core.errors import (
     Forbidden,
     IdempotencyMismatch,
@@ -28,6 +37,7 @@ from core.fields import unregistered_codes
 from core.parties import registered_subject
 from core.ports import Head, IdempotencyKey, LogRecorder, LogScanner, StoredRecord
 from core.verification import Published, Verification, verify_log
+from core.visibility import Visibility, may_see
 
 #: How often a batch is re-checked and retried when another writer got there first.
 CONCURRENT_RETRIES = 5
@@ -87,25 +97,33 @@ class FollowUp(Application[UUID]):
         *,
         dry_run: bool = False,
         idempotency: IdempotencyKey | None = None,
+        also: tuple[str, ...] = (),
     ) -> list[Event]:
         """Record all the drafts in one transaction, in the order given, or none of them.
         Later drafts may build on earlier ones (sign, then enter into force). `role`
         None is the local operator, who may write every type. A dry run checks every
         rule and records nothing. With an idempotency key already used for the same
-        request, the events it recorded are returned and nothing is appended."""
+        request, the events it recorded are returned and nothing is appended. `also`:
+        other names the caller recorded under earlier (its token's label), whose
+        confidential events it sees."""
         if not drafts:
             return []
-        if idempotency is not None and (replayed := self._replay(idempotency)) is not None:
+        if (
+            idempotency is not None
+            and (replayed := self._replay(idempotency, role, recorded_by, also)) is not None
+        ):
             return replayed
         for attempt in range(CONCURRENT_RETRIES):
-            batch = _Batch(self, recorded_by, role)
+            batch = _Batch(self, recorded_by, role, also)
             for index, draft in enumerate(drafts):
                 try:
                     batch.add(draft)
                 except (InvalidEvent, LifecycleConflict) as error:
                     # The same request may have been recorded by another worker since
                     # the check above: its events now break the rules for ours.
-                    if idempotency is not None and (replayed := self._replay(idempotency)):
+                    if idempotency is not None and (
+                        replayed := self._replay(idempotency, role, recorded_by, also)
+                    ):
                         return replayed
                     raise error.at(index) from None
             if dry_run:
@@ -113,7 +131,9 @@ class FollowUp(Application[UUID]):
             try:
                 positions = batch.save(idempotency)
             except IntegrityError:
-                if idempotency is not None and (replayed := self._replay(idempotency)):
+                if idempotency is not None and (
+                    replayed := self._replay(idempotency, role, recorded_by, also)
+                ):
                     return replayed  # the same request, sent twice at once
                 # Another writer extended one of our dossiers first: check again.
                 if attempt == CONCURRENT_RETRIES - 1:
@@ -125,7 +145,17 @@ class FollowUp(Application[UUID]):
             return self._read_range(positions[0], positions[-1])
         raise AssertionError("unreachable")
 
-    def _replay(self, idempotency: IdempotencyKey) -> list[Event] | None:
+    def _replay(
+        self,
+        idempotency: IdempotencyKey,
+        role: str | None,
+        recorded_by: str,
+        also: tuple[str, ...] = (),
+    ) -> list[Event] | None:
+        """The events a request with this key recorded, if one did. They are given
+        back only to a caller who could make the request now and see what it
+        recorded: the role and clearance are checked as for a new request (a label
+        given again to someone with another role gets no more than that role may)."""
         done = self.log.find_idempotent(idempotency.scope, idempotency.key)
         if done is None:
             return None
@@ -133,7 +163,47 @@ class FollowUp(Application[UUID]):
             raise IdempotencyMismatch(
                 f"Idempotency key {idempotency.key!r} was already used for a different request."
             )
-        return self._read_range(done.first_position, done.last_position)
+        events = self._read_range(done.first_position, done.last_position)
+        if role is not None:
+            sight = self.visibility(role, recorded_by, also=also)
+            for event in events:
+                event_type = self.catalogue.types.get(event.type)
+                if event_type is not None and role not in event_type.writers:
+                    raise Forbidden(f"The {role} role may not record {event.type} events.")
+                if not sight.sees(event):
+                    raise Forbidden(
+                        f"The {role} role may not see what this request recorded; "
+                        "send it with a new idempotency key."
+                    )
+        return events
+
+    def visibility(
+        self, role: str | None, label: str | None, also: tuple[str, ...] = ()
+    ) -> Visibility:
+        """What one caller may see of the log (core.visibility)."""
+
+        def find(event_id: UUID) -> Event | None:
+            record = self.log.find_record(event_id)
+            return self.to_event(record) if record is not None else None
+
+        return Visibility(role, label, self.catalogue, find, also, self.lowerings_of)
+
+    def lowerings_of(self, event: Event) -> list[tuple[str, int]]:
+        """The lowerings of an event's classification: (the level, the position of
+        the lowering), in log order."""
+        dossier = self.dossier(None, event.stream) if event.stream is not None else None
+        if dossier is None:
+            return []
+        try:
+            member = dossier.member(event.id, self.catalogue)
+        except LifecycleConflict:
+            return []
+        found = []
+        for lowering, level in member.lowerings:
+            record = self.log.find_record(lowering)
+            if record is not None:
+                found.append((level, record.position))
+        return found
 
     def _read_range(self, first: int, last: int) -> list[Event]:
         """The events of one batch (one transaction holds consecutive positions)."""
@@ -212,13 +282,28 @@ class FollowUp(Application[UUID]):
 
 
 class _Batch:
-    """Dossiers changed by one batch, and its new events in the order given."""
+    """Dossiers changed by one batch, and its new events in the order given.
 
-    def __init__(self, app: FollowUp, recorded_by: str, role: str | None) -> None:
+    What the caller may not see behaves as if it did not exist: a hidden target is
+    "no event", a lifecycle hidden from the caller is judged by the events it sees
+    (a warrant it cannot see "has not been issued"), and a caller extends only a
+    lifecycle it sees whole; anything else (a reference taken by a hidden lifecycle)
+    is refused with no more than "this reference cannot be used". An event that
+    continues a lifecycle inherits its classification unless it raises it."""
+
+    def __init__(
+        self, app: FollowUp, recorded_by: str, role: str | None, also: tuple[str, ...] = ()
+    ) -> None:
         self.app = app
         self.catalogue = app.catalogue
         self.recorded_by = recorded_by
         self.role = role
+        #: Every name the caller records or recorded under (core.visibility).
+        self.identities = frozenset({recorded_by, *also})
+        #: The type that lowers a classification, named in refusals.
+        self.lowering = next(
+            (t.name for t in self.catalogue.types.values() if t.effect is Effect.LOWER), None
+        )
         self.dossiers: dict[UUID, Dossier] = {}
         self.events: list[Any] = []
         #: Which dossier holds each event recorded in this batch.
@@ -249,16 +334,55 @@ class _Batch:
             dossier.collect_events()
         return [recording.notification.id for recording in recordings]
 
+    # -- what the caller sees ----------------------------------------------------
+
+    def _sees(self, member: Member) -> bool:
+        who = member.recorded_by if member.recorded_by in self.identities else self.recorded_by
+        if may_see(self.role, who, member.classification, member.recorded_by):
+            return True
+        # A role that reads no events (the administrator) still sees, when it writes, the
+        # public records of the types it keeps (its registry of organisations): every
+        # reader sees those.
+        event_type = self.catalogue.types.get(member.type)
+        return (
+            member.classification == Classification.PUBLIC
+            and event_type is not None
+            and self.role in event_type.writers
+        )
+
+    def _sight(self, dossier: Dossier) -> list[bool] | None:
+        """Which members the caller sees; None when it sees them all."""
+        if self.role is None:
+            return None  # the operator
+        flags = dossier.visible(self._sees, self.catalogue)
+        return None if all(flags) else flags
+
     # -- the three effects -------------------------------------------------------
 
     def _record(self, event_type: EventType, draft: Draft) -> Dossier:
-        self._check_references(event_type, draft.payload)
+        inherited, referred = self._check_references(event_type, draft.payload)
         self._check_registered(event_type, draft.payload)
         subject = event_type.subject_of(draft.payload)
         dossier = self._load(dossier_id(subject)) if subject is not None else None
         if dossier is None:
+            draft = _classified(draft, inherited, referred, self.lowering)
             dossier = Dossier(subject=subject, **record_args(draft, self.recorded_by))
         else:
+            flags = self._sight(dossier)
+            if flags is not None:
+                # Judged by what the caller sees, as if the rest did not exist; if that
+                # passes, the reference is taken by something hidden from it.
+                seen = _folded(
+                    dossier.seen(flags, self.catalogue), self.catalogue, _unusable(subject)
+                )
+                new = dossier.draft_member(**record_args(draft, self.recorded_by))
+                rule = event_type.rule
+                if rule is not None:
+                    rule(seen, new.fact())
+                self._check_context(event_type, new.fact())
+                raise _unusable(subject)
+            inherited = stricter(inherited, dossier.classification(self.catalogue))
+            draft = _classified(draft, inherited, _described(subject), self.lowering)
             dossier.record(**record_args(draft, self.recorded_by))
         dossier.check_lifecycle(self.catalogue)
         self._check_context(event_type, dossier.members[-1].fact())
@@ -268,7 +392,13 @@ class _Batch:
         field = str(event_type.target)
         target_id = UUID(str(event_type.target_of(draft.payload)))
         dossier = self._home_of(target_id, field)
-        target = dossier.member(target_id, self.catalogue)
+        flags = self._sight(dossier)
+        members = dossier.read(self.catalogue)
+        if flags is not None:
+            if not flags[[m.event_id for m in dossier.members].index(target_id)]:
+                raise _no_event(field, target_id)
+            members = dossier.seen(flags, self.catalogue)
+        target = next(m for m in members if m.event_id == target_id)
         target_type = self.catalogue.types.get(target.type)
         if target_type is None or target_type.effect is not Effect.RECORD:
             raise LifecycleConflict(
@@ -284,6 +414,18 @@ class _Batch:
                 target_type, target, draft.payload[changes], changes
             )
             draft = Draft(**{**vars(draft), "payload": dict(sorted(payload.items()))})
+        what = f"Event {target_id}"
+        if event_type.effect is Effect.LOWER:
+            draft = _lowering(draft, str(event_type.changes), target, what)
+        else:
+            draft = _classified(draft, target.classification, what, self.lowering)
+        if flags is not None:
+            # The change must hold in what the caller sees; it may still not be made
+            # in a dossier holding events hidden from the caller.
+            seen = [m for m, shown in zip(dossier.members, flags, strict=True) if shown]
+            new = dossier.draft_member(**record_args(draft, self.recorded_by))
+            lifecycle_of(folded([*seen, new], self.catalogue), self.catalogue)
+            raise _unusable(None, target_id)
         dossier.record(**record_args(draft, self.recorded_by))
         dossier.check_lifecycle(self.catalogue)
         if event_type.effect is Effect.CORRECT:
@@ -356,14 +498,36 @@ class _Batch:
         assert set(envelope) == set(ENVELOPE_FIELDS)
         return envelope
 
-    def _check_references(self, event_type: EventType, payload: Mapping[str, Any]) -> None:
+    def _check_references(
+        self, event_type: EventType, payload: Mapping[str, Any]
+    ) -> tuple[str, str]:
+        """Every lifecycle the event refers to exists, as far as the caller can see;
+        returns the strictest of their classifications (the event inherits it) and
+        which lifecycle has it."""
+        strictest, which = Classification.PUBLIC.value, ""
         for field, kind in event_type.references.items():
             value = payload.get(field)
             if value is None:
                 continue
-            dossier = self._load(dossier_id(f"{kind}:{value}"))
-            if dossier is None or not dossier.exists(self.catalogue):
-                raise LifecycleConflict(f"There is no {kind} {value} in the log.")
+            subject = f"{kind}:{value}"
+            dossier = self._load(dossier_id(subject))
+            missing = LifecycleConflict(f"There is no {kind} {value} in the log.")
+            if dossier is None:
+                raise missing
+            flags = self._sight(dossier)
+            if flags is not None:
+                if (
+                    _folded(dossier.seen(flags, self.catalogue), self.catalogue, _unusable(subject))
+                    is None
+                ):
+                    raise missing
+                raise _unusable(subject)
+            if not dossier.exists(self.catalogue):
+                raise missing
+            classification = dossier.classification(self.catalogue)
+            if stricter(strictest, classification) != strictest:
+                strictest, which = classification, _described(subject)
+        return strictest, which
 
     def _check_registered(self, event_type: EventType, payload: Mapping[str, Any]) -> None:
         """Codes that are not built in must name organisations registered in the log."""
@@ -387,9 +551,15 @@ class _Batch:
             event_type.checks(fact, self._lifecycle)
 
     def _lifecycle(self, subject: str) -> LifecycleState:
-        """A lifecycle's state as this batch leaves it (None: not begun)."""
+        """A lifecycle's state as this batch leaves it and as the caller sees it (None:
+        not begun, or hidden from the caller whole)."""
         dossier = self._load(dossier_id(subject))
-        return dossier.lifecycle(self.catalogue) if dossier is not None else None
+        if dossier is None:
+            return None
+        flags = self._sight(dossier)
+        if flags is None:
+            return dossier.lifecycle(self.catalogue)
+        return _folded(dossier.seen(flags, self.catalogue), self.catalogue, _unusable(subject))
 
     # -- loading -----------------------------------------------------------------
 
@@ -403,9 +573,66 @@ class _Batch:
         if home is None:
             record = self.app.log.find_record(target_id)
             if record is None:
-                raise InvalidEvent({field: [f"No event {target_id} in the log."]})
+                raise _no_event(field, target_id)
             home = record.originator_id
         dossier = self._load(home)
         if dossier is None:  # pragma: no cover - the log and its index disagree
-            raise InvalidEvent({field: [f"No event {target_id} in the log."]})
+            raise _no_event(field, target_id)
         return dossier
+
+
+def _no_event(field: str, target_id: UUID) -> InvalidEvent:
+    return InvalidEvent({field: [f"No event {target_id} in the log."]})
+
+
+def _described(subject: str | None) -> str:
+    if subject is None:
+        return "The event it continues"
+    kind, _, reference = subject.partition(":")
+    return f"{kind.replace('_', ' ').capitalize()} {reference}"
+
+
+def _unusable(subject: str | None, event: UUID | None = None) -> LifecycleConflict:
+    """The one thing said of a reference taken by something the caller cannot see."""
+    if event is not None:
+        return LifecycleConflict(f"This reference cannot be used: event {event}.")
+    kind, _, reference = (subject or "").partition(":")
+    return LifecycleConflict(
+        f"This reference cannot be used: {kind.replace('_', ' ')} {reference}."
+    )
+
+
+def _folded(members: list[Member], catalogue: Catalogue, unusable: LifecycleConflict) -> Any:
+    """The lifecycle as a caller sees it; if what it sees does not hold together on
+    its own (hidden events it rests on), the reference is unusable to it."""
+    try:
+        return lifecycle_of(members, catalogue)
+    except LifecycleConflict:
+        raise unusable from None
+
+
+def _classified(draft: Draft, inherited: str, what: str, lowering: str | None) -> Draft:
+    """The draft with the classification it inherits, unless it raises it. Lowering
+    is an act of its own (the catalogue's `lowering` type): a client that asks for less
+    is refused."""
+    if stricter(draft.classification, inherited) == draft.classification:
+        return draft
+    if draft.classification_given:
+        how = f"{lowering} lowers it" if lowering else "it is lowered"
+        raise LifecycleConflict(
+            f"{what} is {inherited}: what continues it is {inherited} too, unless {how} first."
+        )
+    return replace(draft, classification=inherited)
+
+
+def _lowering(draft: Draft, field: str, target: Member, what: str) -> Draft:
+    """A lowering lowers (to the level in `field`), and has the classification it
+    lowers to."""
+    level = str(draft.payload[field])
+    if stricter(level, target.classification) == level:
+        raise LifecycleConflict(f"{what} is {target.classification}: {level} is not lower.")
+    if draft.classification_given and draft.classification != level:
+        raise InvalidEvent(
+            {"classification": [f"A lowering has the classification it lowers to ({level})."]}
+        )
+    return replace(draft, classification=level)

@@ -114,6 +114,7 @@ class Catalogue:
             recommendations=tuple(loaded["recommendations"]),
             sources=tuple(loaded["sources"]),
             classification=loaded["classification"],
+            classification_given=raw.get("classification") is not None,
         )
 
     def check_payload(self, name: str, payload: Mapping[str, Any]) -> dict[str, Any]:

@@ -5,7 +5,7 @@ it meanwhile, so two workers can never both, say, answer the same request."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -14,7 +14,7 @@ from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from core.catalogue import Catalogue
-from core.envelope import Draft
+from core.envelope import CLASSIFICATION_RANK, Draft, stricter
 from core.errors import LifecycleConflict
 from core.eventtypes import Effect, Fact, LifecycleState
 from core.integrity import event_id
@@ -43,6 +43,8 @@ class Member:
     classification: str
     recorded_by: str
     retracted: bool = False
+    #: Lowerings of its classification, in order: (the lowering event's id, the level).
+    lowerings: tuple[tuple[UUID, str], ...] = ()
 
     def fact(self) -> Fact:
         return Fact(self.type, self.occurred_on, self.payload)
@@ -121,43 +123,77 @@ class Dossier(Aggregate):
         recorded_by: str,
         payload: dict[str, Any],
     ) -> None:
-        # Every event adds exactly one member, so the event's version is the count.
-        version = len(self.members) + 1
         self.members.append(
-            Member(
-                event_id=event_id(self.id, version),
-                version=version,
+            self.draft_member(
                 type=type,
                 occurred_on=occurred_on,
-                payload=payload,
                 summary=summary,
-                recommendations=tuple(recommendations),
-                sources=tuple(sources),
+                recommendations=recommendations,
+                sources=sources,
                 classification=classification,
                 recorded_by=recorded_by,
+                payload=payload,
             )
+        )
+
+    def draft_member(self, **args: Any) -> Member:
+        """The member the next event would be (every event adds exactly one member,
+        so its version is the count)."""
+        version = len(self.members) + 1
+        return Member(
+            event_id=event_id(self.id, version),
+            version=version,
+            type=args["type"],
+            occurred_on=args["occurred_on"],
+            payload=args["payload"],
+            summary=args["summary"],
+            recommendations=tuple(args["recommendations"]),
+            sources=tuple(args["sources"]),
+            classification=args["classification"],
+            recorded_by=args["recorded_by"],
         )
 
     def read(self, catalogue: Catalogue) -> list[Member]:
         """The members as they now read: each correction applied to its target (in
-        recording order), each retracted member marked. Which types correct or retract,
-        and which payload field names their target, the catalogue says."""
+        recording order), each retracted member marked, each lowering applied. Which
+        types correct, retract or lower, and which payload field names their target,
+        the catalogue says."""
         key = (id(catalogue), len(self.members))
         if self._read is not None and self._read[0] == key:
             return self._read[1]
-        read = list(self.members)
-        for member in self.members:
-            event_type = catalogue.types.get(member.type)
-            target = event_type.target_of(member.payload) if event_type is not None else None
-            if event_type is None or target is None:
-                continue
-            index = _index(read, UUID(target))
-            if event_type.effect is Effect.CORRECT:
-                read[index] = _amended(read[index], member.payload[str(event_type.changes)])
-            else:
-                read[index] = replace(read[index], retracted=True)
+        read = folded(self.members, catalogue)
         self._read = (key, read)
         return read
+
+    def seen(self, flags: Sequence[bool], catalogue: Catalogue) -> list[Member]:
+        """The members as a reader who sees only the flagged events reads them: the
+        events hidden from it, and what they changed, left out."""
+        return folded([m for m, shown in zip(self.members, flags, strict=True) if shown], catalogue)
+
+    def visible(self, sees: Callable[[Member], bool], catalogue: Catalogue) -> list[bool]:
+        """For each event (as recorded), whether a reader sees it: by its classification
+        as it now reads (lowered) and, for a correction, retraction or lowering, by its
+        target's too."""
+        read = self.read(catalogue)
+        flags: list[bool] = []
+        for member, now in zip(self.members, read, strict=True):
+            shown = sees(now)
+            target = _target(member, catalogue)
+            if shown and target is not None:
+                shown = flags[_index(self.members, target)]
+            flags.append(shown)
+        return flags
+
+    def classification(self, catalogue: Catalogue) -> str:
+        """The lifecycle's classification: the strictest of the events that stand in
+        it, as they read now (lowerings applied). What continues it inherits it."""
+        found = "public"
+        for member in self.read(catalogue):
+            event_type = catalogue.types.get(member.type)
+            if member.retracted or event_type is None or event_type.effect is not Effect.RECORD:
+                continue
+            found = stricter(found, member.classification)
+        return found
 
     def member(self, target_id: UUID, catalogue: Catalogue) -> Member:
         read = self.read(catalogue)
@@ -167,17 +203,8 @@ class Dossier(Aggregate):
         return self.members[-1].event_id
 
     def lifecycle(self, catalogue: Catalogue) -> LifecycleState:
-        """Fold the events that stand (not retracted, not corrections) through their
-        types' rules, in recording order; raises LifecycleConflict if one breaks."""
-        state: LifecycleState = None
-        for member in self.read(catalogue):
-            if member.retracted or member.type not in catalogue:
-                continue
-            event_type = catalogue[member.type]
-            if event_type.effect is not Effect.RECORD or event_type.rule is None:
-                continue
-            state = event_type.rule(state, member.fact())
-        return state
+        """The lifecycle's state (see `lifecycle_of`)."""
+        return lifecycle_of(self.read(catalogue), catalogue)
 
     def check_lifecycle(self, catalogue: Catalogue) -> None:
         self.lifecycle(catalogue)
@@ -187,7 +214,61 @@ class Dossier(Aggregate):
         return self.lifecycle(catalogue) is not None
 
 
-def _index(members: list[Member], target_id: UUID) -> int:
+def lifecycle_of(members: Sequence[Member], catalogue: Catalogue) -> LifecycleState:
+    """Fold the events that stand (not retracted, not corrections) through their
+    types' rules, in recording order; raises LifecycleConflict if one breaks."""
+    state: LifecycleState = None
+    for member in members:
+        if member.retracted or member.type not in catalogue:
+            continue
+        event_type = catalogue[member.type]
+        if event_type.effect is not Effect.RECORD or event_type.rule is None:
+            continue
+        state = event_type.rule(state, member.fact())
+    return state
+
+
+def folded(recorded: Sequence[Member], catalogue: Catalogue) -> list[Member]:
+    """Events (as recorded) as they read: each correction applied to its target, each
+    retraction marking it, each lowering lowering its classification, and that of
+    the corrections made to it so far (it is lowered as it then reads)."""
+    read = list(recorded)
+    for member in recorded:
+        event_type = catalogue.types.get(member.type)
+        target = _target(member, catalogue)
+        if event_type is None or target is None:
+            continue
+        index = _index(read, target)
+        if event_type.effect is Effect.CORRECT:
+            read[index] = _amended(read[index], member.payload[str(event_type.changes)])
+        elif event_type.effect is Effect.RETRACT:
+            read[index] = replace(read[index], retracted=True)
+        else:
+            level = str(member.payload[str(event_type.changes)])
+            for at, other in enumerate(read):
+                if other.event_id == member.event_id:
+                    break  # what came after the lowering keeps its own
+                amends = at == index or _target(recorded[at], catalogue) == target
+                if (
+                    amends
+                    and CLASSIFICATION_RANK[other.classification] > CLASSIFICATION_RANK[level]
+                ):
+                    read[at] = replace(
+                        other,
+                        classification=level,
+                        lowerings=(*other.lowerings, (member.event_id, level)),
+                    )
+    return read
+
+
+def _target(member: Member, catalogue: Catalogue) -> UUID | None:
+    """The event of its dossier a correction, retraction or lowering changes."""
+    event_type = catalogue.types.get(member.type)
+    target = event_type.target_of(member.payload) if event_type is not None else None
+    return UUID(target) if target is not None else None
+
+
+def _index(members: Sequence[Member], target_id: UUID) -> int:
     for index, member in enumerate(members):
         if member.event_id == target_id:
             return index

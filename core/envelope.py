@@ -21,6 +21,14 @@ class Classification(StrEnum):
     CONFIDENTIAL = "confidential"
 
 
+CLASSIFICATION_RANK = {"public": 0, "restricted": 1, "confidential": 2}
+
+
+def stricter(a: str, b: str) -> str:
+    """The stricter of two classifications (an unknown one counts as the strictest)."""
+    return a if CLASSIFICATION_RANK.get(a, 2) >= CLASSIFICATION_RANK.get(b, 2) else b
+
+
 ENVELOPE_FIELDS = ("type", "occurred_on", "summary", "recommendations", "sources", "classification")
 SYSTEM_FIELDS = ("id", "position", "recorded_at", "recorded_by", "hash")
 #: Where eventsourcing keeps an event, written by `events export` so that
@@ -73,6 +81,9 @@ class Draft:
     recommendations: tuple[int, ...] = ()
     sources: tuple[str, ...] = ()
     classification: str = Classification.PUBLIC.value
+    #: Whether the client gave the classification (else it may be inherited from the
+    #: lifecycle the event continues).
+    classification_given: bool = field(default=False, compare=False)
 
     def envelope(self) -> dict[str, Any]:
         return {

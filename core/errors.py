@@ -60,6 +60,30 @@ class StoreError(FollowupError):
     """The store cannot be opened or is not what it should be."""
 
 
+class DamagedLog(FollowupError):
+    """The log's hash chain does not verify up to the position something would be
+    derived at (core.intact): nothing is derived from it."""
+
+    def __init__(self, damage: Any) -> None:
+        self.damage = damage
+        super().__init__(
+            f"the log is damaged at {damage}; nothing is derived from a damaged log "
+            "(run `followup verify`, and restore the store from a good copy)"
+        )
+
+
+def store_failure(error: BaseException) -> str:
+    """What a database error means for the user, in a sentence (the store refused a
+    write: it is full, or read-only; or another failure, with the driver's words)."""
+    text = " ".join(str(error).split())
+    lowered = text.lower()
+    if "full" in lowered or "no space left" in lowered or "could not extend" in lowered:
+        return f"the store's disk is full; nothing was recorded ({text[:200]})"
+    if "readonly" in lowered or "read-only" in lowered:
+        return f"the store is read-only; nothing was recorded ({text[:200]})"
+    return f"the store failed; nothing was recorded ({text[:200]})"
+
+
 def _flatten(problems: Any) -> str:
     if isinstance(problems, str):
         return problems

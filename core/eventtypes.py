@@ -22,6 +22,9 @@ class Effect(StrEnum):
     RECORD = "record"  # an action of the focal point (nearly every type)
     CORRECT = "correct"  # replaces payload fields of an earlier event (`target`, `changes`)
     RETRACT = "retract"  # withdraws an earlier event (`target`)
+    # Lowers an earlier event's classification, unsealing it (`target`; `changes`: the
+    # field holding the level it is lowered to).
+    LOWER = "lower"
 
 
 @dataclass(frozen=True)
@@ -96,8 +99,8 @@ class EventType:
     def __post_init__(self) -> None:
         if self.effect is not Effect.RECORD and not self.target:
             raise ValueError(f"{self.name}: a correction or retraction names its `target` field")
-        if self.effect is Effect.CORRECT and not self.changes:
-            raise ValueError(f"{self.name}: a correction names its `changes` field")
+        if self.effect in (Effect.CORRECT, Effect.LOWER) and not self.changes:
+            raise ValueError(f"{self.name}: a correction or lowering names its `changes` field")
 
     def subject_of(self, payload: Mapping[str, Any]) -> str | None:
         return self.subject(payload) if self.subject is not None else None
@@ -115,7 +118,8 @@ class EventType:
         return self.cluster
 
     def target_of(self, payload: Mapping[str, Any]) -> str | None:
-        """The id of the event a correction or retraction changes (None for others)."""
+        """The id of the event a correction, retraction or lowering changes (None for
+        others)."""
         if self.effect is Effect.RECORD or self.target is None:
             return None
         value = payload.get(self.target)

@@ -18,6 +18,7 @@ from core.application import FollowUp
 from core.catalogue import Catalogue
 from core.envelope import Draft
 from core.errors import FollowupError, InvalidEvent, LifecycleConflict
+from core.ports import IdempotencyKey
 
 #: (line number of the event in the file, the raw event as a client would send it)
 Numbered = tuple[int, Any]
@@ -116,12 +117,19 @@ def record(
     numbers: Sequence[int],
     *,
     recorded_by: str,
+    role: str | None = None,
     dry_run: bool = False,
+    idempotency: IdempotencyKey | None = None,
 ) -> Imported:
-    """Record checked drafts as the operator (role None), all or nothing: a lifecycle
-    conflict or a problem found on recording names the line of the event at fault."""
+    """Record checked drafts, all or nothing: a lifecycle conflict or a problem found
+    on recording names the line of the event at fault. `role` None is the operator's
+    import; with a role, the events are checked as that role's requests would be
+    (what it may record, what it may see). An idempotency key is kept with the events
+    (so an interrupted import can tell whether it was committed)."""
     try:
-        recorded = app.record_batch(drafts, recorded_by, role=None, dry_run=dry_run)
+        recorded = app.record_batch(
+            drafts, recorded_by, role=role, dry_run=dry_run, idempotency=idempotency
+        )
     except InvalidEvent as error:
         raise ImportProblem(
             numbers[error.index or 0], InvalidEvent(error.messages).describe()
@@ -137,9 +145,10 @@ def import_events(
     lines: Iterable[str],
     *,
     recorded_by: str,
+    role: str | None = None,
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> Imported:
     """Check then record every event of a file, all or nothing."""
     drafts, numbers = check(app, importer, lines, progress=progress)
-    return record(app, drafts, numbers, recorded_by=recorded_by, dry_run=dry_run)
+    return record(app, drafts, numbers, recorded_by=recorded_by, role=role, dry_run=dry_run)

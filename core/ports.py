@@ -88,6 +88,12 @@ class LogRecorder(Protocol):
         """The last position recorded at or before the given transaction time (0: none)."""
         ...
 
+    def barrier(self) -> str:
+        """Wait until every transaction that took the write lock before this call is
+        committed (or rolled back), and return the store's clock then: any later
+        transaction is stamped after it."""
+        ...
+
     def find_idempotent(self, scope: str, key: str) -> IdempotentResult | None:
         """What a request with this idempotency key recorded, if one did."""
         ...
@@ -155,8 +161,17 @@ class LogScanner(Protocol):
 @dataclass(frozen=True)
 class StoreAdapter:
     """A kind of store, chosen by the scheme of FOLLOWUP_DATABASE_URL. `environment`
-    turns the URL into the eventsourcing environment that builds its recorders."""
+    turns the URL into the eventsourcing environment that builds its recorders.
+
+    Optional, for the command line: `exists` says whether the URL names a store that
+    was created (only `followup init` creates one); `writable` whether this process
+    may write to it; `copy` copies a store that is read-only (an auditor's
+    write-protected copy) into a folder and returns the copy's URL, for the commands
+    that only read (the views they derive are written there)."""
 
     scheme: str
     environment: Callable[[str], Mapping[str, str]]
     description: str = ""
+    exists: Callable[[str], bool] | None = None
+    writable: Callable[[str], bool] | None = None
+    copy: Callable[[str, str], str] | None = None

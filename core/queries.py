@@ -142,6 +142,31 @@ def as_of_moment(text: str) -> datetime:
     return moment
 
 
+@dataclass(frozen=True)
+class Settled:
+    """The log as of a moment: its last position then, and whether that answer is
+    final. It is not when the moment is later than the log has reached: what is
+    recorded until then will change it."""
+
+    position: int
+    final: bool
+
+
+def settled_as_of(app: FollowUp, moment: datetime) -> Settled:
+    """The log as of `moment`, as it will stay. A transaction's time is stamped when
+    it takes the write lock and becomes visible at its commit; so unless `moment` is
+    before the last committed event (later transactions are stamped after that), the
+    answer waits until every transaction that took the lock before is committed (a
+    read barrier): asked again later, the same moment gives the same position."""
+    asked = format_timestamp(moment)
+    head = app.log.head()
+    if head.recorded_at is not None and asked < head.recorded_at:
+        return Settled(app.log.position_at(asked), True)
+    reached = app.log.barrier()
+    return Settled(app.log.position_at(asked), asked < reached)
+
+
 def position_as_of(app: FollowUp, moment: datetime) -> int:
-    """The last position the system had recorded at `moment` (0: nothing yet)."""
-    return app.log.position_at(format_timestamp(moment))
+    """The last position the system had recorded at `moment` (0: nothing yet), once
+    that is settled (see `settled_as_of`)."""
+    return settled_as_of(app, moment).position

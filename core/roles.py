@@ -14,3 +14,13 @@ ROLES = (FOCAL_POINT, BUREAU, AUDITOR, ADMIN)
 RECORDERS = frozenset({FOCAL_POINT, BUREAU})
 #: Roles that may read the log (each sees what its clearance allows: core.visibility).
 READERS = frozenset({FOCAL_POINT, BUREAU, AUDITOR})
+
+#: Labels the system records under (`recorded_by` of imports, of the operator's token
+#: commands, of the scheduler's runs). No token may carry one: a focal point sees the
+#: confidential events recorded under its own label, so a token with one of these
+#: would see what the system recorded.
+SYSTEM_LABELS = frozenset({"import", "operator", "scheduler", "system"})
+
+
+def is_system_label(label: str) -> bool:
+    return label.strip().lower() in SYSTEM_LABELS

@@ -217,6 +217,12 @@ class Tokens:
             return None
         return Caller(row["label"], row["role"], row["person"], row["email"])
 
+    def role_of(self, label: str) -> str | None:
+        """The role of the token a label was last issued with (revoked or not): what
+        is recorded under a person's label is recorded as that person would."""
+        found = self._find(label)
+        return found.role if found is not None else None
+
     def _find(self, label: str) -> TokenInfo | None:
         with self.sql.transaction(write=False) as cursor:
             cursor.execute(

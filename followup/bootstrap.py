@@ -18,6 +18,7 @@ from core.errors import StoreError
 from core.importing import Importer
 from core.jobs import Job
 from core.notifying import NotifierKind, Target, build_targets
+from core.ports import StoreAdapter
 from core.sql import Sql
 from followup.registry import Registry
 from reports.sections import ReportContributions
@@ -105,26 +106,47 @@ class Services:
         self.app.close()
 
 
+def store_adapter(stores: Mapping[str, StoreAdapter], url: str) -> StoreAdapter:
+    """The adapter of the kind of store a URL names."""
+    scheme = urlsplit(url).scheme.split("+")[0]
+    if scheme == "postgres":
+        scheme = "postgresql"
+    if scheme not in stores:
+        known = ", ".join(sorted(f"{s}://" for s in stores))
+        raise StoreError(f"Unknown database URL {redacted(url)!r}; known kinds: {known}.")
+    return stores[scheme]
+
+
+class NoStore(StoreError):
+    """The URL names no store: only `followup init` creates one."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(f"There is no store at {redacted(url)}; `followup init` creates one.")
+
+
 def bootstrap(
     url: str | None = None,
     *,
     load_entry_points: bool = True,
     extra_plugins: Iterable[Any] = (),
     clock: Clock = utc_now,
+    create: bool = True,
 ) -> Services:
     """Open the store named by `url` (or FOLLOWUP_DATABASE_URL, or the embedded default)
-    with every plugin loaded, creating its tables if needed."""
+    with every plugin loaded, creating its tables if needed; with `create` False, a
+    store that does not exist yet is refused (NoStore) and nothing is created."""
     url = database_url(url)
     registry = Registry.load(load_entry_points=load_entry_points, extra_plugins=extra_plugins)
     catalogue = Catalogue(registry.event_types)
-    scheme = urlsplit(url).scheme.split("+")[0]
-    if scheme == "postgres":
-        scheme = "postgresql"
-    adapters = registry.stores
-    if scheme not in adapters:
-        known = ", ".join(sorted(f"{s}://" for s in adapters))
-        raise StoreError(f"Unknown database URL {redacted(url)!r}; known kinds: {known}.")
-    environment = adapters[scheme].environment(url)
+    adapter = store_adapter(registry.stores, url)
+    if not create and adapter.exists is not None:
+        try:
+            found = adapter.exists(url)
+        except Exception as error:  # the drivers raise many kinds; one message
+            raise StoreError(f"Cannot open the store at {redacted(url)}: {error}") from error
+        if not found:
+            raise NoStore(url)
+    environment = adapter.environment(url)
     try:
         app = FollowUp(environment, catalogue, clock)
     except Exception as error:  # the drivers raise many kinds; the user needs one message

@@ -98,6 +98,7 @@ SERVES: dict[str, tuple[int, ...]] = {
     "ReportNarrativeDrafted": (),
     "EventCorrected": (),
     "EventRetracted": (),
+    "ClassificationLowered": (),
     "TokenIssued": (),
     "TokenRevoked": (),
     "ReportGenerated": (),
@@ -199,6 +200,8 @@ RULES: dict[str, str] = {
     "EventCorrected": "target exists, not retracted; the result passes the target's schema, "
     "rules and checks; never moves it to another lifecycle",
     "EventRetracted": "target exists, not retracted; the lifecycle's rules still hold",
+    "ClassificationLowered": "target seen by the writer, lowered to less than it is; final "
+    "(never corrected nor retracted)",
     "TokenIssued": "a label in use is revoked first",
     "TokenRevoked": "issued, not revoked",
     "ReportGenerated": "once per job and due time",

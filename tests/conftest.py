@@ -67,3 +67,16 @@ def api_client(sqlite_url: str) -> Iterator[Any]:
     from tests.apiclient import open_api
 
     yield from open_api(sqlite_url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_api(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Any]:
+    """The API through Flask's test client over each kind of store (a SQLite file, a
+    database of the run's PostgreSQL cluster), working in the test's own folder."""
+    from tests.apiclient import open_api
+    from tests.server import store_url_for
+
+    monkeypatch.chdir(tmp_path)
+    yield from open_api(store_url_for(request, tmp_path))

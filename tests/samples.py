@@ -209,6 +209,16 @@ def every_type() -> list[dict[str, Any]]:
             "occurred_on": "2007-03-01",
             "application": "WPA-2007-001",
             "persons": 6,
+            "classification": "confidential",
+        },
+        {
+            # The application is made public (the relocation that follows stays
+            # restricted, as it says).
+            "type": "ClassificationLowered",
+            "occurred_on": "2007-03-02",
+            "lowers": first_event_of("application:WPA-2007-001"),
+            "lowered_to": "public",
+            "reason": "The Registry agreed to make the application known.",
         },
         {
             "type": "WitnessRelocated",

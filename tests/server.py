@@ -31,6 +31,13 @@ def store_url_for(request: Any, folder: Path) -> str:
     return f"sqlite:///{folder}/followup.sqlite"
 
 
+def initialise(url: str) -> None:
+    """What `followup init` does (only it creates a store; `serve` refuses none)."""
+    from followup.bootstrap import bootstrap
+
+    bootstrap(url, load_entry_points=False).close()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -38,7 +45,9 @@ def free_port() -> int:
 
 
 def followup(*args: str, url: str) -> str:
-    """Run the followup command; return its stdout."""
+    """Run the followup command on the store at `url` (created first, as `followup
+    init` would); return its stdout."""
+    initialise(url)
     result = subprocess.run(
         [sys.executable, "-m", "cli", *args],
         env={**os.environ, "FOLLOWUP_DATABASE_URL": url},
@@ -76,7 +85,8 @@ class Server:
         raw: bytes | None = None,
     ) -> Reply:
         parts = urlsplit(self.base)
-        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        # A report's PDF takes seconds to draw, far more on a machine shared with others.
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=120)
         sent = dict(headers or {})
         if who is not None:
             sent["Authorization"] = f"Bearer {self.tokens[who]}"
@@ -120,7 +130,14 @@ class Server:
         return self.request("POST", path, body, who=who, headers=headers)
 
     def position(self) -> int:
-        return int(self.get("/api/v1/health").body["position"])
+        """The log's last position, read from the store (health says only "ok")."""
+        from followup.bootstrap import bootstrap
+
+        services = bootstrap(self.url, load_entry_points=False)
+        try:
+            return services.app.head().position
+        finally:
+            services.close()
 
     def kill(self) -> None:
         """SIGKILL gunicorn's master and every worker at once (a server started with
@@ -151,15 +168,26 @@ def group_alive(group: int) -> bool:
 
 
 def start(
-    url: str, log: Path, workers: int = 2, *, port: int | None = None, own_group: bool = False
+    url: str,
+    log: Path,
+    workers: int = 2,
+    *,
+    port: int | None = None,
+    own_group: bool = False,
+    options: tuple[str, ...] = (),
 ) -> Server:
     """Start `followup serve` (on `port`, or a free one) and wait until it answers.
     `own_group` puts gunicorn's master and workers in a process group of their own, so
     that `Server.kill` can stop them all at once, as a crash would."""
     port = port or free_port()
+    initialise(url)
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "cli", "serve", "--port", str(port), "--workers", str(workers)],
+            [
+                sys.executable,
+                *("-m", "cli", "serve", "--port", str(port), "--workers", str(workers)),
+                *options,
+            ],
             env={**os.environ, "FOLLOWUP_DATABASE_URL": url},
             stdout=output,
             stderr=subprocess.STDOUT,

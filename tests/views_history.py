@@ -14,7 +14,8 @@ from core.errors import FollowupError
 START = date(2002, 7, 1)
 STATES = ["NLD", "AUT", "UGA", "KEN", "COD", "FRA", "DEU"]
 KINDS = ["enforcement_of_sentences", "witness_relocation", "cooperation"]
-CLASSIFICATIONS = ["public", "public", "restricted", "confidential"]
+#: None: not given (inherited from the lifecycle the event continues, else public).
+CLASSIFICATIONS = ["public", "public", "restricted", "confidential", None, None]
 
 
 def day(data: st.DataObject, after: str | None = None) -> str:
@@ -48,6 +49,8 @@ def candidate(data: st.DataObject, log: dict[str, Any]) -> dict[str, Any]:
         "occurred_on": day(data, "2009-01-01" if follow_up else None),
         "classification": data.draw(st.sampled_from(CLASSIFICATIONS)),
     }
+    if envelope["classification"] is None:
+        del envelope["classification"]
     cited = data.draw(st.lists(st.integers(1, 8), max_size=2, unique=True))
     # Nothing before the Assembly adopted them (14 December 2007) cites the recommendations.
     envelope["recommendations"] = cited if envelope["occurred_on"] >= "2007-12-14" else []
@@ -281,6 +284,15 @@ def candidate(data: st.DataObject, log: dict[str, Any]) -> dict[str, Any]:
     target = data.draw(st.sampled_from(recorded))
     if kind == "retract":
         return {**envelope, "type": "EventRetracted", "retracts": target["id"], "reason": "x"}
+    if kind == "lower":
+        envelope.pop("classification", None)
+        return {
+            **envelope,
+            "type": "ClassificationLowered",
+            "lowers": target["id"],
+            "lowered_to": data.draw(st.sampled_from(["public", "restricted"])),
+            "reason": "unsealed",
+        }
     changes: dict[str, Any] = {"occurred_on": day(data)}
     if target["type"] == "WorkshopHeld":
         changes = data.draw(st.sampled_from([changes, {"participants": ["UGA"]}, {"attendees": 7}]))
@@ -338,6 +350,7 @@ def weighted_kinds() -> st.SearchStrategy[str]:
         "narrate",
         "correct",
         "retract",
+        "lower",
         "system",
     ]
     return st.sampled_from(beginnings + follow_ups * 2 + others)

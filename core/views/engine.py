@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from core.catalogue import Catalogue
 from core.dossier import CORRECTABLE_ENVELOPE
 from core.envelope import Event
-from core.eventtypes import Effect, parties_in
+from core.eventtypes import Effect, EventType, parties_in
 from core.views.itemfigures import Timeline
 from core.views.model import (
     Item,
@@ -236,12 +236,16 @@ class Engine:
         self.level = level
         self.shared = shared or Shared(folds)
 
-    def apply(self, event: Event, store: FactStore) -> None:
+    def apply(self, event: Event, store: FactStore, everything: FactStore | None = None) -> None:
+        """Apply one event. `everything` is the store of the level that sees every
+        event (ALL), before this event: where a lowering makes an event visible at
+        this level, it appears as it reads there."""
         if not visible_at(self.level, event.classification):
             return
         self.shared.start(event.position)
-        store.count_entry(event)
         event_type = self.folds.catalogue.types.get(event.type)
+        if event_type is None or event_type.effect is Effect.RECORD:
+            store.count_entry(event)
         if event_type is None:
             return  # a type whose plugin is gone: kept in the log, not in the views
         at = event.position
@@ -253,10 +257,14 @@ class Engine:
                 store.set_member(view, key, at, True)
                 self._put_item(store, view, key, self._fold_one(view, item, fact), at)
             return
+        if event_type.effect is Effect.LOWER:
+            self._lower(event, event_type, store, everything or store)
+            return
         target_position = store.position_of(str(event_type.target_of(event.payload)))
         target = store.fact(target_position) if target_position is not None else None
         if target is None:
-            return  # the target is not visible at this level, or already gone
+            return  # the target is not visible at this level: nor is this change
+        store.count_entry(event)
         affected = set(store.memberships(target.position))
         if event_type.effect is Effect.CORRECT:
             new = corrected(target, event.payload[str(event_type.changes)])
@@ -273,6 +281,25 @@ class Engine:
                 store.set_member(view, key, target.position, False)
         for view, key in sorted(affected):
             self._put_item(store, view, key, self._refold(store, view, key), at)
+
+    def _lower(
+        self, event: Event, event_type: EventType, store: FactStore, everything: FactStore
+    ) -> None:
+        """A lowering: the target, as it reads with every correction made so far,
+        takes the lower classification; at a level that did not see it, it appears."""
+        position = everything.position_of(str(event_type.target_of(event.payload)))
+        whole = everything.fact(position) if position is not None else None
+        if whole is None:
+            return  # retracted, or its type's plugin is gone
+        store.count_entry(event)
+        new = replace(whole, classification=str(event.payload[str(event_type.changes)]))
+        affected = set(store.memberships(whole.position))
+        self._put(store, new, event.position)
+        now_in = self.folds.keys(new)
+        for view, key in now_in - affected:
+            store.set_member(view, key, whole.position, True)
+        for view, key in sorted(affected | now_in):
+            self._put_item(store, view, key, self._refold(store, view, key), event.position)
 
     def _put_item(self, store: FactStore, view: str, key: str, item: Item | None, at: int) -> None:
         if item is not None and store.item(view, key) == item:

@@ -153,8 +153,13 @@ def fold(folds: Folds, events: Iterable[Event], level: Level, position: int) -> 
     """The views after the given events (the log up to `position`), at `level`."""
     store = MemoryFacts()
     engine = Engine(folds, level)
+    # Every event, for the lowerings that make an event visible at a lower level.
+    everything = MemoryFacts() if level is not Level.ALL else store
+    whole = Engine(folds, Level.ALL) if level is not Level.ALL else None
     for event in events:
         if event.position > position:
             break
-        engine.apply(event, store)
+        engine.apply(event, store, everything)
+        if whole is not None:
+            whole.apply(event, everything)
     return MemorySnapshot(store, position, level)

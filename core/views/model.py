@@ -19,6 +19,8 @@ from datetime import date
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
+from core.envelope import stricter as stricter  # the views' items use it
+
 if TYPE_CHECKING:
     from core.views.itemfigures import Timeline
     from core.words import Words
@@ -44,15 +46,13 @@ LEVEL_OF_ROLE: dict[str, Level] = {
     "focal_point": Level.RESTRICTED,
 }
 
-CLASSIFICATION_RANK = {"public": 0, "restricted": 1, "confidential": 2}
+#: Whose sight of the log (core.visibility) each level has: what is listed beside the
+#: views (diff's events, a replay's) is what that role may see.
+READER_OF_LEVEL: dict[Level, str | None] = {Level.RESTRICTED: "bureau", Level.ALL: None}
 
 
 def visible_at(level: Level, classification: str) -> bool:
     return level is Level.ALL or classification != "confidential"
-
-
-def stricter(a: str, b: str) -> str:
-    return a if CLASSIFICATION_RANK[a] >= CLASSIFICATION_RANK[b] else b
 
 
 @dataclass(frozen=True)

@@ -561,7 +561,7 @@ class Projection:
             stores = {level: SqlFacts(c, level, self._position_of, encoded) for level in Level}
             for event in events:
                 for level, engine in self.engines.items():
-                    engine.apply(event, stores[level])
+                    engine.apply(event, stores[level], stores[Level.ALL])
             for store in stores.values():
                 store.flush()
             last = events[-1].position

@@ -15,6 +15,8 @@ class ViewReading:
         self.snapshot = snapshot
         self.folds = folds
         self.period = period
+        #: False when the reading is as of a time the log has not reached yet.
+        self.final = True
         self._items: dict[str, list[Item]] = {}
 
     @property

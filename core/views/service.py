@@ -17,10 +17,10 @@ from core.catalogue import Catalogue
 from core.clock import Clock, format_timestamp
 from core.envelope import Event
 from core.errors import InvalidEvent, NotFound
-from core.queries import position_as_of
+from core.queries import Settled, settled_as_of
 from core.sql import Sql
 from core.views.engine import Folds
-from core.views.model import Indicator, Level, Period, SummaryFigure, visible_at
+from core.views.model import READER_OF_LEVEL, Indicator, Level, Period, SummaryFigure
 from core.views.projection import END, Projection
 from core.views.reading import ViewReading
 
@@ -51,9 +51,14 @@ class Views:
 
     def position_as_of(self, as_of: datetime | None) -> int:
         """The last position the system knew at `as_of` (default: now, the head)."""
+        return self.settled_as_of(as_of).position
+
+    def settled_as_of(self, as_of: datetime | None) -> Settled:
+        """The log as of `as_of` (default: its head, final: later transactions are
+        stamped after its last event), once settled (core.queries.settled_as_of)."""
         if as_of is None:
-            return self.app.head().position
-        return position_as_of(self.app, as_of)
+            return Settled(self.app.head().position, True)
+        return settled_as_of(self.app, as_of)
 
     def reading(
         self,
@@ -66,15 +71,19 @@ class Views:
     ) -> ViewReading:
         """The views as the system knew them at `as_of`, as things stood `on` a date
         (default: the date of `as_of`, or today), with a period for activities. The
-        projection is brought up to date first, so a client reads its own writes."""
+        projection is brought up to the position (after it is settled), so a client
+        reads its own writes."""
+        settled = self.settled_as_of(as_of)
         self.projection.catch_up()
-        position = self.position_as_of(as_of)
+        position = settled.position
         if on is None:
             on = (as_of or self.clock()).astimezone(UTC).date()
         if first is not None and last is not None and first > last:
             raise InvalidEvent({"from": ["The period's start is after its end."]})
         snapshot = self.projection.snapshot(position, level)
-        return ViewReading(snapshot, self.folds, Period(on=on, first=first, last=last))
+        reading = ViewReading(snapshot, self.folds, Period(on=on, first=first, last=last))
+        reading.final = settled.final
+        return reading
 
     def envelope(self, reading: ViewReading, as_of: datetime | None) -> dict[str, Any]:
         """What every response says it is of."""
@@ -83,6 +92,8 @@ class Views:
             "as_of": format_timestamp(as_of) if as_of else self._recorded_at(reading.position),
             "on": period.on.isoformat(),
             "position": reading.position,
+            # False: as_of is later than the log has reached; the answer may change.
+            "final": reading.final,
         }
         if period.first or period.last:
             described["from"] = period.first.isoformat() if period.first else None
@@ -138,9 +149,9 @@ class Views:
         responsible."""
         if first > last:
             raise InvalidEvent({"from": ["The first time is after the second."]})
+        settled = self.settled_as_of(first), self.settled_as_of(last)
         self.projection.catch_up()
-        before = self.position_as_of(first)
-        after = self.position_as_of(last)
+        before, after = settled[0].position, settled[1].position
         day = on or last.astimezone(UTC).date()
         old = ViewReading(self.projection.snapshot(before, level), self.folds, Period(on=day))
         new = ViewReading(self.projection.snapshot(after, level), self.folds, Period(on=day))
@@ -150,15 +161,22 @@ class Views:
             for name in new_figures
             if old_figures[name] != new_figures[name]
         }
+        # What a reader at this level may see of the log at `after`: an event, and
+        # a correction, retraction or lowering only if its target too (core.visibility).
+        sight = self.app.visibility(READER_OF_LEVEL[level], None).at(after)
         events = [
             brief(event, self.app.catalogue)
             for event in self.app.read_log(after=before, upto=after, page=LISTED)
-            if visible_at(level, event.classification)
+            if sight.sees(event)
         ]
         items = self._changed_items(level, before, after)
         return {
-            "from": {"as_of": format_timestamp(first), "position": before},
-            "to": {"as_of": format_timestamp(last), "position": after},
+            "from": {
+                "as_of": format_timestamp(first),
+                "position": before,
+                "final": settled[0].final,
+            },
+            "to": {"as_of": format_timestamp(last), "position": after, "final": settled[1].final},
             "on": day.isoformat(),
             "figures": figures,
             "items": items[:LISTED],

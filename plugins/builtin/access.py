@@ -4,15 +4,15 @@ the token or its hash."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from core import fields as f
 from core import tokens
 from core.eventtypes import EventType, Fact, LifecycleState, conflict, lifecycle
-from core.roles import ADMIN, ROLES
+from core.roles import ADMIN, ROLES, SYSTEM_LABELS, is_system_label
 from core.words import Phrase, Terms
 from plugins import hookimpl
 
@@ -22,7 +22,7 @@ AREA = "access"
 LABEL_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@-]*$"
 
 
-def label() -> fields.String:
+def label(*extra: Callable[[str], Any]) -> fields.String:
     return fields.String(
         required=True,
         validate=[
@@ -31,13 +31,22 @@ def label() -> fields.String:
                 LABEL_PATTERN,
                 error="Use letters, digits and . _ @ - (for example focal-point-1).",
             ),
+            *extra,
         ],
         metadata={"description": "The token's label: recorded_by of what it records."},
     )
 
 
+def not_reserved(value: str) -> None:
+    if is_system_label(value):
+        reserved = ", ".join(sorted(SYSTEM_LABELS))
+        raise ValidationError(
+            f"{value!r} is a label the system records under ({reserved}); choose another."
+        )
+
+
 class TokenIssued(Schema):
-    label = label()
+    label = label(not_reserved)
     role = f.choice(ROLES)
     #: The person the token is issued to (tokens issued before named only a label).
     person = fields.String(

@@ -88,6 +88,14 @@ class EventRetracted(Schema):
     reason = f.text()
 
 
+class ClassificationLowered(Schema):
+    lowers = fields.UUID(
+        required=True, metadata={"description": "Id of the event whose classification is lowered."}
+    )
+    lowered_to = f.choice(["public", "restricted"])
+    reason = f.text()
+
+
 def after_adoption(fact: Fact, lifecycles: Lifecycles) -> None:
     """The recommendations exist from the Assembly's adoption of them."""
     if fact.occurred_on < ADOPTED:
@@ -147,6 +155,16 @@ RETRACTED = Phrase(
     fr="Retrait de l’événement {retracts} : {reason}.",
     values=lambda p, w: {"retracts": str(p["retracts"]), "reason": p["reason"]},
 )
+LEVEL_WORDS = Terms({"public": ("public", "public"), "restricted": ("restricted", "restreint")})
+LOWERED = Phrase(
+    en="Event {lowers} made {level}: {reason}.",
+    fr="L’événement {lowers} devient {level} : {reason}.",
+    values=lambda p, w: {
+        "lowers": str(p["lowers"]),
+        "level": w.term(p["lowered_to"], LEVEL_WORDS),
+        "reason": p["reason"],
+    },
+)
 
 
 @hookimpl
@@ -188,6 +206,20 @@ def followup_event_types() -> list[EventType]:
             effect=Effect.RETRACT,
             target="retracts",
             sentence=RETRACTED,
+        ),
+        EventType(
+            "ClassificationLowered",
+            ClassificationLowered,
+            AREA,
+            "An earlier event's classification is lowered (a warrant unsealed, a "
+            "confidential agreement made public), as it reads then, corrections included. "
+            "The lowering has the classification it lowers to; what continues the "
+            "event's lifecycle afterwards inherits the lower one.",
+            writers=frozenset({"focal_point", "bureau"}),
+            effect=Effect.LOWER,
+            target="lowers",
+            changes="lowered_to",
+            sentence=LOWERED,
         ),
     ]
 

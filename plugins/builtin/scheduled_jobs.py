@@ -24,7 +24,7 @@ from core.clock import format_timestamp
 from core.eventtypes import EventType, Fact, LifecycleState, conflict
 from core.jobs import Job, Work, Workplace, content_digest, system_event, system_types
 from core.notifying import Attachment
-from core.views.model import Item, Level, visible_at
+from core.views.model import READER_OF_LEVEL, Item, Level
 from core.words import ENGLISH, EVENT, Phrase, Terms, Words
 from plugins import hookimpl
 from reports.sections import ReportSources
@@ -368,14 +368,16 @@ def recorded_sentences(
 ) -> list[str]:
     """Each event a digest counts, as its type says it reads (dated, in log order)."""
     catalogue = workplace.app.catalogue
+    # What the digest's readers may see: an event, and a change only with its target.
+    sight = workplace.app.visibility(READER_OF_LEVEL[Level.RESTRICTED], None).at(
+        changes["to"]["position"]
+    )
     found = [
         event
         for event in workplace.app.read_log(
             after=changes["from"]["position"], upto=changes["to"]["position"]
         )
-        if visible_at(Level.RESTRICTED, event.classification)
-        and event.type in catalogue
-        and event.type not in system
+        if sight.sees(event) and event.type in catalogue and event.type not in system
     ]
     lines = [
         f"  {e.occurred_on.isoformat()}  {catalogue[e.type].reads(e.payload, ENGLISH)}"

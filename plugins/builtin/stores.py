@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -11,13 +12,41 @@ from core.ports import StoreAdapter
 from plugins import hookimpl
 
 
-def sqlite_environment(url: str) -> Mapping[str, str]:
-    """``sqlite:///relative/path.sqlite`` or ``sqlite:////absolute/path.sqlite``."""
+def sqlite_path(url: str) -> str:
+    """The file of ``sqlite:///relative/path.sqlite`` or ``sqlite:////absolute/path``."""
     path = unquote(urlsplit(url).path)
     if path.startswith("/"):
         path = path[1:]
     if not path:
         raise StoreError(f"No file in {url!r}: use sqlite:///path/to/file.sqlite")
+    return path
+
+
+def sqlite_exists(url: str) -> bool:
+    path = sqlite_path(url)
+    return path == ":memory:" or Path(path).is_file()
+
+
+def sqlite_writable(url: str) -> bool:
+    """The file and its folder (where SQLite keeps its write-ahead log) are writable."""
+    path = sqlite_path(url)
+    if path == ":memory:":
+        return True
+    folder = Path(path).parent
+    return os.access(path, os.W_OK) and os.access(folder, os.W_OK)
+
+
+def sqlite_copy(url: str, folder: str) -> str:
+    from adapters.sqlite_store import copy_read_only
+
+    target = Path(folder) / "copy.sqlite"
+    copy_read_only(sqlite_path(url), target)
+    return f"sqlite:///{target}"
+
+
+def sqlite_environment(url: str) -> Mapping[str, str]:
+    """``sqlite:///relative/path.sqlite`` or ``sqlite:////absolute/path.sqlite``."""
+    path = sqlite_path(url)
     if path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     return {
@@ -72,6 +101,13 @@ def postgres_environment(url: str) -> Mapping[str, str]:
     return environment
 
 
+def postgres_exists(url: str) -> bool:
+    """Whether the database holds the log's table (`followup init` created it)."""
+    from adapters.postgres_store import log_table_exists
+
+    return log_table_exists(postgres_environment(url))
+
+
 def memory_environment(url: str) -> Mapping[str, str]:
     return {"PERSISTENCE_MODULE": "adapters.memory_store:Factory"}
 
@@ -79,7 +115,19 @@ def memory_environment(url: str) -> Mapping[str, str]:
 @hookimpl
 def followup_stores() -> list[StoreAdapter]:
     return [
-        StoreAdapter("sqlite", sqlite_environment, "Embedded SQLite file (the default)."),
-        StoreAdapter("postgresql", postgres_environment, "PostgreSQL, for many workers."),
+        StoreAdapter(
+            "sqlite",
+            sqlite_environment,
+            "Embedded SQLite file (the default).",
+            exists=sqlite_exists,
+            writable=sqlite_writable,
+            copy=sqlite_copy,
+        ),
+        StoreAdapter(
+            "postgresql",
+            postgres_environment,
+            "PostgreSQL, for many workers.",
+            exists=postgres_exists,
+        ),
         StoreAdapter("memory", memory_environment, "In memory, for unit tests."),
     ]

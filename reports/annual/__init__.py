@@ -23,6 +23,7 @@ from datetime import date, datetime
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+from core.intact import require_intact
 from reports.annual.gather import LogPoint, ReportPeriod, gather, locate
 from reports.config import ReportConfig, load
 from reports.sections import ReportSources
@@ -76,9 +77,13 @@ def gather_data(
     config = config if config is not None else load()
     if draft is not None:
         config = replace(config, draft=draft)
-    config.require_complete()  # before any reading: a final report needs its heading
     point = locate(sources, as_of)
     period = ReportPeriod.of(year, first, last, default_year=int(point.as_of[:4]))
+    require_intact(sources.app, point.position)
+    # A final report needs its heading: said once the time, the period and the log are
+    # known to be right (what could not be drawn at all is said first), before the views
+    # are read.
+    config.require_complete()
     return gather(sources, period, point, config)
 
 

@@ -24,7 +24,7 @@ from typing import Any
 
 from core.clock import format_timestamp
 from core.errors import InvalidEvent
-from core.queries import position_as_of
+from core.queries import settled_as_of
 from core.recommendations import catalogue
 from core.views.model import Item, Level, Period, Snapshot, ViewFact
 from core.views.reading import ViewReading
@@ -149,7 +149,8 @@ def locate(sources: ReportSources, as_of: datetime | None) -> LogPoint:
         if head.position == 0 or head.recorded_at is None:
             raise ReportError("The log is empty: there is nothing to report on.")
         return LogPoint(head.position, head.recorded_at, head.hexdigest)
-    if as_of > app.clock():
+    settled = settled_as_of(app, as_of) if as_of <= app.clock() else None
+    if settled is None or not settled.final:
         raise InvalidEvent(
             {
                 "as_of": [
@@ -159,7 +160,7 @@ def locate(sources: ReportSources, as_of: datetime | None) -> LogPoint:
                 ]
             }
         )
-    position = position_as_of(app, as_of)
+    position = settled.position
     if position == 0:
         raise ReportError(f"Nothing had been recorded by {format_timestamp(as_of)}.")
     return LogPoint(position, format_timestamp(as_of), digest_at(sources, position))
@@ -224,30 +225,41 @@ class Readings:
     snapshot: CachedSnapshot
 
 
-def read(sources: ReportSources, period: ReportPeriod, position: int) -> Readings:
+def read(
+    sources: ReportSources, period: ReportPeriod, position: int, snapshot: Snapshot | None = None
+) -> Readings:
+    """The views at `position`: the projection's tables, or `snapshot` (verification
+    gives a fold of the log itself)."""
     views = sources.views
-    views.projection.catch_up()
-    snapshot = CachedSnapshot(views.projection.snapshot(position, LEVEL))
+    if snapshot is None:
+        views.projection.catch_up()
+        snapshot = views.projection.snapshot(position, LEVEL)
+    cached = CachedSnapshot(snapshot)
     folds = views.folds
     return Readings(
-        ViewReading(snapshot, folds, Period(on=period.last, first=period.first, last=period.last)),
+        ViewReading(cached, folds, Period(on=period.last, first=period.first, last=period.last)),
         ViewReading(
-            snapshot,
+            cached,
             folds,
             Period(on=period.previous_last, first=period.previous_first, last=period.previous_last),
         ),
-        ViewReading(snapshot, folds, Period(on=period.last)),
-        snapshot,
+        ViewReading(cached, folds, Period(on=period.last)),
+        cached,
     )
 
 
 def gather(
-    sources: ReportSources, period: ReportPeriod, point: LogPoint, config: ReportConfig
+    sources: ReportSources,
+    period: ReportPeriod,
+    point: LogPoint,
+    config: ReportConfig,
+    snapshot: Snapshot | None = None,
 ) -> dict[str, Any]:
-    """The report's data (see the module's docstring)."""
+    """The report's data (see the module's docstring), from the views' tables or from
+    `snapshot`."""
     config = config.resolved(period.year)
     config.require_complete()
-    readings = read(sources, period, point.position)
+    readings = read(sources, period, point.position, snapshot)
     views = sources.views
     figures = views.summary(readings.period)
     previous = views.summary(readings.previous)

@@ -5,8 +5,9 @@ chain digest it was derived at. Verifying:
 
 1. recomputes the hash chain up to that position and checks the digest there, so no
    event the report rests on was changed, removed or inserted;
-2. gathers the data again from the log at that position and compares it with the
-   attached data, figure by figure and line by line;
+2. gathers the data again from the log at that position (a plain fold of its events,
+   never the views' tables, which are derived and could have been changed) and
+   compares it with the attached data, figure by figure and line by line;
 3. draws the document again from the attached data and compares the bytes, so the
    pages say what the data says (when this machine has the same software that drew
    it; otherwise it says it could not compare);
@@ -28,9 +29,18 @@ import orjson
 from auditor.tlog import NoteError, VerifierKey, verify_checkpoint
 from core.checkpoints import events_root, known_keys
 from core.verification import Published, Verification
+from core.views.memory import fold
 from reports.annual import signing, software
 from reports.annual.document import ATTACHMENT, drawing, pdf
-from reports.annual.gather import EARLIER_FORMATS, FORMAT, LogPoint, ReportPeriod, gather, read
+from reports.annual.gather import (
+    EARLIER_FORMATS,
+    FORMAT,
+    LEVEL,
+    LogPoint,
+    ReportPeriod,
+    gather,
+    read,
+)
 from reports.config import ReportConfig
 from reports.errors import ReportError
 from reports.sections import ReportSources
@@ -183,7 +193,12 @@ def verify(
         )
         _later_events(sources, found, data, period)
         return found
-    derived = gather(sources, period, point, config)
+    # Derived again from the log itself (a plain fold of its events up to the report's
+    # position), not from the views' tables, which are derived data anyone with the
+    # database could change.
+    views = sources.views
+    log = sources.app.read_log(upto=point.position)
+    derived = gather(sources, period, point, config, fold(views.folds, log, LEVEL, point.position))
     reported = {k: v for k, v in data.items() if k not in ("document", "checkpoint")}
     differing = list(differences(reported, derived))
     if differing:
@@ -194,12 +209,16 @@ def verify(
         found.problems.extend(f"  {line}" for line in differing[:LISTED])
     else:
         found.notes.append(
-            f"data: every figure, list and chart series derived again at position "
-            f"{point.position} is the report's"
+            f"data: every figure, list and chart series derived again from the log's "
+            f"{point.position} events (a fold of the log, not the views' tables) is the "
+            "report's"
         )
     if redraw:
         _compare_pages(found, data, document, sources, language, signed)
-    _later_events(sources, found, data, period)
+    if damage is not None:
+        found.later.append("  since then: not read (the log is damaged after the report)")
+    else:
+        _later_events(sources, found, data, period)
     return found
 
 

@@ -171,7 +171,7 @@ def test_the_installed_wheel_runs_followup_from_start_to_finish(installed):
                 assert server.poll() is None, "followup serve stopped"
                 assert time.monotonic() < deadline, "followup serve never answered"
                 time.sleep(0.2)
-        assert health == {"status": "ok", "position": len(EVENTS)}
+        assert health == {"status": "ok"}  # nothing about the log to whom has no token
     finally:
         server.terminate()
         server.wait(timeout=30)

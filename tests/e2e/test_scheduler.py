@@ -59,6 +59,7 @@ def system_events(url):
 
 
 def start(url, config, log_path, **env):
+    bootstrap(url, load_entry_points=False).close()  # as `followup init` does
     with log_path.open("ab") as output:
         return subprocess.Popen(
             [sys.executable, "-m", "cli", "scheduler"],
@@ -174,7 +175,9 @@ def test_an_unreachable_receiver_neither_loses_the_record_nor_stops_the_schedule
 def runner(sqlite_url, monkeypatch):
     monkeypatch.setenv("FOLLOWUP_DATABASE_URL", sqlite_url)
     monkeypatch.delenv("FOLLOWUP_CONFIG", raising=False)
-    return CliRunner()
+    runner = CliRunner()
+    assert runner.invoke(main, ["init"]).exit_code == 0  # only init creates a store
+    return runner
 
 
 def test_once_runs_one_job_for_a_due_time_once(runner, sqlite_url):

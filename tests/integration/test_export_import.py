@@ -17,13 +17,23 @@ from followup.bootstrap import bootstrap
 from tests.storelog import fill
 
 
+def initialised(args: tuple[str, ...]) -> None:
+    """The store a command names, created first as `followup init` does (only init
+    creates one; it is safe to repeat)."""
+    if "--database-url" in args:
+        url = args[args.index("--database-url") + 1]
+        assert CliRunner().invoke(main, ["init", "--database-url", url]).exit_code == 0
+
+
 def run(*args: str) -> str:
+    initialised(args)
     result = CliRunner().invoke(main, list(args))
     assert result.exit_code == 0, result.output
     return result.output
 
 
 def fails(*args: str) -> str:
+    initialised(args)
     result = CliRunner().invoke(main, list(args))
     assert result.exit_code == 1, result.output
     return result.output

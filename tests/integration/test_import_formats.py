@@ -52,7 +52,9 @@ def to_csv(events: list[dict[str, Any]]) -> str:
 @pytest.fixture
 def runner(sqlite_url, monkeypatch):
     monkeypatch.setenv("FOLLOWUP_DATABASE_URL", sqlite_url)
-    return CliRunner()
+    runner = CliRunner()
+    assert runner.invoke(main, ["init"]).exit_code == 0  # only init creates a store
+    return runner
 
 
 def run(runner, *args: str):
@@ -94,6 +96,7 @@ def test_every_type_from_csv_is_stored_as_from_jsonl(runner, tmp_path, sqlite_ur
     from_csv = stored(sqlite_url)
 
     other = f"sqlite:///{tmp_path}/other.sqlite"
+    assert runner.invoke(main, ["init", "--database-url", other]).exit_code == 0
     result = runner.invoke(main, ["events", "import", str(jsonl), "--database-url", other])
     assert result.exit_code == 0, result.output
     assert from_csv == stored(other)
@@ -279,6 +282,7 @@ def test_a_progress_bar_on_a_terminal_only(tmp_path, sqlite_url):
     path.write_text((json.dumps(workshop) + "\n") * 600, encoding="utf-8")
     assert path.stat().st_size > 1_000_000
     env = {**os.environ, "FOLLOWUP_DATABASE_URL": sqlite_url}
+    subprocess.run([sys.executable, "-m", "cli", "init"], env=env, check=True, timeout=60)
     command = [sys.executable, "-m", "cli", "events", "import", "--dry-run", str(path)]
 
     plain = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)

@@ -14,7 +14,9 @@ from cli import main
 @pytest.fixture
 def runner(sqlite_url, monkeypatch):
     monkeypatch.setenv("FOLLOWUP_DATABASE_URL", sqlite_url)
-    return CliRunner()
+    runner = CliRunner()
+    assert runner.invoke(main, ["init"]).exit_code == 0  # only init creates a store
+    return runner
 
 
 def test_register_then_name_then_list(runner, tmp_path):

@@ -30,6 +30,7 @@ def workshop(n: int, classification: str = "public") -> dict:
 
 def test_people_record_and_say_why(sqlite_url: str) -> None:
     runner = CliRunner()
+    assert runner.invoke(main, ["init", "--database-url", sqlite_url]).exit_code == 0
     made = runner.invoke(
         main,
         ["token", "create", "--person", "Amina Diallo", "--email", "amina@icc.example",

@@ -80,11 +80,11 @@ def test_a_failure_in_a_page_applies_none_of_it(sqlite_url, monkeypatch):
     original = engine.apply
     calls = {"n": 0}
 
-    def failing(event, store):
+    def failing(event, store, everything=None):
         calls["n"] += 1
         if calls["n"] == 5:
             raise RuntimeError("power cut")
-        original(event, store)
+        original(event, store, everything)
 
     monkeypatch.setattr(engine, "apply", failing)
     with pytest.raises(RuntimeError):

@@ -117,6 +117,7 @@ def test_a_token_only_the_log_knows_can_be_revoked(tokens, sqlite_services):
 def test_the_token_commands(sqlite_url, monkeypatch):
     monkeypatch.setenv("FOLLOWUP_DATABASE_URL", sqlite_url)
     runner = CliRunner()
+    assert runner.invoke(main, ["init"]).exit_code == 0
     created = runner.invoke(main, ["token", "create", "--role", "bureau", "--label", "bureau-1"])
     assert created.exit_code == 0, created.output
     secret = created.stdout.strip()

@@ -206,9 +206,9 @@ def test_tampered_signatures_wrong_keys_and_other_logs_are_refused(
 
     kept.write_text(signed)
     stranger = tmp_path / "stranger.key"
-    other = run(
-        "keys", "init", "--file", str(stranger), "--database-url", f"sqlite:///{tmp_path}/o.sqlite"
-    ).strip()
+    other_log = f"sqlite:///{tmp_path}/o.sqlite"
+    run("init", "--database-url", other_log)  # only init creates a store
+    other = run("keys", "init", "--file", str(stranger), "--database-url", other_log).strip()
     result = CliRunner().invoke(main, [*verify, "--key", other])
     assert result.exit_code == 1 and "no signature by the log's key" in result.output
     assert tlog.main(["checkpoint", "--key", other, str(kept)]) == 1

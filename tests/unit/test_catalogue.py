@@ -62,6 +62,8 @@ ADDED_TYPES = {
     "ReportGenerated",
     "ReminderSent",
     "IntegrityVerified",
+    # Unsealing: lowering an event's classification is an act of its own.
+    "ClassificationLowered",
     # What the log records of proving itself (plugins/builtin/transparency.py).
     "LogKeyActivated",
     "CheckpointCosigned",

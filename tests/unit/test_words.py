@@ -163,6 +163,18 @@ KEY = "followup.example/log+01020304+AQ" + "A" * 42 + "="
 #: One payload of each type the samples lack (the system's and the tokens' types).
 MORE = [
     {
+        "type": "ClassificationLowered",
+        "lowers": "2d5ac192-0531-57e8-b6c2-d0db00000001",
+        "lowered_to": "public",
+        "reason": "The Chamber unsealed the warrant",
+    },
+    {
+        "type": "ClassificationLowered",
+        "lowers": "2d5ac192-0531-57e8-b6c2-d0db00000001",
+        "lowered_to": "restricted",
+        "reason": "Shared with the Bureau",
+    },
+    {
         "type": "OrganisationRegistered",
         "code": "NHRI-UGA",
         "name": "Uganda Human Rights Commission",
