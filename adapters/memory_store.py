@@ -194,6 +194,21 @@ class ChainedPOPOApplicationRecorder(POPOApplicationRecorder):
                 )
             ]
 
+    def rows_at(self, positions: Sequence[int]) -> list[RawRow]:
+        with self._database_lock:
+            size = len(self._stored_events)
+            return [
+                RawRow(
+                    *event_row(
+                        self._stored_events[p - 1],
+                        self._chain[p - 1],
+                        UUID(str(self._stored_events[p - 1].originator_id)).bytes,
+                    )
+                )
+                for p in sorted(set(positions))
+                if 1 <= p <= size
+            ]
+
     def scan_marks(self, *, after: str = "", limit: int = 10000) -> None:
         """No separate time index: `position_at` bisects the rows themselves."""
         return None

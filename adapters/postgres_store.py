@@ -10,6 +10,7 @@ several machines share one clock."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cached_property
@@ -68,6 +69,9 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"
     ) -> None:
         super().__init__(datastore, events_table_name=events_table_name)
+        self._listeners: set[threading.Event] = set()
+        self._listening: threading.Thread | None = None
+        self._listening_lock = threading.Lock()
         self.sql_create_statements[self.create_table_statement_index] = self._q(
             "CREATE TABLE IF NOT EXISTS {events} ("
             "originator_id uuid NOT NULL, "
@@ -102,6 +106,45 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             ]
         )
         self._tree = TreeKeeper()
+
+    # -- notifications ------------------------------------------------------------
+
+    def listen(self, listener: threading.Event) -> None:
+        """Set `listener` whenever a transaction appends events (LISTEN on the
+        channel eventsourcing notifies on every insert), whichever process wrote."""
+        with self._listening_lock:
+            self._listeners.add(listener)
+            if self._listening is None or not self._listening.is_alive():
+                self._listening = threading.Thread(
+                    target=self._listen, name="followup-listen", daemon=True
+                )
+                self._listening.start()
+
+    def unlisten(self, listener: threading.Event) -> None:
+        with self._listening_lock:
+            self._listeners.discard(listener)
+
+    def _listen(self) -> None:
+        while True:
+            with self._listening_lock:
+                if not self._listeners:
+                    self._listening = None
+                    return
+            try:
+                with connect(self.datastore) as connection:
+                    connection.execute(SQL("LISTEN {0}").format(Identifier(self.channel_name)))
+                    self._wake()  # events may have come before LISTEN took effect
+                    while self._listeners:
+                        for _ in connection.notifies(timeout=1.0, stop_after=1):
+                            self._wake()
+            except psycopg.Error:
+                threading.Event().wait(1.0)  # the server went away: try again shortly
+
+    def _wake(self) -> None:
+        with self._listening_lock:
+            listeners = list(self._listeners)
+        for listener in listeners:
+            listener.set()
 
     def _q(self, template: str) -> Composed:
         """A statement naming this recorder's tables, schema-qualified."""
@@ -467,6 +510,37 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
                 for p, o, v, t, s, r, h, q in curs.fetchall()
             ]
 
+    def rows_at(self, positions: Sequence[int]) -> list[RawRow]:
+        found: list[RawRow] = []
+        with (
+            self.datastore.get_connection() as conn,
+            conn.cursor(row_factory=tuple_row) as curs,
+        ):
+            for start in range(0, len(positions), 5000):
+                curs.execute(self._at, [list(positions[start : start + 5000])], prepare=True)
+                found += [
+                    RawRow(
+                        p,
+                        _uuid_bytes(o),
+                        v,
+                        t,
+                        s if s is None else bytes(s),
+                        r,
+                        h if h is None else bytes(h),
+                        q,
+                    )
+                    for p, o, v, t, s, r, h, q in curs.fetchall()
+                ]
+        return found
+
+    @cached_property
+    def _at(self) -> Composed:
+        return self._q(
+            "SELECT notification_id, originator_id, originator_version, topic, state, "
+            "recorded_at, hash, previous_position FROM {events} "
+            "WHERE notification_id = ANY(%s) ORDER BY notification_id"
+        )
+
     @cached_property
     def _scan(self) -> Composed:
         return self._q(
@@ -529,6 +603,22 @@ def _record(row: DictRow) -> StoredRecord:
     )
 
 
+def connect(datastore: PostgresDatastore) -> psycopg.Connection[Any]:
+    """A connection of its own (autocommit), with the pool's settings."""
+    pool = datastore.pool
+    kwargs = pool.kwargs if isinstance(pool.kwargs, dict) else {}
+    password = pool.get_password_func() if pool.get_password_func else kwargs.get("password")
+    return psycopg.connect(
+        dbname=kwargs.get("dbname"),
+        host=kwargs.get("host"),
+        port=kwargs.get("port"),
+        user=kwargs.get("user"),
+        password=password or None,
+        connect_timeout=10,
+        autocommit=True,
+    )
+
+
 class Factory(PostgresFactory):
     """eventsourcing infrastructure factory for PERSISTENCE_MODULE=adapters.postgres_store."""
 
@@ -546,18 +636,7 @@ class Factory(PostgresFactory):
             raise OperationalError(str(error).strip()) from None
 
     def _connect(self) -> psycopg.Connection[Any]:
-        pool = self.datastore.pool
-        kwargs = pool.kwargs if isinstance(pool.kwargs, dict) else {}
-        password = pool.get_password_func() if pool.get_password_func else kwargs.get("password")
-        return psycopg.connect(
-            dbname=kwargs.get("dbname"),
-            host=kwargs.get("host"),
-            port=kwargs.get("port"),
-            user=kwargs.get("user"),
-            password=password or None,
-            connect_timeout=10,
-            autocommit=True,
-        )
+        return connect(self.datastore)
 
     @contextmanager
     def _one_at_a_time(self) -> Iterator[None]:

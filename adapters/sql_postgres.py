@@ -8,8 +8,9 @@ behaves the same on the other, read-then-write included."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from functools import lru_cache
 from typing import Any
 
@@ -17,6 +18,7 @@ from eventsourcing.postgres import PostgresDatastore
 from psycopg import Cursor
 from psycopg.rows import DictRow
 
+from adapters.sql_sqlite import FileSql, scratch_sql
 from core.sql import Dialect
 
 #: The advisory lock every writing transaction of the port holds (an arbitrary key).
@@ -63,6 +65,12 @@ class PostgresCursor:
     def fetchall(self) -> list[Mapping[str, Any]]:
         return [dict(row) for row in self._cursor.fetchall()]
 
+    def fetchrows(self) -> Sequence[Sequence[Any]]:
+        return [tuple(row.values()) for row in self._cursor.fetchall()]
+
+    def fetchmany(self, size: int) -> Sequence[Sequence[Any]]:
+        return [tuple(row.values()) for row in self._cursor.fetchmany(size)]
+
     @property
     def rowcount(self) -> int:
         return self._cursor.rowcount
@@ -85,3 +93,27 @@ class PostgresSql:
                 # Derived rows are rebuilt from the log if a crash loses them.
                 cursor.execute("SET LOCAL synchronous_commit = off")
             yield PostgresCursor(cursor)
+
+    def scratch(self) -> AbstractContextManager[FileSql]:
+        return scratch_sql()
+
+    def settle(self) -> None:
+        return None  # the server checkpoints on its own schedule
+
+    @contextmanager
+    def lease(self, name: str) -> Iterator[bool]:
+        """A session advisory lock on a connection kept for the purpose (released by
+        the server if the connection or the process goes)."""
+        key = int.from_bytes(
+            hashlib.sha256(f"followup/{name}".encode()).digest()[:8], "big", signed=True
+        )
+        with self.datastore.get_connection() as connection:
+            row = connection.execute("SELECT pg_try_advisory_lock(%s) AS held", [key]).fetchone()
+            held = bool(row["held"]) if row else False
+            connection.commit()
+            try:
+                yield held
+            finally:
+                if held:
+                    connection.execute("SELECT pg_advisory_unlock(%s)", [key])
+                    connection.commit()

@@ -3,10 +3,13 @@ same durability), or a private in-memory database for the memory store."""
 
 from __future__ import annotations
 
+import fcntl
+import os
 import sqlite3
+import tempfile
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from eventsourcing.persistence import (
@@ -20,7 +23,7 @@ from eventsourcing.persistence import (
     PersistenceError,
     ProgrammingError,
 )
-from eventsourcing.sqlite import SQLiteDatastore
+from eventsourcing.sqlite import SQLITE3_DEFAULT_LOCK_TIMEOUT, SQLiteDatastore
 
 from core.sql import Dialect
 
@@ -50,6 +53,14 @@ def _portable_errors() -> Iterator[None]:
         raise  # pragma: no cover - sqlite3.Error is the last entry
 
 
+#: Pages of WAL after which a transaction of derived rows copies the WAL back into the
+#: database (SQLite's default is 1000: a fold of big pages would copy its rows back
+#: page after page; fewer, larger copies write each database page fewer times).
+DERIVED_CHECKPOINT = 50_000
+#: How long a transaction of derived rows waits for the database's write lock, in ms.
+DERIVED_BUSY_MS = 200
+
+
 class SqliteCursor:
     def __init__(self, cursor: sqlite3.Cursor) -> None:
         self._cursor = cursor
@@ -68,6 +79,15 @@ class SqliteCursor:
 
     def fetchall(self) -> list[Mapping[str, Any]]:
         return [dict(row) for row in self._cursor.fetchall()]
+
+    def fetchrows(self) -> Sequence[Sequence[Any]]:
+        # sqlite3.Row is already a sequence of the values.
+        rows: list[Sequence[Any]] = self._cursor.fetchall()
+        return rows
+
+    def fetchmany(self, size: int) -> Sequence[Sequence[Any]]:
+        rows: list[Sequence[Any]] = self._cursor.fetchmany(size)
+        return rows
 
     @property
     def rowcount(self) -> int:
@@ -91,12 +111,118 @@ class SqliteSql:
                 # Derived rows may be lost in a power cut (they are rebuilt from the log):
                 # their commit need not wait for the disk. WAL keeps them consistent.
                 raw.execute("PRAGMA synchronous=NORMAL")
+                raw.execute(f"PRAGMA wal_autocheckpoint={DERIVED_CHECKPOINT}")
+                # A writer of derived rows does not queue behind the log's writers with
+                # this process's one writing connection in hand: it gives up soon, and
+                # tries again later (see core/views/projection.py).
+                raw.execute(f"PRAGMA busy_timeout={DERIVED_BUSY_MS}")
             try:
                 with _transaction(raw, write) as cursor:
                     yield cursor
             finally:
                 if write and derived:
                     raw.execute("PRAGMA synchronous=FULL")
+                    raw.execute("PRAGMA wal_autocheckpoint=1000")
+                    timeout = self.datastore.pool.lock_timeout or SQLITE3_DEFAULT_LOCK_TIMEOUT
+                    raw.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+
+    def scratch(self) -> AbstractContextManager[FileSql]:
+        return scratch_sql()
+
+    def settle(self) -> None:
+        """Copy the WAL into the database now (what transactions of derived rows put
+        off), so that the next writer does not pay for it."""
+        if self.datastore.pool.is_sqlite_memory_mode:
+            return
+        with self.datastore.get_connection(commit=False) as connection:
+            connection._sqlite_conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+    def lease(self, name: str) -> AbstractContextManager[bool]:
+        pool = self.datastore.pool
+        if pool.is_sqlite_memory_mode:
+            return _process_lease(f"{pool.db_name}/{name}")
+        return _file_lease(f"{pool.db_name}-{name}.lock")
+
+
+#: Leases of stores without a file (in memory), held in this process.
+_MEMORY_LEASES: dict[str, threading.Lock] = {}
+_MEMORY_LEASES_LOCK = threading.Lock()
+
+
+@contextmanager
+def _process_lease(key: str) -> Iterator[bool]:
+    with _MEMORY_LEASES_LOCK:
+        lock = _MEMORY_LEASES.setdefault(key, threading.Lock())
+    held = lock.acquire(blocking=False)
+    try:
+        yield held
+    finally:
+        if held:
+            lock.release()
+
+
+@contextmanager
+def _file_lease(path: str) -> Iterator[bool]:
+    """An exclusive lock on a file beside the database (flock: released by the system
+    if the process dies; separate opens exclude each other, threads included)."""
+    try:
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:  # a read-only place: nothing can be written there anyway
+        yield False
+        return
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
+    finally:
+        os.close(descriptor)
+
+
+class FileSql:
+    """A private SQLite file, for scratch work (folding views again to compare)."""
+
+    dialect: Dialect = "sqlite"
+
+    def __init__(self, path: str) -> None:
+        self._connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._connection.row_factory = sqlite3.Row
+        self._connection.execute("PRAGMA journal_mode=OFF")
+        self._connection.execute("PRAGMA synchronous=OFF")
+        self._connection.execute("PRAGMA cache_size=-32768")
+        self._lock = threading.RLock()
+
+    @contextmanager
+    def transaction(self, *, write: bool, derived: bool = False) -> Iterator[SqliteCursor]:
+        with self._lock, _transaction(self._connection, write) as cursor:
+            yield cursor
+
+    def scratch(self) -> AbstractContextManager[FileSql]:
+        return scratch_sql()
+
+    def settle(self) -> None:
+        return None
+
+    def lease(self, name: str) -> AbstractContextManager[bool]:
+        return _process_lease(f"{id(self)}/{name}")
+
+    def close(self) -> None:
+        self._connection.close()
+
+
+@contextmanager
+def scratch_sql() -> Iterator[FileSql]:
+    with tempfile.TemporaryDirectory(prefix="followup-scratch-") as folder:
+        sql = FileSql(os.path.join(folder, "scratch.sqlite"))
+        try:
+            yield sql
+        finally:
+            sql.close()
 
 
 class MemorySql:
@@ -116,11 +242,21 @@ class MemorySql:
         with self._lock, _transaction(self._connection, write) as cursor:
             yield cursor
 
+    def lease(self, name: str) -> AbstractContextManager[bool]:
+        return _process_lease(f"{id(self)}/{name}")
+
+    def scratch(self) -> AbstractContextManager[FileSql]:
+        return scratch_sql()
+
+    def settle(self) -> None:
+        return None
+
 
 @contextmanager
 def _transaction(connection: sqlite3.Connection, write: bool) -> Iterator[SqliteCursor]:
     cursor = connection.cursor()
-    cursor.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+    with _portable_errors():  # a busy database too says so as the port's error
+        cursor.execute("BEGIN IMMEDIATE" if write else "BEGIN")
     try:
         yield SqliteCursor(cursor)
     except BaseException:

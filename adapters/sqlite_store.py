@@ -116,6 +116,11 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             f"recorded_at, hash, previous_position FROM {table} "
             "WHERE rowid > ? ORDER BY rowid LIMIT ?"
         )
+        self._at = (
+            "SELECT rowid, originator_id, originator_version, topic, state, "  # noqa: S608
+            f"recorded_at, hash, previous_position FROM {table} "
+            "WHERE rowid IN ({}) ORDER BY rowid"
+        )
         self._time_from = (
             f"SELECT recorded_at FROM {table} WHERE rowid >= ? AND recorded_at IS NOT NULL "  # noqa: S608
             "ORDER BY rowid LIMIT 1"
@@ -383,6 +388,21 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
                 return _raw_rows(cursor.fetchall())
             finally:
                 cursor.close()
+
+    def rows_at(self, positions: Sequence[int]) -> list[RawRow]:
+        found: list[RawRow] = []
+        with self.datastore.get_connection(commit=False) as connection:
+            raw: sqlite3.Connection = connection._sqlite_conn
+            cursor = raw.cursor()
+            cursor.row_factory = None  # plain tuples
+            try:
+                for start in range(0, len(positions), 500):
+                    chunk = positions[start : start + 500]
+                    cursor.execute(self._at.format(",".join("?" * len(chunk))), chunk)
+                    found += _raw_rows(cursor.fetchall())
+            finally:
+                cursor.close()
+        return found
 
     def scan_marks(self, *, after: str = "", limit: int = 10000) -> None:
         """No separate time index: the rows, which `verify` reads, are their own."""

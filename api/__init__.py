@@ -37,6 +37,9 @@ DOC_ENDPOINTS = ("api-docs.openapi_json", "api-docs.openapi_swagger_ui")
 DEFAULTS: dict[str, Any] = {
     "FOLLOWUP_DATABASE_URL": None,
     "LOAD_ENTRY_POINTS": True,
+    # Keep the views current in a background thread (`followup serve` does; one
+    # worker at a time folds, core/views/follower.py).
+    "VIEWS_FOLLOWER": False,
     # Larger bodies get 413 before they are read.
     "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,
     "API_TITLE": "followup",
@@ -103,4 +106,8 @@ def create_app(config: Mapping[str, Any] | None = None, services: Services | Non
     for name in BLUEPRINTS:
         api.register_blueprint(importlib.import_module(name).blueprint, url_prefix=URL_PREFIX)
     auth.check_declared(app, DOC_ENDPOINTS)
+    if app.config["VIEWS_FOLLOWER"]:
+        from core.views.follower import Follower
+
+        app.extensions["followup.follower"] = Follower(services.views.projection).start()
     return app

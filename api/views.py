@@ -37,6 +37,13 @@ ABOUT: dict[str, Any] = {
     "as_of": {"type": "string", "nullable": True, "description": "Transaction time read."},
     "on": {"type": "string", "format": "date", "description": "Valid date read."},
     "position": {"type": "integer", "description": "Last log position included."},
+    "behind": {
+        "type": "integer",
+        "description": "Events recorded by the time asked for (as_of, or now) that the "
+        "views had not yet folded when this was answered: 0 when the answer is of the "
+        "time asked for. The views are kept current in the background; a request waits "
+        "a little only for its caller's own recent writes.",
+    },
     "final": {
         "type": "boolean",
         "description": "Whether the answer is final: false when as_of is later than the "
@@ -51,7 +58,7 @@ def answer(**properties: Any) -> dict[str, Any]:
     return {
         "type": "object",
         "properties": {**ABOUT, **properties},
-        "required": ["as_of", "on", "position", "final", *properties],
+        "required": ["as_of", "on", "position", "behind", "final", *properties],
     }
 
 
@@ -156,12 +163,15 @@ def level() -> Level:
 
 
 def reading(query: Mapping[str, Any]) -> ViewReading:
+    """The views at the caller's clearance, read where they are (a request never
+    waits for a long catch-up: the answer says how many events it is `behind`)."""
     return services().views.reading(
         level(),
         as_of=query.get("as_of"),
         on=query.get("on"),
         first=query.get("from_"),
         last=query.get("to"),
+        caller=current_caller().recorded_by,
     )
 
 
@@ -174,6 +184,23 @@ def listed(query: Mapping[str, Any], read: ViewReading, items: list[Item]) -> Re
             "items": items[start : start + limit],
         }
     )
+
+
+def paged(query: Mapping[str, Any], read: ViewReading, total: int, items: list[Any]) -> Response:
+    """A page read on its own (the total counted without reading every item)."""
+    return jsonify(
+        {**services().views.envelope(read, query.get("as_of")), "total": total, "items": items}
+    )
+
+
+def first_page(query: Mapping[str, Any], read: ViewReading, view: str) -> Response:
+    """The items of a view, with no filter but the date: only the page's are read."""
+    total, items = read.page(view, query["offset"], query["limit"])
+    return paged(query, read, total, items)
+
+
+def unfiltered(query: Mapping[str, Any], *names: str) -> bool:
+    return all(query.get(name) is None for name in ("from_", "to", *names))
 
 
 def single(query: Mapping[str, Any], read: ViewReading, name: str, value: Any) -> Response:
@@ -212,7 +239,9 @@ def list_parties(**query: Any) -> Response:
     Party to the Statute since/until, legislation, APIC, focal and contact points,
     agreements, arrests and surrenders facilitated, requests addressed to it."""
     read = reading(query)
-    return listed(query, read, queries.parties(read, states_parties_only=query["states_parties"]))
+    if not query["states_parties"]:
+        return paged(query, read, *queries.parties_page(read, query["offset"], query["limit"]))
+    return listed(query, read, queries.parties(read, states_parties_only=True))
 
 
 @blueprint.route("/parties/<string:code>", methods=["GET"])
@@ -265,6 +294,8 @@ def list_agreements(**query: Any) -> Response:
 
     Status (`signed`, `in_force`, `terminated`) on the `on` date."""
     read = reading(query)
+    if unfiltered(query, "kind", "party", "status"):
+        return first_page(query, read, "agreements")
     found = queries.agreements(
         read, kind=query.get("kind"), party=query.get("party"), status=query.get("status")
     )
@@ -280,6 +311,8 @@ def list_warrants(**query: Any) -> Response:
 
     Status (`at_large`, `arrested`, `surrendered`, `closed`) on the `on` date."""
     read = reading(query)
+    if unfiltered(query, "status", "situation", "party"):
+        return first_page(query, read, "warrants")
     found = queries.warrants(
         read,
         status=query.get("status"),
@@ -298,6 +331,8 @@ def list_requests(**query: Any) -> Response:
 
     Open or answered on the `on` date, with days to answer."""
     read = reading(query)
+    if unfiltered(query, "addressee", "status", "category"):
+        return first_page(query, read, "requests")
     found = queries.requests(
         read,
         addressee=query.get("addressee"),
@@ -316,6 +351,8 @@ def list_witness_protection(**query: Any) -> Response:
 
     Persons covered and relocations by the `on` date."""
     read = reading(query)
+    if unfiltered(query):
+        return first_page(query, read, "witness_protection")
     return listed(query, read, queries.witness_protection(read))
 
 
@@ -334,8 +371,14 @@ def list_activities(**query: Any) -> Response:
         message = f"Must be one of: {', '.join(known)}."
         raise InvalidEvent({"type": {index: [message] for index in unknown}})
     read = reading(query)
-    found = queries.activities(read, types=query.get("type"), party=query.get("party"))
-    return listed(query, read, found)
+    total, found = queries.activities_page(
+        read,
+        types=query.get("type"),
+        party=query.get("party"),
+        offset=query["offset"],
+        limit=query["limit"],
+    )
+    return paged(query, read, total, found)
 
 
 @blueprint.route("/views/<string:name>", methods=["GET"])
@@ -350,5 +393,4 @@ def list_view(name: str, **query: Any) -> Response:
     views = services().views
     if name not in views.folds.views:
         raise NotFound(f"No view {name!r}; views: {', '.join(views.folds.views)}.")
-    read = reading(query)
-    return listed(query, read, read.items(name))
+    return first_page(query, reading(query), name)

@@ -32,18 +32,26 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
+from uuid import UUID
 
+from eventsourcing.persistence import StoredEvent
+
+from api import create_app
 from bench.common import Figure, publish
-from bench.history import build
+from bench.history import Drafting, History, build, record
+from core.application import FollowUp
 from core.clock import parse_timestamp
+from core.envelope import Event
+from core.ports import LogScanner
 from core.views.model import Level
 from followup.bootstrap import Services, bootstrap
 from plugins.builtin import queries
 
 #: How `make bench` drives it (bench/__main__.py): the million events issue 5 asks for,
 #: and a quick run (under a minute).
-FULL_ARGS = ("--events", "1000000")
-QUICK_ARGS = ("--events", "20000", "--queries", "30")
+FULL_ARGS = ("--events", "1000000", "--import", "100000", "--postgres", "100000")
+QUICK_ARGS = ("--events", "20000", "--queries", "30", "--import", "5000", "--postgres", "5000")
 
 
 def timed(action: Callable[[], object], repeat: int) -> list[float]:
@@ -147,10 +155,143 @@ def say(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
+def decode_rate(app: FollowUp, upto: int) -> float:
+    """eventsourcing's own decoding of the stored events (its mapper, from the stored
+    rows to domain events), events per second: the baseline of the full replay. The
+    rows are read a page at a time; only the decoding is timed."""
+    scanner = cast(LogScanner, app.recorder)
+    mapper = app.mapper
+    seconds, after = 0.0, 0
+    while after < upto:
+        rows = scanner.scan_log(after=after, limit=10_000)
+        if not rows:
+            break
+        stored = [
+            StoredEvent(UUID(bytes=r.originator_id), r.originator_version, r.topic, r.state)
+            for r in rows
+            if r.originator_id is not None
+        ]
+        start = time.perf_counter()
+        for event in stored:
+            mapper.to_domain_event(event)
+        seconds += time.perf_counter() - start
+        after = rows[-1].position
+    return after / seconds
+
+
+#: List endpoints whose first page is timed (their whole view, no filter).
+LISTS = (
+    "/agreements",
+    "/warrants",
+    "/requests",
+    "/witness-protection",
+    "/activities",
+    "/parties",
+    "/recommendations",
+    "/views/assessments",
+    "/views/narratives",
+)
+
+
+def first_pages(url: str, rounds: int) -> dict[str, float]:
+    """Median milliseconds of each list endpoint's first page (100 items), through the
+    API (Flask's test client: routing, token, reading, JSON), as the Bureau."""
+    app = create_app({"FOLLOWUP_DATABASE_URL": url, "LOAD_ENTRY_POINTS": False})
+    services = app.extensions["followup"]
+    token = services.tokens.create("bench-reader", "bureau", "bench")
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    found = {}
+    for path in LISTS:
+
+        def get(path: str = path) -> None:
+            reply = client.get(f"/api/v1{path}?limit=100", headers=headers)
+            assert reply.status_code == 200, reply.get_data(as_text=True)
+
+        get()  # the views fold the token's event; caches warm
+        found[path] = statistics.median(timed(get, rounds)) * 1000
+    services.close()
+    return found
+
+
+#: Follow the log (`followup views follow`) until stopped, in a child process.
+FOLLOW = [sys.executable, "-m", "cli", "views", "follow", "--database-url"]
+
+
+def follower_lag(url: str, app: FollowUp, record_import: Callable[[], int]) -> tuple[float, int]:
+    """Seconds from an import's commit until a follower (another process, woken by
+    the store) has the views at the log's head, with no request doing it; and how far
+    behind the views were when a request read them just after the commit."""
+    follower = subprocess.Popen(
+        [*FOLLOW, url], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
+    try:
+        services = bootstrap(url, load_entry_points=False)
+        projection = services.views.projection
+        head = app.head().position
+        while projection.position() < head:  # the follower is caught up first
+            time.sleep(0.05)
+        say(f"follower at {head:,}; importing ...")
+        # The import's transaction commits, then the recording reads its events back
+        # (FollowUp._read_range): the lag counts from that commit, not from the return.
+        commits: list[float] = []
+        read_back = app._read_range
+
+        def stamped(first: int, last: int) -> list[Event]:
+            commits.append(time.perf_counter())
+            return read_back(first, last)
+
+        app._read_range = stamped  # type: ignore[method-assign]
+        try:
+            record_import()
+        finally:
+            del app._read_range
+        committed = commits[-1]
+        head = app.head().position
+        reading = services.views.reading(Level.RESTRICTED, caller="bench-reader")
+        behind = reading.behind
+        while projection.position() < head:
+            time.sleep(0.01)
+        lag = time.perf_counter() - committed
+        services.close()
+    finally:
+        follower.terminate()
+        follower.wait(30)
+    return lag, behind
+
+
+def postgres_replay(events: int, seed: int) -> tuple[float, float]:
+    """The full replay on PostgreSQL (a throwaway cluster on loopback) of a log of
+    `events`, events/s; and eventsourcing's decode rate there."""
+    from tests.postgres import running_cluster
+
+    with running_cluster() as cluster:
+        url = cluster.url(cluster.create_database())
+        services = bootstrap(url, load_entry_points=False)
+        build(services.app, events, seed=seed, batch=BATCH)
+        size = services.app.head().position
+        start = time.perf_counter()
+        services.views.projection.rebuild()
+        seconds = time.perf_counter() - start
+        baseline = decode_rate(services.app, size)
+        services.close()
+    return size / seconds, baseline
+
+
 def main(argv: list[str] | None = None) -> list[Figure]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=100_000, help="log size (default 100,000)")
     parser.add_argument("--queries", type=int, default=50, help="as-of queries timed")
+    parser.add_argument(
+        "--import",
+        dest="imported",
+        type=int,
+        default=10_000,
+        help="events of the import a follower folds (default 10,000)",
+    )
+    parser.add_argument(
+        "--postgres", type=int, default=10_000, help="log size of the PostgreSQL replay (0: none)"
+    )
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
 
@@ -173,11 +314,13 @@ def main(argv: list[str] | None = None) -> list[Figure]:
         url = f"sqlite:///{Path(folder)}/views.sqlite"
         services = bootstrap(url, load_entry_points=False)
         say(f"building {args.events:,} events ...")
+        history = History(args.events + args.imported, args.seed)
+        stream = history.events()
+        drafting = Drafting(services.app)
         start = time.perf_counter()
-        build(services.app, args.events, seed=args.seed, batch=BATCH)
+        record(services.app, history, stream, args.events, batch=BATCH, drafting=drafting)
         build_seconds = time.perf_counter() - start
         size = services.app.head().position
-        services.close()
         if small_build.wait() != 0:
             raise RuntimeError(f"building the small log failed ({small_build.returncode})")
 
@@ -185,15 +328,17 @@ def main(argv: list[str] | None = None) -> list[Figure]:
         say(f"built in {build_seconds:.0f} s; replaying {size:,} events ...")
         replay = replay_in_child(url)
         throughput = size / replay.seconds
-        say(f"replayed in {replay.seconds:.0f} s; reading ...")
+        say(f"replayed in {replay.seconds:.0f} s; eventsourcing decoding it ...")
+        decoding = decode_rate(services.app, size)
+        say("reading ...")
 
         small_services = bootstrap(small_url, load_entry_points=False)
         small = small_services.app.head().position
-        services = bootstrap(url, load_entry_points=False)
-        app = services.app
-        small_read, large_read = current_summaries(small_services, services)
+        reader = bootstrap(url, load_entry_points=False)
+        app = reader.app
+        small_read, large_read = current_summaries(small_services, reader)
         small_services.close()
-        agreements = agreements_read(services)
+        agreements = agreements_read(reader)
         rng = random.Random(args.seed)
         records = [
             app.log.select_records(after=p - 1, upto=p, limit=1)[0]
@@ -203,12 +348,28 @@ def main(argv: list[str] | None = None) -> list[Figure]:
         for sample in records:
             at = parse_timestamp(sample.recorded_at)
             start = time.perf_counter()
-            reading = services.views.reading(Level.RESTRICTED, as_of=at)
-            services.views.summary(reading)
+            reading = reader.views.reading(Level.RESTRICTED, as_of=at)
+            reader.views.summary(reading)
             took = time.perf_counter() - start
             durations.append(took)
             speedups.append(replay.time_to(reading.position) / took)
+        reader.close()
+        pages = first_pages(url, rounds=15)
+
+        say(f"following an import of {args.imported:,} events ...")
+        lag, behind = follower_lag(
+            url,
+            services.app,
+            lambda: record(
+                services.app, history, stream, args.imported, batch=args.imported, drafting=drafting
+            ),
+        )
         services.close()
+
+    postgres = None
+    if args.postgres:
+        say(f"PostgreSQL: building and replaying {args.postgres:,} events ...")
+        postgres = postgres_replay(args.postgres, args.seed)
 
     p50 = statistics.median(durations) * 1000
     p99 = sorted(durations)[max(0, int(len(durations) * 0.99) - 1)] * 1000
@@ -216,7 +377,14 @@ def main(argv: list[str] | None = None) -> list[Figure]:
     figures = [
         Figure("log size", size, "events"),
         Figure(f"building the log ({BATCH:,} a transaction)", size / build_seconds, "events/s"),
-        Figure("full replay throughput", throughput, "events/s"),
+        Figure(
+            "full replay throughput (baseline: eventsourcing decoding the same events)",
+            throughput,
+            "events/s",
+            baseline=decoding,
+            target=">= 30,000 events/s and >= 0.2x",
+            met=throughput >= 30_000 and throughput >= 0.2 * decoding,
+        ),
         Figure(
             "full replay peak RSS",
             replay.peak_mb,
@@ -241,8 +409,41 @@ def main(argv: list[str] | None = None) -> list[Figure]:
             target="<= 1.5x (independent of length)",
             met=large_read <= 1.5 * small_read,
         ),
-        Figure("current agreements list (every agreement)", agreements * 1000, "ms"),
+        Figure(
+            "current agreements list (every agreement)",
+            agreements * 1000,
+            "ms",
+            target="<= 50 ms",
+            met=agreements <= 0.05,
+        ),
+        *(
+            Figure(
+                f"GET {path} first page (100) p50",
+                millis,
+                "ms",
+                target="<= 20 ms",
+                met=millis <= 20,
+            )
+            for path, millis in pages.items()
+        ),
+        Figure(
+            f"views current after an import of {args.imported:,} (follower)",
+            lag,
+            "s",
+            target="<= 5 s",
+            met=lag <= 5,
+        ),
+        Figure("a request just after that import: events behind", behind, "events"),
     ]
+    if postgres is not None:
+        figures.append(
+            Figure(
+                f"PostgreSQL full replay, {args.postgres:,} events",
+                postgres[0],
+                "events/s",
+                baseline=postgres[1],
+            )
+        )
     return figures
 
 

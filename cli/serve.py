@@ -33,7 +33,7 @@ class _Gunicorn(BaseApplication):
         from api.requestlog import log_to_stderr
 
         log_to_stderr()
-        app = create_app({"FOLLOWUP_DATABASE_URL": self.database_url})
+        app = create_app({"FOLLOWUP_DATABASE_URL": self.database_url, "VIEWS_FOLLOWER": True})
         # What the app built lives as long as the worker: keep it out of the garbage
         # collector's full passes, which would otherwise walk it again and again.
         gc.collect()

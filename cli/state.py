@@ -192,12 +192,56 @@ def views() -> None:
 @views.command("update")
 @database_url_option
 def update(database_url: str) -> None:
-    """Bring the views up to the log's head (reads do this too). Refused if the log's
-    chain does not verify."""
+    """Bring the views up to the log's head (the follower does this as the log grows).
+    Refused if the log's chain does not verify."""
     with open_services(database_url) as services:
         require_intact(services.app)
         position = services.views.projection.catch_up()
     click.echo(f"views at position {position}")
+
+
+@views.command("follow")
+@click.option(
+    "--until",
+    type=int,
+    default=None,
+    help="Stop once the views reach this position (default: follow until interrupted).",
+)
+@database_url_option
+def follow(until: int | None, database_url: str) -> None:
+    """Keep the views current as the log grows, until interrupted (one follower per
+    store folds; others wait to take over). `followup serve` does this in the
+    background too."""
+    from core.views.follower import Follower
+
+    with open_services(database_url) as services:
+        reported = [-1]
+
+        def progress(position: int) -> None:
+            if position != reported[0]:
+                reported[0] = position
+                click.echo(f"views at position {position}")
+            if until is not None and position >= until:
+                follower.stop.set()
+
+        follower = Follower(services.views.projection, progress=progress)
+        try:
+            follower.run()
+        except KeyboardInterrupt:
+            follower.stop.set()
+        click.echo(f"stopped; views at position {services.views.projection.position()}")
+
+
+@views.command("verify")
+@database_url_option
+def verify(database_url: str) -> None:
+    """Check that the views kept in the store equal a fold of the log, naming the
+    first item, tally or figure that differs (exit 1 if one does)."""
+    with open_services(database_url) as services:
+        verdict = services.views.verify()
+    click.echo(verdict.describe(), err=not verdict.ok)
+    if not verdict.ok:
+        raise SystemExit(1)
 
 
 @views.command("rebuild")

@@ -16,7 +16,6 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder, StoredEven
 from core.catalogue import Catalogue
 from core.clock import Clock, utc_now
 from core.dossier import (
-    CORRECTABLE_ENVELOPE,
     Dossier,
     Member,
     dossier_id,
@@ -32,7 +31,8 @@ from core.errors import (
     LifecycleConflict,
     NotFound,
 )
-from core.eventtypes import Effect, EventType, Fact, LifecycleState
+from core.eventtypes import Effect, EventType, LifecycleState
+from core.facts import CORRECTABLE_ENVELOPE, Fact
 from core.fields import unregistered_codes
 from core.parties import registered_subject
 from core.ports import Head, IdempotencyKey, LogRecorder, LogScanner, StoredRecord

@@ -16,7 +16,8 @@ from eventsourcing.domain import Aggregate, event
 from core.catalogue import Catalogue
 from core.envelope import CLASSIFICATION_RANK, Draft, stricter
 from core.errors import LifecycleConflict
-from core.eventtypes import Effect, Fact, LifecycleState
+from core.eventtypes import Effect, LifecycleState
+from core.facts import CORRECTABLE_ENVELOPE, Day, Fact
 from core.integrity import event_id
 
 SUBJECT_NAMESPACE = uuid5(NAMESPACE_URL, "https://followup.invalid/subject")
@@ -30,7 +31,8 @@ def dossier_id(subject: str | None) -> UUID:
 
 @dataclass(frozen=True)
 class Member:
-    """One event of a dossier, as it currently reads (corrections applied)."""
+    """One event of a dossier, as it currently reads (corrections applied), with what
+    the write path needs besides its `fact()`: whether it stands, its lowerings."""
 
     event_id: UUID
     version: int
@@ -47,11 +49,18 @@ class Member:
     lowerings: tuple[tuple[UUID, str], ...] = ()
 
     def fact(self) -> Fact:
-        return Fact(self.type, self.occurred_on, self.payload)
-
-
-#: Envelope fields a correction may replace besides the payload.
-CORRECTABLE_ENVELOPE = ("occurred_on", "summary", "recommendations", "sources")
+        """The event as lifecycle rules and checks read it (core.facts)."""
+        return Fact(
+            type=self.type,
+            occurred_on=Day(self.occurred_on),
+            payload=self.payload,
+            id=str(self.event_id),
+            classification=self.classification,
+            recorded_by=self.recorded_by,
+            recommendations=self.recommendations,
+            summary=self.summary,
+            sources=self.sources,
+        )
 
 
 class Dossier(Aggregate):

@@ -6,14 +6,30 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from enum import StrEnum
 from typing import Any
 
 from marshmallow import Schema
 
 from core.errors import InvalidEvent, LifecycleConflict
+from core.facts import Day, Fact
 from core.words import Sentence, Words, fallback_sentence
+
+#: Plugins import the fact a rule folds from here (core.facts defines it).
+__all__ = [
+    "Check",
+    "Day",
+    "Effect",
+    "EventType",
+    "Fact",
+    "LifecycleState",
+    "Lifecycles",
+    "Rule",
+    "conflict",
+    "invalid",
+    "lifecycle",
+    "parties_in",
+]
 
 
 class Effect(StrEnum):
@@ -25,15 +41,6 @@ class Effect(StrEnum):
     # Lowers an earlier event's classification, unsealing it (`target`; `changes`: the
     # field holding the level it is lowered to).
     LOWER = "lower"
-
-
-@dataclass(frozen=True)
-class Fact:
-    """An event as lifecycle rules see it: its type, date and (effective) payload."""
-
-    type: str
-    occurred_on: date
-    payload: Mapping[str, Any]
 
 
 #: State of one lifecycle (an agreement, a warrant, ...) as a JSON-like mapping; None

@@ -144,6 +144,11 @@ class LogScanner(Protocol):
         of them, at least one if any."""
         ...
 
+    def rows_at(self, positions: Sequence[int]) -> Sequence[RawRow]:
+        """The rows at some positions (those the log has), in position order: the
+        events the views read as facts, found through their posting lists."""
+        ...
+
     def scan_marks(
         self, *, after: str = "", limit: int = 10000
     ) -> Sequence[tuple[str, int]] | None:

@@ -20,6 +20,15 @@ class Cursor(Protocol):
 
     def fetchall(self) -> list[Mapping[str, Any]]: ...
 
+    def fetchrows(self) -> Sequence[Sequence[Any]]:
+        """The remaining rows as sequences of values, in the columns' order (no
+        mapping per row: for reads of many rows)."""
+        ...
+
+    def fetchmany(self, size: int) -> Sequence[Sequence[Any]]:
+        """At most `size` of the remaining rows, as fetchrows gives them."""
+        ...
+
     @property
     def rowcount(self) -> int: ...
 
@@ -35,6 +44,24 @@ class Sql(Protocol):
     def transaction(
         self, *, write: bool, derived: bool = False
     ) -> AbstractContextManager[Cursor]: ...
+
+    def scratch(self) -> AbstractContextManager[Sql]:
+        """A throwaway database of the same dialect rules (a temporary SQLite file
+        where the store is a file or a server), removed when the block ends: for
+        folding the log again to compare with the tables kept here."""
+        ...
+
+    def settle(self) -> None:
+        """After many transactions of derived rows: let the database put its house in
+        order now (SQLite copies its write-ahead log into the file, which transactions
+        of derived rows put off), rather than in the next writer's transaction."""
+        ...
+
+    def lease(self, name: str) -> AbstractContextManager[bool]:
+        """Try to hold the store-wide lease `name` without waiting: yields whether it
+        is held (by this caller alone, across threads and processes) until the block
+        ends, or until the process dies (the lease then goes with it)."""
+        ...
 
 
 def iterate(cursor: Cursor) -> Iterator[Mapping[str, Any]]:

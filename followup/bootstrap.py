@@ -103,6 +103,8 @@ class Services:
         return self.registry.importers
 
     def close(self) -> None:
+        if "views" in self.__dict__:  # built (a cached property)
+            self.views.close()
         self.app.close()
 
 

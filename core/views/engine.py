@@ -1,5 +1,5 @@
 """How one event changes the views at one clearance level. The same code folds the log
-in memory (the reference) and into the projection's tables (the fast path); only the
+in memory (the reference, memory.py) and into the tables (writing.py); only the
 FactStore behind it differs."""
 
 from __future__ import annotations
@@ -7,34 +7,73 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
 from datetime import date
-from typing import Any, Protocol
+from typing import Protocol
+
+import orjson
 
 from core.catalogue import Catalogue
-from core.dossier import CORRECTABLE_ENVELOPE
 from core.envelope import Event
 from core.eventtypes import Effect, EventType, parties_in
-from core.views.itemfigures import Timeline
-from core.views.model import (
-    Item,
-    ItemCount,
-    ItemHandler,
-    Level,
-    Presenter,
-    Tally,
-    ViewFact,
-    stricter,
-    visible_at,
-)
+from core.facts import Day, Fact, corrected
+from core.views.items import Item, ItemCount, Presenter, Timeline
+from core.views.model import ItemHandler, Level, Tally, stricter, visible_at
+from core.views.tables import dumps
 
 ItemKey = tuple[str, str]  # (view, key)
 
+#: Items whose JSON is longer are not kept presented (see ItemVersion.presented); their
+#: `last_day` says so, being after every date.
+PRESENTED = 4_000
+NOT_PRESENTED = "9999-99-99"
+
+
+class ItemVersion:
+    """A new version of an item: the item, its dated counts, and what the tables keep
+    beside it (its JSON, its last date, and how it reads from then on), each made once
+    however many levels write it."""
+
+    __slots__ = ("_data", "_shown", "counts", "item", "timeline")
+
+    def __init__(self, item: Item, timeline: Timeline, counts: list[ItemCount]) -> None:
+        self.item = item
+        self.timeline = timeline
+        self.counts = counts
+        self._data: str | None = None
+        self._shown: tuple[str | None] | None = None
+
+    @property
+    def data(self) -> str:
+        if self._data is None:
+            encoded = self.timeline.data
+            self._data = encoded.decode() if encoded is not None else dumps(self.item)
+        return self._data
+
+    @property
+    def presented(self) -> bool:
+        """Whether the tables keep the item as presented from its last date on: not
+        for big items (a State's record...), in short lists, presented when read."""
+        return len(self.data) <= PRESENTED
+
+    @property
+    def last_day(self) -> str:
+        return self.timeline.last_day if self.presented else NOT_PRESENTED
+
+    @property
+    def shown(self) -> str | None:
+        """The item as presented from its last date on, as JSON (None: hidden then,
+        or not kept)."""
+        if self._shown is None:
+            last = self.timeline.last() if self.presented else None
+            self._shown = (dumps(last) if last is not None else None,)
+        return self._shown[0]
+
 
 class FactStore(Protocol):
-    """State the engine reads and changes; `at` is the position of the event doing it."""
+    """State the engine reads and changes at one level; `at` is the position of the
+    event doing it."""
 
-    def fact(self, position: int) -> ViewFact | None:
+    def fact(self, position: int) -> Fact | None:
         """The standing version of the event at `position` (None: absent or retracted)."""
         ...
 
@@ -42,7 +81,7 @@ class FactStore(Protocol):
 
     def put_fact(
         self,
-        fact: ViewFact,
+        fact: Fact,
         counts: Mapping[str, int],
         parties: Sequence[str],
         at: int,
@@ -55,28 +94,23 @@ class FactStore(Protocol):
 
     def drop_fact(self, position: int, at: int) -> None: ...
 
-    def count_entry(self, event: Event) -> None:
+    def count_entry(self, event: Fact) -> None:
         """Count the event as an entry of the log (``log.<Type>``, never undone)."""
         ...
 
     def item(self, view: str, key: str) -> Item | None: ...
 
-    def put_item(
-        self,
-        view: str,
-        key: str,
-        item: Item | None,
-        at: int,
-        counts: Sequence[ItemCount] = (),
-    ) -> None:
-        """Make `item` (None: no item) the standing version from `at`, with its tallies."""
+    def put_item(self, view: str, key: str, version: ItemVersion | None, at: int) -> None:
+        """Make the version (None: no item) the standing one from `at`, with its
+        tallies."""
         ...
 
-    def members(self, view: str, key: str) -> list[int]: ...
+    def members(self, view: str, key: str) -> Iterable[int]:
+        """Positions of events folded into the item at some time (a superset: the
+        engine keeps those whose standing fact still belongs to it)."""
+        ...
 
-    def memberships(self, position: int) -> list[ItemKey]: ...
-
-    def set_member(self, view: str, key: str, position: int, member: bool) -> None: ...
+    def add_member(self, view: str, key: str, position: int) -> None: ...
 
 
 class Folds:
@@ -96,6 +130,10 @@ class Folds:
         for tally in tallies:
             for name in tally.types:
                 self._tallies[name].append(tally)
+        self._presenters: dict[str, Presenter] = {}
+        #: Counter names, made once.
+        self._type_counters: dict[str, str] = {}
+        self._cited = {n: f"recommendations.{n}" for n in range(1, 67)}
 
     def handlers_for(self, type_name: str) -> list[ItemHandler]:
         return self._by_type.get(type_name, [])
@@ -123,89 +161,90 @@ class Folds:
 
     def presenter(self, view: str) -> Presenter:
         """Shows an item of `view` on a date: every handler's `present` in turn."""
-        handlers = self.handlers_of(view)
+        found = self._presenters.get(view)
+        if found is not None:
+            return found
+        presents = [handler.present for handler in self.handlers_of(view)]
+        if len(presents) == 1:
+            found = presents[0]
+        else:
 
-        def present(item: Item, on: date) -> Item | None:
-            shown: Item | None = item
-            for handler in handlers:
-                if shown is None:
-                    break
-                shown = handler.present(shown, on)
-            return shown
+            def found(item: Item, on: date) -> Item | None:
+                shown: Item | None = item
+                for present in presents:
+                    if shown is None:
+                        break
+                    shown = present(shown, on)
+                return shown
 
-        return present
+        self._presenters[view] = found
+        return found
 
-    def counts(self, fact: ViewFact) -> dict[str, int]:
+    def counts(self, fact: Fact) -> dict[str, int]:
         """The fact's tally contributions, plus one for its type (``events.<Type>``)
         and one for each recommendation it cites (``recommendations.<n>``)."""
-        counts: dict[str, int] = {f"events.{fact.type}": 1}
+        counter = self._type_counters.get(fact.type)
+        if counter is None:
+            counter = self._type_counters[fact.type] = f"events.{fact.type}"
+        counts: dict[str, int] = {counter: 1}
+        cited = self._cited
         for number in fact.recommendations:
-            counts[f"recommendations.{number}"] = 1
-        for tally in self._tallies.get(fact.type, []):
-            for name, amount in tally.counts(fact).items():
-                counts[name] = counts.get(name, 0) + amount
+            counts[cited.get(number) or f"recommendations.{number}"] = 1
+        tallies = self._tallies.get(fact.type)
+        if tallies:
+            for tally in tallies:
+                for name, amount in tally.counts(fact).items():
+                    counts[name] = counts.get(name, 0) + amount
         return counts
 
-    def parties(self, fact: ViewFact) -> list[str]:
+    def parties(self, fact: Fact) -> list[str]:
         event_type = self.catalogue.types.get(fact.type)
         return parties_in(event_type, fact.payload) if event_type is not None else []
 
-    def keys(self, fact: ViewFact) -> set[ItemKey]:
+    def keys(self, fact: Fact) -> set[ItemKey]:
         return {(h.view, key) for h in self.handlers_for(fact.type) for key in h.keys(fact)}
 
 
-def to_fact(event: Event) -> ViewFact:
-    return ViewFact(
-        position=event.position,
-        id=str(event.id),
+def to_fact(event: Event) -> Fact:
+    """A recorded event as the views read it."""
+    return Fact(
         type=event.type,
-        occurred_on=event.occurred_on.isoformat(),
+        occurred_on=Day(event.occurred_on),
+        payload=event.payload,
+        id=str(event.id),
+        position=event.position,
         classification=event.classification,
         recorded_by=event.recorded_by,
-        payload=event.payload,
         recommendations=tuple(event.recommendations),
         summary=event.summary,
         sources=tuple(event.sources),
     )
 
 
-def corrected(target: ViewFact, changes: Mapping[str, Any]) -> ViewFact:
-    envelope: dict[str, Any] = {}
-    for name in CORRECTABLE_ENVELOPE:
-        if name in changes:
-            value = changes[name]
-            envelope[name] = tuple(value) if name in ("recommendations", "sources") else value
-    payload = {k: v for k, v in changes.items() if k not in CORRECTABLE_ENVELOPE}
-    return replace(target, payload=dict(sorted({**target.payload, **payload}.items())), **envelope)
-
-
 class Shared:
-    """What the engines of the clearance levels may share while they apply the same
-    event, one level after the other: the event read as a fact, with its tallies and
-    parties (the same whatever the level), and the tallies of an item folded to the
-    same value at both levels (they are a function of the item). Forgotten at the next
-    event, so it holds little."""
+    """What the engines of the clearance levels share while they apply the same event,
+    one level after the other: the event's tallies and parties, a correction's result,
+    an item folded from the same item (the same object at both levels when their rows
+    are shared), and a new item version's counts. Keyed by identity; forgotten at the
+    next event, so it holds little."""
 
     def __init__(self, folds: Folds) -> None:
         self.folds = folds
         self.position = -1
-        self._fact: ViewFact | None = None
-        self._derived: list[tuple[ViewFact, dict[str, int], list[str]]] = []
-        self._items: dict[ItemKey, tuple[Item, list[ItemCount]]] = {}
+        self._derived: list[tuple[Fact, dict[str, int], list[str]]] = []
+        self._corrected: list[tuple[Fact, Fact]] = []
+        self._folded: dict[ItemKey, tuple[Item | None, Fact, Item | None]] = {}
+        self._versions: dict[ItemKey, ItemVersion] = {}
 
     def start(self, position: int) -> None:
         if position != self.position:
             self.position = position
-            self._fact = None
             self._derived.clear()
-            self._items.clear()
+            self._corrected.clear()
+            self._folded.clear()
+            self._versions.clear()
 
-    def fact(self, event: Event) -> ViewFact:
-        if self._fact is None:
-            self._fact = to_fact(event)
-        return self._fact
-
-    def derived(self, fact: ViewFact) -> tuple[dict[str, int], list[str]]:
+    def derived(self, fact: Fact) -> tuple[dict[str, int], list[str]]:
         """The fact's tallies and parties (by identity: a corrected fact is new)."""
         for known, counts, parties in self._derived:
             if known is fact:
@@ -214,16 +253,56 @@ class Shared:
         self._derived.append((fact, counts, parties))
         return counts, parties
 
-    def item_counts(self, view: str, key: str, item: Item) -> list[ItemCount]:
-        known = self._items.get((view, key))
-        if known is not None and known[0] == item:
-            return known[1]
+    def corrected(self, target: Fact, changes: Mapping[str, object]) -> Fact:
+        for known, result in self._corrected:
+            if known is target:
+                return result
+        result = corrected(target, changes)
+        self._corrected.append((target, result))
+        return result
+
+    def fold_one(self, view: str, key: str, item: Item | None, fact: Fact) -> Item | None:
+        known = self._folded.get((view, key))
+        if known is not None and known[0] is item and known[1] is fact:
+            return known[2]
+        result = fold_one(self.folds, view, item, fact)
+        self._folded[(view, key)] = (item, fact, result)
+        return result
+
+    def version(self, view: str, key: str, item: Item) -> ItemVersion:
+        known = self._versions.get((view, key))
+        if known is not None and (known.item is item or known.item == item):
+            return known
+        timeline = Timeline(item, self.folds.presenter(view), orjson.dumps(item))
         counts: list[ItemCount] = []
-        timeline = Timeline(item, self.folds.presenter(view))
         for handler in self.folds.handlers_of(view):
             counts.extend(handler.counts(timeline))
-        self._items[(view, key)] = (item, counts)
-        return counts
+        version = ItemVersion(item, timeline, counts)
+        self._versions[(view, key)] = version
+        return version
+
+
+def fold_one(folds: Folds, view: str, item: Item | None, fact: Fact) -> Item | None:
+    """Fold one fact into an item; the engine keeps two fields of its own on every
+    item: `events` (ids of the events behind it) and `classification` (the strictest
+    of theirs)."""
+    events: list[str] = []
+    classification = "public"
+    bare: Item | None = None
+    if item is not None:
+        bare = dict(item)
+        events = bare.pop("events", [])
+        classification = bare.pop("classification", "public")
+    for handler in folds.handlers_for(fact.type):
+        if handler.view == view:
+            bare = handler.fold(bare, fact)
+    if bare is None:
+        return None
+    return {
+        **bare,
+        "events": [*events, fact.id],
+        "classification": stricter(classification, fact.classification),
+    }
 
 
 class Engine:
@@ -236,26 +315,26 @@ class Engine:
         self.level = level
         self.shared = shared or Shared(folds)
 
-    def apply(self, event: Event, store: FactStore, everything: FactStore | None = None) -> None:
-        """Apply one event. `everything` is the store of the level that sees every
-        event (ALL), before this event: where a lowering makes an event visible at
-        this level, it appears as it reads there."""
+    def apply(self, event: Fact, store: FactStore, everything: FactStore | None = None) -> None:
+        """Apply one event of the log, as recorded. `everything` is the store of the
+        level that sees every event (ALL), before this event: where a lowering makes an
+        event visible at this level, it appears as it reads there."""
         if not visible_at(self.level, event.classification):
             return
         self.shared.start(event.position)
         event_type = self.folds.catalogue.types.get(event.type)
         if event_type is None or event_type.effect is Effect.RECORD:
-            store.count_entry(event)
+            store.count_entry(event)  # a change counts where its target is seen
         if event_type is None:
             return  # a type whose plugin is gone: kept in the log, not in the views
         at = event.position
         if event_type.effect is Effect.RECORD:
-            fact = self.shared.fact(event)
-            self._put(store, fact, at, new=True)
-            for view, key in sorted(self.folds.keys(fact)):
+            self._put(store, event, at, new=True)
+            for view, key in sorted(self.folds.keys(event)):
                 item = store.item(view, key)
-                store.set_member(view, key, at, True)
-                self._put_item(store, view, key, self._fold_one(view, item, fact), at)
+                store.add_member(view, key, at)
+                folded = self.shared.fold_one(view, key, item, event)
+                self._put_item(store, view, key, folded, at)
             return
         if event_type.effect is Effect.LOWER:
             self._lower(event, event_type, store, everything or store)
@@ -265,25 +344,21 @@ class Engine:
         if target is None:
             return  # the target is not visible at this level: nor is this change
         store.count_entry(event)
-        affected = set(store.memberships(target.position))
+        affected = self.folds.keys(target)
         if event_type.effect is Effect.CORRECT:
-            new = corrected(target, event.payload[str(event_type.changes)])
+            new = self.shared.corrected(target, event.payload[str(event_type.changes)])
             self._put(store, new, at)
             now_in = self.folds.keys(new)
-            for view, key in affected - now_in:
-                store.set_member(view, key, target.position, False)
-            for view, key in now_in - affected:
-                store.set_member(view, key, target.position, True)
+            for view, key in sorted(now_in - affected):
+                store.add_member(view, key, target.position)
             affected |= now_in
         else:
             store.drop_fact(target.position, at)
-            for view, key in affected:
-                store.set_member(view, key, target.position, False)
         for view, key in sorted(affected):
             self._put_item(store, view, key, self._refold(store, view, key), at)
 
     def _lower(
-        self, event: Event, event_type: EventType, store: FactStore, everything: FactStore
+        self, event: Fact, event_type: EventType, store: FactStore, everything: FactStore
     ) -> None:
         """A lowering: the target, as it reads with every correction made so far,
         takes the lower classification; at a level that did not see it, it appears."""
@@ -292,56 +367,37 @@ class Engine:
         if whole is None:
             return  # retracted, or its type's plugin is gone
         store.count_entry(event)
-        new = replace(whole, classification=str(event.payload[str(event_type.changes)]))
-        affected = set(store.memberships(whole.position))
+        new = whole._replace(classification=str(event.payload[str(event_type.changes)]))
+        seen = store.fact(whole.position)
+        affected = self.folds.keys(seen) if seen is not None else set()
         self._put(store, new, event.position)
         now_in = self.folds.keys(new)
-        for view, key in now_in - affected:
-            store.set_member(view, key, whole.position, True)
+        for view, key in sorted(now_in - affected):
+            if whole.position not in set(store.members(view, key)):
+                store.add_member(view, key, whole.position)
         for view, key in sorted(affected | now_in):
             self._put_item(store, view, key, self._refold(store, view, key), event.position)
 
     def _put_item(self, store: FactStore, view: str, key: str, item: Item | None, at: int) -> None:
-        if item is not None and store.item(view, key) == item:
+        current = store.item(view, key)
+        if item is current or (item is not None and current == item):
             return  # unchanged: its tallies too
-        counts = self.shared.item_counts(view, key, item) if item is not None else []
-        store.put_item(view, key, item, at, counts)
+        version = self.shared.version(view, key, item) if item is not None else None
+        store.put_item(view, key, version, at)
 
-    def _put(self, store: FactStore, fact: ViewFact, at: int, *, new: bool = False) -> None:
+    def _put(self, store: FactStore, fact: Fact, at: int, *, new: bool = False) -> None:
         counts, parties = self.shared.derived(fact)
         store.put_fact(fact, counts, parties, at, new=new)
 
-    def _fold_one(self, view: str, item: Item | None, fact: ViewFact) -> Item | None:
-        """Fold one fact into an item; the engine keeps two fields of its own on every
-        item: `events` (ids of the events behind it) and `classification` (the
-        strictest of theirs)."""
-        events: list[str] = []
-        classification = "public"
-        bare: Item | None = None
-        if item is not None:
-            bare = dict(item)
-            events = bare.pop("events", [])
-            classification = bare.pop("classification", "public")
-        for handler in self.folds.handlers_for(fact.type):
-            if handler.view == view:
-                bare = handler.fold(bare, fact)
-        if bare is None:
-            return None
-        return {
-            **bare,
-            "events": [*events, fact.id],
-            "classification": stricter(classification, fact.classification),
-        }
-
     def _refold(self, store: FactStore, view: str, key: str) -> Item | None:
         item: Item | None = None
-        for position in sorted(store.members(view, key)):
+        for position in sorted(set(store.members(view, key))):
             fact = store.fact(position)
-            if fact is not None:
-                item = self._fold_one(view, item, fact)
+            if fact is not None and (view, key) in self.folds.keys(fact):
+                item = fold_one(self.folds, view, item, fact)
         return item
 
 
-def apply_all(engine: Engine, events: Iterable[Event], store: FactStore) -> None:
+def apply_all(engine: Engine, events: Iterable[Fact], store: FactStore) -> None:
     for event in events:
         engine.apply(event, store)

@@ -16,95 +16,107 @@ Each figure also keeps ``<name>#events``: how many events stand behind what it c
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Any
 
-from core.views.model import Item, ItemCount, Measure, Period, Reading, SummaryFigure
+from core.views.items import DAY, NOT_DATES, Item, ItemCount, Presenter, Timeline, days_in
+from core.views.model import Measure, Period, Reading, SummaryFigure
 
-Presenter = Callable[[Item, date], Item | None]
+#: Plugins have imported these from here.
+__all__ = [
+    "DAY",
+    "NOT_DATES",
+    "InPeriod",
+    "ItemFigure",
+    "ItemFigures",
+    "OnDate",
+    "OnDays",
+    "Presenter",
+    "Timeline",
+    "all_events",
+    "changes",
+    "days_in",
+    "histogram",
+    "median_of",
+    "steps",
+]
+
 Contributing = Callable[[Item], list[str]]
-DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def all_events(item: Item) -> list[str]:
     return list(item.get("events", ()))
 
 
-#: Item fields that hold event ids, never dates.
-NOT_DATES = frozenset({"events", "dated_events", "event", "classification"})
-
-
-def days_in(value: Any) -> Iterator[str]:
-    """Every ISO date an item mentions, at any depth."""
-    if isinstance(value, str):
-        if len(value) == 10 and value[4] == "-" and DAY.match(value):
-            yield value
-    elif isinstance(value, dict):
-        for key, inner in value.items():
-            if key not in NOT_DATES:
-                yield from days_in(inner)
-    elif isinstance(value, list | tuple):
-        for inner in value:
-            yield from days_in(inner)
-
-
-class Timeline:
-    """An item as presented on each date it mentions (computed once, on demand): a
-    presented item can only change on such a date."""
-
-    def __init__(self, item: Item, present: Presenter) -> None:
-        self.item = item
-        self.present = present
-        self._shown: dict[str, Item | None] = {}
-        self._days: list[str] | None = None
-
-    @property
-    def days(self) -> list[str]:
-        if self._days is None:
-            self._days = sorted(set(days_in(self.item)))
-        return self._days
-
-    def on(self, day: str) -> Item | None:
-        if day not in self._shown:
-            self._shown[day] = self.present(self.item, date.fromisoformat(day))
-        return self._shown[day]
-
-
 def steps(counter: str, timeline: Timeline, value: Callable[[Item], int]) -> list[ItemCount]:
     """+/- changes of `value(item as presented on a date)` at each date it changes."""
+    return changes(
+        counter, timeline.days, (value(s) if s is not None else 0 for s in _shown(timeline))
+    )
+
+
+def _shown(timeline: Timeline) -> Iterator[Item | None]:
+    for day in timeline.days:
+        yield timeline.on(day)
+
+
+def changes(counter: str, days: Sequence[str], values: Iterable[int]) -> list[ItemCount]:
+    """+/- changes of a value given on each day (ascending), on the days it changes."""
     counts: list[ItemCount] = []
     before = 0
-    for day in timeline.days:
-        shown = timeline.on(day)
-        now = value(shown) if shown is not None else 0
+    for day, now in zip(days, values, strict=False):
         if now != before:
             counts.append((counter, day, now - before))
             before = now
     return counts
 
 
+#: How an OnDate figure reads an item, in one pass over it: (day, whether it holds,
+#: how many events it counts) on each day its value may change, ascending; on any
+#: date it reads as on the last of these days on or before it (nothing before the
+#: first).
+OnDays = Callable[[Item], Iterable[tuple[str, int, int]]]
+
+
 @dataclass(frozen=True)
 class OnDate:
-    """Items for which `holds` on the reading's date."""
+    """Items for which `holds` on the reading's date. `on_days`, when given, computes
+    the same as presenting the item on each date it mentions, in one pass over the
+    item: big items (a State's record, a recommendation's assessments) mention many
+    dates, and presenting each costs a pass of its own."""
 
     name: str
     description: str
     view: str
     holds: Callable[[Item], bool]
     contributing: Contributing = all_events
+    on_days: OnDays | None = None
 
     def counts(self, timeline: Timeline) -> list[ItemCount]:
-        return [
-            *steps(self.name, timeline, lambda shown: int(self.holds(shown))),
-            *steps(
-                f"{self.name}#events",
-                timeline,
-                lambda shown: len(self.contributing(shown)) if self.holds(shown) else 0,
-            ),
-        ]
+        if self.on_days is not None:
+            values: Iterable[tuple[str, int, int]] = self.on_days(timeline.item)
+        else:
+            values = self._presented(timeline)
+        held: list[ItemCount] = []
+        counted: list[ItemCount] = []
+        events_name = f"{self.name}#events"
+        was, before = 0, 0
+        for day, holds, events in values:
+            if holds != was:
+                held.append((self.name, day, holds - was))
+                was = holds
+            if events != before:
+                counted.append((events_name, day, events - before))
+                before = events
+        return held + counted
+
+    def _presented(self, timeline: Timeline) -> Iterator[tuple[str, int, int]]:
+        for day in timeline.days:
+            shown = timeline.on(day)
+            if shown is not None and self.holds(shown):
+                yield day, 1, len(self.contributing(shown))
+            else:
+                yield day, 0, 0
 
     def chosen(self, reading: Reading) -> list[Item]:
         return [item for item in reading.items(self.view) if self.holds(item)]

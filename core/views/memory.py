@@ -1,5 +1,7 @@
 """The reference: views as a plain fold of the log's prefix, in memory. Slow (it reads
-the whole prefix) and obviously right; the projection is tested against it."""
+the whole prefix) and obviously right; the tables are tested against it. The same
+pair as the tables: a FactStore that is written (MemoryFacts, writing.py's page) and
+a Snapshot that is read (MemorySnapshot, snapshot.py's SqlSnapshot)."""
 
 from __future__ import annotations
 
@@ -8,15 +10,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
 from core.envelope import Event
-from core.views.engine import Engine, Folds, ItemKey
-from core.views.model import Item, ItemCount, Level, ViewFact
+from core.facts import Fact
+from core.views.engine import Engine, Folds, ItemKey, ItemVersion, to_fact
+from core.views.items import Item, ItemCount
+from core.views.model import Level
 
 
 class MemoryFacts:
     """FactStore holding only the present state (no history is needed for a fold)."""
 
     def __init__(self) -> None:
-        self.facts: dict[int, ViewFact] = {}
+        self.facts: dict[int, Fact] = {}
         self.counts: dict[int, Mapping[str, int]] = {}
         self.parties: dict[int, Sequence[str]] = {}
         self.positions: dict[str, int] = {}
@@ -24,9 +28,8 @@ class MemoryFacts:
         self.entries: dict[str, int] = {}
         self.item_counts: dict[ItemKey, list[ItemCount]] = {}
         self._members: dict[ItemKey, set[int]] = defaultdict(set)
-        self._memberships: dict[int, set[ItemKey]] = defaultdict(set)
 
-    def fact(self, position: int) -> ViewFact | None:
+    def fact(self, position: int) -> Fact | None:
         return self.facts.get(position)
 
     def position_of(self, event_id: str) -> int | None:
@@ -34,7 +37,7 @@ class MemoryFacts:
 
     def put_fact(
         self,
-        fact: ViewFact,
+        fact: Fact,
         counts: Mapping[str, int],
         parties: Sequence[str],
         at: int,
@@ -51,40 +54,25 @@ class MemoryFacts:
         self.counts.pop(position, None)
         self.parties.pop(position, None)
 
-    def count_entry(self, event: Event) -> None:
+    def count_entry(self, event: Fact) -> None:
         self.entries[event.type] = self.entries.get(event.type, 0) + 1
 
     def item(self, view: str, key: str) -> Item | None:
         return self.items.get((view, key))
 
-    def put_item(
-        self,
-        view: str,
-        key: str,
-        item: Item | None,
-        at: int,
-        counts: Sequence[ItemCount] = (),
-    ) -> None:
-        if item is None:
+    def put_item(self, view: str, key: str, version: ItemVersion | None, at: int) -> None:
+        if version is None:
             self.items.pop((view, key), None)
             self.item_counts.pop((view, key), None)
         else:
-            self.items[(view, key)] = item
-            self.item_counts[(view, key)] = list(counts)
+            self.items[(view, key)] = version.item
+            self.item_counts[(view, key)] = list(version.counts)
 
     def members(self, view: str, key: str) -> list[int]:
         return sorted(self._members[(view, key)])
 
-    def memberships(self, position: int) -> list[ItemKey]:
-        return sorted(self._memberships[position])
-
-    def set_member(self, view: str, key: str, position: int, member: bool) -> None:
-        if member:
-            self._members[(view, key)].add(position)
-            self._memberships[position].add((view, key))
-        else:
-            self._members[(view, key)].discard(position)
-            self._memberships[position].discard((view, key))
+    def add_member(self, view: str, key: str, position: int) -> None:
+        self._members[(view, key)].add(position)
 
 
 class MemorySnapshot:
@@ -100,6 +88,9 @@ class MemorySnapshot:
 
     def item(self, view: str, key: str) -> Item | None:
         return self.store.item(view, key)
+
+    def keys_of(self, view: str) -> list[str]:
+        return sorted(k for (v, k) in self.store.items if v == view)
 
     def entries(self) -> dict[str, int]:
         return dict(sorted(self.store.entries.items()))
@@ -128,7 +119,7 @@ class MemorySnapshot:
         last: date | None = None,
         party: str | None = None,
         recommendation: int | None = None,
-    ) -> list[ViewFact]:
+    ) -> list[Fact]:
         wanted = set(types) if types is not None else None
         found = []
         for position in sorted(self.store.facts):
@@ -149,7 +140,9 @@ def _within(day: str, first: date | None, last: date | None) -> bool:
     return (first is None or day >= first.isoformat()) and (last is None or day <= last.isoformat())
 
 
-def fold(folds: Folds, events: Iterable[Event], level: Level, position: int) -> MemorySnapshot:
+def fold(
+    folds: Folds, events: Iterable[Event | Fact], level: Level, position: int
+) -> MemorySnapshot:
     """The views after the given events (the log up to `position`), at `level`."""
     store = MemoryFacts()
     engine = Engine(folds, level)
@@ -159,7 +152,8 @@ def fold(folds: Folds, events: Iterable[Event], level: Level, position: int) -> 
     for event in events:
         if event.position > position:
             break
-        engine.apply(event, store, everything)
+        fact = event if isinstance(event, Fact) else to_fact(event)
+        engine.apply(fact, store, everything)
         if whole is not None:
-            whole.apply(event, everything)
+            whole.apply(fact, everything)
     return MemorySnapshot(store, position, level)

@@ -19,20 +19,33 @@ from datetime import date
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
-from core.envelope import stricter as stricter  # the views' items use it
+from core.envelope import CLASSIFICATION_RANK, stricter
+from core.facts import Fact
+from core.views.items import Item, ItemCount, Presenter, Timeline
 
 if TYPE_CHECKING:
-    from core.views.itemfigures import Timeline
     from core.words import Words
 
-#: An item of a view: a JSON object.
-Item = dict[str, Any]
-
-#: A dated contribution of an item to a tally: (counter, ISO day, amount).
-ItemCount = tuple[str, str, int]
-
-#: Shows an item as it stood on a date (all the view's handlers' `present` in turn).
-Presenter = Callable[[Item, date], Item | None]
+__all__ = [
+    "CLASSIFICATION_RANK",
+    "LEVEL_OF_ROLE",
+    "READER_OF_LEVEL",
+    "Indicator",
+    "Item",
+    "ItemCount",
+    "ItemHandler",
+    "Level",
+    "Measure",
+    "Period",
+    "Presenter",
+    "Reading",
+    "Snapshot",
+    "SummaryFigure",
+    "Tally",
+    "ViewFact",
+    "stricter",
+    "visible_at",
+]
 
 
 class Level(IntEnum):
@@ -55,35 +68,9 @@ def visible_at(level: Level, classification: str) -> bool:
     return level is Level.ALL or classification != "confidential"
 
 
-@dataclass(frozen=True)
-class ViewFact:
-    """An event as views read it: as corrected (at one clearance level), dates as ISO
-    text (they compare correctly and need no conversion)."""
-
-    position: int
-    id: str
-    type: str
-    occurred_on: str
-    classification: str
-    recorded_by: str
-    payload: Mapping[str, Any]
-    recommendations: tuple[int, ...] = ()
-    summary: str | None = None
-    sources: tuple[str, ...] = ()
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "position": self.position,
-            "type": self.type,
-            "occurred_on": self.occurred_on,
-            "classification": self.classification,
-            "recorded_by": self.recorded_by,
-            "summary": self.summary,
-            "recommendations": list(self.recommendations),
-            "sources": list(self.sources),
-            **self.payload,
-        }
+#: The fact views read: the one `core.facts.Fact` (its date a `Day`, ISO text), under
+#: the name plugins have imported it by from here.
+ViewFact = Fact
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ changed between two times."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
@@ -19,13 +19,20 @@ from core.envelope import Event
 from core.errors import InvalidEvent, NotFound
 from core.queries import Settled, settled_as_of
 from core.sql import Sql
+from core.views.checking import ViewsVerdict, verify_views
 from core.views.engine import Folds
+from core.views.follower import LEASE, wait_for
 from core.views.model import READER_OF_LEVEL, Indicator, Level, Period, SummaryFigure
-from core.views.projection import END, Projection
+from core.views.projection import END, Projection, ViewsBusy
 from core.views.reading import ViewReading
 
 #: At most this many events or items are listed by explain and diff (they say so).
 LISTED = 1000
+#: How long a request waits for the views (Views._bounded): the few events of a small
+#: lag, its caller's own writes among many.
+SMALL_LAG = 5_000
+FOLLOWER_WAIT = 0.5
+OWN_WRITES_WAIT = 2.0
 
 
 class Views:
@@ -46,6 +53,9 @@ class Views:
         self.indicators = list(indicators)
         self.clock = clock
         self.projection = Projection(app, sql, folds)
+
+    def close(self) -> None:
+        self.projection.close()
 
     # -- reading -----------------------------------------------------------------
 
@@ -68,22 +78,61 @@ class Views:
         on: date | None = None,
         first: date | None = None,
         last: date | None = None,
+        caller: str | None = None,
     ) -> ViewReading:
         """The views as the system knew them at `as_of`, as things stood `on` a date
-        (default: the date of `as_of`, or today), with a period for activities. The
-        projection is brought up to the position (after it is settled), so a client
-        reads its own writes."""
-        settled = self.settled_as_of(as_of)
-        self.projection.catch_up()
-        position = settled.position
-        if on is None:
-            on = (as_of or self.clock()).astimezone(UTC).date()
+        (default: the date of `as_of`, or today), with a period for activities, once
+        the log is settled at `as_of` (core.queries.settled_as_of).
+
+        Without a `caller` (the command line, jobs, reports) the views are brought up
+        to that point first. A request names its caller (as its events are
+        `recorded_by`: the token's label, or its person): it never waits for a long
+        catch-up (see SMALL_LAG), and the reading says how many events it is `behind`
+        what was asked."""
         if first is not None and last is not None and first > last:
             raise InvalidEvent({"from": ["The period's start is after its end."]})
+        settled = self.settled_as_of(as_of)
+        asked = settled.position
+        if caller is None:
+            at = self.projection.catch_up(upto=asked)
+        else:
+            at = self._bounded(asked, caller)
+        position = min(asked, at)
+        if on is None:
+            on = (as_of or self.clock()).astimezone(UTC).date()
         snapshot = self.projection.snapshot(position, level)
         reading = ViewReading(snapshot, self.folds, Period(on=on, first=first, last=last))
-        reading.final = settled.final
+        reading.behind = asked - position
+        # Final: the answer of that time, never to change (not the future, not behind).
+        reading.final = settled.final and reading.behind == 0
         return reading
+
+    def _bounded(self, asked: int, caller: str) -> int:
+        """Where the views are for a request asking for `asked`. With no follower at
+        work (none runs, or it died), caught up here: nobody else would. A little
+        behind (SMALL_LAG events at most): waited for while the follower folds
+        (FOLLOWER_WAIT seconds), and folded here if it has not (folding is exactly
+        once whoever does it): a caller reads its own writes. Far behind: the request
+        waits only for its caller's own writes among the next events the follower
+        folds (OWN_WRITES_WAIT seconds at most), and is answered where the views are,
+        saying how far behind."""
+        projection = self.projection
+        at = projection.check()
+        if at >= asked:
+            return at
+        try:
+            with projection.sql.lease(LEASE) as held:
+                if held:
+                    return projection.catch_up(upto=asked, patience=FOLLOWER_WAIT)
+            if asked - at <= SMALL_LAG:
+                at = wait_for(projection, asked, FOLLOWER_WAIT)
+                if at >= asked:
+                    return at
+                return projection.catch_up(upto=asked, patience=FOLLOWER_WAIT)
+        except ViewsBusy:
+            return projection.position()  # answered where they are, saying so
+        own = projection.feed.last_written_by(caller, after=at, upto=at + SMALL_LAG)
+        return wait_for(projection, own, OWN_WRITES_WAIT) if own else at
 
     def envelope(self, reading: ViewReading, as_of: datetime | None) -> dict[str, Any]:
         """What every response says it is of."""
@@ -92,6 +141,7 @@ class Views:
             "as_of": format_timestamp(as_of) if as_of else self._recorded_at(reading.position),
             "on": period.on.isoformat(),
             "position": reading.position,
+            "behind": reading.behind,
             # False: as_of is later than the log has reached; the answer may change.
             "final": reading.final,
         }
@@ -105,6 +155,10 @@ class Views:
             return None
         records = self.app.log.select_records(after=position - 1, upto=position, limit=1)
         return records[0].recorded_at if records else None
+
+    def verify(self, progress: Callable[[int], None] | None = None) -> ViewsVerdict:
+        """Whether the views kept in the store equal a fold of the log (checking.py)."""
+        return verify_views(self.projection, progress=progress)
 
     # -- figures -----------------------------------------------------------------
 
@@ -186,12 +240,13 @@ class Views:
 
     def _changed_items(self, level: Level, before: int, after: int) -> list[dict[str, Any]]:
         versions: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+        end = f"end_{int(level)}"
         with self.projection.sql.transaction(write=False) as c:
             c.execute(
-                "SELECT view, key, from_pos, to_pos, data FROM view_items WHERE level = ? AND "
-                "((from_pos > ? AND from_pos <= ?) OR (to_pos > ? AND to_pos <= ?)) "
-                "ORDER BY view, key, from_pos",
-                [int(level), before, after, before, after],
+                f"SELECT view, key, from_pos, {end} AS to_pos, data FROM view_items "  # noqa: S608
+                f"WHERE {end} > from_pos AND ((from_pos > ? AND from_pos <= ?) "
+                f"OR ({end} > ? AND {end} <= ?)) ORDER BY view, key, from_pos",
+                [before, after, before, after],
             )
             for row in c.fetchall():
                 versions[(row["view"], row["key"])].append(dict(row))

@@ -12,10 +12,19 @@ from core import fields as f
 from core.eventtypes import EventType, Fact, LifecycleState, conflict, lifecycle
 from core.parties import PartyKind
 from core.views.figures import dated, events_of, hide_later, tally_figure
-from core.views.itemfigures import InPeriod, ItemFigures, OnDate
-from core.views.model import Indicator, Item, ItemHandler, Reading, SummaryFigure, ViewFact
+from core.views.itemfigures import InPeriod, ItemFigures, OnDate, Timeline
+from core.views.model import (
+    Indicator,
+    Item,
+    ItemCount,
+    ItemHandler,
+    Reading,
+    SummaryFigure,
+    ViewFact,
+)
 from core.words import PERSON, Noun, Phrase, Terms, Text, Words
 from plugins import hookimpl
+from plugins.builtin.party_items import party_steps
 from reports.sections import ProseContext, ReportData, ReportProse, SectionContext
 
 AREA = "arrest_and_surrender"
@@ -316,6 +325,29 @@ WARRANT_FIGURES = ItemFigures(
 )
 
 
+def warrant_counts(timeline: Timeline) -> list[ItemCount]:
+    """The figures, and per party (GET /parties) arrests and surrenders facilitated."""
+    return [
+        *WARRANT_FIGURES.counts(timeline),
+        *party_steps(
+            timeline,
+            "arrests_facilitated",
+            lambda shown: (
+                {shown["arresting_state"], *shown["assisted_by"]} if shown["arrested_on"] else ()
+            ),
+        ),
+        *party_steps(
+            timeline,
+            "surrenders_facilitated",
+            lambda shown: (
+                {shown["surrendering_state"], *shown["transit_states"]}
+                if shown["surrendered_on"]
+                else ()
+            ),
+        ),
+    ]
+
+
 @hookimpl
 def followup_view_handlers() -> list[ItemHandler]:
     return [
@@ -325,7 +357,7 @@ def followup_view_handlers() -> list[ItemHandler]:
             keys=lambda fact: [fact.payload["warrant"]],
             fold=fold_warrant,
             present=present_warrant,
-            counts=WARRANT_FIGURES.counts,
+            counts=warrant_counts,
         )
     ]
 

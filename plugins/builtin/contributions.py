@@ -142,7 +142,7 @@ def received(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
 def fund_dates(fact: Fact, lifecycles: Lifecycles) -> None:
     if (
         fact.payload["fund"] == "trust_fund_for_victims"
-        and fact.occurred_on < TRUST_FUND_ESTABLISHED
+        and fact.occurred_on.to_date() < TRUST_FUND_ESTABLISHED
     ):
         raise invalid(
             "occurred_on",

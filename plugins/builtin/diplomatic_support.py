@@ -12,7 +12,7 @@ from marshmallow import Schema
 from core import fields as f
 from core.eventtypes import EventType
 from core.views.figures import tally_figure
-from core.views.itemfigures import ItemFigures, OnDate
+from core.views.itemfigures import ItemFigures, OnDate, OnDays
 from core.views.model import (
     Indicator,
     Item,
@@ -25,8 +25,12 @@ from core.words import STATE_PARTY, Noun, Phrase, Terms, Text, Words
 from plugins import hookimpl
 from plugins.builtin.membership_state import as_state_party
 from plugins.builtin.party_items import (
+    dates_of_records,
     happened_by,
+    happened_counts,
+    kinds_by,
     party_handler,
+    party_with_days,
     share_of_states_parties,
     share_sentence,
 )
@@ -274,13 +278,22 @@ def records(item: Item, field: str) -> list[str]:
     return [r["event"] for r in found if r]
 
 
-def party_with(field: str, name: str, description: str) -> OnDate:
+def party_with(field: str, name: str, description: str, on_days: OnDays) -> OnDate:
     return OnDate(
         name,
         description,
         "parties",
         lambda item: bool(item.get("is_party")) and bool(item.get(field)),
         lambda item: records(item, field),
+        on_days,
+    )
+
+
+def latest_of(field: str) -> OnDays:
+    """A State Party with a record of `field` by the day: the latest one counts."""
+    return party_with_days(
+        lambda item, days: [min(n, 1) for n in happened_counts(item.get(field, []), days)],
+        dates_of_records(field),
     )
 
 
@@ -290,16 +303,25 @@ STRUCTURE_FIGURES = ItemFigures(
             "focal_point",
             "parties.with_focal_point",
             "States Parties with a national focal point on the reading's date.",
+            latest_of("focal_points"),
         ),
         party_with(
             "contact_points",
             "parties.with_contact_point",
             "States Parties with an embassy contact point for the Court.",
+            # The latest contact point in each location counts.
+            party_with_days(
+                lambda item, days: kinds_by(
+                    item.get("contact_points_history", []), days, "location"
+                ),
+                dates_of_records("contact_points_history"),
+            ),
         ),
         party_with(
             "coordinating_mechanism",
             "parties.with_coordinating_mechanism",
             "States Parties with a coordinating mechanism for Court issues.",
+            latest_of("coordinating_mechanisms"),
         ),
     )
 )

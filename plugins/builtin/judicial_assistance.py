@@ -37,6 +37,7 @@ from core.views.model import (
 )
 from core.words import DAY, PERSON, Noun, Phrase, Terms, Text, Words
 from plugins import hookimpl
+from plugins.builtin.party_items import party_steps
 from plugins.builtin.scheduled_jobs import Overdue, reminders
 from reports.annual import charts
 from reports.sections import ProseContext, ReportChart, ReportProse, SectionContext, Series
@@ -272,9 +273,18 @@ TURNAROUND = "requests.days_to_answer"
 def request_counts(timeline: Timeline) -> list[ItemCount]:
     item = timeline.item
     days = days_between(item["sent_on"], item["answered_on"]) if item["answered_on"] else None
+    answered = lambda shown: [shown["addressee"]] if shown["status"] == "answered" else []  # noqa: E731
     return [
         *REQUEST_FIGURES.counts(timeline),
         *histogram(TURNAROUND, item["answered_on"], days),
+        # Per addressee (GET /parties): answered, open, and days to answer (medians).
+        *party_steps(timeline, "requests.answered", answered),
+        *party_steps(
+            timeline,
+            "requests.open",
+            lambda shown: [shown["addressee"]] if shown["status"] == "open" else [],
+        ),
+        *party_steps(timeline, f"requests.days.{days}", answered),
     ]
 
 

@@ -14,10 +14,11 @@ from core import fields as f
 from core.eventtypes import EventType, Fact, LifecycleState, conflict, lifecycle
 from core.jobs import Job
 from core.views.figures import dated, events_of, hide_later, tally_figure
-from core.views.itemfigures import InPeriod, ItemFigures, OnDate
+from core.views.itemfigures import InPeriod, ItemFigures, OnDate, Timeline
 from core.views.model import (
     Indicator,
     Item,
+    ItemCount,
     ItemHandler,
     Period,
     SummaryFigure,
@@ -36,8 +37,12 @@ from plugins.builtin.membership_state import (
 )
 from plugins.builtin.membership_state import membership as membership_lifecycle
 from plugins.builtin.party_items import (
+    dates_of_records,
     happened_by,
+    happened_counts,
     party_handler,
+    party_steps,
+    party_with_days,
     share_of_states_parties,
     share_sentence,
 )
@@ -525,6 +530,17 @@ def is_party(item: Item) -> bool:
     return bool(item.get("is_party"))
 
 
+def records_by(field: str) -> Callable[[Item, Sequence[str]], list[int]]:
+    return lambda item, days: happened_counts(item.get(field, []), days)
+
+
+def apic_by(item: Item, days: Sequence[str]) -> list[int]:
+    ratified: str = item.get("apic_ratified_on") or "9999"
+    return [int(ratified <= day) for day in days]
+
+
+# Each figure also says how it reads on many days in one pass (`on_days`): a State's
+# record mentions many dates, and presenting it on each of them is a pass each.
 PARTY_FIGURES = ItemFigures(
     (
         OnDate(
@@ -533,6 +549,7 @@ PARTY_FIGURES = ItemFigures(
             "parties",
             is_party,
             membership_events,
+            party_with_days(records_by("memberships"), dates_of_records("memberships")),
         ),
         OnDate(
             "parties.with_implementing_legislation",
@@ -540,6 +557,7 @@ PARTY_FIGURES = ItemFigures(
             "parties",
             lambda item: is_party(item) and bool(item.get("legislation")),
             lambda item: [r["event"] for r in item.get("legislation", [])],
+            party_with_days(records_by("legislation"), dates_of_records("legislation")),
         ),
         OnDate(
             "parties.with_legislation_reviewed",
@@ -547,6 +565,9 @@ PARTY_FIGURES = ItemFigures(
             "parties",
             lambda item: is_party(item) and bool(item.get("legislation_reviews")),
             lambda item: [r["event"] for r in item.get("legislation_reviews", [])],
+            party_with_days(
+                records_by("legislation_reviews"), dates_of_records("legislation_reviews")
+            ),
         ),
         OnDate(
             "parties.with_apic",
@@ -554,6 +575,10 @@ PARTY_FIGURES = ItemFigures(
             "parties",
             lambda item: is_party(item) and "apic_ratified_on" in item,
             lambda item: [item["apic_event"]],
+            party_with_days(
+                apic_by,
+                lambda item: [item["apic_ratified_on"]] if item.get("apic_ratified_on") else [],
+            ),
         ),
     )
 )
@@ -567,50 +592,72 @@ def in_force_of(kind: str | None) -> Callable[[Item], bool]:
     return lambda item: of_kind(kind)(item) and item["status"] == "in_force"
 
 
-def agreement_figures() -> ItemFigures:
-    """Per kind (and for all kinds): signed, entered into force and terminated in the
-    period; in force on the reading's date."""
-    figures: list[OnDate | InPeriod] = []
-    for kind in (None, *AGREEMENT_KINDS):
-        prefix, words = f"agreements.{kind or 'all'}", f"Agreements ({kind or 'all kinds'})"
-        kind_of = of_kind(kind)
-        figures += [
-            InPeriod(
-                f"{prefix}.signed",
-                f"{words} signed in the period.",
-                "agreements",
-                "signed_on",
-                kind_of,
-                events_of("signed_on"),
-            ),
-            InPeriod(
-                f"{prefix}.entered_into_force",
-                f"{words} entered into force in the period.",
-                "agreements",
-                "in_force_on",
-                kind_of,
-                events_of("in_force_on"),
-            ),
-            OnDate(
-                f"{prefix}.in_force",
-                f"{words} in force on the reading's date.",
-                "agreements",
-                in_force_of(kind),
-                events_of("signed_on", "in_force_on"),
-            ),
-            InPeriod(
-                f"{prefix}.terminated",
-                f"{words} terminated in the period.",
-                "agreements",
-                "terminated_on",
-                kind_of,
-                events_of("terminated_on"),
-            ),
-        ]
-    return ItemFigures(tuple(figures))
+def kind_figures(kind: str | None) -> list[OnDate | InPeriod]:
+    """Signed, entered into force and terminated in the period, in force on the
+    reading's date: of one kind, or of all (None)."""
+    prefix, words = f"agreements.{kind or 'all'}", f"Agreements ({kind or 'all kinds'})"
+    kind_of = of_kind(kind)
+    return [
+        InPeriod(
+            f"{prefix}.signed",
+            f"{words} signed in the period.",
+            "agreements",
+            "signed_on",
+            kind_of,
+            events_of("signed_on"),
+        ),
+        InPeriod(
+            f"{prefix}.entered_into_force",
+            f"{words} entered into force in the period.",
+            "agreements",
+            "in_force_on",
+            kind_of,
+            events_of("in_force_on"),
+        ),
+        OnDate(
+            f"{prefix}.in_force",
+            f"{words} in force on the reading's date.",
+            "agreements",
+            in_force_of(kind),
+            events_of("signed_on", "in_force_on"),
+        ),
+        InPeriod(
+            f"{prefix}.terminated",
+            f"{words} terminated in the period.",
+            "agreements",
+            "terminated_on",
+            kind_of,
+            events_of("terminated_on"),
+        ),
+    ]
 
 
-AGREEMENT_FIGURES = agreement_figures()
+#: The figures of each kind (None: all kinds).
+FIGURES_OF_KIND = {
+    kind: ItemFigures(tuple(kind_figures(kind))) for kind in (None, *AGREEMENT_KINDS)
+}
+AGREEMENT_FIGURES = ItemFigures(
+    tuple(figure for figures in FIGURES_OF_KIND.values() for figure in figures.figures)
+)
+
+
+def agreement_counts(timeline: Timeline) -> list[ItemCount]:
+    """AGREEMENT_FIGURES' counts: an agreement counts only in the figures of all kinds
+    and of its own kind (the others' conditions never hold for it), so only those are
+    asked."""
+    own = FIGURES_OF_KIND.get(timeline.item.get("kind"))
+    kind = timeline.item.get("kind")
+    return [
+        *FIGURES_OF_KIND[None].counts(timeline),
+        *(own.counts(timeline) if own is not None and own is not FIGURES_OF_KIND[None] else ()),
+        # Per party (GET /parties): agreements of each kind signed, and in force.
+        *party_steps(timeline, f"agreements.{kind}.signed", lambda shown: shown["parties"]),
+        *party_steps(
+            timeline,
+            f"agreements.{kind}.in_force",
+            lambda shown: shown["parties"] if shown["status"] == "in_force" else (),
+        ),
+    ]
 
 
 @hookimpl
@@ -622,7 +669,7 @@ def followup_view_handlers() -> list[ItemHandler]:
             keys=lambda fact: [fact.payload["agreement"]],
             fold=fold_agreement,
             present=present_agreement,
-            counts=AGREEMENT_FIGURES.counts,
+            counts=agreement_counts,
         ),
         party_handler(PARTY_EVENTS, fold_party, present_party, counts=PARTY_FIGURES.counts),
     ]

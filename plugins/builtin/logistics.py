@@ -3,7 +3,7 @@ exchanging confidential information."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -17,7 +17,12 @@ from core.views.model import Indicator, Item, Reading, SummaryFigure, Tally, Vie
 from core.words import STATE_PARTY, Noun, Phrase, Terms, Text, Words
 from plugins import hookimpl
 from plugins.builtin.membership_state import as_state_party
-from plugins.builtin.party_items import party_handler, share_of_states_parties, share_sentence
+from plugins.builtin.party_items import (
+    party_handler,
+    party_with_days,
+    share_of_states_parties,
+    share_sentence,
+)
 from reports.sections import ProseContext, ReportProse
 
 AREA = "logistics"
@@ -119,6 +124,11 @@ def present_procedure(item: Item, on: date) -> Item:
     return item
 
 
+def procedure_by(item: Item, days: Sequence[str]) -> list[int]:
+    established = item.get("confidentiality_procedure_on")
+    return [int(established is not None and established <= day) for day in days]
+
+
 PROCEDURE_FIGURES = ItemFigures(
     (
         OnDate(
@@ -127,6 +137,10 @@ PROCEDURE_FIGURES = ItemFigures(
             "parties",
             lambda item: bool(item.get("is_party")) and "confidentiality_procedure_on" in item,
             lambda item: [item["confidentiality_event"]],
+            party_with_days(
+                procedure_by,
+                lambda item: [d] if (d := item.get("confidentiality_procedure_on")) else [],
+            ),
         ),
     )
 )

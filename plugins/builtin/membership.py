@@ -124,7 +124,7 @@ def declaration_dates(fact: Fact, lifecycles: Lifecycles) -> None:
 
 def amendment_dates(fact: Fact, lifecycles: Lifecycles) -> None:
     amendment = AMENDMENTS[fact.payload["amendment"]]
-    if fact.occurred_on < amendment.adopted:
+    if fact.occurred_on.to_date() < amendment.adopted:
         raise invalid(
             "occurred_on",
             f"The {amendment.title} was adopted on {amendment.adopted.isoformat()} "

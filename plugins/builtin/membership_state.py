@@ -158,18 +158,18 @@ def instrument_dates(fact: Fact, lifecycles: Lifecycles) -> None:
     in_force_on = date.fromisoformat(fact.payload["in_force_on"])
     if in_force_on < STATUTE_IN_FORCE:
         raise invalid("in_force_on", "The Statute entered into force on 1 July 2002 (article 126).")
-    if in_force_on < fact.occurred_on:
+    if in_force_on < fact.occurred_on.to_date():
         raise invalid(
             "in_force_on",
             "The Statute enters into force for a State after it deposits its instrument: "
-            f"on {in_force_for(fact.occurred_on).isoformat()} for a deposit on "
+            f"on {in_force_for(fact.occurred_on.to_date()).isoformat()} for a deposit on "
             f"{fact.occurred_on.isoformat()} (article 126(2)).",
         )
 
 
 def withdrawal_dates(fact: Fact, lifecycles: Lifecycles) -> None:
     """WithdrawalNotified: article 127(1), at least one year's notice."""
-    earliest = one_year_after(fact.occurred_on)
+    earliest = one_year_after(fact.occurred_on.to_date())
     if date.fromisoformat(fact.payload["effective_on"]) < earliest:
         raise invalid(
             "effective_on",

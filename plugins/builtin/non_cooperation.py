@@ -12,7 +12,7 @@ report's section on non-cooperation.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -43,6 +43,7 @@ from core.views.model import (
 )
 from core.words import Noun, Phrase, Terms, Text, Words
 from plugins import hookimpl
+from plugins.builtin.party_items import party_steps
 from plugins.builtin.report_words import counted
 from reports.sections import Fragment, ReportSection, SectionContext, public
 
@@ -752,6 +753,19 @@ MATTER_FIGURES = ItemFigures(
 )
 
 
+#: What GET /parties counts of a State's matters, as presented on a date.
+PER_STATE: dict[str, Callable[[Item], bool]] = {
+    "matters": lambda shown: True,
+    "open": lambda shown: shown["status"] != "closed",
+    "findings": lambda shown: shown["found_on"] is not None,
+    "referred": lambda shown: bool(shown["referred_to"]),
+}
+
+
+def state_if(counted: Callable[[Item], bool]) -> Callable[[Item], tuple[str, ...]]:
+    return lambda shown: (shown["state"],) if counted(shown) else ()
+
+
 def matter_counts(timeline: Timeline) -> list[ItemCount]:
     """The figures, and per year: findings (still standing) and referrals, for the
     indicator's table by year."""
@@ -765,6 +779,9 @@ def matter_counts(timeline: Timeline) -> list[ItemCount]:
         counts.append(
             (f"non_cooperation.travels_in.{item['travelled_on'][:4]}", item["travelled_on"], 1)
         )
+    # Per State (GET /parties): its matters, open, with a finding, referred.
+    for what, counts_it in PER_STATE.items():
+        counts.extend(party_steps(timeline, f"non_cooperation.{what}", state_if(counts_it)))
     return counts
 
 

@@ -4,8 +4,7 @@ items filtered as the Bureau asks, each item as it stood on the reading's date."
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from statistics import median
+from collections.abc import Callable, Container, Iterable, Mapping
 from typing import Any
 
 from core.catalogue import Catalogue
@@ -115,49 +114,81 @@ def activities(
     return [fact.to_json() for fact in reading.facts(wanted, party=party)]
 
 
+def activities_page(
+    reading: ViewReading,
+    *,
+    types: Iterable[str] | None = None,
+    party: str | None = None,
+    offset: int = 0,
+    limit: int = 100,
+) -> tuple[int, list[dict[str, Any]]]:
+    """activities() from `offset` (at most `limit`), and how many there are."""
+    known = activity_types(reading.folds.catalogue)
+    wanted = [t for t in (types or known) if t in known]
+    total, facts = reading.facts_page(wanted, party=party, offset=offset, limit=limit)
+    return total, [fact.to_json() for fact in facts]
+
+
 # -- parties ---------------------------------------------------------------------
 
 
-def _party_figures(reading: ViewReading) -> dict[str, dict[str, Any]]:
-    """Per party: agreements, arrests and surrenders, requests — from the other views."""
-    figures: dict[str, dict[str, Any]] = defaultdict(
-        lambda: {
-            "agreements": defaultdict(lambda: {"signed": 0, "in_force": 0}),
-            "arrests_facilitated": 0,
-            "surrenders_facilitated": 0,
-            "requests": {"answered": 0, "open": 0, "median_days_to_answer": None},
-            "non_cooperation": dict.fromkeys(NON_COOPERATION_COUNTS, 0),
-        }
-    )
-    for item in reading.items("agreements"):
-        for code in item["parties"]:
-            counts = figures[code]["agreements"][item["kind"]]
-            counts["signed"] += 1
-            counts["in_force"] += item["status"] == "in_force"
-    for item in reading.items("warrants"):
-        if item["arrested_on"]:
-            for code in {item["arresting_state"], *item["assisted_by"]}:
-                figures[code]["arrests_facilitated"] += 1
-        if item["surrendered_on"]:
-            for code in {item["surrendering_state"], *item["transit_states"]}:
-                figures[code]["surrenders_facilitated"] += 1
-    turnaround: dict[str, list[int]] = defaultdict(list)
-    for item in reading.items("requests"):
-        counts = figures[item["addressee"]]["requests"]
-        if item["status"] == "answered":
-            counts["answered"] += 1
-            turnaround[item["addressee"]].append(item["days_to_answer"])
-        else:
-            counts["open"] += 1
-    for code, days in turnaround.items():
-        figures[code]["requests"]["median_days_to_answer"] = median(days)
-    for item in reading.items("non_cooperation"):
-        record = figures[item["state"]]["non_cooperation"]
-        record["matters"] += 1
-        record["open"] += item["status"] != "closed"
-        record["findings"] += item["found_on"] is not None
-        record["referred"] += bool(item["referred_to"])
+def _party_figures(reading: ViewReading, code: str | None = None) -> dict[str, dict[str, Any]]:
+    """Per party: agreements by kind (signed, in force), arrests and surrenders
+    facilitated, requests addressed to it (answered, open, median days to answer),
+    non-cooperation matters about it, on the reading's date — from the tallies the
+    agreements, warrants, requests and matters keep per party (``party.<code>.…``), not
+    from their items."""
+    return _figures(reading.sums(f"party.{code}." if code else "party.", cumulative=True))
+
+
+def _figures(
+    sums: Mapping[str, int], wanted: Container[str] | None = None
+) -> dict[str, dict[str, Any]]:
+    """_party_figures from the tallies ``party.<code>.…`` (of the `wanted` codes)."""
+    figures: dict[str, dict[str, Any]] = {}
+    days: dict[str, dict[int, int]] = defaultdict(dict)
+    for name, value in sums.items():
+        _, party, what = name.split(".", 2)
+        if wanted is not None and party not in wanted:
+            continue
+        entry = figures.setdefault(
+            party,
+            {
+                "agreements": {},
+                "arrests_facilitated": 0,
+                "surrenders_facilitated": 0,
+                "requests": {"answered": 0, "open": 0, "median_days_to_answer": None},
+                "non_cooperation": dict.fromkeys(NON_COOPERATION_COUNTS, 0),
+            },
+        )
+        if what.startswith("agreements."):
+            _, kind, state = what.split(".")
+            entry["agreements"].setdefault(kind, {"signed": 0, "in_force": 0})[state] = value
+        elif what in ("arrests_facilitated", "surrenders_facilitated"):
+            entry[what] = value
+        elif what in ("requests.answered", "requests.open"):
+            entry["requests"][what[9:]] = value
+        elif what.startswith("requests.days."):
+            days[party][int(what[14:])] = value
+        elif what.startswith("non_cooperation."):
+            entry["non_cooperation"][what[16:]] = value
+    for party, histogram in days.items():
+        figures[party]["requests"]["median_days_to_answer"] = _median(histogram)
     return figures
+
+
+def _median(histogram: dict[int, int]) -> float | int:
+    """statistics.median of the values a histogram counts ({value: how many})."""
+    values = sorted(histogram)
+    total = sum(histogram.values())
+    middle = [(total - 1) // 2, total // 2]
+    found: list[int] = []
+    seen = 0
+    for value in values:
+        while len(found) < 2 and middle[len(found)] < seen + histogram[value]:
+            found.append(value)
+        seen += histogram[value]
+    return found[0] if total % 2 else (found[0] + found[1]) / 2
 
 
 def _party(code: str, item: Item | None, figures: dict[str, Any] | None) -> Item:
@@ -191,6 +222,19 @@ def _party(code: str, item: Item | None, figures: dict[str, Any] | None) -> Item
     return shown
 
 
+def parties_page(reading: ViewReading, offset: int, limit: int) -> tuple[int, list[Item]]:
+    """parties() from `offset` (at most `limit`), and how many there are: the States
+    of the page only are presented."""
+    keys = set(reading.keys("parties"))
+    sums = reading.sums("party.", cumulative=True)
+    codes = sorted(keys | {name.split(".", 2)[1] for name in sums})
+    page = codes[offset : offset + limit]
+    figures = _figures(sums, set(page))
+    items = reading.items_of("parties", [code for code in page if code in keys])
+    shown = [_party(code, items.get(code), figures.get(code)) for code in page]
+    return len(codes), shown
+
+
 def parties(reading: ViewReading, *, states_parties_only: bool = False) -> list[Item]:
     items = {item["party"]: item for item in reading.items("parties")}
     figures = _party_figures(reading)
@@ -217,7 +261,7 @@ def party(reading: ViewReading, code: str) -> Item:
         raise NotFound(f"Unknown party code {code!r}.")
     cumulative = reading.period.first is None and reading.period.last is None
     item = reading.item("parties", code)
-    shown = _party(code, item, _party_figures(reading).get(code))
+    shown = _party(code, item, _party_figures(reading, code).get(code))
     facts = reading.facts(["WorkshopHeld", *PARTY_ACTIVITY_SUMS], party=code, cumulative=cumulative)
     sums: dict[str, int] = defaultdict(int)
     for fact in facts:

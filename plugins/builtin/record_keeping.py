@@ -13,7 +13,7 @@ from marshmallow import Schema, fields, validate
 from core import fields as f
 from core.eventtypes import Effect, EventType, Fact, Lifecycles, invalid
 from core.recommendations import ADOPTED, ADOPTED_BY
-from core.views.itemfigures import ItemFigures, OnDate
+from core.views.itemfigures import ItemFigures, OnDate, OnDays
 from core.views.model import Item, ItemHandler, SummaryFigure, ViewFact
 from core.words import Phrase, Terms
 from plugins import hookimpl
@@ -98,7 +98,7 @@ class ClassificationLowered(Schema):
 
 def after_adoption(fact: Fact, lifecycles: Lifecycles) -> None:
     """The recommendations exist from the Assembly's adoption of them."""
-    if fact.occurred_on < ADOPTED:
+    if fact.occurred_on.to_date() < ADOPTED:
         raise invalid(
             "occurred_on",
             f"The 66 recommendations were adopted on {ADOPTED.isoformat()} ({ADOPTED_BY}): "
@@ -293,6 +293,31 @@ def with_status(status: str) -> Callable[[Item], bool]:
     return lambda item: item["status"] == status
 
 
+def latest_statuses(item: Item) -> list[tuple[str, str]]:
+    """(day, status of the latest assessment by then) on each day an assessment was
+    made (as present_assessment picks it: the latest date, then the latest recorded),
+    in one pass over the item."""
+    ordered = sorted(
+        enumerate(item["assessments"]), key=lambda pair: (pair[1]["assessed_on"], pair[0])
+    )
+    found: list[tuple[str, str]] = []
+    for _, assessment in ordered:
+        if found and found[-1][0] == assessment["assessed_on"]:
+            found[-1] = (assessment["assessed_on"], assessment["status"])
+        else:
+            found.append((assessment["assessed_on"], assessment["status"]))
+    return found
+
+
+def status_days(status: str) -> OnDays:
+    """Whether the latest assessment by each day has `status`."""
+
+    def on_days(item: Item) -> list[tuple[str, int, int]]:
+        return [(day, 1, 1) if s == status else (day, 0, 0) for day, s in latest_statuses(item)]
+
+    return on_days
+
+
 ASSESSMENT_FIGURES = ItemFigures(
     tuple(
         OnDate(
@@ -301,6 +326,7 @@ ASSESSMENT_FIGURES = ItemFigures(
             "assessments",
             with_status(status),
             latest_assessment_event,
+            status_days(status),
         )
         for status in STATUSES
     )

@@ -232,7 +232,7 @@ def read(
     gives a fold of the log itself)."""
     views = sources.views
     if snapshot is None:
-        views.projection.catch_up()
+        views.projection.catch_up(upto=position)
         snapshot = views.projection.snapshot(position, LEVEL)
     cached = CachedSnapshot(snapshot)
     folds = views.folds

@@ -3,11 +3,13 @@ up at the same time, across a failure in the middle of a page, and after a rebui
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 
 import pytest
 
 from core.views.model import Level
+from core.views.writing import PageWriter
 from followup.bootstrap import bootstrap
 from tests.samples import every_type
 
@@ -28,7 +30,14 @@ def record_samples(url):
 def tables(services):
     with services.sql.transaction(write=False) as c:
         counts = {}
-        for table in ("view_events", "view_items", "view_tallies", "view_members"):
+        for table in (
+            "view_versions",
+            "view_postings",
+            "view_items",
+            "view_item_tallies",
+            "view_members",
+            "view_checkpoints",
+        ):
             c.execute(f"SELECT COUNT(*) AS n FROM {table}")
             counts[table] = c.fetchone()["n"]
         return counts
@@ -76,22 +85,22 @@ def test_a_failure_in_a_page_applies_none_of_it(sqlite_url, monkeypatch):
     services = record_samples(sqlite_url)
     projection = services.views.projection
     projection.page = 100
-    engine = projection.engines[Level.ALL]
-    original = engine.apply
+    original = PageWriter.begin
     calls = {"n": 0}
 
-    def failing(event, store, everything=None):
+    def failing(writer, position):
         calls["n"] += 1
         if calls["n"] == 5:
             raise RuntimeError("power cut")
-        original(event, store, everything)
+        original(writer, position)
 
-    monkeypatch.setattr(engine, "apply", failing)
+    # The fifth event of the page fails, after four were folded (in memory).
+    monkeypatch.setattr(PageWriter, "begin", failing)
     with pytest.raises(RuntimeError):
         projection.catch_up()
     assert projection.position() == 0
     assert all(n == 0 for n in tables(services).values())
-    monkeypatch.setattr(engine, "apply", original)
+    monkeypatch.setattr(PageWriter, "begin", original)
     assert projection.catch_up() == services.app.head().position
     fresh = bootstrap(sqlite_url, load_entry_points=False)
     fresh.views.projection.rebuild()
@@ -155,3 +164,21 @@ def test_views_fold_again_when_plugins_come_or_go(sqlite_url):
     again = bootstrap(sqlite_url, load_entry_points=False, extra_plugins=[WithView()])
     assert [i["course"] for i in again.views.reading(Level.ALL).items("courses")] == ["C-1"]
     again.close()
+
+
+def test_setting_up_the_views_waits_for_a_busy_database(sqlite_url):
+    """A server's workers boot beside a follower folding a page: the views' set-up
+    waits for the database's write lock (longer than a page's short wait), or the
+    worker would fail to boot and gunicorn stop the server."""
+    bootstrap(sqlite_url, load_entry_points=False).close()
+    holder = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")  # a writer holding the lock for a second
+    release = threading.Timer(1.0, holder.rollback)
+    release.start()
+    try:
+        services = bootstrap(sqlite_url, load_entry_points=False)
+        assert services.views.projection.position() == 0
+        services.close()
+    finally:
+        release.join()
+        holder.close()

@@ -36,6 +36,23 @@ def test_on_sqlite(tmp_path):
     check()
 
 
+def test_on_sqlite_with_a_helper_process(tmp_path):
+    numbers = itertools.count()
+
+    @STORE_EXAMPLES
+    @given(data=st.data())
+    def check(data):
+        services = bootstrap(
+            f"sqlite:///{tmp_path}/{next(numbers)}.sqlite", load_entry_points=False
+        )
+        try:
+            check_against_fold(services, data, helper=True)
+        finally:
+            services.close()
+
+    check()
+
+
 def test_on_postgresql(postgres_cluster):
     @STORE_EXAMPLES
     @given(data=st.data())

@@ -17,7 +17,7 @@ def test_every_benchmark_is_found_with_its_full_and_quick_sizes():
     found = benchmarks()
     assert {"store", "api", "views", "report"} <= set(found)
     assert not {"common", "history"} & set(found)  # helpers, not benchmarks
-    assert arguments(found["views"], quick=False) == ["--events", "1000000"]
+    assert arguments(found["views"], quick=False)[:2] == ["--events", "1000000"]
     for module in found.values():
         assert isinstance(arguments(module, quick=True), list)
 

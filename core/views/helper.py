@@ -1,0 +1,182 @@
+"""A second process for a long fold: it reads the log ahead of the fold (the raw rows,
+each link of the chain recomputed, the states decoded) and does the whole work of the
+common event — one both levels see alike, or that only ALL sees, of a type no item is
+made of: its counts by month and its posting lists — handing the fold, page by page,
+only the others (events folded into items, corrections, retractions) and what it
+counted. Two cores then share a fold that is otherwise all Python in one.
+
+Used for long catch-ups (a rebuild, a large import) from a process's main thread on a
+store with connections of its own (a SQLite file, PostgreSQL): it is a fork, and makes
+its own connections. Whatever it finds wrong (a damaged log) it hands over as the
+error it is, and the fold stops there.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from core.application import FollowUp
+from core.facts import Fact
+from core.views.engine import Folds
+from core.views.feed import Feed, LogDamaged
+from core.views.writing import RECOMMENDATION_TERMS, Sums
+
+#: Pages the helper reads ahead of the fold.
+AHEAD = 2
+
+
+@dataclass
+class Prepared:
+    """A page as the helper hands it over."""
+
+    first: int
+    last: int
+    last_hash: bytes
+    #: The events the fold itself applies, in order, and their dossiers (streams).
+    facts: list[Fact]
+    streams: dict[int, bytes]
+    #: Posting lists of the events the helper did: {(kind, term): [positions]}.
+    postings: dict[tuple[str, str], list[int]]
+    #: Their counts by the checkpoint each falls before: {boundary: {levels: Sums}}
+    #: (levels 3: both, 2: ALL only).
+    sums: dict[int, dict[int, Sums]]
+
+
+def usable(reader: FollowUp, app: FollowUp) -> bool:
+    """Whether a helper can be forked for a fold: the store has connections of its
+    own to make (not one in memory), and this is a process's main thread (a fork
+    from another thread may inherit a lock that thread held)."""
+    return (
+        reader is not app
+        and hasattr(os, "fork")
+        and threading.current_thread() is threading.main_thread()
+    )
+
+
+class Helper:
+    """The helper process of one catch-up, and the pages it hands over."""
+
+    def __init__(
+        self,
+        app: FollowUp,
+        folds: Folds,
+        simple: Mapping[str, str],
+        start: int,
+        previous: bytes,
+        target: int,
+        page: int,
+        delta: int,
+    ) -> None:
+        context = multiprocessing.get_context("fork")
+        self.pages: Any = context.Queue(maxsize=AHEAD)
+        self.process = context.Process(
+            target=_run,
+            args=(dict(app.env), app, folds, dict(simple), start, previous, target, page, delta),
+            kwargs={"pages": self.pages},
+            daemon=True,
+            name="followup-views-helper",
+        )
+        self.process.start()
+
+    def __iter__(self) -> Iterator[Prepared]:
+        while True:
+            found = self.pages.get()
+            if found is None:
+                return
+            if isinstance(found, tuple):  # what went wrong there
+                kind, position, detail = found
+                if kind == "damaged":
+                    raise LogDamaged(position, detail)
+                raise RuntimeError(f"the fold's helper failed: {detail}")
+            yield found
+
+    def close(self) -> None:
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join(5)
+        self.pages.close()
+
+
+def _run(
+    env: dict[str, str],
+    app: FollowUp,
+    folds: Folds,
+    simple: dict[str, str],
+    start: int,
+    previous: bytes,
+    target: int,
+    page: int,
+    delta: int,
+    *,
+    pages: Any,
+) -> None:
+    try:
+        reader = FollowUp(env, app.catalogue, app.clock)  # connections of its own
+        feed = Feed(reader)
+        position = start
+        while position < target:
+            found = feed.page(position, target, page, previous)
+            if found is None:
+                break
+            pages.put(_prepare(found.facts, found.streams, found.last_hash, folds, simple, delta))
+            position, previous = found.last, found.last_hash
+        pages.put(None)
+    except LogDamaged as error:
+        pages.put(("damaged", error.position, error.detail))
+    except BaseException as error:
+        pages.put(("failed", 0, f"{type(error).__name__}: {error}"))
+
+
+def _prepare(
+    facts: list[Fact],
+    streams: list[bytes],
+    last_hash: bytes,
+    folds: Folds,
+    simple: dict[str, str],
+    delta: int,
+) -> Prepared:
+    """What PageWriter.record_shared does for the common events (and the same for
+    those only ALL sees), for a page at once; the others are handed over."""
+    handed: list[Fact] = []
+    stream_of: dict[int, bytes] = {}
+    postings: dict[tuple[str, str], list[int]] = {}
+    sums: dict[int, dict[int, Sums]] = {}
+    counts_of, parties_of = folds.counts, folds.parties
+
+    def post(term: tuple[str, str], position: int) -> None:
+        found = postings.get(term)
+        if found is None:
+            postings[term] = [position]
+        elif found[-1] != position:
+            found.append(position)
+
+    for fact, stream in zip(facts, streams, strict=True):
+        log_counter = simple.get(fact.type)
+        position = fact.position
+        if log_counter is None:
+            handed.append(fact)
+            stream_of[position] = stream
+            continue
+        levels = 2 if fact.classification == "confidential" else 3
+        boundary = ((position - 1) // delta + 1) * delta
+        window = sums.setdefault(boundary, {}).setdefault(levels, {})
+        month = fact.occurred_on[:7]
+        key = (log_counter, month)
+        window[key] = window.get(key, 0) + 1
+        for counter, amount in counts_of(fact).items():
+            key = (counter, month)
+            window[key] = window.get(key, 0) + amount
+        post(("type", fact.type), position)
+        post(("month", month), position)
+        for party in parties_of(fact):
+            post(("party", party), position)
+        for number in fact.recommendations:
+            post(("recommendation", RECOMMENDATION_TERMS.get(number) or str(number)), position)
+    return Prepared(
+        facts[0].position, facts[-1].position, last_hash, handed, stream_of, postings, sums
+    )
