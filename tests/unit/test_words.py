@@ -183,6 +183,10 @@ MORE = [
     },
     {"type": "TokenIssued", "label": "focal-point-1", "role": "focal_point"},
     {"type": "TokenRevoked", "label": "focal-point-1", "role": "focal_point"},
+    {"type": "AccountOpened", "email": "fp@example.org", "person": "Ana", "role": "focal_point"},
+    {"type": "AccountReset", "email": "fp@example.org", "role": "bureau", "reset": ["password"]},
+    {"type": "AccountDisabled", "email": "fp@example.org", "role": "auditor"},
+    {"type": "AccountEnabled", "email": "fp@example.org", "role": "admin"},
     {
         "type": "ReportGenerated",
         "report": "annual_report",
