@@ -23,6 +23,8 @@ from datetime import date, datetime
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+import orjson
+
 from core.intact import require_intact
 from reports.annual.gather import LogPoint, ReportPeriod, gather, locate
 from reports.config import ReportConfig, load
@@ -118,6 +120,9 @@ def produce(
         )
     )
     data = with_checkpoint(sources, data)
+    # Drawn from its data as JSON holds it (keys as text), as `report verify` draws it
+    # again from the attachment.
+    data = orjson.loads(orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS))
     return AnnualReport(pdf(data, drawing(sources), lang), data)
 
 
