@@ -16,6 +16,11 @@ WORKERS ?= 2
 PLUGIN_EXAMPLE := $(VENV)/plugin-example
 PLUGIN_EXAMPLE_FILES := $(wildcard tests/plugin_example/*.toml tests/plugin_example/*/*.py)
 
+# axe-core, the accessibility engine the console's browser tests run in Chromium (MPL-2.0;
+# from the npm registry, pinned, kept in the virtualenv: nothing of it is in the repo).
+AXE_VERSION := 4.10.3
+AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
+
 .PHONY: run test lint typecheck pytest bench fuzz system-deps clean
 
 system-deps:
@@ -46,7 +51,12 @@ lint: $(INSTALLED)
 typecheck: $(INSTALLED)
 	$(BIN)/mypy
 
-pytest: $(INSTALLED) $(PLUGIN_EXAMPLE)/.installed
+$(AXE): Makefile
+	@mkdir -p $(VENV)/axe
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/axe axe-core@$(AXE_VERSION)
+	@touch $@
+
+pytest: $(INSTALLED) $(PLUGIN_EXAMPLE)/.installed $(AXE)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 test: lint typecheck pytest

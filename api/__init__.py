@@ -17,7 +17,7 @@ from typing import Any
 from flask import Flask, Response
 from flask_smorest import Api
 
-from api import auth, errors, openapi, requestlog
+from api import auth, console, errors, openapi, requestlog
 from followup.bootstrap import Services, bootstrap
 
 #: Modules with a flask-smorest `blueprint`, mounted under /api/v1 in this order.
@@ -98,14 +98,17 @@ def create_app(config: Mapping[str, Any] | None = None, services: Services | Non
     app.extensions["followup.tokens"] = tokens
 
     requestlog.install(app)
-    auth.install(app, tokens, DOC_ENDPOINTS)
+    # The console (/console) signs people in with its own sessions, not bearer tokens.
+    console.install(app)
+    own_endpoints = (*DOC_ENDPOINTS, *console.access.endpoints(app))
+    auth.install(app, tokens, own_endpoints)
     api = FollowupApi(app)
     errors.register_error_handlers(app)
     openapi.install(api, services.catalogue)
     app.register_blueprint(openapi.assets, url_prefix="/api")
     for name in BLUEPRINTS:
         api.register_blueprint(importlib.import_module(name).blueprint, url_prefix=URL_PREFIX)
-    auth.check_declared(app, DOC_ENDPOINTS)
+    auth.check_declared(app, own_endpoints)
     if app.config["VIEWS_FOLLOWER"]:
         from core.views.follower import Follower
 

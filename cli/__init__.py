@@ -41,6 +41,7 @@ def _register() -> None:
         events,
         follow_up,
         organisations,
+        person,
         report,
         scheduler,
         serve,
@@ -51,7 +52,7 @@ def _register() -> None:
         verify,
     )
 
-    modules = (store, events, state, catalogue, serve, token, organisations, verify)
+    modules = (store, events, state, catalogue, serve, token, person, organisations, verify)
     for module in (*modules, follow_up, scheduler, report, transparency, audit):
         for command in module.COMMANDS:
             main.add_command(command)

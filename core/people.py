@@ -67,9 +67,12 @@ def trail_fields(catalogue: Catalogue) -> tuple[str, ...]:
     return (*TRAIL_START, *dict.fromkeys(targets), "changed", "reason")
 
 
-def trail(app: FollowUp, first: datetime | None, last: datetime | None) -> Iterator[dict[str, Any]]:
+def trail(
+    app: FollowUp, first: datetime | None, last: datetime | None, *, after_position: int = 0
+) -> Iterator[dict[str, Any]]:
     """Who recorded what, when and why, for the events recorded from `first` to `last`
-    (transaction time, inclusive; open ends when None), in log order."""
+    (transaction time, inclusive; open ends when None), in log order; those after
+    `after_position` only (the next page of a long trail)."""
     after = app.log.position_at(format_timestamp(first)) if first is not None else 0
     if first is not None:
         # position_at gives the last event at or before `first`: events recorded exactly
@@ -79,6 +82,7 @@ def trail(app: FollowUp, first: datetime | None, last: datetime | None) -> Itera
             if record.recorded_at < format_timestamp(first):
                 break
             after -= 1
+    after = max(after, after_position)
     upto = app.log.position_at(format_timestamp(last)) if last is not None else None
     fields = trail_fields(app.catalogue)
     for event in app.read_log(after=after, upto=upto):

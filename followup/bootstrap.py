@@ -24,6 +24,7 @@ from followup.registry import Registry
 from reports.sections import ReportContributions
 
 if TYPE_CHECKING:
+    from core.accounts import Accounts
     from core.tokens import Tokens
     from core.views.service import Views
 
@@ -78,6 +79,14 @@ class Services:
         from core.tokens import Tokens
 
         return Tokens(self.app)
+
+    @cached_property
+    def accounts(self) -> Accounts:
+        """The console's accounts and its record of sign-ins (tables beside the log,
+        opening and changes in the log)."""
+        from core.accounts import Accounts
+
+        return Accounts(self.app)
 
     @property
     def report(self) -> ReportContributions:

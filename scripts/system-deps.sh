@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs the system packages the project needs, only when they are missing:
-# Pango and fonts for WeasyPrint, PostgreSQL server binaries for the store tests.
+# Pango and fonts for WeasyPrint, PostgreSQL server binaries for the store tests,
+# Debian's Chromium for the console's browser tests (driven by Playwright, never a
+# browser Playwright downloads: this machine reaches package registries only), and npm,
+# which the Makefile uses to fetch axe-core (the accessibility check) from its registry.
 set -euo pipefail
 
 missing=()
@@ -11,6 +14,8 @@ fc-list 2>/dev/null | grep -q 'DejaVuSerif' || missing+=(fonts-dejavu-core fonts
 if ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   missing+=(postgresql)
 fi
+command -v chromium >/dev/null || missing+=(chromium)
+command -v npm >/dev/null || missing+=(npm)
 
 if ((${#missing[@]} == 0)); then
   exit 0

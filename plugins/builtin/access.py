@@ -1,6 +1,7 @@
-"""Access to the system: issuing and revoking API tokens is part of the record, so an
-auditor can tell who could act when. The events name the token's label and role, never
-the token or its hash."""
+"""Access to the system: issuing and revoking API tokens, and opening, resetting,
+disabling and enabling the console's accounts, are part of the record, so an auditor
+can tell who could act when. The events name the token's label or the account's email
+and the role, never a token, password, secret or hash."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from core import accounts, tokens
 from core import fields as f
-from core import tokens
 from core.eventtypes import EventType, Fact, LifecycleState, conflict, lifecycle
 from core.roles import ADMIN, ROLES, SYSTEM_LABELS, is_system_label
 from core.words import Phrase, Terms
@@ -87,6 +88,68 @@ def revoked(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
 token = lifecycle("token", "label")
 
 
+# -- the console's accounts (core/accounts.py) ---------------------------------------
+
+
+def email() -> fields.Email:
+    return fields.Email(
+        required=True,
+        validate=validate.Length(max=320),
+        metadata={"description": "The account's email: what the person signs in with."},
+    )
+
+
+class AccountOpened(Schema):
+    email = email()
+    person = fields.String(
+        required=True,
+        validate=[validate.Length(min=1, max=200), validate.Regexp(r"^[^<>\n\r\t]+$")],
+        metadata={"description": "The person's name: recorded_by of what they record."},
+    )
+    role = f.choice(ROLES)
+
+
+class AccountReset(Schema):
+    email = email()
+    role = f.choice(ROLES)
+    reset = fields.List(
+        f.choice(("password", "second_factor")),
+        required=True,
+        validate=validate.Length(min=1, max=2),
+        metadata={"description": "What was replaced: the password, the second factor."},
+    )
+
+
+class AccountChanged(Schema):
+    email = email()
+    role = f.choice(ROLES)
+
+
+def account_opened(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
+    if state is not None:
+        raise conflict(f"An account for {fact.payload['email']} is already open.")
+    return {"role": fact.payload["role"], "disabled": False}
+
+
+def account_follows(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
+    """Reset, disabled, enabled: the account exists, and is not already so."""
+    who = fact.payload["email"]
+    if state is None:
+        raise conflict(f"No account for {who} was opened.")
+    if fact.type.endswith("Disabled"):
+        if state.get("disabled"):
+            raise conflict(f"The account of {who} is already disabled.")
+        return {**state, "disabled": True}
+    if fact.type.endswith("Enabled"):
+        if not state.get("disabled"):
+            raise conflict(f"The account of {who} is not disabled.")
+        return {**state, "disabled": False}
+    return state
+
+
+account = lifecycle("account", "email")
+
+
 # -- how the events read -----------------------------------------------------------
 
 ROLE_WORDS = Terms(
@@ -110,9 +173,92 @@ REVOKED = Phrase(
 )
 
 
+RESET_WORDS = Terms(
+    {
+        "password": ("password", "mot de passe"),
+        "second_factor": ("second factor", "second facteur"),
+    }
+)
+
+
+def _account(en: str, fr: str) -> Phrase:
+    return Phrase(
+        en=en,
+        fr=fr,
+        values=lambda p, w: {
+            "email": p["email"],
+            "role": w.term(p["role"], ROLE_WORDS),
+            "person": p.get("person", ""),
+            "reset": w.listing(w.term(r, RESET_WORDS) for r in p.get("reset", ())),
+        },
+    )
+
+
+ACCOUNT_OPENED = _account(
+    "Console account opened for {person} <{email}> ({role}).",
+    "Compte de console ouvert pour {person} <{email}> ({role}).",
+)
+ACCOUNT_RESET = _account(
+    "Console account of {email} ({role}) reset: new {reset}.",
+    "Compte de console de {email} ({role}) réinitialisé : nouveau {reset}.",
+)
+ACCOUNT_DISABLED = _account(
+    "Console account of {email} ({role}) disabled.",
+    "Compte de console de {email} ({role}) désactivé.",
+)
+ACCOUNT_ENABLED = _account(
+    "Console account of {email} ({role}) enabled again.",
+    "Compte de console de {email} ({role}) réactivé.",
+)
+
+
+def _account_type(
+    name: str, schema: type[Schema], description: str, record: str, sentence: Phrase
+) -> EventType:
+    return EventType(
+        name,
+        schema,
+        AREA,
+        description,
+        subject=account,
+        rule=account_opened if record == accounts.OPENED else account_follows,
+        writers=frozenset({ADMIN}),
+        system_record=record,
+        sentence=sentence,
+    )
+
+
 @hookimpl
 def followup_event_types() -> list[EventType]:
     return [
+        _account_type(
+            "AccountOpened",
+            AccountOpened,
+            "A person was given an account of the console, with a role.",
+            accounts.OPENED,
+            ACCOUNT_OPENED,
+        ),
+        _account_type(
+            "AccountReset",
+            AccountReset,
+            "A console account's password or second factor was replaced.",
+            accounts.RESET,
+            ACCOUNT_RESET,
+        ),
+        _account_type(
+            "AccountDisabled",
+            AccountChanged,
+            "A console account was disabled; it can no longer sign in.",
+            accounts.DISABLED,
+            ACCOUNT_DISABLED,
+        ),
+        _account_type(
+            "AccountEnabled",
+            AccountChanged,
+            "A disabled console account was enabled again.",
+            accounts.ENABLED,
+            ACCOUNT_ENABLED,
+        ),
         EventType(
             "TokenIssued",
             TokenIssued,

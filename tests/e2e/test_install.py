@@ -145,7 +145,7 @@ def test_the_installed_wheel_runs_followup_from_start_to_finish(installed):
     assert state["figures"]["agreements.all.signed"]["value"] == 4
 
     report = work / "report-2024.pdf"
-    run(["followup", "report", "--year", "2024", "-o", str(report)], cwd=work, env=env)
+    run(["followup", "report", "--year", "2024", "--draft", "-o", str(report)], cwd=work, env=env)
     assert report.read_bytes().startswith(b"%PDF-")
     verified = run(["followup", "report", "verify", "--no-redraw", str(report)], cwd=work, env=env)
     assert verified.startswith("OK report on 2024")
@@ -172,8 +172,49 @@ def test_the_installed_wheel_runs_followup_from_start_to_finish(installed):
                 assert time.monotonic() < deadline, "followup serve never answered"
                 time.sleep(0.2)
         assert health == {"status": "ok"}  # nothing about the log to whom has no token
+        console_signs_in(work, env, f"http://127.0.0.1:{port}")
     finally:
         server.terminate()
         server.wait(timeout=30)
 
-    assert run(["followup", "verify"], cwd=work, env=env).startswith(f"OK {len(EVENTS)} events")
+    # The console's account is recorded in the log too (AccountOpened).
+    assert run(["followup", "verify"], cwd=work, env=env).startswith(f"OK {len(EVENTS) + 1} events")
+
+
+def console_signs_in(work: Path, env: dict[str, str], base: str) -> None:
+    """The console from the wheel: its templates, style sheet and French catalogue are
+    there, and a person opened by `followup person create` signs in with a TOTP code."""
+    import http.cookiejar
+    import re
+    import urllib.parse
+
+    import pyotp
+
+    result = subprocess.run(
+        ["followup", "person", "create", "--email", "fp@example.org", "--name", "Ana",
+         "--role", "focal_point", "--password-stdin"],
+        cwd=work, env=env, input="a long enough password\n", capture_output=True, text=True,
+        timeout=120, check=True,
+    )  # fmt: skip
+    secret = re.search(r"secret: ([A-Z2-7]+)", result.stdout).group(1)  # type: ignore[union-attr]
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
+
+    def fetch(path: str, form: dict[str, str] | None = None, **headers: str) -> str:
+        data = urllib.parse.urlencode(form).encode() if form is not None else None
+        request = urllib.request.Request(base + path, data=data, headers=headers)
+        with opener.open(request, timeout=30) as response:
+            return str(response.read().decode())
+
+    assert "Se connecter" in fetch("/console/sign-in", **{"Accept-Language": "fr"})
+    assert "--ink" in fetch("/console/static/console.css")
+    page = fetch("/console/sign-in")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    page = fetch(
+        "/console/sign-in",
+        {"csrf_token": token, "email": "fp@example.org", "password": "a long enough password"},
+    )
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    page = fetch("/console/sign-in/code", {"csrf_token": token, "code": pyotp.TOTP(secret).now()})
+    assert "Headline figures" in page and "Ana" in page

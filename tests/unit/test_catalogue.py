@@ -67,6 +67,11 @@ ADDED_TYPES = {
     # What the log records of proving itself (plugins/builtin/transparency.py).
     "LogKeyActivated",
     "CheckpointCosigned",
+    # The console's accounts, opened and changed by the operator (plugins/builtin/access.py).
+    "AccountOpened",
+    "AccountReset",
+    "AccountDisabled",
+    "AccountEnabled",
     # The real record of cooperation (issue 15): organisations, membership.
     "OrganisationRegistered",
     "WithdrawalRevoked",
