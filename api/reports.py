@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Response, current_app
 from flask_smorest import Blueprint
-from marshmallow import RAISE, Schema
+from marshmallow import RAISE, Schema, fields, validate
 
 from api.auth import allow
 from api.events import AsOf
@@ -32,6 +32,18 @@ class ReportQuery(Schema):
             "of that day, UTC); not in the future. Default: the log's last event.",
         }
     )
+    lang = fields.String(
+        load_default="en",
+        validate=validate.OneOf(("en", "fr")),
+        metadata={"description": "The language of the report: en (default) or fr."},
+    )
+    draft = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "A draft: DRAFT on every page, and the heading's settings may be "
+            "missing (a final report needs them: 400 otherwise)."
+        },
+    )
 
 
 def services() -> Services:
@@ -53,23 +65,35 @@ PDF = {
 @blueprint.doc(
     responses={
         "200": PDF,
-        "400": response("Nothing to report on (an empty log), or bad report settings."),
+        "400": response(
+            "Nothing to report on (an empty log), or the report's settings are bad or, for a "
+            "final report, incomplete."
+        ),
     }
 )
 def annual_report(year: int, **query: Any) -> Response:
     """The annual report for a calendar year
 
     The report on `year` as the log stood at `as_of` (default: its last event). The same
-    year and `as_of` always give the same bytes. Restricted events are counted but not
-    itemised; confidential events are left out, whoever asks."""
+    year, `as_of` and `lang` always give the same bytes. Restricted events are counted
+    but not itemised; confidential events are left out, whoever asks."""
     from reports.annual import produce
 
-    produced = produce(services(), year=year, as_of=query.get("as_of"))
+    produced = produce(
+        services(),
+        year=year,
+        as_of=query.get("as_of"),
+        lang=query["lang"],
+        draft=True if query["draft"] else None,
+    )
     return Response(
         produced.pdf,
         mimetype="application/pdf",
         headers={
-            "Content-Disposition": f'attachment; filename="report-of-the-bureau-{year}.pdf"',
+            "Content-Disposition": (
+                f'attachment; filename="report-of-the-bureau-{year}-{query["lang"]}.pdf"'
+            ),
+            "Content-Language": query["lang"],
             "X-Followup-Position": str(produced.position),
             "X-Followup-As-Of": produced.as_of,
             "X-Followup-Digest": produced.head,

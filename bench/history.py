@@ -481,7 +481,13 @@ class History:
         if not pending:
             return None
         ref, since = pending.pop(r.randrange(len(pending)))
-        day = max(day, since)
+        if day <= since:
+            # A follow-up drawn before its lifecycle began (a lifecycle dated in the
+            # focus year, a follow-up on the years' course) comes some weeks after it,
+            # not on the same day (which made half the focus year's requests answered
+            # the day they were sent: a median of 0 days).
+            later = date.fromisoformat(since) + timedelta(days=r.randint(3, 120))
+            day = min(later, date(LAST_YEAR, 12, 31)).isoformat()
         base = {**base, "classification": "public", "occurred_on": day}
         if kind == "agreement":
             return {**base, "type": "AgreementEnteredIntoForce", "agreement": ref}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -28,6 +29,27 @@ def _day(value: datetime | None) -> date | None:
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="Where to write the PDF.",
 )
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "fr"]),
+    default="en",
+    show_default=True,
+    help="The language the report is drawn in (the same data in either).",
+)
+@click.option(
+    "--draft",
+    is_flag=True,
+    help="A draft: DRAFT on every page; the heading's settings may be missing.",
+)
+@click.option("--symbol", help="Document symbol, e.g. ICC-ASP/6/21 ({session} is replaced).")
+@click.option("--session", type=int, help="Session number of the Assembly, e.g. 6.")
+@click.option("--venue", help="Where the session meets, e.g. 'New York'.")
+@click.option("--session-from", type=date_type, help="The session's first day (YYYY-MM-DD).")
+@click.option("--session-to", type=date_type, help="The session's last day (YYYY-MM-DD).")
+@click.option("--document-date", type=date_type, help="The document's date (YYYY-MM-DD).")
+@click.option("--mandate", help="The resolution mandating the report, e.g. ICC-ASP/5/Res.3.")
+@click.option("--mandate-paragraph", type=int, help="Its paragraph, e.g. 36.")
+@click.option("--mandate-date", type=date_type, help="Its date of adoption (YYYY-MM-DD).")
 @database_url_option
 @click.pass_context
 def report(
@@ -37,15 +59,21 @@ def report(
     last: datetime | None,
     as_of: datetime | None,
     out: Path | None,
+    lang: str,
+    draft: bool,
     database_url: str,
+    **heading: Any,
 ) -> None:
     """Write the Bureau's annual report to the Assembly as a PDF/A-3 file.
 
     The report covers a calendar year (--year, default the year of --as-of) or a period
-    (--from/--to), as the log stood at --as-of (default: its last event). The same
-    year and --as-of always give the same bytes. The heading comes from
-    FOLLOWUP_REPORT_* variables or FOLLOWUP_REPORT_CONFIG (README, "The annual
-    report"). Prints the log position, as_of and digest the report is of."""
+    (--from/--to), as the log stood at --as-of (default: its last event), in English or
+    French (--lang). The same year, --as-of and language always give the same bytes.
+    The heading (symbol, session, venue, session dates, document date, mandate) comes
+    from the options here, FOLLOWUP_REPORT_* variables or FOLLOWUP_REPORT_CONFIG
+    (README, "The annual report"); a final report refuses to go without it, a --draft
+    says DRAFT on every page. Prints the log position, as_of and digest the report is
+    of."""
     if ctx.invoked_subcommand is not None:
         return
     if out is None:
@@ -53,9 +81,25 @@ def report(
     if not out.parent.is_dir():
         raise click.ClickException(f"cannot write {out}: no folder {out.parent}")
     from reports.annual import produce
+    from reports.config import load
 
+    settings = {
+        name: value.date() if isinstance(value, datetime) else value
+        for name, value in heading.items()
+    }
+    config = load().with_settings(**settings)
+    if draft:
+        config = config.with_settings(draft=True)
     with open_services(database_url, writes=False) as services:
-        produced = produce(services, year=year, first=_day(first), last=_day(last), as_of=as_of)
+        produced = produce(
+            services,
+            year=year,
+            first=_day(first),
+            last=_day(last),
+            as_of=as_of,
+            config=config,
+            lang=lang,
+        )
     temporary = out.with_name(out.name + ".part")
     try:
         temporary.write_bytes(produced.pdf)
@@ -63,9 +107,10 @@ def report(
     except OSError as error:
         temporary.unlink(missing_ok=True)
         raise click.ClickException(f"cannot write {out}: {error.strerror}") from None
+    kind = "draft" if produced.data["heading"].get("draft") else "report"
     click.echo(
-        f"wrote {out}: {produced.data['report']['label']}, log position {produced.position}, "
-        f"as of {produced.as_of}, digest {produced.head}"
+        f"wrote {out}: {kind} on {produced.data['report']['label']} ({lang}), log position "
+        f"{produced.position}, as of {produced.as_of}, digest {produced.head}"
     )
 
 

@@ -64,6 +64,32 @@ def get(number: int) -> Recommendation:
     return _by_number()[number]
 
 
+@cache
+def _words() -> dict[int, dict[str, Any]]:
+    raw = files("core.data").joinpath("recommendations-words.json").read_text(encoding="utf-8")
+    return {int(item["number"]): item for item in json.loads(raw)["recommendations"]}
+
+
+def short_title(number: int, language: str = "en") -> str:
+    """The recommendation's short title ('National focal point', 'Point focal national'),
+    written for the annual report's status tables (``core/data/recommendations-words.json``)."""
+    return str(_words()[number]["short_title"][language])
+
+
+def text_in(number: int, language: str = "en") -> str:
+    """The recommendation's text in a language: the report's own English; in French an
+    unofficial translation (the report's official French version is not available to
+    the project: the annual report says so wherever it shows it)."""
+    if language == "en":
+        return get(number).text
+    return str(_words()[number]["text"][language])
+
+
+#: Languages whose text of the recommendations is a translation made for followup, not
+#: the Assembly's official version.
+UNOFFICIAL = frozenset({"fr"})
+
+
 def clusters() -> list[tuple[str, str | None, str]]:
     """(part, cluster, cluster_title) of every section with recommendations, in report order."""
     seen = dict.fromkeys((r.part, r.cluster, r.cluster_title) for r in catalogue())

@@ -24,6 +24,7 @@ takes "de").
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -32,20 +33,36 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, get_month_names
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
-from core.parties import PartyKind, lookup
+from core.parties import PartyKind, lookup, registry
+
+#: A day (the name `date` is a method of Words, which hides the type in its annotations).
+Day = date
 
 #: The languages every sentence is written in: the Court's working languages.
 LANGUAGES = ("en", "fr")
 
 LOCALE_FOLDER = Path(__file__).resolve().parent / "locale"
 
+#: A colon or semicolon right after a word and before a space, in French text.
+FRENCH_GLUED = re.compile(r"(?<=[^\s\u00a0\u202f])([:;])(?=\s)")
+
 #: Numbers below ten are written in words (zero is "no": "no persons").
 NUMBER_WORDS = ("", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+@cache
+def _french_state_names() -> dict[str, str]:
+    """States' English names to their French names (the United Nations')."""
+    return {
+        party.name: party.name_fr
+        for party in registry().values()
+        if party.kind is PartyKind.STATE and party.name_fr
+    }
 
 
 @cache
@@ -86,6 +103,24 @@ class Terms:
         return found[1] if language == "fr" else found[0]
 
 
+@dataclass(frozen=True)
+class Text:
+    """A fixed text in each language (a title, a caption, a label), written side by
+    side by the area it belongs to: ``Text("Agreements per year", "Accords par année")``."""
+
+    en: str
+    fr: str
+
+    def __call__(self, words: Words) -> str:
+        return words.typeset(words.say(en=self.en, fr=self.fr))
+
+
+def text_in(value: str | Text, words: Words) -> str:
+    """A title given as plain English (as plugins wrote them before `Text`) or in both
+    languages, in the language of `words`."""
+    return value(words) if isinstance(value, Text) else value
+
+
 class Words:
     """Writing in one language: numbers, counts, dates, party names, lists, terms and
     the catalogue's fixed words, as the house rules want them."""
@@ -118,6 +153,28 @@ class Words:
         """The text of this language, of two an area writes side by side."""
         return fr if self.language == "fr" else en
 
+    def text(self, message: str) -> str:
+        """A fixed text of the catalogue, typeset (see `typeset`)."""
+        return self.typeset(self.gettext(message))
+
+    def typeset(self, text: str) -> str:
+        """French spacing: a no-break space before the colon and a narrow one before
+        the semicolon, question and exclamation marks (Imprimerie nationale); English
+        is left as it is."""
+        if self.language != "fr":
+            return text
+        text = (
+            text.replace(" :", "\u00a0:")
+            .replace(" ;", "\u202f;")
+            .replace(" ?", "\u202f?")
+            .replace(" !", "\u202f!")
+            .replace("« ", "«\u00a0")
+            .replace(" »", "\u00a0»")
+        )
+        # A colon or semicolon glued to its word ("Situations: ...") gets its space too
+        # (not in a time, an article number or a link: those have no space after).
+        return FRENCH_GLUED.sub(lambda m: ("\u00a0" if m[1] == ":" else "\u202f") + m[1], text)
+
     # -- numbers -------------------------------------------------------------------
 
     def number(self, value: Any) -> str:
@@ -127,6 +184,32 @@ class Words:
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         return str(format_decimal(value, locale=self.locale))
+
+    def percent(self, share: float | None) -> str:
+        """'22.5 per cent', '22,5 pour cent' (Assembly documents spell it out); whole
+        percentages without a decimal."""
+        if share is None:
+            return "—"
+        value = round(share * 100, 1)
+        return f"{self.number(value)} {self.say(en='per cent', fr='pour cent')}"
+
+    def cardinal(self, count: int, *, feminine: bool = False) -> str:
+        """A number as the house writes it alone: words below ten ('three', 'trois'),
+        digits from ten; zero as 'none' ('aucun', 'aucune'); `feminine` for the French
+        gender of what is counted ('une')."""
+        gender = "feminine" if feminine and self.language == "fr" else None
+        if count == 0:
+            return self.gettext("none", gender)
+        if 0 < count < len(NUMBER_WORDS):
+            return self.gettext(NUMBER_WORDS[count], gender)
+        return self.number(count)
+
+    def ordinal(self, number: int, *, feminine: bool = False) -> str:
+        """'sixth', 'twenty-third'; 'sixième', 'première' (session numbers, 1 to 99;
+        others as digits with a suffix)."""
+        return (
+            _french_ordinal(number, feminine) if self.language == "fr" else _english_ordinal(number)
+        )
 
     def plural(self, count: int, noun: Noun) -> str:
         """The noun's form that agrees with `count` (CLDR plural rules)."""
@@ -152,7 +235,7 @@ class Words:
 
     # -- dates, parties, lists, terms ------------------------------------------------
 
-    def date(self, day: date | str | None) -> str:
+    def date(self, day: Day | str | None) -> str:
         """'19 October 2007', '1er juillet 2002'; None as a dash."""
         if day is None:
             return "—"
@@ -161,6 +244,51 @@ class Words:
         if self.language == "fr" and day.day == 1:
             return "1er " + format_date(day, "MMMM y", locale=self.locale)
         return str(format_date(day, "d MMMM y", locale=self.locale))
+
+    def short_date(self, day: Day | str | None) -> str:
+        """'1 Sep 2024', '1 sept. 2024': dates in tables; None as a dash."""
+        if day is None:
+            return "—"
+        if isinstance(day, str):
+            day = date.fromisoformat(day[:10])
+        return str(format_date(day, "d MMM y", locale=self.locale))
+
+    def month(self, number: int) -> str:
+        """The month's name: 'December', 'décembre'."""
+        return str(get_month_names("wide", locale=self.locale)[number])
+
+    def _day_month(self, day: Day) -> str:
+        first = "1er" if self.language == "fr" and day.day == 1 else str(day.day)
+        return f"{first} {self.month(day.month)}"
+
+    def dates(self, first: Day | str, last: Day | str) -> str:
+        """Two dates as one span, the year said once when they share it:
+        '30 November – 14 December 2007', '2–7 December 2024', '30 novembre –
+        14 décembre 2007' (the session's dates)."""
+        if isinstance(first, str):
+            first = date.fromisoformat(first[:10])
+        if isinstance(last, str):
+            last = date.fromisoformat(last[:10])
+        if first == last:
+            return self.date(first)
+        if first.year != last.year:
+            return f"{self.date(first)} – {self.date(last)}"
+        if first.month != last.month:
+            return f"{self._day_month(first)} – {self._day_month(last)} {last.year}"
+        start = "1er" if self.language == "fr" and first.day == 1 else str(first.day)
+        return f"{start}–{self.date(last)}"
+
+    def period(self, first: Day | str, last: Day | str) -> str:
+        """A period in a sentence: 'from 1 March to 31 May 2024', 'du 1er mars au 31 mai
+        2024' (the year said once when both ends share it)."""
+        if isinstance(first, str):
+            first = date.fromisoformat(first[:10])
+        if isinstance(last, str):
+            last = date.fromisoformat(last[:10])
+        start = self.date(first) if first.year != last.year else self._day_month(first)
+        if self.language == "fr":
+            return f"du {start} au {self.date(last)}"
+        return f"from {start} to {self.date(last)}"
 
     def party(self, code: str | None) -> str:
         """A party's name in this language from its code (the code itself if unknown)."""
@@ -176,6 +304,15 @@ class Words:
         if party.kind is PartyKind.STATE:
             return _territory(code, self.language) or party.name
         return self.gettext(party.name)
+
+    def place(self, name: str) -> str:
+        """A place the record names in English (a situation: 'Uganda', 'Darfur, Sudan'),
+        with each part that is a State's English name in this language's United
+        Nations name ('Ouganda', 'Darfur, Soudan'); other words as recorded."""
+        if self.language == "en":
+            return name
+        french = _french_state_names()
+        return ", ".join(french.get(part, part) for part in name.split(", "))
 
     def parties(self, codes: Iterable[str]) -> str:
         return self.listing(self.party(code) for code in codes)
@@ -205,9 +342,104 @@ class Words:
         text = text[:1].upper() + text[1:]
         if text.endswith("..") and not text.endswith("..."):
             text = text[:-1]  # free text that ends a sentence brings its own full stop
-        if self.language == "fr":
-            text = text.replace(" :", "\u00a0:").replace(" ;", "\u202f;")
-        return text
+        return self.typeset(text)
+
+
+_EN_UNITS = (
+    "",
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+)
+_EN_TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+
+
+def _english_ordinal(number: int) -> str:
+    if not 0 < number < 100:
+        suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10 if number % 100 // 10 != 1 else 0)
+        return f"{number}{suffix or 'th'}"
+    if number < 20:
+        return _EN_UNITS[number]
+    tens, units = divmod(number, 10)
+    if units == 0:
+        return _EN_TENS[tens][:-1] + "ieth"
+    return f"{_EN_TENS[tens]}-{_EN_UNITS[units]}"
+
+
+_FR_UNITS = (
+    "zéro",
+    "un",
+    "deux",
+    "trois",
+    "quatre",
+    "cinq",
+    "six",
+    "sept",
+    "huit",
+    "neuf",
+    "dix",
+    "onze",
+    "douze",
+    "treize",
+    "quatorze",
+    "quinze",
+    "seize",
+    "dix-sept",
+    "dix-huit",
+    "dix-neuf",
+)
+_FR_TENS = ("", "", "vingt", "trente", "quarante", "cinquante", "soixante")
+
+
+def _french_cardinal(number: int) -> str:
+    """1 to 99 in French words (the 1990 spelling's hyphens aside: 'vingt et un')."""
+    if number < 20:
+        return _FR_UNITS[number]
+    tens, units = divmod(number, 10)
+    if tens in (7, 9):  # soixante-dix, quatre-vingt-dix: the teens after 60 and 80
+        base = "soixante" if tens == 7 else "quatre-vingt"
+        if tens == 7 and units == 1:
+            return "soixante et onze"
+        return f"{base}-{_FR_UNITS[10 + units]}"
+    base = "quatre-vingt" if tens == 8 else _FR_TENS[tens]
+    if units == 0:
+        return "quatre-vingts" if tens == 8 else base
+    if units == 1 and tens != 8:
+        return f"{base} et un"
+    return f"{base}-{_FR_UNITS[units]}"
+
+
+def _french_ordinal(number: int, feminine: bool) -> str:
+    if not 0 < number < 100:
+        return f"{number}e"
+    if number == 1:
+        return "première" if feminine else "premier"
+    words = _french_cardinal(number)
+    if words.endswith("quatre-vingts"):
+        words = words[:-1]
+    if words.endswith("cinq"):
+        return words + "uième"
+    if words.endswith("neuf"):
+        return words[:-1] + "vième"
+    if words.endswith("e"):
+        return words[:-1] + "ième"
+    return words + "ième"
 
 
 @cache
@@ -227,6 +459,8 @@ PERSON = Noun(("person", "persons"), ("personne", "personnes"), feminine=True)
 STATE = Noun(("State", "States"), ("État", "États"))
 MONTH = Noun(("month", "months"), ("mois", "mois"))
 EVENT = Noun(("event", "events"), ("événement", "événements"))
+STATE_PARTY = Noun(("State Party", "States Parties"), ("État Partie", "États Parties"))
+DAY = Noun(("day", "days"), ("jour", "jours"))
 
 #: How an event reads: a function of its payload and the language's words.
 Sentence = Callable[[Mapping[str, Any], Words], str]

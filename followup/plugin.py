@@ -14,6 +14,8 @@ What it may contribute, and the types it builds them from:
   (`tally_figure`, `dated`, `hide_later`, `events_of`, `share`);
 - the annual report: `ReportSection` (HTML or a `Fragment`), `ReportChart` (pygal helpers
   in ``reports.annual.charts``), `ReportData`, read from a `SectionContext`; `public`;
+  `ReportProse` (an area's figures and sentences in a section, written from a
+  `ProseContext`), `Text` (a title or label in both languages);
 - scheduled jobs: `Job`, `Work` (and its `PersonalNotice`s), `Workplace`, `system_event`;
 - adapters: `NotifierKind`, `Importer`, `StoreAdapter`.
 
@@ -46,12 +48,27 @@ from core.views.model import (
     Tally,
     ViewFact,
 )
-from core.words import EVENT, MONTH, PERSON, STATE, Noun, Phrase, Sentence, Terms, Words
+from core.words import (
+    DAY,
+    EVENT,
+    MONTH,
+    PERSON,
+    STATE,
+    STATE_PARTY,
+    Noun,
+    Phrase,
+    Sentence,
+    Terms,
+    Text,
+    Words,
+)
 from plugins import hookimpl
 from reports.sections import (
     Fragment,
+    ProseContext,
     ReportChart,
     ReportData,
+    ReportProse,
     ReportSection,
     SectionContext,
     Series,
@@ -59,10 +76,12 @@ from reports.sections import (
 )
 
 __all__ = [
+    "DAY",
     "EVENT",
     "MONTH",
     "PERSON",
     "STATE",
+    "STATE_PARTY",
     "Effect",
     "EventType",
     "Fact",
@@ -84,9 +103,11 @@ __all__ = [
     "Period",
     "PersonalNotice",
     "Phrase",
+    "ProseContext",
     "Reading",
     "ReportChart",
     "ReportData",
+    "ReportProse",
     "ReportSection",
     "Rule",
     "Schema",
@@ -97,6 +118,7 @@ __all__ = [
     "SummaryFigure",
     "Tally",
     "Terms",
+    "Text",
     "ViewFact",
     "Words",
     "Work",

@@ -16,7 +16,13 @@ from core.notifying import NotifierKind
 from core.ports import StoreAdapter
 from core.views.model import Indicator, ItemHandler, SummaryFigure, Tally
 from plugins import collect, plugin_manager
-from reports.sections import ReportChart, ReportContributions, ReportData, ReportSection
+from reports.sections import (
+    ReportChart,
+    ReportContributions,
+    ReportData,
+    ReportProse,
+    ReportSection,
+)
 
 T = TypeVar("T")
 
@@ -52,6 +58,9 @@ class Registry:
                 data=tuple(
                     unique("report data", collect(hook.followup_report_data), _key).values()
                 ),
+                prose=tuple(
+                    unique("report prose", collect(hook.followup_report_prose), _key).values()
+                ),
             ),
             jobs=unique("job", collect(hook.followup_jobs), _name),
             notifiers=unique("notifier kind", collect(hook.followup_notifiers), _name),
@@ -70,7 +79,7 @@ def _name(thing: Any) -> str:
     return str(thing.name)
 
 
-def _key(thing: ReportData) -> str:
+def _key(thing: ReportData | ReportProse) -> str:
     return thing.key
 
 

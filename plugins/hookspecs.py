@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from core.notifying import NotifierKind
     from core.ports import StoreAdapter
     from core.views.model import Indicator, ItemHandler, SummaryFigure, Tally
-    from reports.sections import ReportChart, ReportData, ReportSection
+    from reports.sections import ReportChart, ReportData, ReportProse, ReportSection
 
 hookspec = pluggy.HookspecMarker("followup")
 
@@ -78,7 +78,17 @@ def followup_report_data() -> list[ReportData]:  # type: ignore[empty-body]
     """Data the annual report's own parts show, gathered by the area that knows it
     (``reports.sections.ReportData``): the Bureau's narratives (``narratives``), the
     recommendations' status (``recommendation_status``), annex III's States Parties
-    (``states_parties``). Each key has one contributor; see ``reports/sections.py``."""
+    (``states_parties``), and what an area's own sentences read. Each key has one
+    contributor; see ``reports/sections.py``."""
+
+
+@hookspec
+def followup_report_prose() -> list[ReportProse]:  # type: ignore[empty-body]
+    """What an area says in a section of the annual report
+    (``reports.sections.ReportProse``): the rows of the section's table of figures and
+    the sentences it writes from the report's data, in English and French (what was
+    done in the period, what remains outstanding, the executive summary's sentences,
+    annex I's operative paragraphs). Keys must be unique."""
 
 
 @hookspec

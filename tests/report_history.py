@@ -4,9 +4,46 @@ turnaround. Markers in titles let tests find (or not find) each event in the PDF
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 from core.application import FollowUp
+from reports.config import ReportConfig
+
+#: The heading of the report on 2024 that the tests draw (a final report needs it).
+SETTINGS = ReportConfig(
+    symbol="ICC-ASP/23/21",
+    session=23,
+    venue="New York",
+    session_from=date(2024, 12, 2),
+    session_to=date(2024, 12, 7),
+    document_date=date(2024, 10, 19),
+    mandate="ICC-ASP/22/Res.3",
+    mandate_paragraph=40,
+    mandate_date=date(2023, 12, 6),
+)
+
+SETTINGS_FILE = """[report]
+symbol = "ICC-ASP/{session}/21"
+session = 23
+venue = "New York"
+session_from = 2024-12-02
+session_to = 2024-12-07
+document_date = 2024-10-19
+mandate = "ICC-ASP/22/Res.3"
+mandate_paragraph = 40
+mandate_date = 2023-12-06
+"""
+
+
+def settings_file(folder: Path) -> str:
+    """The settings above as the TOML file ``FOLLOWUP_REPORT_CONFIG`` names (for the
+    command line and the server); its path."""
+    path = folder / "report-settings.toml"
+    path.write_text(SETTINGS_FILE)
+    return str(path)
+
 
 #: Words that must never appear in the public report (confidential events).
 CONFIDENTIAL = ("Nightjar", "Zanzibar")

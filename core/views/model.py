@@ -17,11 +17,14 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import IntEnum
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from core.envelope import CLASSIFICATION_RANK, stricter
 from core.facts import Fact
 from core.views.items import Item, ItemCount, Presenter, Timeline
+
+if TYPE_CHECKING:
+    from core.words import Words
 
 __all__ = [
     "CLASSIFICATION_RANK",
@@ -204,9 +207,12 @@ class SummaryFigure:
 
 @dataclass(frozen=True)
 class Indicator:
-    """A computed indicator for recommendations: a small JSON object."""
+    """A computed indicator for recommendations: a small JSON object. `reads` says it
+    in a sentence in a language (the annual report's; without it, the report lists
+    the object's values after the description)."""
 
     recommendations: tuple[int, ...]
     name: str
     description: str
     compute: Callable[[Reading], Mapping[str, Any]]
+    reads: Callable[[Mapping[str, Any], Words], str] | None = None

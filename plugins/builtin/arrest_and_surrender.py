@@ -22,9 +22,10 @@ from core.views.model import (
     SummaryFigure,
     ViewFact,
 )
-from core.words import Phrase, Terms
+from core.words import PERSON, Noun, Phrase, Terms, Text, Words
 from plugins import hookimpl
 from plugins.builtin.party_items import party_steps
+from reports.sections import ProseContext, ReportData, ReportProse, SectionContext
 
 AREA = "arrest_and_surrender"
 
@@ -125,7 +126,7 @@ CLOSING_REASONS = Terms(
 WARRANT_ISSUED = Phrase(
     en="Warrant {warrant} issued in the situation in {situation}.",
     fr="Mandat d’arrêt {warrant} délivré ; situation : {situation}.",
-    values=lambda p, w: {"warrant": p["warrant"], "situation": p["situation"]},
+    values=lambda p, w: {"warrant": p["warrant"], "situation": w.place(p["situation"])},
 )
 ARREST = Phrase(
     en="Arrest under warrant {warrant} by {state}{helped}.",
@@ -389,5 +390,265 @@ def followup_indicators() -> list[Indicator]:
             "arrest_and_surrender",
             "Arrests and surrenders in the period; persons still at large.",
             arrests,
+            reads=lambda value, w: w.sentence(
+                w.say(
+                    en=f"Arrests in the period: {w.cardinal(value['arrests_in_period'])}; "
+                    f"surrenders: {w.cardinal(value['surrenders_in_period'])}; persons sought "
+                    f"still at large: {w.cardinal(value['at_large'])}.",
+                    fr="Arrestations pendant la période : "
+                    f"{w.cardinal(value['arrests_in_period'], feminine=True)} ; remises : "
+                    f"{w.cardinal(value['surrenders_in_period'], feminine=True)} ; personnes "
+                    "recherchées encore en fuite : "
+                    f"{w.cardinal(value['at_large'], feminine=True)}.",
+                )
+            ),
         ),
+    ]
+
+
+# -- the annual report ----------------------------------------------------------------
+
+WARRANT = Noun(("arrest warrant", "arrest warrants"), ("mandat d’arrêt", "mandats d’arrêt"))
+MEASURE = Noun(
+    ("measure freezing assets", "measures freezing assets"),
+    ("mesure de gel d’avoirs", "mesures de gel d’avoirs"),
+    feminine=True,
+)
+
+
+def persons_sought(context: SectionContext) -> dict[str, Any]:
+    """The persons the report names: those sought by the Court still at large at the
+    period's end (with the situation), and those arrested or surrendered in the period;
+    only from public warrants (the others are counted: `withheld`)."""
+    first, last = context.first.isoformat(), context.last.isoformat()
+    found: dict[str, Any] = {"at_large": [], "arrested": [], "surrendered": []}
+    withheld = {"at_large": 0, "arrested": 0, "surrendered": 0}
+    for item in context.reading.items("warrants"):
+        kinds = []
+        if item["status"] == "at_large":
+            kinds.append("at_large")
+        if item["arrested_on"] and first <= item["arrested_on"] <= last:
+            kinds.append("arrested")
+        if item["surrendered_on"] and first <= item["surrendered_on"] <= last:
+            kinds.append("surrendered")
+        for kind in kinds:
+            if item.get("classification", "public") != "public":
+                withheld[kind] += 1
+                continue
+            found[kind].append(
+                {
+                    "person": item["person"],
+                    "situation": item["situation"],
+                    "warrant": item["warrant"],
+                    "issued_on": item["issued_on"],
+                }
+            )
+    for kind in found:
+        found[kind].sort(key=lambda entry: (entry["issued_on"], entry["person"]))
+    return {**found, "withheld": withheld}
+
+
+def named(persons: Mapping[str, Any], kind: str, w: Words, *, situation: bool = False) -> str:
+    """The persons of a kind by name ('Joseph Kony (Uganda)' with `situation`), and how
+    many more are counted but not named."""
+    names = [
+        f"{entry['person']} ({w.place(entry['situation'])})" if situation else entry["person"]
+        for entry in persons.get(kind, [])
+    ]
+    withheld = persons.get("withheld", {}).get(kind, 0)
+    if withheld:
+        names.append(
+            w.say(
+                en=f"{w.count(withheld, PERSON)} not named (restricted)",
+                fr=f"{w.count(withheld, PERSON)} non "
+                f"{w.agree(withheld, one='nommée', other='nommées')} "
+                "(diffusion restreinte)",
+            )
+        )
+    return w.listing(names)
+
+
+def arrests_said(
+    p: ProseContext, *, warrants: bool = True, assets: bool = True, names: bool = True
+) -> list[str]:
+    """Warrants issued, persons arrested and surrendered (by name) and measures
+    freezing assets in the period; one sentence when there was no arrest or surrender
+    at all (it matters)."""
+    w = p.words
+    persons = p.data("persons_sought", {})
+    issued = p.now("warrants.issued") or 0
+    arrests = p.now("warrants.arrests") or 0
+    surrenders = p.now("warrants.surrenders") or 0
+    said = []
+    if issued and warrants:
+        said.append(
+            p.sentence(
+                w.say(
+                    en=f"{p.during}, the Court issued {w.count(issued, WARRANT)} "
+                    f"{p.compared('warrants.issued')}.",
+                    fr=f"{p.during}, la Cour a délivré {w.count(issued, WARRANT)} "
+                    f"{p.compared('warrants.issued')}.",
+                )
+            )
+        )
+    clauses = []
+    if arrests:
+        clauses.append(
+            w.say(
+                en=f"States arrested {w.count(arrests, PERSON)} sought by the Court "
+                + (f"({named(persons, 'arrested', w)})" if names else ""),
+                fr=f"les États ont arrêté {w.count(arrests, PERSON)} "
+                f"{w.agree(arrests, one='recherchée', other='recherchées')} par la Cour "
+                + (f"({named(persons, 'arrested', w)})" if names else ""),
+            )
+        )
+    if surrenders:
+        clauses.append(
+            w.say(
+                en=f"{w.count(surrenders, PERSON)} {w.agree(surrenders, one='was', other='were')} "
+                "surrendered to the Court "
+                + (f"({named(persons, 'surrendered', w)})" if names else ""),
+                fr=f"{w.count(surrenders, PERSON)} "
+                f"{w.agree(surrenders, one='a été remise', other='ont été remises')} à la Cour "
+                + (f"({named(persons, 'surrendered', w)})" if names else ""),
+            )
+        )
+    if clauses:
+        said.append(p.sentence(f"{p.during}, " + w.listing(clauses) + "."))
+    frozen = p.now("activities.assets_frozen") or 0
+    if frozen and assets:
+        said.append(
+            p.sentence(
+                w.say(
+                    en=f"{p.during}, {w.count(frozen, MEASURE)} "
+                    f"{w.agree(frozen, one='was', other='were')} recorded.",
+                    fr=f"{p.during}, {w.count(frozen, MEASURE)} "
+                    f"{w.agree(frozen, one='a été enregistrée', other='ont été enregistrées')}.",
+                )
+            )
+        )
+    if not clauses:
+        said.append(
+            p.sentence(
+                w.say(
+                    en=f"No arrest or surrender of a person sought by the Court was recorded "
+                    f"{p.during}.",
+                    fr="Aucune arrestation ni remise d’une personne recherchée par la Cour n’a "
+                    f"été enregistrée {p.during}.",
+                )
+            )
+        )
+    return said
+
+
+def at_large_said(p: ProseContext, *, names: bool = True) -> list[str]:
+    w = p.words
+    at_large = p.now("warrants.at_large") or 0
+    in_custody = p.now("warrants.in_custody") or 0
+    said = []
+    if at_large:
+        listed = (
+            f": {named(p.data('persons_sought', {}), 'at_large', w, situation=True)}"
+            if names
+            else ""
+        )
+        said.append(
+            p.sentence(
+                w.say(
+                    en=f"{p.at_end}, {w.count(at_large, PERSON)} sought by the Court "
+                    f"{w.agree(at_large, one='remained', other='remained')} at large{listed}.",
+                    fr=f"{p.at_end}, {w.count(at_large, PERSON)} "
+                    f"{w.agree(at_large, one='recherchée', other='recherchées')} par la Cour "
+                    f"{w.agree(at_large, one='était', other='étaient')} toujours en fuite{listed}.",
+                )
+            )
+        )
+    if in_custody:
+        said.append(
+            p.sentence(
+                w.say(
+                    en=f"{'In addition, ' if at_large else p.at_end + ', '}"
+                    f"{w.count(in_custody, PERSON)} arrested "
+                    f"{w.agree(in_custody, one='was', other='were')} awaiting surrender to the "
+                    "Court.",
+                    fr=f"{'En outre, ' if at_large else p.at_end + ', '}"
+                    f"{w.count(in_custody, PERSON)} "
+                    f"{w.agree(in_custody, one='arrêtée était', other='arrêtées étaient')} en "
+                    "attente de remise à la Cour.",
+                )
+            )
+        )
+    return said
+
+
+def arrests_summary(p: ProseContext) -> list[str]:
+    persons = p.data("persons_sought", {})
+    few = len(persons.get("at_large", [])) <= 3 and not persons.get("withheld", {}).get("at_large")
+    short = len(persons.get("arrested", [])) + len(persons.get("surrendered", [])) <= 3
+    return [
+        *arrests_said(p, warrants=False, assets=False, names=short),
+        *at_large_said(p, names=few),
+    ]
+
+
+def arrests_omnibus(p: ProseContext) -> list[tuple[str, str]]:
+    w = p.words
+    at_large = p.now("warrants.at_large") or 0
+    if not at_large:
+        return []
+    return [
+        (
+            w.say(en="Urges", fr="Prie instamment"),
+            w.say(
+                en="all States to cooperate fully in the arrest and surrender to the Court of "
+                f"the {w.count(at_large, PERSON)} sought who remained at large "
+                f"{p.at_end};",
+                fr="tous les États de coopérer pleinement à l’arrestation et à la remise à la "
+                f"Cour {w.of(w.count(at_large, PERSON))} "
+                f"{w.agree(at_large, one='recherchée', other='recherchées')} qui "
+                f"{w.agree(at_large, one='était', other='étaient')} encore en fuite {p.at_end} ;",
+            ),
+        )
+    ]
+
+
+@hookimpl
+def followup_report_data() -> list[ReportData]:
+    return [ReportData("persons_sought", persons_sought)]
+
+
+@hookimpl
+def followup_report_prose() -> list[ReportProse]:
+    return [
+        ReportProse(
+            "arrest_and_surrender",
+            "I.D",
+            figures=(
+                ("warrants.issued", Text("Arrest warrants issued", "Mandats d’arrêt délivrés")),
+                ("warrants.arrests", Text("Arrests", "Arrestations")),
+                ("warrants.surrenders", Text("Surrenders to the Court", "Remises à la Cour")),
+                (
+                    "warrants.at_large",
+                    Text(
+                        "Persons sought still at large at the end of the period",
+                        "Personnes recherchées encore en fuite à la fin de la période",
+                    ),
+                ),
+                (
+                    "warrants.in_custody",
+                    Text(
+                        "Persons arrested, awaiting surrender",
+                        "Personnes arrêtées, en attente de remise",
+                    ),
+                ),
+                (
+                    "activities.assets_frozen",
+                    Text("Measures freezing assets", "Mesures de gel d’avoirs"),
+                ),
+            ),
+            done=arrests_said,
+            outstanding=at_large_said,
+            summary=arrests_summary,
+            omnibus=arrests_omnibus,
+        )
     ]

@@ -30,7 +30,7 @@ from core.eventtypes import (
 )
 from core.views.figures import tally_figure
 from core.views.model import Indicator, Item, ItemHandler, Reading, SummaryFigure, ViewFact
-from core.words import Phrase, Terms, Words
+from core.words import Noun, Phrase, Terms, Text, Words
 from plugins import hookimpl
 from reports.sections import Fragment, ReportSection, SectionContext
 
@@ -350,20 +350,51 @@ def _by_fund(
 
 
 def amounts(sums: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> dict[str, Any]:
-    """Received and pledged, per fund and currency, in words ("£250,000.00"); the exact
-    amounts in minor units are in the contributions view."""
-    return {
-        kind: {
-            fund: {
-                currency: totals[f"{kind}_text"]
-                for currency, totals in currencies.items()
-                if totals[kind]
+    """Received and pledged, per fund and currency, in words ("£250,000.00"), and the
+    same in minor units (`received_in_minor_units`...: what the report writes in its
+    own language from)."""
+    found: dict[str, Any] = {}
+    for kind in ("received", "pledged"):
+        for key, shown in ((kind, f"{kind}_text"), (f"{kind}_in_minor_units", kind)):
+            found[key] = {
+                fund: {
+                    currency: totals[shown]
+                    for currency, totals in currencies.items()
+                    if totals[kind]
+                }
+                for fund, currencies in sums.items()
+                if any(totals[kind] for totals in currencies.values())
             }
-            for fund, currencies in sums.items()
-            if any(totals[kind] for totals in currencies.values())
-        }
-        for kind in ("received", "pledged")
-    }
+    return found
+
+
+def amounts_words(value: Mapping[str, Any], w: Words) -> str:
+    """'Received in the period: Trust Fund for Victims, £250,000.00 and €525,000.00.'
+    (in French, '250 000,00 £'); never a sum across currencies."""
+    said = []
+    for kind, en, fr in (
+        ("received", "Received in the period", "Reçu pendant la période"),
+        ("pledged", "Pledged in the period", "Annoncé pendant la période"),
+    ):
+        funds = value.get(f"{kind}_in_minor_units", {})
+        if not funds:
+            continue
+        listed = w.say(en="; ", fr=" ; ").join(
+            f"{w.term(fund, FUND_TERMS)}, "
+            + w.listing(
+                in_words(minor, currency, w.language) for currency, minor in currencies.items()
+            )
+            for fund, currencies in funds.items()
+        )
+        said.append(w.sentence(f"{w.say(en=en, fr=fr)}: {listed}."))
+    if not said:
+        return w.sentence(
+            w.say(
+                en="Voluntary contributions in the period: none.",
+                fr="Contributions volontaires pendant la période : néant.",
+            )
+        )
+    return " ".join(said)
 
 
 @hookimpl
@@ -375,22 +406,29 @@ def followup_indicators() -> list[Indicator]:
             "Voluntary contributions pledged and received in the period, per fund and "
             "currency (never summed across currencies).",
             lambda reading: amounts(in_period(reading)),
+            reads=amounts_words,
         )
     ]
 
 
 # -- the annual report -------------------------------------------------------------------
 
-SECTION = """
-<p class="para">In {{ period }}, {{ received }} voluntary
-contribution{{ '' if received == 1 else 's' }} {{ 'was' if received == 1 else 'were' }}
-received and {{ pledges }} pledge{{ '' if pledges == 1 else 's' }} made to the funds below.
-Amounts are given in the currency in which they were made; they are not added across
-currencies.</p>
+CONTRIBUTION = Noun(
+    ("voluntary contribution", "voluntary contributions"),
+    ("contribution volontaire", "contributions volontaires"),
+    feminine=True,
+)
+PLEDGE = Noun(
+    ("pledge", "pledges"), ("annonce de contribution", "annonces de contribution"), feminine=True
+)
+
+TABLE = """
+{% for text in said %}<p class="para">{{ text }}</p>{% endfor %}
 {% if rows %}
 <table>
-  <thead><tr><th>Fund</th><th>Currency</th><th class="num">Pledged</th><th class="num">Received</th>
-  <th class="num">Received to date</th></tr></thead>
+  <thead><tr><th>{{ head.fund }}</th><th>{{ head.currency }}</th>
+  <th class="num">{{ head.pledged }}</th>
+  <th class="num">{{ head.received }}</th><th class="num">{{ head.to_date }}</th></tr></thead>
   <tbody>
   {% for row in rows %}
     <tr><td>{{ row.fund }}</td><td>{{ row.currency }}</td><td class="num">{{ row.pledged }}</td>
@@ -402,36 +440,101 @@ currencies.</p>
 """
 
 
-def report_section(context: SectionContext) -> Fragment:
-    """Sums per fund and currency, of the period and to date (restricted contributions
-    count, as in every figure; none is itemised)."""
+def report_section(context: SectionContext) -> dict[str, Any]:
+    """Sums per fund and currency, of the period and to date, in minor units
+    (restricted contributions count, as in every figure; none is itemised)."""
     period = by_fund(context.reading.facts(sorted(KIND)))
     to_date = by_fund(context.cumulative.facts(sorted(KIND), cumulative=True))
+    return {
+        "first": context.first.isoformat(),
+        "last": context.last.isoformat(),
+        "received": context.figures.get("contributions.received", 0) or 0,
+        "pledges": context.figures.get("contributions.pledges", 0) or 0,
+        "rows": [
+            {
+                "fund": fund,
+                "currency": currency,
+                "pledged": period.get(fund, {}).get(currency, {}).get("pledged", 0),
+                "received": period.get(fund, {}).get(currency, {}).get("received", 0),
+                "to_date": totals["received"],
+            }
+            for fund, currencies in to_date.items()
+            for currency, totals in currencies.items()
+        ],
+    }
 
-    def shown(fund: str, currency: str, kind: str) -> str:
-        totals = period.get(fund, {}).get(currency)
-        return totals[f"{kind}_text"] if totals and totals[kind] else "—"
+
+def report_words(data: Mapping[str, Any], w: Words) -> Fragment:
+    """The section in a language: amounts as the language writes them, never added
+    across currencies; one sentence when nothing was pledged or received."""
+    year = data["last"][:4]
+    during = (
+        w.say(en=f"in {year}", fr=f"en {year}")
+        if data["first"].endswith("-01-01") and data["last"].endswith("-12-31")
+        else w.period(data["first"], data["last"])
+    )
+    received, pledges = data["received"], data["pledges"]
+    clauses = []
+    if received:
+        clauses.append(
+            w.say(
+                en=f"{w.count(received, CONTRIBUTION)} "
+                f"{w.agree(received, one='was', other='were')} received",
+                fr=f"{w.count(received, CONTRIBUTION)} "
+                f"{w.agree(received, one='a été reçue', other='ont été reçues')}",
+            )
+        )
+    if pledges:
+        clauses.append(
+            w.say(
+                en=f"{w.count(pledges, PLEDGE)} {w.agree(pledges, one='was', other='were')} made",
+                fr=f"{w.count(pledges, PLEDGE)} "
+                f"{w.agree(pledges, one='a été faite', other='ont été faites')}",
+            )
+        )
+    if clauses:
+        said = [
+            w.sentence(f"{during}, " + w.listing(clauses) + "."),
+            w.sentence(
+                w.say(
+                    en="Amounts are given in the currency in which they were made; they are "
+                    "not added across currencies.",
+                    fr="Les montants sont indiqués dans la monnaie dans laquelle ils ont été "
+                    "versés ; ils ne sont pas additionnés d’une monnaie à l’autre.",
+                )
+            ),
+        ]
+    else:
+        said = [
+            w.sentence(
+                w.say(
+                    en=f"No voluntary contribution was received or pledged {during}.",
+                    fr=f"Aucune contribution volontaire n’a été reçue ni annoncée {during}.",
+                )
+            )
+        ]
+
+    def amount(minor: int, currency: str) -> str:
+        return in_words(minor, currency, w.language) if minor else "–"
 
     rows = [
         {
-            "fund": FUND_NAMES[fund],
-            "currency": currency,
-            "pledged": shown(fund, currency, "pledged"),
-            "received": shown(fund, currency, "received"),
-            "to_date": totals["received_text"],
+            "fund": w.term(row["fund"], FUND_TERMS),
+            "currency": row["currency"],
+            "pledged": amount(row["pledged"], row["currency"]),
+            "received": amount(row["received"], row["currency"]),
+            "to_date": amount(row["to_date"], row["currency"]),
         }
-        for fund, currencies in to_date.items()
-        for currency, totals in currencies.items()
+        for row in data["rows"]
     ]
-    return Fragment(
-        SECTION,
-        {
-            "period": context.period_label,
-            "received": context.figures.get("contributions.received", 0),
-            "pledges": context.figures.get("contributions.pledges", 0),
-            "rows": rows,
-        },
-    )
+    head = {
+        "fund": w.say(en="Fund", fr="Fonds"),
+        "currency": w.say(en="Currency", fr="Monnaie"),
+        "pledged": w.say(en="Pledged", fr="Annoncé"),
+        "received": w.say(en="Received", fr="Reçu"),
+        "to_date": w.say(en="Received to date", fr="Reçu à ce jour"),
+    }
+    return Fragment(TABLE, {"said": said, "rows": rows, "head": head})
 
 
 @hookimpl
@@ -439,8 +542,12 @@ def followup_report_sections() -> list[ReportSection]:
     return [
         ReportSection(
             "contributions.funds",
-            "Voluntary contributions to the trust funds",
+            Text(
+                "Voluntary contributions to the trust funds",
+                "Contributions volontaires aux fonds d’affectation spéciale",
+            ),
             after="I.E",
-            content=report_section,
+            gather=report_section,
+            render=report_words,
         )
     ]

@@ -17,6 +17,7 @@ from core.views.figures import tally_figure
 from core.views.model import Indicator, Reading, SummaryFigure, Tally
 from core.words import Phrase, Terms
 from plugins import hookimpl
+from plugins.builtin.report_words import counted
 
 AREA = "court_outputs"
 
@@ -254,6 +255,13 @@ def followup_indicators() -> list[Indicator]:
             "guidance_on_needs",
             "Overviews of needs and guidance documents the Court issued in the period.",
             lambda r: counts(r, "court_outputs", ("overview_of_needs", "guidance")),
+            reads=lambda value, w: counted(
+                value,
+                w,
+                OUTPUT_TERMS,
+                en="Guidance the Court issued in the period",
+                fr="Orientations publiées par la Cour pendant la période",
+            ),
         ),
         Indicator(
             (19,),
@@ -264,17 +272,64 @@ def followup_indicators() -> list[Indicator]:
                 **counts(r, "court_outputs", ("checklist", "model_agreement")),
                 "on_transfers": r.tally("court_outputs.topic.transfers"),
             },
+            reads=lambda value, w: counted(
+                value,
+                w,
+                OUTPUT_TERMS,
+                en="Tools for transfers the Court issued in the period",
+                fr="Outils pour les transfèrements publiés par la Cour pendant la période",
+            ),
         ),
         Indicator(
             (36, 55, 57, 58),
             "briefings",
             "Briefings by the Court in the period, by audience.",
             lambda r: counts(r, "court_outputs.briefings", AUDIENCES),
+            reads=lambda value, w: counted(
+                value,
+                w,
+                AUDIENCE_TERMS,
+                en="Briefings in the period, by audience",
+                fr="Exposés pendant la période, par auditoire",
+            ),
         ),
         Indicator(
             (36, 40),
             "reports_transmitted",
             "Reports the Court transmitted in the period, by kind.",
             lambda r: counts(r, "court_outputs.reports", REPORT_KINDS),
+            reads=lambda value, w: counted(
+                value,
+                w,
+                REPORT_TERMS,
+                en="Reports transmitted in the period",
+                fr="Rapports transmis pendant la période",
+            ),
         ),
     ]
+
+
+#: The words of the Court's outputs in its indicators.
+OUTPUT_TERMS = Terms(
+    {
+        "overview_of_needs": ("overviews of needs", "aperçus des besoins"),
+        "guidance": ("guidance documents", "documents d’orientation"),
+        "checklist": ("checklists", "listes de contrôle"),
+        "model_agreement": ("model agreements", "accords types"),
+        "on_transfers": ("guidance on transfers", "orientations sur les transfèrements"),
+    }
+)
+REPORT_TERMS = Terms(
+    {
+        "annual_report_to_the_united_nations": (
+            "annual reports to the United Nations",
+            "rapports annuels à l’Organisation des Nations Unies",
+        ),
+        "prosecutor_report_to_the_security_council": (
+            "reports of the Prosecutor to the Security Council",
+            "rapports du Procureur au Conseil de sécurité",
+        ),
+        "report_to_the_assembly": ("reports to the Assembly", "rapports à l’Assemblée"),
+        "other": ("other reports", "autres rapports"),
+    }
+)

@@ -24,6 +24,7 @@ from core.views.itemfigures import InPeriod, ItemFigures, OnDate
 from core.views.model import Indicator, Item, ItemHandler, SummaryFigure, ViewFact
 from core.words import Phrase, Terms
 from plugins import hookimpl
+from plugins.builtin.report_words import counted
 
 AREA = "custody"
 
@@ -255,7 +256,7 @@ RELEASED = Phrase(
 SUMMONED = Phrase(
     en="Summons to appear {summons} issued in the situation in {situation}.",
     fr="Citation à comparaître {summons} délivrée ; situation : {situation}.",
-    values=lambda p, w: {"summons": p["summons"], "situation": p["situation"]},
+    values=lambda p, w: {"summons": p["summons"], "situation": w.place(p["situation"])},
 )
 APPEARED = Phrase(
     en="The person summoned by {summons} appeared before the Court.",
@@ -571,5 +572,31 @@ def followup_indicators() -> list[Indicator]:
                 "releases": reading.tally("warrants.releases"),
                 "appearances_on_summons": reading.tally("summonses.appearances"),
             },
+            reads=lambda value, w: counted(
+                value,
+                w,
+                CUSTODY_TERMS,
+                en="Custody and appearance",
+                fr="Détention et comparution",
+            ),
         )
     ]
+
+
+#: The words of the custody indicator.
+CUSTODY_TERMS = Terms(
+    {
+        "in_national_custody": (
+            "persons sought in national custody",
+            "personnes recherchées détenues par un État",
+        ),
+        "voluntary_surrenders": ("voluntary surrenders", "remises volontaires"),
+        "failed_arrest_attempts": ("failed arrest attempts", "tentatives d’arrestation échouées"),
+        "transfers_for_enforcement": (
+            "transfers for the enforcement of a sentence",
+            "transfèrements pour l’exécution d’une peine",
+        ),
+        "releases": ("releases", "mises en liberté"),
+        "appearances_on_summons": ("appearances on summons", "comparutions sur citation"),
+    }
+)

@@ -35,12 +35,12 @@ from core.views.model import (
     Tally,
     ViewFact,
 )
-from core.words import PERSON, Phrase, Terms
+from core.words import DAY, PERSON, Noun, Phrase, Terms, Text, Words
 from plugins import hookimpl
 from plugins.builtin.party_items import party_steps
 from plugins.builtin.scheduled_jobs import Overdue, reminders
 from reports.annual import charts
-from reports.sections import ReportChart, SectionContext, Series
+from reports.sections import ProseContext, ReportChart, ReportProse, SectionContext, Series
 
 AREA = "judicial_assistance"
 
@@ -352,6 +352,7 @@ def followup_indicators() -> list[Indicator]:
             "requests",
             "Requests answered in the period, open requests and the median turnaround in days.",
             turnaround,
+            reads=lambda value, w: turnaround_words(value, w),
         ),
         Indicator(
             (16,),
@@ -361,6 +362,14 @@ def followup_indicators() -> list[Indicator]:
                 "persons": reading.tally("visas.persons"),
                 "visas": reading.tally("events.EmergencyVisaIssued"),
             },
+            reads=lambda value, w: w.sentence(
+                w.say(
+                    en="Persons given emergency visas in the period: ",
+                    fr="Personnes ayant reçu un visa d’urgence pendant la période : ",
+                )
+                + w.cardinal(value["persons"], feminine=True)
+                + "."
+            ),
         ),
     ]
 
@@ -414,10 +423,13 @@ def requests_series(context: SectionContext) -> Series:
     }
 
 
-def draw_requests(series: Series, years: Sequence[int]) -> str:
+def draw_requests(series: Series, years: Sequence[int], w: Words) -> str:
     chart = pygal.Line(
         **charts.options(
-            title="Requests for assistance, and median days to answer",
+            title=w.say(
+                en="Requests for assistance, and median days to answer",
+                fr="Demandes d’assistance et délai médian de réponse (jours)",
+            ),
             dots_size=3,
             stroke_style={"width": 2},
         )
@@ -427,12 +439,17 @@ def draw_requests(series: Series, years: Sequence[int]) -> str:
     # The right scale's ticks fall on the left's: whole days as well.
     days = max(1, -(-charts.top(series["median_days"]) // intervals))
     chart.secondary_range = (0, intervals * days)
-    chart.add("Sent", list(series["sent"]))
-    chart.add("Answered", list(series["answered"]))
+    chart.add(w.say(en="Sent", fr="Envoyées"), list(series["sent"]))
+    chart.add(w.say(en="Answered", fr="Ayant reçu une réponse"), list(series["answered"]))
     if any(days is not None for days in series["median_days"]):
         # No right scale without a request answered in the years shown.
         chart.add(
-            "Median days to answer (right scale)", list(series["median_days"]), secondary=True
+            w.say(
+                en="Median days to answer (right scale)",
+                fr="Délai médian de réponse en jours (échelle de droite)",
+            ),
+            list(series["median_days"]),
+            secondary=True,
         )
     return charts.svg(chart, "requests")
 
@@ -443,9 +460,214 @@ def followup_report_charts() -> list[ReportChart]:
         ReportChart(
             "requests",
             "I.C",
-            "Requests for assistance sent and answered per year, and the median days "
-            "to answer those answered in the year.",
+            Text(
+                "Requests for assistance sent and answered per year, and the median days "
+                "to answer those answered in the year.",
+                "Demandes d’assistance envoyées et ayant reçu une réponse chaque année, et "
+                "délai médian de réponse, en jours, de celles qui ont reçu une réponse dans "
+                "l’année.",
+            ),
             requests_series,
-            draw_requests,
+            draw_in=draw_requests,
+            empty=Text(
+                "No request for assistance was sent or answered from {first} to {last}.",
+                "Aucune demande d’assistance n’a été envoyée ni n’a reçu de réponse de {first} "
+                "à {last}.",
+            ),
+        )
+    ]
+
+
+REQUEST = Noun(("request", "requests"), ("demande", "demandes"), feminine=True)
+
+
+def days_text(days: float | None, w: Words) -> str:
+    """'25 days', 'three days', '12.5 days'; none as 'less than a day'."""
+    if days is None:
+        return "—"
+    if days == 0:
+        return w.say(en="less than a day", fr="moins d’un jour")
+    if float(days).is_integer():
+        return w.count(int(days), DAY)
+    return f"{w.number(days)} {w.plural(2, DAY)}"
+
+
+def turnaround_words(value: Mapping[str, Any], w: Words) -> str:
+    """'Requests answered in the period: 52; open at its end: six; median time to
+    answer: 25 days.'"""
+    answered, open_ = value["answered"], value["open"]
+    text = w.say(
+        en=f"Requests answered in the period: {w.cardinal(answered)}; open at its end: "
+        f"{w.cardinal(open_)}",
+        fr=f"Demandes ayant reçu une réponse pendant la période : "
+        f"{w.cardinal(answered, feminine=True)} ; sans réponse à la fin de la période : "
+        f"{w.cardinal(open_, feminine=True)}",
+    )
+    if value.get("median_days_to_answer") is not None:
+        text += w.say(en="; median time to answer: ", fr=" ; délai médian de réponse : ")
+        text += days_text(value["median_days_to_answer"], w)
+    return w.sentence(text + ".")
+
+
+def requests_said(p: ProseContext) -> list[str]:
+    """Requests sent and answered in the period, how they were answered and how fast;
+    said in one sentence when there were none (it matters: cooperation is requests)."""
+    w = p.words
+    sent = p.now("requests.sent") or 0
+    answered = p.now("requests.answered") or 0
+    open_ = p.now("requests.open") or 0
+    if not sent and not answered:
+        if open_:
+            return []
+        return [
+            p.sentence(
+                w.say(
+                    en=f"No request for assistance was recorded {p.during}.",
+                    fr=f"Aucune demande d’assistance n’a été enregistrée {p.during}.",
+                )
+            )
+        ]
+    said = []
+    if sent:
+        text = w.say(
+            en=f"{p.during}, the Court sent {w.count(sent, REQUEST)} for assistance "
+            f"{p.compared('requests.sent', feminine=True)}",
+            fr=f"{p.during}, la Cour a envoyé {w.count(sent, REQUEST)} d’assistance "
+            f"{p.compared('requests.sent', feminine=True)}",
+        )
+        if answered:
+            text += w.say(
+                en=f" and {w.cardinal(answered)} {w.agree(answered, one='was', other='were')} "
+                f"answered {p.compared('requests.answered', feminine=True)}",
+                fr=f" et {w.cardinal(answered, feminine=True)} "
+                f"{w.agree(answered, one='a reçu', other='ont reçu')} une réponse "
+                f"{p.compared('requests.answered', feminine=True)}",
+            )
+    else:
+        text = w.say(
+            en=f"{p.during}, {w.count(answered, REQUEST)} for assistance "
+            f"{w.agree(answered, one='was', other='were')} answered "
+            f"{p.compared('requests.answered', feminine=True)}",
+            fr=f"{p.during}, {w.count(answered, REQUEST)} d’assistance "
+            f"{w.agree(answered, one='a reçu', other='ont reçu')} une réponse "
+            f"{p.compared('requests.answered', feminine=True)}",
+        )
+    outcomes = [
+        w.say(en=f"{w.cardinal(n)} {en}", fr=f"{w.cardinal(n, feminine=True)} {fr(n)}")
+        for n, en, fr in (
+            (
+                p.now("requests.granted") or 0,
+                "granted in full",
+                lambda n: w.agree(n, one="acceptée en totalité", other="acceptées en totalité"),
+            ),
+            (
+                p.now("requests.partially_granted") or 0,
+                "in part",
+                lambda n: w.agree(n, one="en partie", other="en partie"),
+            ),
+            (
+                p.now("requests.refused") or 0,
+                "refused",
+                lambda n: w.agree(n, one="refusée", other="refusées"),
+            ),
+        )
+        if n
+    ]
+    if answered and outcomes:
+        text += w.say(en=": ", fr=" : ") + w.listing(outcomes)
+    said.append(p.sentence(text + "."))
+    median = p.now("requests.median_days_to_answer")
+    if answered and median is not None:
+        said.append(
+            p.sentence(
+                w.say(
+                    en=f"The median time to answer was {days_text(median, w)} "
+                    f"{p.compared('requests.median_days_to_answer', unit=DAY)}.",
+                    fr=f"Le délai médian de réponse a été de {days_text(median, w)} "
+                    f"{p.compared('requests.median_days_to_answer', unit=DAY)}.",
+                )
+            )
+        )
+    visas = p.now("activities.emergency_visas") or 0
+    if visas:
+        said.append(
+            p.sentence(
+                w.say(
+                    en=f"{p.during}, {w.count(visas, PERSON)} "
+                    f"{w.agree(visas, one='was', other='were')} given emergency visas "
+                    f"{p.compared('activities.emergency_visas', feminine=True)}.",
+                    fr=f"{p.during}, {w.count(visas, PERSON)} "
+                    f"{w.agree(visas, one='a reçu', other='ont reçu')} un visa d’urgence "
+                    f"{p.compared('activities.emergency_visas', feminine=True)}.",
+                )
+            )
+        )
+    return said
+
+
+def requests_outstanding(p: ProseContext) -> list[str]:
+    w = p.words
+    open_ = p.now("requests.open") or 0
+    if not open_:
+        return []
+    return [
+        p.sentence(
+            w.say(
+                en=f"{p.at_end}, {w.count(open_, REQUEST)} for assistance "
+                f"{w.agree(open_, one='was', other='were')} still awaiting an answer "
+                f"{p.compared('requests.open', stock=True, feminine=True)}.",
+                fr=f"{p.at_end}, {w.count(open_, REQUEST)} d’assistance "
+                f"{w.agree(open_, one='était', other='étaient')} toujours en attente de réponse "
+                f"{p.compared('requests.open', stock=True, feminine=True)}.",
+            )
+        )
+    ]
+
+
+def requests_summary(p: ProseContext) -> list[str]:
+    said = requests_said(p)
+    return [*said[:2], *requests_outstanding(p)]
+
+
+@hookimpl
+def followup_report_prose() -> list[ReportProse]:
+    return [
+        ReportProse(
+            "judicial_assistance",
+            "I.C",
+            figures=(
+                (
+                    "requests.sent",
+                    Text("Requests for assistance sent", "Demandes d’assistance envoyées"),
+                ),
+                ("requests.answered", Text("Requests answered", "Demandes ayant reçu une réponse")),
+                (
+                    "requests.granted",
+                    Text("of which granted in full", "dont acceptées en totalité"),
+                ),
+                (
+                    "requests.partially_granted",
+                    Text("of which granted in part", "dont acceptées en partie"),
+                ),
+                ("requests.refused", Text("of which refused", "dont refusées")),
+                (
+                    "requests.open",
+                    Text(
+                        "Requests unanswered at the end of the period",
+                        "Demandes sans réponse à la fin de la période",
+                    ),
+                ),
+                (
+                    "requests.median_days_to_answer",
+                    Text("Median days to answer", "Délai médian de réponse (jours)"),
+                ),
+                (
+                    "activities.emergency_visas",
+                    Text("Persons given emergency visas", "Personnes ayant reçu un visa d’urgence"),
+                ),
+            ),
+            done=requests_said,
+            outstanding=requests_outstanding,
+            summary=requests_summary,
         )
     ]

@@ -25,7 +25,7 @@ from core.views.model import (
     Tally,
     ViewFact,
 )
-from core.words import Phrase, Terms
+from core.words import STATE, STATE_PARTY, Noun, Phrase, Terms, Text, Words
 from plugins import hookimpl
 from plugins.builtin.diplomatic_support import PLACES
 from plugins.builtin.membership_state import (
@@ -44,10 +44,20 @@ from plugins.builtin.party_items import (
     party_steps,
     party_with_days,
     share_of_states_parties,
+    share_sentence,
 )
+from plugins.builtin.report_words import by_topic, were
 from plugins.builtin.scheduled_jobs import Overdue, reminders
 from reports.annual import charts
-from reports.sections import ReportChart, ReportData, SectionContext, Series
+from reports.sections import (
+    ProseContext,
+    ReportChart,
+    ReportData,
+    ReportProse,
+    SectionContext,
+    Series,
+    tidy,
+)
 
 AREA = "legal_framework"
 
@@ -267,7 +277,7 @@ APIC_RATIFIED = Phrase(
 )
 SIGNED = Phrase(
     en="Agreement on {kind} signed with {parties}: {title} ({agreement}).",
-    fr="Accord ({kind}) signé avec {parties} : {title} ({agreement}).",
+    fr="Signature d’un accord ({kind}) ; parties : {parties} ; {title} ({agreement}).",
     values=lambda p, w: {
         "kind": w.term(p["kind"], KINDS),
         "parties": w.parties(p["parties"]),
@@ -287,7 +297,7 @@ TERMINATED = Phrase(
 )
 ASSISTED = Phrase(
     en="{provider} provided technical assistance to {recipient} on {topic}.",
-    fr="{provider} : assistance technique à {recipient} ({topic}).",
+    fr="{provider} : assistance technique ({topic}) ; bénéficiaire : {recipient}.",
     values=lambda p, w: {
         "provider": w.party(p["provider"]),
         "recipient": w.party(p["recipient"]),
@@ -702,12 +712,34 @@ def followup_indicators() -> list[Indicator]:
                 ),
                 "apic": share_of_states_parties(reading, "parties.with_apic"),
             },
+            reads=lambda value, w: " ".join(
+                (
+                    share_sentence(
+                        value["implementing_legislation"],
+                        w,
+                        en="States Parties with implementing legislation",
+                        fr="États Parties dotés d’une législation de mise en œuvre",
+                    ),
+                    share_sentence(
+                        value["apic"],
+                        w,
+                        en="States Parties that had ratified the APIC",
+                        fr="États Parties ayant ratifié l’Accord sur les privilèges et immunités",
+                    ),
+                )
+            ),
         ),
         Indicator(
             (3,),
             "legislation_reviewed",
             "Share of States Parties that have reviewed their implementing legislation.",
             lambda reading: share_of_states_parties(reading, "parties.with_legislation_reviewed"),
+            reads=lambda value, w: share_sentence(
+                value,
+                w,
+                en="States Parties that had reviewed their implementing legislation",
+                fr="États Parties ayant réexaminé leur législation de mise en œuvre",
+            ),
         ),
         Indicator(
             (5, 20),
@@ -723,6 +755,14 @@ def followup_indicators() -> list[Indicator]:
                     "other",
                 )
             },
+            reads=lambda value, w: by_topic(
+                value,
+                w,
+                TOPICS,
+                ASSISTANCE,
+                en="Technical assistance in the period",
+                fr="Assistance technique pendant la période",
+            ),
         ),
     ]
 
@@ -753,6 +793,306 @@ def followup_jobs() -> list[Job[Any]]:
 # -- the annual report ----------------------------------------------------------------
 
 
+AGREEMENT = Noun(("agreement", "agreements"), ("accord", "accords"))
+ASSISTANCE = Noun(
+    ("technical assistance activity", "technical assistance activities"),
+    ("activité d’assistance technique", "activités d’assistance technique"),
+    feminine=True,
+)
+
+
+def kinds_in_force(p: ProseContext) -> list[str]:
+    """'one on the enforcement of sentences and two on the relocation of witnesses'."""
+    w = p.words
+    found = []
+    for kind, en, fr in (
+        (
+            "enforcement_of_sentences",
+            "on the enforcement of sentences",
+            "sur l’exécution des peines",
+        ),
+        (
+            "witness_relocation",
+            "on the relocation of witnesses",
+            "sur la réinstallation des témoins",
+        ),
+        ("interim_release", "on interim release", "sur la mise en liberté provisoire"),
+    ):
+        count = p.now(f"agreements.{kind}.in_force") or 0
+        if count:
+            found.append(f"{w.cardinal(count)} {w.say(en=en, fr=fr)}")
+    return found
+
+
+def agreements_said(p: ProseContext) -> list[str]:
+    """Agreements signed and entered into force in the period, and those in force at its
+    end (nothing when there were none at all)."""
+    w = p.words
+    signed = p.now("agreements.all.signed") or 0
+    entered = p.now("agreements.all.entered_into_force") or 0
+    in_force = p.now("agreements.all.in_force") or 0
+    said = []
+    if signed or entered:
+        if signed and entered:
+            text = w.say(
+                en=f"{p.during}, {w.count(signed, AGREEMENT)} with the Court {were(signed, w)} "
+                f"signed {p.compared('agreements.all.signed')} and {w.cardinal(entered)} "
+                f"entered into force {p.compared('agreements.all.entered_into_force')}",
+                fr=f"{p.during}, {w.count(signed, AGREEMENT)} avec la Cour "
+                f"{w.agree(signed, one='a été signé', other='ont été signés')} "
+                f"{p.compared('agreements.all.signed')} et {w.cardinal(entered)} "
+                f"{w.agree(entered, one='est entré', other='sont entrés')} en vigueur "
+                f"{p.compared('agreements.all.entered_into_force')}",
+            )
+        elif signed:
+            text = w.say(
+                en=f"{p.during}, {w.count(signed, AGREEMENT)} with the Court {were(signed, w)} "
+                f"signed {p.compared('agreements.all.signed')}",
+                fr=f"{p.during}, {w.count(signed, AGREEMENT)} avec la Cour "
+                f"{w.agree(signed, one='a été signé', other='ont été signés')} "
+                f"{p.compared('agreements.all.signed')}",
+            )
+        else:
+            text = w.say(
+                en=f"{p.during}, {w.count(entered, AGREEMENT)} with the Court entered into "
+                f"force {p.compared('agreements.all.entered_into_force')}",
+                fr=f"{p.during}, {w.count(entered, AGREEMENT)} avec la Cour "
+                f"{w.agree(entered, one='est entré', other='sont entrés')} en vigueur "
+                f"{p.compared('agreements.all.entered_into_force')}",
+            )
+        said.append(tidy(text, w.language) + ".")
+    if in_force:
+        kinds = kinds_in_force(p)
+        text = w.say(
+            en=f"{p.at_end}, {w.count(in_force, AGREEMENT)} {were(in_force, w)} in force "
+            f"{p.compared('agreements.all.in_force', stock=True)}",
+            fr=f"{p.at_end}, {w.count(in_force, AGREEMENT)} "
+            f"{w.agree(in_force, one='était', other='étaient')} en vigueur "
+            f"{p.compared('agreements.all.in_force', stock=True)}",
+        )
+        if kinds:
+            text = tidy(text, w.language) + w.say(en=", of which ", fr=", dont ") + w.listing(kinds)
+        said.append(tidy(text, w.language) + ".")
+    return [w.sentence(s) for s in said]
+
+
+def parties_said(p: ProseContext) -> list[str]:
+    w = p.words
+    parties = p.now("parties.states_parties") or 0
+    if not parties:
+        return []
+    legislation = p.now("parties.with_implementing_legislation") or 0
+    apic = p.now("parties.with_apic") or 0
+    text = w.say(
+        en=f"{p.at_end}, {w.count(parties, STATE)} {were(parties, w)} parties to the Rome "
+        f"Statute {p.compared('parties.states_parties', stock=True)}; "
+        f"{w.cardinal(legislation)} of them had enacted implementing legislation and "
+        f"{w.cardinal(apic)} had ratified the Agreement on the Privileges and Immunities of "
+        "the Court",
+        fr=f"{p.at_end}, {w.count(parties, STATE)} "
+        f"{w.agree(parties, one='était partie', other='étaient parties')} au Statut de Rome "
+        f"{p.compared('parties.states_parties', stock=True)} ; "
+        f"{w.cardinal(legislation)} "
+        f"{w.agree(legislation, one='avait', other='avaient')} adopté une législation de mise en "
+        f"œuvre et {w.cardinal(apic)} {w.agree(apic, one='avait', other='avaient')} ratifié "
+        "l’Accord sur les privilèges et immunités de la Cour",
+    )
+    return [w.sentence(tidy(text, w.language) + ".")]
+
+
+def legal_framework_done(p: ProseContext) -> list[str]:
+    w = p.words
+    said = [*agreements_said(p), *parties_said(p)]
+    assistance = p.now("activities.technical_assistance") or 0
+    if assistance:
+        said.append(
+            w.sentence(
+                tidy(
+                    w.say(
+                        en=f"{p.during}, {w.count(assistance, ASSISTANCE)} {were(assistance, w)} "
+                        f"recorded {p.compared('activities.technical_assistance', feminine=True)}.",
+                        fr=f"{p.during}, {w.count(assistance, ASSISTANCE)} "
+                        + w.agree(assistance, one="a été enregistrée", other="ont été enregistrées")
+                        + f" {p.compared('activities.technical_assistance', feminine=True)}.",
+                    )
+                )
+            )
+        )
+    return said
+
+
+def legal_framework_outstanding(p: ProseContext) -> list[str]:
+    """States Parties without implementing legislation or the APIC, and agreements
+    signed that are not yet in force, at the period's end."""
+    w = p.words
+    said = []
+    parties = p.now("parties.states_parties") or 0
+    if parties:
+        without_legislation = parties - (p.now("parties.with_implementing_legislation") or 0)
+        without_apic = parties - (p.now("parties.with_apic") or 0)
+        # Where none had (the paragraph before says 'none of them had'), nothing to add.
+        without_legislation = 0 if without_legislation == parties else without_legislation
+        without_apic = 0 if without_apic == parties else without_apic
+        if without_legislation or without_apic:
+            clauses = []
+            if without_legislation:
+                clauses.append(
+                    w.say(
+                        en=f"{w.cardinal(without_legislation)} had not enacted implementing "
+                        "legislation",
+                        fr=f"{w.cardinal(without_legislation)} "
+                        f"{w.agree(without_legislation, one='n’avait', other='n’avaient')} pas "
+                        "adopté de législation de mise en œuvre",
+                    )
+                )
+            if without_apic:
+                clauses.append(
+                    w.say(
+                        en=f"{w.cardinal(without_apic)} had not ratified the Agreement on the "
+                        "Privileges and Immunities of the Court",
+                        fr=f"{w.cardinal(without_apic)} "
+                        f"{w.agree(without_apic, one='n’avait', other='n’avaient')} pas ratifié "
+                        "l’Accord sur les privilèges et immunités de la Cour",
+                    )
+                )
+            said.append(
+                w.sentence(
+                    w.say(
+                        en=f"{p.at_end}, of the {w.count(parties, STATE_PARTY)}, ",
+                        fr=f"{p.at_end}, sur les {w.count(parties, STATE_PARTY)}, ",
+                    )
+                    + w.listing(clauses)
+                    + "."
+                )
+            )
+    pending = (
+        (p.total("agreements.all.signed") or 0)
+        - (p.total("agreements.all.entered_into_force") or 0)
+        - (p.total("agreements.all.terminated") or 0)
+    )
+    if pending > 0:
+        said.append(
+            w.sentence(
+                w.say(
+                    en=f"{w.count(pending, AGREEMENT)} signed with the Court "
+                    f"{w.agree(pending, one='had', other='had')} not yet entered into force.",
+                    fr=f"{w.count(pending, AGREEMENT)} signé{'' if pending == 1 else 's'} avec la "
+                    f"Cour {w.agree(pending, one='n’était', other='n’étaient')} pas encore "
+                    f"{w.agree(pending, one='entré', other='entrés')} en vigueur.",
+                )
+            )
+        )
+    return said
+
+
+def legal_framework_summary(p: ProseContext) -> list[str]:
+    return [*agreements_said(p)[:1], *parties_said(p)]
+
+
+def legal_framework_omnibus(p: ProseContext) -> list[tuple[str, str]]:
+    w = p.words
+    found = []
+    signed = p.now("agreements.all.signed") or 0
+    entered = p.now("agreements.all.entered_into_force") or 0
+    if signed or entered:
+        found.append(
+            (
+                w.say(en="Welcomes", fr="Se félicite"),
+                w.say(
+                    en=f"the agreements with the Court signed or entered into force {p.during};",
+                    fr=f"des accords avec la Cour signés ou entrés en vigueur {p.during} ;",
+                ),
+            )
+        )
+    found.append(
+        (
+            w.say(en="Calls upon", fr="Demande"),
+            w.say(
+                en="States Parties that have not yet done so to enact implementing legislation, "
+                "to ratify the Agreement on the Privileges and Immunities of the Court and to "
+                "consider concluding agreements with the Court on the enforcement of sentences, "
+                "the relocation of witnesses and interim release;",
+                fr="aux États Parties qui ne l’ont pas encore fait d’adopter une législation de "
+                "mise en œuvre, de ratifier l’Accord sur les privilèges et immunités de la Cour "
+                "et d’envisager de conclure avec la Cour des accords relatifs à l’exécution des "
+                "peines, à la réinstallation des témoins et à la mise en liberté provisoire ;",
+            ),
+        )
+    )
+    return found
+
+
+@hookimpl
+def followup_report_prose() -> list[ReportProse]:
+    return [
+        ReportProse(
+            "legal_framework",
+            "I.A",
+            figures=(
+                (
+                    "parties.states_parties",
+                    Text("States Parties to the Rome Statute", "États Parties au Statut de Rome"),
+                ),
+                (
+                    "parties.with_implementing_legislation",
+                    Text(
+                        "States Parties with implementing legislation",
+                        "États Parties dotés d’une législation de mise en œuvre",
+                    ),
+                ),
+                (
+                    "parties.with_apic",
+                    Text(
+                        "States Parties that have ratified the APIC",
+                        "États Parties ayant ratifié l’Accord sur les privilèges et immunités",
+                    ),
+                ),
+                (
+                    "agreements.all.signed",
+                    Text("Agreements with the Court signed", "Accords avec la Cour signés"),
+                ),
+                (
+                    "agreements.all.entered_into_force",
+                    Text("Agreements entered into force", "Accords entrés en vigueur"),
+                ),
+                (
+                    "agreements.all.in_force",
+                    Text(
+                        "Agreements in force at the end of the period",
+                        "Accords en vigueur à la fin de la période",
+                    ),
+                ),
+                (
+                    "agreements.enforcement_of_sentences.in_force",
+                    Text(
+                        "of which on the enforcement of sentences",
+                        "dont sur l’exécution des peines",
+                    ),
+                ),
+                (
+                    "agreements.witness_relocation.in_force",
+                    Text(
+                        "of which on the relocation of witnesses",
+                        "dont sur la réinstallation des témoins",
+                    ),
+                ),
+                (
+                    "agreements.interim_release.in_force",
+                    Text("of which on interim release", "dont sur la mise en liberté provisoire"),
+                ),
+                (
+                    "activities.technical_assistance",
+                    Text("Technical assistance provided", "Assistance technique fournie"),
+                ),
+            ),
+            done=legal_framework_done,
+            outstanding=legal_framework_outstanding,
+            summary=legal_framework_summary,
+            omnibus=legal_framework_omnibus,
+        )
+    ]
+
+
 def agreements_series(context: SectionContext) -> Series:
     """Agreements signed in each year and in force at its end: this area's own figures
     (``agreements.all.signed``, ``agreements.all.in_force``) read for each year, up to
@@ -772,14 +1112,16 @@ def agreements_series(context: SectionContext) -> Series:
     return {"signed": signed, "in_force": in_force}
 
 
-def draw_agreements(series: Series, years: Sequence[int]) -> str:
+def draw_agreements(series: Series, years: Sequence[int], w: Words) -> str:
     return charts.bars(
         "agreements",
-        "Agreements with the Court, per year",
+        w.say(en="Agreements with the Court, per year", fr="Accords avec la Cour, par année"),
         years,
         {
-            "Signed in the year": series["signed"],
-            "In force at the end of the year": series["in_force"],
+            w.say(en="Signed in the year", fr="Signés dans l’année"): series["signed"],
+            w.say(en="In force at the end of the year", fr="En vigueur à la fin de l’année"): (
+                series["in_force"]
+            ),
         },
     )
 
@@ -790,9 +1132,17 @@ def followup_report_charts() -> list[ReportChart]:
         ReportChart(
             "agreements",
             "I.A",
-            "Agreements with the Court signed per year and in force at the end of each year.",
+            Text(
+                "Agreements with the Court signed per year and in force at the end of each year.",
+                "Accords avec la Cour signés chaque année et en vigueur à la fin de chaque année.",
+            ),
             agreements_series,
-            draw_agreements,
+            draw_in=draw_agreements,
+            empty=Text(
+                "No agreement with the Court was signed or in force from {first} to {last}.",
+                "Aucun accord avec la Cour n’a été signé ni n’était en vigueur "
+                "de {first} à {last}.",
+            ),
         )
     ]
 
@@ -810,7 +1160,8 @@ ANNEX_TYPES = (
 
 def states_parties(context: SectionContext) -> dict[str, Any]:
     """Annex III: each State Party whose membership is public, with only the public
-    records of its legislation, APIC, focal and contact points and agreements."""
+    records of its legislation, APIC, focal and contact points and agreements (codes
+    and dates: `states_parties_words` words them)."""
     assert context.recorded is not None
     visible = {
         fact.id: fact.classification
@@ -842,10 +1193,9 @@ def states_parties(context: SectionContext) -> dict[str, Any]:
         rows.append(
             {
                 "code": code,
-                "name": item["name"],
                 "party_since": item["party_since"],
                 "legislation": (
-                    f"{SCOPES.of(legislation[-1]['scope'], 'en')} ({legislation[-1]['on'][:4]})"
+                    {"scope": legislation[-1]["scope"], "year": int(legislation[-1]["on"][:4])}
                     if legislation
                     else None
                 ),
@@ -855,15 +1205,49 @@ def states_parties(context: SectionContext) -> dict[str, Any]:
                     else None
                 ),
                 "focal_point": focal["on"] if focal is not None and public(focal) else None,
-                "contact_points": [PLACES.of(c["location"], "en") for c in contacts],
+                "contact_points": [c["location"] for c in contacts],
                 "agreements_signed": agreements[code][0] if code in agreements else 0,
                 "agreements_in_force": agreements[code][1] if code in agreements else 0,
             }
         )
-    rows.sort(key=lambda row: row["name"])
+    rows.sort(key=lambda row: row["code"])
     return {"rows": rows, "withheld": withheld}
+
+
+def states_parties_words(data: Mapping[str, Any], w: Words) -> dict[str, Any]:
+    """Annex III in a language: names (the United Nations' short forms), dates, the
+    legislation's scope and the contact points' places, sorted as the language sorts."""
+    rows = []
+    for row in data["rows"]:
+        legislation = row["legislation"]
+        rows.append(
+            {
+                **row,
+                "name": w.party(row["code"]),
+                "party_since": w.short_date(row["party_since"]) if row["party_since"] else None,
+                "legislation": (
+                    f"{w.term(legislation['scope'], SCOPES)} ({legislation['year']})"
+                    if legislation
+                    else None
+                ),
+                "apic": w.short_date(row["apic"]) if row["apic"] else None,
+                "focal_point": w.short_date(row["focal_point"]) if row["focal_point"] else None,
+                "contact_points": [w.term(place, PLACES) for place in row["contact_points"]],
+            }
+        )
+    rows.sort(key=lambda row: sort_key(row["name"]))
+    return {"rows": rows, "withheld": data["withheld"]}
+
+
+def sort_key(name: str) -> str:
+    """Names sorted as a reader expects: accents after their letter ('Égypte' among
+    the E), case ignored."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 @hookimpl
 def followup_report_data() -> list[ReportData]:
-    return [ReportData("states_parties", states_parties)]
+    return [ReportData("states_parties", states_parties, words=states_parties_words)]

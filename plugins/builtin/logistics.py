@@ -3,7 +3,7 @@ exchanging confidential information."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -14,10 +14,16 @@ from core.eventtypes import EventType
 from core.views.figures import tally_figure
 from core.views.itemfigures import ItemFigures, OnDate
 from core.views.model import Indicator, Item, Reading, SummaryFigure, Tally, ViewFact
-from core.words import Phrase, Terms
+from core.words import STATE_PARTY, Noun, Phrase, Terms, Text, Words
 from plugins import hookimpl
 from plugins.builtin.membership_state import as_state_party
-from plugins.builtin.party_items import party_handler, party_with_days, share_of_states_parties
+from plugins.builtin.party_items import (
+    party_handler,
+    party_with_days,
+    share_of_states_parties,
+    share_sentence,
+)
+from reports.sections import ProseContext, ReportProse
 
 AREA = "logistics"
 
@@ -194,11 +200,105 @@ def followup_indicators() -> list[Indicator]:
             "confidentiality_procedures",
             "Share of States Parties with a procedure for confidential information.",
             procedures,
+            reads=lambda value, w: share_sentence(
+                value,
+                w,
+                en="States Parties with a procedure for confidential information",
+                fr="États Parties dotés d’une procédure d’échange d’informations confidentielles",
+            ),
         ),
         Indicator(
             (27, 28),
             "operational_support",
             "Operational support in the period, by beneficiary.",
             support_by_beneficiary,
+            reads=support_words,
         ),
+    ]
+
+
+# -- the annual report ----------------------------------------------------------------
+
+SUPPORT_ACT = Noun(
+    ("act of operational support", "acts of operational support"),
+    ("acte d’appui opérationnel", "actes d’appui opérationnel"),
+)
+
+
+def support_words(value: Mapping[str, Any], w: Words) -> str:
+    """'Operational support in the period: three acts for the defence and one for the
+    staff.'"""
+    shown = [
+        w.say(
+            en=f"{w.cardinal(n)} for {w.term(who, BENEFICIARIES)}",
+            fr=f"{w.cardinal(n)} pour {w.term(who, BENEFICIARIES)}",
+        )
+        for who, n in value.items()
+        if n
+    ]
+    label = w.say(
+        en="Operational support in the period", fr="Appui opérationnel pendant la période"
+    )
+    if not shown:
+        return w.sentence(f"{label}: " + w.say(en="none.", fr="aucun."))
+    return w.sentence(f"{label}: {w.listing(shown)}.")
+
+
+def logistics_said(p: ProseContext) -> list[str]:
+    w = p.words
+    support = p.now("activities.operational_support") or 0
+    procedures = p.now("parties.with_confidentiality_procedure") or 0
+    said = []
+    if support:
+        said.append(
+            p.sentence(
+                w.say(
+                    en=f"{p.during}, {w.count(support, SUPPORT_ACT)} to the Court "
+                    f"{w.agree(support, one='was', other='were')} recorded "
+                    f"{p.compared('activities.operational_support')}.",
+                    fr=f"{p.during}, {w.count(support, SUPPORT_ACT)} à la Cour "
+                    f"{w.agree(support, one='a été enregistré', other='ont été enregistrés')} "
+                    f"{p.compared('activities.operational_support')}.",
+                )
+            )
+        )
+    if procedures:
+        said.append(
+            p.sentence(
+                w.say(
+                    en=f"{p.at_end}, {w.count(procedures, STATE_PARTY)} had a procedure for "
+                    "exchanging confidential information with the Court "
+                    f"{p.compared('parties.with_confidentiality_procedure', stock=True)}.",
+                    fr=f"{p.at_end}, {w.count(procedures, STATE_PARTY)} "
+                    f"{w.agree(procedures, one='disposait', other='disposaient')} d’une procédure "
+                    "d’échange d’informations confidentielles avec la Cour "
+                    f"{p.compared('parties.with_confidentiality_procedure', stock=True)}.",
+                )
+            )
+        )
+    return said
+
+
+@hookimpl
+def followup_report_prose() -> list[ReportProse]:
+    return [
+        ReportProse(
+            "logistics",
+            "I.F",
+            figures=(
+                (
+                    "activities.operational_support",
+                    Text("Operational support provided", "Appui opérationnel fourni"),
+                ),
+                (
+                    "parties.with_confidentiality_procedure",
+                    Text(
+                        "States Parties with a procedure for confidential information",
+                        "États Parties dotés d’une procédure d’échange d’informations "
+                        "confidentielles",
+                    ),
+                ),
+            ),
+            done=logistics_said,
+        )
     ]

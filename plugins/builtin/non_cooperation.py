@@ -41,9 +41,10 @@ from core.views.model import (
     Tally,
     ViewFact,
 )
-from core.words import Phrase, Terms
+from core.words import Noun, Phrase, Terms, Text, Words
 from plugins import hookimpl
 from plugins.builtin.party_items import party_steps
+from plugins.builtin.report_words import counted
 from reports.sections import Fragment, ReportSection, SectionContext, public
 
 AREA = "non_cooperation"
@@ -779,8 +780,8 @@ def matter_counts(timeline: Timeline) -> list[ItemCount]:
             (f"non_cooperation.travels_in.{item['travelled_on'][:4]}", item["travelled_on"], 1)
         )
     # Per State (GET /parties): its matters, open, with a finding, referred.
-    for what, counted in PER_STATE.items():
-        counts.extend(party_steps(timeline, f"non_cooperation.{what}", state_if(counted)))
+    for what, counts_it in PER_STATE.items():
+        counts.extend(party_steps(timeline, f"non_cooperation.{what}", state_if(counts_it)))
     return counts
 
 
@@ -931,25 +932,53 @@ def followup_indicators() -> list[Indicator]:
             "Non-cooperation matters open; findings of non-compliance and referrals in the "
             "period; matters standing referred; travels, findings and referrals by year.",
             non_cooperation,
+            reads=lambda value, w: counted(
+                {k: v for k, v in value.items() if k != "by_year"},
+                w,
+                NON_COOPERATION_TERMS,
+                en="Non-cooperation",
+                fr="Non-coopération",
+            ),
         )
     ]
 
 
 # -- the annual report ----------------------------------------------------------------
 
-SECTION = """
-<p class="para">In {{ period }}, {{ opened }} non-cooperation matter{{ '' if opened == 1 else 's' }}
-{{ 'was' if opened == 1 else 'were' }} opened (a person sought travelling to a State, or a
-request for arrest and surrender), {{ findings }} finding{{ '' if findings == 1 else 's' }}
-of non-compliance under article 87(7) {{ 'was' if findings == 1 else 'were' }} made and
-{{ referrals }} referral{{ '' if referrals == 1 else 's' }} to the Assembly of States Parties
-or the Security Council. At the end of the period, {{ open }} matter{{ '' if open == 1 else 's' }}
-{{ 'was' if open == 1 else 'were' }} open, {{ to_assembly }} standing referred to the Assembly
-and {{ to_council }} to the Security Council.</p>
+MATTER = Noun(
+    ("matter of non-cooperation", "matters of non-cooperation"),
+    ("affaire de non-coopération", "affaires de non-coopération"),
+    feminine=True,
+)
+FINDING = Noun(
+    ("finding of non-compliance", "findings of non-compliance"),
+    ("constatation de manquement", "constatations de manquement"),
+    feminine=True,
+)
+REFERRAL = Noun(("referral", "referrals"), ("renvoi", "renvois"))
+STATUS_TERMS = Terms(
+    {
+        "travel_reported": ("travel reported", "déplacement signalé"),
+        "request_transmitted": ("request transmitted", "demande transmise"),
+        "not_executed": ("not executed", "demande non exécutée"),
+        "non_compliance_found": ("non-compliance found", "manquement constaté"),
+        "referred": ("referred", "renvoyée"),
+        "closed": ("closed", "close"),
+    }
+)
+ORGAN_TERMS = Terms(
+    {
+        "ASP": ("the Assembly", "l’Assemblée"),
+        "UNSC": ("the Security Council", "le Conseil de sécurité"),
+    }
+)
+
+TABLE = """
 {% if rows %}
-<table>
-  <thead><tr><th>State</th><th>Person sought</th><th>Travel</th><th>Finding</th>
-  <th>Referred to</th><th>Status</th></tr></thead>
+<table class="activities">
+  <thead><tr><th>{{ head.state }}</th><th>{{ head.person }}</th>
+  <th class="date">{{ head.travel }}</th>
+  <th>{{ head.finding }}</th><th>{{ head.referred }}</th><th>{{ head.status }}</th></tr></thead>
   <tbody>
   {% for row in rows %}
     <tr><td>{{ row.state }}</td><td>{{ row.person }}</td><td class="date">{{ row.travel }}</td>
@@ -958,24 +987,13 @@ and {{ to_council }} to the Security Council.</p>
   </tbody>
 </table>
 {% endif %}
-{% if withheld %}<p class="para">{{ withheld }} further matter{{ '' if withheld == 1 else 's' }},
-recorded as restricted, {{ 'is' if withheld == 1 else 'are' }} counted but not listed.</p>
-{% endif %}
+{% for text in after %}<p class="para">{{ text }}</p>{% endfor %}
 """
 
-STATUS_WORDS = {
-    "travel_reported": "travel reported",
-    "request_transmitted": "request transmitted",
-    "not_executed": "not executed",
-    "non_compliance_found": "non-compliance found",
-    "referred": "referred",
-    "closed": "closed",
-}
-ORGAN_WORDS = {"ASP": "Assembly", "UNSC": "Security Council"}
 
-
-def report_section(context: SectionContext) -> Fragment:
-    """Figures of the period and the matters active in it (public ones only)."""
+def report_section(context: SectionContext) -> dict[str, Any]:
+    """The figures of the period and the matters active in it (public ones itemised,
+    others counted): codes, names of persons and dates, worded by `report_words`."""
     first, last = context.first.isoformat(), context.last.isoformat()
     persons = {w["warrant"]: w["person"] for w in public(context.cumulative.items("warrants"))}
     active = [
@@ -999,32 +1017,160 @@ def report_section(context: SectionContext) -> Fragment:
         or item["status"] != "closed"
     ]
     shown = public(active)
+    figures = context.figures
+    return {
+        "first": first,
+        "last": last,
+        "figures": {
+            name: figures.get(f"non_cooperation.{name}", 0) or 0
+            for name in (
+                "opened",
+                "findings",
+                "referrals",
+                "open",
+                "referred_to_assembly",
+                "referred_to_security_council",
+            )
+        },
+        "rows": [
+            {
+                "state": item["state"],
+                "person": persons.get(item["warrant"], item["warrant"]),
+                "travelled_on": item["travelled_on"],
+                "found_on": item["found_on"],
+                "decision": item["decision"] if item["found_on"] else None,
+                "referred_to": list(item["referred_to"]),
+                "status": item["status"],
+            }
+            for item in sorted(shown, key=lambda item: (item["opened_on"], item["matter"]))
+        ],
+        "withheld": len(active) - len(shown),
+    }
+
+
+def report_words(data: Mapping[str, Any], w: Words) -> Fragment:
+    """The section in a language: what the period saw, what stands at its end, the
+    matters (public ones), and how many more are counted but not listed."""
+    f = data["figures"]
+    p_during = w.period(data["first"], data["last"])
+    year = data["last"][:4]
+    during = (
+        w.say(en=f"in {year}", fr=f"en {year}")
+        if data["first"].endswith("-01-01") and data["last"].endswith("-12-31")
+        else p_during
+    )
+    at_end = (
+        w.say(en=f"at the end of {year}", fr=f"à la fin de {year}")
+        if data["last"].endswith("-12-31")
+        else w.say(en=f"on {w.date(data['last'])}", fr=f"au {w.date(data['last'])}")
+    )
+    said = []
+    clauses = []
+    if f["opened"]:
+        clauses.append(
+            w.say(
+                en=f"{w.count(f['opened'], MATTER)} "
+                f"{w.agree(f['opened'], one='was', other='were')} "
+                "opened (a person sought travelling to a State, or a request for arrest and "
+                "surrender not executed)",
+                fr=f"{w.count(f['opened'], MATTER)} "
+                f"{w.agree(f['opened'], one='a été ouverte', other='ont été ouvertes')} (une "
+                "personne recherchée se rendant dans un État, ou une demande d’arrestation et de "
+                "remise non exécutée)",
+            )
+        )
+    if f["findings"]:
+        clauses.append(
+            w.say(
+                en=f"{w.count(f['findings'], FINDING)} under article 87(7) "
+                f"{w.agree(f['findings'], one='was', other='were')} made",
+                fr=f"{w.count(f['findings'], FINDING)} au titre de l’article 87-7 "
+                f"{w.agree(f['findings'], one='a été faite', other='ont été faites')}",
+            )
+        )
+    if f["referrals"]:
+        clauses.append(
+            w.say(
+                en=f"{w.count(f['referrals'], REFERRAL)} to the Assembly or the Security "
+                f"Council {w.agree(f['referrals'], one='was', other='were')} made",
+                fr=f"{w.count(f['referrals'], REFERRAL)} à l’Assemblée ou au Conseil de sécurité "
+                f"{w.agree(f['referrals'], one='a été décidé', other='ont été décidés')}",
+            )
+        )
+    if clauses:
+        said.append(w.sentence(f"{during}, " + w.listing(clauses) + "."))
+    if f["open"]:
+        text = w.say(
+            en=f"{at_end}, {w.count(f['open'], MATTER)} "
+            f"{w.agree(f['open'], one='was', other='were')} open",
+            fr=f"{at_end}, {w.count(f['open'], MATTER)} "
+            f"{w.agree(f['open'], one='était', other='étaient')} en cours",
+        )
+        referred = []
+        for organ, n in (
+            ("ASP", f["referred_to_assembly"]),
+            ("UNSC", f["referred_to_security_council"]),
+        ):
+            if n:
+                sent = w.agree(n, one="renvoyée", other="renvoyées")
+                to = "à l’Assemblée" if organ == "ASP" else "au Conseil de sécurité"
+                referred.append(
+                    w.say(
+                        en=f"{w.cardinal(n)} referred to {w.term(organ, ORGAN_TERMS)}",
+                        fr=f"{w.cardinal(n, feminine=True)} {sent} {to}",
+                    )
+                )
+        if referred:
+            text += w.say(en=", of which ", fr=", dont ") + w.listing(referred)
+        said.append(w.sentence(text + "."))
+    if not said and not data["rows"]:
+        said.append(
+            w.sentence(
+                w.say(
+                    en=f"No matter of non-cooperation was open or recorded {during}.",
+                    fr=f"Aucune affaire de non-coopération n’était en cours ni n’a été "
+                    f"enregistrée {during}.",
+                )
+            )
+        )
+    after = []
+    if data["withheld"]:
+        n = data["withheld"]
+        after.append(
+            w.sentence(
+                w.say(
+                    en=f"In addition, {w.count(n, MATTER)}, recorded as restricted, "
+                    f"{w.agree(n, one='is', other='are')} counted but not listed.",
+                    fr=f"En outre, {w.count(n, MATTER)} à diffusion restreinte "
+                    f"{w.agree(n, one='est comptée', other='sont comptées')} mais non "
+                    f"{w.agree(n, one='énumérée', other='énumérées')}.",
+                )
+            )
+        )
     rows = [
         {
-            "state": _name(item["state"]),
-            "person": persons.get(item["warrant"], item["warrant"]),
-            "travel": item["travelled_on"] or "—",
-            "finding": f"{item['found_on']} ({item['decision']})" if item["found_on"] else "—",
-            "referred": " and ".join(ORGAN_WORDS[c] for c in item["referred_to"]) or "—",
-            "status": STATUS_WORDS[item["status"]],
+            "state": w.party(row["state"]),
+            "person": row["person"],
+            "travel": w.short_date(row["travelled_on"]) if row["travelled_on"] else "–",
+            "finding": (
+                f"{w.short_date(row['found_on'])} ({row['decision']})" if row["found_on"] else "–"
+            ),
+            "referred": w.listing(w.term(organ, ORGAN_TERMS) for organ in row["referred_to"])
+            or "–",
+            "status": w.term(row["status"], STATUS_TERMS),
         }
-        for item in sorted(shown, key=lambda item: (item["opened_on"], item["matter"]))
+        for row in data["rows"]
     ]
-    figures = context.figures
-    return Fragment(
-        SECTION,
-        {
-            "period": context.period_label,
-            "opened": figures.get("non_cooperation.opened", 0),
-            "findings": figures.get("non_cooperation.findings", 0),
-            "referrals": figures.get("non_cooperation.referrals", 0),
-            "open": figures.get("non_cooperation.open", 0),
-            "to_assembly": figures.get("non_cooperation.referred_to_assembly", 0),
-            "to_council": figures.get("non_cooperation.referred_to_security_council", 0),
-            "rows": rows,
-            "withheld": len(active) - len(shown),
-        },
-    )
+    head = {
+        "state": w.say(en="State", fr="État"),
+        "person": w.say(en="Person sought", fr="Personne recherchée"),
+        "travel": w.say(en="Travel", fr="Déplacement"),
+        "finding": w.say(en="Finding", fr="Constatation"),
+        "referred": w.say(en="Referred to", fr="Renvoi"),
+        "status": w.say(en="Status", fr="État"),
+    }
+    source = "".join(f'<p class="para">{{{{ said[{i}] }}}}</p>' for i in range(len(said))) + TABLE
+    return Fragment(source, {"said": said, "rows": rows, "head": head, "after": after})
 
 
 @hookimpl
@@ -1032,8 +1178,30 @@ def followup_report_sections() -> list[ReportSection]:
     return [
         ReportSection(
             "non_cooperation.matters",
-            "Non-cooperation",
+            Text("Non-cooperation", "Non-coopération"),
             after="I.D",
-            content=report_section,
+            gather=report_section,
+            render=report_words,
         )
     ]
+
+
+#: The words of the non-cooperation indicator.
+NON_COOPERATION_TERMS = Terms(
+    {
+        "open": ("matters open", "affaires en cours"),
+        "findings": (
+            "findings of non-compliance in the period",
+            "constatations de manquement pendant la période",
+        ),
+        "referrals": ("referrals in the period", "renvois pendant la période"),
+        "referred_to_assembly": (
+            "matters referred to the Assembly",
+            "affaires renvoyées à l’Assemblée",
+        ),
+        "referred_to_security_council": (
+            "matters referred to the Security Council",
+            "affaires renvoyées au Conseil de sécurité",
+        ),
+    }
+)

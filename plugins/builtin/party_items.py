@@ -4,7 +4,7 @@ support, logistics); each adds its own fields to the same item, begun here."""
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -12,6 +12,7 @@ from core.parties import lookup
 from core.views.figures import share
 from core.views.itemfigures import Timeline
 from core.views.model import Item, ItemCount, ItemHandler, Reading, ViewFact
+from core.words import Words
 
 VIEW = "parties"
 
@@ -169,3 +170,18 @@ def share_of_states_parties(reading: Reading, figure: str) -> dict[str, Any]:
     parties = reading.tally("parties.states_parties", cumulative=True)
     having = reading.tally(figure, cumulative=True)
     return {"states_parties": parties, "with": having, "share": share(having, parties)}
+
+
+def share_sentence(value: Mapping[str, Any], w: Words, *, en: str, fr: str) -> str:
+    """An indicator of a share of States Parties, as the report's tables say it: 'States
+    Parties with a national focal point: 41 of 190 (21.6 per cent).' (`en` and `fr`
+    name what is counted)."""
+    having, parties = value["with"], value["states_parties"]
+    label = w.say(en=en, fr=fr)
+    if not parties:
+        return w.sentence(f"{label}: " + w.say(en="no States Parties.", fr="aucun État Partie."))
+    of = w.say(en="of", fr="sur")
+    counted = f"{label}: {w.cardinal(having)} {of} {w.cardinal(parties)}"
+    if not having:  # 'none of 190', not 'none of 190 (0 per cent)'
+        return w.sentence(f"{counted}.")
+    return w.sentence(f"{counted} ({w.percent(value['share'])}).")

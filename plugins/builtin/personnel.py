@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from marshmallow import Schema
 
 from core import fields as f
 from core.eventtypes import EventType
 from core.views.figures import tally_figure
 from core.views.model import Indicator, SummaryFigure, Tally
-from core.words import MONTH, PERSON, Noun, Phrase
+from core.words import MONTH, PERSON, Noun, Phrase, Text, Words
 from plugins import hookimpl
+from reports.sections import ProseContext, ReportProse
 
 AREA = "personnel"
 
@@ -130,6 +134,14 @@ def followup_indicators() -> list[Indicator]:
                 "experts": r.tally("personnel.experts"),
                 "contributions": r.tally("events.ExpertsRostered"),
             },
+            reads=lambda value, w: w.sentence(
+                w.say(
+                    en="Experts rostered in the period: ",
+                    fr="Experts inscrits sur les listes pendant la période : ",
+                )
+                + w.cardinal(value["experts"])
+                + "."
+            ),
         ),
         Indicator(
             (30,),
@@ -139,5 +151,82 @@ def followup_indicators() -> list[Indicator]:
                 "persons": r.tally("personnel.gratis_persons"),
                 "person_months": r.tally("personnel.gratis_person_months"),
             },
+            reads=gratis_words,
         ),
+    ]
+
+
+def gratis_words(value: Mapping[str, Any], w: Words) -> str:
+    """'Gratis personnel provided in the period: three persons, for 14 person-months.'
+    ('none' when no one was)."""
+    label = w.say(
+        en="Gratis personnel provided in the period",
+        fr="Personnel fourni à titre gracieux pendant la période",
+    )
+    persons, months = value["persons"], value["person_months"]
+    if not persons:
+        return w.sentence(f"{label}: " + w.say(en="none.", fr="néant."))
+    said = w.count(persons, PERSON)
+    if months:
+        said += w.say(en=", for ", fr=", pour ") + w.count(months, PERSON_MONTH)
+    return w.sentence(f"{label}: {said}.")
+
+
+# -- the annual report ----------------------------------------------------------------
+
+PERSON_MONTH = Noun(("person-month", "person-months"), ("mois-personne", "mois-personnes"))
+
+
+def personnel_said(p: ProseContext) -> list[str]:
+    w = p.words
+    experts = p.now("personnel.experts") or 0
+    persons = p.now("personnel.gratis_persons") or 0
+    months = p.now("personnel.gratis_person_months") or 0
+    clauses = []
+    if experts:
+        clauses.append(
+            w.say(
+                en=f"States added {w.count(experts, EXPERT)} to the Court's rosters of experts "
+                f"{p.compared('personnel.experts')}",
+                fr=f"les États ont inscrit {w.count(experts, EXPERT)} sur les listes d’experts "
+                f"de la Cour {p.compared('personnel.experts')}",
+            )
+        )
+    if persons:
+        clauses.append(
+            w.say(
+                en=f"{w.count(persons, PERSON)} {w.agree(persons, one='was', other='were')} "
+                f"provided as gratis personnel, for {w.count(months, PERSON_MONTH)} in all",
+                fr=f"{w.count(persons, PERSON)} "
+                f"{w.agree(persons, one='a été fournie', other='ont été fournies')} à titre "
+                f"gracieux, pour {w.count(months, PERSON_MONTH)} au total",
+            )
+        )
+    if not clauses:
+        return []
+    return [p.sentence(f"{p.during}, " + w.listing(clauses) + ".")]
+
+
+@hookimpl
+def followup_report_prose() -> list[ReportProse]:
+    return [
+        ReportProse(
+            "personnel",
+            "I.G",
+            figures=(
+                ("personnel.experts", Text("Experts rostered", "Experts inscrits sur les listes")),
+                (
+                    "personnel.gratis_persons",
+                    Text("Gratis personnel provided", "Personnel fourni à titre gracieux"),
+                ),
+                (
+                    "personnel.gratis_person_months",
+                    Text(
+                        "Person-months of gratis personnel",
+                        "Mois-personnes de personnel fourni à titre gracieux",
+                    ),
+                ),
+            ),
+            done=personnel_said,
+        )
     ]

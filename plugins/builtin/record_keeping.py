@@ -47,10 +47,29 @@ class RecommendationAssessed(Schema):
     rationale = f.text()
 
 
+#: The parts of a section's narrative: the Bureau's account (before the figures) and
+#: what it recommends (after what is outstanding).
+NARRATIVE_PARTS = ("narrative", "recommendations")
+
+
 class ReportNarrativeDrafted(Schema):
     year = fields.Integer(required=True, strict=True, validate=validate.Range(min=2002, max=2100))
     section = f.choice(REPORT_SECTIONS)
     text = f.text(max_length=f.MAX_LONG_TEXT)
+    part = fields.String(
+        validate=validate.OneOf(NARRATIVE_PARTS),
+        metadata={
+            "description": "Which part of the section: the Bureau's narrative (the default) "
+            "or what it recommends."
+        },
+    )
+    language = fields.String(
+        validate=validate.OneOf(("en", "fr")),
+        metadata={
+            "description": "The language the text is written in (default en); the report in "
+            "French shows a French text where one was drafted."
+        },
+    )
 
 
 class EventCorrected(Schema):
@@ -107,9 +126,21 @@ ASSESSED = Phrase(
     },
 )
 NARRATIVE = Phrase(
-    en="The Bureau drafted its narrative of section {section} of the report on {year}.",
-    fr="Texte du Bureau pour la section {section} du rapport sur {year}.",
-    values=lambda p, w: {"section": p["section"].replace("_", " "), "year": str(p["year"])},
+    en="The Bureau drafted its {part} for section {section} of the report on {year}.",
+    fr="Texte du Bureau ({part}) pour la section {section} du rapport sur {year}.",
+    values=lambda p, w: {
+        "section": p["section"].replace("_", " "),
+        "year": str(p["year"]),
+        "part": w.term(
+            p.get("part") or "narrative",
+            Terms(
+                {
+                    "narrative": ("narrative", "exposé"),
+                    "recommendations": ("recommendations", "recommandations"),
+                }
+            ),
+        ),
+    },
 )
 CORRECTED = Phrase(
     en="Correction of event {corrects}: {fields}.",
@@ -311,41 +342,74 @@ def followup_summary_figures() -> list[SummaryFigure]:
 # -- the annual report ----------------------------------------------------------------
 
 
-def narratives(context: SectionContext) -> dict[str, Any]:
-    """The latest draft of each section's narrative for the report's year, if it is
-    public (a restricted latest draft is not shown, and an earlier one is not shown
-    instead). Drafts of any date count: the Bureau writes after the year ends."""
+def narratives(context: SectionContext) -> list[dict[str, Any]]:
+    """The latest draft of each section's narrative for the report's year, by part and
+    language, if it is public (a restricted latest draft is not shown, and an earlier
+    one is not shown instead). Drafts of any date count: the Bureau writes after the
+    year ends."""
     assert context.recorded is not None
-    latest: dict[str, ViewFact] = {}
+    latest: dict[tuple[str, str, str], ViewFact] = {}
     for fact in context.recorded.facts(["ReportNarrativeDrafted"], cumulative=True):
-        if fact.payload["year"] == context.year:
-            latest[fact.payload["section"]] = fact  # facts come in log order
-    return {
-        section: {
+        p = fact.payload
+        if p["year"] == context.year:  # facts come in log order: the latest wins
+            latest[(p["section"], p.get("part") or "narrative", p.get("language") or "en")] = fact
+    return [
+        {
+            "section": section,
+            "part": part,
+            "language": language,
             "text": fact.payload["text"],
             "drafted_on": fact.occurred_on,
             "sources": list(fact.sources),
         }
-        for section, fact in sorted(latest.items())
+        for (section, part, language), fact in sorted(latest.items())
         if fact.classification == "public"
+    ]
+
+
+def _standing(item: Item, visible: dict[str, str]) -> dict[str, Any]:
+    """An assessed recommendation as it stood on the reading's date: its status, the
+    date of the assessment behind it, since when the status held (through the public
+    assessments before it that said the same), and why; only a public assessment's
+    status and reasons are shown."""
+    made = sorted(
+        enumerate(item["assessments"]), key=lambda pair: (pair[1]["assessed_on"], pair[0])
+    )
+    latest = made[-1][1]
+    if visible.get(latest["event"]) != "public":
+        return {"status": "restricted", "assessed_on": None, "since": None, "rationale": None}
+    since = latest["assessed_on"]
+    for _, earlier in reversed(made[:-1]):
+        if earlier["status"] != latest["status"] or visible.get(earlier["event"]) != "public":
+            break
+        since = earlier["assessed_on"]
+    return {
+        "status": latest["status"],
+        "assessed_on": latest["assessed_on"],
+        "since": since,
+        "rationale": latest["rationale"],
     }
 
 
-def recommendation_status(context: SectionContext) -> dict[int, dict[str, Any]]:
-    """Each assessed recommendation's status on the period's last day, and whether the
-    assessment behind it is public (the report shows only a public one's status)."""
+def recommendation_status(context: SectionContext) -> dict[str, dict[str, Any]]:
+    """Each assessed recommendation's status on the period's last day and on the
+    previous period's (a year before, for a calendar year), since when it held, and
+    why (a restricted assessment's status is 'restricted': counted, never shown)."""
     assert context.recorded is not None
     visible = {
         fact.id: fact.classification
         for fact in context.recorded.facts(["RecommendationAssessed"], cumulative=True)
     }
+    before = {
+        item["recommendation"]: _standing(item, visible)["status"]
+        for item in context.previous.items("assessments")
+    }
     found = {}
     for item in context.reading.items("assessments"):
-        latest = [a for a in item["assessments"] if a["assessed_on"] == item["assessed_on"]][-1]
-        found[item["recommendation"]] = {
-            "status": item["status"],
-            "assessed_on": item["assessed_on"],
-            "public": visible.get(latest["event"]) == "public",
+        number = item["recommendation"]
+        found[str(number)] = {
+            **_standing(item, visible),
+            "year_before": before.get(number, "not_assessed"),
         }
     return found
 

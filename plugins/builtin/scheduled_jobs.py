@@ -557,7 +557,7 @@ def annual_report(sources: ReportSources, due: datetime, options: Mapping[str, A
     if sources.views.position_as_of(due) == 0:
         return None
     year = int(options.get("year") or due.year - 1)
-    report = produce(sources, year=year, as_of=due)
+    report = produce(sources, year=year, as_of=due, draft=True)
     name = f"annual-report-{year}-draft.pdf"
     event = system_event(
         REPORT_GENERATED,

@@ -20,6 +20,7 @@ from core.views.itemfigures import InPeriod, ItemFigures, OnDate
 from core.views.model import Indicator, Item, ItemHandler, SummaryFigure, Tally, ViewFact
 from core.words import Phrase, Terms
 from plugins import hookimpl
+from plugins.builtin.report_words import counted
 
 AREA = "situations"
 VIEW = "situations"
@@ -198,7 +199,7 @@ REFERRED = Phrase(
     en="The situation in {title} was referred to the Prosecutor by {by}{resolution}.",
     fr="Renvoi de la situation : {title} ; auteur : {by}{resolution}.",
     values=lambda p, w: {
-        "title": p["title"],
+        "title": w.place(p["title"]),
         "by": w.say(en="the Security Council", fr=w.party("UNSC"))
         if p["by"] == ["UNSC"]
         else w.parties(p["by"]),
@@ -208,13 +209,13 @@ REFERRED = Phrase(
 EXAMINATION_OPENED = Phrase(
     en="Preliminary examination of the situation in {title} opened on {basis}.",
     fr="Ouverture d’un examen préliminaire : {title} ; fondement : {basis}.",
-    values=lambda p, w: {"title": p["title"], "basis": w.term(p["basis"], BASIS_TERMS)},
+    values=lambda p, w: {"title": w.place(p["title"]), "basis": w.term(p["basis"], BASIS_TERMS)},
 )
 EXAMINATION_CONCLUDED = Phrase(
     en="Preliminary examination {situation} concluded: {outcome}.",
     fr="Clôture de l’examen préliminaire {situation} : {outcome}.",
     values=lambda p, w: {
-        "situation": p["situation"],
+        "situation": w.place(p["situation"]),
         "outcome": w.term(p["outcome"], OUTCOME_TERMS),
     },
 )
@@ -222,7 +223,7 @@ INVESTIGATION_OPENED = Phrase(
     en="Investigation of the situation in {title} opened on {trigger}{authorisation}.",
     fr="Ouverture d’une enquête : {title} ; saisine : {trigger}{authorisation}.",
     values=lambda p, w: {
-        "title": p["title"],
+        "title": w.place(p["title"]),
         "trigger": w.term(p["trigger"], TRIGGER_TERMS),
         "authorisation": f" ({p['authorisation']})" if p.get("authorisation") else "",
     },
@@ -532,6 +533,13 @@ def followup_indicators() -> list[Indicator]:
                 ),
                 "investigations_opened": reading.tally("situations.investigations_opened"),
             },
+            reads=lambda value, w: counted(
+                value,
+                w,
+                SITUATION_TERMS,
+                en="Situations",
+                fr="Situations",
+            ),
         ),
         Indicator(
             (51,),
@@ -542,5 +550,35 @@ def followup_indicators() -> list[Indicator]:
                 "referrals": reading.tally("situations.referrals_by_security_council"),
                 "deferrals": reading.tally("situations.deferrals_requested_by_security_council"),
             },
+            reads=lambda value, w: counted(
+                value,
+                w,
+                SITUATION_TERMS,
+                en="Security Council in the period",
+                fr="Conseil de sécurité pendant la période",
+            ),
         ),
     ]
+
+
+#: The words of the situations' indicators.
+SITUATION_TERMS = Terms(
+    {
+        "preliminary_examinations": (
+            "preliminary examinations under way",
+            "examens préliminaires en cours",
+        ),
+        "investigations": ("investigations under way", "enquêtes en cours"),
+        "referrals_by_states": ("referrals by States in the period", "renvois par des États"),
+        "referrals_by_security_council": (
+            "referrals by the Security Council in the period",
+            "renvois par le Conseil de sécurité",
+        ),
+        "investigations_opened": ("investigations opened in the period", "enquêtes ouvertes"),
+        "referrals": ("referrals", "renvois"),
+        "deferrals": (
+            "deferrals requested under article 16",
+            "sursis à enquêter demandés en vertu de l’article 16",
+        ),
+    }
+)

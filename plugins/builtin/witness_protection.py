@@ -25,10 +25,10 @@ from core.views.model import (
     Tally,
     ViewFact,
 )
-from core.words import PERSON, Phrase
+from core.words import PERSON, Noun, Phrase, Text, Words
 from plugins import hookimpl
 from reports.annual import charts
-from reports.sections import ReportChart, SectionContext, Series
+from reports.sections import ProseContext, ReportChart, ReportProse, SectionContext, Series
 
 AREA = "witness_protection"
 
@@ -244,6 +244,114 @@ def followup_indicators() -> list[Indicator]:
             "witness_protection",
             "Applications for protection and persons covered, per year of receipt.",
             lambda reading: {"per_year": per_year(reading)},
+            reads=applications_words,
+        )
+    ]
+
+
+APPLICATION_NOUN = Noun(
+    ("application for protection", "applications for protection"),
+    ("demande de protection", "demandes de protection"),
+    feminine=True,
+)
+
+
+def applications_words(value: Mapping[str, Any], w: Words) -> str:
+    """'Applications for protection received to date: 61, covering 412 persons; the
+    latest year: 25 (2024).'"""
+    years = value["per_year"]
+    applications = sum(entry["applications"] for entry in years.values())
+    persons = sum(entry["persons"] for entry in years.values())
+    text = w.say(
+        en=f"Applications for protection received to date: {w.cardinal(applications)}, "
+        f"covering {w.count(persons, PERSON)}",
+        fr="Demandes de protection reçues à ce jour : "
+        f"{w.cardinal(applications, feminine=True)}, visant {w.count(persons, PERSON)}",
+    )
+    if years:
+        latest = max(years)
+        text += w.say(
+            en=f"; in {latest}: {w.cardinal(years[latest]['applications'])}",
+            fr=f" ; en {latest} : {w.cardinal(years[latest]['applications'], feminine=True)}",
+        )
+    return w.sentence(text + ".")
+
+
+def protection_said(p: ProseContext) -> list[str]:
+    w = p.words
+    applications = p.now("witness_protection.applications") or 0
+    persons = p.now("witness_protection.persons") or 0
+    relocated = p.now("witness_protection.relocated_persons") or 0
+    if not applications and not relocated:
+        return [
+            p.sentence(
+                w.say(
+                    en="No application for the protection of witnesses was received and no "
+                    f"witness was relocated {p.during}.",
+                    fr="Aucune demande de protection de témoins n’a été reçue et aucun témoin "
+                    f"n’a été réinstallé {p.during}.",
+                )
+            )
+        ]
+    clauses = []
+    if applications:
+        clauses.append(
+            w.say(
+                en=f"the Court received {w.count(applications, APPLICATION_NOUN)} of witnesses "
+                f"{p.compared('witness_protection.applications', feminine=True)}, covering "
+                f"{w.count(persons, PERSON)}",
+                fr=f"la Cour a reçu {w.count(applications, APPLICATION_NOUN)} de témoins "
+                f"{p.compared('witness_protection.applications', feminine=True)}, visant "
+                f"{w.count(persons, PERSON)}",
+            )
+        )
+    if relocated:
+        clauses.append(
+            w.say(
+                en=f"{w.count(relocated, PERSON)} {w.agree(relocated, one='was', other='were')} "
+                f"relocated {p.compared('witness_protection.relocated_persons', feminine=True)}",
+                fr=f"{w.count(relocated, PERSON)} "
+                f"{w.agree(relocated, one='a été réinstallée', other='ont été réinstallées')} "
+                f"{p.compared('witness_protection.relocated_persons', feminine=True)}",
+            )
+        )
+    return [p.sentence(f"{p.during}, " + "; ".join(clauses) + ".")]
+
+
+@hookimpl
+def followup_report_prose() -> list[ReportProse]:
+    return [
+        ReportProse(
+            "witness_protection",
+            "I.E",
+            figures=(
+                (
+                    "witness_protection.applications",
+                    Text(
+                        "Applications for witness protection", "Demandes de protection de témoins"
+                    ),
+                ),
+                (
+                    "witness_protection.persons",
+                    Text(
+                        "Persons covered by the applications", "Personnes visées par les demandes"
+                    ),
+                ),
+                ("witness_protection.relocations", Text("Relocations", "Réinstallations")),
+                (
+                    "witness_protection.relocated_persons",
+                    Text("Persons relocated", "Personnes réinstallées"),
+                ),
+                (
+                    "agreements.witness_relocation.in_force",
+                    Text(
+                        "Witness relocation agreements in force",
+                        "Accords de réinstallation des témoins en vigueur",
+                    ),
+                ),
+            ),
+            done=protection_said,
+            summary=protection_said,
         )
     ]
 
@@ -266,14 +374,14 @@ def protection_series(context: SectionContext) -> Series:
     }
 
 
-def draw_protection(series: Series, years: Sequence[int]) -> str:
+def draw_protection(series: Series, years: Sequence[int], w: Words) -> str:
     return charts.bars(
         "witness_protection",
-        "Witness protection, per year",
+        w.say(en="Witness protection, per year", fr="Protection des témoins, par année"),
         years,
         {
-            "Applications received": series["applications"],
-            "Persons relocated": series["relocated_persons"],
+            w.say(en="Applications received", fr="Demandes reçues"): series["applications"],
+            w.say(en="Persons relocated", fr="Personnes réinstallées"): series["relocated_persons"],
         },
     )
 
@@ -284,8 +392,17 @@ def followup_report_charts() -> list[ReportChart]:
         ReportChart(
             "witness_protection",
             "I.E",
-            "Applications for witness protection received and persons relocated, per year.",
+            Text(
+                "Applications for witness protection received and persons relocated, per year.",
+                "Demandes de protection de témoins reçues et personnes réinstallées, par année.",
+            ),
             protection_series,
-            draw_protection,
+            draw_in=draw_protection,
+            empty=Text(
+                "No application for witness protection was received and no person was "
+                "relocated from {first} to {last}.",
+                "Aucune demande de protection de témoins n’a été reçue et aucune personne n’a "
+                "été réinstallée de {first} à {last}.",
+            ),
         )
     ]

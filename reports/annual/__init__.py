@@ -3,10 +3,13 @@ reproducible PDF that carries its own proof.
 
 The service the entry points call (CLI, API, the scheduler):
 
-- ``build(sources, year=..., as_of=...) -> bytes``: the PDF;
+- ``build(sources, year=..., as_of=..., lang="en") -> bytes``: the PDF;
 - ``produce(...) -> AnnualReport``: the PDF with its data (log position, as_of, digest);
 - ``gather_data(...)``: the data alone, as plain JSON-able values (what verification
-  derives again).
+  derives again): the same data draws the report in English and in French (`lang`).
+
+A final report needs its heading's settings (``reports.config``); ``draft=True`` draws
+one without them, DRAFT on every page.
 
 The document lives in this folder: ``template.html`` and ``style.css`` (Jinja2 and
 WeasyPrint), ``fonts/``; the data comes from ``gather.py``, the words from ``prose.py``,
@@ -15,10 +18,12 @@ the charts from ``charts.py``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
+
+import orjson
 
 from core.intact import require_intact
 from reports.annual.gather import LogPoint, ReportPeriod, gather, locate
@@ -66,13 +71,22 @@ def gather_data(
     last: date | None = None,
     as_of: datetime | None = None,
     config: ReportConfig | None = None,
+    draft: bool | None = None,
 ) -> dict[str, Any]:
     """The report's data: the log at `as_of` (default: its head), over a calendar year
-    (default: the year of `as_of`) or `first`..`last`."""
+    (default: the year of `as_of`) or `first`..`last`, with the heading's settings
+    (`config`, default from the environment; `draft` overrides its own)."""
+    config = config if config is not None else load()
+    if draft is not None:
+        config = replace(config, draft=draft)
     point = locate(sources, as_of)
     period = ReportPeriod.of(year, first, last, default_year=int(point.as_of[:4]))
     require_intact(sources.app, point.position)
-    return gather(sources, period, point, config if config is not None else load())
+    # A final report needs its heading: said once the time, the period and the log are
+    # known to be right (what could not be drawn at all is said first), before the views
+    # are read.
+    config.require_complete()
+    return gather(sources, period, point, config)
 
 
 def with_document(data: dict[str, Any]) -> dict[str, Any]:
@@ -92,15 +106,24 @@ def produce(
     last: date | None = None,
     as_of: datetime | None = None,
     config: ReportConfig | None = None,
+    lang: str = "en",
+    draft: bool | None = None,
 ) -> AnnualReport:
-    """The report as a PDF, and its data."""
-    from reports.annual.document import pdf
+    """The report as a PDF in `lang` (``en`` or ``fr``), and its data (the same in
+    either language)."""
+    from reports.annual.document import drawing, pdf, words_for
 
+    words_for(lang)  # an unknown language is refused before any work
     data = with_document(
-        gather_data(sources, year=year, first=first, last=last, as_of=as_of, config=config)
+        gather_data(
+            sources, year=year, first=first, last=last, as_of=as_of, config=config, draft=draft
+        )
     )
     data = with_checkpoint(sources, data)
-    return AnnualReport(pdf(data, sources.report.charts), data)
+    # Drawn from its data as JSON holds it (keys as text), as `report verify` draws it
+    # again from the attachment.
+    data = orjson.loads(orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS))
+    return AnnualReport(pdf(data, drawing(sources), lang), data)
 
 
 def with_checkpoint(sources: ReportSources, data: dict[str, Any]) -> dict[str, Any]:
@@ -123,9 +146,20 @@ def build(
     last: date | None = None,
     as_of: datetime | None = None,
     config: ReportConfig | None = None,
+    lang: str = "en",
+    draft: bool | None = None,
 ) -> bytes:
     """The report's PDF (see `produce`)."""
-    return produce(sources, year=year, first=first, last=last, as_of=as_of, config=config).pdf
+    return produce(
+        sources,
+        year=year,
+        first=first,
+        last=last,
+        as_of=as_of,
+        config=config,
+        lang=lang,
+        draft=draft,
+    ).pdf
 
 
 __all__ = [

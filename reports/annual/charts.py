@@ -1,6 +1,7 @@
 """The report's charts, drawn by pygal as SVG from the data's series and embedded in the
 document as vector images. The areas contribute theirs (``followup_report_charts``),
-drawn with the style and helpers here; the report draws the recommendations' chart.
+drawn with the style and helpers here, their titles and legends in the report's
+language.
 
 pygal (by the authors of WeasyPrint) writes plain SVG styled with CSS, which
 WeasyPrint draws natively; it needs no numpy, and it draws a chart in milliseconds.
@@ -20,6 +21,7 @@ from typing import Any
 import pygal
 from pygal.style import Style
 
+from core.words import Words
 from reports.sections import ReportChart
 
 #: Blues and greys, as in the Assembly's printed documents.
@@ -42,31 +44,6 @@ STYLE = Style(
 
 #: What the SVG carries for browsers only: a dated comment and the tooltips' script.
 UNPRINTED = re.compile(r"<!--.*?-->|<script\b.*?</script>", re.S)
-
-STATUS_LABELS = {
-    "implemented": "Implemented",
-    "ongoing": "Ongoing",
-    "in_progress": "In progress",
-    "not_started": "Not started",
-    "not_assessed": "Not assessed",
-}
-
-
-#: Recommendations: implemented green, under way blues, not started amber, grey unknown.
-STATUS_STYLE = Style(
-    **{
-        **{name: getattr(STYLE, name) for name in ("font_family", "background", "plot_background")},
-        **{name: getattr(STYLE, name) for name in ("foreground", "foreground_strong")},
-        "foreground_subtle": STYLE.foreground_subtle,
-        "colors": ("#4a7d4a", "#1f3d7a", "#7d9bc8", "#c9a227", "#b0b0b0"),
-        "title_font_size": 15,
-        "label_font_size": 11,
-        "major_label_font_size": 11,
-        "legend_font_size": 12,
-        "value_font_size": 10,
-        "tooltip_font_size": 10,
-    }
-)
 
 
 def options(**extra: Any) -> dict[str, Any]:
@@ -119,28 +96,23 @@ def bars(name: str, title: str, years: Sequence[int], series: Mapping[str, Seque
     return svg(chart, name)
 
 
-def recommendations(series: Mapping[str, Any]) -> str:
-    chart = pygal.HorizontalStackedBar(
-        **options(
-            title="Recommendations by status, per section of the 2007 report",
-            height=400,
-            style=STATUS_STYLE,
-        )
-    )
-    # Drawn from the bottom up: reversed, so that I.A comes first, at the top.
-    chart.x_labels = list(reversed(series["clusters"]))
-    for status, label in STATUS_LABELS.items():
-        chart.add(label, list(reversed(series[status])))
-    return svg(chart, "recommendations")
+def is_empty(series: Mapping[str, Sequence[Any]]) -> bool:
+    """Whether a chart's every value is zero or unknown: the report says so in a sentence
+    rather than drawing an empty axis."""
+    return not any(value for values in series.values() for value in values)
 
 
-def draw(data: Mapping[str, Any], contributed: Sequence[ReportChart]) -> dict[str, str]:
-    """Every chart of the report, as SVG text, by name: the areas' and the
-    recommendations'."""
+def draw(
+    data: Mapping[str, Any], contributed: Sequence[ReportChart], words: Words
+) -> dict[str, str]:
+    """Every chart of the report that has something to show, as SVG text, by name, in
+    the language of `words`."""
     years = data["years"]
-    drawn = {chart.name: chart.draw(data[chart.name], years) for chart in contributed}
-    drawn["recommendations"] = recommendations(data["recommendations"])
-    return drawn
+    return {
+        chart.name: chart.svg(data[chart.name], years, words)
+        for chart in contributed
+        if not is_empty(data[chart.name])
+    }
 
 
 def data_uri(svg: str) -> str:

@@ -1,40 +1,42 @@
 """Everything the annual report says, gathered from the views as plain JSON data: the
 headline figures of the period, the previous period and up to the period's end, the
-Bureau's narratives, the public activities of each section, the recommendations with
-their status and indicators, the charts' series, the States Parties, and the sections
-plugins add.
+areas' data (the Bureau's narratives, the recommendations' status, annex III, the
+persons sought...), the public activities of each section, each recommendation's
+indicators and evidence, the charts' series, and the sections plugins add.
 
 The data is a pure function of (log position, period, settings): the document is
 rendered from it alone, it is attached to the PDF, and ``report verify`` gathers it
-again at the same position and compares. It is read at the public report's clearance
-(DESIGN.md §4): confidential events are not in these views at all; restricted events
-count in figures and charts but are never itemised (lists keep only what is public).
+again at the same position and compares. It holds no words: counts, dates, codes and
+the payloads of the events it lists, so that the same data draws the report in English
+and in French, and better wording never fails the verification of an earlier report.
+It is read at the public report's clearance (DESIGN.md §4): confidential events are
+not in these views at all; restricted events count in figures and charts but are never
+itemised (lists keep only what is public).
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from core.catalogue import Catalogue
 from core.clock import format_timestamp
 from core.errors import InvalidEvent
 from core.queries import settled_as_of
 from core.recommendations import catalogue
-from core.views.model import Indicator, Item, Level, Period, Snapshot, ViewFact
+from core.views.model import Item, Level, Period, Snapshot, ViewFact
 from core.views.reading import ViewReading
-from core.words import ENGLISH
-from reports.annual import prose
 from reports.annual.clusters import CLUSTERS, SECTION_ORDER
 from reports.config import ReportConfig
 from reports.errors import ReportError
 from reports.sections import Fragment, ReportSources, SectionContext
 
-#: The shape of the attached data; a reader refuses data of another format.
-FORMAT = "followup-annual-report/1"
+#: The shape of the attached data; a reader refuses data of another format. Format 1
+#: (before 2027) held the report's English sentences; format 2 holds no words.
+FORMAT = "followup-annual-report/2"
+EARLIER_FORMATS = ("followup-annual-report/1",)
 
 #: The public report reads the views without confidential events.
 LEVEL = Level.RESTRICTED
@@ -42,7 +44,8 @@ LEVEL = Level.RESTRICTED
 #: Years shown in the charts: the report's year and the nine before it.
 CHART_YEARS = 10
 
-STATUSES = ("implemented", "ongoing", "in_progress", "not_started", "not_assessed")
+#: Evidence itemised per recommendation (the latest; the rest are counted).
+EVIDENCE_LISTED = 3
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,8 @@ class ReportPeriod:
 
     @property
     def label(self) -> str:
+        """'2024', or the period as an ISO interval ('2024-03-01/2024-05-31'): a name
+        in no language (the document words it)."""
         return str(self.year) if self.calendar_year else _span(self.first, self.last)
 
     @property
@@ -119,7 +124,7 @@ class ReportPeriod:
 
 
 def _span(first: date, last: date) -> str:
-    return f"{prose.long_date(first)} to {prose.long_date(last)}"
+    return f"{first.isoformat()}/{last.isoformat()}"
 
 
 @dataclass(frozen=True)
@@ -253,18 +258,17 @@ def gather(
     """The report's data (see the module's docstring), from the views' tables or from
     `snapshot`."""
     config = config.resolved(period.year)
+    config.require_complete()
     readings = read(sources, period, point.position, snapshot)
     views = sources.views
     figures = views.summary(readings.period)
     previous = views.summary(readings.previous)
     cumulative = views.summary(readings.cumulative)
     context = section_context(sources, readings, period, point, figures, previous, cumulative)
-    parts = {part.key: part.gather(context) for part in sources.report.data}
-    status = parts.get("recommendation_status", {})
+    areas = {part.key: part.gather(context) for part in sources.report.data}
     heading = config.to_json()
-    heading["document_date"] = (
-        config.document_date.isoformat() if config.document_date else point.as_of[:10]
-    )
+    heading["document_date"] = heading["document_date"] or point.as_of[:10]
+    facts = readings.period.facts()
     data: dict[str, Any] = {
         "format": FORMAT,
         "report": period.to_json(),
@@ -273,10 +277,10 @@ def gather(
         "figures": figures,
         "previous_figures": previous,
         "cumulative_figures": cumulative,
-        "narratives": parts.get("narratives", {}),
-        "sections": sections(sources, readings, status, config),
-        "charts": charts(sources, context, status),
-        "states_parties": parts.get("states_parties", {"rows": [], "withheld": 0}),
+        "areas": areas,
+        "sections": sections(sources, facts, config),
+        "recommendations": recommendations(sources, readings, facts),
+        "charts": charts(sources, context),
         "plugin_sections": plugin_sections(sources, context),
     }
     return data
@@ -322,43 +326,41 @@ def section_context(
 
 
 def sections(
-    sources: ReportSources,
-    readings: Readings,
-    status: Mapping[int, Mapping[str, Any]],
-    config: ReportConfig,
+    sources: ReportSources, facts: Sequence[ViewFact], config: ReportConfig
 ) -> dict[str, Any]:
-    """Each section's public activities (the events whose type lists them there) and
-    its recommendations."""
+    """Each section's public activities of the period: the events whose type lists
+    them there, as their type and payload (the document writes each in its type's
+    sentence, in its language); how many more are public, and how many restricted."""
     event_types = sources.app.catalogue
-    types = sorted(name for name, t in event_types.types.items() if t.cluster is not None)
-    facts = readings.period.facts(types)
-    recommendation_rows = recommendations(readings, sources.views.indicators, status)
+    listed_in: dict[str, list[ViewFact]] = defaultdict(list)
+    for fact in facts:
+        event_type = event_types.types.get(fact.type)
+        if event_type is None or event_type.cluster is None:
+            continue
+        key = event_type.cluster_of(fact.payload, fact.recommendations)
+        if key is not None:
+            listed_in[key].append(fact)
     found: dict[str, Any] = {}
     for cluster in CLUSTERS:
-        listed = [
-            f
-            for f in facts
-            if event_types[f.type].cluster_of(f.payload, f.recommendations) == cluster.key
-        ]
+        listed = listed_in.get(cluster.key, [])
         shown = sorted(
             (fact for fact in listed if fact.classification == "public"),
             key=lambda fact: (fact.occurred_on, fact.position),
         )
-        rows = [activity_row(event_types, fact) for fact in shown[: config.activity_rows]]
         found[cluster.key] = {
-            "activities": rows,
+            "activities": [event_row(fact) for fact in shown[: config.activity_rows]],
             "more": max(0, len(shown) - config.activity_rows),
             "withheld": len(listed) - len(shown),
-            "recommendations": [recommendation_rows[n] for n in cluster.recommendations],
         }
     return found
 
 
-def activity_row(event_types: Catalogue, fact: ViewFact) -> dict[str, Any]:
+def event_row(fact: ViewFact) -> dict[str, Any]:
+    """A public event as the report lists it: what its sentence is written from."""
     return {
         "date": fact.occurred_on,
         "type": fact.type,
-        "text": event_types[fact.type].reads(fact.payload, ENGLISH),
+        "payload": dict(fact.payload),
         "summary": fact.summary,
         "sources": list(fact.sources),
         "position": fact.position,
@@ -366,33 +368,40 @@ def activity_row(event_types: Catalogue, fact: ViewFact) -> dict[str, Any]:
 
 
 def recommendations(
-    readings: Readings, indicators: Sequence[Indicator], status: Mapping[int, Mapping[str, Any]]
-) -> dict[int, dict[str, Any]]:
-    """Each recommendation with its status on the period's last day (shown only when
-    the assessment behind it is public) and its indicators for the period."""
-    year = readings.period.period.on.year
-    by_number: dict[int, list[str]] = defaultdict(list)
-    for indicator in indicators:
-        value = dict(indicator.compute(readings.period))
-        text = prose.indicator_text(indicator.description, value, year)
-        for number in indicator.recommendations:
-            by_number[number].append(text)
-    rows = {}
+    sources: ReportSources, readings: Readings, facts: Sequence[ViewFact]
+) -> dict[str, dict[str, Any]]:
+    """Each recommendation's indicators for the period (their values: the document
+    words them) and its evidence: the events of the period that cite it (public ones
+    itemised, the latest first; restricted ones counted)."""
+    values = [
+        (indicator, dict(indicator.compute(readings.period)))
+        for indicator in sources.views.indicators
+    ]
+    event_types = sources.app.catalogue.types
+    citing: dict[int, list[ViewFact]] = defaultdict(list)
+    for fact in facts:
+        event_type = event_types.get(fact.type)
+        if event_type is None or event_type.system_record is not None:
+            continue
+        for number in set(fact.recommendations):
+            citing[number].append(fact)
+    found = {}
     for r in catalogue():
-        assessed = status.get(r.number)
-        shown, on = "not_assessed", None
-        if assessed is not None:
-            shown = assessed["status"] if assessed["public"] else "restricted"
-            on = assessed["assessed_on"] if assessed["public"] else None
-        rows[r.number] = {
-            "number": r.number,
-            "addressee": r.addressee,
-            "text": r.text,
-            "status": shown,
-            "assessed_on": on,
-            "indicators": by_number.get(r.number, []),
+        cited = sorted(citing.get(r.number, []), key=lambda f: (f.occurred_on, f.position))
+        shown = [fact for fact in cited if fact.classification == "public"]
+        found[str(r.number)] = {
+            "indicators": [
+                {"name": indicator.name, "value": value}
+                for indicator, value in values
+                if r.number in indicator.recommendations
+            ],
+            "evidence": {
+                "public": len(shown),
+                "restricted": len(cited) - len(shown),
+                "latest": [event_row(fact) for fact in reversed(shown[-EVIDENCE_LISTED:])],
+            },
         }
-    return rows
+    return found
 
 
 # -- charts -------------------------------------------------------------------------
@@ -402,11 +411,9 @@ def _years(period: ReportPeriod) -> list[int]:
     return list(range(period.last.year - CHART_YEARS + 1, period.last.year + 1))
 
 
-def charts(
-    sources: ReportSources, context: SectionContext, status: Mapping[int, Mapping[str, Any]]
-) -> dict[str, Any]:
-    """Series for the charts (aggregates: restricted events count, as in figures): the
-    areas' charts, and the recommendations' status per section of the 2007 report."""
+def charts(sources: ReportSources, context: SectionContext) -> dict[str, Any]:
+    """Series for the areas' charts (aggregates: restricted events count, as in
+    figures)."""
     found: dict[str, Any] = {"years": list(context.chart_years)}
     for chart in sources.report.charts:
         if chart.after not in SECTION_ORDER or chart.name in found:
@@ -415,15 +422,6 @@ def charts(
                 f"their own and go in a section of the report ({', '.join(SECTION_ORDER)})."
             )
         found[chart.name] = dict(chart.series(context))
-    by_cluster: dict[str, Counter[str]] = {cluster.key: Counter() for cluster in CLUSTERS}
-    for r in catalogue():
-        key = f"{r.part}.{r.cluster}" if r.cluster else r.part
-        assessed = status.get(r.number)
-        by_cluster[key][assessed["status"] if assessed else "not_assessed"] += 1
-    found["recommendations"] = {
-        "clusters": [cluster.key for cluster in CLUSTERS],
-        **{s: [by_cluster[c.key].get(s, 0) for c in CLUSTERS] for s in STATUSES},
-    }
     return found
 
 
@@ -442,11 +440,16 @@ def plugin_sections(sources: ReportSources, context: SectionContext) -> list[dic
         if section.key in seen:
             raise ReportError(f"Two report sections are named {section.key!r}.")
         seen.add(section.key)
-        content = section.content(context)
-        html = render_fragment(content) if isinstance(content, Fragment) else str(content)
-        found.append(
-            {"key": section.key, "title": section.title, "after": section.after, "html": html}
-        )
+        entry: dict[str, Any] = {"key": section.key, "after": section.after}
+        if section.gather is not None:
+            entry["data"] = section.gather(context)
+        else:
+            assert section.content is not None
+            content = section.content(context)
+            entry["html"] = (
+                render_fragment(content) if isinstance(content, Fragment) else str(content)
+            )
+        found.append(entry)
     return found
 
 

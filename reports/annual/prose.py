@@ -1,321 +1,280 @@
-"""The report's English: dates and numbers as Assembly documents write them, indicators
-in words, and the sentences generated from the figures (executive summary, clusters,
-conclusion, annex I). Each event reads as its type says (``EventType.sentence``)."""
+"""The report's own sentences, in the language of the `Words` they are written with:
+the note by the Secretariat, the introduction, the status of the recommendations, what
+each section leaves outstanding and what the Bureau recommends, the conclusion and
+annex I's standing paragraphs. The areas write the rest (``ReportProse``), and each
+event reads as its type says (``EventType.sentence``).
+
+House rules (``core.words``): numbers below ten in words and larger ones in digits, never
+a digit at the start of a sentence, nouns and verbs agreeing with their number, no
+sentence about what did not happen unless it matters.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
-from datetime import date
 from typing import Any
 
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
+from core.recommendations import catalogue
+from core.words import Noun, Words
+from reports.sections import ProseContext
+
+#: The statuses in the order the report gives them (restricted: an assessment that is
+#: not public, counted but not shown).
+STATUSES = ("implemented", "ongoing", "in_progress", "not_started", "not_assessed", "restricted")
+
+#: Open statuses: what a section leaves outstanding.
+OUTSTANDING = frozenset({"in_progress", "not_started", "not_assessed"})
+
+STATUS_LABELS = {
+    "implemented": "Implemented",
+    "ongoing": "Ongoing",
+    "in_progress": "In progress",
+    "not_started": "Not started",
+    "not_assessed": "Not assessed",
+    "restricted": "Not public",
+}
+
+RECOMMENDATION = Noun(
+    ("recommendation", "recommendations"), ("recommandation", "recommandations"), feminine=True
 )
-
-_UNITS = (
-    "",
-    "first",
-    "second",
-    "third",
-    "fourth",
-    "fifth",
-    "sixth",
-    "seventh",
-    "eighth",
-    "ninth",
-    "tenth",
-    "eleventh",
-    "twelfth",
-    "thirteenth",
-    "fourteenth",
-    "fifteenth",
-    "sixteenth",
-    "seventeenth",
-    "eighteenth",
-    "nineteenth",
-)
-_TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
-_TENTHS = (
-    "",
-    "",
-    "twentieth",
-    "thirtieth",
-    "fortieth",
-    "fiftieth",
-    "sixtieth",
-    "seventieth",
-    "eightieth",
-    "ninetieth",
-)
+ACTIVITY = Noun(("activity", "activities"), ("activité", "activités"), feminine=True)
+ACTION = Noun(("action", "actions"), ("mesure", "mesures"), feminine=True)
 
 
-def ordinal_words(number: int) -> str:
-    """'sixth', 'twenty-third' (session numbers, 1 to 99; larger ones as digits)."""
-    if not 0 < number < 100:
-        return f"{number}th"
-    if number < 20:
-        return _UNITS[number]
-    tens, units = divmod(number, 10)
-    return _TENTHS[tens] if units == 0 else f"{_TENS[tens]}-{_UNITS[units]}"
+def status_of(data: Mapping[str, Any], number: int) -> str:
+    found = data["areas"].get("recommendation_status", {}).get(str(number))
+    return str(found["status"]) if found else "not_assessed"
 
 
-def long_date(day: date | str | None) -> str:
-    """'19 October 2007'."""
-    if day is None:
-        return "—"
-    if isinstance(day, str):
-        day = date.fromisoformat(day[:10])
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+def year_before_of(data: Mapping[str, Any], number: int) -> str:
+    found = data["areas"].get("recommendation_status", {}).get(str(number))
+    return str(found["year_before"]) if found else "not_assessed"
 
 
-def number(value: Any) -> str:
-    """Digits with thousands separated by commas; halves kept; None as a dash."""
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        if value.is_integer():
-            value = int(value)
-        else:
-            return f"{value:,.1f}"
-    return f"{value:,}"
+def status_counts(data: Mapping[str, Any], numbers: Sequence[int] | None = None) -> Counter[str]:
+    chosen = numbers if numbers is not None else [r.number for r in catalogue()]
+    return Counter(status_of(data, n) for n in chosen)
 
 
-def plural(count: Any, singular: str, many: str | None = None) -> str:
-    """'1 agreement', '3 agreements'."""
-    word = singular if count == 1 else (many or singular + "s")
-    return f"{number(count)} {word}"
+def _status_clause(status: str, count: int, w: Words) -> str:
+    """'20 were implemented', 'une était mise en œuvre' (the subject: recommendations)."""
+    n = w.cardinal(count, feminine=True)
+    plural = w.locale.plural_form(count) != "one"
+    en = {
+        "implemented": "was implemented" if not plural else "were implemented",
+        "ongoing": "was ongoing" if not plural else "were ongoing",
+        "in_progress": "was in progress" if not plural else "were in progress",
+        "not_started": "had not been started",
+        "not_assessed": "had not been assessed",
+        "restricted": "had a status that is not public",
+    }
+    fr = {
+        "implemented": "était mise en œuvre" if not plural else "étaient mises en œuvre",
+        "ongoing": "était d’application permanente"
+        if not plural
+        else "étaient d’application permanente",
+        "in_progress": "était en cours d’exécution"
+        if not plural
+        else "étaient en cours d’exécution",
+        "not_started": "n’avait pas été entamée" if not plural else "n’avaient pas été entamées",
+        "not_assessed": "n’avait pas été évaluée" if not plural else "n’avaient pas été évaluées",
+        "restricted": "avait un statut non public"
+        if not plural
+        else "avaient un statut non public",
+    }
+    return f"{n} {w.say(en=en[status], fr=fr[status])}"
 
 
-def percent(share: float | None) -> str:
-    return "—" if share is None else f"{share * 100:.1f} per cent"
-
-
-def words(code: str | None) -> str:
-    """A catalogue value as words: 'enforcement_of_sentences' -> 'enforcement of sentences'."""
-    return (code or "").replace("_", " ")
-
-
-# -- indicators ---------------------------------------------------------------------
-
-
-def _share_text(value: Mapping[str, Any]) -> str:
-    return (
-        f"{number(value['with'])} of "
-        f"{plural(value['states_parties'], 'State Party', 'States Parties')}"
-        f" ({percent(value['share'])})"
+def status_sentence(
+    counts: Mapping[str, int], p: ProseContext, *, of: str | None = None, total: int = 66
+) -> str:
+    """'At the end of 2024, of the 66 recommendations of the 2007 report, 20 were
+    implemented, ... and 11 had not been assessed.' (`of`: another 'of the ...' phrase,
+    for one section's recommendations.)"""
+    w = p.words
+    whole = of or w.say(
+        en=f"of the {total} recommendations of the 2007 report",
+        fr=f"sur les {total} recommandations du rapport de 2007",
     )
-
-
-def indicator_text(description: str, value: Mapping[str, Any], year: int) -> str:
-    """An indicator's figures in words, after its description."""
-    return f"{description.rstrip('.')}: {_value_text(value, year)}."
-
-
-def _value_text(value: Mapping[str, Any], year: int) -> str:
-    if {"states_parties", "with", "share"} <= set(value):
-        return _share_text(value)
-    if value and all(len(str(key)) == 4 and str(key).isdigit() for key in value):
-        entry = value.get(str(year))
-        return _value_text(entry, year) if isinstance(entry, Mapping) else f"none in {year}"
-    parts = []
-    for key, inner in value.items():
-        if isinstance(inner, Mapping):
-            if key == "per_year":
-                parts.append(_value_text(inner, year))
-            else:
-                parts.append(f"{words(key)} {_value_text(inner, year)}")
-        elif inner is None:
-            parts.append(f"{words(key)} —")
-        elif isinstance(inner, str):  # an amount in words, a date
-            parts.append(f"{words(key)} {inner}")
-        else:
-            parts.append(f"{words(key)} {number(inner)}")
-    return "; ".join(parts) if parts else "none"
-
-
-# -- sentences from the figures -----------------------------------------------------
-
-
-class Figures:
-    """The figures of the period, the previous period and up to the period's end, with
-    the words for each period, for writing sentences."""
-
-    def __init__(self, data: Mapping[str, Any]) -> None:
-        self.now = data["figures"]
-        self.before = data["previous_figures"]
-        self.total = data["cumulative_figures"]
-        self.label = data["report"]["label"]
-        self.previous_label = data["report"]["previous"]["label"]
-        #: The period as a sentence names it: '2024', or 'the period 1 March ...'.
-        self.period = self.label if self.label.isdigit() else f"the period {self.label}"
-
-    def __call__(self, name: str) -> Any:
-        return self.now[name]["value"]
-
-    def previous(self, name: str) -> Any:
-        return self.before[name]["value"]
-
-    def cumulative(self, name: str) -> Any:
-        return self.total[name]["value"]
-
-    def change(self, name: str, unit: str = "") -> str:
-        """'(up from 3 in 2023)', '(down from 7 in 2023)', '(the same as in 2023)'."""
-        now, before = self(name), self.previous(name)
-        if now is None or before is None:
-            return f"(none in {self.previous_label})" if before is None and now else ""
-        suffix = f" {unit}" if unit else ""
-        if now > before:
-            return f"(up from {number(before)}{suffix} in {self.previous_label})"
-        if now < before:
-            return f"(down from {number(before)}{suffix} in {self.previous_label})"
-        return f"(the same as in {self.previous_label})"
-
-
-def executive_summary(f: Figures) -> list[str]:
-    """The headline sentences: the period's figures and their change."""
-    during = f"During {f.period}"
-    sentences = [
-        f"{during}, {plural(f('agreements.all.signed'), 'agreement')} with the Court "
-        f"{were(f('agreements.all.signed'))} signed {f.change('agreements.all.signed')} and "
-        f"{number(f('agreements.all.entered_into_force'))} entered into force "
-        f"{f.change('agreements.all.entered_into_force')}; "
-        f"{number(f('agreements.all.in_force'))} {were(f('agreements.all.in_force'))} in force "
-        "at the end of the period, of which "
-        f"{number(f('agreements.enforcement_of_sentences.in_force'))} on the enforcement of "
-        f"sentences and {number(f('agreements.witness_relocation.in_force'))} on the "
-        "relocation of witnesses.",
-        f"At the end of the period, {plural(f('parties.states_parties'), 'State')} "
-        f"{were(f('parties.states_parties'))} parties to the Rome Statute "
-        f"{f.change('parties.states_parties')}; "
-        f"{number(f('parties.with_implementing_legislation'))} of them had enacted "
-        f"implementing legislation, {number(f('parties.with_apic'))} had ratified the "
-        "Agreement on the Privileges and Immunities of the Court and "
-        f"{number(f('parties.with_focal_point'))} had designated a national focal point.",
-        f"{_capital(plural(f('activities.workshops'), 'workshop'))} and seminars "
-        f"{were(f('activities.workshops'))} held {f.change('activities.workshops')}, with "
-        f"{plural(f('activities.workshop_attendees'), 'participant')}; the Court made "
-        f"{plural(f('activities.high_level_visits'), 'high-level visit')} "
-        f"{f.change('activities.high_level_visits')}.",
-        f"States facilitated {plural(f('warrants.arrests'), 'arrest')} "
-        f"{f.change('warrants.arrests')} and "
-        f"{plural(f('warrants.surrenders'), 'surrender')} to the Court "
-        f"{f.change('warrants.surrenders')}; "
-        f"{plural(f('warrants.at_large'), 'person')} sought by the Court "
-        "remained at large at the end of the period.",
-        f"{_capital(plural(f('requests.answered'), 'request'))} for assistance "
-        f"{were(f('requests.answered'))} answered {f.change('requests.answered')}, "
-        f"{number(f('requests.granted'))} of them granted in full; "
-        + (
-            f"the median time to answer was {plural(f('requests.median_days_to_answer'), 'day')} "
-            f"{f.change('requests.median_days_to_answer', 'days')}"
-            if f("requests.median_days_to_answer") is not None
-            else "no request was answered in the period"
-        )
-        + f", and {plural(f('requests.open'), 'request')} "
-        f"{were(f('requests.open'))} open at its end.",
-        f"{_capital(plural(f('witness_protection.applications'), 'application'))} for "
-        f"witness protection {were(f('witness_protection.applications'))} received "
-        f"{f.change('witness_protection.applications')}, covering "
-        f"{plural(f('witness_protection.persons'), 'person')}; "
-        f"{plural(f('witness_protection.relocated_persons'), 'person')} "
-        f"{were(f('witness_protection.relocated_persons'))} relocated.",
-    ]
-    return [_tidy(s) for s in sentences]
-
-
-def recommendations_sentence(counts: Mapping[str, int]) -> str:
-    assessed = sum(v for k, v in counts.items() if k != "not_assessed")
-    return _tidy(
-        f"Of the 66 recommendations of the 2007 report, {number(counts.get('implemented', 0))} "
-        f"{were(counts.get('implemented', 0))} assessed as implemented, "
-        f"{number(counts.get('ongoing', 0))} as ongoing, "
-        f"{number(counts.get('in_progress', 0))} as in progress and "
-        f"{number(counts.get('not_started', 0))} as not started; "
-        f"{number(66 - assessed)} had not been assessed by the end of the period."
-    )
-
-
-def cluster_sentence(f: Figures, rows: Sequence[tuple[str, str]]) -> str:
-    """One sentence naming the section's figures for the period."""
-    parts = [
-        f"{label}, {number(f(figure))} {f.change(figure)}".rstrip() for figure, label in rows[:4]
-    ]
-    return _tidy(f"The record shows for {f.period}: " + "; ".join(parts) + ".")
-
-
-def omnibus_language(data: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """Annex I: the language proposed for the omnibus resolution of the session, as
-    (operative verb, the rest) pairs; the verb is set in italics."""
-    heading = data["heading"]
-    session = ordinal_words(heading["session"])
-    f = Figures(data)
-    signed, in_force = f("agreements.all.signed"), f("agreements.all.entered_into_force")
-    at_large = f("warrants.at_large")
-    language = [
-        (
-            "Takes note",
-            f"of the report of the Bureau on cooperation ({heading['symbol']}) covering "
-            f"{f.period}, submitted to the Assembly at its {session} session;",
-        )
-    ]
-    if signed or in_force:
-        language.append(
-            (
-                "Welcomes",
-                f"the {plural(signed, 'agreement')} with the Court signed and the "
-                f"{plural(in_force, 'agreement')} that entered into force in {f.period};",
+    if counts.get("not_assessed", 0) == total:
+        return w.sentence(
+            w.say(
+                en=f"{p.at_end}, none {whole} had been assessed.",
+                fr=f"{p.at_end}, aucune {_fr_of(whole)} n’avait été évaluée.",
             )
         )
-    language += [
-        (
-            "Calls upon",
-            "States Parties that have not yet done so to consider concluding agreements on "
-            "the enforcement of sentences, the relocation of witnesses and interim release, "
-            "to enact implementing legislation, to ratify the Agreement on the Privileges "
-            "and Immunities of the Court and to designate a national focal point for "
-            "cooperation;",
-        ),
-        (
-            "Urges",
-            "States to cooperate fully in the arrest and surrender of "
-            + (
-                f"the {plural(at_large, 'person')} sought by the Court who remained at large "
-                "at the end of the period;"
-                if at_large
-                else "persons sought by the Court;"
-            ),
-        ),
-        (
-            "Requests",
-            "the Bureau, through its focal point for cooperation, to continue to follow up "
-            "the recommendations of the 2007 report and to report to the Assembly at its "
-            "next session.",
-        ),
+    clauses = [_status_clause(s, counts[s], w) for s in STATUSES if counts.get(s)]
+    return w.sentence(f"{p.at_end}, {whole}, {w.listing(clauses)}.")
+
+
+def actions_sentence(
+    data: Mapping[str, Any], p: ProseContext, *, section: str | None = None
+) -> str | None:
+    """The actions the focal point planned that were open at the end of the period, and
+    how many of them were overdue (the follow-up's dashboard), for all the
+    recommendations or one `section`'s; None without open actions."""
+    board = data["areas"].get("recommendation_follow_up", {}).get("dashboard")
+    if not board:
+        return None
+    w = p.words
+    if section is None:
+        counts = board.get("overall", {}).get("actions", {})
+        whom = w.say(en="the recommendations", fr="aux recommandations")
+    else:
+        entry: Mapping[str, Any] = next(
+            (c for c in board.get("clusters", []) if c.get("cluster") == section), {}
+        )
+        counts = entry.get("actions", {})
+        whom = w.say(
+            en="the recommendations of this section",
+            fr="aux recommandations de la présente section",
+        )
+    open_, overdue = counts.get("open", 0), counts.get("overdue", 0)
+    if not open_:
+        return None
+    text = w.say(
+        en=f"{p.at_end}, {w.count(open_, ACTION)} planned in follow-up of {whom} "
+        f"{w.agree(open_, one='was', other='were')} open",
+        fr=f"{p.at_end}, {w.count(open_, ACTION)} "
+        f"{w.agree(open_, one='prévue', other='prévues')} pour donner suite {whom} "
+        f"{w.agree(open_, one='était', other='étaient')} en cours",
+    )
+    if overdue and open_ == 1:
+        text += w.say(en=" and overdue", fr=" et en retard")
+    elif overdue:
+        text += w.say(
+            en=f", {w.cardinal(overdue)} of them overdue",
+            fr=f", dont {w.cardinal(overdue, feminine=True)} en retard",
+        )
+    return w.sentence(text + ".")
+
+
+def paragraph(sentences: Sequence[str], p: ProseContext) -> str:
+    """Sentences as one paragraph that says 'In 2024' and 'At the end of 2024' once
+    each: a later sentence that opens with the same words loses them ('In 2024, the
+    Court issued ... States arrested ...'), unless a number would then open it."""
+    leads = [f"{lead[:1].upper()}{lead[1:]}, " for lead in (p.during, p.at_end)]
+    said: set[str] = set()
+    shown = []
+    for sentence in sentences:
+        lead = next((lead for lead in leads if sentence.startswith(lead)), None)
+        if lead is not None:
+            rest = sentence.removeprefix(lead)
+            if lead in said and rest[:1].isalpha():
+                sentence = p.words.sentence(rest)
+            said.add(lead)
+        shown.append(sentence)
+    return " ".join(shown)
+
+
+def _fr_of(whole: str) -> str:
+    """'sur les 66 recommandations ...' -> 'des 66 recommandations ...'."""
+    return "des " + whole.removeprefix("sur les ")
+
+
+def changes_sentence(data: Mapping[str, Any], p: ProseContext) -> str | None:
+    """How many recommendations changed status since a year before (the previous
+    period's end), and how many of them to implemented; None when none did."""
+    w = p.words
+    moved = [
+        status_of(data, r.number)
+        for r in catalogue()
+        if status_of(data, r.number) != year_before_of(data, r.number)
     ]
-    return [(verb, _tidy(rest)) for verb, rest in language]
+    if not moved:
+        return None
+    count = len(moved)
+    implemented = moved.count("implemented")
+    since = p.at_previous_end.removeprefix("at ").removeprefix("à ")
+    text = w.say(
+        en=f"Since {since}, {w.count(count, RECOMMENDATION)} changed status",
+        fr=f"Depuis {since}, {w.count(count, RECOMMENDATION)} "
+        f"{w.agree(count, one='a', other='ont')} changé de statut",
+    )
+    if implemented:
+        text += w.say(
+            en=f", {w.cardinal(implemented)} of them to implemented",
+            fr=f", dont {w.cardinal(implemented, feminine=True)} "
+            f"{w.agree(implemented, one='est', other='sont')} désormais "
+            f"{w.agree(implemented, one='mise', other='mises')} en œuvre",
+        )
+    return w.sentence(text + ".")
 
 
-def were(count: Any) -> str:
-    return "was" if count == 1 else "were"
+def numbers_text(numbers: Sequence[int], w: Words) -> str:
+    """'recommendation 4', 'recommendations 2, 3 and 6', 'recommendations 2 to 6'."""
+    ordered = sorted(numbers)
+    noun = w.plural(len(ordered), RECOMMENDATION)
+    if len(ordered) > 2 and ordered == list(range(ordered[0], ordered[-1] + 1)):
+        return f"{noun} {ordered[0]} {w.say(en='to', fr='à')} {ordered[-1]}"
+    return f"{noun} {w.listing(str(n) for n in ordered)}"
 
 
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
+def outstanding_sentence(data: Mapping[str, Any], numbers: Sequence[int], p: ProseContext) -> str:
+    """This section's recommendations by status at the end of the period."""
+    w = p.words
+    counts = status_counts(data, numbers)
+    total = len(numbers)
+    if total == 1:
+        status = next(iter(counts))
+        label = w.text(STATUS_LABELS[status]).lower()
+        return w.sentence(
+            w.say(
+                en=f"{p.at_end}, the status of recommendation {numbers[0]} was: {label}.",
+                fr=f"{p.at_end}, la recommandation {numbers[0]} avait le statut suivant : {label}.",
+            )
+        )
+    of = w.say(
+        en=f"of the {w.cardinal(total)} recommendations of this section",
+        fr=f"sur les {w.cardinal(total, feminine=True)} recommandations de la présente section",
+    )
+    return status_sentence(counts, p, of=of, total=total)
 
 
-def _tidy(sentence: str) -> str:
-    """Drop the gaps an empty change leaves: 'signed  and' -> 'signed and'."""
-    while "  " in sentence:
-        sentence = sentence.replace("  ", " ")
-    return sentence.replace(" ;", ";").replace(" ,", ",").replace(" .", ".")
+def recommends_sentences(
+    data: Mapping[str, Any], numbers: Sequence[int], p: ProseContext
+) -> list[str]:
+    """When the Bureau recorded no recommendation of its own for a section: said
+    plainly, with the recommendations of the 2007 report that remain outstanding."""
+    w = p.words
+    said = [
+        w.sentence(
+            w.say(
+                en=f"No recommendation of the Bureau on this section was recorded for {p.year}.",
+                fr="Aucune recommandation du Bureau sur la présente section n’a été consignée "
+                f"pour {p.year}.",
+            )
+        )
+    ]
+    open_ = [n for n in numbers if status_of(data, n) in OUTSTANDING]
+    if open_:
+        listed = numbers_text(open_, w)
+        remain = w.agree(len(open_), one="remains", other="remain")
+        reste = w.agree(len(open_), one="reste", other="restent")
+        said.append(
+            w.sentence(
+                w.say(
+                    en=f"{listed} of the 2007 report {remain} outstanding (annex V).",
+                    fr=f"{listed} du rapport de 2007 {reste} à mettre en œuvre (annexe V).",
+                )
+            )
+        )
+    return said
+
+
+def indicator_fallback(description: str, value: Mapping[str, Any], w: Words) -> str:
+    """An indicator that says nothing of how it reads: its description, then its values
+    (numbers grouped as the language groups them)."""
+    return f"{description.rstrip('.')}: {_values(value, w)}."
+
+
+def _values(value: Any, w: Words) -> str:
+    if isinstance(value, Mapping):
+        parts = [f"{str(k).replace('_', ' ')} {_values(v, w)}" for k, v in value.items()]
+        return "; ".join(parts) if parts else "—"
+    if isinstance(value, bool) or value is None:
+        return "—" if value is None else str(value).lower()
+    if isinstance(value, int | float):
+        return w.number(value)
+    return str(value)

@@ -31,11 +31,19 @@ from core.checkpoints import events_root, known_keys
 from core.verification import Published, Verification
 from core.views.memory import fold
 from reports.annual import signing, software
-from reports.annual.document import ATTACHMENT, pdf
-from reports.annual.gather import FORMAT, LEVEL, LogPoint, ReportPeriod, gather, read
+from reports.annual.document import ATTACHMENT, drawing, pdf
+from reports.annual.gather import (
+    EARLIER_FORMATS,
+    FORMAT,
+    LEVEL,
+    LogPoint,
+    ReportPeriod,
+    gather,
+    read,
+)
 from reports.config import ReportConfig
 from reports.errors import ReportError
-from reports.sections import ReportChart, ReportSources
+from reports.sections import ReportSources
 
 #: At most this many differences are named.
 LISTED = 20
@@ -43,12 +51,24 @@ LISTED = 20
 
 def attached_data(document: bytes) -> dict[str, Any]:
     """The data attached to one of our reports; ReportError for anything else."""
+    return _read(document)[0]
+
+
+def language_of(document: bytes) -> str:
+    """The language the report was drawn in (its catalogue's /Lang: ``en``, ``fr``)."""
+    return _read(document)[1]
+
+
+def _read(document: bytes) -> tuple[dict[str, Any], str]:
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
     try:
-        attachments = PdfReader(io.BytesIO(document)).attachments
+        reader = PdfReader(io.BytesIO(document))
+        attachments = reader.attachments
         found = attachments.get(ATTACHMENT)
+        root: Any = reader.trailer["/Root"]
+        language = str(root.get("/Lang", "en"))
     except (PyPdfError, ValueError, KeyError, TypeError) as error:
         raise ReportError(f"This is not a readable PDF: {error}") from None
     if not found:
@@ -57,9 +77,11 @@ def attached_data(document: bytes) -> dict[str, Any]:
         data = orjson.loads(found[0])
     except orjson.JSONDecodeError:
         raise ReportError(f"The attached {ATTACHMENT} is not JSON.") from None
+    if isinstance(data, dict) and data.get("format") in EARLIER_FORMATS:
+        return data, language
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ReportError(f"The attached {ATTACHMENT} is not of the format {FORMAT}.")
-    return data
+    return data, language
 
 
 def differences(reported: Any, derived: Any, path: str = "") -> Iterator[str]:
@@ -123,7 +145,7 @@ def verify(
     trust: Sequence[Path] = (),
     keys: Sequence[VerifierKey] = (),
 ) -> ReportVerification:
-    data = attached_data(document)
+    data, language = _read(document)
     signed = signing.signatures(document) > 0
     try:
         point = LogPoint(
@@ -163,6 +185,14 @@ def verify(
         )
     if found.problems:
         return found
+    if data["format"] != FORMAT:
+        found.notes.append(
+            f"data and pages: not compared: the report's data is of the earlier format "
+            f"{data['format']} (its sentences were kept in it); this version derives "
+            f"{FORMAT}. Verify them with the version that drew it"
+        )
+        _later_events(sources, found, data, period)
+        return found
     # Derived again from the log itself (a plain fold of its events up to the report's
     # position), not from the views' tables, which are derived data anyone with the
     # database could change.
@@ -170,6 +200,8 @@ def verify(
     log = sources.app.read_log(upto=point.position)
     derived = gather(sources, period, point, config, fold(views.folds, log, LEVEL, point.position))
     reported = {k: v for k, v in data.items() if k not in ("document", "checkpoint")}
+    # The report carries its data as JSON (keys as text): compare like with like.
+    derived = orjson.loads(orjson.dumps(derived, option=orjson.OPT_NON_STR_KEYS))
     differing = list(differences(reported, derived))
     if differing:
         found.problems.append(
@@ -184,7 +216,7 @@ def verify(
             "report's"
         )
     if redraw:
-        _compare_pages(found, data, document, sources.report.charts, signed)
+        _compare_pages(found, data, document, sources, language, signed)
     if damage is not None:
         found.later.append("  since then: not read (the log is damaged after the report)")
     else:
@@ -241,7 +273,8 @@ def _compare_pages(
     found: ReportVerification,
     data: Mapping[str, Any],
     document: bytes,
-    charts: Sequence[ReportChart],
+    sources: ReportSources,
+    language: str,
     signed: bool = False,
 ) -> None:
     drawn_with = data.get("document", {}).get("software")
@@ -251,13 +284,17 @@ def _compare_pages(
             f"pages: not compared, the report was drawn with {_versions(drawn_with)} and "
             f"this machine has {_versions(here)}"
         )
-    elif not _drawn_as(pdf(data, charts), document, signed):
+    elif language not in ("en", "fr"):
+        found.problems.append(f"the report says it is in {language!r}: followup draws en and fr")
+    elif not _drawn_as(pdf(data, drawing(sources), language), document, signed):
         found.problems.append(
             "the pages differ from a fresh rendering of the attached data: the file was "
             "altered after it was produced"
         )
     else:
-        found.notes.append("pages: a fresh rendering of the attached data is byte-identical")
+        found.notes.append(
+            f"pages: a fresh rendering of the attached data ({language}) is byte-identical"
+        )
 
 
 def _drawn_as(fresh: bytes, document: bytes, signed: bool) -> bool:

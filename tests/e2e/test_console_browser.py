@@ -25,6 +25,7 @@ from tests.console_support import (
     open_account,
     sittings,
 )
+from tests.report_history import settings_file
 from tests.server import Server, serve
 
 pytestmark = pytest.mark.slow
@@ -66,8 +67,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     people["invalid"] = open_account(services, "focal_point", "invalid")
     history = sittings(services, people["focal_point"])
     services.close()
-    with serve(url, folder / "server.log") as server:
-        yield {"server": server, "url": url, "people": people, **history}
+    # The report's heading settings, as a deployment gives them (a final report needs them).
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FOLLOWUP_REPORT_CONFIG", settings_file(folder))
+        with serve(url, folder / "server.log") as server:
+            yield {"server": server, "url": url, "people": people, **history}
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from core.roles import ROLES
-from tests.report_history import EVENTS
+from tests.report_history import EVENTS, settings_file
 from tests.server import followup, serve
 
 pytestmark = pytest.mark.slow
@@ -30,7 +30,11 @@ def download(base: str, path: str, token: str) -> tuple[int, dict[str, str], byt
         connection.close()
 
 
-def test_the_bureau_downloads_the_report_the_command_line_draws_and_verifies(tmp_path: Path):
+def test_the_bureau_downloads_the_report_the_command_line_draws_and_verifies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The heading's settings, for the server and the command line alike.
+    monkeypatch.setenv("FOLLOWUP_REPORT_CONFIG", settings_file(tmp_path))
     url = f"sqlite:///{tmp_path}/followup.sqlite"
     followup("init", url=url)
     history = tmp_path / "history.jsonl"
@@ -68,4 +72,4 @@ def test_the_bureau_downloads_the_report_the_command_line_draws_and_verifies(tmp
     assert verified.stdout.startswith(
         f"OK report on 2024 (2024-01-01 to 2024-12-31) at log position {position}"
     )
-    assert "pages: a fresh rendering of the attached data is byte-identical" in verified.stdout
+    assert "pages: a fresh rendering of the attached data (en) is byte-identical" in verified.stdout

@@ -29,6 +29,7 @@ import pytest
 from core.checkpoints import SigningKey
 from core.roles import ADMIN, AUDITOR, BUREAU, FOCAL_POINT
 from followup.bootstrap import bootstrap
+from tests.report_history import settings_file
 from tests.server import serve
 
 PUBLIC = frozenset({"anyone"})
@@ -228,6 +229,8 @@ def swept(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         # The log signs checkpoints (the key lives outside the store, in the environment).
         patch.setenv("FOLLOWUP_LOG_KEY", SigningKey.generate("sweep.invalid/log").text)
+        # The annual report's heading (a final report needs it).
+        patch.setenv("FOLLOWUP_REPORT_CONFIG", settings_file(folder))
         with serve(url, folder / "server.log", workers=2) as server:
             server.tokens = issued
             yield server, secret_ids

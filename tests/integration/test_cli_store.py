@@ -51,7 +51,7 @@ def reading_commands(folder: Path) -> list[list[str]]:
         ["replay", "--as-of", "2030-01-01", "-o", str(folder / "replay")],
         ["events", "export"],
         ["token", "list"],
-        ["report", "--year", "2024", "-o", str(folder / "report.pdf")],
+        ["report", "--year", "2024", "--draft", "-o", str(folder / "report.pdf")],
         ["status", "--as-of", "2030-01-01"],
         ["status", "5", "--json"],
         ["actions", "--status", "overdue"],

@@ -19,7 +19,7 @@ from cli import main
 from core.views.tables import END
 from reports.annual import produce
 from tests.apiclient import Api
-from tests.report_history import record
+from tests.report_history import SETTINGS, record
 
 #: Where each store keeps the log's rows.
 EVENTS = {
@@ -56,7 +56,7 @@ def history(store_api: Api) -> Api:
 def test_report_verify_derives_from_the_log_not_the_views_tables(history, tmp_path: Path):
     api = history
     honest = tmp_path / "honest.pdf"
-    honest.write_bytes(produce(api.services, year=2024).pdf)
+    honest.write_bytes(produce(api.services, year=2024, config=SETTINGS).pdf)
     # Five workshops more in the tallies the views keep (a row no fold made).
     execute(
         api,
@@ -64,7 +64,7 @@ def test_report_verify_derives_from_the_log_not_the_views_tables(history, tmp_pa
         "amount) VALUES (?, ?, ?, 1, 3, ?, ?, 5)",
         ("forged", "events.WorkshopHeld", "2024-03-03", END, END),
     )
-    forged = produce(api.services, year=2024)
+    forged = produce(api.services, year=2024, config=SETTINGS)
     assert forged.data["figures"]["activities.workshops"]["value"] == 8  # the tables lie
     document = tmp_path / "forged.pdf"
     document.write_bytes(forged.pdf)
@@ -109,7 +109,7 @@ def test_nothing_is_derived_from_a_damaged_log(history, tmp_path: Path, caplog):
     assert all(f"damaged at position {position}" in r.getMessage() for r in alarms)
     # A report of the log as it stood before the damaged position is still derived.
     before = api.services.app.log.select_records(after=position - 2, upto=position - 1)[0]
-    earlier = produce(api.services, year=2024, as_of=_moment(before.recorded_at))
+    earlier = produce(api.services, year=2024, as_of=_moment(before.recorded_at), config=SETTINGS)
     assert earlier.position == position - 1
 
 

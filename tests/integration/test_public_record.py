@@ -258,19 +258,20 @@ def test_the_report_for_2017_reads_the_record(services):
     from reports.annual import produce
     from tests.integration.test_report import text_of
 
-    report = produce(services, year=2017)
+    report = produce(services, year=2017, draft=True)
     text = text_of(report.pdf)
     heading = re.search(r"Non-cooperation \d+\. In 2017", text)  # not the contents line
     assert heading is not None
     section = text[heading.start() : text.index("E. Cluster 5: Witness", heading.start())]
-    assert "2 findings of non-compliance under article 87(7) were made" in section
-    assert "2 referrals to the Assembly of States Parties or the Security Council" in section
-    assert (
-        "Jordan Omar Hassan Ahmad Al Bashir 2017-03-29 2017-12-11 (ICC-02/05-01/09-309)" in section
+    assert "two findings of non-compliance under article 87(7) were made" in section
+    assert "two referrals to the Assembly or the Security Council were made" in section
+    # (a long reference may wrap in its cell: the extracted text then has a space in it)
+    assert "Jordan Omar Hassan Ahmad Al Bashir 29 Mar 2017 11 Dec 2017 (ICC-02/05-01/09-3" in (
+        section
     )
-    assert "South Africa Omar Hassan Ahmad Al Bashir 2015-06-13 2017-07-06" in section
+    assert "South Africa Omar Hassan Ahmad Al Bashir 13 Jun 2015 6 Jul 2017" in section
     money = text[re.search(r"Voluntary contributions to the trust funds \d+\. In", text).start() :]
-    assert "Trust Fund for Victims GBP — £250,000.00 £250,000.00" in money
+    assert "Trust Fund for Victims GBP – £250,000.00 £250,000.00" in money
     annex = text[text.index("Annex III") :]
-    assert "South Africa 2002-07-01" in annex and "Gambia 2002-09-01" in annex
+    assert "South Africa 1 Jul 2002" in annex and "Gambia 1 Sep 2002" in annex
     assert "Burundi" not in annex  # its withdrawal took effect on 27 October 2017

@@ -8,16 +8,16 @@ from typing import Any
 
 from followup.bootstrap import bootstrap
 from reports.annual import gather_data, with_document
-from reports.annual.document import FOLDER, html, local_only
-from tests.report_history import record
+from reports.annual.document import FOLDER, Drawing, drawing, html, local_only
+from tests.report_history import SETTINGS, record
 
 LONG_TITLE = "W" + "x" * 489
 
 
-def laid_out(data: dict[str, Any], charts: Any) -> Any:
+def laid_out(data: dict[str, Any], drawn_with: Drawing) -> Any:
     from weasyprint import HTML
 
-    page = html(data, charts)
+    page = html(data, drawn_with)
     return HTML(string=page, base_url=str(FOLDER) + "/", url_fetcher=local_only()).render()
 
 
@@ -51,11 +51,11 @@ def test_a_long_unbroken_title_breaks_inside_its_table(tmp_path):
                 }
             ],
         )
-        data = with_document(gather_data(services, year=2024))
-        charts = services.report.charts
+        data = with_document(gather_data(services, year=2024, config=SETTINGS))
+        drawn_with = drawing(services)
     finally:
         services.close()
-    document = laid_out(data, charts)
+    document = laid_out(data, drawn_with)
     assert overflowing(document) == []
     lines = [
         box.text

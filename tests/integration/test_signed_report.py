@@ -23,7 +23,7 @@ from core.checkpoints import SigningKey
 from followup.bootstrap import bootstrap
 from reports.annual import produce
 from reports.annual.document import ATTACHMENT
-from tests.report_history import record
+from tests.report_history import SETTINGS, record
 
 pytestmark = pytest.mark.slow
 
@@ -96,7 +96,7 @@ def test_a_signed_report_verifies_and_one_changed_byte_fails(
     services = bootstrap(url, load_entry_points=False)
     try:
         record(services.app)
-        report = produce(services, year=2024)
+        report = produce(services, year=2024, config=SETTINGS)
     finally:
         services.close()
     # The report carries the log's signed checkpoint of its position, visibly too.

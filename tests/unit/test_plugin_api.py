@@ -19,7 +19,7 @@ from core.words import Words
 from followup.bootstrap import Services, bootstrap
 from plugins.builtin import queries
 from reports.annual import gather_data
-from reports.annual.document import html
+from reports.annual.document import drawing, html
 from tests.report_history import record
 
 STDLIB = set(sys.stdlib_module_names) | {"__future__"}
@@ -89,9 +89,13 @@ def test_a_plugin_adds_a_type_its_sentence_a_view_a_figure_and_a_report_section(
     listed = queries.activities(reading, types=["SanctionsRegimeAdopted"])
     assert [a["regime"] for a in listed] == ["SR-NLD", "SR-KEN"]
 
-    data = gather_data(services, year=2024)
+    data = gather_data(services, year=2024, draft=True)
     cluster = data["sections"]["I.D"]
-    texts = [row["text"] for row in cluster["activities"]]
+    # The data keeps each event's type and payload; the document writes its sentence.
+    texts = [
+        services.app.catalogue[row["type"]].reads(row["payload"], Words("en"))
+        for row in cluster["activities"]
+    ]
     assert (
         "Netherlands (Kingdom of the) adopted a sanctions regime (asset freeze) covering "
         "three listed persons." in texts
@@ -100,8 +104,8 @@ def test_a_plugin_adds_a_type_its_sentence_a_view_a_figure_and_a_report_section(
     assert cluster["withheld"] == 1
     assert data["figures"]["sanctions.states"]["value"] == 2
     # The built-in areas' sections are there too (non-cooperation, contributions).
-    [added] = [s for s in data["plugin_sections"] if s["title"] == "Sanctions regimes"]
+    [added] = [s for s in data["plugin_sections"] if s["key"] == "sanctions.regimes"]
     assert added["after"] == "I.D"
     assert "2 States had a sanctions regime; public: NLD." in added["html"]
-    document = html(data, services.report.charts)
+    document = html(data, drawing(services), "en")
     assert document.index("Sanctions regimes") > document.index("Cluster 4: Arrest and surrender")

@@ -83,6 +83,54 @@ def test_dates_numbers_parties_and_lists() -> None:
         Words("de")
 
 
+def test_ordinals_spans_periods_and_shares_in_both_languages() -> None:
+    assert [EN.ordinal(n) for n in (1, 6, 20, 23, 71, 99, 101)] == [
+        "first",
+        "sixth",
+        "twentieth",
+        "twenty-third",
+        "seventy-first",
+        "ninety-ninth",
+        "101st",
+    ]
+    assert [FR.ordinal(n, feminine=True) for n in (1, 6, 21, 23, 71, 80, 99)] == [
+        "première",
+        "sixième",
+        "vingt et unième",
+        "vingt-troisième",
+        "soixante et onzième",
+        "quatre-vingtième",
+        "quatre-vingt-dix-neuvième",
+    ]
+    assert (
+        FR.ordinal(1) == "premier" and FR.ordinal(5) == "cinquième" and FR.ordinal(9) == "neuvième"
+    )
+    # The session's dates: the year said once.
+    assert EN.dates(date(2007, 11, 30), date(2007, 12, 14)) == "30 November – 14 December 2007"
+    assert FR.dates("2007-11-30", "2007-12-14") == "30 novembre – 14 décembre 2007"
+    assert EN.dates("2024-12-02", "2024-12-07") == "2–7 December 2024"
+    assert EN.dates("2024-12-30", "2025-01-02") == "30 December 2024 – 2 January 2025"
+    # A period in a sentence: "from ... to ...", "du ... au ...".
+    assert EN.period("2007-01-01", "2007-08-01") == "from 1 January to 1 August 2007"
+    assert FR.period("2007-01-01", "2007-08-01") == "du 1er janvier au 1er août 2007"
+    assert FR.period("2006-12-01", "2007-08-01") == "du 1er décembre 2006 au 1er août 2007"
+    assert (EN.short_date("2024-09-01"), FR.short_date("2024-07-01")) == (
+        "1 Sep 2024",
+        "1 juil. 2024",
+    )
+    assert (EN.percent(0.225), FR.percent(0.2), EN.percent(None)) == (
+        "22.5 per cent",
+        "20 pour cent",
+        "—",
+    )
+    assert [EN.cardinal(n) for n in (0, 1, 9, 10, 12345)] == ["none", "one", "nine", "10", "12,345"]
+    assert [FR.cardinal(n, feminine=True) for n in (0, 1, 2)] == ["aucune", "une", "deux"]
+    assert FR.typeset("Original : anglais ; « d’urgence » ?") == (
+        "Original\u00a0: anglais\u202f; «\u00a0d’urgence\u00a0»\u202f?"
+    )
+    assert EN.typeset("Original : English") == "Original : English"
+
+
 def test_the_french_catalogue_translates_every_message() -> None:
     with (LOCALE_FOLDER / "fr" / "LC_MESSAGES" / "followup.po").open("rb") as po:
         catalogue = read_po(po, locale="fr")
@@ -267,3 +315,12 @@ def test_corrections_and_retractions_name_their_target_field() -> None:
     )
     assert amended.target_of({"amends": "e1", "values": {}}) == "e1"
     assert EventType("Held", Schema, "example").target_of({"amends": "e1"}) is None
+
+
+def test_a_situation_named_by_a_state_reads_in_the_documents_language() -> None:
+    french = Words("fr")
+    assert french.place("Uganda") == "Ouganda"
+    assert french.place("Darfur, Sudan") == "Darfur, Soudan"
+    assert french.place("Democratic Republic of the Congo") == "République démocratique du Congo"
+    assert french.place("Kenya 2008") == "Kenya 2008"  # not a State's name: as recorded
+    assert Words("en").place("Darfur, Sudan") == "Darfur, Sudan"
