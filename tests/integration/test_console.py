@@ -655,3 +655,24 @@ def test_complete_an_action_with_evidence(site):
     assert completed.status_code == 303, completed.text
     shown = focal.get(completed.headers["Location"]).text
     assert f'href="/console/events/{site["agreement_id"]}"' in shown
+
+
+def test_the_bureau_generates_a_french_draft_and_a_final_report_needs_its_settings(site):
+    from reports.annual.verify import language_of
+
+    bureau = signed_in(site, site["people"]["bureau"])
+    form = bureau.get("/console/reports").text
+    assert 'id="field-draft" name="draft" type="checkbox" value="1"' in form
+    token = csrf(form)
+    final = bureau.post("/console/reports", data={"csrf_token": token, "year": "2008"})
+    assert final.status_code == 400 and "heading is not complete" in final.text
+    french = bureau.post(
+        "/console/reports",
+        data={"csrf_token": token, "year": "2008", "lang": "fr", "draft": "1"},
+    )
+    assert french.status_code == 200 and "Report verify: OK" in french.text, french.text
+    link = re.search(r'href="(/console/reports/annual\.pdf\?[^"]+)"', french.text).group(1)
+    assert "lang=fr" in link and "draft=1" in link
+    pdf = bureau.get(link.replace("&amp;", "&"))
+    assert pdf.headers["Content-Language"] == "fr"
+    assert language_of(pdf.data) == "fr"
