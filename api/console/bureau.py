@@ -5,6 +5,7 @@ time: the PDF is drawn again for a download rather than kept (it is reproducible
 
 from __future__ import annotations
 
+import inspect
 from collections import OrderedDict
 from datetime import datetime
 from typing import Any
@@ -13,22 +14,39 @@ from flask import Response, request
 
 from api.console.access import page, services
 from api.console.blueprint import blueprint
+from api.console.language import current as current_language
 from api.console.rendering import TimeQuery, render
 from core.clock import format_timestamp
 from core.errors import FollowupError
 from core.roles import AUDITOR, BUREAU
 
 #: The last few reports drawn by this process (drawing one takes seconds).
-_DRAWN: OrderedDict[tuple[int, str | None], Any] = OrderedDict()
+_DRAWN: OrderedDict[tuple[int, str | None, str, bool], Any] = OrderedDict()
 KEPT = 4
+LANGUAGES = ("en", "fr")
 
 
-def produced(year: int, as_of: datetime | None) -> Any:
+def options() -> frozenset[str]:
+    """What the report can be asked besides its year and time: its language (`lang`)
+    and whether it is a draft (`draft`), when `reports.annual.produce` takes them (the
+    report in French and drafts come with issue 16's branch: the form offers them
+    from then on)."""
     from reports.annual import produce
 
-    key = (year, format_timestamp(as_of) if as_of else None)
+    return frozenset(inspect.signature(produce).parameters) & {"lang", "draft"}
+
+
+def produced(year: int, as_of: datetime | None, lang: str, draft: bool) -> Any:
+    """A draft says DRAFT on every page and may do without the heading's settings; a
+    final report needs them (ReportError, shown, otherwise), as `followup report`."""
+    from reports.annual import produce
+
+    asked: dict[str, Any] = {"lang": lang, "draft": True if draft else None}
+    key = (year, format_timestamp(as_of) if as_of else None, lang, draft)
     if key not in _DRAWN:
-        _DRAWN[key] = produce(services(), year=year, as_of=as_of)
+        _DRAWN[key] = produce(
+            services(), year=year, as_of=as_of, **{k: asked[k] for k in options()}
+        )
         while len(_DRAWN) > KEPT:
             _DRAWN.popitem(last=False)
     return _DRAWN[key]
@@ -40,6 +58,16 @@ def _year(errors: dict[str, list[str]]) -> int | None:
         return int(text)
     errors["year"] = ["A year from 2002 to 2100."]
     return None
+
+
+def _lang() -> str:
+    """The report's language: the one asked for, else the person's."""
+    asked = request.values.get("lang", "")
+    return asked if asked in LANGUAGES else current_language()
+
+
+def _draft() -> bool:
+    return request.values.get("draft") == "1"
 
 
 def _as_of(errors: dict[str, list[str]]) -> datetime | None:
@@ -60,37 +88,58 @@ def reports() -> Response:
     """Generate a report and verify it at once (as `report verify` would)."""
     today = services().app.clock()
     if request.method == "GET":
-        return render("reports.html", year=str(today.year - 1), as_of="", errors={}, result=None)
+        return render(
+            "reports.html",
+            options=options(),
+            year=str(today.year - 1),
+            as_of="",
+            lang=current_language(),
+            draft=True,
+            errors={},
+            result=None,
+        )
     errors: dict[str, list[str]] = {}
     year, as_of = _year(errors), _as_of(errors)
+    lang, draft = _lang(), _draft()
     if errors or year is None:
         return render(
             "reports.html",
+            options=options(),
             status=422,
             year=request.form.get("year", ""),
             as_of=request.form.get("as_of", ""),
+            lang=lang,
+            draft=draft,
             errors=errors,
             result=None,
         )
     try:
-        report = produced(year, as_of)
+        report = produced(year, as_of, lang, draft)
         verdict = _verify(report.pdf)
     except FollowupError as error:
         return render(
             "reports.html",
+            options=options(),
             status=400,
             year=str(year),
             as_of=request.form.get("as_of", ""),
+            lang=lang,
+            draft=draft,
             errors={"_": [str(error)]},
             result=None,
         )
     return render(
         "reports.html",
+        options=options(),
         year=str(year),
         as_of=request.form.get("as_of", ""),
+        lang=lang,
+        draft=draft,
         errors={},
         result={
             "year": year,
+            "lang": lang,
+            "draft": draft,
             "position": report.position,
             "as_of": report.as_of,
             "digest": report.head,
@@ -113,13 +162,27 @@ def download() -> Response:
     errors: dict[str, list[str]] = {}
     year, as_of = _year(errors), _as_of(errors)
     if errors or year is None:
-        return render("reports.html", status=422, year="", as_of="", errors=errors, result=None)
-    report = produced(year, as_of)
+        return render(
+            "reports.html",
+            options=options(),
+            status=422,
+            year="",
+            as_of="",
+            lang=_lang(),
+            draft=True,
+            errors=errors,
+            result=None,
+        )
+    lang = _lang()
+    report = produced(year, as_of, lang, _draft())
     return Response(
         report.pdf,
         mimetype="application/pdf",
         headers={
-            "Content-Disposition": f'attachment; filename="report-of-the-bureau-{year}.pdf"',
+            "Content-Disposition": (
+                f'attachment; filename="report-of-the-bureau-{year}-{lang}.pdf"'
+            ),
+            "Content-Language": lang,
             "X-Followup-Position": str(report.position),
             "X-Followup-As-Of": report.as_of,
             "X-Followup-Digest": report.head,

@@ -554,3 +554,125 @@ def test_the_console_on_postgresql_signs_in_records_and_signs_out(postgres_url):
         assert rows >= MAX_FAILURES + 3 and damaged is None
     finally:
         services.close()
+
+
+def test_the_report_form_offers_what_the_report_takes(site):
+    """The language and the draft are offered when the report takes them (its French
+    and its drafts), and then only."""
+    from api.console.bureau import options
+
+    form = signed_in(site, site["people"]["bureau"]).get("/console/reports").text
+    assert ('name="lang"' in form) == ("lang" in options())
+    assert ('name="draft"' in form) == ("draft" in options())
+
+
+# -- following a recommendation up ------------------------------------------------------
+
+
+def fill(browser: Any, path: str, **fields: str) -> Any:
+    """Open a form (its link's values filled in), check it, then record it."""
+    page = browser.get(path).text
+    values = dict(re.findall(r'name="(\w+)"[^>]*?value="([^"]*)"', page))
+    data = {**values, **fields, "csrf_token": csrf(page)}
+    target = "/console/record/" + path.split("/console/record/")[1].split("?")[0]
+    checked = browser.post(target, data={**data, "_step": "check"})
+    assert checked.status_code == 200, checked.text
+    return browser.post(target, data={**data, "_step": "record"})
+
+
+def test_plan_an_action_on_a_recommendation_and_report_its_progress(site):
+    focal = signed_in(site, site["people"]["focal_point"])
+    page = focal.get("/console/recommendations/33").text
+    link = re.search(r'href="(/console/record/ActionPlanned\?[^"]+)"', page).group(1)
+    before = head(site)
+    planned = fill(
+        focal,
+        link.replace("&amp;", "&"),
+        action="ACT-33-1",
+        description="Brief the Group of Friends on high-level visits",
+        lead="NLD",
+        responsible="Ana Focal",
+        due_on="2030-06-30",
+        occurred_on="2024-01-15",
+    )
+    assert planned.status_code == 303, planned.text
+    assert head(site) == before + 1
+    event_page = focal.get(planned.headers["Location"]).text
+    assert "ACT-33-1" in event_page
+    progress = re.search(r'href="(/console/record/ActionProgressReported\?[^"]+)"', event_page)
+    assert progress, event_page
+    reported = fill(
+        focal,
+        progress.group(1).replace("&amp;", "&"),
+        text="The first briefing was held.",
+        percent="40",
+        occurred_on="2024-03-01",
+    )
+    assert reported.status_code == 303, reported.text
+    assert head(site) == before + 2
+    # A percentage out of range: the field's error, nothing recorded.
+    refused = focal.post(
+        "/console/record/ActionProgressReported",
+        data={
+            "csrf_token": csrf(focal.get("/console/record/ActionProgressReported").text),
+            "action": "ACT-33-1",
+            "text": "Too much",
+            "percent": "140",
+            "occurred_on": "2024-04-01",
+            "_step": "record",
+        },
+    )
+    assert refused.status_code == 422 and 'id="percent-error"' in refused.text
+    assert head(site) == before + 2
+    # The recommendation now shows its action.
+    assert "ACT-33-1" in focal.get("/console/recommendations/33").text
+
+
+def test_complete_an_action_with_evidence(site):
+    focal = signed_in(site, site["people"]["focal_point"])
+    page = focal.get("/console/recommendations/33").text
+    link = re.search(r'href="(/console/record/ActionPlanned\?[^"]+)"', page).group(1)
+    planned = fill(
+        focal,
+        link.replace("&amp;", "&"),
+        action="ACT-33-2",
+        description="d",
+        lead="NLD",
+        responsible="Ana",
+        due_on="2030-06-30",
+        occurred_on="2024-01-15",
+    )
+    assert planned.status_code == 303, planned.text
+    event_page = focal.get(planned.headers["Location"]).text
+    done = re.search(r'href="(/console/record/ActionCompleted\?[^"]+)"', event_page)
+    completed = fill(
+        focal,
+        done.group(1).replace("&amp;", "&"),
+        evidence=site["agreement_id"],
+        text="Done.",
+        occurred_on="2024-05-01",
+    )
+    assert completed.status_code == 303, completed.text
+    shown = focal.get(completed.headers["Location"]).text
+    assert f'href="/console/events/{site["agreement_id"]}"' in shown
+
+
+def test_the_bureau_generates_a_french_draft_and_a_final_report_needs_its_settings(site):
+    from reports.annual.verify import language_of
+
+    bureau = signed_in(site, site["people"]["bureau"])
+    form = bureau.get("/console/reports").text
+    assert 'id="field-draft" name="draft" type="checkbox" value="1"' in form
+    token = csrf(form)
+    final = bureau.post("/console/reports", data={"csrf_token": token, "year": "2008"})
+    assert final.status_code == 400 and "heading is not complete" in final.text
+    french = bureau.post(
+        "/console/reports",
+        data={"csrf_token": token, "year": "2008", "lang": "fr", "draft": "1"},
+    )
+    assert french.status_code == 200 and "Report verify: OK" in french.text, french.text
+    link = re.search(r'href="(/console/reports/annual\.pdf\?[^"]+)"', french.text).group(1)
+    assert "lang=fr" in link and "draft=1" in link
+    pdf = bureau.get(link.replace("&amp;", "&"))
+    assert pdf.headers["Content-Language"] == "fr"
+    assert language_of(pdf.data) == "fr"
