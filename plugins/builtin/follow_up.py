@@ -322,7 +322,9 @@ def report_follow_up(context: SectionContext) -> dict[str, Any]:
         mine = [a for a in actions if number in a["recommendations"] and public_item(a)]
         found[number] = {
             **{k: row[k] for k in ("status", "status_since", "previous_status")},
-            "public": public.get(number, {}).get("public", False),
+            # Public when the assessment behind the status is (the report's own table
+            # keys by number as text and says 'restricted' otherwise).
+            "public": public.get(str(number), {}).get("status", "restricted") != "restricted",
             "actions": row["actions"],
             "open_actions": [brief(a) for a in mine if a["status"] == "open"],
             "completed_actions": [

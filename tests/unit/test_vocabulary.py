@@ -66,6 +66,11 @@ def test_core_and_reports_read_no_view_of_a_built_in_plugin() -> None:
     # narratives (a contract of report verification), which is also a view's name.
     allowed = {"reports/annual/gather.py", "reports/annual/document.py"}
     found = [f for f in found if not (f.split(":")[0] in allowed and f.endswith("'narratives'"))]
+    # The follow-up's report data (``recommendation_follow_up``) keeps its "actions" and
+    # "tracked_indicators" under those keys: the area's data, read by the prose and annex V.
+    prose = {"reports/annual/document.py", "reports/annual/prose.py"}
+    keys = ("'actions'", "'tracked_indicators'")
+    found = [f for f in found if not (f.split(":")[0] in prose and f.endswith(keys))]
     assert not found, found
 
 
