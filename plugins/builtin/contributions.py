@@ -38,12 +38,6 @@ AREA = "contributions"
 VIEW = "contributions"
 
 FUNDS = ("trust_fund_for_victims", "special_fund_for_relocations", "legal_aid", "family_visits")
-FUND_NAMES = {
-    "trust_fund_for_victims": "Trust Fund for Victims",
-    "special_fund_for_relocations": "Special Fund for Relocations",
-    "legal_aid": "Legal aid",
-    "family_visits": "Trust fund for family visits",
-}
 #: The Assembly established the Trust Fund for Victims by resolution ICC-ASP/1/Res.6.
 TRUST_FUND_ESTABLISHED = date(2002, 9, 9)
 #: Far above any contribution, and low enough that sums stay exact in JSON (2^53).
