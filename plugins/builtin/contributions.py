@@ -32,6 +32,7 @@ from core.views.figures import tally_figure
 from core.views.model import Indicator, Item, ItemHandler, Reading, SummaryFigure, ViewFact
 from core.words import Noun, Phrase, Terms, Text, Words
 from plugins import hookimpl
+from plugins.builtin.party_items import happened_by
 from reports.sections import Fragment, ReportSection, SectionContext
 
 AREA = "contributions"
@@ -253,8 +254,7 @@ def fold_contributions(item: Item | None, fact: ViewFact) -> Item:
 
 
 def present_contributions(item: Item, on: date) -> Item | None:
-    day = on.isoformat()
-    records = [r for r in item["records"] if r["on"] <= day]
+    records = happened_by(item["records"], on)
     if not records:
         return None
     shown = {**item, "records": records, "minor_units": precision(item["currency"])}

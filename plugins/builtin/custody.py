@@ -25,6 +25,7 @@ from core.views.model import Indicator, Item, ItemHandler, SummaryFigure, ViewFa
 from core.words import Phrase, Terms
 from plugins import hookimpl
 from plugins.builtin.arrest_and_surrender import issued_and_open, not_surrendered
+from plugins.builtin.party_items import happened_by
 from plugins.builtin.report_words import counted
 
 AREA = "custody"
@@ -397,8 +398,7 @@ def present_custody(item: Item, on: date) -> Item:
     knows arrests and surrenders: custody refines "at large", enforcement and release
     follow the surrender."""
     shown = hide_later(item, on, *DATES)
-    day = on.isoformat()
-    shown["failed_attempts"] = [a for a in item.get("failed_attempts", []) if a["on"] <= day]
+    shown["failed_attempts"] = happened_by(item.get("failed_attempts", []), on)
     for field, with_it in (
         ("custody_since", ("custody_state", "surrendered_voluntarily")),
         ("transferred_on", ("enforcement_state",)),

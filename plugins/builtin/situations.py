@@ -20,6 +20,7 @@ from core.views.itemfigures import InPeriod, ItemFigures, OnDate
 from core.views.model import Indicator, Item, ItemHandler, SummaryFigure, Tally, ViewFact
 from core.words import Phrase, Terms
 from plugins import hookimpl
+from plugins.builtin.party_items import happened_by
 from plugins.builtin.report_words import counted
 
 AREA = "situations"
@@ -364,7 +365,6 @@ def fold_situation(item: Item | None, fact: ViewFact) -> Item | None:
 
 
 def present_situation(item: Item, on: date) -> Item | None:
-    day = on.isoformat()
     shown = hide_later(item, on, "examination_on", "examination_concluded_on", "investigation_on")
     for field, with_it in (
         ("examination_on", ("examination_basis",)),
@@ -373,8 +373,8 @@ def present_situation(item: Item, on: date) -> Item | None:
     ):
         if shown[field] is None:
             shown.update(dict.fromkeys(with_it))
-    shown["referrals"] = [r for r in item["referrals"] if r["on"] <= day]
-    shown["deferrals"] = [d for d in item["deferrals"] if d["on"] <= day]
+    shown["referrals"] = happened_by(item["referrals"], on)
+    shown["deferrals"] = happened_by(item["deferrals"], on)
     if not (shown["referrals"] or shown["examination_on"] or shown["investigation_on"]):
         return None
     shown["referring_states"] = sorted(
