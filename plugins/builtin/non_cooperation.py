@@ -28,7 +28,7 @@ from core.eventtypes import (
     invalid,
     lifecycle,
 )
-from core.parties import PartyKind, lookup
+from core.parties import PartyKind
 from core.views.figures import dated, events_of, tally_figure
 from core.views.itemfigures import InPeriod, ItemFigures, OnDate, Timeline
 from core.views.model import (
@@ -43,6 +43,7 @@ from core.views.model import (
 )
 from core.words import Noun, Phrase, Terms, Text, Words
 from plugins import hookimpl
+from plugins.builtin.membership_state import name_of
 from plugins.builtin.party_items import happened_by, party_steps
 from plugins.builtin.report_words import counted
 from reports.sections import Fragment, ReportSection, SectionContext, public
@@ -153,11 +154,6 @@ class NonCooperationMatterClosed(Schema):
 # -- rules ---------------------------------------------------------------------------
 
 
-def _name(code: str) -> str:
-    party = lookup(code)
-    return party.name if party else code
-
-
 def _existing(state: LifecycleState, fact: Fact) -> dict[str, Any]:
     name = fact.payload["matter"]
     if state is None:
@@ -184,8 +180,8 @@ def _joined(state: LifecycleState, fact: Fact) -> dict[str, Any]:
     if (found["warrant"], found["state"]) != (p["warrant"], p["state"]):
         raise conflict(
             f"Matter {p['matter']} is about warrant {found['warrant']} and "
-            f"{_name(found['state'])}; open another matter for {p['warrant']} and "
-            f"{_name(p['state'])}."
+            f"{name_of(found['state'])}; open another matter for {p['warrant']} and "
+            f"{name_of(p['state'])}."
         )
     _before_finding(found, fact)
     return found
@@ -256,7 +252,7 @@ def referred(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
     if again:
         raise conflict(
             f"Matter {fact.payload['matter']} was already referred to "
-            f"{' and '.join(_name(code) for code in again)}."
+            f"{' and '.join(name_of(code) for code in again)}."
         )
     return {**found, "referred": sorted({*found["referred"], *fact.payload["to"]})}
 
