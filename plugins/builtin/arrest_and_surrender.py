@@ -564,7 +564,7 @@ def at_large_said(p: ProseContext, *, names: bool = True) -> list[str]:
             p.sentence(
                 w.say(
                     en=f"{p.at_end}, {w.count(at_large, PERSON)} sought by the Court "
-                    f"{w.agree(at_large, one='remained', other='remained')} at large{listed}.",
+                    f"remained at large{listed}.",
                     fr=f"{p.at_end}, {w.count(at_large, PERSON)} "
                     f"{w.agree(at_large, one='recherchée', other='recherchées')} par la Cour "
                     f"{w.agree(at_large, one='était', other='étaient')} toujours en fuite{listed}.",

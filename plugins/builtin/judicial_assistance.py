@@ -563,7 +563,7 @@ def requests_said(p: ProseContext) -> list[str]:
             (
                 p.now("requests.partially_granted") or 0,
                 "in part",
-                lambda n: w.agree(n, one="en partie", other="en partie"),
+                lambda n: "en partie",
             ),
             (
                 p.now("requests.refused") or 0,

@@ -975,7 +975,7 @@ def legal_framework_outstanding(p: ProseContext) -> list[str]:
             w.sentence(
                 w.say(
                     en=f"{w.count(pending, AGREEMENT)} signed with the Court "
-                    f"{w.agree(pending, one='had', other='had')} not yet entered into force.",
+                    "had not yet entered into force.",
                     fr=f"{w.count(pending, AGREEMENT)} signé{'' if pending == 1 else 's'} avec la "
                     f"Cour {w.agree(pending, one='n’était', other='n’étaient')} pas encore "
                     f"{w.agree(pending, one='entré', other='entrés')} en vigueur.",
