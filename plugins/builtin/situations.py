@@ -111,12 +111,12 @@ class DeferralRequested(Schema):
 # -- rules ---------------------------------------------------------------------------
 
 
-def _begun(state: LifecycleState, fact: Fact) -> dict[str, Any]:
+def _begun(state: LifecycleState) -> dict[str, Any]:
     return dict(state) if state is not None else {"referrals": []}
 
 
 def referred(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
-    found = _begun(state, fact)
+    found = _begun(state)
     if found.get("investigation_on") and "UNSC" in fact.payload["by"]:
         raise conflict(
             f"Situation {fact.payload['situation']} is already under investigation; a "
@@ -127,7 +127,7 @@ def referred(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
 
 
 def examination_opened(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
-    found = _begun(state, fact)
+    found = _begun(state)
     if found.get("examination_on"):
         raise conflict(
             f"A preliminary examination of situation {fact.payload['situation']} was already "
@@ -148,7 +148,7 @@ def examination_concluded(state: LifecycleState, fact: Fact) -> Mapping[str, Any
 
 
 def investigation_opened(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
-    found = _begun(state, fact)
+    found = _begun(state)
     name, trigger = fact.payload["situation"], fact.payload["trigger"]
     if found.get("investigation_on"):
         raise conflict(f"An investigation of situation {name} was already opened.")
