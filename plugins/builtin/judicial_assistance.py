@@ -352,7 +352,7 @@ def followup_indicators() -> list[Indicator]:
             "requests",
             "Requests answered in the period, open requests and the median turnaround in days.",
             turnaround,
-            reads=lambda value, w: turnaround_words(value, w),
+            reads=turnaround_words,
         ),
         Indicator(
             (16,),
