@@ -70,11 +70,19 @@ def issued(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
     return {"issued_on": fact.occurred_on.isoformat()}
 
 
-def _open(state: LifecycleState, name: str) -> Mapping[str, Any]:
+def issued_and_open(state: LifecycleState, name: str) -> Mapping[str, Any]:
+    """The warrant's lifecycle state, refused when the warrant was never issued or is
+    closed (what every later event on a warrant needs, here and in custody.py)."""
     if state is None:
         raise conflict(f"Warrant {name} has not been issued.")
     if state.get("closed_on"):
         raise conflict(f"Warrant {name} is closed.")
+    return state
+
+
+def not_surrendered(state: LifecycleState, name: str) -> Mapping[str, Any]:
+    """`issued_and_open`, and the person sought not yet surrendered to the Court."""
+    state = issued_and_open(state, name)
     if state.get("surrendered_on"):
         raise conflict(f"The person sought by warrant {name} has already been surrendered.")
     return state
@@ -82,7 +90,7 @@ def _open(state: LifecycleState, name: str) -> Mapping[str, Any]:
 
 def arrested(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
     name = fact.payload["warrant"]
-    state = _open(state, name)
+    state = not_surrendered(state, name)
     if state.get("arrested_on"):
         raise conflict(f"The person sought by warrant {name} has already been arrested.")
     if fact.occurred_on.isoformat() < state["issued_on"]:
@@ -92,7 +100,7 @@ def arrested(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
 
 def surrendered(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
     name = fact.payload["warrant"]
-    state = _open(state, name)
+    state = not_surrendered(state, name)
     # In custody: arrested under the warrant, or held by a State or given up (custody.py).
     since = state.get("arrested_on") or state.get("custody_since")
     if not since:
@@ -104,7 +112,7 @@ def surrendered(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
 
 def closed(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
     name = fact.payload["warrant"]
-    state = _open(state, name)
+    state = not_surrendered(state, name)
     if fact.occurred_on.isoformat() < state.get("arrested_on", state["issued_on"]):
         raise conflict(f"Warrant {name} cannot be closed before it was issued or executed.")
     return {**state, "closed_on": fact.occurred_on.isoformat()}
@@ -556,7 +564,7 @@ def at_large_said(p: ProseContext, *, names: bool = True) -> list[str]:
             p.sentence(
                 w.say(
                     en=f"{p.at_end}, {w.count(at_large, PERSON)} sought by the Court "
-                    f"{w.agree(at_large, one='remained', other='remained')} at large{listed}.",
+                    f"remained at large{listed}.",
                     fr=f"{p.at_end}, {w.count(at_large, PERSON)} "
                     f"{w.agree(at_large, one='recherchée', other='recherchées')} par la Cour "
                     f"{w.agree(at_large, one='était', other='étaient')} toujours en fuite{listed}.",

@@ -32,18 +32,13 @@ from core.views.figures import tally_figure
 from core.views.model import Indicator, Item, ItemHandler, Reading, SummaryFigure, ViewFact
 from core.words import Noun, Phrase, Terms, Text, Words
 from plugins import hookimpl
+from plugins.builtin.party_items import happened_by
 from reports.sections import Fragment, ReportSection, SectionContext
 
 AREA = "contributions"
 VIEW = "contributions"
 
 FUNDS = ("trust_fund_for_victims", "special_fund_for_relocations", "legal_aid", "family_visits")
-FUND_NAMES = {
-    "trust_fund_for_victims": "Trust Fund for Victims",
-    "special_fund_for_relocations": "Special Fund for Relocations",
-    "legal_aid": "Legal aid",
-    "family_visits": "Trust fund for family visits",
-}
 #: The Assembly established the Trust Fund for Victims by resolution ICC-ASP/1/Res.6.
 TRUST_FUND_ESTABLISHED = date(2002, 9, 9)
 #: Far above any contribution, and low enough that sums stay exact in JSON (2^53).
@@ -259,8 +254,7 @@ def fold_contributions(item: Item | None, fact: ViewFact) -> Item:
 
 
 def present_contributions(item: Item, on: date) -> Item | None:
-    day = on.isoformat()
-    records = [r for r in item["records"] if r["on"] <= day]
+    records = happened_by(item["records"], on)
     if not records:
         return None
     shown = {**item, "records": records, "minor_units": precision(item["currency"])}

@@ -24,6 +24,8 @@ from core.views.itemfigures import InPeriod, ItemFigures, OnDate
 from core.views.model import Indicator, Item, ItemHandler, SummaryFigure, ViewFact
 from core.words import Phrase, Terms
 from plugins import hookimpl
+from plugins.builtin.arrest_and_surrender import issued_and_open, not_surrendered
+from plugins.builtin.party_items import happened_by
 from plugins.builtin.report_words import counted
 
 AREA = "custody"
@@ -92,19 +94,12 @@ class PersonAppearedOnSummons(Schema):
 
 
 def _issued(state: LifecycleState, fact: Fact) -> dict[str, Any]:
-    name = fact.payload["warrant"]
-    if state is None:
-        raise conflict(f"Warrant {name} has not been issued.")
-    if state.get("closed_on"):
-        raise conflict(f"Warrant {name} is closed.")
-    return dict(state)
+    return dict(issued_and_open(state, fact.payload["warrant"]))
 
 
 def _at_large(state: LifecycleState, fact: Fact) -> dict[str, Any]:
-    found = _issued(state, fact)
     name = fact.payload["warrant"]
-    if found.get("surrendered_on"):
-        raise conflict(f"The person sought by warrant {name} has already been surrendered.")
+    found = dict(not_surrendered(state, name))
     if found.get("arrested_on") or found.get("custody_since"):
         raise conflict(f"The person sought by warrant {name} is already in custody.")
     return found
@@ -403,8 +398,7 @@ def present_custody(item: Item, on: date) -> Item:
     knows arrests and surrenders: custody refines "at large", enforcement and release
     follow the surrender."""
     shown = hide_later(item, on, *DATES)
-    day = on.isoformat()
-    shown["failed_attempts"] = [a for a in item.get("failed_attempts", []) if a["on"] <= day]
+    shown["failed_attempts"] = happened_by(item.get("failed_attempts", []), on)
     for field, with_it in (
         ("custody_since", ("custody_state", "surrendered_voluntarily")),
         ("transferred_on", ("enforcement_state",)),

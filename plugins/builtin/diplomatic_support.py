@@ -478,7 +478,7 @@ def followup_indicators() -> list[Indicator]:
                 organ: reading.tally(f"visits.{organ}")
                 for organ in ("presidency", "prosecutor", "registry", "assembly")
             },
-            reads=lambda value, w: by_organ(value, w),
+            reads=by_organ,
         ),
         Indicator(
             (11, 17, 47, 48),

@@ -352,7 +352,7 @@ def followup_indicators() -> list[Indicator]:
             "requests",
             "Requests answered in the period, open requests and the median turnaround in days.",
             turnaround,
-            reads=lambda value, w: turnaround_words(value, w),
+            reads=turnaround_words,
         ),
         Indicator(
             (16,),
@@ -563,7 +563,7 @@ def requests_said(p: ProseContext) -> list[str]:
             (
                 p.now("requests.partially_granted") or 0,
                 "in part",
-                lambda n: w.agree(n, one="en partie", other="en partie"),
+                lambda n: "en partie",
             ),
             (
                 p.now("requests.refused") or 0,

@@ -130,11 +130,6 @@ class TechnicalAssistanceProvided(Schema):
     )
 
 
-#: The membership lifecycle's rules live with what reads them (membership_state).
-became_party = joined
-withdrew = withdrawal_notified
-
-
 def ratified_apic(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
     if state is not None:
         raise conflict(f"{fact.payload['state']} has already ratified the APIC.")
@@ -317,7 +312,7 @@ def followup_event_types() -> list[EventType]:
             StateBecameParty,
             description="A State deposited its instrument of ratification or accession.",
             subject=membership_lifecycle,
-            rule=became_party,
+            rule=joined,
             party_fields=("state",),
             checks=instrument_dates,
             sentence=BECAME_PARTY,
@@ -327,7 +322,7 @@ def followup_event_types() -> list[EventType]:
             WithdrawalNotified,
             description="A State Party notified its withdrawal from the Statute.",
             subject=membership_lifecycle,
-            rule=withdrew,
+            rule=withdrawal_notified,
             party_fields=("state",),
             checks=withdrawal_dates,
             sentence=WITHDREW,
@@ -645,11 +640,11 @@ def agreement_counts(timeline: Timeline) -> list[ItemCount]:
     """AGREEMENT_FIGURES' counts: an agreement counts only in the figures of all kinds
     and of its own kind (the others' conditions never hold for it), so only those are
     asked."""
-    own = FIGURES_OF_KIND.get(timeline.item.get("kind"))
     kind = timeline.item.get("kind")
+    own = FIGURES_OF_KIND.get(kind) if kind is not None else None
     return [
         *FIGURES_OF_KIND[None].counts(timeline),
-        *(own.counts(timeline) if own is not None and own is not FIGURES_OF_KIND[None] else ()),
+        *(own.counts(timeline) if own is not None else ()),
         # Per party (GET /parties): agreements of each kind signed, and in force.
         *party_steps(timeline, f"agreements.{kind}.signed", lambda shown: shown["parties"]),
         *party_steps(
@@ -975,7 +970,7 @@ def legal_framework_outstanding(p: ProseContext) -> list[str]:
             w.sentence(
                 w.say(
                     en=f"{w.count(pending, AGREEMENT)} signed with the Court "
-                    f"{w.agree(pending, one='had', other='had')} not yet entered into force.",
+                    "had not yet entered into force.",
                     fr=f"{w.count(pending, AGREEMENT)} signé{'' if pending == 1 else 's'} avec la "
                     f"Cour {w.agree(pending, one='n’était', other='n’étaient')} pas encore "
                     f"{w.agree(pending, one='entré', other='entrés')} en vigueur.",

@@ -28,7 +28,7 @@ from core.eventtypes import (
     invalid,
     lifecycle,
 )
-from core.parties import PartyKind, lookup
+from core.parties import PartyKind
 from core.views.figures import dated, events_of, tally_figure
 from core.views.itemfigures import InPeriod, ItemFigures, OnDate, Timeline
 from core.views.model import (
@@ -43,7 +43,8 @@ from core.views.model import (
 )
 from core.words import Noun, Phrase, Terms, Text, Words
 from plugins import hookimpl
-from plugins.builtin.party_items import party_steps
+from plugins.builtin.membership_state import name_of
+from plugins.builtin.party_items import happened_by, party_steps
 from plugins.builtin.report_words import counted
 from reports.sections import Fragment, ReportSection, SectionContext, public
 
@@ -153,11 +154,6 @@ class NonCooperationMatterClosed(Schema):
 # -- rules ---------------------------------------------------------------------------
 
 
-def _name(code: str) -> str:
-    party = lookup(code)
-    return party.name if party else code
-
-
 def _existing(state: LifecycleState, fact: Fact) -> dict[str, Any]:
     name = fact.payload["matter"]
     if state is None:
@@ -184,8 +180,8 @@ def _joined(state: LifecycleState, fact: Fact) -> dict[str, Any]:
     if (found["warrant"], found["state"]) != (p["warrant"], p["state"]):
         raise conflict(
             f"Matter {p['matter']} is about warrant {found['warrant']} and "
-            f"{_name(found['state'])}; open another matter for {p['warrant']} and "
-            f"{_name(p['state'])}."
+            f"{name_of(found['state'])}; open another matter for {p['warrant']} and "
+            f"{name_of(p['state'])}."
         )
     _before_finding(found, fact)
     return found
@@ -256,7 +252,7 @@ def referred(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
     if again:
         raise conflict(
             f"Matter {fact.payload['matter']} was already referred to "
-            f"{' and '.join(_name(code) for code in again)}."
+            f"{' and '.join(name_of(code) for code in again)}."
         )
     return {**found, "referred": sorted({*found["referred"], *fact.payload["to"]})}
 
@@ -637,7 +633,7 @@ def present_matter(item: Item, on: date) -> Item | None:
     appeal no longer stands, nor does a referral reversed."""
     day = on.isoformat()
     shown = dict(item)
-    shown["requests"] = [r for r in item["requests"] if r["on"] <= day]
+    shown["requests"] = happened_by(item["requests"], on)
     for field, with_it in (
         ("travelled_on", ("departed_on", "occasion")),
         ("not_executed_on", ("grounds", "explanation")),
@@ -650,8 +646,8 @@ def present_matter(item: Item, on: date) -> Item | None:
     shown["opened_on"] = opened_on(shown)
     if shown["opened_on"] is None:
         return None
-    shown["referrals"] = [r for r in item["referrals"] if r["on"] <= day]
-    shown["follow_ups"] = [u for u in item["follow_ups"] if u["on"] <= day]
+    shown["referrals"] = happened_by(item["referrals"], on)
+    shown["follow_ups"] = happened_by(item["follow_ups"], on)
     appeal = item["appeal"] if item["appeal"] and item["appeal"]["on"] <= day else None
     shown["appeal"] = appeal
     standing_finding = shown["found_on"] is not None and not (
@@ -803,10 +799,9 @@ def fold_warrant_matters(item: Item | None, fact: ViewFact) -> Item | None:
 
 
 def present_warrant_matters(item: Item, on: date) -> Item:
-    day = on.isoformat()
     return {
         **item,
-        "non_cooperation": [r for r in item.get("non_cooperation", []) if r["on"] <= day],
+        "non_cooperation": happened_by(item.get("non_cooperation", []), on),
     }
 
 
@@ -825,8 +820,7 @@ def fold_warrant_requests(item: Item | None, fact: ViewFact) -> Item | None:
 
 
 def present_warrant_requests(item: Item, on: date) -> Item:
-    day = on.isoformat()
-    return {**item, "requests": [r for r in item.get("requests", []) if r["on"] <= day]}
+    return {**item, "requests": happened_by(item.get("requests", []), on)}
 
 
 @hookimpl

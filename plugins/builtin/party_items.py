@@ -41,7 +41,7 @@ def party_handler(
         types=types,
         keys=lambda fact: [fact.payload[field]],
         fold=lambda item, fact: fold(begun(item, fact.payload[field]), fact),
-        present=lambda item, on: present(item, on),
+        present=present,
         counts=counts,
     )
 

@@ -17,6 +17,7 @@ from core.views.itemfigures import ItemFigures, OnDate, OnDays
 from core.views.model import Item, ItemHandler, SummaryFigure, ViewFact
 from core.words import Phrase, Terms
 from plugins import hookimpl
+from plugins.builtin.party_items import happened_by
 from reports.sections import ReportData, SectionContext
 
 AREA = "record_keeping"
@@ -125,21 +126,19 @@ ASSESSED = Phrase(
         "status": w.term(p["status"], STATUS_WORDS),
     },
 )
+PART_WORDS = Terms(
+    {
+        "narrative": ("narrative", "exposé"),
+        "recommendations": ("recommendations", "recommandations"),
+    }
+)
 NARRATIVE = Phrase(
     en="The Bureau drafted its {part} for section {section} of the report on {year}.",
     fr="Texte du Bureau ({part}) pour la section {section} du rapport sur {year}.",
     values=lambda p, w: {
         "section": p["section"].replace("_", " "),
         "year": str(p["year"]),
-        "part": w.term(
-            p.get("part") or "narrative",
-            Terms(
-                {
-                    "narrative": ("narrative", "exposé"),
-                    "recommendations": ("recommendations", "recommandations"),
-                }
-            ),
-        ),
+        "part": w.term(p.get("part") or "narrative", PART_WORDS),
     },
 )
 CORRECTED = Phrase(
@@ -243,8 +242,7 @@ def fold_assessment(item: Item | None, fact: ViewFact) -> Item:
 
 def present_assessment(item: Item, on: date) -> Item | None:
     """The latest assessment by date (then by recording order) made by `on`."""
-    day = on.isoformat()
-    made = [a for a in item["assessments"] if a["assessed_on"] <= day]
+    made = happened_by(item["assessments"], on, "assessed_on")
     if not made:
         return None
     latest = max(enumerate(made), key=lambda pair: (pair[1]["assessed_on"], pair[0]))[1]

@@ -20,6 +20,7 @@ from core.views.itemfigures import InPeriod, ItemFigures, OnDate
 from core.views.model import Indicator, Item, ItemHandler, SummaryFigure, Tally, ViewFact
 from core.words import Phrase, Terms
 from plugins import hookimpl
+from plugins.builtin.party_items import happened_by
 from plugins.builtin.report_words import counted
 
 AREA = "situations"
@@ -110,12 +111,12 @@ class DeferralRequested(Schema):
 # -- rules ---------------------------------------------------------------------------
 
 
-def _begun(state: LifecycleState, fact: Fact) -> dict[str, Any]:
+def _begun(state: LifecycleState) -> dict[str, Any]:
     return dict(state) if state is not None else {"referrals": []}
 
 
 def referred(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
-    found = _begun(state, fact)
+    found = _begun(state)
     if found.get("investigation_on") and "UNSC" in fact.payload["by"]:
         raise conflict(
             f"Situation {fact.payload['situation']} is already under investigation; a "
@@ -126,7 +127,7 @@ def referred(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
 
 
 def examination_opened(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
-    found = _begun(state, fact)
+    found = _begun(state)
     if found.get("examination_on"):
         raise conflict(
             f"A preliminary examination of situation {fact.payload['situation']} was already "
@@ -147,7 +148,7 @@ def examination_concluded(state: LifecycleState, fact: Fact) -> Mapping[str, Any
 
 
 def investigation_opened(state: LifecycleState, fact: Fact) -> Mapping[str, Any]:
-    found = _begun(state, fact)
+    found = _begun(state)
     name, trigger = fact.payload["situation"], fact.payload["trigger"]
     if found.get("investigation_on"):
         raise conflict(f"An investigation of situation {name} was already opened.")
@@ -364,7 +365,6 @@ def fold_situation(item: Item | None, fact: ViewFact) -> Item | None:
 
 
 def present_situation(item: Item, on: date) -> Item | None:
-    day = on.isoformat()
     shown = hide_later(item, on, "examination_on", "examination_concluded_on", "investigation_on")
     for field, with_it in (
         ("examination_on", ("examination_basis",)),
@@ -373,8 +373,8 @@ def present_situation(item: Item, on: date) -> Item | None:
     ):
         if shown[field] is None:
             shown.update(dict.fromkeys(with_it))
-    shown["referrals"] = [r for r in item["referrals"] if r["on"] <= day]
-    shown["deferrals"] = [d for d in item["deferrals"] if d["on"] <= day]
+    shown["referrals"] = happened_by(item["referrals"], on)
+    shown["deferrals"] = happened_by(item["deferrals"], on)
     if not (shown["referrals"] or shown["examination_on"] or shown["investigation_on"]):
         return None
     shown["referring_states"] = sorted(

@@ -405,6 +405,7 @@ def test_custody_rules(memory_services):
             "surrendering_state": "COD",
         },
     )
+    assert "already been surrendered" in refused(app, {**held, "occurred_on": "2007-10-18"})
     record(app, transfer)
     release = {"type": "PersonReleasedToState", "warrant": "W-K", "state": "COD"}
     assert "when the sentence is served" in refused(
@@ -417,8 +418,13 @@ def test_custody_rules(memory_services):
         "warrant": "W-O",
         "state": "CAF",
     }
+    assert "has not been issued" in refused(app, gave_up)
     record(app, {**WARRANT, "warrant": "W-O", "occurred_on": "2005-07-08"})
     assert "cannot precede the warrant" in refused(app, gave_up)
+    closing = {"type": "WarrantClosed", "warrant": "W-O", "reason": "withdrawn"}
+    record(app, {**closing, "occurred_on": "2005-08-01"})
+    unsealing = {"type": "WarrantUnsealed", "occurred_on": "2005-09-01", "warrant": "W-O"}
+    assert "is closed" in refused(app, unsealing)
 
 
 # -- situations and money --------------------------------------------------------------------
