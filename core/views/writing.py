@@ -985,19 +985,6 @@ def _fact_values(row: FactRow) -> tuple[Any, ...]:
     )
 
 
-def _tally_values(row: TallyRow) -> tuple[Any, ...]:
-    return (
-        row.source,
-        row.counter,
-        row.day,
-        row.from_pos,
-        row.levels,
-        row.ends[0],
-        row.ends[1],
-        row.amount,
-    )
-
-
 def _item_values(row: ItemRow) -> tuple[Any, ...]:
     version = row.version
     assert version is not None
