@@ -287,6 +287,38 @@ class Book:
             self.forgotten.add(key)
 
 
+def count_and_index(
+    fact: Fact,
+    counts: Mapping[str, int],
+    parties: Sequence[str],
+    log_counter: str,
+    sums: Sums,
+    postings: dict[tuple[str, str], list[int]],
+) -> None:
+    """The whole work of an event no item is made of: its entry and counters in its
+    month's `sums`, its position in the posting lists of its type, month, parties and
+    recommendations (PageWriter.record_shared, and a fold's helper for a page)."""
+    position = fact.position
+    month = fact.occurred_on[:7]
+    key = (log_counter, month)
+    sums[key] = sums.get(key, 0) + 1
+    for counter, amount in counts.items():
+        key = (counter, month)
+        sums[key] = sums.get(key, 0) + amount
+    terms = [("type", fact.type), ("month", month)]
+    terms.extend(("party", party) for party in parties)
+    terms.extend(
+        ("recommendation", RECOMMENDATION_TERMS.get(number) or str(number))
+        for number in fact.recommendations
+    )
+    for term in terms:
+        found = postings.get(term)
+        if found is None:
+            postings[term] = [position]
+        elif found[-1] != position:
+            found.append(position)
+
+
 class PageWriter:
     """One page of the fold: both levels' changes, written by `flush`."""
 
@@ -366,36 +398,8 @@ class PageWriter:
         """What both levels' engines do with a new event that both see and that no
         item is made of (most of them): count it, index it, once for both (the fact
         itself is the log's)."""
-        position = fact.position
-        self.logged[position] = [fact, counts, parties, 3]
-        sums = self.book.changes[3]
-        month = fact.occurred_on[:7]
-        key = (log_counter, month)
-        sums[key] = sums.get(key, 0) + 1
-        for counter, amount in counts.items():
-            key = (counter, month)
-            sums[key] = sums.get(key, 0) + amount
-        postings = self.postings
-        for term in (("type", fact.type), ("month", month)):
-            found = postings.get(term)
-            if found is None:
-                postings[term] = [position]
-            else:
-                found.append(position)
-        for party in parties:
-            term = ("party", party)
-            found = postings.get(term)
-            if found is None:
-                postings[term] = [position]
-            elif found[-1] != position:
-                found.append(position)
-        for number in fact.recommendations:
-            term = ("recommendation", RECOMMENDATION_TERMS.get(number) or str(number))
-            found = postings.get(term)
-            if found is None:
-                postings[term] = [position]
-            elif found[-1] != position:
-                found.append(position)
+        self.logged[fact.position] = [fact, counts, parties, 3]
+        count_and_index(fact, counts, parties, log_counter, self.book.changes[3], self.postings)
 
     def count_entry(self, level: int, event: Fact) -> None:
         """Count the event as an entry of the log, and index it by type and month."""
