@@ -36,10 +36,6 @@ from core.views.tables import END, dumps, family, tagged
 BLOCK = 4096
 #: Items (with their standing tallies) the Book keeps between pages.
 KEPT_ITEMS = 10_000
-#: Items whose JSON is longer stay decoded between pages; the others are kept as
-#: their JSON only (decoded they take ten times the room: a million-event log's big
-#: items alone would hold 100 MB).
-DECODED = 0
 
 LEVELS = (Level.RESTRICTED, Level.ALL)
 
@@ -803,8 +799,10 @@ class PageWriter:
             tally.stored = True
         for state in self.touched:
             for kept in state.rows:
-                if kept is not None and kept.data is not None and len(kept.data) > DECODED:
-                    kept._item = None  # decoded again when next needed: JSON takes less room
+                if kept is not None and kept.data is not None:
+                    # Kept between pages as its JSON only, decoded again when next needed:
+                    # decoded, a million-event log's big items alone would hold 100 MB.
+                    kept._item = None
         self.book.trim()
 
     def _flush_ended(self) -> None:
