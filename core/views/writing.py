@@ -263,9 +263,8 @@ class Book:
     """What the fold remembers between pages (see the module's docstring). `fresh`:
     the tables were empty when it began, so an item it never saw is not in them."""
 
-    def __init__(self, fresh: bool = False, kept: int = KEPT_ITEMS) -> None:
+    def __init__(self, fresh: bool = False) -> None:
         self.fresh = fresh
-        self.kept = kept
         self.items: OrderedDict[ItemKey, ItemState] = OrderedDict()
         self.forgotten: set[ItemKey] = set()
         self.blocks: dict[tuple[str, str], Block | None] = {}
@@ -278,7 +277,7 @@ class Book:
         self.next_boundary = 0
 
     def trim(self) -> None:
-        while len(self.items) > self.kept:
+        while len(self.items) > KEPT_ITEMS:
             key, _ = self.items.popitem(last=False)
             self.forgotten.add(key)
 
