@@ -396,8 +396,3 @@ class Engine:
             if fact is not None and (view, key) in self.folds.keys(fact):
                 item = fold_one(self.folds, view, item, fact)
         return item
-
-
-def apply_all(engine: Engine, events: Iterable[Fact], store: FactStore) -> None:
-    for event in events:
-        engine.apply(event, store)

@@ -95,11 +95,12 @@ class Feed:
         # recomputed as core.integrity.canonical_bytes_of does, its state decoded as
         # fact() does; anything unusual goes through those.
         sha256, loads, head, length = hashlib.sha256, orjson.loads, CANONICAL_HEAD, CANONICAL_LENGTH
-        short, topics, mark, new = self.short, DOSSIER_TOPICS, _TYPE_MARK, _new_fact
+        short, topics, mark = self.short, DOSSIER_TOPICS, _TYPE_MARK
         for row in rows:
             position, originator, version, topic, state, recorded_at, stored, _ = row
             if position != expected:
                 raise LogDamaged(expected, "missing: the log skips to the next position")
+            expected += 1
             if (
                 type(originator) is bytes
                 and len(originator) == 16
@@ -131,28 +132,9 @@ class Feed:
                 data = loads(state)
                 day = data["occurred_on"]
                 if "class_version" not in data and type(day) is dict:
-                    h = originator[:12].hex() + version.to_bytes(4, "big").hex()
-                    facts.append(
-                        new(
-                            Fact,
-                            (
-                                data["type"],
-                                Day(day["_data_"]),
-                                data["payload"],
-                                f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}",
-                                position,
-                                data["classification"],
-                                data["recorded_by"],
-                                tuple(data["recommendations"]),
-                                data["summary"],
-                                tuple(data["sources"]),
-                            ),
-                        )
-                    )
-                    expected += 1
+                    facts.append(_fact(data, Day(day["_data_"]), position, originator, version))
                     continue
             facts.append(self.fact(row))
-            expected += 1
         return Page(facts, [cast(bytes, row.originator_id) for row in rows], previous)
 
     def last_written_by(self, label: str, *, after: int, upto: int) -> int | None:

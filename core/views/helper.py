@@ -24,7 +24,7 @@ from core.application import FollowUp
 from core.facts import Fact
 from core.views.engine import Folds
 from core.views.feed import Feed, LogDamaged
-from core.views.writing import RECOMMENDATION_TERMS, Sums
+from core.views.writing import Sums, count_and_index
 
 #: Pages the helper reads ahead of the fold.
 AHEAD = 2
@@ -140,21 +140,13 @@ def _prepare(
     simple: dict[str, str],
     delta: int,
 ) -> Prepared:
-    """What PageWriter.record_shared does for the common events (and the same for
-    those only ALL sees), for a page at once; the others are handed over."""
+    """What PageWriter.record_shared does for the common events (count_and_index, and
+    the same for those only ALL sees), for a page at once; the others are handed over."""
     handed: list[Fact] = []
     stream_of: dict[int, bytes] = {}
     postings: dict[tuple[str, str], list[int]] = {}
     sums: dict[int, dict[int, Sums]] = {}
     counts_of, parties_of = folds.counts, folds.parties
-
-    def post(term: tuple[str, str], position: int) -> None:
-        found = postings.get(term)
-        if found is None:
-            postings[term] = [position]
-        elif found[-1] != position:
-            found.append(position)
-
     for fact, stream in zip(facts, streams, strict=True):
         log_counter = simple.get(fact.type)
         position = fact.position
@@ -165,18 +157,7 @@ def _prepare(
         levels = 2 if fact.classification == "confidential" else 3
         boundary = ((position - 1) // delta + 1) * delta
         window = sums.setdefault(boundary, {}).setdefault(levels, {})
-        month = fact.occurred_on[:7]
-        key = (log_counter, month)
-        window[key] = window.get(key, 0) + 1
-        for counter, amount in counts_of(fact).items():
-            key = (counter, month)
-            window[key] = window.get(key, 0) + amount
-        post(("type", fact.type), position)
-        post(("month", month), position)
-        for party in parties_of(fact):
-            post(("party", party), position)
-        for number in fact.recommendations:
-            post(("recommendation", RECOMMENDATION_TERMS.get(number) or str(number)), position)
+        count_and_index(fact, counts_of(fact), parties_of(fact), log_counter, window, postings)
     return Prepared(
         facts[0].position, facts[-1].position, last_hash, handed, stream_of, postings, sums
     )

@@ -32,22 +32,17 @@ from core.views.model import Level
 from core.views.snapshot import (
     Facts,
     SqlSnapshot,
-    _Span,
     checkpoint_rows,
     monthly_at,
     rows_delta,
 )
 from core.views.tables import (
     DATA_TABLES,
-    END,
     LAYOUT,
     TRACKING_NAME,
     ensure_layout,
 )
 from core.views.writing import LEVELS, Book, LevelStore, PageWriter, Sums, Totals
-
-#: What earlier code imported from here (the module held the tables and both sides).
-__all__ = ["END", "Projection", "SqlSnapshot", "ViewsBusy", "ViewsOutOfStep", "_Span"]
 
 log = logging.getLogger("followup.views")
 

@@ -23,8 +23,9 @@ from core.views.checking import ViewsVerdict, verify_views
 from core.views.engine import Folds
 from core.views.follower import LEASE, wait_for
 from core.views.model import READER_OF_LEVEL, Indicator, Level, Period, SummaryFigure
-from core.views.projection import END, Projection, ViewsBusy
+from core.views.projection import Projection, ViewsBusy
 from core.views.reading import ViewReading
+from core.views.tables import END
 
 #: At most this many events or items are listed by explain and diff (they say so).
 LISTED = 1000

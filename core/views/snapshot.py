@@ -602,10 +602,6 @@ class SqlSnapshot:
             ]
         yield from found
 
-    def count_facts(self, types: Sequence[str], first: date | None, last: date | None) -> int:
-        """How many facts of `types` stand, dated in [first, last]: their tallies."""
-        return sum(self.tally(f"events.{name}", first, last) for name in types)
-
     def facts_page(
         self,
         types: Sequence[str],

@@ -36,10 +36,6 @@ from core.views.tables import END, dumps, family, tagged
 BLOCK = 4096
 #: Items (with their standing tallies) the Book keeps between pages.
 KEPT_ITEMS = 10_000
-#: Items whose JSON is longer stay decoded between pages; the others are kept as
-#: their JSON only (decoded they take ten times the room: a million-event log's big
-#: items alone would hold 100 MB).
-DECODED = 0
 
 LEVELS = (Level.RESTRICTED, Level.ALL)
 
@@ -267,9 +263,8 @@ class Book:
     """What the fold remembers between pages (see the module's docstring). `fresh`:
     the tables were empty when it began, so an item it never saw is not in them."""
 
-    def __init__(self, fresh: bool = False, kept: int = KEPT_ITEMS) -> None:
+    def __init__(self, fresh: bool = False) -> None:
         self.fresh = fresh
-        self.kept = kept
         self.items: OrderedDict[ItemKey, ItemState] = OrderedDict()
         self.forgotten: set[ItemKey] = set()
         self.blocks: dict[tuple[str, str], Block | None] = {}
@@ -282,9 +277,41 @@ class Book:
         self.next_boundary = 0
 
     def trim(self) -> None:
-        while len(self.items) > self.kept:
+        while len(self.items) > KEPT_ITEMS:
             key, _ = self.items.popitem(last=False)
             self.forgotten.add(key)
+
+
+def count_and_index(
+    fact: Fact,
+    counts: Mapping[str, int],
+    parties: Sequence[str],
+    log_counter: str,
+    sums: Sums,
+    postings: dict[tuple[str, str], list[int]],
+) -> None:
+    """The whole work of an event no item is made of: its entry and counters in its
+    month's `sums`, its position in the posting lists of its type, month, parties and
+    recommendations (PageWriter.record_shared, and a fold's helper for a page)."""
+    position = fact.position
+    month = fact.occurred_on[:7]
+    key = (log_counter, month)
+    sums[key] = sums.get(key, 0) + 1
+    for counter, amount in counts.items():
+        key = (counter, month)
+        sums[key] = sums.get(key, 0) + amount
+    terms = [("type", fact.type), ("month", month)]
+    terms.extend(("party", party) for party in parties)
+    terms.extend(
+        ("recommendation", RECOMMENDATION_TERMS.get(number) or str(number))
+        for number in fact.recommendations
+    )
+    for term in terms:
+        found = postings.get(term)
+        if found is None:
+            postings[term] = [position]
+        elif found[-1] != position:
+            found.append(position)
 
 
 class PageWriter:
@@ -366,36 +393,8 @@ class PageWriter:
         """What both levels' engines do with a new event that both see and that no
         item is made of (most of them): count it, index it, once for both (the fact
         itself is the log's)."""
-        position = fact.position
-        self.logged[position] = [fact, counts, parties, 3]
-        sums = self.book.changes[3]
-        month = fact.occurred_on[:7]
-        key = (log_counter, month)
-        sums[key] = sums.get(key, 0) + 1
-        for counter, amount in counts.items():
-            key = (counter, month)
-            sums[key] = sums.get(key, 0) + amount
-        postings = self.postings
-        for term in (("type", fact.type), ("month", month)):
-            found = postings.get(term)
-            if found is None:
-                postings[term] = [position]
-            else:
-                found.append(position)
-        for party in parties:
-            term = ("party", party)
-            found = postings.get(term)
-            if found is None:
-                postings[term] = [position]
-            elif found[-1] != position:
-                found.append(position)
-        for number in fact.recommendations:
-            term = ("recommendation", RECOMMENDATION_TERMS.get(number) or str(number))
-            found = postings.get(term)
-            if found is None:
-                postings[term] = [position]
-            elif found[-1] != position:
-                found.append(position)
+        self.logged[fact.position] = [fact, counts, parties, 3]
+        count_and_index(fact, counts, parties, log_counter, self.book.changes[3], self.postings)
 
     def count_entry(self, level: int, event: Fact) -> None:
         """Count the event as an entry of the log, and index it by type and month."""
@@ -799,8 +798,10 @@ class PageWriter:
             tally.stored = True
         for state in self.touched:
             for kept in state.rows:
-                if kept is not None and kept.data is not None and len(kept.data) > DECODED:
-                    kept._item = None  # decoded again when next needed: JSON takes less room
+                if kept is not None and kept.data is not None:
+                    # Kept between pages as its JSON only, decoded again when next needed:
+                    # decoded, a million-event log's big items alone would hold 100 MB.
+                    kept._item = None
         self.book.trim()
 
     def _flush_ended(self) -> None:
@@ -982,19 +983,6 @@ def _fact_values(row: FactRow) -> tuple[Any, ...]:
         dumps(row.counts),
         tagged(row.party_codes),
         tagged(fact.recommendations),
-    )
-
-
-def _tally_values(row: TallyRow) -> tuple[Any, ...]:
-    return (
-        row.source,
-        row.counter,
-        row.day,
-        row.from_pos,
-        row.levels,
-        row.ends[0],
-        row.ends[1],
-        row.amount,
     )
 
 

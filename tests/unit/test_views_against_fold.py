@@ -213,7 +213,7 @@ def test_fast_answers_equal_a_naive_fold(data):
 
 
 def test_a_span_splits_a_range_into_whole_months_and_cut_days():
-    from core.views.projection import _Span
+    from core.views.snapshot import _Span
 
     span = _Span.of(date(2009, 2, 10), date(2010, 11, 30))
     assert (span.whole_low, span.whole_high) == ("2009-03", "2010-11")
