@@ -71,26 +71,33 @@ def membership_days(item: Item) -> set[str]:
     return found
 
 
-def party_days(item: Item, days: Sequence[str]) -> list[bool]:
-    """Whether the State was a party to the Statute on each day, as the parties view
-    presents it (legal_framework.present_party): its latest membership by then, in
-    force, and not yet left by a withdrawal notified by then."""
+def standing_on(item: Item, days: Sequence[str]) -> list[tuple[bool, str | None]]:
+    """On each day, as the parties view presents the State (legal_framework.present_party):
+    whether it was a party to the Statute (its latest membership by then, in force, and
+    not yet left by a withdrawal notified by then), and the day a withdrawal notified and
+    not revoked by then takes effect (None: no such withdrawal)."""
     memberships = item.get("memberships", [])
-    found = []
+    found: list[tuple[bool, str | None]] = []
     for day in days:
         current = None
         for membership in memberships:
             if membership["on"] <= day:
                 current = membership
         if current is None:
-            found.append(False)
+            found.append((False, None))
             continue
         notified = current.get("withdrawal_notified_on", "9999") <= day
         # A withdrawal revoked by then never takes effect (South Africa, 2017).
         revoked = current.get("withdrawal_revoked_on", "9999") <= day
         effective = current.get("effective_on") if notified and not revoked else None
-        found.append(current["in_force_on"] <= day and (effective is None or effective > day))
+        party = current["in_force_on"] <= day and (effective is None or effective > day)
+        found.append((party, effective))
     return found
+
+
+def party_days(item: Item, days: Sequence[str]) -> list[bool]:
+    """Whether the State was a party to the Statute on each day (standing_on)."""
+    return [party for party, _ in standing_on(item, days)]
 
 
 def happened_counts(records: list[Item], days: Sequence[str], field: str = "on") -> list[int]:
