@@ -305,6 +305,9 @@ class _Batch:
             (t.name for t in self.catalogue.types.values() if t.effect is Effect.LOWER), None
         )
         self.dossiers: dict[UUID, Dossier] = {}
+        #: Dossiers read (not changed) by this batch: a lifecycle named by many of
+        #: its events (a referenced agreement, a registered organisation) is read once.
+        self.read: dict[UUID, Dossier | None] = {}
         self.events: list[Any] = []
         #: Which dossier holds each event recorded in this batch.
         self.homes: dict[UUID, UUID] = {}
@@ -614,7 +617,9 @@ class _Batch:
     def _load(self, dossier: UUID) -> Dossier | None:
         if dossier in self.dossiers:
             return self.dossiers[dossier]
-        return self.app.dossier(None, dossier)
+        if dossier not in self.read:
+            self.read[dossier] = self.app.dossier(None, dossier)
+        return self.read[dossier]
 
     def _home_of(self, target_id: UUID, field: str) -> Dossier:
         home = self.homes.get(target_id)
