@@ -17,7 +17,8 @@ from core.catalogue import Catalogue
 from core.envelope import CLASSIFICATION_RANK, Draft, stricter
 from core.errors import LifecycleConflict
 from core.eventtypes import Effect, LifecycleState
-from core.facts import CORRECTABLE_ENVELOPE, Day, Fact
+from core.facts import CORRECTABLE_ENVELOPE as CORRECTABLE_ENVELOPE  # for api.console
+from core.facts import Day, Fact, corrected
 from core.integrity import event_id
 
 SUBJECT_NAMESPACE = uuid5(NAMESPACE_URL, "https://followup.invalid/subject")
@@ -285,18 +286,16 @@ def _index(members: Sequence[Member], target_id: UUID) -> int:
 
 
 def _amended(target: Member, changes: Mapping[str, Any]) -> Member:
-    """A member with a correction's changes: payload fields, and envelope fields."""
-    envelope: dict[str, Any] = {}
-    for name in CORRECTABLE_ENVELOPE:
-        if name in changes:
-            value = changes[name]
-            if name == "occurred_on":
-                value = date.fromisoformat(value)
-            elif name in ("recommendations", "sources"):
-                value = tuple(value)
-            envelope[name] = value
-    payload = {k: v for k, v in changes.items() if k not in CORRECTABLE_ENVELOPE}
-    return replace(target, payload=dict(sorted({**target.payload, **payload}.items())), **envelope)
+    """A member with a correction's changes, as `core.facts.corrected` makes them."""
+    fact = corrected(target.fact(), changes)
+    return replace(
+        target,
+        occurred_on=fact.occurred_on.to_date(),
+        payload=fact.payload,
+        summary=fact.summary,
+        recommendations=fact.recommendations,
+        sources=fact.sources,
+    )
 
 
 def record_args(draft: Draft, recorded_by: str) -> dict[str, Any]:
