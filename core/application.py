@@ -384,14 +384,14 @@ class _Batch:
                 new = dossier.draft_member(**record_args(draft, self.recorded_by))
                 rule = event_type.rule
                 if rule is not None:
-                    rule(seen, new.fact())
-                self._check_context(event_type, new.fact())
+                    rule(seen, new.fact)
+                self._check_context(event_type, new.fact)
                 raise _unusable(subject)
             inherited = stricter(inherited, dossier.classification(self.catalogue))
             draft = _classified(draft, inherited, _described(subject), self.lowering)
             dossier.record(**record_args(draft, self.recorded_by))
         dossier.check_lifecycle(self.catalogue)
-        self._check_context(event_type, dossier.members[-1].fact())
+        self._check_context(event_type, dossier.members[-1].fact)
         return dossier
 
     def _amend(self, event_type: EventType, draft: Draft) -> Dossier:
@@ -439,7 +439,7 @@ class _Batch:
             self._check_references(target_type, corrected.payload)
             self._check_evidence(target_type, corrected.payload)
             self._check_registered(target_type, corrected.payload)
-            self._check_context(target_type, corrected.fact())
+            self._check_context(target_type, corrected.fact)
         return dossier
 
     def _checked_changes(
