@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
+from functools import cached_property
 from typing import Any, cast
 from uuid import UUID
 
@@ -298,6 +299,7 @@ class _Batch:
         self.catalogue = app.catalogue
         self.recorded_by = recorded_by
         self.role = role
+        self.also = also
         #: Every name the caller records or recorded under (core.visibility).
         self.identities = frozenset({recorded_by, *also})
         #: The type that lowers a classification, named in refusals.
@@ -542,43 +544,38 @@ class _Batch:
         of it; returns the strictest of their classifications (the event inherits it,
         so what cites a confidential event is confidential) and which event has it."""
         strictest, which = Classification.PUBLIC.value, ""
-        sight: Visibility | None = None
         for field in event_type.evidence:
             for index, cited in enumerate(payload.get(field) or ()):
                 event_id = UUID(str(cited))
-                if event_id in self.homes:
-                    dossier = self.dossiers[self.homes[event_id]]
-                    member = next(m for m in dossier.members if m.event_id == event_id)
-                    classification = member.classification
-                else:
-                    record = self.app.log.find_record(event_id)
-                    event = self.app.to_event(record) if record is not None else None
-                    if event is not None and sight is None:
-                        sight = self.app.visibility(
-                            self.role, self.recorded_by, tuple(self.identities - {self.recorded_by})
-                        )
-                    if event is None or sight is None or not sight.sees(event):
-                        raise InvalidEvent(
-                            {field: {str(index): [f"No event {event_id} in the log."]}}
-                        )
-                    cited_type = self.catalogue.types.get(event.type)
-                    if cited_type is not None and cited_type.effect is not Effect.RECORD:
-                        raise InvalidEvent(
-                            {
-                                field: {
-                                    str(index): [
-                                        f"Event {event_id} corrects or retracts another: cite "
-                                        "that one."
-                                    ]
-                                }
-                            }
-                        )
-                    classification = event.classification
-                    for lowered, _ in self.app.lowerings_of(event):
-                        classification = lowered
+                classification = self._cited(event_id, field, str(index))
                 if stricter(strictest, classification) != strictest:
                     strictest, which = classification, f"Event {event_id} (evidence)"
         return strictest, which
+
+    def _cited(self, event_id: UUID, field: str, index: str) -> str:
+        """The classification, as it now reads, of an event cited as evidence (the
+        `index`th of `field`), checked as `_check_evidence` says."""
+        if event_id in self.homes:
+            dossier = self.dossiers[self.homes[event_id]]
+            return next(m for m in dossier.members if m.event_id == event_id).classification
+        record = self.app.log.find_record(event_id)
+        event = self.app.to_event(record) if record is not None else None
+        if event is None or not self._log_sight.sees(event):
+            raise InvalidEvent({field: {index: [f"No event {event_id} in the log."]}})
+        cited_type = self.catalogue.types.get(event.type)
+        if cited_type is not None and cited_type.effect is not Effect.RECORD:
+            raise InvalidEvent(
+                {field: {index: [f"Event {event_id} corrects or retracts another: cite that one."]}}
+            )
+        classification = event.classification
+        for lowered, _ in self.app.lowerings_of(event):
+            classification = lowered
+        return classification
+
+    @cached_property
+    def _log_sight(self) -> Visibility:
+        """What the caller sees of the log (for events not in this batch)."""
+        return self.app.visibility(self.role, self.recorded_by, self.also)
 
     def _check_registered(self, event_type: EventType, payload: Mapping[str, Any]) -> None:
         """Codes that are not built in must name organisations registered in the log."""
