@@ -380,9 +380,7 @@ class _Batch:
             if flags is not None:
                 # Judged by what the caller sees, as if the rest did not exist; if that
                 # passes, the reference is taken by something hidden from it.
-                seen = _folded(
-                    dossier.seen(flags, self.catalogue), self.catalogue, _unusable(subject)
-                )
+                seen = self._lifecycle_seen(dossier, flags, subject)
                 new = dossier.draft_member(**record_args(draft, self.recorded_by))
                 rule = event_type.rule
                 if rule is not None:
@@ -525,10 +523,7 @@ class _Batch:
                 raise missing
             flags = self._sight(dossier)
             if flags is not None:
-                if (
-                    _folded(dossier.seen(flags, self.catalogue), self.catalogue, _unusable(subject))
-                    is None
-                ):
+                if self._lifecycle_seen(dossier, flags, subject) is None:
                     raise missing
                 raise _unusable(subject)
             if not dossier.exists(self.catalogue):
@@ -607,7 +602,18 @@ class _Batch:
         flags = self._sight(dossier)
         if flags is None:
             return dossier.lifecycle(self.catalogue)
-        return _folded(dossier.seen(flags, self.catalogue), self.catalogue, _unusable(subject))
+        return self._lifecycle_seen(dossier, flags, subject)
+
+    def _lifecycle_seen(
+        self, dossier: Dossier, flags: Sequence[bool], subject: str | None
+    ) -> LifecycleState:
+        """The lifecycle as the caller sees it (the flagged events alone); if that does
+        not hold together on its own (hidden events it rests on), the reference is
+        unusable to it."""
+        try:
+            return lifecycle_of(dossier.seen(flags, self.catalogue), self.catalogue)
+        except LifecycleConflict:
+            raise _unusable(subject) from None
 
     # -- loading -----------------------------------------------------------------
 
@@ -650,15 +656,6 @@ def _unusable(subject: str | None, event: UUID | None = None) -> LifecycleConfli
     return LifecycleConflict(
         f"This reference cannot be used: {kind.replace('_', ' ')} {reference}."
     )
-
-
-def _folded(members: list[Member], catalogue: Catalogue, unusable: LifecycleConflict) -> Any:
-    """The lifecycle as a caller sees it; if what it sees does not hold together on
-    its own (hidden events it rests on), the reference is unusable to it."""
-    try:
-        return lifecycle_of(members, catalogue)
-    except LifecycleConflict:
-        raise unusable from None
 
 
 def _classified(draft: Draft, inherited: str, what: str, lowering: str | None) -> Draft:
