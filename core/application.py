@@ -169,8 +169,8 @@ class FollowUp(Application[UUID]):
             sight = self.visibility(role, recorded_by, also=also)
             for event in events:
                 event_type = self.catalogue.types.get(event.type)
-                if event_type is not None and role not in event_type.writers:
-                    raise Forbidden(f"The {role} role may not record {event.type} events.")
+                if event_type is not None:
+                    _check_writer(role, event_type)
                 if not sight.sees(event):
                     raise Forbidden(
                         f"The {role} role may not see what this request recorded; "
@@ -316,7 +316,7 @@ class _Batch:
 
     def add(self, draft: Draft) -> None:
         event_type = self.catalogue[draft.type]
-        self._check_writer(event_type)
+        _check_writer(self.role, event_type)
         if event_type.effect is Effect.RECORD:
             dossier = self._record(event_type, draft)
         else:
@@ -324,10 +324,6 @@ class _Batch:
         self.dossiers[dossier.id] = dossier
         self.events.append(dossier.pending_events[-1])
         self.homes[dossier.last_event_id()] = dossier.id
-
-    def _check_writer(self, event_type: EventType) -> None:
-        if self.role is not None and self.role not in event_type.writers:
-            raise Forbidden(f"The {self.role} role may not record {event_type.name} events.")
 
     def save(self, idempotency: IdempotencyKey | None = None) -> list[int]:
         processing = ProcessingEvent[UUID]()
@@ -412,7 +408,7 @@ class _Batch:
             )
         if target.retracted:
             raise LifecycleConflict(f"Event {target_id} has been retracted.")
-        self._check_writer(target_type)
+        _check_writer(self.role, target_type)
         if event_type.effect is Effect.CORRECT:
             changes = str(event_type.changes)
             payload = dict(draft.payload)
@@ -635,6 +631,12 @@ class _Batch:
         if dossier is None:  # pragma: no cover - the log and its index disagree
             raise _no_event(field, target_id)
         return dossier
+
+
+def _check_writer(role: str | None, event_type: EventType) -> None:
+    """A role records only the types that name it as a writer (None: the operator)."""
+    if role is not None and role not in event_type.writers:
+        raise Forbidden(f"The {role} role may not record {event_type.name} events.")
 
 
 def _no_event(field: str, target_id: UUID) -> InvalidEvent:
