@@ -309,12 +309,12 @@ def _tallies() -> dict[str, Any]:
 def report_follow_up(context: SectionContext) -> dict[str, Any]:
     """The follow-up of the 66 for the report (public: only public actions and
     indicators are itemised; statuses say whether the assessment behind them is public,
-    as ``recommendation_status`` does; counts include restricted events)."""
+    as ``recommendation_status`` shows it; counts include restricted events)."""
     reading = context.reading
     assert isinstance(reading, ViewReading)
     overview = Overview(reading, [], context.summary_figures)
     rows = overview.rows()
-    public = record_keeping.recommendation_status(context)
+    public = record_keeping.publicly_assessed(context)
     actions = reading.items("actions")
     found: dict[int, dict[str, Any]] = {}
     for row in rows:
@@ -322,9 +322,7 @@ def report_follow_up(context: SectionContext) -> dict[str, Any]:
         mine = [a for a in actions if number in a["recommendations"] and public_item(a)]
         found[number] = {
             **{k: row[k] for k in ("status", "status_since", "previous_status")},
-            # Public when the assessment behind the status is (the report's own table
-            # keys by number as text and says 'restricted' otherwise).
-            "public": public.get(str(number), {}).get("status", "restricted") != "restricted",
+            "public": number in public,
             "actions": row["actions"],
             "open_actions": [brief(a) for a in mine if a["status"] == "open"],
             "completed_actions": [
