@@ -35,18 +35,6 @@ STATUSES = (NOT_ASSESSED, "not_started", "in_progress", "implemented", "ongoing"
 Indicators = Sequence[Indicator] | Callable[[int], dict[str, Any]]
 
 
-def sums(reading: ViewReading, prefix: str) -> dict[str, int]:
-    """Every tally starting with `prefix`, up to the reading's date (those not 0)."""
-    read = getattr(reading, "sums", None)
-    if read is not None:
-        found: dict[str, int] = read(prefix, cumulative=True)
-        return found
-    values = {
-        name: reading.tally(name, cumulative=True) for name in reading.snapshot.counters(prefix)
-    }
-    return {name: value for name, value in values.items() if value}
-
-
 # -- status ------------------------------------------------------------------------
 
 
@@ -148,7 +136,7 @@ class Overview:
 
     def tallies_of(self, prefix: str) -> dict[str, int]:
         if prefix not in self._tallies:
-            self._tallies[prefix] = sums(self.reading, prefix)
+            self._tallies[prefix] = self.reading.sums(prefix, cumulative=True)
         return self._tallies[prefix]
 
     @property
