@@ -304,6 +304,12 @@ def report_follow_up(context: SectionContext) -> dict[str, Any]:
     rows = overview.rows()
     public = record_keeping.publicly_assessed(context)
     actions = reading.items("actions")
+    public_indicators = {
+        item["indicator"]
+        for items in overview.defined.values()
+        for item in items
+        if public_item(item)
+    }
     found: dict[int, dict[str, Any]] = {}
     for row in rows:
         number = row["number"]
@@ -318,9 +324,9 @@ def report_follow_up(context: SectionContext) -> dict[str, Any]:
             ],
             "self_assessed": row["self_assessed"],
             "tracked_indicators": {
-                item["indicator"]: overview.evaluation.report(item, reading.period.on)
-                for item in overview.defined.get(number, [])
-                if public_item(item)
+                name: tracked
+                for name, tracked in row["tracked_indicators"].items()
+                if name in public_indicators
             },
         }
     board = dashboard(overview, rows)
