@@ -1,7 +1,7 @@
 """The Bureau's report: generate the annual report (a year, as the log stood at a time),
 download it, and see the checks `followup report verify` makes on it. The same bytes
 as `followup report` and `GET /api/v1/reports/annual/{year}.pdf` for the same year and
-time: the PDF is drawn again for a download rather than kept (it is reproducible)."""
+time (the last few drawn are kept for their download)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections import OrderedDict
 from datetime import datetime
 from typing import Any
 
-from flask import Response, request
+from flask import Response, current_app, request
 
 from api.console.access import page, services
 from api.console.blueprint import blueprint
@@ -20,25 +20,31 @@ from core.clock import format_timestamp
 from core.errors import FollowupError
 from core.roles import AUDITOR, BUREAU
 
-#: The last few reports drawn by this process (drawing one takes seconds).
-_DRAWN: OrderedDict[tuple[int, str | None, str, bool], Any] = OrderedDict()
+#: How many reports drawn an app keeps (drawing one takes seconds).
 KEPT = 4
 LANGUAGES = ("en", "fr")
 
 
 def produced(year: int, as_of: datetime | None, lang: str, draft: bool) -> Any:
     """A draft says DRAFT on every page and may do without the heading's settings; a
-    final report needs them (ReportError, shown, otherwise), as `followup report`."""
+    final report needs them (ReportError, shown, otherwise), as `followup report`.
+    The last few drawn are kept, for the download that follows: each app its own,
+    and a report of the log's last event by that event's position, so that an event
+    recorded since draws it again."""
     from reports.annual import produce
 
-    key = (year, format_timestamp(as_of) if as_of else None, lang, draft)
-    if key not in _DRAWN:
-        _DRAWN[key] = produce(
+    drawn: OrderedDict[tuple[Any, ...], Any] = current_app.extensions.setdefault(
+        "followup.console.reports", OrderedDict()
+    )
+    when = format_timestamp(as_of) if as_of else services().app.head().position
+    key = (year, when, lang, draft)
+    if key not in drawn:
+        drawn[key] = produce(
             services(), year=year, as_of=as_of, lang=lang, draft=True if draft else None
         )
-        while len(_DRAWN) > KEPT:
-            _DRAWN.popitem(last=False)
-    return _DRAWN[key]
+        while len(drawn) > KEPT:
+            drawn.popitem(last=False)
+    return drawn[key]
 
 
 def _year(errors: dict[str, list[str]]) -> int | None:

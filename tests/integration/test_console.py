@@ -655,6 +655,32 @@ def test_complete_an_action_with_evidence(site):
     assert f'href="/console/events/{site["agreement_id"]}"' in shown
 
 
+def test_a_report_of_the_logs_last_event_is_drawn_again_once_an_event_is_recorded(site):
+    """The console keeps the reports it drew; one asked without a time is of the log's
+    last event, so an event recorded since gives a new report, not the one kept."""
+    bureau = signed_in(site, site["people"]["bureau"])
+    token = form_token(bureau, "/console/reports")
+    asked = {"csrf_token": token, "year": "2008", "draft": "1"}
+    first = bureau.post("/console/reports", data=asked)
+    assert first.status_code == 200, first.text
+    app = site["services"].app
+    draft = app.validate(
+        {
+            "type": "StateBecameParty",
+            "occurred_on": "2008-05-05",
+            "state": "ITA",
+            "instrument": "ratification",
+            "in_force_on": "2008-08-01",
+        }
+    )
+    app.record_batch([draft], site["people"]["focal_point"].recorded_by, "focal_point")
+    again = bureau.post("/console/reports", data=asked)
+    assert again.status_code == 200, again.text
+    position = re.compile(r"Log position (\d+)")
+    assert int(position.search(first.text).group(1)) == head(site) - 1
+    assert int(position.search(again.text).group(1)) == head(site)
+
+
 def test_the_bureau_generates_a_french_draft_and_a_final_report_needs_its_settings(site):
     from reports.annual.verify import language_of
 
