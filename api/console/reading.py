@@ -214,7 +214,8 @@ def events() -> Response:
         after = max(0, min(int(request.args.get("after", 0)), 2**53))
     except ValueError:
         after = 0
-    found = find_events(app, where, after=after, upto=upto, limit=PAGE, visible=access.visibility())
+    visible = access.visibility().at(upto)
+    found = find_events(app, where, after=after, upto=upto, limit=PAGE, visible=visible)
     return render(
         "events.html",
         time=time,
@@ -441,7 +442,7 @@ def party_profile(code: str) -> Response:
     app = services().app
     upto = position_as_of(app, time.as_of) if time.as_of else app.head().position
     latest = find_events(
-        app, EventFilter(party=code), upto=upto, limit=PAGE, visible=access.visibility()
+        app, EventFilter(party=code), upto=upto, limit=PAGE, visible=access.visibility().at(upto)
     )
     return render(
         "party.html",

@@ -8,7 +8,9 @@ import io
 import json
 import re
 import shutil
+import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ import pytest
 
 from api import create_app
 from core.accounts import MAX_FAILURES
+from core.clock import format_timestamp
 from followup.bootstrap import Services, bootstrap
 from tests.console_support import PASSWORD, Someone, code, csrf, open_account, sittings
 
@@ -319,6 +322,29 @@ def test_a_confidential_event_is_not_found_by_the_bureau_and_not_changed_by_it(s
     assert bureau.get(f"/console/events/{sealed}/retract").status_code in (403, 404)
     focal = signed_in(site, site["people"]["focal_point"])
     assert focal.get(f"/console/events/{sealed}").status_code == 200
+
+
+def test_an_unsealed_event_is_seen_by_the_bureau_from_its_lowering_on(site):
+    """As the API: an event whose classification was lowered is seen by the lowered
+    one from the lowering's position on, and not as of before."""
+    app = site["services"].app
+    sealed = site["sealed_id"]
+    before = format_timestamp(datetime.now(UTC))
+    time.sleep(0.05)
+    lowering = app.validate(
+        {
+            "type": "ClassificationLowered",
+            "occurred_on": "2021-01-01",
+            "lowers": sealed,
+            "lowered_to": "public",
+            "reason": "Unsealed by the Chamber",
+        }
+    )
+    app.record_batch([lowering], site["people"]["focal_point"].recorded_by, "focal_point")
+    bureau = signed_in(site, site["people"]["bureau"])
+    assert bureau.get(f"/console/events/{sealed}").status_code == 200
+    assert sealed in bureau.get("/console/events").text
+    assert sealed not in bureau.get("/console/events", query_string={"as_of": before}).text
 
 
 # -- recording --------------------------------------------------------------------------
