@@ -12,7 +12,7 @@ from flask import Response, request
 
 from api.console.access import page, services
 from api.console.blueprint import blueprint
-from api.console.rendering import TimeQuery, level, render, sentence, time_query
+from api.console.rendering import level, render, sentence, time_query, transaction_time
 from auditor.tlog import NoteError, VerifierKey
 from core.errors import FollowupError
 from core.people import trail
@@ -24,15 +24,13 @@ TRAIL_ROWS = 500
 
 def _times(*names: str) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """Transaction times from the query (`from`, `to`...), in the API's words."""
-    raw = {n: request.args[n].strip() for n in names if request.args.get(n, "").strip()}
     found: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
-    for name, text in raw.items():
-        problems = TimeQuery().validate({"as_of": text})
-        if problems:
-            errors[name] = [str(m) for m in problems["as_of"]]
-        else:
-            found[name] = TimeQuery().load({"as_of": text})["as_of"]
+    for name in names:
+        text = request.args.get(name, "").strip()
+        moment = transaction_time(name, text, errors) if text else None
+        if moment is not None:
+            found[name] = moment
     return found, errors
 
 

@@ -14,7 +14,7 @@ from flask import Response, current_app, request
 from api.console.access import page, services
 from api.console.blueprint import blueprint
 from api.console.language import current as current_language
-from api.console.rendering import TimeQuery, render
+from api.console.rendering import render, transaction_time
 from api.reports import pdf_response
 from core.clock import format_timestamp
 from core.errors import FollowupError
@@ -67,14 +67,7 @@ def _draft() -> bool:
 
 def _as_of(errors: dict[str, list[str]]) -> datetime | None:
     text = request.values.get("as_of", "").strip()
-    if not text:
-        return None
-    loaded = TimeQuery().validate({"as_of": text})
-    if loaded:
-        errors.update({k: list(v) for k, v in loaded.items()})
-        return None
-    result: datetime | None = TimeQuery().load({"as_of": text}).get("as_of")
-    return result
+    return transaction_time("as_of", text, errors) if text else None
 
 
 def _page(status: int = 200, **context: Any) -> Response:

@@ -452,6 +452,25 @@ def test_every_page_says_what_it_is_of(site):
         assert f"(position <strong>{site['between_position']}</strong>)" in page.text, path
 
 
+def test_a_wrong_time_is_named_beside_its_field_in_the_apis_words(site):
+    """The time bar, the audit's times and the report's `as_of` read times as the API
+    does, and say what is wrong with one as it says it."""
+    rfc = "Not an RFC 3339 timestamp (2010-12-31T12:00:00Z) or a date (2010-12-31)."
+    auditor = signed_in(site, site["people"]["auditor"])
+    page = auditor.get("/console/events", query_string={"as_of": "yesterday"}).text
+    assert 'id="as_of-error"' in page and rfc in page
+    page = auditor.get("/console/", query_string={"from": "2008-02-01", "to": "2008-01-01"})
+    assert 'id="to-error"' in page.text and "Must not be before from." in page.text
+    trail = auditor.get("/console/audit/trail", query_string={"from": "2008-13-01"}).text
+    assert 'id="from-error"' in trail and rfc in trail
+    bureau = signed_in(site, site["people"]["bureau"])
+    token = form_token(bureau, "/console/reports")
+    report = bureau.post(
+        "/console/reports", data={"csrf_token": token, "year": "2008", "as_of": "soon"}
+    )
+    assert report.status_code == 422 and 'id="as_of-error"' in report.text and rfc in report.text
+
+
 def test_an_events_page_offers_what_may_follow_in_its_lifecycle(site):
     agreement = site["agreement_id"]
     focal = signed_in(site, site["people"]["focal_point"])
