@@ -18,6 +18,7 @@ from api.console import access
 from api.console.access import page, services
 from api.console.blueprint import blueprint
 from api.console.rendering import Time, level, render, sentence, time_query
+from api.views import indicators
 from core.envelope import Event
 from core.errors import NotFound
 from core.eventtypes import Effect, EventType
@@ -334,10 +335,6 @@ def changer(effect: Effect, role: str | None) -> tuple[str, EventType] | None:
 # -- recommendations -------------------------------------------------------------------
 
 
-def _indicators(read: ViewReading) -> Any:
-    return lambda number: services().views.indicators_for(read, number)
-
-
 @blueprint.route("/recommendations", methods=["GET"])
 @page(*READ)
 def recommendations() -> Response:
@@ -374,7 +371,7 @@ def recommendations() -> Response:
 def recommendation(number: int) -> Response:
     time = time_query()
     read = reading(time)
-    item = queries.recommendation(read, number, _indicators(read))
+    item = queries.recommendation(read, number, indicators(read), services().views.figures)
     shown = {"number", "part", "cluster", "cluster_title", "addressee", "text", "status"}
     person = access.current_person()
     writable = [

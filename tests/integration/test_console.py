@@ -471,6 +471,28 @@ def test_a_wrong_time_is_named_beside_its_field_in_the_apis_words(site):
     assert report.status_code == 422 and 'id="as_of-error"' in report.text and rfc in report.text
 
 
+def test_a_recommendations_indicator_reads_its_summary_figure_as_the_api_does(site):
+    app = site["services"].app
+    defined = app.validate(
+        {
+            "type": "IndicatorDefined",
+            "occurred_on": "2008-01-15",
+            "indicator": "esa-in-force",
+            "recommendation": 33,
+            "description": "Enforcement agreements in force",
+            "figure": "agreements.enforcement_of_sentences.in_force",
+            "baseline": 0,
+            "baseline_on": "2008-01-01",
+            "target": 3,
+            "target_on": "2012-12-31",
+        }
+    )
+    app.record_batch([defined], site["people"]["focal_point"].recorded_by, "focal_point")
+    page = signed_in(site, site["people"]["auditor"]).get("/console/recommendations/33").text
+    assert "Tracked indicators" in page and "Esa-in-force" in page
+    assert "No summary figure named" not in page
+
+
 def test_an_events_page_offers_what_may_follow_in_its_lifecycle(site):
     agreement = site["agreement_id"]
     focal = signed_in(site, site["people"]["focal_point"])
