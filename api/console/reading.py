@@ -24,7 +24,7 @@ from core.errors import NotFound
 from core.eventtypes import Effect, EventType
 from core.fields import PartyCode
 from core.parties import lookup
-from core.queries import EventFilter, find_events, position_as_of
+from core.queries import EventFilter, EventPage, find_events, position_as_of
 from core.recommendations import catalogue as recommendation_catalogue
 from core.roles import ADMIN, AUDITOR, BUREAU, READERS, ROLES
 from core.views.reading import ViewReading
@@ -210,13 +210,11 @@ def events() -> Response:
         occurred_to=time.last,
         recorded_by=request.args.get("recorded_by", "").strip()[:300] or None,
     )
-    upto = position_as_of(app, time.as_of) if time.as_of else app.head().position
     try:
         after = max(0, min(int(request.args.get("after", 0)), 2**53))
     except ValueError:
         after = 0
-    visible = access.visibility().at(upto)
-    found = find_events(app, where, after=after, upto=upto, limit=PAGE, visible=visible)
+    found, upto = log_events(where, time, after)
     return render(
         "events.html",
         time=time,
@@ -228,6 +226,15 @@ def events() -> Response:
         types=app.catalogue.names(),
         chosen_types=types,
     )
+
+
+def log_events(where: EventFilter, time: Time, after: int = 0) -> tuple[EventPage, int]:
+    """A page of the log's events the person may see, as the log stood at the page's
+    time (as `GET /events` reads them); and the position it stood at."""
+    app = services().app
+    upto = position_as_of(app, time.as_of) if time.as_of else app.head().position
+    visible = access.visibility().at(upto)
+    return find_events(app, where, after=after, upto=upto, limit=PAGE, visible=visible), upto
 
 
 def visible_event(event_id: UUID) -> Event:
@@ -436,11 +443,7 @@ def party_profile(code: str) -> Response:
     time = time_query()
     read = reading(time)
     item = queries.party(read, code)
-    app = services().app
-    upto = position_as_of(app, time.as_of) if time.as_of else app.head().position
-    latest = find_events(
-        app, EventFilter(party=code), upto=upto, limit=PAGE, visible=access.visibility().at(upto)
-    )
+    latest, _ = log_events(EventFilter(party=code), time)
     return render(
         "party.html",
         time=time,
