@@ -12,6 +12,7 @@ from flask import Response, request
 
 from api.console.access import page, services
 from api.console.blueprint import blueprint
+from api.console.reading import reading
 from api.console.rendering import level, render, sentence, time_query, transaction_time
 from auditor.tlog import NoteError, VerifierKey
 from core.errors import FollowupError
@@ -40,7 +41,7 @@ def time_machine() -> Response:
     """Pick a transaction time and a valid date: every page then reads as of them."""
     time = time_query()
     app = services().app
-    read = services().views.reading(level(), as_of=time.as_of, on=time.on)
+    read = reading(time, period=False)
     return render(
         "audit.html",
         time=time,
@@ -111,7 +112,7 @@ def explain() -> Response:
     time = time_query()
     views = services().views
     name = request.args.get("figure", "").strip()[:200]
-    read = views.reading(level(), as_of=time.as_of, on=time.on, first=time.first, last=time.last)
+    read = reading(time)
     explained = views.explain(read, name) if name else None
     # Each event as it reads (the API's answer names them only).
     reads = {

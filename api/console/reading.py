@@ -107,9 +107,17 @@ VIEW_PAGES: dict[str, dict[str, Any]] = {
 }
 
 
-def reading(time: Time) -> ViewReading:
+def reading(time: Time, *, period: bool = True) -> ViewReading:
+    """The views at the person's clearance, as of the page's time, read as the API
+    reads them for a request (never waiting for a long catch-up, the person's own
+    writes waited for: core.views.service)."""
     return services().views.reading(
-        level(), as_of=time.as_of, on=time.on, first=time.first, last=time.last
+        level(),
+        as_of=time.as_of,
+        on=time.on,
+        first=time.first if period else None,
+        last=time.last if period else None,
+        caller=access.caller().recorded_by,
     )
 
 
