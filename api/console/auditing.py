@@ -12,7 +12,7 @@ from flask import Response, request
 
 from api.console.access import page, services
 from api.console.blueprint import blueprint
-from api.console.reading import reading
+from api.console.reading import about, reading
 from api.console.rendering import level, render, sentence, time_query, transaction_time
 from auditor.tlog import NoteError, VerifierKey
 from core.errors import FollowupError
@@ -46,7 +46,7 @@ def time_machine() -> Response:
         "audit.html",
         time=time,
         errors=time.errors,
-        about=services().views.envelope(read, time.as_of),
+        about=about(read, time),
         head=app.head().position,
     )
 
@@ -123,7 +123,7 @@ def explain() -> Response:
         "explain.html",
         reads=reads,
         time=time,
-        about=views.envelope(read, time.as_of),
+        about=about(read, time),
         figure=name,
         figures=sorted(views.figures),
         explained=explained,
