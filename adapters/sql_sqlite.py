@@ -184,17 +184,14 @@ def _file_lease(path: str) -> Iterator[bool]:
         os.close(descriptor)
 
 
-class FileSql:
-    """A private SQLite file, for scratch work (folding views again to compare)."""
+class PrivateSql:
+    """A SQLite database of this process alone, behind one connection and a lock."""
 
     dialect: Dialect = "sqlite"
 
     def __init__(self, path: str) -> None:
         self._connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._connection.row_factory = sqlite3.Row
-        self._connection.execute("PRAGMA journal_mode=OFF")
-        self._connection.execute("PRAGMA synchronous=OFF")
-        self._connection.execute("PRAGMA cache_size=-32768")
         self._lock = threading.RLock()
 
     @contextmanager
@@ -202,14 +199,24 @@ class FileSql:
         with self._lock, _transaction(self._connection, write) as cursor:
             yield cursor
 
+    def lease(self, name: str) -> AbstractContextManager[bool]:
+        return _process_lease(f"{id(self)}/{name}")
+
     def scratch(self) -> AbstractContextManager[FileSql]:
         return scratch_sql()
 
     def settle(self) -> None:
         return None
 
-    def lease(self, name: str) -> AbstractContextManager[bool]:
-        return _process_lease(f"{id(self)}/{name}")
+
+class FileSql(PrivateSql):
+    """A private SQLite file, for scratch work (folding views again to compare)."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path)
+        self._connection.execute("PRAGMA journal_mode=OFF")
+        self._connection.execute("PRAGMA synchronous=OFF")
+        self._connection.execute("PRAGMA cache_size=-32768")
 
     def close(self) -> None:
         self._connection.close()
@@ -225,31 +232,11 @@ def scratch_sql() -> Iterator[FileSql]:
             sql.close()
 
 
-class MemorySql:
+class MemorySql(PrivateSql):
     """One private in-memory SQLite database, for the memory store's side tables."""
 
-    dialect: Dialect = "sqlite"
-
     def __init__(self) -> None:
-        self._connection = sqlite3.connect(
-            ":memory:", check_same_thread=False, isolation_level=None
-        )
-        self._connection.row_factory = sqlite3.Row
-        self._lock = threading.RLock()
-
-    @contextmanager
-    def transaction(self, *, write: bool, derived: bool = False) -> Iterator[SqliteCursor]:
-        with self._lock, _transaction(self._connection, write) as cursor:
-            yield cursor
-
-    def lease(self, name: str) -> AbstractContextManager[bool]:
-        return _process_lease(f"{id(self)}/{name}")
-
-    def scratch(self) -> AbstractContextManager[FileSql]:
-        return scratch_sql()
-
-    def settle(self) -> None:
-        return None
+        super().__init__(":memory:")
 
 
 @contextmanager

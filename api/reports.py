@@ -86,14 +86,20 @@ def annual_report(year: int, **query: Any) -> Response:
         lang=query["lang"],
         draft=True if query["draft"] else None,
     )
+    return pdf_response(produced, year, query["lang"])
+
+
+def pdf_response(produced: Any, year: int, lang: str) -> Response:
+    """A report's PDF to download, with the log position it is of (the API's answer,
+    and the console's download)."""
     return Response(
         produced.pdf,
         mimetype="application/pdf",
         headers={
             "Content-Disposition": (
-                f'attachment; filename="report-of-the-bureau-{year}-{query["lang"]}.pdf"'
+                f'attachment; filename="report-of-the-bureau-{year}-{lang}.pdf"'
             ),
-            "Content-Language": query["lang"],
+            "Content-Language": lang,
             "X-Followup-Position": str(produced.position),
             "X-Followup-As-Of": produced.as_of,
             "X-Followup-Digest": produced.head,

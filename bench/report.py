@@ -28,21 +28,9 @@ from core.views.model import Level
 from followup.bootstrap import bootstrap
 from reports.annual import gather_data, produce, with_document
 from reports.annual.document import drawing, html, write_pdf
-from reports.config import ReportConfig
+from tests.report_history import SETTINGS
 
 YEAR = 2024
-#: The heading a final report needs (the settings' own values do not change the work).
-SETTINGS = ReportConfig(
-    symbol="ICC-ASP/23/21",
-    session=23,
-    venue="New York",
-    session_from=date(2024, 12, 2),
-    session_to=date(2024, 12, 7),
-    document_date=date(2024, 10, 19),
-    mandate="ICC-ASP/22/Res.3",
-    mandate_paragraph=40,
-    mandate_date=date(2023, 12, 6),
-)
 LANGUAGES = ("en", "fr")
 #: How `make bench` drives it (bench/__main__.py): full, and quick (under a minute).
 FULL_ARGS = ("--events", "10000")

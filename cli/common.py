@@ -44,7 +44,8 @@ def open_services(url: str, *, create: bool = False, writes: bool = True) -> Ite
     store this process may not write to (an auditor's write-protected copy): it reads
     a temporary copy, where the views it derives are written; a command that writes
     is refused there, in one line."""
-    adapter = store_adapter(Registry.load(load_entry_points=True).stores, database_url(url))
+    registry = Registry.load(load_entry_points=True)
+    adapter = store_adapter(registry.stores, database_url(url))
     read_only = (
         not create
         and adapter.writable is not None
@@ -60,7 +61,7 @@ def open_services(url: str, *, create: bool = False, writes: bool = True) -> Ite
         if read_only and adapter.copy is not None:
             url = adapter.copy(url, folder)
             click.echo("note: the store is read-only; reading a temporary copy of it", err=True)
-        services = bootstrap(url, create=create)
+        services = bootstrap(url, create=create, registry=registry)
         try:
             yield services
         finally:

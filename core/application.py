@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
+from functools import cached_property
 from typing import Any, cast
 from uuid import UUID
 
@@ -168,8 +169,8 @@ class FollowUp(Application[UUID]):
             sight = self.visibility(role, recorded_by, also=also)
             for event in events:
                 event_type = self.catalogue.types.get(event.type)
-                if event_type is not None and role not in event_type.writers:
-                    raise Forbidden(f"The {role} role may not record {event.type} events.")
+                if event_type is not None:
+                    _check_writer(role, event_type)
                 if not sight.sees(event):
                     raise Forbidden(
                         f"The {role} role may not see what this request recorded; "
@@ -298,6 +299,7 @@ class _Batch:
         self.catalogue = app.catalogue
         self.recorded_by = recorded_by
         self.role = role
+        self.also = also
         #: Every name the caller records or recorded under (core.visibility).
         self.identities = frozenset({recorded_by, *also})
         #: The type that lowers a classification, named in refusals.
@@ -305,13 +307,16 @@ class _Batch:
             (t.name for t in self.catalogue.types.values() if t.effect is Effect.LOWER), None
         )
         self.dossiers: dict[UUID, Dossier] = {}
+        #: Dossiers read (not changed) by this batch: a lifecycle named by many of
+        #: its events (a referenced agreement, a registered organisation) is read once.
+        self.read: dict[UUID, Dossier | None] = {}
         self.events: list[Any] = []
         #: Which dossier holds each event recorded in this batch.
         self.homes: dict[UUID, UUID] = {}
 
     def add(self, draft: Draft) -> None:
         event_type = self.catalogue[draft.type]
-        self._check_writer(event_type)
+        _check_writer(self.role, event_type)
         if event_type.effect is Effect.RECORD:
             dossier = self._record(event_type, draft)
         else:
@@ -319,10 +324,6 @@ class _Batch:
         self.dossiers[dossier.id] = dossier
         self.events.append(dossier.pending_events[-1])
         self.homes[dossier.last_event_id()] = dossier.id
-
-    def _check_writer(self, event_type: EventType) -> None:
-        if self.role is not None and self.role not in event_type.writers:
-            raise Forbidden(f"The {self.role} role may not record {event_type.name} events.")
 
     def save(self, idempotency: IdempotencyKey | None = None) -> list[int]:
         processing = ProcessingEvent[UUID]()
@@ -375,20 +376,18 @@ class _Batch:
             if flags is not None:
                 # Judged by what the caller sees, as if the rest did not exist; if that
                 # passes, the reference is taken by something hidden from it.
-                seen = _folded(
-                    dossier.seen(flags, self.catalogue), self.catalogue, _unusable(subject)
-                )
+                seen = self._lifecycle_seen(dossier, flags, subject)
                 new = dossier.draft_member(**record_args(draft, self.recorded_by))
                 rule = event_type.rule
                 if rule is not None:
-                    rule(seen, new.fact())
-                self._check_context(event_type, new.fact())
+                    rule(seen, new.fact)
+                self._check_context(event_type, new.fact)
                 raise _unusable(subject)
             inherited = stricter(inherited, dossier.classification(self.catalogue))
             draft = _classified(draft, inherited, _described(subject), self.lowering)
             dossier.record(**record_args(draft, self.recorded_by))
         dossier.check_lifecycle(self.catalogue)
-        self._check_context(event_type, dossier.members[-1].fact())
+        self._check_context(event_type, dossier.members[-1].fact)
         return dossier
 
     def _amend(self, event_type: EventType, draft: Draft) -> Dossier:
@@ -409,7 +408,7 @@ class _Batch:
             )
         if target.retracted:
             raise LifecycleConflict(f"Event {target_id} has been retracted.")
-        self._check_writer(target_type)
+        _check_writer(self.role, target_type)
         if event_type.effect is Effect.CORRECT:
             changes = str(event_type.changes)
             payload = dict(draft.payload)
@@ -436,7 +435,7 @@ class _Batch:
             self._check_references(target_type, corrected.payload)
             self._check_evidence(target_type, corrected.payload)
             self._check_registered(target_type, corrected.payload)
-            self._check_context(target_type, corrected.fact())
+            self._check_context(target_type, corrected.fact)
         return dossier
 
     def _checked_changes(
@@ -520,10 +519,7 @@ class _Batch:
                 raise missing
             flags = self._sight(dossier)
             if flags is not None:
-                if (
-                    _folded(dossier.seen(flags, self.catalogue), self.catalogue, _unusable(subject))
-                    is None
-                ):
+                if self._lifecycle_seen(dossier, flags, subject) is None:
                     raise missing
                 raise _unusable(subject)
             if not dossier.exists(self.catalogue):
@@ -539,43 +535,38 @@ class _Batch:
         of it; returns the strictest of their classifications (the event inherits it,
         so what cites a confidential event is confidential) and which event has it."""
         strictest, which = Classification.PUBLIC.value, ""
-        sight: Visibility | None = None
         for field in event_type.evidence:
             for index, cited in enumerate(payload.get(field) or ()):
                 event_id = UUID(str(cited))
-                if event_id in self.homes:
-                    dossier = self.dossiers[self.homes[event_id]]
-                    member = next(m for m in dossier.members if m.event_id == event_id)
-                    classification = member.classification
-                else:
-                    record = self.app.log.find_record(event_id)
-                    event = self.app.to_event(record) if record is not None else None
-                    if event is not None and sight is None:
-                        sight = self.app.visibility(
-                            self.role, self.recorded_by, tuple(self.identities - {self.recorded_by})
-                        )
-                    if event is None or sight is None or not sight.sees(event):
-                        raise InvalidEvent(
-                            {field: {str(index): [f"No event {event_id} in the log."]}}
-                        )
-                    cited_type = self.catalogue.types.get(event.type)
-                    if cited_type is not None and cited_type.effect is not Effect.RECORD:
-                        raise InvalidEvent(
-                            {
-                                field: {
-                                    str(index): [
-                                        f"Event {event_id} corrects or retracts another: cite "
-                                        "that one."
-                                    ]
-                                }
-                            }
-                        )
-                    classification = event.classification
-                    for lowered, _ in self.app.lowerings_of(event):
-                        classification = lowered
+                classification = self._cited(event_id, field, str(index))
                 if stricter(strictest, classification) != strictest:
                     strictest, which = classification, f"Event {event_id} (evidence)"
         return strictest, which
+
+    def _cited(self, event_id: UUID, field: str, index: str) -> str:
+        """The classification, as it now reads, of an event cited as evidence (the
+        `index`th of `field`), checked as `_check_evidence` says."""
+        if event_id in self.homes:
+            dossier = self.dossiers[self.homes[event_id]]
+            return next(m for m in dossier.members if m.event_id == event_id).classification
+        record = self.app.log.find_record(event_id)
+        event = self.app.to_event(record) if record is not None else None
+        if event is None or not self._log_sight.sees(event):
+            raise InvalidEvent({field: {index: [f"No event {event_id} in the log."]}})
+        cited_type = self.catalogue.types.get(event.type)
+        if cited_type is not None and cited_type.effect is not Effect.RECORD:
+            raise InvalidEvent(
+                {field: {index: [f"Event {event_id} corrects or retracts another: cite that one."]}}
+            )
+        classification = event.classification
+        for lowered, _ in self.app.lowerings_of(event):
+            classification = lowered
+        return classification
+
+    @cached_property
+    def _log_sight(self) -> Visibility:
+        """What the caller sees of the log (for events not in this batch)."""
+        return self.app.visibility(self.role, self.recorded_by, self.also)
 
     def _check_registered(self, event_type: EventType, payload: Mapping[str, Any]) -> None:
         """Codes that are not built in must name organisations registered in the log."""
@@ -607,14 +598,27 @@ class _Batch:
         flags = self._sight(dossier)
         if flags is None:
             return dossier.lifecycle(self.catalogue)
-        return _folded(dossier.seen(flags, self.catalogue), self.catalogue, _unusable(subject))
+        return self._lifecycle_seen(dossier, flags, subject)
+
+    def _lifecycle_seen(
+        self, dossier: Dossier, flags: Sequence[bool], subject: str | None
+    ) -> LifecycleState:
+        """The lifecycle as the caller sees it (the flagged events alone); if that does
+        not hold together on its own (hidden events it rests on), the reference is
+        unusable to it."""
+        try:
+            return lifecycle_of(dossier.seen(flags, self.catalogue), self.catalogue)
+        except LifecycleConflict:
+            raise _unusable(subject) from None
 
     # -- loading -----------------------------------------------------------------
 
     def _load(self, dossier: UUID) -> Dossier | None:
         if dossier in self.dossiers:
             return self.dossiers[dossier]
-        return self.app.dossier(None, dossier)
+        if dossier not in self.read:
+            self.read[dossier] = self.app.dossier(None, dossier)
+        return self.read[dossier]
 
     def _home_of(self, target_id: UUID, field: str) -> Dossier:
         home = self.homes.get(target_id)
@@ -627,6 +631,12 @@ class _Batch:
         if dossier is None:  # pragma: no cover - the log and its index disagree
             raise _no_event(field, target_id)
         return dossier
+
+
+def _check_writer(role: str | None, event_type: EventType) -> None:
+    """A role records only the types that name it as a writer (None: the operator)."""
+    if role is not None and role not in event_type.writers:
+        raise Forbidden(f"The {role} role may not record {event_type.name} events.")
 
 
 def _no_event(field: str, target_id: UUID) -> InvalidEvent:
@@ -648,15 +658,6 @@ def _unusable(subject: str | None, event: UUID | None = None) -> LifecycleConfli
     return LifecycleConflict(
         f"This reference cannot be used: {kind.replace('_', ' ')} {reference}."
     )
-
-
-def _folded(members: list[Member], catalogue: Catalogue, unusable: LifecycleConflict) -> Any:
-    """The lifecycle as a caller sees it; if what it sees does not hold together on
-    its own (hidden events it rests on), the reference is unusable to it."""
-    try:
-        return lifecycle_of(members, catalogue)
-    except LifecycleConflict:
-        raise unusable from None
 
 
 def _classified(draft: Draft, inherited: str, what: str, lowering: str | None) -> Draft:

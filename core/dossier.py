@@ -17,7 +17,8 @@ from core.catalogue import Catalogue
 from core.envelope import CLASSIFICATION_RANK, Draft, stricter
 from core.errors import LifecycleConflict
 from core.eventtypes import Effect, LifecycleState
-from core.facts import CORRECTABLE_ENVELOPE, Day, Fact
+from core.facts import CORRECTABLE_ENVELOPE as CORRECTABLE_ENVELOPE  # for api.console
+from core.facts import Day, Fact, corrected
 from core.integrity import event_id
 
 SUBJECT_NAMESPACE = uuid5(NAMESPACE_URL, "https://followup.invalid/subject")
@@ -31,36 +32,49 @@ def dossier_id(subject: str | None) -> UUID:
 
 @dataclass(frozen=True)
 class Member:
-    """One event of a dossier, as it currently reads (corrections applied), with what
-    the write path needs besides its `fact()`: whether it stands, its lowerings."""
+    """One event of a dossier, as it currently reads (corrections applied): its `fact`
+    (core.facts: the event as lifecycle rules and checks read it), with what the write
+    path needs besides: its id and version in the dossier, whether it stands, its
+    lowerings."""
 
     event_id: UUID
     version: int
-    type: str
-    occurred_on: date
-    payload: Mapping[str, Any]
-    summary: str | None
-    recommendations: tuple[int, ...]
-    sources: tuple[str, ...]
-    classification: str
-    recorded_by: str
+    fact: Fact
     retracted: bool = False
     #: Lowerings of its classification, in order: (the lowering event's id, the level).
     lowerings: tuple[tuple[UUID, str], ...] = ()
 
-    def fact(self) -> Fact:
-        """The event as lifecycle rules and checks read it (core.facts)."""
-        return Fact(
-            type=self.type,
-            occurred_on=Day(self.occurred_on),
-            payload=self.payload,
-            id=str(self.event_id),
-            classification=self.classification,
-            recorded_by=self.recorded_by,
-            recommendations=self.recommendations,
-            summary=self.summary,
-            sources=self.sources,
-        )
+    @property
+    def type(self) -> str:
+        return self.fact.type
+
+    @property
+    def occurred_on(self) -> date:
+        return self.fact.occurred_on.to_date()
+
+    @property
+    def payload(self) -> Mapping[str, Any]:
+        return self.fact.payload
+
+    @property
+    def summary(self) -> str | None:
+        return self.fact.summary
+
+    @property
+    def recommendations(self) -> tuple[int, ...]:
+        return self.fact.recommendations
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return self.fact.sources
+
+    @property
+    def classification(self) -> str:
+        return self.fact.classification
+
+    @property
+    def recorded_by(self) -> str:
+        return self.fact.recorded_by
 
 
 class Dossier(Aggregate):
@@ -149,18 +163,19 @@ class Dossier(Aggregate):
         """The member the next event would be (every event adds exactly one member,
         so its version is the count)."""
         version = len(self.members) + 1
-        return Member(
-            event_id=event_id(self.id, version),
-            version=version,
+        member_id = event_id(self.id, version)
+        fact = Fact(
             type=args["type"],
-            occurred_on=args["occurred_on"],
+            occurred_on=Day(args["occurred_on"]),
             payload=args["payload"],
-            summary=args["summary"],
-            recommendations=tuple(args["recommendations"]),
-            sources=tuple(args["sources"]),
+            id=str(member_id),
             classification=args["classification"],
             recorded_by=args["recorded_by"],
+            recommendations=tuple(args["recommendations"]),
+            summary=args["summary"],
+            sources=tuple(args["sources"]),
         )
+        return Member(event_id=member_id, version=version, fact=fact)
 
     def read(self, catalogue: Catalogue) -> list[Member]:
         """The members as they now read: each correction applied to its target (in
@@ -233,7 +248,7 @@ def lifecycle_of(members: Sequence[Member], catalogue: Catalogue) -> LifecycleSt
         event_type = catalogue[member.type]
         if event_type.effect is not Effect.RECORD or event_type.rule is None:
             continue
-        state = event_type.rule(state, member.fact())
+        state = event_type.rule(state, member.fact)
     return state
 
 
@@ -264,7 +279,7 @@ def folded(recorded: Sequence[Member], catalogue: Catalogue) -> list[Member]:
                 ):
                     read[at] = replace(
                         other,
-                        classification=level,
+                        fact=other.fact._replace(classification=level),
                         lowerings=(*other.lowerings, (member.event_id, level)),
                     )
     return read
@@ -285,18 +300,8 @@ def _index(members: Sequence[Member], target_id: UUID) -> int:
 
 
 def _amended(target: Member, changes: Mapping[str, Any]) -> Member:
-    """A member with a correction's changes: payload fields, and envelope fields."""
-    envelope: dict[str, Any] = {}
-    for name in CORRECTABLE_ENVELOPE:
-        if name in changes:
-            value = changes[name]
-            if name == "occurred_on":
-                value = date.fromisoformat(value)
-            elif name in ("recommendations", "sources"):
-                value = tuple(value)
-            envelope[name] = value
-    payload = {k: v for k, v in changes.items() if k not in CORRECTABLE_ENVELOPE}
-    return replace(target, payload=dict(sorted({**target.payload, **payload}.items())), **envelope)
+    """A member with a correction's changes (core.facts.corrected)."""
+    return replace(target, fact=corrected(target.fact, changes))
 
 
 def record_args(draft: Draft, recorded_by: str) -> dict[str, Any]:

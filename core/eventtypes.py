@@ -140,10 +140,6 @@ class EventType:
             return cluster_key(recommendations[0])
         return self.cluster
 
-    def cited_events(self, payload: Mapping[str, Any]) -> list[str]:
-        """The ids of the earlier events the payload cites as evidence."""
-        return [str(i) for name in self.evidence for i in payload.get(name) or ()]
-
     def target_of(self, payload: Mapping[str, Any]) -> str | None:
         """The id of the event a correction, retraction or lowering changes (None for
         others)."""

@@ -145,10 +145,9 @@ def import_events(
     lines: Iterable[str],
     *,
     recorded_by: str,
-    role: str | None = None,
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> Imported:
     """Check then record every event of a file, all or nothing."""
     drafts, numbers = check(app, importer, lines, progress=progress)
-    return record(app, drafts, numbers, recorded_by=recorded_by, role=role, dry_run=dry_run)
+    return record(app, drafts, numbers, recorded_by=recorded_by, dry_run=dry_run)

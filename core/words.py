@@ -8,8 +8,8 @@ an area declares its own sentences, nouns and terms in its own module, both lang
 side by side, so adding an event type touches one file.
 
 What is the same for every area comes from Babel: CLDR's plural rules, the numbers'
-and dates' forms, territory names in French; and the fixed words (numbers below ten,
-"no", "and", the organisations' names) from the message catalogue
+and dates' forms, lists ("A, B and C"), territory names in French; and the fixed words
+(numbers below ten, "no", the organisations' names) from the message catalogue
 ``core/locale/<language>/LC_MESSAGES/followup.po``. The catalogue is read at run time
 by Babel (``read_po``, once per process): no compile step in the build, the .po file is
 the one source a translator edits, and the wheel ships it as package data. English is
@@ -34,6 +34,7 @@ from typing import Any
 
 from babel import Locale
 from babel.dates import format_date, get_month_names
+from babel.lists import format_list
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -50,6 +51,10 @@ LOCALE_FOLDER = Path(__file__).resolve().parent / "locale"
 
 #: A colon or semicolon right after a word and before a space, in French text.
 FRENCH_GLUED = re.compile(r"(?<=[^\s\u00a0\u202f])([:;])(?=\s)")
+
+#: Whose list patterns a language's lists follow: British English, as the Assembly's
+#: documents write ('A, B and C', no comma before "and").
+LIST_LOCALES = {"en": "en_GB", "fr": "fr"}
 
 #: Numbers below ten are written in words (zero is "no": "no persons").
 NUMBER_WORDS = ("", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
@@ -130,6 +135,7 @@ class Words:
             raise ValueError(f"no words for language {language!r}; languages: {LANGUAGES}")
         self.language = language
         self.locale = Locale.parse(language)
+        self._list_locale = Locale.parse(LIST_LOCALES[language])
         self._catalogue = catalogue(language)
 
     def __repr__(self) -> str:
@@ -318,11 +324,8 @@ class Words:
         return self.listing(self.party(code) for code in codes)
 
     def listing(self, items: Iterable[str]) -> str:
-        """'A', 'A and B', 'A, B and C' ('A, B et C')."""
-        listed = list(items)
-        if len(listed) <= 1:
-            return "".join(listed)
-        return f"{', '.join(listed[:-1])} {self.gettext('and')} {listed[-1]}"
+        """'A', 'A and B', 'A, B and C' ('A, B et C'): CLDR's list patterns."""
+        return str(format_list(list(items), locale=self._list_locale))
 
     def term(self, value: str | None, terms: Terms | None = None) -> str:
         """A catalogue value in words ('enforcement_of_sentences' -> 'enforcement of

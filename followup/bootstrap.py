@@ -142,12 +142,15 @@ def bootstrap(
     extra_plugins: Iterable[Any] = (),
     clock: Clock = utc_now,
     create: bool = True,
+    registry: Registry | None = None,
 ) -> Services:
     """Open the store named by `url` (or FOLLOWUP_DATABASE_URL, or the embedded default)
     with every plugin loaded, creating its tables if needed; with `create` False, a
-    store that does not exist yet is refused (NoStore) and nothing is created."""
+    store that does not exist yet is refused (NoStore) and nothing is created. A caller
+    that has loaded the plugins already passes their `registry`."""
     url = database_url(url)
-    registry = Registry.load(load_entry_points=load_entry_points, extra_plugins=extra_plugins)
+    if registry is None:
+        registry = Registry.load(load_entry_points=load_entry_points, extra_plugins=extra_plugins)
     catalogue = Catalogue(registry.event_types)
     adapter = store_adapter(registry.stores, url)
     if not create and adapter.exists is not None:

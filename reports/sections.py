@@ -72,8 +72,10 @@ show; each key has one contributor (the built-in areas contribute them all):
 
 - ``narratives``: ``{section: {"text", "drafted_on", "sources"}}``, the Bureau's latest
   public narrative of each section for the year;
-- ``recommendation_status``: ``{number: {"status", "assessed_on", "public"}}``, each
-  assessed recommendation's status on the period's last day;
+- ``recommendation_status``: ``{number: {"status", "assessed_on", "since", "rationale",
+  "year_before"}}`` (numbers as text), each assessed recommendation's status on the
+  period's last day and the previous period's ("restricted" when the assessment behind
+  it is not public);
 - ``states_parties``: ``{"rows": [...], "withheld": n}``, annex III;
 - ``recommendation_follow_up``: the follow-up of the 66 on the period's last day
   (``plugins/builtin/follow_up.py``): per recommendation its status (since when, the

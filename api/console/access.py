@@ -28,15 +28,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar, cast
 from urllib.parse import urlencode, urlsplit
-from uuid import UUID
 
 from flask import Flask, Response, abort, current_app, g, redirect, request
 
 from api.console.blueprint import blueprint
 from core.accounts import Person
 from core.clock import format_timestamp, parse_timestamp
-from core.envelope import Event
-from core.errors import NotFound
 from core.sql import Sql
 from core.tokens import Caller
 from core.visibility import Visibility
@@ -377,13 +374,5 @@ def visibility() -> Visibility:
     their role who records as ``Name <email>`` (core.visibility)."""
     if "console_visibility" not in g:
         who = caller()
-        app = services().app
-
-        def find(event_id: UUID) -> Event | None:
-            try:
-                return app.get_event(event_id)
-            except NotFound:
-                return None
-
-        g.console_visibility = Visibility(who.role, who.recorded_by, app.catalogue, find)
+        g.console_visibility = services().app.visibility(who.role, who.recorded_by)
     return cast(Visibility, g.console_visibility)

@@ -12,7 +12,8 @@ from flask import Response, request
 
 from api.console.access import page, services
 from api.console.blueprint import blueprint
-from api.console.rendering import TimeQuery, level, render, sentence, time_query
+from api.console.reading import about, reading
+from api.console.rendering import level, render, sentence, time_query, transaction_time
 from auditor.tlog import NoteError, VerifierKey
 from core.errors import FollowupError
 from core.people import trail
@@ -24,15 +25,13 @@ TRAIL_ROWS = 500
 
 def _times(*names: str) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """Transaction times from the query (`from`, `to`...), in the API's words."""
-    raw = {n: request.args[n].strip() for n in names if request.args.get(n, "").strip()}
     found: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
-    for name, text in raw.items():
-        problems = TimeQuery().validate({"as_of": text})
-        if problems:
-            errors[name] = [str(m) for m in problems["as_of"]]
-        else:
-            found[name] = TimeQuery().load({"as_of": text})["as_of"]
+    for name in names:
+        text = request.args.get(name, "").strip()
+        moment = transaction_time(name, text, errors) if text else None
+        if moment is not None:
+            found[name] = moment
     return found, errors
 
 
@@ -42,12 +41,12 @@ def time_machine() -> Response:
     """Pick a transaction time and a valid date: every page then reads as of them."""
     time = time_query()
     app = services().app
-    read = services().views.reading(level(), as_of=time.as_of, on=time.on)
+    read = reading(time, period=False)
     return render(
         "audit.html",
         time=time,
         errors=time.errors,
-        about=services().views.envelope(read, time.as_of),
+        about=about(read, time),
         head=app.head().position,
     )
 
@@ -113,7 +112,7 @@ def explain() -> Response:
     time = time_query()
     views = services().views
     name = request.args.get("figure", "").strip()[:200]
-    read = views.reading(level(), as_of=time.as_of, on=time.on, first=time.first, last=time.last)
+    read = reading(time)
     explained = views.explain(read, name) if name else None
     # Each event as it reads (the API's answer names them only).
     reads = {
@@ -124,7 +123,7 @@ def explain() -> Response:
         "explain.html",
         reads=reads,
         time=time,
-        about=views.envelope(read, time.as_of),
+        about=about(read, time),
         figure=name,
         figures=sorted(views.figures),
         explained=explained,

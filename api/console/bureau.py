@@ -1,55 +1,50 @@
 """The Bureau's report: generate the annual report (a year, as the log stood at a time),
 download it, and see the checks `followup report verify` makes on it. The same bytes
 as `followup report` and `GET /api/v1/reports/annual/{year}.pdf` for the same year and
-time: the PDF is drawn again for a download rather than kept (it is reproducible)."""
+time (the last few drawn are kept for their download)."""
 
 from __future__ import annotations
 
-import inspect
 from collections import OrderedDict
 from datetime import datetime
 from typing import Any
 
-from flask import Response, request
+from flask import Response, current_app, request
 
 from api.console.access import page, services
 from api.console.blueprint import blueprint
 from api.console.language import current as current_language
-from api.console.rendering import TimeQuery, render
+from api.console.rendering import render, transaction_time
+from api.reports import pdf_response
 from core.clock import format_timestamp
 from core.errors import FollowupError
 from core.roles import AUDITOR, BUREAU
 
-#: The last few reports drawn by this process (drawing one takes seconds).
-_DRAWN: OrderedDict[tuple[int, str | None, str, bool], Any] = OrderedDict()
+#: How many reports drawn an app keeps (drawing one takes seconds).
 KEPT = 4
 LANGUAGES = ("en", "fr")
 
 
-def options() -> frozenset[str]:
-    """What the report can be asked besides its year and time: its language (`lang`)
-    and whether it is a draft (`draft`), when `reports.annual.produce` takes them (the
-    report in French and drafts come with issue 16's branch: the form offers them
-    from then on)."""
-    from reports.annual import produce
-
-    return frozenset(inspect.signature(produce).parameters) & {"lang", "draft"}
-
-
 def produced(year: int, as_of: datetime | None, lang: str, draft: bool) -> Any:
     """A draft says DRAFT on every page and may do without the heading's settings; a
-    final report needs them (ReportError, shown, otherwise), as `followup report`."""
+    final report needs them (ReportError, shown, otherwise), as `followup report`.
+    The last few drawn are kept, for the download that follows: each app its own,
+    and a report of the log's last event by that event's position, so that an event
+    recorded since draws it again."""
     from reports.annual import produce
 
-    asked: dict[str, Any] = {"lang": lang, "draft": True if draft else None}
-    key = (year, format_timestamp(as_of) if as_of else None, lang, draft)
-    if key not in _DRAWN:
-        _DRAWN[key] = produce(
-            services(), year=year, as_of=as_of, **{k: asked[k] for k in options()}
+    drawn: OrderedDict[tuple[Any, ...], Any] = current_app.extensions.setdefault(
+        "followup.console.reports", OrderedDict()
+    )
+    when = format_timestamp(as_of) if as_of else services().app.head().position
+    key = (year, when, lang, draft)
+    if key not in drawn:
+        drawn[key] = produce(
+            services(), year=year, as_of=as_of, lang=lang, draft=True if draft else None
         )
-        while len(_DRAWN) > KEPT:
-            _DRAWN.popitem(last=False)
-    return _DRAWN[key]
+        while len(drawn) > KEPT:
+            drawn.popitem(last=False)
+    return drawn[key]
 
 
 def _year(errors: dict[str, list[str]]) -> int | None:
@@ -72,14 +67,12 @@ def _draft() -> bool:
 
 def _as_of(errors: dict[str, list[str]]) -> datetime | None:
     text = request.values.get("as_of", "").strip()
-    if not text:
-        return None
-    loaded = TimeQuery().validate({"as_of": text})
-    if loaded:
-        errors.update({k: list(v) for k, v in loaded.items()})
-        return None
-    result: datetime | None = TimeQuery().load({"as_of": text}).get("as_of")
-    return result
+    return transaction_time("as_of", text, errors) if text else None
+
+
+def _page(status: int = 200, **context: Any) -> Response:
+    """The report form, as filled in, with its errors or the report drawn."""
+    return render("reports.html", status=status, **{"errors": {}, "result": None, **context})
 
 
 @blueprint.route("/reports", methods=["GET", "POST"])
@@ -88,54 +81,20 @@ def reports() -> Response:
     """Generate a report and verify it at once (as `report verify` would)."""
     today = services().app.clock()
     if request.method == "GET":
-        return render(
-            "reports.html",
-            options=options(),
-            year=str(today.year - 1),
-            as_of="",
-            lang=current_language(),
-            draft=True,
-            errors={},
-            result=None,
-        )
+        return _page(year=str(today.year - 1), as_of="", lang=current_language(), draft=True)
     errors: dict[str, list[str]] = {}
     year, as_of = _year(errors), _as_of(errors)
     lang, draft = _lang(), _draft()
+    asked: dict[str, Any] = {"as_of": request.form.get("as_of", ""), "lang": lang, "draft": draft}
     if errors or year is None:
-        return render(
-            "reports.html",
-            options=options(),
-            status=422,
-            year=request.form.get("year", ""),
-            as_of=request.form.get("as_of", ""),
-            lang=lang,
-            draft=draft,
-            errors=errors,
-            result=None,
-        )
+        return _page(422, year=request.form.get("year", ""), errors=errors, **asked)
     try:
         report = produced(year, as_of, lang, draft)
         verdict = _verify(report.pdf)
     except FollowupError as error:
-        return render(
-            "reports.html",
-            options=options(),
-            status=400,
-            year=str(year),
-            as_of=request.form.get("as_of", ""),
-            lang=lang,
-            draft=draft,
-            errors={"_": [str(error)]},
-            result=None,
-        )
-    return render(
-        "reports.html",
-        options=options(),
+        return _page(400, year=str(year), errors={"_": [str(error)]}, **asked)
+    return _page(
         year=str(year),
-        as_of=request.form.get("as_of", ""),
-        lang=lang,
-        draft=draft,
-        errors={},
         result={
             "year": year,
             "lang": lang,
@@ -146,6 +105,7 @@ def reports() -> Response:
             "size": len(report.pdf),
             "verdict": verdict,
         },
+        **asked,
     )
 
 
@@ -161,30 +121,7 @@ def _verify(pdf: bytes) -> dict[str, Any]:
 def download() -> Response:
     errors: dict[str, list[str]] = {}
     year, as_of = _year(errors), _as_of(errors)
-    if errors or year is None:
-        return render(
-            "reports.html",
-            options=options(),
-            status=422,
-            year="",
-            as_of="",
-            lang=_lang(),
-            draft=True,
-            errors=errors,
-            result=None,
-        )
     lang = _lang()
-    report = produced(year, as_of, lang, _draft())
-    return Response(
-        report.pdf,
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": (
-                f'attachment; filename="report-of-the-bureau-{year}-{lang}.pdf"'
-            ),
-            "Content-Language": lang,
-            "X-Followup-Position": str(report.position),
-            "X-Followup-As-Of": report.as_of,
-            "X-Followup-Digest": report.head,
-        },
-    )
+    if errors or year is None:
+        return _page(422, year="", as_of="", lang=lang, draft=True, errors=errors)
+    return pdf_response(produced(year, as_of, lang, _draft()), year, lang)

@@ -18,12 +18,13 @@ from api.console import access
 from api.console.access import page, services
 from api.console.blueprint import blueprint
 from api.console.rendering import Time, level, render, sentence, time_query
+from api.views import indicators
 from core.envelope import Event
 from core.errors import NotFound
 from core.eventtypes import Effect, EventType
 from core.fields import PartyCode
 from core.parties import lookup
-from core.queries import EventFilter, find_events, position_as_of
+from core.queries import EventFilter, EventPage, find_events, position_as_of
 from core.recommendations import catalogue as recommendation_catalogue
 from core.roles import ADMIN, AUDITOR, BUREAU, READERS, ROLES
 from core.views.reading import ViewReading
@@ -106,9 +107,17 @@ VIEW_PAGES: dict[str, dict[str, Any]] = {
 }
 
 
-def reading(time: Time) -> ViewReading:
+def reading(time: Time, *, period: bool = True) -> ViewReading:
+    """The views at the person's clearance, as of the page's time, read as the API
+    reads them for a request (never waiting for a long catch-up, the person's own
+    writes waited for: core.views.service)."""
     return services().views.reading(
-        level(), as_of=time.as_of, on=time.on, first=time.first, last=time.last
+        level(),
+        as_of=time.as_of,
+        on=time.on,
+        first=time.first if period else None,
+        last=time.last if period else None,
+        caller=access.caller().recorded_by,
     )
 
 
@@ -209,12 +218,11 @@ def events() -> Response:
         occurred_to=time.last,
         recorded_by=request.args.get("recorded_by", "").strip()[:300] or None,
     )
-    upto = position_as_of(app, time.as_of) if time.as_of else app.head().position
     try:
         after = max(0, min(int(request.args.get("after", 0)), 2**53))
     except ValueError:
         after = 0
-    found = find_events(app, where, after=after, upto=upto, limit=PAGE, visible=access.visibility())
+    found, upto = log_events(where, time, after)
     return render(
         "events.html",
         time=time,
@@ -226,6 +234,15 @@ def events() -> Response:
         types=app.catalogue.names(),
         chosen_types=types,
     )
+
+
+def log_events(where: EventFilter, time: Time, after: int = 0) -> tuple[EventPage, int]:
+    """A page of the log's events the person may see, as the log stood at the page's
+    time (as `GET /events` reads them); and the position it stood at."""
+    app = services().app
+    upto = position_as_of(app, time.as_of) if time.as_of else app.head().position
+    visible = access.visibility().at(upto)
+    return find_events(app, where, after=after, upto=upto, limit=PAGE, visible=visible), upto
 
 
 def visible_event(event_id: UUID) -> Event:
@@ -333,10 +350,6 @@ def changer(effect: Effect, role: str | None) -> tuple[str, EventType] | None:
 # -- recommendations -------------------------------------------------------------------
 
 
-def _indicators(read: ViewReading) -> Any:
-    return lambda number: services().views.indicators_for(read, number)
-
-
 @blueprint.route("/recommendations", methods=["GET"])
 @page(*READ)
 def recommendations() -> Response:
@@ -373,7 +386,7 @@ def recommendations() -> Response:
 def recommendation(number: int) -> Response:
     time = time_query()
     read = reading(time)
-    item = queries.recommendation(read, number, _indicators(read))
+    item = queries.recommendation(read, number, indicators(read), services().views.figures)
     shown = {"number", "part", "cluster", "cluster_title", "addressee", "text", "status"}
     person = access.current_person()
     writable = [
@@ -438,11 +451,7 @@ def party_profile(code: str) -> Response:
     time = time_query()
     read = reading(time)
     item = queries.party(read, code)
-    app = services().app
-    upto = position_as_of(app, time.as_of) if time.as_of else app.head().position
-    latest = find_events(
-        app, EventFilter(party=code), upto=upto, limit=PAGE, visible=access.visibility()
-    )
+    latest, _ = log_events(EventFilter(party=code), time)
     return render(
         "party.html",
         time=time,

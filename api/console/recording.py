@@ -26,7 +26,7 @@ from api.console.language import gettext, words
 from api.console.reading import changer, visible_event
 from api.console.rendering import render
 from core.dossier import CORRECTABLE_ENVELOPE
-from core.envelope import Draft
+from core.envelope import Draft, Event
 from core.errors import (
     FollowupError,
     Forbidden,
@@ -93,6 +93,11 @@ class Outcome:
     draft: Draft | None = None
     reads: str | None = None
 
+    @property
+    def status(self) -> int:
+        """The page's status: 422 for a field's error, 409 for a contradiction."""
+        return 422 if self.errors else 409 if self.problem else 200
+
 
 def attempt(body: Mapping[str, Any], *, record: bool) -> tuple[Outcome, str | None]:
     """Validate (and check every rule by a dry run), or record. Returns what happened,
@@ -139,8 +144,21 @@ def record_form(name: str) -> Response:
     outcome, recorded = attempt(submission.body, record=step == "record")
     if recorded is not None:
         return cast(Response, redirect(f"/console/events/{recorded}?recorded=1", 303))
-    status = 422 if outcome.errors else 409 if outcome.problem else 200
-    return _form(name, event_type, described, submission.values, outcome, status)
+    return _form(name, event_type, described, submission.values, outcome)
+
+
+def _outcome_page(template: str, outcome: Outcome, **context: Any) -> Response:
+    """A form's page with what became of it, and the idempotency key it carries (the
+    one sent, so a second press records nothing more; a new one for a new form)."""
+    return render(
+        template,
+        status=outcome.status,
+        errors=outcome.errors,
+        problem=outcome.problem,
+        reads=outcome.reads,
+        idempotency_key=request.form.get(IDEMPOTENCY_FIELD) or secrets.token_urlsafe(16),
+        **context,
+    )
 
 
 def _form(
@@ -149,21 +167,14 @@ def _form(
     described: list[FormField],
     values: Mapping[str, str],
     outcome: Outcome,
-    status: int = 200,
-    **extra: Any,
 ) -> Response:
-    return render(
+    return _outcome_page(
         "record_form.html",
-        status=status,
+        outcome,
         name=name,
         event_type=event_type,
         fields=described,
         values=values,
-        errors=outcome.errors,
-        problem=outcome.problem,
-        reads=outcome.reads,
-        idempotency_key=request.form.get(IDEMPOTENCY_FIELD) or secrets.token_urlsafe(16),
-        **extra,
     )
 
 
@@ -207,22 +218,31 @@ def correct(event_id: UUID) -> Response:
         if submission.values.get(f.name, "").strip() != current_values.get(f.name, "").strip()
     }
     reason = request.form.get("reason", "")
-    body = {
-        "type": corrector,
-        "occurred_on": app.clock().date().isoformat(),
-        str(corrector_type.target): str(event.id),
-        str(corrector_type.changes): changes,
-        "reason": reason,
-    }
     if not changes:
         outcome = Outcome({"changes": [gettext("Change at least one field.")]})
     else:
+        body = _change(corrector, corrector_type, event, reason)
+        body[str(corrector_type.changes)] = changes
         outcome, recorded = attempt(body, record=request.form.get(STEP) == "record")
         if recorded is not None:
-            return cast(Response, redirect(f"/console/events/{event.id}?recorded=1", 303))
+            return _recorded(event)
         outcome.errors = _unwrapped(outcome.errors, str(corrector_type.changes))
-    status = 422 if outcome.errors else 409 if outcome.problem else 200
-    return _correction(event, described, submission.values, reason, outcome, status)
+    return _correction(event, described, submission.values, reason, outcome)
+
+
+def _change(name: str, event_type: EventType, event: Event, reason: str) -> dict[str, Any]:
+    """The body of a correction or retraction of `event`, occurring today."""
+    return {
+        "type": name,
+        "occurred_on": services().app.clock().date().isoformat(),
+        str(event_type.target): str(event.id),
+        "reason": reason,
+    }
+
+
+def _recorded(event: Event) -> Response:
+    """After a correction or retraction: the event's page, which says it was recorded."""
+    return cast(Response, redirect(f"/console/events/{event.id}?recorded=1", 303))
 
 
 def _envelope_of(member: Any) -> dict[str, Any]:
@@ -249,24 +269,14 @@ def _unwrapped(errors: dict[str, list[str]], changes: str) -> dict[str, list[str
 
 
 def _correction(
-    event: Any,
+    event: Event,
     described: list[FormField],
     values: Mapping[str, str],
     reason: str,
     outcome: Outcome,
-    status: int = 200,
 ) -> Response:
-    return render(
-        "correct.html",
-        status=status,
-        event=event,
-        fields=described,
-        values=values,
-        reason=reason,
-        errors=outcome.errors,
-        problem=outcome.problem,
-        reads=outcome.reads,
-        idempotency_key=request.form.get(IDEMPOTENCY_FIELD) or secrets.token_urlsafe(16),
+    return _outcome_page(
+        "correct.html", outcome, event=event, fields=described, values=values, reason=reason
     )
 
 
@@ -274,33 +284,16 @@ def _correction(
 @page(*RECORD)
 def retract(event_id: UUID) -> Response:
     """Retract an event, with the reason (required)."""
-    app = services().app
     event = visible_event(event_id)
     retractor, retractor_type = _changer(Effect.RETRACT)
     reason = request.form.get("reason", "")
     outcome = Outcome({})
-    status = 200
     if request.method == "POST":
-        body = {
-            "type": retractor,
-            "occurred_on": app.clock().date().isoformat(),
-            str(retractor_type.target): str(event.id),
-            "reason": reason,
-        }
+        body = _change(retractor, retractor_type, event, reason)
         outcome, recorded = attempt(body, record=request.form.get(STEP) == "record")
         if recorded is not None:
-            return cast(Response, redirect(f"/console/events/{event.id}?recorded=1", 303))
-        status = 422 if outcome.errors else 409 if outcome.problem else 200
-    return render(
-        "retract.html",
-        status=status,
-        event=event,
-        reason=reason,
-        errors=outcome.errors,
-        problem=outcome.problem,
-        reads=outcome.reads,
-        idempotency_key=request.form.get(IDEMPOTENCY_FIELD) or secrets.token_urlsafe(16),
-    )
+            return _recorded(event)
+    return _outcome_page("retract.html", outcome, event=event, reason=reason)
 
 
 # -- importing a file ------------------------------------------------------------------

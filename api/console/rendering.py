@@ -1,6 +1,6 @@
 """Drawing a console page: the template's helpers (words in the person's language,
 links that keep the time the person travelled to, the CSRF token), the time query
-every page takes (`as_of`, `on`, `from`, `to`, read with the API's own fields and
+every page takes (`as_of`, `on`, `from`, `to`, read with the API's own schema and
 messages), and the error pages (HTML here, JSON everywhere else)."""
 
 from __future__ import annotations
@@ -16,12 +16,13 @@ from urllib.parse import urlencode
 
 from flask import Response, current_app, render_template, request
 from markupsafe import Markup
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validates_schema
+from marshmallow import EXCLUDE, ValidationError
 from werkzeug.exceptions import HTTPException
 
 from api.console import access, language
 from api.console.blueprint import blueprint
 from api.events import AsOf
+from api.views import ViewQuery
 from core.clock import format_timestamp
 from core.envelope import Event
 from core.errors import FollowupError, Forbidden, InvalidEvent, LifecycleConflict, NotFound
@@ -47,24 +48,6 @@ NAV = (
 TIME_PARAMETERS = ("as_of", "on", "from", "to")
 
 
-class TimeQuery(Schema):
-    """The time a page is of, in the API's words (its fields, its messages)."""
-
-    class Meta:
-        unknown = EXCLUDE
-
-    as_of = AsOf()
-    on = fields.Date()
-    from_ = fields.Date(data_key="from")
-    to = fields.Date()
-
-    @validates_schema
-    def period(self, data: Mapping[str, Any], **kwargs: Any) -> None:
-        start, end = data.get("from_"), data.get("to")
-        if start is not None and end is not None and start > end:
-            raise ValidationError("Must not be before from.", "to")
-
-
 @dataclass(frozen=True)
 class Time:
     """When a page is of: transaction time, valid date, period (each optional)."""
@@ -81,15 +64,27 @@ class Time:
 
 
 def time_query() -> Time:
-    """The page's time from its query string; a wrong value is named beside its field
-    in the time bar, and the page shows the present instead."""
+    """The page's time from its query string, read as the API's views read it (their
+    fields, their messages); a wrong value is named beside its field in the time bar,
+    and the page shows the present instead."""
     raw = {k: request.args[k] for k in TIME_PARAMETERS if request.args.get(k)}
     try:
-        loaded = TimeQuery().load(raw)
+        loaded = ViewQuery(unknown=EXCLUDE).load(raw)
     except ValidationError as error:
         messages = error.messages if isinstance(error.messages, Mapping) else {}
         return Time(errors={str(k): list(v) for k, v in messages.items()})
     return Time(loaded.get("as_of"), loaded.get("on"), loaded.get("from_"), loaded.get("to"))
+
+
+def transaction_time(name: str, text: str, errors: dict[str, list[str]]) -> datetime | None:
+    """A transaction time typed in a form (a report's `as_of`, an audit's `from`...),
+    read by the API's field; a wrong one is named under `name` in `errors`."""
+    try:
+        moment: datetime = AsOf().deserialize(text)
+    except ValidationError as error:
+        errors[name] = [str(m) for m in error.messages]
+        return None
+    return moment
 
 
 def level() -> Level:

@@ -35,18 +35,6 @@ STATUSES = (NOT_ASSESSED, "not_started", "in_progress", "implemented", "ongoing"
 Indicators = Sequence[Indicator] | Callable[[int], dict[str, Any]]
 
 
-def sums(reading: ViewReading, prefix: str) -> dict[str, int]:
-    """Every tally starting with `prefix`, up to the reading's date (those not 0)."""
-    read = getattr(reading, "sums", None)
-    if read is not None:
-        found: dict[str, int] = read(prefix, cumulative=True)
-        return found
-    values = {
-        name: reading.tally(name, cumulative=True) for name in reading.snapshot.counters(prefix)
-    }
-    return {name: value for name, value in values.items() if value}
-
-
 # -- status ------------------------------------------------------------------------
 
 
@@ -148,7 +136,7 @@ class Overview:
 
     def tallies_of(self, prefix: str) -> dict[str, int]:
         if prefix not in self._tallies:
-            self._tallies[prefix] = sums(self.reading, prefix)
+            self._tallies[prefix] = self.reading.sums(prefix, cumulative=True)
         return self._tallies[prefix]
 
     @property
@@ -309,22 +297,26 @@ def _tallies() -> dict[str, Any]:
 def report_follow_up(context: SectionContext) -> dict[str, Any]:
     """The follow-up of the 66 for the report (public: only public actions and
     indicators are itemised; statuses say whether the assessment behind them is public,
-    as ``recommendation_status`` does; counts include restricted events)."""
+    as ``recommendation_status`` shows it; counts include restricted events)."""
     reading = context.reading
     assert isinstance(reading, ViewReading)
     overview = Overview(reading, [], context.summary_figures)
     rows = overview.rows()
-    public = record_keeping.recommendation_status(context)
+    public = record_keeping.publicly_assessed(context)
     actions = reading.items("actions")
+    public_indicators = {
+        item["indicator"]
+        for items in overview.defined.values()
+        for item in items
+        if public_item(item)
+    }
     found: dict[int, dict[str, Any]] = {}
     for row in rows:
         number = row["number"]
         mine = [a for a in actions if number in a["recommendations"] and public_item(a)]
         found[number] = {
             **{k: row[k] for k in ("status", "status_since", "previous_status")},
-            # Public when the assessment behind the status is (the report's own table
-            # keys by number as text and says 'restricted' otherwise).
-            "public": public.get(str(number), {}).get("status", "restricted") != "restricted",
+            "public": number in public,
             "actions": row["actions"],
             "open_actions": [brief(a) for a in mine if a["status"] == "open"],
             "completed_actions": [
@@ -332,9 +324,9 @@ def report_follow_up(context: SectionContext) -> dict[str, Any]:
             ],
             "self_assessed": row["self_assessed"],
             "tracked_indicators": {
-                item["indicator"]: overview.evaluation.report(item, reading.period.on)
-                for item in overview.defined.get(number, [])
-                if public_item(item)
+                name: tracked
+                for name, tracked in row["tracked_indicators"].items()
+                if name in public_indicators
             },
         }
     board = dashboard(overview, rows)

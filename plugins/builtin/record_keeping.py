@@ -389,15 +389,32 @@ def _standing(item: Item, visible: dict[str, str]) -> dict[str, Any]:
     }
 
 
+def _classifications(context: SectionContext) -> dict[str, str]:
+    """Each assessment's classification, by its event (the views hold restricted
+    assessments too: their statuses count, never shown)."""
+    assert context.recorded is not None
+    return {
+        fact.id: fact.classification
+        for fact in context.recorded.facts(["RecommendationAssessed"], cumulative=True)
+    }
+
+
+def publicly_assessed(context: SectionContext) -> set[int]:
+    """The recommendations whose latest assessment by the period's last day is public
+    (those whose status ``recommendation_status`` shows)."""
+    visible = _classifications(context)
+    return {
+        item["recommendation"]
+        for item in context.reading.items("assessments")
+        if visible.get(latest_assessment_event(item)[0]) == "public"
+    }
+
+
 def recommendation_status(context: SectionContext) -> dict[str, dict[str, Any]]:
     """Each assessed recommendation's status on the period's last day and on the
     previous period's (a year before, for a calendar year), since when it held, and
     why (a restricted assessment's status is 'restricted': counted, never shown)."""
-    assert context.recorded is not None
-    visible = {
-        fact.id: fact.classification
-        for fact in context.recorded.facts(["RecommendationAssessed"], cumulative=True)
-    }
+    visible = _classifications(context)
     before = {
         item["recommendation"]: _standing(item, visible)["status"]
         for item in context.previous.items("assessments")

@@ -5,7 +5,7 @@ The service the entry points call (CLI, API, the scheduler):
 
 - ``build(sources, year=..., as_of=..., lang="en") -> bytes``: the PDF;
 - ``produce(...) -> AnnualReport``: the PDF with its data (log position, as_of, digest);
-- ``gather_data(...)``: the data alone, as plain JSON-able values (what verification
+- ``gather_data(...)``: the data alone, as plain JSON (keys as text; what verification
   derives again): the same data draws the report in English and in French (`lang`).
 
 A final report needs its heading's settings (``reports.config``); ``draft=True`` draws
@@ -22,8 +22,6 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
-
-import orjson
 
 from core.intact import require_intact
 from reports.annual.gather import LogPoint, ReportPeriod, gather, locate
@@ -120,9 +118,6 @@ def produce(
         )
     )
     data = with_checkpoint(sources, data)
-    # Drawn from its data as JSON holds it (keys as text), as `report verify` draws it
-    # again from the attachment.
-    data = orjson.loads(orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS))
     return AnnualReport(pdf(data, drawing(sources), lang), data)
 
 

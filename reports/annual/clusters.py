@@ -5,9 +5,9 @@ their headings in each language. Which events a section lists, the event types s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from core.recommendations import catalogue
+from core.recommendations import catalogue, cluster_key
 from core.words import Words
 
 
@@ -65,21 +65,13 @@ def part_label(part: str, words: Words) -> str:
 def _clusters() -> tuple[Cluster, ...]:
     found: dict[str, Cluster] = {}
     for r in catalogue():
-        key = f"{r.part}.{r.cluster}" if r.cluster else r.part
-        if key in found:
-            previous = found[key]
-            found[key] = Cluster(
-                key,
-                previous.part,
-                previous.letter,
-                previous.number,
-                previous.title,
-                (*previous.recommendations, r.number),
-            )
-        else:
-            found[key] = Cluster(
-                key, r.part, r.cluster, r.cluster_number, r.cluster_title, (r.number,)
-            )
+        key = cluster_key(r.number)
+        previous = found.get(key)
+        found[key] = (
+            replace(previous, recommendations=(*previous.recommendations, r.number))
+            if previous is not None
+            else Cluster(key, r.part, r.cluster, r.cluster_number, r.cluster_title, (r.number,))
+        )
     return tuple(found.values())
 
 

@@ -895,7 +895,7 @@ def _recommendation_row(
     data: Mapping[str, Any], drawn_with: Drawing, w: Words, number: int
 ) -> dict[str, Any]:
     r = get(number)
-    standing = data["areas"].get("recommendation_status", {}).get(str(number), {})
+    standing = prose.standing(data, number)
     status = standing.get("status", "not_assessed")
     return {
         "number": number,
@@ -994,11 +994,10 @@ def _status_annex(
     before, since when, the assessment's reasons, the evidence and the indicators."""
     _ = w.text
     types = drawn_with.catalogue.types
-    statuses = data["areas"].get("recommendation_status", {})
     follow_up = data["areas"].get("recommendation_follow_up", {}).get("recommendations")
     rows = []
     for r in catalogue():
-        standing = statuses.get(str(r.number), {})
+        standing = prose.standing(data, r.number)
         evidence = data["recommendations"][str(r.number)]["evidence"]
         listed = [
             w.typeset(f"{w.short_date(row['date'])}: {_reads(types, row, w)}")

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import orjson
+
 from core.clock import format_timestamp
 from core.errors import InvalidEvent
 from core.queries import settled_as_of
@@ -283,7 +285,10 @@ def gather(
         "charts": charts(sources, context),
         "plugin_sections": plugin_sections(sources, context),
     }
-    return data
+    # As JSON holds it (keys as text: the follow-up keys by number; dates as ISO text):
+    # the data drawn now, attached, and derived again by `report verify` are alike.
+    plain: dict[str, Any] = orjson.loads(orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS))
+    return plain
 
 
 def section_context(

@@ -42,14 +42,19 @@ ACTIVITY = Noun(("activity", "activities"), ("activité", "activités"), feminin
 ACTION = Noun(("action", "actions"), ("mesure", "mesures"), feminine=True)
 
 
+def standing(data: Mapping[str, Any], number: int) -> Mapping[str, Any]:
+    """A recommendation's entry in the report's status table (``{}`` when never
+    assessed)."""
+    found: Mapping[str, Any] = data["areas"].get("recommendation_status", {}).get(str(number), {})
+    return found
+
+
 def status_of(data: Mapping[str, Any], number: int) -> str:
-    found = data["areas"].get("recommendation_status", {}).get(str(number))
-    return str(found["status"]) if found else "not_assessed"
+    return str(standing(data, number).get("status", "not_assessed"))
 
 
 def year_before_of(data: Mapping[str, Any], number: int) -> str:
-    found = data["areas"].get("recommendation_status", {}).get(str(number))
-    return str(found["year_before"]) if found else "not_assessed"
+    return str(standing(data, number).get("year_before", "not_assessed"))
 
 
 def status_counts(data: Mapping[str, Any], numbers: Sequence[int] | None = None) -> Counter[str]:

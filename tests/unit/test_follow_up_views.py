@@ -454,6 +454,20 @@ def test_the_report_gets_the_follow_up_and_itemises_only_what_is_public(memory_s
 
     assess(memory_services, 5, "2023-06-01", "not_started", "Nothing yet.")
     assess(memory_services, 5, "2024-03-01", "in_progress", "Drafting.")
+    # Recommendation 6's latest assessment is restricted: its status is not public.
+    assess(memory_services, 6, "2023-01-01", "not_started", "Nothing yet.")
+    record(
+        memory_services,
+        {
+            "type": "RecommendationAssessed",
+            "occurred_on": "2023-04-01",
+            "recommendation": 6,
+            "status": "not_started",
+            "rationale": "Quiet talks.",
+            "classification": "restricted",
+        },
+        ANA,
+    )
     plan(memory_services, "ACT-1", occurred_on="2023-07-01")
     plan(memory_services, "ACT-2", classification="restricted", description="Quiet work")
     record(
@@ -487,6 +501,8 @@ def test_the_report_gets_the_follow_up_and_itemises_only_what_is_public(memory_s
         "not_started",
         True,
     )
+    # Public when the latest assessment is: not 6's (restricted), nor 7's (none).
+    assert [data["recommendations"][n]["public"] for n in (5, 6, 7)] == [True, False, False]
     assert five["actions"] == {"open": 1, "overdue": 1, "completed": 1, "abandoned": 0}
     assert [a["action"] for a in five["completed_actions"]] == ["ACT-1"]
     assert five["completed_actions"][0]["documents"] == ["ICC-ASP/23/1"]
