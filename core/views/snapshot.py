@@ -355,16 +355,18 @@ class SqlSnapshot:
     def shown_items_of(
         self, view: str, keys: Sequence[str], on: date, present: Presenter
     ) -> dict[str, Item]:
-        """Some items (a page's) as presented on `on`, by key: one read for them all."""
+        """Some items (a page's) as presented on `on`, by key: one read for them all,
+        through the index of standing rows when it applies (an item may have thousands
+        of past versions)."""
         rows: list[Sequence[Any]] = []
         with self.sql.transaction(write=False) as c:
+            where, params = self._standing(c)
             for start in range(0, len(keys), CHUNK):
                 chunk = list(keys[start : start + CHUNK])
                 c.execute(
                     "SELECT key, last_day, visible, shown, data FROM view_items "  # noqa: S608
-                    f"WHERE view = ? AND key IN ({','.join('?' * len(chunk))}) "
-                    f"AND from_pos <= ? AND {self._end} > ?",
-                    [view, *chunk, self.position, self.position],
+                    f"WHERE view = ? AND key IN ({','.join('?' * len(chunk))}) AND {where}",
+                    [view, *chunk, *params],
                 )
                 rows.extend(c.fetchrows())
         found = {}
