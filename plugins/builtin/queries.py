@@ -26,16 +26,25 @@ def activity_types(catalogue: Catalogue) -> list[str]:
 NON_COOPERATION_COUNTS = ("matters", "open", "findings", "referred")
 
 
+def _unbounded(reading: ViewReading) -> bool:
+    """Whether the reading has no period (every item counts)."""
+    return reading.period.first is None and reading.period.last is None
+
+
 def _in_period(reading: ViewReading, *days: str | None) -> bool:
     """Without a period every item counts; with one, items with a date in it."""
-    period = reading.period
-    if period.first is None and period.last is None:
+    if _unbounded(reading):
         return True
-    return any(period.contains(day) for day in days)
+    return any(reading.period.contains(day) for day in days)
 
 
 def _filtered(items: Iterable[Item], **wanted: Any) -> list[Item]:
-    return [i for i in items if all(v is None or i.get(k) == v for k, v in wanted.items())]
+    """The items with every value wanted (None: any); all of them, untested, when
+    nothing is (a whole list is thousands of items)."""
+    tests = [(k, v) for k, v in wanted.items() if v is not None]
+    if not tests:
+        return list(items)
+    return [i for i in items if all(i.get(k) == v for k, v in tests)]
 
 
 def agreements(
@@ -46,6 +55,8 @@ def agreements(
     status: str | None = None,
 ) -> list[Item]:
     items = _filtered(reading.items("agreements"), kind=kind, status=status)
+    if party is None and _unbounded(reading):
+        return items
     return [
         i
         for i in items
