@@ -517,10 +517,8 @@ class SqlSnapshot:
         if whole is not None:
             return whole.get(counter, 0)
         span = _Span.of(first, last)
-        total = 0
-        for month, amount in self._monthly(family(counter)).get(counter, {}).items():
-            if span.whole_low <= month <= span.whole_high:
-                total += amount
+        months = self._monthly(family(counter)).get(counter, {})
+        total = _sum_within(months, span.whole_low, span.whole_high)
         for low, high in span.cut:
             total += self._partial_sums(low, high).get(counter, 0)
         return total
@@ -535,11 +533,7 @@ class SqlSnapshot:
         found: dict[str, int] = {}
         for counter, months in self._monthly(family(prefix)).items():
             if counter.startswith(prefix):
-                total = 0
-                for month, amount in months.items():
-                    if span.whole_low <= month <= span.whole_high:
-                        total += amount
-                found[counter] = total
+                found[counter] = _sum_within(months, span.whole_low, span.whole_high)
         for low, high in span.cut:
             for counter, amount in self._partial_sums(low, high).items():
                 if counter.startswith(prefix):
@@ -721,6 +715,11 @@ def postings(c: Cursor, kind: str, terms: Sequence[str], upto: int) -> list[int]
     return sorted(p for p in found if p <= upto)
 
 
+def _sum_within(months: Mapping[str, int], low: str, high: str) -> int:
+    """The sum of the months from `low` to `high` ("YYYY-MM")."""
+    return sum([amount for month, amount in months.items() if low <= month <= high])
+
+
 @contextlib.contextmanager
 def collection_paused() -> Iterator[None]:
     """Python's cyclic garbage collector paused while a whole view is decoded: the
@@ -747,7 +746,16 @@ def _shown(
 
 
 def _add(monthly: dict[str, dict[str, int]], counter: str, months: dict[str, int]) -> None:
-    found = monthly.setdefault(counter, {})
+    found = monthly.get(counter)
+    if found is None:
+        # The first months of a counter (most of them: a checkpoint's), copied at once.
+        if 0 in months.values():
+            first = {month: amount for month, amount in months.items() if amount}
+        else:
+            first = dict(months)
+        if first:
+            monthly[counter] = first
+        return
     for month, amount in months.items():
         total = found.get(month, 0) + amount
         if total:
