@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from core.views.items import DAY, NOT_DATES, Item, ItemCount, Presenter, Timeline, days_in
 from core.views.model import Measure, Period, Reading, SummaryFigure
@@ -38,10 +39,29 @@ __all__ = [
     "days_in",
     "histogram",
     "median_of",
+    "per_version",
     "steps",
 ]
 
 Contributing = Callable[[Item], list[str]]
+
+T = TypeVar("T")
+
+
+def per_version(compute: Callable[[Item], T]) -> Callable[[Item], T]:
+    """`compute`, kept for the last item (the same object) it was asked of: a new
+    version of an item has its figures computed one after the other (one per status,
+    per amendment...), each reading the same record derived from it."""
+    last: list[tuple[Item, T]] = []
+
+    def cached(item: Item) -> T:
+        if last and last[0][0] is item:
+            return last[0][1]
+        result = compute(item)
+        last[:] = [(item, result)]  # one assignment: a reader sees a whole pair
+        return result
+
+    return cached
 
 
 def all_events(item: Item) -> list[str]:

@@ -5,7 +5,7 @@ All belong to the State's membership lifecycle (``membership:<code>``)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -27,7 +27,14 @@ from plugins.builtin.membership_state import (
     periods,
     withdrawal_revoked,
 )
-from plugins.builtin.party_items import happened_by, party_handler
+from plugins.builtin.party_items import (
+    happened_by,
+    happened_counts,
+    membership_days,
+    party_handler,
+    party_with_days,
+    standing_on,
+)
 
 AREA = "membership"
 
@@ -273,17 +280,45 @@ def has_left(item: Item) -> bool:
     return bool(memberships) and not item.get("is_party") and bool(item.get("party_until"))
 
 
+# Each figure also says how it reads on many days in one pass (`on_days`): a State's
+# record mentions many dates, and presenting it on each of them is a pass each.
+
+
+def amendments_of(key: str) -> Callable[[Item], list[Item]]:
+    return lambda item: [a for a in item.get("amendments", []) if a["amendment"] == key]
+
+
 def amendment_figure(key: str) -> OnDate:
+    ratified = amendments_of(key)
     return OnDate(
         f"parties.with_amendment.{key}",
         f"States Parties that have ratified the {AMENDMENTS[key].title}.",
         "parties",
-        lambda item: (
-            bool(item.get("is_party"))
-            and any(a["amendment"] == key for a in item.get("amendments", []))
+        lambda item: bool(item.get("is_party")) and bool(ratified(item)),
+        lambda item: [a["event"] for a in ratified(item)],
+        party_with_days(
+            lambda item, days: happened_counts(ratified(item), days),
+            lambda item: [a["on"] for a in ratified(item)],
         ),
-        lambda item: [a["event"] for a in item.get("amendments", []) if a["amendment"] == key],
     )
+
+
+def withdrawn_days(item: Item) -> list[tuple[str, int, int]]:
+    """has_left on each day a State's membership may change: a withdrawal notified,
+    not revoked and in effect, counting its notification."""
+    days = sorted(membership_days(item))
+    return [
+        (day, 1, 1) if effective is not None and not party else (day, 0, 0)
+        for day, (party, effective) in zip(days, standing_on(item, days), strict=True)
+    ]
+
+
+def declared_days(item: Item) -> list[tuple[str, int, int]]:
+    """Declarations under article 12(3) lodged by each day they were lodged on."""
+    declarations = item.get("declarations", [])
+    days = sorted({d["on"] for d in declarations})
+    counted = happened_counts(declarations, days)
+    return [(day, 1, n) for day, n in zip(days, counted, strict=True)]
 
 
 MEMBERSHIP_FIGURES = ItemFigures(
@@ -295,6 +330,7 @@ MEMBERSHIP_FIGURES = ItemFigures(
             "parties",
             has_left,
             lambda item: [m["withdrawal_event"] for m in item.get("memberships", [])[-1:]],
+            withdrawn_days,
         ),
         OnDate(
             "parties.with_declaration_article_12_3",
@@ -302,6 +338,7 @@ MEMBERSHIP_FIGURES = ItemFigures(
             "parties",
             lambda item: bool(item.get("declarations")),
             lambda item: [d["event"] for d in item.get("declarations", [])],
+            declared_days,
         ),
         *(amendment_figure(key) for key in sorted(AMENDMENTS)),
     )

@@ -15,7 +15,13 @@ from core.facts import Day, Fact
 from core.views.engine import fold_one
 from core.views.itemfigures import OnDate, Timeline
 from followup.bootstrap import bootstrap
-from plugins.builtin import diplomatic_support, legal_framework, logistics, record_keeping
+from plugins.builtin import (
+    diplomatic_support,
+    legal_framework,
+    logistics,
+    membership,
+    record_keeping,
+)
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +66,17 @@ PARTY_EVENTS = st.one_of(
     ),
     st.builds(lambda on: ("CoordinatingMechanismEstablished", on, {"form": "other"}), days()),
     st.builds(lambda on: ("ConfidentialityProcedureEstablished", on, {}), days()),
+    st.builds(lambda on: ("WithdrawalRevoked", on, {}), days()),
+    st.builds(
+        lambda on, start: ("JurisdictionAcceptedByDeclaration", on, {"jurisdiction_from": start}),
+        days(),
+        days(),
+    ),
+    st.builds(
+        lambda on, key: ("AmendmentRatified", on, {"amendment": key}),
+        days(),
+        st.sampled_from(sorted(membership.AMENDMENTS)),
+    ),
 )
 
 
@@ -81,7 +98,7 @@ def same_counts(folds, view, item, figures):
         assert figure.counts(timeline) == generic.counts(timeline), figure.name
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(events=st.lists(PARTY_EVENTS, min_size=1, max_size=25))
 def test_a_states_record_counts_the_same_in_one_pass(folds, events):
     item = folded(folds, "parties", events, {"state": "AUT"})
@@ -89,6 +106,7 @@ def test_a_states_record_counts_the_same_in_one_pass(folds, events):
         *legal_framework.PARTY_FIGURES.figures,
         *diplomatic_support.STRUCTURE_FIGURES.figures,
         *logistics.PROCEDURE_FIGURES.figures,
+        *membership.MEMBERSHIP_FIGURES.figures,
     ]
     same_counts(folds, "parties", item, figures)
 
