@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from core.views.items import DAY, NOT_DATES, Item, ItemCount, Presenter, Timeline, days_in
 from core.views.model import Measure, Period, Reading, SummaryFigure
@@ -52,13 +52,14 @@ def per_version(compute: Callable[[Item], T]) -> Callable[[Item], T]:
     """`compute`, kept for the last item (the same object) it was asked of: a new
     version of an item has its figures computed one after the other (one per status,
     per amendment...), each reading the same record derived from it."""
-    last: list[tuple[Item, T]] = []
+    last: list[tuple[Item | None, T | None]] = [(None, None)]
 
     def cached(item: Item) -> T:
-        if last and last[0][0] is item:
-            return last[0][1]
+        known, result = last[0]  # one read: a whole pair, whichever thread wrote it
+        if known is item:
+            return cast(T, result)
         result = compute(item)
-        last[:] = [(item, result)]  # one assignment: a reader sees a whole pair
+        last[0] = (item, result)
         return result
 
     return cached
