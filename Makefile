@@ -56,6 +56,11 @@ $(AXE): Makefile
 	npm install --silent --no-audit --no-fund --prefix $(VENV)/axe axe-core@$(AXE_VERSION)
 	@touch $@
 
+# The suite's files run on every core (pytest-xdist), each file whole in one worker: its
+# module fixtures (a history, a served API) are made once. Every test has its own store,
+# ports and folders. `make test PYTEST_ARGS=-n0` runs it in one process.
+PYTEST_ARGS ?= -n auto --dist loadfile --durations=15
+
 pytest: $(INSTALLED) $(PLUGIN_EXAMPLE)/.installed $(AXE)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 

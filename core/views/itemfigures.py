@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar, cast
 
 from core.views.items import DAY, NOT_DATES, Item, ItemCount, Presenter, Timeline, days_in
 from core.views.model import Measure, Period, Reading, SummaryFigure
@@ -38,10 +39,30 @@ __all__ = [
     "days_in",
     "histogram",
     "median_of",
+    "per_version",
     "steps",
 ]
 
 Contributing = Callable[[Item], list[str]]
+
+T = TypeVar("T")
+
+
+def per_version(compute: Callable[[Item], T]) -> Callable[[Item], T]:
+    """`compute`, kept for the last item (the same object) it was asked of: a new
+    version of an item has its figures computed one after the other (one per status,
+    per amendment...), each reading the same record derived from it."""
+    last: list[tuple[Item | None, T | None]] = [(None, None)]
+
+    def cached(item: Item) -> T:
+        known, result = last[0]  # one read: a whole pair, whichever thread wrote it
+        if known is item:
+            return cast(T, result)
+        result = compute(item)
+        last[0] = (item, result)
+        return result
+
+    return cached
 
 
 def all_events(item: Item) -> list[str]:

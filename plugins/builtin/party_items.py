@@ -10,7 +10,7 @@ from typing import Any
 
 from core.parties import lookup
 from core.views.figures import share
-from core.views.itemfigures import Timeline
+from core.views.itemfigures import Timeline, per_version
 from core.views.model import Item, ItemCount, ItemHandler, Reading, ViewFact
 from core.words import Words
 
@@ -76,23 +76,38 @@ def standing_on(item: Item, days: Sequence[str]) -> list[tuple[bool, str | None]
     whether it was a party to the Statute (its latest membership by then, in force, and
     not yet left by a withdrawal notified by then), and the day a withdrawal notified and
     not revoked by then takes effect (None: no such withdrawal)."""
-    memberships = item.get("memberships", [])
+    changes, standing = standing_steps(item)
     found: list[tuple[bool, str | None]] = []
     for day in days:
+        index = bisect_right(changes, day) - 1
+        found.append(standing[index] if index >= 0 else (False, None))
+    return found
+
+
+@per_version
+def standing_steps(item: Item) -> tuple[list[str], list[tuple[bool, str | None]]]:
+    """The State's standing (standing_on) on each day its membership may change, in
+    order: on any other day it stands as on the last of these before it (every date
+    the standing compares a day with is one of them), and before the first it was no
+    party. Computed once per version of a State's record, for all its figures."""
+    memberships = item.get("memberships", [])
+    changes = sorted(membership_days(item))
+    standing: list[tuple[bool, str | None]] = []
+    for day in changes:
         current = None
         for membership in memberships:
             if membership["on"] <= day:
                 current = membership
         if current is None:
-            found.append((False, None))
+            standing.append((False, None))
             continue
         notified = current.get("withdrawal_notified_on", "9999") <= day
         # A withdrawal revoked by then never takes effect (South Africa, 2017).
         revoked = current.get("withdrawal_revoked_on", "9999") <= day
         effective = current.get("effective_on") if notified and not revoked else None
         party = current["in_force_on"] <= day and (effective is None or effective > day)
-        found.append((party, effective))
-    return found
+        standing.append((party, effective))
+    return changes, standing
 
 
 def party_days(item: Item, days: Sequence[str]) -> list[bool]:

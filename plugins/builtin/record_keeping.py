@@ -13,7 +13,7 @@ from marshmallow import Schema, fields, validate
 from core import fields as f
 from core.eventtypes import Effect, EventType, Fact, Lifecycles, invalid
 from core.recommendations import ADOPTED, ADOPTED_BY
-from core.views.itemfigures import ItemFigures, OnDate, OnDays
+from core.views.itemfigures import ItemFigures, OnDate, OnDays, per_version
 from core.views.model import Item, ItemHandler, SummaryFigure, ViewFact
 from core.words import Phrase, Terms
 from plugins import hookimpl
@@ -292,10 +292,11 @@ def with_status(status: str) -> Callable[[Item], bool]:
     return lambda item: item["status"] == status
 
 
+@per_version
 def latest_statuses(item: Item) -> list[tuple[str, str]]:
     """(day, status of the latest assessment by then) on each day an assessment was
     made (as present_assessment picks it: the latest date, then the latest recorded),
-    in one pass over the item."""
+    in one pass over the item (once for all the statuses' figures)."""
     ordered = sorted(
         enumerate(item["assessments"]), key=lambda pair: (pair[1]["assessed_on"], pair[0])
     )
