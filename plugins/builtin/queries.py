@@ -26,16 +26,25 @@ def activity_types(catalogue: Catalogue) -> list[str]:
 NON_COOPERATION_COUNTS = ("matters", "open", "findings", "referred")
 
 
+def _unbounded(reading: ViewReading) -> bool:
+    """Whether the reading has no period (every item counts)."""
+    return reading.period.first is None and reading.period.last is None
+
+
 def _in_period(reading: ViewReading, *days: str | None) -> bool:
     """Without a period every item counts; with one, items with a date in it."""
-    period = reading.period
-    if period.first is None and period.last is None:
+    if _unbounded(reading):
         return True
-    return any(period.contains(day) for day in days)
+    return any(reading.period.contains(day) for day in days)
 
 
 def _filtered(items: Iterable[Item], **wanted: Any) -> list[Item]:
-    return [i for i in items if all(v is None or i.get(k) == v for k, v in wanted.items())]
+    """The items with every value wanted (None: any); all of them, untested, when
+    nothing is (a whole list is thousands of items)."""
+    tests = [(k, v) for k, v in wanted.items() if v is not None]
+    if not tests:
+        return list(items)
+    return [i for i in items if all(i.get(k) == v for k, v in tests)]
 
 
 def agreements(
@@ -46,6 +55,8 @@ def agreements(
     status: str | None = None,
 ) -> list[Item]:
     items = _filtered(reading.items("agreements"), kind=kind, status=status)
+    if party is None and _unbounded(reading):
+        return items
     return [
         i
         for i in items
@@ -145,36 +156,52 @@ def _figures(
     sums: Mapping[str, int], wanted: Container[str] | None = None
 ) -> dict[str, dict[str, Any]]:
     """_party_figures from the tallies ``party.<code>.…`` (of the `wanted` codes)."""
-    figures: dict[str, dict[str, Any]] = {}
-    days: dict[str, dict[int, int]] = defaultdict(dict)
+    return {
+        party: _figures_of(tallies)
+        for party, tallies in _by_party(sums).items()
+        if wanted is None or party in wanted
+    }
+
+
+def _by_party(sums: Mapping[str, int]) -> dict[str, dict[str, int]]:
+    """The tallies ``party.<code>.<what>`` as {code: {what: value}}: split once, so
+    that a page's figures read only its parties' tallies."""
+    grouped: dict[str, dict[str, int]] = {}
     for name, value in sums.items():
         _, party, what = name.split(".", 2)
-        if wanted is not None and party not in wanted:
-            continue
-        entry = figures.setdefault(
-            party,
-            {
-                "agreements": {},
-                "arrests_facilitated": 0,
-                "surrenders_facilitated": 0,
-                "requests": {"answered": 0, "open": 0, "median_days_to_answer": None},
-                "non_cooperation": dict.fromkeys(NON_COOPERATION_COUNTS, 0),
-            },
-        )
-        if what.startswith("agreements."):
+        found = grouped.get(party)
+        if found is None:
+            found = grouped[party] = {}
+        found[what] = value
+    return grouped
+
+
+def _figures_of(tallies: Mapping[str, int]) -> dict[str, Any]:
+    """One party's figures from its tallies ({what: value}, ``what`` as named after
+    ``party.<code>.``)."""
+    entry: dict[str, Any] = {
+        "agreements": {},
+        "arrests_facilitated": 0,
+        "surrenders_facilitated": 0,
+        "requests": {"answered": 0, "open": 0, "median_days_to_answer": None},
+        "non_cooperation": dict.fromkeys(NON_COOPERATION_COUNTS, 0),
+    }
+    days: dict[int, int] = {}
+    for what, value in tallies.items():
+        if what.startswith("requests.days."):
+            days[int(what[14:])] = value
+        elif what.startswith("agreements."):
             _, kind, state = what.split(".")
             entry["agreements"].setdefault(kind, {"signed": 0, "in_force": 0})[state] = value
         elif what in ("arrests_facilitated", "surrenders_facilitated"):
             entry[what] = value
         elif what in ("requests.answered", "requests.open"):
             entry["requests"][what[9:]] = value
-        elif what.startswith("requests.days."):
-            days[party][int(what[14:])] = value
         elif what.startswith("non_cooperation."):
             entry["non_cooperation"][what[16:]] = value
-    for party, histogram in days.items():
-        figures[party]["requests"]["median_days_to_answer"] = _median(histogram)
-    return figures
+    if days:
+        entry["requests"]["median_days_to_answer"] = _median(days)
+    return entry
 
 
 def _median(histogram: dict[int, int]) -> float | int:
@@ -226,12 +253,14 @@ def parties_page(reading: ViewReading, offset: int, limit: int) -> tuple[int, li
     """parties() from `offset` (at most `limit`), and how many there are: the States
     of the page only are presented."""
     keys = set(reading.keys("parties"))
-    sums = reading.sums("party.", cumulative=True)
-    codes = sorted(keys | {name.split(".", 2)[1] for name in sums})
+    tallies = _by_party(reading.sums("party.", cumulative=True))
+    codes = sorted(keys | set(tallies))
     page = codes[offset : offset + limit]
-    figures = _figures(sums, set(page))
     items = reading.items_of("parties", [code for code in page if code in keys])
-    shown = [_party(code, items.get(code), figures.get(code)) for code in page]
+    shown = [
+        _party(code, items.get(code), _figures_of(tallies[code]) if code in tallies else None)
+        for code in page
+    ]
     return len(codes), shown
 
 
