@@ -42,7 +42,8 @@ class Submission:
     body: dict[str, Any] = field(default_factory=dict)
 
 
-def _choices(field_: fields.Field) -> tuple[str, ...]:
+def choices(field_: fields.Field) -> tuple[str, ...]:
+    """The values a field takes, when it names them (OneOf)."""
     validators = field_.validators if isinstance(field_.validators, list | tuple) else ()
     for validator in validators:
         if isinstance(validator, validate.OneOf):
@@ -62,7 +63,7 @@ def describe(name: str, field_: fields.Field, envelope: bool = False) -> FormFie
     """How a schema field is typed in a form."""
     required = bool(field_.required)
     description = str((field_.metadata or {}).get("description", ""))
-    choices = _choices(field_)
+    listed = choices(field_)
     if isinstance(field_, fields.List):
         inner = field_.inner
         item = (
@@ -72,7 +73,7 @@ def describe(name: str, field_: fields.Field, envelope: bool = False) -> FormFie
             if isinstance(inner, PartyCode)
             else "text"
         )
-        return FormField(name, "list", required, _choices(inner), description, item, envelope)
+        return FormField(name, "list", required, choices(inner), description, item, envelope)
     if isinstance(field_, fields.Boolean):
         return FormField(name, "yesno", required, ("true", "false"), description, envelope=envelope)
     if isinstance(field_, fields.Date):
@@ -83,8 +84,8 @@ def describe(name: str, field_: fields.Field, envelope: bool = False) -> FormFie
         return FormField(name, "json", required, description=description, envelope=envelope)
     if isinstance(field_, PartyCode):
         return FormField(name, "party", required, description=description, envelope=envelope)
-    if choices:
-        return FormField(name, "choice", required, choices, description, envelope=envelope)
+    if listed:
+        return FormField(name, "choice", required, listed, description, envelope=envelope)
     if isinstance(field_, fields.Email):
         return FormField(name, "email", required, description=description, envelope=envelope)
     long = (_max_length(field_) or 0) > 300

@@ -12,13 +12,14 @@ from urllib.parse import urlencode
 from uuid import UUID
 
 from flask import Response, abort, request
-from marshmallow import ValidationError
+from marshmallow import Schema, ValidationError
 
 from api.console import access
 from api.console.access import page, services
 from api.console.blueprint import blueprint
+from api.console.forms import choices
 from api.console.rendering import Time, level, render, sentence, time_query
-from api.views import indicators
+from api.views import AgreementQuery, RequestQuery, WarrantQuery, indicators
 from core.envelope import Event
 from core.errors import NotFound
 from core.eventtypes import Effect, EventType
@@ -79,28 +80,30 @@ CHARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
 )
 
+
+def _statuses(query: type[Schema]) -> tuple[str, ...]:
+    """A view's statuses, as the API's query for it takes them."""
+    return choices(query().fields["status"])
+
+
 #: The views with a page of their own, their filters (as the API's), and the column
 #: names shown first.
 VIEW_PAGES: dict[str, dict[str, Any]] = {
     "agreements": {
         "title": "Agreements",
-        "filters": {
-            "kind": "text",
-            "party": "party",
-            "status": ("signed", "in_force", "terminated"),
-        },
+        "filters": {"kind": "text", "party": "party", "status": _statuses(AgreementQuery)},
     },
     "warrants": {
         "title": "Arrest warrants",
         "filters": {
-            "status": ("at_large", "arrested", "surrendered", "closed"),
+            "status": _statuses(WarrantQuery),
             "situation": "text",
             "party": "party",
         },
     },
     "requests": {
         "title": "Requests for assistance",
-        "filters": {"addressee": "party", "status": ("open", "answered"), "category": "text"},
+        "filters": {"addressee": "party", "status": _statuses(RequestQuery), "category": "text"},
     },
     "witness_protection": {"title": "Witness protection", "filters": {}},
     "activities": {"title": "Activities", "filters": {"type": "activity", "party": "party"}},

@@ -493,6 +493,14 @@ def test_a_recommendations_indicator_reads_its_summary_figure_as_the_api_does(si
     assert "No summary figure named" not in page
 
 
+def test_a_views_filters_offer_what_the_apis_query_takes(site):
+    """The warrants' statuses are the API's (a warrant serving its sentence, released...)."""
+    auditor = signed_in(site, site["people"]["auditor"])
+    page = auditor.get("/console/views/warrants", query_string={"status": "serving_sentence"})
+    assert '<option value="serving_sentence" selected>' in page.text
+    assert '<option value="in_national_custody">' in page.text
+
+
 def test_an_events_page_offers_what_may_follow_in_its_lifecycle(site):
     agreement = site["agreement_id"]
     focal = signed_in(site, site["people"]["focal_point"])

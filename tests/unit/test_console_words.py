@@ -38,6 +38,11 @@ def written() -> set[str]:
             words = code.replace("_", " ")
             found.add(words[:1].upper() + words[1:])
     found |= {spec["title"] for spec in reading.VIEW_PAGES.values()}
+    # The views' filters' choices (labelled: "In national custody").
+    for spec in reading.VIEW_PAGES.values():
+        for kind in spec["filters"].values():
+            if isinstance(kind, tuple):
+                found |= {c.replace("_", " ")[:1].upper() + c.replace("_", " ")[1:] for c in kind}
     found |= set(rendering.MESSAGES.values())
     found |= {label for _key, _path, label, _roles in rendering.NAV}
     return found
