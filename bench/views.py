@@ -104,22 +104,6 @@ services.views.projection.catch_up()
 services.close()
 """
 
-#: Rebuild the views from zero in a fresh process: JSON of the seconds, the peak RSS
-#: (kB) and the seconds at which each page was done, by position.
-REPLAY = """
-import json, resource, sys, time
-from followup.bootstrap import bootstrap
-services = bootstrap(sys.argv[1], load_entry_points=False)
-progress = [(0, 0.0)]
-start = time.perf_counter()
-services.views.projection.rebuild(
-    progress=lambda position: progress.append((position, time.perf_counter() - start))
-)
-seconds = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"seconds": seconds, "peak_kb": peak, "progress": progress}))
-"""
-
 
 class Replay:
     """What the full replay measured, and the time it took to reach any position."""
@@ -144,8 +128,9 @@ class Replay:
 
 
 def replay_in_child(url: str) -> Replay:
+    """The full replay alone, in a fresh process (bench/_replay.py)."""
     result = subprocess.run(
-        [sys.executable, "-c", REPLAY, url], capture_output=True, text=True, check=True
+        [sys.executable, "-m", "bench._replay", url], capture_output=True, text=True, check=True
     )
     data = json.loads(result.stdout)
     return Replay(data["seconds"], data["peak_kb"] / 1024, [tuple(p) for p in data["progress"]])

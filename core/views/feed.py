@@ -14,7 +14,6 @@ encrypted or compressed store, another topic) goes through eventsourcing's mappe
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import Any, cast
 from uuid import UUID
@@ -25,7 +24,7 @@ from eventsourcing.persistence import JSONTranscoder, StoredEvent
 from core.application import FollowUp
 from core.errors import StoreError
 from core.facts import Day, Fact
-from core.integrity import CANONICAL_HEAD, CANONICAL_LENGTH, canonical_bytes_of, link
+from core.integrity import canonical_bytes_of, link
 from core.ports import LogScanner, RawRow
 
 #: The topics of the events a dossier stores, which the short way decodes.
@@ -91,43 +90,17 @@ class Feed:
             return None
         expected = after + 1
         facts = []
-        # The common row, in one loop (this is most of a fold's reading): its link
-        # recomputed as core.integrity.canonical_bytes_of does, its state decoded as
-        # fact() does; anything unusual goes through those.
-        sha256, loads, head, length = hashlib.sha256, orjson.loads, CANONICAL_HEAD, CANONICAL_LENGTH
-        short, topics, mark = self.short, DOSSIER_TOPICS, _TYPE_MARK
+        # The common row's state is decoded here, as fact() does (this is most of a
+        # fold's reading); anything unusual goes through fact().
+        loads, short, topics, mark = orjson.loads, self.short, DOSSIER_TOPICS, _TYPE_MARK
         for row in rows:
-            position, originator, version, topic, state, recorded_at, stored, _ = row
+            position, originator, version, topic, state = row[:5]
             if position != expected:
                 raise LogDamaged(expected, "missing: the log skips to the next position")
             expected += 1
-            if (
-                type(originator) is bytes
-                and len(originator) == 16
-                and type(version) is int
-                and type(state) is bytes
-                and type(topic) is str
-                and type(recorded_at) is str
-            ):
-                topic_bytes, at_bytes = topic.encode(), recorded_at.encode("ascii")
-                canonical = b"".join(
-                    (
-                        head(16, originator, 8, version, len(topic_bytes)),
-                        topic_bytes,
-                        length(len(state)),
-                        state,
-                        length(len(at_bytes)),
-                        at_bytes,
-                    )
-                )
-                link_ = sha256(previous + canonical).digest()
-                if stored != link_:
-                    raise LogDamaged(position, "its link in the chain does not match the event")
-                previous = link_
-            else:
-                previous = _linked(row, previous)  # raises unless the row is readable
-                state, originator = cast(bytes, state), cast(bytes, originator)
-                version = cast(int, version)
+            previous = _linked(row, previous)  # raises unless the row is readable and chains
+            state, originator = cast(bytes, state), cast(bytes, originator)
+            version = cast(int, version)
             if short and topic in topics and state.count(mark) == 2:
                 data = loads(state)
                 day = data["occurred_on"]

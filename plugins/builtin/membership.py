@@ -30,10 +30,9 @@ from plugins.builtin.membership_state import (
 from plugins.builtin.party_items import (
     happened_by,
     happened_counts,
-    membership_days,
     party_handler,
     party_with_days,
-    standing_on,
+    standing_steps,
 )
 
 AREA = "membership"
@@ -306,10 +305,10 @@ def amendment_figure(key: str) -> OnDate:
 def withdrawn_days(item: Item) -> list[tuple[str, int, int]]:
     """has_left on each day a State's membership may change: a withdrawal notified,
     not revoked and in effect, counting its notification."""
-    days = sorted(membership_days(item))
+    days, standing = standing_steps(item)
     return [
         (day, 1, 1) if effective is not None and not party else (day, 0, 0)
-        for day, (party, effective) in zip(days, standing_on(item, days), strict=True)
+        for day, (party, effective) in zip(days, standing, strict=True)
     ]
 
 

@@ -149,7 +149,7 @@ def party_with_days(
     it may change on the days of its membership and on `changes_on`."""
 
     def on_days(item: Item) -> list[tuple[str, int, int]]:
-        days = sorted(membership_days(item).union(changes_on(item)))
+        days = sorted({*standing_steps(item)[0], *changes_on(item)})
         parties = party_days(item, days)
         return [
             (day, 1, n) if party and n else (day, 0, 0)
