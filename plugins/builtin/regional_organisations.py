@@ -15,6 +15,7 @@ from core.views.figures import tally_figure
 from core.views.model import Indicator, Reading, SummaryFigure, Tally, ViewFact
 from core.words import STATE, Noun, Phrase, Terms, Text, Words
 from plugins import hookimpl
+from plugins.builtin.report_words import counted_by
 from reports.sections import ProseContext, ReportProse
 
 AREA = "regional_organisations"
@@ -333,21 +334,17 @@ def workshops_words(count: int, w: Words, *, en: str, fr: str) -> str:
 
 
 def practical_words(value: Mapping[str, Any], w: Words) -> str:
-    shown = [
-        w.say(
-            en=f"{w.cardinal(n)} on {w.term(t, TOPIC_WORDS)}",
-            fr=f"{w.cardinal(n)} sur {w.term(t, TOPIC_WORDS)}",
-        )
-        for t, n in value.items()
-        if n
-    ]
-    label = w.say(
+    """'Workshops on practical cooperation in the period: one on arrest and
+    surrender.'"""
+    return counted_by(
+        value,
+        w,
+        TOPIC_WORDS,
         en="Workshops on practical cooperation in the period",
         fr="Ateliers sur la coopération pratique pendant la période",
+        en_by="on",
+        fr_by="sur",
     )
-    if not shown:
-        return w.sentence(f"{label}: " + w.say(en="none.", fr="aucun."))
-    return w.sentence(f"{label}: {w.listing(shown)}.")
 
 
 def workshops_said(p: ProseContext, suffix: str, *, en: str, fr: str) -> list[str]:

@@ -44,3 +44,32 @@ def counted(value: Mapping[str, int], w: Words, terms: Terms, *, en: str, fr: st
         return w.sentence(f"{label}: " + w.say(en="none.", fr="néant."))
     joined = w.say(en="; ", fr=" ; ").join(shown)
     return w.sentence(f"{label}: {joined}.")
+
+
+def counted_by(
+    value: Mapping[str, int],
+    w: Words,
+    terms: Terms,
+    *,
+    en: str,
+    fr: str,
+    en_by: str,
+    fr_by: str,
+    feminine: bool = False,
+) -> str:
+    """An indicator of counts by who or what, in one listing: 'High-level visits in the
+    period: three by the Presidency and one by the Registry.' (the counts that are not
+    zero; 'none' when all are). `en_by`/`fr_by` join a count to its term ('by', 'par');
+    `feminine` agrees the French counts and 'aucune' with the noun counted."""
+    label = w.say(en=en, fr=fr)
+    shown = [
+        w.say(
+            en=f"{w.cardinal(n)} {en_by} {w.term(key, terms)}",
+            fr=f"{w.cardinal(n, feminine=feminine)} {fr_by} {w.term(key, terms)}",
+        )
+        for key, n in value.items()
+        if n
+    ]
+    if not shown:
+        return w.sentence(f"{label}: " + w.say(en="none.", fr="aucune." if feminine else "aucun."))
+    return w.sentence(f"{label}: {w.listing(shown)}.")
