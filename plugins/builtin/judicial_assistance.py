@@ -39,6 +39,7 @@ from core.words import DAY, PERSON, Noun, Phrase, Terms, Text, Words
 from plugins import hookimpl
 from plugins.builtin.item_dates import hide_later_with_details
 from plugins.builtin.party_items import party_steps
+from plugins.builtin.report_words import one_count
 from plugins.builtin.scheduled_jobs import Overdue, reminders
 from reports.annual import charts
 from reports.sections import ProseContext, ReportChart, ReportProse, SectionContext, Series
@@ -361,13 +362,12 @@ def followup_indicators() -> list[Indicator]:
                 "persons": reading.tally("visas.persons"),
                 "visas": reading.tally("events.EmergencyVisaIssued"),
             },
-            reads=lambda value, w: w.sentence(
-                w.say(
-                    en="Persons given emergency visas in the period: ",
-                    fr="Personnes ayant reçu un visa d’urgence pendant la période : ",
-                )
-                + w.cardinal(value["persons"], feminine=True)
-                + "."
+            reads=lambda value, w: one_count(
+                value["persons"],
+                w,
+                en="Persons given emergency visas in the period",
+                fr="Personnes ayant reçu un visa d’urgence pendant la période",
+                feminine=True,
             ),
         ),
     ]

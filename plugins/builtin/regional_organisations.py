@@ -15,7 +15,7 @@ from core.views.figures import tally_figure
 from core.views.model import Indicator, Reading, SummaryFigure, Tally, ViewFact
 from core.words import STATE, Noun, Phrase, Terms, Text, Words
 from plugins import hookimpl
-from plugins.builtin.report_words import counted_by
+from plugins.builtin.report_words import counted_by, one_count
 from reports.sections import ProseContext, ReportProse
 
 AREA = "regional_organisations"
@@ -266,7 +266,7 @@ def followup_indicators() -> list[Indicator]:
             "workshops_on_legislation",
             "Workshops in the period on implementing legislation.",
             lambda r: topics(r, ("implementing_legislation",)),
-            reads=lambda value, w: workshops_words(
+            reads=lambda value, w: one_count(
                 value["implementing_legislation"],
                 w,
                 en="Workshops on implementing legislation in the period",
@@ -286,7 +286,7 @@ def followup_indicators() -> list[Indicator]:
             "regional_workshops",
             "Workshops in the period organised by international or regional organisations.",
             lambda r: {"workshops": r.tally("workshops.by_organisations")},
-            reads=lambda value, w: workshops_words(
+            reads=lambda value, w: one_count(
                 value["workshops"],
                 w,
                 en="Workshops organised by international or regional organisations in the period",
@@ -299,13 +299,11 @@ def followup_indicators() -> list[Indicator]:
             "working_groups",
             "Working groups established in the period.",
             lambda r: {"working_groups": r.tally("events.WorkingGroupEstablished")},
-            reads=lambda value, w: w.sentence(
-                w.say(
-                    en="Working groups established in the period: ",
-                    fr="Groupes de travail créés pendant la période : ",
-                )
-                + w.cardinal(value["working_groups"])
-                + "."
+            reads=lambda value, w: one_count(
+                value["working_groups"],
+                w,
+                en="Working groups established in the period",
+                fr="Groupes de travail créés pendant la période",
             ),
         ),
     ]
@@ -327,10 +325,6 @@ TOPIC_WORDS = Terms(
         "financial_investigations": ("financial investigations", "les enquêtes financières"),
     }
 )
-
-
-def workshops_words(count: int, w: Words, *, en: str, fr: str) -> str:
-    return w.sentence(f"{w.say(en=en, fr=fr)}: {w.cardinal(count)}.")
 
 
 def practical_words(value: Mapping[str, Any], w: Words) -> str:

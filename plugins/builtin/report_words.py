@@ -13,6 +13,12 @@ def were(count: int, w: Words) -> str:
     return w.agree(count, one="was", other="were")
 
 
+def one_count(count: int, w: Words, *, en: str, fr: str, feminine: bool = False) -> str:
+    """An indicator of one count: 'Working groups established in the period: three.'
+    (`feminine` agrees the French count with the noun counted: 'une', 'aucune')."""
+    return w.sentence(f"{w.say(en=en, fr=fr)}: {w.cardinal(count, feminine=feminine)}.")
+
+
 def by_topic(
     value: Mapping[str, int], w: Words, terms: Terms, noun: Noun, *, en: str, fr: str
 ) -> str:
