@@ -25,6 +25,7 @@ from core.views.model import Indicator, Item, ItemHandler, SummaryFigure, ViewFa
 from core.words import Phrase, Terms
 from plugins import hookimpl
 from plugins.builtin.arrest_and_surrender import issued_and_open, not_surrendered
+from plugins.builtin.item_dates import hide_later_with_details
 from plugins.builtin.party_items import happened_by
 from plugins.builtin.report_words import counted
 
@@ -366,8 +367,13 @@ WARRANT_TYPES = frozenset(
         "PersonReleasedToState",
     }
 )
-#: Dates of the warrant's item this area sets.
-DATES = ("custody_since", "unsealed_on", "transferred_on", "released_on")
+#: Dates of the warrant's item this area sets, with the details each brings.
+DATES = {
+    "custody_since": ("custody_state", "surrendered_voluntarily"),
+    "transferred_on": ("enforcement_state",),
+    "released_on": ("released_to", "release_reason"),
+    "unsealed_on": (),
+}
 
 
 def fold_custody(item: Item | None, fact: ViewFact) -> Item | None:
@@ -397,17 +403,8 @@ def present_custody(item: Item, on: date) -> Item:
     """Where the person was on `on`. Runs after the warrant's own presentation, which
     knows arrests and surrenders: custody refines "at large", enforcement and release
     follow the surrender."""
-    shown = hide_later(item, on, *DATES)
+    shown = hide_later_with_details(item, on, DATES)
     shown["failed_attempts"] = happened_by(item.get("failed_attempts", []), on)
-    for field, with_it in (
-        ("custody_since", ("custody_state", "surrendered_voluntarily")),
-        ("transferred_on", ("enforcement_state",)),
-        ("released_on", ("released_to", "release_reason")),
-    ):
-        if not shown.get(field):
-            shown.update(dict.fromkeys(with_it))
-            shown[field] = None
-    shown.setdefault("unsealed_on", None)
     status = shown.get("status")
     if status == "at_large" and shown["custody_since"]:
         shown["status"] = "in_national_custody"

@@ -34,7 +34,7 @@ from plugins.builtin.party_items import (
     share_of_states_parties,
     share_sentence,
 )
-from plugins.builtin.report_words import by_topic
+from plugins.builtin.report_words import by_topic, counted_by
 from reports.sections import ProseContext, ReportProse
 
 AREA = "diplomatic_support"
@@ -528,20 +528,16 @@ ORGAN_NAMES = Terms(
 def by_organ(value: Mapping[str, int], w: Words) -> str:
     """'High-level visits in the period: three by the Presidency and one by the
     Registry.'"""
-    shown = [
-        w.say(
-            en=f"{w.cardinal(n)} by {w.term(organ, ORGAN_NAMES)}",
-            fr=f"{w.cardinal(n, feminine=True)} par {w.term(organ, ORGAN_NAMES)}",
-        )
-        for organ, n in value.items()
-        if n
-    ]
-    label = w.say(
-        en="High-level visits in the period", fr="Visites de haut niveau pendant la période"
+    return counted_by(
+        value,
+        w,
+        ORGAN_NAMES,
+        en="High-level visits in the period",
+        fr="Visites de haut niveau pendant la période",
+        en_by="by",
+        fr_by="par",
+        feminine=True,
     )
-    if not shown:
-        return w.sentence(f"{label}: " + w.say(en="none.", fr="aucune."))
-    return w.sentence(f"{label}: {w.listing(shown)}.")
 
 
 def structures_said(p: ProseContext) -> list[str]:

@@ -15,7 +15,7 @@ from marshmallow import Schema, fields, validate
 from core import fields as f
 from core.eventtypes import EventType, Fact, LifecycleState, conflict, lifecycle
 from core.jobs import Job
-from core.views.figures import dated, days_between, events_of, hide_later, tally_figure
+from core.views.figures import dated, days_between, events_of, tally_figure
 from core.views.itemfigures import (
     InPeriod,
     ItemFigures,
@@ -37,7 +37,9 @@ from core.views.model import (
 )
 from core.words import DAY, PERSON, Noun, Phrase, Terms, Text, Words
 from plugins import hookimpl
+from plugins.builtin.item_dates import hide_later_with_details
 from plugins.builtin.party_items import party_steps
+from plugins.builtin.report_words import one_count
 from plugins.builtin.scheduled_jobs import Overdue, reminders
 from reports.annual import charts
 from reports.sections import ProseContext, ReportChart, ReportProse, SectionContext, Series
@@ -222,9 +224,7 @@ def fold_request(item: Item | None, fact: ViewFact) -> Item | None:
 def present_request(item: Item, on: date) -> Item | None:
     if item["sent_on"] > on.isoformat():
         return None
-    shown = hide_later(item, on, "answered_on")
-    if shown["answered_on"] is None:
-        shown["outcome"] = None
+    shown = hide_later_with_details(item, on, {"answered_on": ("outcome",)})
     shown["days_to_answer"] = (
         days_between(shown["sent_on"], shown["answered_on"]) if shown["answered_on"] else None
     )
@@ -362,13 +362,12 @@ def followup_indicators() -> list[Indicator]:
                 "persons": reading.tally("visas.persons"),
                 "visas": reading.tally("events.EmergencyVisaIssued"),
             },
-            reads=lambda value, w: w.sentence(
-                w.say(
-                    en="Persons given emergency visas in the period: ",
-                    fr="Personnes ayant reçu un visa d’urgence pendant la période : ",
-                )
-                + w.cardinal(value["persons"], feminine=True)
-                + "."
+            reads=lambda value, w: one_count(
+                value["persons"],
+                w,
+                en="Persons given emergency visas in the period",
+                fr="Personnes ayant reçu un visa d’urgence pendant la période",
+                feminine=True,
             ),
         ),
     ]

@@ -23,6 +23,7 @@ from plugins.builtin.party_items import (
     share_of_states_parties,
     share_sentence,
 )
+from plugins.builtin.report_words import counted_by
 from reports.sections import ProseContext, ReportProse
 
 AREA = "logistics"
@@ -226,22 +227,17 @@ SUPPORT_ACT = Noun(
 
 
 def support_words(value: Mapping[str, Any], w: Words) -> str:
-    """'Operational support in the period: three acts for the defence and one for the
+    """'Operational support in the period: three for the defence and one for the
     staff.'"""
-    shown = [
-        w.say(
-            en=f"{w.cardinal(n)} for {w.term(who, BENEFICIARIES)}",
-            fr=f"{w.cardinal(n)} pour {w.term(who, BENEFICIARIES)}",
-        )
-        for who, n in value.items()
-        if n
-    ]
-    label = w.say(
-        en="Operational support in the period", fr="Appui opérationnel pendant la période"
+    return counted_by(
+        value,
+        w,
+        BENEFICIARIES,
+        en="Operational support in the period",
+        fr="Appui opérationnel pendant la période",
+        en_by="for",
+        fr_by="pour",
     )
-    if not shown:
-        return w.sentence(f"{label}: " + w.say(en="none.", fr="aucun."))
-    return w.sentence(f"{label}: {w.listing(shown)}.")
 
 
 def logistics_said(p: ProseContext) -> list[str]:

@@ -43,6 +43,7 @@ from core.views.model import (
 )
 from core.words import Noun, Phrase, Terms, Text, Words
 from plugins import hookimpl
+from plugins.builtin.item_dates import hide_later_with_details
 from plugins.builtin.membership_state import name_of
 from plugins.builtin.party_items import happened_by, party_steps
 from plugins.builtin.report_words import counted
@@ -632,17 +633,17 @@ def present_matter(item: Item, on: date) -> Item | None:
     """The matter as it stood on `on`: later steps not yet taken; a finding reversed on
     appeal no longer stands, nor does a referral reversed."""
     day = on.isoformat()
-    shown = dict(item)
+    shown = hide_later_with_details(
+        item,
+        on,
+        {
+            "travelled_on": ("departed_on", "occasion"),
+            "not_executed_on": ("grounds", "explanation"),
+            "found_on": ("chamber", "decision"),
+            "closed_on": ("close_reason",),
+        },
+    )
     shown["requests"] = happened_by(item["requests"], on)
-    for field, with_it in (
-        ("travelled_on", ("departed_on", "occasion")),
-        ("not_executed_on", ("grounds", "explanation")),
-        ("found_on", ("chamber", "decision")),
-        ("closed_on", ("close_reason",)),
-    ):
-        if shown[field] is not None and shown[field] > day:
-            shown[field] = None
-            shown.update(dict.fromkeys(with_it))
     shown["opened_on"] = opened_on(shown)
     if shown["opened_on"] is None:
         return None

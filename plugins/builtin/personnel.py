@@ -13,6 +13,7 @@ from core.views.figures import tally_figure
 from core.views.model import Indicator, SummaryFigure, Tally
 from core.words import MONTH, PERSON, Noun, Phrase, Text, Words
 from plugins import hookimpl
+from plugins.builtin.report_words import one_count
 from reports.sections import ProseContext, ReportProse
 
 AREA = "personnel"
@@ -134,13 +135,11 @@ def followup_indicators() -> list[Indicator]:
                 "experts": r.tally("personnel.experts"),
                 "contributions": r.tally("events.ExpertsRostered"),
             },
-            reads=lambda value, w: w.sentence(
-                w.say(
-                    en="Experts rostered in the period: ",
-                    fr="Experts inscrits sur les listes pendant la période : ",
-                )
-                + w.cardinal(value["experts"])
-                + "."
+            reads=lambda value, w: one_count(
+                value["experts"],
+                w,
+                en="Experts rostered in the period",
+                fr="Experts inscrits sur les listes pendant la période",
             ),
         ),
         Indicator(

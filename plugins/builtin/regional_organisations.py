@@ -15,6 +15,7 @@ from core.views.figures import tally_figure
 from core.views.model import Indicator, Reading, SummaryFigure, Tally, ViewFact
 from core.words import STATE, Noun, Phrase, Terms, Text, Words
 from plugins import hookimpl
+from plugins.builtin.report_words import counted_by, one_count
 from reports.sections import ProseContext, ReportProse
 
 AREA = "regional_organisations"
@@ -265,7 +266,7 @@ def followup_indicators() -> list[Indicator]:
             "workshops_on_legislation",
             "Workshops in the period on implementing legislation.",
             lambda r: topics(r, ("implementing_legislation",)),
-            reads=lambda value, w: workshops_words(
+            reads=lambda value, w: one_count(
                 value["implementing_legislation"],
                 w,
                 en="Workshops on implementing legislation in the period",
@@ -285,7 +286,7 @@ def followup_indicators() -> list[Indicator]:
             "regional_workshops",
             "Workshops in the period organised by international or regional organisations.",
             lambda r: {"workshops": r.tally("workshops.by_organisations")},
-            reads=lambda value, w: workshops_words(
+            reads=lambda value, w: one_count(
                 value["workshops"],
                 w,
                 en="Workshops organised by international or regional organisations in the period",
@@ -298,13 +299,11 @@ def followup_indicators() -> list[Indicator]:
             "working_groups",
             "Working groups established in the period.",
             lambda r: {"working_groups": r.tally("events.WorkingGroupEstablished")},
-            reads=lambda value, w: w.sentence(
-                w.say(
-                    en="Working groups established in the period: ",
-                    fr="Groupes de travail créés pendant la période : ",
-                )
-                + w.cardinal(value["working_groups"])
-                + "."
+            reads=lambda value, w: one_count(
+                value["working_groups"],
+                w,
+                en="Working groups established in the period",
+                fr="Groupes de travail créés pendant la période",
             ),
         ),
     ]
@@ -328,26 +327,18 @@ TOPIC_WORDS = Terms(
 )
 
 
-def workshops_words(count: int, w: Words, *, en: str, fr: str) -> str:
-    return w.sentence(f"{w.say(en=en, fr=fr)}: {w.cardinal(count)}.")
-
-
 def practical_words(value: Mapping[str, Any], w: Words) -> str:
-    shown = [
-        w.say(
-            en=f"{w.cardinal(n)} on {w.term(t, TOPIC_WORDS)}",
-            fr=f"{w.cardinal(n)} sur {w.term(t, TOPIC_WORDS)}",
-        )
-        for t, n in value.items()
-        if n
-    ]
-    label = w.say(
+    """'Workshops on practical cooperation in the period: one on arrest and
+    surrender.'"""
+    return counted_by(
+        value,
+        w,
+        TOPIC_WORDS,
         en="Workshops on practical cooperation in the period",
         fr="Ateliers sur la coopération pratique pendant la période",
+        en_by="on",
+        fr_by="sur",
     )
-    if not shown:
-        return w.sentence(f"{label}: " + w.say(en="none.", fr="aucun."))
-    return w.sentence(f"{label}: {w.listing(shown)}.")
 
 
 def workshops_said(p: ProseContext, suffix: str, *, en: str, fr: str) -> list[str]:

@@ -15,11 +15,12 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from core import fields as f
 from core.eventtypes import EventType, Fact, LifecycleState, conflict, lifecycle
 from core.parties import PartyKind, is_state
-from core.views.figures import dated, events_of, hide_later, tally_figure
+from core.views.figures import dated, events_of, tally_figure
 from core.views.itemfigures import InPeriod, ItemFigures, OnDate
 from core.views.model import Indicator, Item, ItemHandler, SummaryFigure, Tally, ViewFact
 from core.words import Phrase, Terms
 from plugins import hookimpl
+from plugins.builtin.item_dates import hide_later_with_details
 from plugins.builtin.party_items import happened_by
 from plugins.builtin.report_words import counted
 
@@ -365,14 +366,15 @@ def fold_situation(item: Item | None, fact: ViewFact) -> Item | None:
 
 
 def present_situation(item: Item, on: date) -> Item | None:
-    shown = hide_later(item, on, "examination_on", "examination_concluded_on", "investigation_on")
-    for field, with_it in (
-        ("examination_on", ("examination_basis",)),
-        ("examination_concluded_on", ("examination_outcome",)),
-        ("investigation_on", ("trigger", "authorisation")),
-    ):
-        if shown[field] is None:
-            shown.update(dict.fromkeys(with_it))
+    shown = hide_later_with_details(
+        item,
+        on,
+        {
+            "examination_on": ("examination_basis",),
+            "examination_concluded_on": ("examination_outcome",),
+            "investigation_on": ("trigger", "authorisation"),
+        },
+    )
     shown["referrals"] = happened_by(item["referrals"], on)
     shown["deferrals"] = happened_by(item["deferrals"], on)
     if not (shown["referrals"] or shown["examination_on"] or shown["investigation_on"]):

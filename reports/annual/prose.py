@@ -38,7 +38,6 @@ STATUS_LABELS = {
 RECOMMENDATION = Noun(
     ("recommendation", "recommendations"), ("recommandation", "recommandations"), feminine=True
 )
-ACTIVITY = Noun(("activity", "activities"), ("activité", "activités"), feminine=True)
 ACTION = Noun(("action", "actions"), ("mesure", "mesures"), feminine=True)
 
 
