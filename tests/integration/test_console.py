@@ -344,7 +344,11 @@ def test_an_unsealed_event_is_seen_by_the_bureau_from_its_lowering_on(site):
     bureau = signed_in(site, site["people"]["bureau"])
     assert bureau.get(f"/console/events/{sealed}").status_code == 200
     assert sealed in bureau.get("/console/events").text
-    assert sealed not in bureau.get("/console/events", query_string={"as_of": before}).text
+    earlier = bureau.get("/console/events", query_string={"as_of": before})
+    # As of before: the log as it stood (the other events listed), the sealed one not.
+    assert earlier.status_code == 200 and 'id="as_of-error"' not in earlier.text
+    assert site["agreement_id"] in earlier.text
+    assert sealed not in earlier.text
 
 
 # -- recording --------------------------------------------------------------------------
