@@ -91,6 +91,34 @@ def indicator(start: datetime, target_on: int) -> dict[str, Any]:
     }
 
 
+def questionnaire(
+    start: datetime, name: str = "Q-1", states: list[str] | None = None, **extra: Any
+) -> dict[str, Any]:
+    """A questionnaire on recommendation 5, sent on the first day, due on the third."""
+    return {
+        "type": "QuestionnaireSent",
+        "occurred_on": day(start, 0),
+        "questionnaire": name,
+        "title": "Implementation",
+        "states": states or ["AUT", "NLD"],
+        "asked": [5],
+        "due_on": day(start, 3),
+        **extra,
+    }
+
+
+def answered(start: datetime, state: str, **extra: Any) -> dict[str, Any]:
+    """The State's answer to Q-1 on the second day."""
+    return {
+        "type": "QuestionnaireAnswered",
+        "occurred_on": day(start, 2),
+        "questionnaire": "Q-1",
+        "state": state,
+        "answers": [{"recommendation": 5, "status": "implemented", "text": "Done."}],
+        **extra,
+    }
+
+
 def sent(run_) -> list[tuple[str, str, int]]:
     return [
         (e.payload["reference"], e.payload["stage"], e.payload["reminder"]) for e in run_.events
@@ -216,37 +244,13 @@ def test_indicators_whose_target_date_passed_unmet_are_reminded(services, clock,
 def test_states_that_have_not_answered_by_the_due_date_are_reminded(services, clock, start):
     record(
         services,
-        {
-            "type": "QuestionnaireSent",
-            "occurred_on": day(start, 0),
-            "questionnaire": "Q-1",
-            "title": "Implementation",
-            "states": ["AUT", "NLD"],
-            "asked": [5],
-            "due_on": day(start, 3),
-        },
-        {
-            "type": "QuestionnaireSent",
-            "occurred_on": day(start, 0),
-            "questionnaire": "Q-secret",
-            "title": "Confidential",
-            "states": ["AUT"],
-            "asked": [5],
-            "due_on": day(start, 3),
-            "classification": "confidential",
-        },
+        questionnaire(start),
+        questionnaire(
+            start, "Q-secret", ["AUT"], title="Confidential", classification="confidential"
+        ),
     )
     at(clock, start, 2)
-    record(
-        services,
-        {
-            "type": "QuestionnaireAnswered",
-            "occurred_on": day(start, 2),
-            "questionnaire": "Q-1",
-            "state": "NLD",
-            "answers": [{"recommendation": 5, "status": "implemented", "text": "Done."}],
-        },
-    )
+    record(services, answered(start, "NLD"))
     job = services.jobs["questionnaire_reminders"]
     assert run(services, job, at(clock, start, 3), {"days": 14}).status == "nothing to do"
     late = run(services, job, at(clock, start, 4), {"days": 14})
@@ -268,15 +272,7 @@ def test_what_confidential_events_settled_is_not_reminded_of(services, clock, st
         action(start, "ACT-MOVED", 5),
         action(start, "ACT-OPEN", 5),
         indicator(start, 3),
-        {
-            "type": "QuestionnaireSent",
-            "occurred_on": day(start, 0),
-            "questionnaire": "Q-1",
-            "title": "Implementation",
-            "states": ["AUT", "NLD"],
-            "asked": [5],
-            "due_on": day(start, 3),
-        },
+        questionnaire(start),
     )
     at(clock, start, 2)
     record(
@@ -305,14 +301,7 @@ def test_what_confidential_events_settled_is_not_reminded_of(services, clock, st
             "title": "ESA",
             **secret,
         },
-        {
-            "type": "QuestionnaireAnswered",
-            "occurred_on": day(start, 2),
-            "questionnaire": "Q-1",
-            "state": "NLD",
-            "answers": [{"recommendation": 5, "status": "implemented", "text": "Done."}],
-            **secret,
-        },
+        answered(start, "NLD", **secret),
     )
     when = at(clock, start, 10)
     reminded = [

@@ -15,15 +15,13 @@ from core.views import service
 from core.views.follower import LEASE, Follower
 from core.views.model import Level
 from followup.bootstrap import bootstrap
+from tests.server import store_url_for
 from tests.storelog import extra_events
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path}/follow.sqlite"
-    cluster = request.getfixturevalue("postgres_cluster")
-    return cluster.url(cluster.create_database())
+    return store_url_for(request, tmp_path)
 
 
 def record(services, count, seed=0, by="writer"):

@@ -16,15 +16,13 @@ from core.views.feed import LogDamaged
 from core.views.model import Level
 from core.views.projection import ViewsOutOfStep
 from followup.bootstrap import bootstrap
+from tests.server import store_url_for
 from tests.storelog import fill
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path}/views.sqlite"
-    cluster = request.getfixturevalue("postgres_cluster")
-    return cluster.url(cluster.create_database())
+    return store_url_for(request, tmp_path)
 
 
 @pytest.fixture

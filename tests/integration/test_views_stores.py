@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,7 +20,8 @@ STORE_EXAMPLES = settings(
 )
 
 
-def test_on_sqlite(tmp_path):
+@pytest.mark.parametrize("helper", [False, True], ids=["in_process", "with_a_helper_process"])
+def test_on_sqlite(tmp_path, helper):
     numbers = itertools.count()
 
     @STORE_EXAMPLES
@@ -29,24 +31,7 @@ def test_on_sqlite(tmp_path):
             f"sqlite:///{tmp_path}/{next(numbers)}.sqlite", load_entry_points=False
         )
         try:
-            check_against_fold(services, data)
-        finally:
-            services.close()
-
-    check()
-
-
-def test_on_sqlite_with_a_helper_process(tmp_path):
-    numbers = itertools.count()
-
-    @STORE_EXAMPLES
-    @given(data=st.data())
-    def check(data):
-        services = bootstrap(
-            f"sqlite:///{tmp_path}/{next(numbers)}.sqlite", load_entry_points=False
-        )
-        try:
-            check_against_fold(services, data, helper=True)
+            check_against_fold(services, data, helper=helper)
         finally:
             services.close()
 

@@ -416,7 +416,7 @@ def test_states_answers_are_evidence_apart_from_the_focal_points_assessment(memo
             "due_on": "2024-04-30",
         },
     )
-    record(
+    answered = record(
         memory_services,
         {
             "type": "QuestionnaireAnswered",
@@ -441,7 +441,7 @@ def test_states_answers_are_evidence_apart_from_the_focal_points_assessment(memo
             "answered_on": "2024-03-01",
             "status": "implemented",
             "text": "Act adopted.",
-            "event": detail["self_assessments"][0]["event"],
+            "event": str(answered.id),
         }
     ]
     # Events citing the recommendation are another kind of evidence: none here.
