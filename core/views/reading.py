@@ -128,6 +128,11 @@ class ViewReading:
 
     def histogram(self, prefix: str, *, cumulative: bool = False) -> dict[int, int]:
         """Tallies named ``<prefix>.<n>`` as {n: sum} (for medians)."""
+        read = getattr(self.snapshot, "histogram", None)
+        if read is not None:
+            first, last = self._bounds(cumulative)
+            counted: dict[int, int] = read(prefix, first, last)
+            return counted
         found = {}
         for name in self.snapshot.counters(prefix + "."):
             value = self.tally(name, cumulative=cumulative)

@@ -26,6 +26,7 @@ from uuid import UUID
 
 import orjson
 
+from core.errors import StoreError
 from core.eventtypes import Effect
 from core.facts import Fact
 from core.sql import Cursor, Sql
@@ -33,14 +34,22 @@ from core.views.engine import Folds
 from core.views.feed import Feed
 from core.views.items import Item, Presenter
 from core.views.model import Level, visible_at
+from core.views.standing import Kept, Stamp, Texts, standing_texts
 from core.views.tables import END, TRACKING_NAME, family
 from core.views.writing import Sums, fact_from_values
 
 #: Positions fetched per query when reading candidates found in posting lists.
 CHUNK = 500
+#: Rows of a whole view whose text is fetched by key, at most; more are read in one
+#: pass over the view's standing rows (measured: 12,000 rows by key took twice as long).
+FETCHED_BY_KEY = 2_000
 
 #: Monthly sums by counter: {counter: {"YYYY-MM": amount}}.
 Monthly = dict[str, dict[str, int]]
+
+
+class ViewsChanged(StoreError):
+    """The views' tables were folded again from zero while a reading read them."""
 
 
 def add(sums: Sums, counter: str, month: str, amount: int) -> None:
@@ -63,11 +72,9 @@ def by_counter(sums: Sums) -> Monthly:
 Documents = list[tuple[str, str, str]]
 
 
-def checkpoint_rows(
-    c: Cursor, level: int, position: int, families: Iterable[str] | None = None
-) -> tuple[int, dict[str, Documents]]:
-    """The last checkpoint at or before `position` (0: none), and for each family the
-    rows of its last whole checkpoint and of the changes after it, in order."""
+def checkpoint_span(c: Cursor, level: int, position: int) -> tuple[int, int]:
+    """The last checkpoint at or before `position` (0: none), and the last whole one
+    at or before it (0: none): the rows from the second to the first sum up to it."""
     c.execute(
         "SELECT MAX(position) AS position FROM view_checkpoints WHERE level = ? AND position <= ?",
         [level, position],
@@ -75,14 +82,24 @@ def checkpoint_rows(
     row = c.fetchone()
     last = int(row["position"] or 0) if row else 0
     if last == 0:
-        return 0, {}
+        return 0, 0
     c.execute(
         "SELECT position FROM view_checkpoints WHERE level = ? AND position <= ? AND whole = 1 "
         "ORDER BY position DESC LIMIT 1",
         [level, position],
     )
     row = c.fetchone()
-    since = int(row["position"]) if row else 0
+    return last, int(row["position"]) if row else 0
+
+
+def checkpoint_rows(
+    c: Cursor, level: int, position: int, families: Iterable[str] | None = None
+) -> tuple[int, dict[str, Documents]]:
+    """The last checkpoint at or before `position` (0: none), and for each family the
+    rows of its last whole checkpoint and of the changes after it, in order."""
+    last, since = checkpoint_span(c, level, position)
+    if last == 0:
+        return 0, {}
     c.execute(
         "SELECT family, counters, totals, last_month FROM view_checkpoints WHERE level = ? "
         "AND position >= ? AND position <= ? AND family <> '' ORDER BY position",
@@ -94,6 +111,55 @@ def checkpoint_rows(
         if wanted is None or name in wanted:
             found.setdefault(name, []).append((counters, totals, last_month))
     return last, found
+
+
+@dataclass(frozen=True)
+class Checkpoints:
+    """Where a snapshot's tallies start from: the checkpoint rows of each family that
+    sum up to the last checkpoint (`positions`, in order), found without reading
+    their documents. A family's documents are read when a figure needs them
+    (`documents`): the summary needs few families, and their totals only, while every
+    family's monthly sums grow with the log (a checkpoint of a long log is megabytes,
+    most of it sums no summary reads)."""
+
+    level: int
+    last: int
+    since: int
+    positions: Mapping[str, Sequence[int]]
+
+    @classmethod
+    def at(cls, c: Cursor, level: int, position: int) -> Checkpoints:
+        last, since = checkpoint_span(c, level, position)
+        positions: dict[str, list[int]] = {}
+        if last:
+            c.execute(
+                "SELECT family, position FROM view_checkpoints WHERE level = ? "
+                "AND position >= ? AND position <= ? AND family <> '' ORDER BY position",
+                [level, since, last],
+            )
+            for name, at in c.fetchrows():
+                positions.setdefault(name, []).append(int(at))
+        return cls(level, last, since, positions)
+
+    def documents(self, sql: Sql, name: str, columns: str) -> list[Sequence[Any]]:
+        """Some columns of the family's rows, in order. The rows of a checkpoint change
+        only when the views are folded again from zero: if they are not those found
+        (a rebuild under way), this says so rather than mix two folds."""
+        wanted = self.positions.get(name)
+        if not wanted:
+            return []
+        with sql.transaction(write=False) as c:
+            c.execute(
+                f"SELECT position, {columns} FROM view_checkpoints WHERE level = ? "  # noqa: S608
+                "AND family = ? AND position >= ? AND position <= ? ORDER BY position",
+                [self.level, name, self.since, self.last],
+            )
+            rows = c.fetchrows()
+        if [row[0] for row in rows] != list(wanted):
+            raise ViewsChanged(
+                "The views were folded again while being read (`views rebuild`); ask again."
+            )
+        return [row[1:] for row in rows]
 
 
 class Facts:
@@ -295,7 +361,7 @@ class SqlSnapshot:
         self._end = f"end_{int(level)}"
         self._families: dict[str, dict[str, dict[str, int]]] = {}
         self._totals: dict[str, tuple[dict[str, int], str]] = {}
-        self._checkpoints: tuple[int, dict[str, Documents]] | None = None
+        self._checkpoints: Checkpoints | None = None
         self._delta: Monthly | None = None
         self._partial: dict[tuple[str, str], dict[str, int]] = {}
 
@@ -381,17 +447,23 @@ class SqlSnapshot:
     def shown_items(self, view: str, on: date, present: Presenter) -> list[Item]:
         """Every item of the view as presented on `on`, in key order: of each row, only
         the text needed is read (the item as kept when its last date is passed, else
-        the item to present) and decoded."""
+        the item to present) and decoded; at the views' own position, only the texts
+        not kept from an earlier reading (core/views/standing.py)."""
         day = on.isoformat()
         with self.sql.transaction(write=False) as c:
-            where, params = self._standing(c)
-            c.execute(
-                "SELECT last_day <= ? AS kept, CASE WHEN last_day <= ? THEN shown ELSE data END "  # noqa: S608
-                f"FROM view_items WHERE view = ? AND {where} "
-                "AND (last_day > ? OR visible = 1) ORDER BY key",
-                [day, day, view, *params, day],
-            )
-            rows = c.fetchrows()
+            now = self._now(c)
+            rows: Sequence[Sequence[Any]]
+            if now is not None:
+                rows = self._standing_texts(c, view, day, now)
+            else:
+                c.execute(
+                    "SELECT last_day <= ? AS kept, "  # noqa: S608
+                    "CASE WHEN last_day <= ? THEN shown ELSE data END FROM view_items "
+                    f"WHERE view = ? AND from_pos <= ? AND {self._end} > ? "
+                    "AND (last_day > ? OR visible = 1) ORDER BY key",
+                    [day, day, view, self.position, self.position, day],
+                )
+                rows = c.fetchrows()
         loads = orjson.loads
         found = []
         with collection_paused():
@@ -400,6 +472,79 @@ class SqlSnapshot:
                 if item is not None:
                     found.append(item)
         return found
+
+    def _now(self, c: Cursor) -> Stamp | None:
+        """Where the views are, if at this snapshot's position (None: elsewhere)."""
+        c.execute("SELECT position, hash, folds FROM view_tracking WHERE name = ?", [TRACKING_NAME])
+        row = c.fetchone()
+        if row is None or row["position"] != self.position:
+            return None
+        return Stamp(int(row["position"]), row["hash"], row["folds"])
+
+    def _standing_texts(
+        self, c: Cursor, view: str, day: str, now: Stamp
+    ) -> Sequence[tuple[bool, str]]:
+        """(shown as kept, text) of each row of the view standing now and shown on
+        `day`, in key order. Those of an earlier reading while the views are where
+        they were then; else which rows stand, from the index alone, with the texts
+        kept where they are still the rows', the others fetched (by key when they
+        are few, else in one pass over the standing rows)."""
+        level = int(self.level)
+        store = standing_texts(self.sql)
+        kept = store.held(level, view, now, self.facts_of.feed.app)
+        if kept is not None and kept.stamp == now and kept.day == day:
+            return kept.rows
+        held: Texts = kept.texts if kept is not None else {}
+        c.execute(
+            "SELECT key, from_pos, last_day <= ? FROM view_items "  # noqa: S608
+            f"WHERE view = ? AND {self._end} = {END} AND from_pos <= ? "
+            "AND (last_day > ? OR visible = 1) ORDER BY key",
+            [day, view, self.position, day],
+        )
+        # One pass: the rows whose text is held, and a place for the others.
+        rows: list[Any] = []
+        texts: dict[str, tuple[int, str]] = {}
+        missing: list[tuple[int, str, int]] = []
+        for key, from_pos, shown in c.fetchrows():
+            known = held.get(key)
+            if known is not None and known[0] == from_pos:
+                texts[key] = known  # kept for a later date if not shown today
+                if shown:
+                    rows.append((True, known[1]))
+                    continue
+            missing.append((len(rows), key, from_pos))
+            rows.append(bool(shown))
+        fetched = self._texts(c, view, day, [key for _, key, _ in missing])
+        for index, key, from_pos in missing:
+            shown, text = rows[index], fetched[key]
+            rows[index] = (shown, text)
+            if shown:
+                texts[key] = (from_pos, text)
+        store.keep(level, view, Kept(now, texts, day, rows))
+        return rows
+
+    def _texts(self, c: Cursor, view: str, day: str, keys: Sequence[str]) -> dict[str, str]:
+        """The text each standing row of `keys` needs on `day` (shown or data)."""
+        needed = "CASE WHEN last_day <= ? THEN shown ELSE data END"
+        standing_now = f"{self._end} = {END} AND from_pos <= ?"
+        fetched: dict[str, str] = {}
+        if len(keys) > FETCHED_BY_KEY:
+            c.execute(
+                f"SELECT key, {needed} FROM view_items WHERE view = ? "  # noqa: S608
+                f"AND {standing_now} AND (last_day > ? OR visible = 1)",
+                [day, view, self.position, day],
+            )
+            fetched.update((key, text) for key, text in c.fetchrows())
+            return fetched
+        for start in range(0, len(keys), CHUNK):
+            chunk = keys[start : start + CHUNK]
+            c.execute(
+                f"SELECT key, {needed} FROM view_items WHERE view = ? "  # noqa: S608
+                f"AND key IN ({','.join('?' * len(chunk))}) AND {standing_now}",
+                [day, view, *chunk, self.position],
+            )
+            fetched.update((key, text) for key, text in c.fetchrows())
+        return fetched
 
     def shown_page(
         self, view: str, on: date, present: Presenter, offset: int, limit: int
@@ -439,20 +584,20 @@ class SqlSnapshot:
 
     # -- tallies ----------------------------------------------------------------------
 
-    def _load(self) -> tuple[dict[str, Documents], Monthly]:
+    def _load(self) -> tuple[Checkpoints, Monthly]:
         if self._checkpoints is None or self._delta is None:
             with self.sql.transaction(write=False) as c:
-                self._checkpoints = checkpoint_rows(c, int(self.level), self.position)
-                delta = rows_delta(c, self.facts_of, self._checkpoints[0], self.position)
+                self._checkpoints = Checkpoints.at(c, int(self.level), self.position)
+                delta = rows_delta(c, self.facts_of, self._checkpoints.last, self.position)
             self._delta = by_counter(delta)
-        return self._checkpoints[1], self._delta
+        return self._checkpoints, self._delta
 
     def _monthly(self, name: str) -> dict[str, dict[str, int]]:
         """The monthly sums of one family of counters at this position."""
         if name not in self._families:
-            documents, delta = self._load()
+            checkpoints, delta = self._load()
             monthly: dict[str, dict[str, int]] = {}
-            for document, _, _ in documents.get(name, ()):
+            for (document,) in checkpoints.documents(self.sql, name, "counters"):
                 for counter, months in orjson.loads(document).items():
                     _add(monthly, counter, months)
             for counter, months in delta.items():
@@ -464,10 +609,10 @@ class SqlSnapshot:
     def _family_totals(self, name: str) -> tuple[dict[str, int], str]:
         """Each counter's total over every month, and the family's last month."""
         if name not in self._totals:
-            documents, delta = self._load()
+            checkpoints, delta = self._load()
             totals: dict[str, int] = {}
             last = ""
-            for _, counted, month in documents.get(name, ()):
+            for counted, month in checkpoints.documents(self.sql, name, "totals, last_month"):
                 for counter, amount in orjson.loads(counted).items():
                     totals[counter] = totals.get(counter, 0) + amount
                 last = max(last, month)
@@ -490,8 +635,8 @@ class SqlSnapshot:
 
     def monthly(self) -> dict[str, dict[str, int]]:
         """Every tally per month at this position."""
-        documents, delta = self._load()
-        names = set(documents) | {family(c) for c in delta}
+        checkpoints, delta = self._load()
+        names = set(checkpoints.positions) | {family(c) for c in delta}
         found: dict[str, dict[str, int]] = {}
         for name in sorted(names):
             found.update(self._monthly(name))
@@ -539,6 +684,21 @@ class SqlSnapshot:
                 if counter.startswith(prefix):
                     found[counter] = found.get(counter, 0) + amount
         return {counter: total for counter, total in found.items() if total}
+
+    def histogram(self, prefix: str, first: date | None, last: date | None) -> dict[int, int]:
+        """Tallies named ``<prefix>.<n>`` over [first, last] as {n: sum}, those not 0:
+        up to the present from the family's totals alone (its monthly sums are not
+        read), else counter by counter."""
+        whole = self._whole(family(prefix), first, last)
+        names = self.counters(prefix + ".") if whole is None else sorted(whole)
+        found = {}
+        for name in names:
+            if not name.startswith(prefix + "."):
+                continue
+            value = whole.get(name, 0) if whole is not None else self.tally(name, first, last)
+            if value:
+                found[int(name[len(prefix) + 1 :])] = value
+        return dict(sorted(found.items()))
 
     def _partial_sums(self, low: str, high: str) -> dict[str, int]:
         """Every counter over the days low..high (within one month) at this position."""
