@@ -25,6 +25,15 @@ from followup.bootstrap import bootstrap
 from tests.storelog import fill
 from tests.views_history import record_history
 
+#: Tallies read as histograms (the medians and series of the plugins' figures).
+HISTOGRAMS = (
+    "requests.days_to_answer",
+    "witness_protection.applications",
+    "witness_protection.persons",
+    "non_cooperation.travels_in",
+    "non_cooperation.findings_in",
+    "non_cooperation.referrals_in",
+)
 #: Few dates, so that a list is read again on the same date as often as on another.
 DATES = [date(2004, 1, 1), date(2008, 6, 30), date(2016, 1, 1)]
 
@@ -32,7 +41,8 @@ DATES = [date(2004, 1, 1), date(2008, 6, 30), date(2016, 1, 1)]
 def check_lists_as_the_views_move(services, data):
     """Record a random history in steps; after each, read every view's whole list at
     the views' position, at both levels, on a few dates (again and again, in the same
-    process: the texts kept serve), and compare with a naive fold of the log."""
+    process: the texts kept serve), and the histograms over a random period or up to
+    the date, and compare with a naive fold of the log."""
     app, views = services.app, services.views
     views.projection = Projection(app, services.sql, views.folds, delta_every=3, full_every=8)
     for _ in range(3):
@@ -41,11 +51,17 @@ def check_lists_as_the_views_move(services, data):
         log = list(app.read_log())
         for level in Level:
             for on in data.draw(st.lists(st.sampled_from(DATES), min_size=1, max_size=4)):
-                reading = views.reading(level, on=on)
+                first = data.draw(st.none() | st.dates(date(2002, 1, 1), on))
+                reading = views.reading(level, on=on, first=first)
                 assert reading.position == head
-                naive = ViewReading(fold(views.folds, log, level, head), views.folds, Period(on=on))
+                period = Period(on=on, first=first)
+                naive = ViewReading(fold(views.folds, log, level, head), views.folds, period)
                 for view in views.folds.views:
                     assert reading.items(view) == naive.items(view), (view, level, on)
+                for prefix, cumulative in itertools.product(HISTOGRAMS, (False, True)):
+                    assert reading.histogram(prefix, cumulative=cumulative) == naive.histogram(
+                        prefix, cumulative=cumulative
+                    ), (prefix, cumulative)
 
 
 EXAMPLES = settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
