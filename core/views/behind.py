@@ -1,6 +1,8 @@
 """Write-behind for a long fold: a process of its own writes each page's rows, and
 advances the views' tracking position, in one transaction, while the fold goes on
-with the next page in memory.
+with the next page in memory. It also makes the page's checkpoints (adding each level's
+changes to its monthly sums, and writing them out as JSON), the fold's next largest
+cost after the database; it hands its sums back when the fold is done.
 
 A fold's own process spends about a quarter of its time in the database (inserting
 the page's rows, committing them). SQLite gives the CPU back while it works, but a
@@ -21,7 +23,7 @@ import contextlib
 import multiprocessing
 import queue
 import time
-from typing import Any
+from typing import Any, cast
 
 from eventsourcing.persistence import OperationalError
 
@@ -29,9 +31,7 @@ from core.application import FollowUp
 from core.errors import StoreError
 from core.sql import Cursor, Sql
 from core.views.tables import TRACKING_NAME
-
-#: Statements of a page: (SQL, rows), each run with executemany.
-Statements = list[tuple[str, list[tuple[Any, ...]]]]
+from core.views.writing import Statements, Totals, Window, checkpoints_of
 
 #: Seconds between attempts at a page while the log's writers hold the database.
 BUSY_PAUSE = 0.05
@@ -72,30 +72,38 @@ def busy(error: OperationalError) -> bool:
 class WriteBehind:
     """The writing process of one fold: one page at a time in its hands."""
 
-    def __init__(self, app: FollowUp, patience: float | None) -> None:
+    def __init__(self, app: FollowUp, patience: float | None, totals: dict[int, Totals]) -> None:
         context = multiprocessing.get_context("fork")
         self._jobs: Any = context.Queue(maxsize=1)
         self._results: Any = context.Queue(maxsize=1)
         self._waiting = False
         self.process = context.Process(
             target=_run,
-            args=(dict(app.env), app, patience),
+            args=(dict(app.env), app, patience, totals),
             kwargs={"jobs": self._jobs, "results": self._results},
             daemon=True,
             name="followup-views-writer",
         )
         self.process.start()
 
-    def submit(self, start: int, digest: str, statements: Statements) -> None:
-        """Write a page folded from `start` (where the log's hash is `digest`); its
-        statements advance the tracking position."""
+    def submit(
+        self, start: int, digest: str, statements: Statements, windows: list[Window]
+    ) -> None:
+        """Write a page folded from `start` (where the log's hash is `digest`): its
+        statements, which advance the tracking position, and its checkpoints."""
         assert not self._waiting, "one page at a time"
-        self._jobs.put((start, digest, statements))
+        self._jobs.put((start, digest, statements, windows))
         self._waiting = True
 
-    def wait(self) -> int:
-        """The position the page submitted last brought the views to, once written
-        (Moved, Busy, or the error it met otherwise)."""
+    def totals(self) -> dict[int, Totals]:
+        """The monthly sums of each level, as of the last page written."""
+        self._jobs.put("totals")
+        self._waiting = True
+        return cast(dict[int, Totals], self.wait())
+
+    def wait(self) -> Any:
+        """What the last request gave: the position a page brought the views to,
+        once written (Moved, Busy, or the error it met otherwise); the sums."""
         assert self._waiting
         while True:
             try:
@@ -106,8 +114,8 @@ class WriteBehind:
                     self._waiting = False
                     raise RuntimeError("the views' writing process stopped") from None
         self._waiting = False
-        if kind == "written":
-            return int(detail)
+        if kind in ("written", "totals"):
+            return detail
         if kind == "moved":
             raise Moved(detail)
         if kind == "busy":
@@ -127,7 +135,13 @@ class WriteBehind:
 
 
 def _run(
-    env: dict[str, str], app: FollowUp, patience: float | None, *, jobs: Any, results: Any
+    env: dict[str, str],
+    app: FollowUp,
+    patience: float | None,
+    totals: dict[int, Totals],
+    *,
+    jobs: Any,
+    results: Any,
 ) -> None:
     try:
         store = FollowUp(env, app.catalogue, app.clock)  # connections of its own
@@ -139,8 +153,16 @@ def _run(
         job = jobs.get()
         if job is None:
             break
-        start, digest, statements = job
-        results.put(_write(sql, start, digest, statements, patience))
+        if job == "totals":
+            results.put(("totals", totals))
+            continue
+        start, digest, statements, windows = job
+        try:
+            checkpoints = checkpoints_of(totals, windows)
+        except BaseException as error:
+            results.put(("failed", f"{type(error).__name__}: {error}"))
+            continue
+        results.put(_write(sql, start, digest, statements + checkpoints, patience))
 
 
 def _write(

@@ -43,7 +43,16 @@ from core.views.tables import (
     TRACKING_NAME,
     ensure_layout,
 )
-from core.views.writing import LEVELS, Book, LevelStore, PageWriter, Sums, Totals
+from core.views.writing import (
+    LEVELS,
+    Book,
+    LevelStore,
+    PageWriter,
+    Sums,
+    Totals,
+    Window,
+    checkpoints_of,
+)
 
 log = logging.getLogger("followup.views")
 
@@ -268,7 +277,11 @@ class Projection:
         (behind.py). Returns the position written; where the helper stopped short
         (the log moved under it), the caller goes on page by page."""
         patience = None if deadline is None else max(deadline - time.monotonic(), 0.0)
-        behind = WriteBehind(self.app, patience)
+        with self.sql.transaction(write=False) as c:
+            book = self._book_at(c, position)
+        assert book.totals is not None
+        # It takes the monthly sums over (a copy, made by the fork) and hands them back.
+        behind = WriteBehind(self.app, patience, book.totals)
         written, before = position, None
         digest = self.tracking()[1]
         try:
@@ -280,12 +293,13 @@ class Projection:
                 if before is not None:
                     written = self._written(behind, progress)
                 assert page is not None and page.page is not None
-                behind.submit(position, digest, page.statements)
+                behind.submit(position, digest, page.statements, page.windows)
                 self._book_position = position = page.page.last
                 digest, before = page.page.last_hash.hex(), page
                 gc.collect(1)
             if before is not None:
                 written = self._written(behind, progress)
+            book.totals = behind.totals()
         except Busy:
             self._book = None
             raise ViewsBusy("The log's writers keep the database busy.") from None
@@ -342,6 +356,8 @@ class Projection:
                 if page is None or page.page is None:
                     return start
                 run(c, page.statements)
+                assert self._book is not None and self._book.totals is not None
+                run(c, checkpoints_of(self._book.totals, page.windows))
         except BaseException:
             self._book = None  # it may hold what the transaction did not keep
             raise
@@ -380,7 +396,7 @@ class Projection:
             if fact.type not in self._simple
             for key in self.folds.keys(fact)
         )
-        checkpoints: list[tuple[int, str, int, int, str, str, str]] = []
+        windows: list[Window] = []
         simple, folds = self._simple, self.folds
         stores = [(e, LevelStore(writer, int(level))) for level, e in self.engines.items()]
         everything = next(store for e, store in stores if e.level is Level.ALL)
@@ -388,7 +404,7 @@ class Projection:
         records = self._records
         for fact in page.facts:
             if fact.position >= book.next_boundary:
-                self._checkpoints(book, fact.position, checkpoints, pending)
+                self._windows(book, fact.position, windows, pending)
             writer.begin(fact.position)
             writer.current_id = fact.id
             if fact.classification != "confidential":
@@ -401,19 +417,14 @@ class Projection:
                     continue
             for engine, store in stores:
                 engine.apply(fact, store, everything)
-        self._checkpoints(book, page.last + 1, checkpoints, pending)
+        self._windows(book, page.last + 1, windows, pending)
         for window in pending.values():  # of the checkpoint after this page
             for levels, sums in window.items():
                 _merge(book.changes[levels], sums)
         if prepared is not None:
             writer.merge_postings(prepared.postings)
         writer.flush()
-        if checkpoints:
-            writer.write(
-                "INSERT INTO view_checkpoints (level, family, position, whole, counters, "
-                "totals, last_month) VALUES (?,?,?,?,?,?,?)",
-                checkpoints,
-            )
+        writer.windows = windows
         writer.write(
             "UPDATE view_tracking SET position = ?, hash = ? WHERE name = ?",
             [(page.last, page.last_hash.hex(), TRACKING_NAME)],
@@ -437,35 +448,32 @@ class Projection:
         self._book_position = start
         return book
 
-    def _checkpoints(
+    def _windows(
         self,
         book: Book,
         before: int,
-        rows: list[tuple[int, str, int, int, str, str, str]],
+        windows: list[Window],
         pending: dict[int, dict[int, Sums]] | None = None,
     ) -> None:
-        """Checkpoints at every multiple of delta_every below `before` (all events up
-        to it are applied): whole where a multiple of full_every is crossed, else the
-        change since the previous one, family by family. `pending`: what a helper
-        counted, by the checkpoint it falls before."""
+        """The checkpoints due at every multiple of delta_every below `before` (all
+        events up to it are applied), as the changes of each level since the one
+        before (made into rows by `checkpoints_of`): whole where a multiple of
+        full_every is crossed. `pending`: what a helper counted, by the checkpoint
+        it falls before."""
         while book.next_boundary < before:
             boundary = book.next_boundary
             for levels, sums in (pending or {}).pop(boundary, {}).items():
                 _merge(book.changes[levels], sums)
             whole = boundary // self.full_every > (boundary - self.delta_every) // self.full_every
-            assert book.totals is not None
             both = book.changes[3]
             book.changes[3] = {}
+            found: dict[int, Sums] = {}
             for level in (1, 2):
-                changes = book.changes[level]
+                changes = found[level] = book.changes[level]
                 for key, amount in both.items():
                     changes[key] = changes.get(key, 0) + amount
-                changed = book.totals[level].add(changes)
-                rows.append((level, "", boundary, int(whole), "{}", "{}", ""))
-                found = book.totals[level].documents() if whole else changed
-                for name, (monthly, totals, last) in found.items():
-                    rows.append((level, name, boundary, int(whole), monthly, totals, last))
                 book.changes[level] = {}
+            windows.append((boundary, whole, found))
             book.next_boundary += self.delta_every
 
     # -- reading ----------------------------------------------------------------------

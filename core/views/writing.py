@@ -251,6 +251,33 @@ class Totals:
         return {name: self._json[name] for name in self.families if self.families[name]}
 
 
+#: Statements of a page: (SQL, rows), each run with executemany.
+Statements = list[tuple[str, list[tuple[Any, ...]]]]
+
+#: The checkpoint due at a boundary: (boundary, whole, {level: changes since the last}).
+Window = tuple[int, bool, dict[int, Sums]]
+
+INSERT_CHECKPOINTS = (
+    "INSERT INTO view_checkpoints (level, family, position, whole, counters, totals, "
+    "last_month) VALUES (?,?,?,?,?,?,?)"
+)
+
+
+def checkpoints_of(totals: Mapping[int, Totals], windows: Iterable[Window]) -> Statements:
+    """The statement writing the checkpoints of `windows` (none if there are none),
+    adding their changes to each level's `totals`: a whole checkpoint holds every
+    family, a delta one the families that changed."""
+    rows: list[tuple[Any, ...]] = []
+    for boundary, whole, changes in windows:
+        for level in (1, 2):
+            changed = totals[level].add(changes[level])
+            rows.append((level, "", boundary, int(whole), "{}", "{}", ""))
+            found = totals[level].documents() if whole else changed
+            for name, (monthly, sums, last) in found.items():
+                rows.append((level, name, boundary, int(whole), monthly, sums, last))
+    return [(INSERT_CHECKPOINTS, rows)] if rows else []
+
+
 def document(monthly: dict[str, dict[str, int]]) -> tuple[str, str, str]:
     """Monthly sums as a checkpoint holds them: the months, each counter's total, and
     the last month."""
@@ -342,8 +369,10 @@ class PageWriter:
         self.before = before
         if before is not None:
             before.before = None  # written by now: this page does not read through it
-        #: The page's statements, (SQL, rows), made by `flush`, run by the caller.
-        self.statements: list[tuple[str, list[tuple[Any, ...]]]] = []
+        #: The page's statements, (SQL, rows), made by `flush`, run by the caller;
+        #: and the checkpoints due in it, made into rows by `checkpoints_of`.
+        self.statements: Statements = []
+        self.windows: list[Window] = []
         self.find_position = find_position
         self.feed = feed
         self.folds = folds
