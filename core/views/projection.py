@@ -294,6 +294,7 @@ class Projection:
                     written = self._written(behind, progress)
                 assert page is not None and page.page is not None
                 behind.submit(position, digest, page.statements, page.windows)
+                page.handed_over()
                 self._book_position = position = page.page.last
                 digest, before = page.page.last_hash.hex(), page
                 gc.collect(1)

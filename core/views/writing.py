@@ -870,6 +870,14 @@ class PageWriter:
     def write(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
         self.statements.append((sql, rows))
 
+    def handed_over(self) -> None:
+        """Its statements are on their way to be written: keep only what the next page
+        reads from this one while they are (its facts, and the members it added)."""
+        self.statements, self.windows = [], []
+        self.new_facts, self.new_items, self.new_tallies = [], [], []
+        self.ended, self.postings, self.touched = {}, {}, []
+        self.opened_facts, self.opened_items, self.opened_tallies = {}, {}, {}
+
     def _flush_ended(self) -> None:
         facts, items, tallies = [], [], []
         for row in self.ended.values():
