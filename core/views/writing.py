@@ -1052,7 +1052,7 @@ def _fact_values(row: FactRow) -> tuple[Any, ...]:
         row.ends[0],
         row.ends[1],
         fact.type,
-        fact.occurred_on,
+        str(fact.occurred_on),  # text, not Day: the row is marshalled (behind.py)
         fact_json(fact),
         dumps(row.counts),
         tagged(row.party_codes),
