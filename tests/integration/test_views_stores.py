@@ -4,11 +4,13 @@ the projection's tables on a SQLite file and on PostgreSQL answer as a naive fol
 from __future__ import annotations
 
 import itertools
+import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core.views import behind, writing
 from followup.bootstrap import bootstrap
 from tests.unit.test_views_against_fold import check_against_fold
 
@@ -20,8 +22,19 @@ STORE_EXAMPLES = settings(
 )
 
 
-@pytest.mark.parametrize("helper", [False, True], ids=["in_process", "with_a_helper_process"])
-def test_on_sqlite(tmp_path, helper):
+@pytest.mark.parametrize(
+    "mode", ["in_process", "with_a_helper_process", "forgetting_items", "writing_slowly"]
+)
+def test_on_sqlite(tmp_path, mode, monkeypatch):
+    # A fold with a helper writes each page behind, while it folds the next. It reads
+    # back what it forgot (it keeps KEPT_ITEMS items between pages) from the tables,
+    # and what the page before changed from that page, while it is being written
+    # (slowly here: the writing process, a fork, keeps this patch).
+    helper = mode != "in_process"
+    if mode == "forgetting_items":
+        monkeypatch.setattr(writing, "KEPT_ITEMS", 1)
+    if mode == "writing_slowly":
+        monkeypatch.setattr(behind, "_write", slowly(behind._write))
     numbers = itertools.count()
 
     @STORE_EXAMPLES
@@ -38,14 +51,23 @@ def test_on_sqlite(tmp_path, helper):
     check()
 
 
-def test_on_postgresql(postgres_cluster):
+def slowly(write):
+    def slow(*args, **kwargs):
+        time.sleep(0.05)
+        return write(*args, **kwargs)
+
+    return slow
+
+
+@pytest.mark.parametrize("helper", [False, True], ids=["in_process", "with_a_helper_process"])
+def test_on_postgresql(postgres_cluster, helper):
     @STORE_EXAMPLES
     @given(data=st.data())
     def check(data):
         name = postgres_cluster.create_database()
         services = bootstrap(postgres_cluster.url(name), load_entry_points=False)
         try:
-            check_against_fold(services, data)
+            check_against_fold(services, data, helper=helper)
         finally:
             services.close()
             postgres_cluster.drop_database(name)
