@@ -486,24 +486,37 @@ class SqlSnapshot:
     ) -> Sequence[tuple[bool, str]]:
         """(shown as kept, text) of each row of the view standing now and shown on
         `day`, in key order. Those of an earlier reading while the views are where
-        they were then; else which rows stand, from the index alone, with the texts
-        kept where they are still the rows', the others fetched (by key when they
-        are few, else in one pass over the standing rows)."""
+        they were then; with no text kept, every row's in one pass; else which rows
+        stand, from the index alone, with the texts kept where they are still the
+        rows', the others fetched (by key when they are few, else in one pass)."""
         level = int(self.level)
         store = standing_texts(self.sql)
         kept = store.held(level, view, now, self.facts_of.feed.app)
         if kept is not None and kept.stamp == now and kept.day == day:
             return kept.rows
         held: Texts = kept.texts if kept is not None else {}
+        standing_now = f"{self._end} = {END} AND from_pos <= ? AND (last_day > ? OR visible = 1)"
+        rows: list[Any] = []
+        texts: dict[str, tuple[int, str]] = {}
+        if not held:  # nothing kept: every row's text in the same pass
+            c.execute(
+                "SELECT key, from_pos, last_day <= ?, "  # noqa: S608
+                "CASE WHEN last_day <= ? THEN shown ELSE data END FROM view_items "
+                f"WHERE view = ? AND {standing_now} ORDER BY key",
+                [day, day, view, self.position, day],
+            )
+            for key, from_pos, shown, text in c.fetchrows():
+                rows.append((bool(shown), text))
+                if shown:
+                    texts[key] = (from_pos, text)
+            store.keep(level, view, Kept(now, texts, day, rows))
+            return rows
         c.execute(
             "SELECT key, from_pos, last_day <= ? FROM view_items "  # noqa: S608
-            f"WHERE view = ? AND {self._end} = {END} AND from_pos <= ? "
-            "AND (last_day > ? OR visible = 1) ORDER BY key",
+            f"WHERE view = ? AND {standing_now} ORDER BY key",
             [day, view, self.position, day],
         )
         # One pass: the rows whose text is held, and a place for the others.
-        rows: list[Any] = []
-        texts: dict[str, tuple[int, str]] = {}
         missing: list[tuple[int, str, int]] = []
         for key, from_pos, shown in c.fetchrows():
             known = held.get(key)
