@@ -13,6 +13,7 @@ tables (SqlSnapshot), in a few indexed queries whatever the log's length.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import contextlib
 import functools
@@ -485,20 +486,31 @@ class SqlSnapshot:
         self, c: Cursor, view: str, day: str, now: Stamp
     ) -> Sequence[tuple[bool, str]]:
         """(shown as kept, text) of each row of the view standing now and shown on
-        `day`, in key order. Those of an earlier reading while the views are where
-        they were then; with no text kept, every row's in one pass; else which rows
-        stand, from the index alone, with the texts kept where they are still the
-        rows', the others fetched (by key when they are few, else in one pass)."""
+        `day`, in key order: those of an earlier reading on the same day while the
+        views are where they were then, or brought up to date by the rows written
+        since; else read (core/views/standing.py)."""
         level = int(self.level)
         store = standing_texts(self.sql)
         kept = store.held(level, view, now, self.facts_of.feed.app)
-        if kept is not None and kept.stamp == now and kept.day == day:
-            return kept.rows
-        held: Texts = kept.texts if kept is not None else {}
+        found: Kept | None = None
+        if kept is not None and kept.day == day:
+            if kept.stamp == now:
+                return kept.rows
+            found = self._moved_on(c, view, day, now, kept)
+        if found is None:
+            found = self._read_rows(c, view, day, now, kept.texts if kept is not None else {})
+        store.keep(level, view, found)
+        return found.rows
+
+    def _read_rows(self, c: Cursor, view: str, day: str, now: Stamp, held: Texts) -> Kept:
+        """The rows of the view standing now, shown on `day`: with no text held,
+        every row's text in one pass; else which rows stand, from the index alone,
+        with the texts held where they are still the rows', the others fetched."""
         standing_now = f"{self._end} = {END} AND from_pos <= ? AND (last_day > ? OR visible = 1)"
+        keys: list[str] = []
         rows: list[Any] = []
         texts: dict[str, tuple[int, str]] = {}
-        if not held:  # nothing kept: every row's text in the same pass
+        if not held:
             c.execute(
                 "SELECT key, from_pos, last_day <= ?, "  # noqa: S608
                 "CASE WHEN last_day <= ? THEN shown ELSE data END FROM view_items "
@@ -506,11 +518,11 @@ class SqlSnapshot:
                 [day, day, view, self.position, day],
             )
             for key, from_pos, shown, text in c.fetchrows():
+                keys.append(key)
                 rows.append((bool(shown), text))
                 if shown:
                     texts[key] = (from_pos, text)
-            store.keep(level, view, Kept(now, texts, day, rows))
-            return rows
+            return Kept(now, texts, day, keys, rows)
         c.execute(
             "SELECT key, from_pos, last_day <= ? FROM view_items "  # noqa: S608
             f"WHERE view = ? AND {standing_now} ORDER BY key",
@@ -519,6 +531,7 @@ class SqlSnapshot:
         # One pass: the rows whose text is held, and a place for the others.
         missing: list[tuple[int, str, int]] = []
         for key, from_pos, shown in c.fetchrows():
+            keys.append(key)
             known = held.get(key)
             if known is not None and known[0] == from_pos:
                 texts[key] = known  # kept for a later date if not shown today
@@ -533,8 +546,54 @@ class SqlSnapshot:
             rows[index] = (shown, text)
             if shown:
                 texts[key] = (from_pos, text)
-        store.keep(level, view, Kept(now, texts, day, rows))
-        return rows
+        return Kept(now, texts, day, keys, rows)
+
+    def _moved_on(self, c: Cursor, view: str, day: str, now: Stamp, kept: Kept) -> Kept | None:
+        """The rows kept, brought up to date: every row written since they were read
+        (from_pos after that position) takes its key's place. An item that stood
+        then and no longer does (its first event retracted) left no row to say so:
+        the count of rows standing tells, and then (None) they are read again."""
+        c.execute(
+            "SELECT key, from_pos, last_day <= ?, visible FROM view_items "  # noqa: S608
+            f"WHERE view = ? AND {self._end} = {END} AND from_pos > ? AND from_pos <= ?",
+            [day, view, kept.stamp.position, self.position],
+        )
+        written = [
+            (key, at, bool(shown), bool(visible)) for key, at, shown, visible in c.fetchrows()
+        ]
+        if len(written) > FETCHED_BY_KEY:
+            return None
+        fetched = self._texts(c, view, day, [w[0] for w in written if w[3] or not w[2]])
+        keys, rows, texts = list(kept.keys), list(kept.rows), dict(kept.texts)
+        for key, from_pos, shown, visible in written:
+            index = bisect.bisect_left(keys, key)
+            there = index < len(keys) and keys[index] == key
+            if not there and self.sql.dialect != "sqlite":
+                # A new key's place: PostgreSQL orders keys by the database's
+                # collation, which need not be Python's (SQLite's is: code points).
+                return None
+            texts.pop(key, None)  # another row's
+            if shown and not visible:  # not shown on the day
+                if there:
+                    del keys[index], rows[index]
+                continue
+            text = fetched[key]
+            if there:
+                rows[index] = (shown, text)
+            else:
+                keys.insert(index, key)
+                rows.insert(index, (shown, text))
+            if shown:
+                texts[key] = (from_pos, text)
+        c.execute(
+            f"SELECT COUNT(*) AS n FROM view_items WHERE view = ? AND {self._end} = {END} "  # noqa: S608
+            "AND from_pos <= ? AND (last_day > ? OR visible = 1)",
+            [view, self.position, day],
+        )
+        row = c.fetchone()
+        if row is None or int(row["n"]) != len(keys):
+            return None
+        return Kept(now, texts, day, keys, rows)
 
     def _texts(self, c: Cursor, view: str, day: str, keys: Sequence[str]) -> dict[str, str]:
         """The text each standing row of `keys` needs on `day` (shown or data)."""

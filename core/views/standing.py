@@ -46,11 +46,13 @@ Texts = Mapping[str, tuple[int, str]]
 class Kept:
     """What a reading of a whole view kept: where the views were, the texts of the
     rows standing there, and the rows it read on `day` ((shown as kept, text), in
-    key order): read again while the views stay there."""
+    key order, and their keys): read again while the views stay there, and brought
+    up to date by the rows written since when they move on."""
 
     stamp: Stamp
     texts: Texts
     day: str
+    keys: Sequence[str]
     rows: Sequence[tuple[bool, str]]
 
 
