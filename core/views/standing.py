@@ -6,10 +6,12 @@ each, a third of the list's time. But a row's text never changes once written (a
 fold only ends a row, setting its `end_1`/`end_2`), and the row (view, key, from_pos)
 standing at a level holds what the log up to `from_pos` gives, whoever folds it with
 the same plugins. So the texts a list read are kept (per store, level and view), with
-where the views were then (their position, the log's hash there, their plugins); a
-later list reads which rows stand from the index of standing rows alone (key and
-from_pos: no row is read), and fetches the text of the rows it does not hold (those
-written since).
+where the views were then (their position, the log's hash there, their plugins). A
+list read again while the views are still there reuses them; after the views moved
+on, the rows written since (from_pos after that position) take their keys' places;
+otherwise (another date, an item gone) which rows stand is read from the index of
+standing rows alone (key and from_pos: no row is read), and only the texts not held
+are fetched (SqlSnapshot._standing_texts).
 
 The texts kept are valid while the log up to where they were read is the same (its
 hash there: the chain covers every event before) and the views were folded with the
