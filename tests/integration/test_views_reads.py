@@ -22,6 +22,7 @@ from core.views.reading import ViewReading
 from core.views.snapshot import ViewsChanged
 from core.views.standing import Kept, Stamp, StandingTexts
 from followup.bootstrap import bootstrap
+from tests.integration.test_views_stores import on_postgresql, on_sqlite
 from tests.storelog import fill
 from tests.views_history import record_history
 
@@ -68,35 +69,12 @@ EXAMPLES = settings(max_examples=6, deadline=None, suppress_health_check=list(He
 
 
 def test_whole_lists_equal_a_naive_fold_as_the_views_move_on_sqlite(tmp_path):
-    numbers = itertools.count()
-
-    @EXAMPLES
-    @given(data=st.data())
-    def check(data):
-        services = bootstrap(
-            f"sqlite:///{tmp_path}/{next(numbers)}.sqlite", load_entry_points=False
-        )
-        try:
-            check_lists_as_the_views_move(services, data)
-        finally:
-            services.close()
-
-    check()
+    on_sqlite(tmp_path, check_lists_as_the_views_move, EXAMPLES)
 
 
 def test_whole_lists_equal_a_naive_fold_as_the_views_move_on_postgresql(postgres_cluster):
-    @settings(EXAMPLES, max_examples=3)
-    @given(data=st.data())
-    def check(data):
-        name = postgres_cluster.create_database()
-        services = bootstrap(postgres_cluster.url(name), load_entry_points=False)
-        try:
-            check_lists_as_the_views_move(services, data)
-        finally:
-            services.close()
-            postgres_cluster.drop_database(name)
-
-    check()
+    few = settings(EXAMPLES, max_examples=3)
+    on_postgresql(postgres_cluster, check_lists_as_the_views_move, few)
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
