@@ -381,7 +381,9 @@ class Projection:
         pending: dict[int, dict[int, Sums]] = {}
         if prepared is not None:
             streams = [prepared.streams[fact.position] for fact in prepared.facts]
-            page = Page(prepared.facts, streams, prepared.last_hash, prepared.last)
+            page = Page(
+                prepared.facts, streams, prepared.last_hash, prepared.last, prepared.streams
+            )
             pending = prepared.sums
         else:
             found = self.feed.page(start, target, self.page, previous)

@@ -17,9 +17,13 @@ from core.views.behind import Moved, WriteBehind
 from core.views.model import Level
 from core.views.projection import ViewsBusy
 from core.views.writing import Totals
-from followup.bootstrap import bootstrap
-from tests.integration.test_projection import answers, record_samples, tables
-from tests.samples import every_type
+from tests.integration.test_projection import (
+    answers,
+    record_samples,
+    store_url,
+    tables,
+    with_every_type,
+)
 
 
 def fresh_totals() -> dict[int, Totals]:
@@ -56,14 +60,20 @@ def folded_in_process(services):
     return every_reading(services)
 
 
-def test_a_page_is_written_where_the_views_are(sqlite_url):
-    services = with_views(sqlite_url)
-    behind = WriteBehind(services.app, None, fresh_totals())
+def written(services, start, digest, statements, patience=None):
+    """What a write-behind of its own says of one page: the position it wrote."""
+    behind = WriteBehind(services.app, patience, fresh_totals())
     try:
-        behind.submit(0, "", [(MEMBER, [("agreements", "A", 1)]), (TRACK, [(1, "ab")])], [])
-        assert behind.wait() == 1
+        behind.submit(start, digest, statements, [])
+        return behind.wait()
     finally:
         behind.close()
+
+
+def test_a_page_is_written_where_the_views_are(sqlite_url):
+    services = with_views(sqlite_url)
+    page = [(MEMBER, [("agreements", "A", 1)]), (TRACK, [(1, "ab")])]
+    assert written(services, 0, "", page) == 1
     assert services.views.projection.tracking() == (1, "ab")
     assert tables(services)["view_members"] == 1
     services.close()
@@ -71,14 +81,9 @@ def test_a_page_is_written_where_the_views_are(sqlite_url):
 
 def test_a_page_folded_where_the_views_no_longer_are_writes_nothing(sqlite_url):
     services = with_views(sqlite_url)
-    behind = WriteBehind(services.app, None, fresh_totals())
-    try:
-        # Folded from position 3, but the views are at 0 (another process rebuilt...).
-        behind.submit(3, "cd", [(MEMBER, [("agreements", "A", 4)]), (TRACK, [(4, "ef")])], [])
-        with pytest.raises(Moved, match="at 0, not 3"):
-            behind.wait()
-    finally:
-        behind.close()
+    # Folded from position 3, but the views are at 0 (another process rebuilt...).
+    with pytest.raises(Moved, match="at 0, not 3"):
+        written(services, 3, "cd", [(MEMBER, [("agreements", "A", 4)]), (TRACK, [(4, "ef")])])
     assert services.views.projection.tracking() == (0, "")
     assert tables(services)["view_members"] == 0
     services.close()
@@ -86,18 +91,13 @@ def test_a_page_folded_where_the_views_no_longer_are_writes_nothing(sqlite_url):
 
 def test_a_page_that_fails_half_way_writes_none_of_it(sqlite_url):
     services = with_views(sqlite_url)
-    behind = WriteBehind(services.app, None, fresh_totals())
-    try:
-        statements = [
-            (MEMBER, [("agreements", "A", 1)]),
-            ("INSERT INTO view_members (view) VALUES (?)", [("no key",)]),
-            (TRACK, [(1, "ab")]),
-        ]
-        behind.submit(0, "", statements, [])
-        with pytest.raises(RuntimeError, match="writing process failed: IntegrityError"):
-            behind.wait()
-    finally:
-        behind.close()
+    statements = [
+        (MEMBER, [("agreements", "A", 1)]),
+        ("INSERT INTO view_members (view) VALUES (?)", [("no key",)]),
+        (TRACK, [(1, "ab")]),
+    ]
+    with pytest.raises(RuntimeError, match="writing process failed: IntegrityError"):
+        written(services, 0, "", statements)
     assert services.views.projection.tracking() == (0, "")
     assert tables(services)["view_members"] == 0
     services.close()
@@ -129,13 +129,8 @@ def holding(url: str, seconds: float) -> subprocess.Popen[str]:
 def test_a_busy_database_is_waited_for_then_written(sqlite_url):
     services = with_views(sqlite_url)
     holder = holding(sqlite_url, 0.6)
-    behind = WriteBehind(services.app, 30.0, fresh_totals())
     started = time.monotonic()
-    try:
-        behind.submit(0, "", [(TRACK, [(1, "ab")])], [])
-        assert behind.wait() == 1
-    finally:
-        behind.close()
+    assert written(services, 0, "", [(TRACK, [(1, "ab")])], patience=30.0) == 1
     assert time.monotonic() - started >= 0.5
     holder.wait(10)
     services.close()
@@ -189,14 +184,9 @@ services.close()
 def test_folds_racing_with_their_write_behinds_apply_each_event_once(
     store, sqlite_url, postgres_cluster
 ):
-    if store == "sqlite":
-        url = sqlite_url
-    else:
-        url = postgres_cluster.url(postgres_cluster.create_database())
-    writer = bootstrap(url, load_entry_points=False)
-    app = writer.app
-    app.record_batch([app.validate(e) for e in every_type()], "tester", None)
-    head = app.head().position
+    url = store_url(store, sqlite_url, postgres_cluster)
+    writer = with_every_type(url)
+    head = writer.app.head().position
     racers = [
         subprocess.Popen([sys.executable, "-c", RACER, url], stdout=subprocess.PIPE, text=True)
         for _ in range(3)
