@@ -33,6 +33,7 @@ from core.views.engine import Folds
 from core.views.feed import Feed
 from core.views.items import Item, Presenter
 from core.views.model import Level, visible_at
+from core.views.presented import shown as present_row
 from core.views.tables import END, TRACKING_NAME, family
 from core.views.writing import Sums, fact_from_values
 
@@ -386,17 +387,17 @@ class SqlSnapshot:
         with self.sql.transaction(write=False) as c:
             where, params = self._standing(c)
             c.execute(
-                "SELECT last_day <= ? AS kept, CASE WHEN last_day <= ? THEN shown ELSE data END "  # noqa: S608
+                "SELECT last_day, CASE WHEN last_day <= ? THEN shown ELSE data END "  # noqa: S608
                 f"FROM view_items WHERE view = ? AND {where} "
                 "AND (last_day > ? OR visible = 1) ORDER BY key",
-                [day, day, view, *params, day],
+                [day, view, *params, day],
             )
             rows = c.fetchrows()
         loads = orjson.loads
         found = []
         with collection_paused():
-            for kept, text in rows:
-                item = loads(text) if kept else present(loads(text), on)
+            for last_day, text in rows:
+                item = loads(text) if last_day <= day else present_row(last_day, text, on, present)
                 if item is not None:
                     found.append(item)
         return found
@@ -419,14 +420,14 @@ class SqlSnapshot:
             row = c.fetchone()
             settled = int(row["n"]) if row else 0
             c.execute(
-                f"SELECT key, data FROM view_items WHERE view = ? AND {where} "  # noqa: S608
+                f"SELECT key, last_day, data FROM view_items WHERE view = ? AND {where} "  # noqa: S608
                 "AND last_day > ? ORDER BY key",
                 [view, *params, day],
             )
             pending = [
                 (key, shown)
-                for key, data in c.fetchrows()
-                if (shown := present(orjson.loads(data), on)) is not None
+                for key, last_day, data in c.fetchrows()
+                if (shown := present_row(last_day, data, on, present)) is not None
             ]
             c.execute(
                 f"SELECT key, shown FROM view_items WHERE view = ? AND {where} "  # noqa: S608
@@ -742,7 +743,7 @@ def _shown(
 ) -> Item | None:
     if last_day <= on.isoformat():
         return orjson.loads(shown) if visible and shown is not None else None
-    return present(orjson.loads(data), on)
+    return present_row(last_day, data, on, present)
 
 
 def _add(monthly: dict[str, dict[str, int]], counter: str, months: dict[str, int]) -> None:
