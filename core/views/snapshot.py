@@ -29,11 +29,11 @@ import orjson
 from core.eventtypes import Effect
 from core.facts import Fact
 from core.sql import Cursor, Sql
+from core.views import decoded
 from core.views.engine import Folds
 from core.views.feed import Feed
 from core.views.items import Item, Presenter
 from core.views.model import Level, visible_at
-from core.views.presented import shown as present_row
 from core.views.tables import END, TRACKING_NAME, family
 from core.views.writing import Sums, fact_from_values
 
@@ -397,7 +397,9 @@ class SqlSnapshot:
         found = []
         with collection_paused():
             for last_day, text in rows:
-                item = loads(text) if last_day <= day else present_row(last_day, text, on, present)
+                item = (
+                    loads(text) if last_day <= day else decoded.shown(last_day, text, on, present)
+                )
                 if item is not None:
                     found.append(item)
         return found
@@ -427,7 +429,7 @@ class SqlSnapshot:
             pending = [
                 (key, shown)
                 for key, last_day, data in c.fetchrows()
-                if (shown := present_row(last_day, data, on, present)) is not None
+                if (shown := decoded.shown(last_day, data, on, present)) is not None
             ]
             c.execute(
                 f"SELECT key, shown FROM view_items WHERE view = ? AND {where} "  # noqa: S608
@@ -454,7 +456,7 @@ class SqlSnapshot:
             documents, delta = self._load()
             monthly: dict[str, dict[str, int]] = {}
             for document, _, _ in documents.get(name, ()):
-                for counter, months in orjson.loads(document).items():
+                for counter, months in decoded.monthly(document).items():
                     _add(monthly, counter, months)
             for counter, months in delta.items():
                 if family(counter) == name:
@@ -743,7 +745,7 @@ def _shown(
 ) -> Item | None:
     if last_day <= on.isoformat():
         return orjson.loads(shown) if visible and shown is not None else None
-    return present_row(last_day, data, on, present)
+    return decoded.shown(last_day, data, on, present)
 
 
 def _add(monthly: dict[str, dict[str, int]], counter: str, months: dict[str, int]) -> None:
