@@ -69,6 +69,11 @@ class Kept(Generic[T]):
                         self.size -= len(oldest)
         return made
 
+    def kept(self) -> list[tuple[Hashable, str, T]]:
+        """What is kept, least recently used first: (`also`, text, what was made)."""
+        with self._lock:
+            return [(also, text, made[0]) for (also, text), made in self._kept.items()]
+
     def clear(self) -> None:
         with self._lock:
             self._kept.clear()
