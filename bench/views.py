@@ -185,16 +185,19 @@ LISTS = (
 )
 
 
-def first_pages(url: str, rounds: int) -> dict[str, float]:
-    """Median milliseconds of each list endpoint's first page (100 items), through the
-    API (Flask's test client: routing, token, reading, JSON), as the Bureau. The token
-    is revoked after (a store may be measured again)."""
+def first_pages(url: str, rounds: int) -> dict[str, tuple[float, float]]:
+    """Each list endpoint's first page (100 items), through the API (Flask's test
+    client: routing, token, reading, JSON), as the Bureau: the median milliseconds of
+    reading it again and again, and of its first read in the process (nothing kept
+    from an earlier one). The token is revoked after (a store may be measured again)."""
     app = create_app({"FOLLOWUP_DATABASE_URL": url, "LOAD_ENTRY_POINTS": False})
     services = app.extensions["followup"]
     label = f"bench-pages-{secrets.token_hex(4)}"
     token = services.tokens.create(label, "bureau", "bench")
+    services.views.projection.catch_up()  # the token's event
     client = app.test_client()
     headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/health").status_code == 200  # Flask's own first request
     found = {}
     try:
         for path in LISTS:
@@ -203,21 +206,24 @@ def first_pages(url: str, rounds: int) -> dict[str, float]:
                 reply = client.get(f"/api/v1{path}?limit=100", headers=headers)
                 assert reply.status_code == 200, reply.get_data(as_text=True)
 
-            get()  # the views fold the token's event; caches warm
-            found[path] = statistics.median(timed(get, rounds)) * 1000
+            first = timed(get, 1)[0]
+            found[path] = statistics.median(timed(get, rounds)) * 1000, first * 1000
     finally:
         services.tokens.revoke(label, "bench")
         services.close()
     return found
 
 
-def page_figures(pages: dict[str, float]) -> list[Figure]:
-    return [
-        Figure(
-            f"GET {path} first page (100) p50", millis, "ms", target="<= 20 ms", met=millis <= 20
-        )
-        for path, millis in pages.items()
-    ]
+def page_figures(pages: dict[str, tuple[float, float]]) -> list[Figure]:
+    figures = []
+    for path, (again, first) in pages.items():
+        figures += [
+            Figure(
+                f"GET {path} first page (100) p50", again, "ms", target="<= 20 ms", met=again <= 20
+            ),
+            Figure("  its first read in the process", first, "ms"),
+        ]
+    return figures
 
 
 #: Follow the log (`followup views follow`) until stopped, in a child process.

@@ -8,9 +8,11 @@ replaces the views.
   last date on only when it is small (engine.PRESENTED); a big one (a State's record,
   a recommendation's assessments) has `last_day` NOT_PRESENTED and would be decoded
   and presented on every read: most of the time of a page of States, or of the 66.
-- The checkpoints' monthly sums of a family of counters, which a tally up to a date
-  before the family's last month (the present, for counters with dates to come: an
-  action's due date) reads.
+- The checkpoints' sums of a family of counters: each counter's total (what a tally
+  up to the present reads: GET /parties reads some fifteen thousand, a party's days
+  to answer its requests), and its monthly sums (what a tally up to a date before
+  the family's last month reads: the present, for counters with dates to come, an
+  action's due date).
 
 What is kept is shared between readings and threads: nothing may change it (as
 nothing changes the items a ViewReading shares between its callers).
@@ -82,8 +84,8 @@ class Kept(Generic[T]):
 
 #: Big items as presented on a date, by presenter, date and the row's `data`.
 PRESENTED: Kept[Item | None] = Kept()
-#: Checkpoints' monthly sums, by their JSON: {counter: {month: amount}}.
-MONTHLY: Kept[dict[str, dict[str, int]]] = Kept()
+#: Checkpoints' sums, by their JSON: {counter: {month: amount}} or {counter: total}.
+SUMS: Kept[dict[str, Any]] = Kept()
 
 
 def shown(last_day: str, data: str, on: date, present: Presenter) -> Item | None:
@@ -96,5 +98,12 @@ def shown(last_day: str, data: str, on: date, present: Presenter) -> Item | None
 
 def monthly(document: str) -> dict[str, dict[str, int]]:
     """A checkpoint's monthly sums of one family, decoded (once)."""
-    found: dict[str, dict[str, Any]] = MONTHLY.get(document, lambda: orjson.loads(document))
+    found: dict[str, dict[str, int]] = SUMS.get(document, lambda: orjson.loads(document))
+    return found
+
+
+def totals(document: str) -> dict[str, int]:
+    """A checkpoint's totals of one family (each counter's, over every month), decoded
+    (once)."""
+    found: dict[str, int] = SUMS.get(document, lambda: orjson.loads(document))
     return found

@@ -471,7 +471,7 @@ class SqlSnapshot:
             totals: dict[str, int] = {}
             last = ""
             for _, counted, month in documents.get(name, ()):
-                for counter, amount in orjson.loads(counted).items():
+                for counter, amount in decoded.totals(counted).items():
                     totals[counter] = totals.get(counter, 0) + amount
                 last = max(last, month)
             for counter, months in delta.items():

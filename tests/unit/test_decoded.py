@@ -105,9 +105,12 @@ def test_a_small_row_is_presented_on_every_read():
     assert len(calls) == 2 and decoded.PRESENTED.kept() == []
 
 
-def test_a_checkpoints_monthly_sums_are_decoded_once():
+def test_a_checkpoints_sums_are_decoded_once():
     document = orjson.dumps({"actions.open": {"2010-01": 2, "2011-03": -1}}).decode()
     found = decoded.monthly(document)
     assert found == {"actions.open": {"2010-01": 2, "2011-03": -1}}
     assert decoded.monthly(document) is found
     assert decoded.monthly(document.replace("-1", "-2")) is not found
+    totals = orjson.dumps({"party.FRA.requests.open": 3}).decode()
+    assert decoded.totals(totals) == {"party.FRA.requests.open": 3}
+    assert decoded.totals(totals) is decoded.totals(totals)
