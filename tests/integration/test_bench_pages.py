@@ -15,7 +15,7 @@ def test_the_first_pages_are_timed_on_an_existing_store_again_and_again(sqlite_u
     head = services.app.head().position
     services.close()
 
-    for run in (1, 2):
+    for _ in range(2):  # a store can be measured again
         figures = bench_views.main(["--pages-of", sqlite_url])
         timed = [f for f in figures if f.target]
         assert [f.name for f in timed] == [
