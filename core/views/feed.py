@@ -54,12 +54,16 @@ class Page:
     last_hash: bytes
     #: The page's last position (that of the last fact, unless a helper kept some).
     end: int = 0
+    #: The dossiers by position, where a helper kept some facts (so positions skip).
+    by_position: dict[int, bytes] | None = None
 
     @property
     def last(self) -> int:
         return self.end or self.facts[-1].position
 
     def stream_of(self, position: int) -> bytes | None:
+        if self.by_position is not None:
+            return self.by_position.get(position)
         if self.facts and len(self.streams) == len(self.facts):
             index = position - self.facts[0].position
             if 0 <= index < len(self.facts) and self.facts[index].position == position:

@@ -24,6 +24,7 @@ from core.errors import StoreError
 from core.eventtypes import Effect
 from core.integrity import GENESIS
 from core.sql import Cursor, Sql
+from core.views.behind import Busy, Moved, WriteBehind, busy, run, tracked
 from core.views.engine import Engine, Folds, Shared
 from core.views.feed import Feed, Page, hash_at
 from core.views.helper import Helper, Prepared, usable
@@ -42,7 +43,16 @@ from core.views.tables import (
     TRACKING_NAME,
     ensure_layout,
 )
-from core.views.writing import LEVELS, Book, LevelStore, PageWriter, Sums, Totals
+from core.views.writing import (
+    LEVELS,
+    Book,
+    LevelStore,
+    PageWriter,
+    Sums,
+    Totals,
+    Window,
+    checkpoints_of,
+)
 
 log = logging.getLogger("followup.views")
 
@@ -64,11 +74,6 @@ class ViewsBusy(StoreError):
 BUSY_PAUSE = 0.05
 #: How long setting up the views' tables waits for a busy database, in seconds.
 SET_UP_PATIENCE = 120.0
-
-
-def _busy(error: OperationalError) -> bool:
-    message = str(error).lower()
-    return "locked" in message or "busy" in message
 
 
 class Projection:
@@ -129,7 +134,7 @@ class Projection:
                 self._set_up(folds.fingerprint())
                 break
             except OperationalError as error:
-                if not _busy(error) or time.monotonic() > deadline:
+                if not busy(error) or time.monotonic() > deadline:
                     raise
                 time.sleep(BUSY_PAUSE)
 
@@ -228,41 +233,89 @@ class Projection:
         if not self._folding.acquire(timeout=-1 if patience is None else patience):
             raise ViewsBusy("Another fold of the views is under way in this process.")
         helper = self._helper(position, target)
-        pages = iter(helper) if helper is not None else None
-        prepared: Prepared | None = None
         try:
             # No automatic collection while folding (the young generations are
             # collected between pages): a fold makes and keeps many objects, which the
             # collector would walk again and again (a third of the fold's time,
             # measured), though they form no cycles.
             with collection_paused():
-                while position < target:
-                    if pages is not None and prepared is None:
-                        prepared = next(pages, None)
-                        if prepared is None or prepared.first != position + 1:
-                            pages = None  # the log moved under it: on without it
-                            prepared = None
+                if helper is not None:
                     try:
-                        position = self._apply_page(target, prepared)
+                        position = self._fold_behind(helper, position, target, progress, deadline)
+                    except Moved:
+                        position = self.tracking()[0]  # another process folded: on from there
+                    finally:
+                        helper.close()
+                while position < target:
+                    try:
+                        position = self._apply_page(target)
                     except OperationalError as error:
-                        if not _busy(error):
+                        if not busy(error):
                             raise
                         if deadline is not None and time.monotonic() > deadline:
                             raise ViewsBusy("The log's writers keep the database busy.") from None
                         time.sleep(BUSY_PAUSE)
                         continue
-                    except _Moved:
-                        pages, prepared = None, None
-                        continue
-                    prepared = None
                     if progress is not None:
                         progress(position)
                     gc.collect(1)
         finally:
-            if helper is not None:
-                helper.close()
             self._folding.release()
         self.sql.settle()
+        return position
+
+    def _fold_behind(
+        self,
+        helper: Helper,
+        position: int,
+        target: int,
+        progress: Callable[[int], None] | None,
+        deadline: float | None,
+    ) -> int:
+        """A long catch-up: the helper reads the pages ahead, this process folds them
+        in memory, and another process writes each page while the next is folded
+        (behind.py). Returns the position written; where the helper stopped short
+        (the log moved under it), the caller goes on page by page."""
+        patience = None if deadline is None else max(deadline - time.monotonic(), 0.0)
+        with self.sql.transaction(write=False) as c:
+            book = self._book_at(c, position)
+        assert book.totals is not None
+        # It takes the monthly sums over (a copy, made by the fork) and hands them back.
+        behind = WriteBehind(self.app, patience, book.totals)
+        written, before = position, None
+        digest = self.tracking()[1]
+        try:
+            for prepared in helper:
+                if prepared.first != position + 1:
+                    break
+                with self.sql.transaction(write=False) as c:
+                    page = self._fold(c, position, target, prepared, before)
+                if before is not None:
+                    written = self._written(behind, progress)
+                assert page is not None and page.page is not None
+                behind.submit(position, digest, page.statements, page.windows)
+                page.handed_over()
+                self._book_position = position = page.page.last
+                digest, before = page.page.last_hash.hex(), page
+                gc.collect(1)
+            if before is not None:
+                written = self._written(behind, progress)
+            book.totals = behind.totals()
+        except Busy:
+            self._book = None
+            raise ViewsBusy("The log's writers keep the database busy.") from None
+        except BaseException:
+            self._book = None  # it may hold what no transaction kept
+            raise
+        finally:
+            behind.close()
+        return written
+
+    @staticmethod
+    def _written(behind: WriteBehind, progress: Callable[[int], None] | None) -> int:
+        position = behind.wait()
+        if progress is not None:
+            progress(position)
         return position
 
     def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
@@ -292,85 +345,94 @@ class Projection:
             self.delta_every,
         )
 
-    def _apply_page(self, target: int, prepared: Prepared | None = None) -> int:
+    def _apply_page(self, target: int) -> int:
+        """Fold the next page and write it, in one transaction."""
         try:
             with self.sql.transaction(write=True, derived=True) as c:
-                lock = " FOR UPDATE" if self.sql.dialect == "postgresql" else ""
-                c.execute(
-                    f"SELECT position, hash FROM view_tracking WHERE name = ?{lock}",  # noqa: S608
-                    [TRACKING_NAME],
-                )
-                row = c.fetchone()
-                start = int(row["position"]) if row else 0
+                start, digest = tracked(c, self.sql.dialect)
                 if start >= target:
                     return start  # another process got there first
-                previous = bytes.fromhex(row["hash"]) if row and row["hash"] else GENESIS
-                pending: dict[int, dict[int, Sums]] = {}
-                if prepared is not None:
-                    if prepared.first != start + 1:
-                        raise _Moved
-                    streams = [prepared.streams[fact.position] for fact in prepared.facts]
-                    page = Page(prepared.facts, streams, prepared.last_hash, prepared.last)
-                    pending = prepared.sums
-                else:
-                    found = self.feed.page(start, target, self.page, previous)
-                    if found is None:
-                        return start
-                    page = found
-                book = self._book_at(c, start)
-                writer = PageWriter(c, book, self._position_of, self.feed, self.folds)
-                writer.page = page
-                writer.prefetch(
-                    key
-                    for fact in page.facts
-                    if fact.type not in self._simple
-                    for key in self.folds.keys(fact)
-                )
-                checkpoints: list[tuple[int, str, int, int, str, str, str]] = []
-                simple, folds = self._simple, self.folds
-                stores = [(e, LevelStore(writer, int(level))) for level, e in self.engines.items()]
-                everything = next(store for e, store in stores if e.level is Level.ALL)
-                both, both_store = self.both, LevelStore(writer, 3)
-                records = self._records
-                for fact in page.facts:
-                    if fact.position >= book.next_boundary:
-                        self._checkpoints(book, fact.position, checkpoints, pending)
-                    writer.begin(fact.position)
-                    writer.current_id = fact.id
-                    if fact.classification != "confidential":
-                        log_counter = simple.get(fact.type)
-                        if log_counter is not None:
-                            writer.record_shared(
-                                fact, folds.counts(fact), folds.parties(fact), log_counter
-                            )
-                            continue
-                        if fact.type in records and writer.shares(folds.keys(fact)):
-                            both.apply(fact, both_store)
-                            continue
-                    for engine, store in stores:
-                        engine.apply(fact, store, everything)
-                self._checkpoints(book, page.last + 1, checkpoints, pending)
-                for window in pending.values():  # of the checkpoint after this page
-                    for levels, sums in window.items():
-                        _merge(book.changes[levels], sums)
-                if prepared is not None:
-                    writer.merge_postings(prepared.postings)
-                writer.flush()
-                if checkpoints:
-                    c.executemany(
-                        "INSERT INTO view_checkpoints (level, family, position, whole, counters, "
-                        "totals, last_month) VALUES (?,?,?,?,?,?,?)",
-                        checkpoints,
-                    )
-                c.execute(
-                    "UPDATE view_tracking SET position = ?, hash = ? WHERE name = ?",
-                    [page.last, page.last_hash.hex(), TRACKING_NAME],
-                )
+                previous = bytes.fromhex(digest) if digest else GENESIS
+                page = self._fold(c, start, target, previous=previous)
+                if page is None or page.page is None:
+                    return start
+                run(c, page.statements)
+                assert self._book is not None and self._book.totals is not None
+                run(c, checkpoints_of(self._book.totals, page.windows))
         except BaseException:
             self._book = None  # it may hold what the transaction did not keep
             raise
-        self._book_position = page.last
-        return page.last
+        self._book_position = page.page.last
+        return page.page.last
+
+    def _fold(
+        self,
+        c: Cursor,
+        start: int,
+        target: int,
+        prepared: Prepared | None = None,
+        before: PageWriter | None = None,
+        *,
+        previous: bytes = GENESIS,
+    ) -> PageWriter | None:
+        """The next page folded from `start` (the helper's, or read here after the
+        log's hash `previous`), with its statements made, tracking included; None if
+        the log has no more. `before`: the page before, still being written."""
+        pending: dict[int, dict[int, Sums]] = {}
+        if prepared is not None:
+            streams = [prepared.streams[fact.position] for fact in prepared.facts]
+            page = Page(
+                prepared.facts, streams, prepared.last_hash, prepared.last, prepared.streams
+            )
+            pending = prepared.sums
+        else:
+            found = self.feed.page(start, target, self.page, previous)
+            if found is None:
+                return None
+            page = found
+        book = self._book_at(c, start)
+        writer = PageWriter(c, book, self._position_of, self.feed, self.folds, before=before)
+        writer.page = page
+        writer.prefetch(
+            key
+            for fact in page.facts
+            if fact.type not in self._simple
+            for key in self.folds.keys(fact)
+        )
+        windows: list[Window] = []
+        simple, folds = self._simple, self.folds
+        stores = [(e, LevelStore(writer, int(level))) for level, e in self.engines.items()]
+        everything = next(store for e, store in stores if e.level is Level.ALL)
+        both, both_store = self.both, LevelStore(writer, 3)
+        records = self._records
+        for fact in page.facts:
+            if fact.position >= book.next_boundary:
+                self._windows(book, fact.position, windows, pending)
+            writer.begin(fact.position)
+            writer.current_id = fact.id
+            if fact.classification != "confidential":
+                log_counter = simple.get(fact.type)
+                if log_counter is not None:
+                    writer.record_shared(fact, folds.counts(fact), folds.parties(fact), log_counter)
+                    continue
+                if fact.type in records and writer.shares(folds.keys(fact)):
+                    both.apply(fact, both_store)
+                    continue
+            for engine, store in stores:
+                engine.apply(fact, store, everything)
+        self._windows(book, page.last + 1, windows, pending)
+        for window in pending.values():  # of the checkpoint after this page
+            for levels, sums in window.items():
+                _merge(book.changes[levels], sums)
+        if prepared is not None:
+            writer.merge_postings(prepared.postings)
+        writer.flush()
+        writer.windows = windows
+        writer.write(
+            "UPDATE view_tracking SET position = ?, hash = ? WHERE name = ?",
+            [(page.last, page.last_hash.hex(), TRACKING_NAME)],
+        )
+        return writer
 
     def _book_at(self, c: Cursor, start: int) -> Book:
         """What the fold remembers, if it is of this position; else read anew."""
@@ -389,45 +451,38 @@ class Projection:
         self._book_position = start
         return book
 
-    def _checkpoints(
+    def _windows(
         self,
         book: Book,
         before: int,
-        rows: list[tuple[int, str, int, int, str, str, str]],
+        windows: list[Window],
         pending: dict[int, dict[int, Sums]] | None = None,
     ) -> None:
-        """Checkpoints at every multiple of delta_every below `before` (all events up
-        to it are applied): whole where a multiple of full_every is crossed, else the
-        change since the previous one, family by family. `pending`: what a helper
-        counted, by the checkpoint it falls before."""
+        """The checkpoints due at every multiple of delta_every below `before` (all
+        events up to it are applied), as the changes of each level since the one
+        before (made into rows by `checkpoints_of`): whole where a multiple of
+        full_every is crossed. `pending`: what a helper counted, by the checkpoint
+        it falls before."""
         while book.next_boundary < before:
             boundary = book.next_boundary
             for levels, sums in (pending or {}).pop(boundary, {}).items():
                 _merge(book.changes[levels], sums)
             whole = boundary // self.full_every > (boundary - self.delta_every) // self.full_every
-            assert book.totals is not None
             both = book.changes[3]
             book.changes[3] = {}
+            found: dict[int, Sums] = {}
             for level in (1, 2):
-                changes = book.changes[level]
+                changes = found[level] = book.changes[level]
                 for key, amount in both.items():
                     changes[key] = changes.get(key, 0) + amount
-                changed = book.totals[level].add(changes)
-                rows.append((level, "", boundary, int(whole), "{}", "{}", ""))
-                found = book.totals[level].documents() if whole else changed
-                for name, (monthly, totals, last) in found.items():
-                    rows.append((level, name, boundary, int(whole), monthly, totals, last))
                 book.changes[level] = {}
+            windows.append((boundary, whole, found))
             book.next_boundary += self.delta_every
 
     # -- reading ----------------------------------------------------------------------
 
     def snapshot(self, position: int, level: Level) -> SqlSnapshot:
         return SqlSnapshot(self.sql, position, level, self.feed, self.folds)
-
-
-class _Moved(Exception):
-    """The views moved on (another process folded) under a helper's page."""
 
 
 def _merge(into: Sums, sums: Sums) -> None:

@@ -251,6 +251,33 @@ class Totals:
         return {name: self._json[name] for name in self.families if self.families[name]}
 
 
+#: Statements of a page: (SQL, rows), each run with executemany.
+Statements = list[tuple[str, list[tuple[Any, ...]]]]
+
+#: The checkpoint due at a boundary: (boundary, whole, {level: changes since the last}).
+Window = tuple[int, bool, dict[int, Sums]]
+
+INSERT_CHECKPOINTS = (
+    "INSERT INTO view_checkpoints (level, family, position, whole, counters, totals, "
+    "last_month) VALUES (?,?,?,?,?,?,?)"
+)
+
+
+def checkpoints_of(totals: Mapping[int, Totals], windows: Iterable[Window]) -> Statements:
+    """The statement writing the checkpoints of `windows` (none if there are none),
+    adding their changes to each level's `totals`: a whole checkpoint holds every
+    family, a delta one the families that changed."""
+    rows: list[tuple[Any, ...]] = []
+    for boundary, whole, changes in windows:
+        for level in (1, 2):
+            changed = totals[level].add(changes[level])
+            rows.append((level, "", boundary, int(whole), "{}", "{}", ""))
+            found = totals[level].documents() if whole else changed
+            for name, (monthly, sums, last) in found.items():
+                rows.append((level, name, boundary, int(whole), monthly, sums, last))
+    return [(INSERT_CHECKPOINTS, rows)] if rows else []
+
+
 def document(monthly: dict[str, dict[str, int]]) -> tuple[str, str, str]:
     """Monthly sums as a checkpoint holds them: the months, each counter's total, and
     the last month."""
@@ -276,9 +303,16 @@ class Book:
         #: The next position a checkpoint is due at.
         self.next_boundary = 0
 
-    def trim(self) -> None:
+    def trim(self, touched: Iterable[ItemState] = ()) -> None:
+        """Forget the least recently used items beyond KEPT_ITEMS, but none the page
+        just folded touched: while that page is being written (a write-behind fold),
+        an item it changed is not yet in the tables to be read back."""
+        keep = {id(state) for state in touched}
         while len(self.items) > KEPT_ITEMS:
-            key, _ = self.items.popitem(last=False)
+            key, state = next(iter(self.items.items()))
+            if id(state) in keep:
+                break
+            del self.items[key]
             self.forgotten.add(key)
 
 
@@ -324,9 +358,21 @@ class PageWriter:
         find_position: Callable[[str], int | None],
         feed: Feed,
         folds: Folds,
+        *,
+        before: PageWriter | None = None,
     ) -> None:
         self.c = cursor
         self.book = book
+        #: The page folded just before this one, while it is being written (a
+        #: write-behind fold, projection.py): what it changed is not yet in the tables,
+        #: so this page reads the facts and members it knew from it.
+        self.before = before
+        if before is not None:
+            before.before = None  # written by now: this page does not read through it
+        #: The page's statements, (SQL, rows), made by `flush`, run by the caller;
+        #: and the checkpoints due in it, made into rows by `checkpoints_of`.
+        self.statements: Statements = []
+        self.windows: list[Window] = []
         self.find_position = find_position
         self.feed = feed
         self.folds = folds
@@ -459,6 +505,8 @@ class PageWriter:
         """The version of the event standing at a level (None: none)."""
         index = INDEXES[level][0]
         standing = self.facts[index]
+        if position not in standing and self.before is not None:
+            self._inherit(position)
         if position not in standing:
             known = self.logged.get(position)
             if known is not None:
@@ -480,6 +528,17 @@ class PageWriter:
             else:
                 self._load_fact(position)
         return standing[position]
+
+    def _inherit(self, position: int) -> None:
+        """What the page before knew of an event, as it left it."""
+        before = self.before
+        assert before is not None
+        for index in (0, 1):
+            if position in before.facts[index]:
+                self.facts[index].setdefault(position, before.facts[index][position])
+        known = before.logged.get(position)
+        if known is not None and position not in self.logged:
+            self.logged[position] = known
 
     def _load_fact(self, position: int) -> None:
         """The versions of an event from the tables, or, if it has none, the log's."""
@@ -735,7 +794,9 @@ class PageWriter:
     def members_of(self, view: str, key: str) -> list[int]:
         self.c.execute("SELECT position FROM view_members WHERE view = ? AND key = ?", [view, key])
         found = {row["position"] for row in self.c.fetchall()}
-        found |= {p for v, k, p in self.members if (v, k) == (view, key)}
+        for page in (self, self.before):
+            if page is not None:
+                found |= {p for v, k, p in page.members if (v, k) == (view, key)}
         return sorted(found)
 
     def merge_postings(self, postings: Mapping[tuple[str, str], list[int]]) -> None:
@@ -747,22 +808,24 @@ class PageWriter:
     # -- writing ----------------------------------------------------------------------
 
     def flush(self) -> None:
-        c = self.c
+        """Make the page's statements (`statements`), and keep in the Book what they
+        write as written."""
+        write = self.write
         if self.new_facts:
-            c.executemany(
+            write(
                 "INSERT INTO view_versions (position, from_pos, levels, end_1, end_2, type, "
                 "occurred_on, fact, counts, party_codes, recommendations) "
                 "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 [_fact_values(row) for row in self.new_facts],
             )
         if self.new_items:
-            c.executemany(
+            write(
                 "INSERT INTO view_items (view, key, from_pos, levels, end_1, end_2, last_day, "
                 "visible, shown, data) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 [_item_values(row) for row in self.new_items],
             )
         if self.new_tallies:
-            c.executemany(
+            write(
                 "INSERT INTO view_item_tallies (source, counter, day, from_pos, levels, end_1, "
                 "end_2, amount) VALUES (?,?,?,?,?,?,?,?)",
                 [
@@ -781,7 +844,7 @@ class PageWriter:
             )
         self._flush_ended()
         if self.members:
-            c.executemany(
+            write(
                 "INSERT INTO view_members (view, key, position) VALUES (?,?,?) "
                 "ON CONFLICT DO NOTHING",
                 sorted(self.members),
@@ -802,7 +865,18 @@ class PageWriter:
                     # Kept between pages as its JSON only, decoded again when next needed:
                     # decoded, a million-event log's big items alone would hold 100 MB.
                     kept._item = None
-        self.book.trim()
+        self.book.trim(self.touched)
+
+    def write(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        self.statements.append((sql, rows))
+
+    def handed_over(self) -> None:
+        """Its statements are on their way to be written: keep only what the next page
+        reads from this one while they are (its facts, and the members it added)."""
+        self.statements, self.windows = [], []
+        self.new_facts, self.new_items, self.new_tallies = [], [], []
+        self.ended, self.postings, self.touched = {}, {}, []
+        self.opened_facts, self.opened_items, self.opened_tallies = {}, {}, {}
 
     def _flush_ended(self) -> None:
         facts, items, tallies = [], [], []
@@ -816,19 +890,19 @@ class PageWriter:
                     (*row.ends, row.source, row.counter, row.day, row.from_pos, row.levels)
                 )
         if facts:
-            self.c.executemany(
+            self.write(
                 "UPDATE view_versions SET end_1 = ?, end_2 = ? "
                 "WHERE position = ? AND from_pos = ? AND levels = ?",
                 facts,
             )
         if items:
-            self.c.executemany(
+            self.write(
                 "UPDATE view_items SET end_1 = ?, end_2 = ? "
                 "WHERE view = ? AND key = ? AND from_pos = ? AND levels = ?",
                 items,
             )
         if tallies:
-            self.c.executemany(
+            self.write(
                 "UPDATE view_item_tallies SET end_1 = ?, end_2 = ? WHERE source = ? "
                 "AND counter = ? AND day = ? AND from_pos = ? AND levels = ?",
                 tallies,
@@ -849,12 +923,12 @@ class PageWriter:
             (updates if block.stored else inserts).append((kind, term, block))
             self.book.blocks[(kind, term)] = block
         if inserts:
-            self.c.executemany(
+            self.write(
                 "INSERT INTO view_postings (kind, term, block, count, refs) VALUES (?,?,?,?,?)",
                 [(k, t, b.block, len(b.refs), b.refs.tobytes()) for k, t, b in inserts],
             )
         if updates:
-            self.c.executemany(
+            self.write(
                 "UPDATE view_postings SET count = ?, refs = ? "
                 "WHERE kind = ? AND term = ? AND block = ?",
                 [(len(b.refs), b.refs.tobytes(), k, t, b.block) for k, t, b in updates],
@@ -978,7 +1052,7 @@ def _fact_values(row: FactRow) -> tuple[Any, ...]:
         row.ends[0],
         row.ends[1],
         fact.type,
-        fact.occurred_on,
+        str(fact.occurred_on),  # text, not Day: the row is marshalled (behind.py)
         fact_json(fact),
         dumps(row.counts),
         tagged(row.party_codes),

@@ -43,17 +43,27 @@ def tables(services):
         return counts
 
 
+def store_url(store, sqlite_url, postgres_cluster):
+    """A fresh store's URL on either backend."""
+    if store == "sqlite":
+        return sqlite_url
+    return postgres_cluster.url(postgres_cluster.create_database())
+
+
+def with_every_type(url):
+    """A store holding an event of every type, none folded yet."""
+    services = bootstrap(url, load_entry_points=False)
+    app = services.app
+    app.record_batch([app.validate(e) for e in every_type()], "tester", None)
+    return services
+
+
 @pytest.mark.parametrize("store", ["sqlite", "postgresql"])
 def test_several_workers_catching_up_at_once_apply_each_event_once(
     store, sqlite_url, postgres_cluster
 ):
-    if store == "sqlite":
-        url = sqlite_url
-    else:
-        url = postgres_cluster.url(postgres_cluster.create_database())
-    writer = bootstrap(url, load_entry_points=False)
-    app = writer.app
-    app.record_batch([app.validate(e) for e in every_type()], "tester", None)
+    url = store_url(store, sqlite_url, postgres_cluster)
+    writer = with_every_type(url)
     workers = [bootstrap(url, load_entry_points=False) for _ in range(4)]
     for worker in workers:
         # Small pages: the workers interleave page by page.

@@ -6,12 +6,13 @@ what core/views/decoded.py keeps, shared by every example of the run)."""
 from __future__ import annotations
 
 import itertools
+import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.views import engine
+from core.views import behind, engine, writing
 from followup.bootstrap import bootstrap
 from tests.unit.test_views_against_fold import check_against_fold
 
@@ -23,8 +24,23 @@ STORE_EXAMPLES = settings(
 )
 
 
-@pytest.mark.parametrize("helper", [False, True], ids=["in_process", "with_a_helper_process"])
-def test_on_sqlite(tmp_path, helper):
+@pytest.mark.parametrize(
+    "mode",
+    ["in_process", "with_a_helper_process", "forgetting_items", "writing_slowly", "all_big"],
+)
+def test_on_sqlite(tmp_path, mode, monkeypatch):
+    # A fold with a helper writes each page behind, while it folds the next. It reads
+    # back what it forgot (it keeps KEPT_ITEMS items between pages) from the tables,
+    # and what the page before changed from that page, while it is being written
+    # (slowly here: the writing process, a fork, keeps this patch). With every item
+    # big, every item read is presented and kept by the reading process.
+    helper = mode not in ("in_process", "all_big")
+    if mode == "all_big":
+        monkeypatch.setattr(engine, "PRESENTED", 0)
+    if mode == "forgetting_items":
+        monkeypatch.setattr(writing, "KEPT_ITEMS", 1)
+    if mode == "writing_slowly":
+        monkeypatch.setattr(behind, "_write", slowly(behind._write))
     numbers = itertools.count()
 
     @STORE_EXAMPLES
@@ -41,32 +57,23 @@ def test_on_sqlite(tmp_path, helper):
     check()
 
 
-def test_on_sqlite_with_every_item_big(tmp_path, monkeypatch):
-    monkeypatch.setattr(engine, "PRESENTED", 0)
-    numbers = itertools.count()
+def slowly(write):
+    def slow(*args, **kwargs):
+        time.sleep(0.05)
+        return write(*args, **kwargs)
 
-    @STORE_EXAMPLES
-    @given(data=st.data())
-    def check(data):
-        services = bootstrap(
-            f"sqlite:///{tmp_path}/{next(numbers)}.sqlite", load_entry_points=False
-        )
-        try:
-            check_against_fold(services, data)
-        finally:
-            services.close()
-
-    check()
+    return slow
 
 
-def test_on_postgresql(postgres_cluster):
+@pytest.mark.parametrize("helper", [False, True], ids=["in_process", "with_a_helper_process"])
+def test_on_postgresql(postgres_cluster, helper):
     @STORE_EXAMPLES
     @given(data=st.data())
     def check(data):
         name = postgres_cluster.create_database()
         services = bootstrap(postgres_cluster.url(name), load_entry_points=False)
         try:
-            check_against_fold(services, data)
+            check_against_fold(services, data, helper=helper)
         finally:
             services.close()
             postgres_cluster.drop_database(name)

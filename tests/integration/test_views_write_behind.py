@@ -1,0 +1,267 @@
+"""A long fold writes each page from a process of its own while it folds the next
+(core/views/behind.py): a page is written whole or not at all, only where the views
+still are where the fold left them, and a busy database is waited for within the
+fold's patience. Folds racing each other, each with its write-behind, still apply
+every event once."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import pytest
+
+from core.views import behind
+from core.views.behind import Moved, WriteBehind
+from core.views.model import Level
+from core.views.projection import ViewsBusy
+from core.views.writing import Totals
+from tests.integration.test_projection import (
+    answers,
+    record_samples,
+    store_url,
+    tables,
+    with_every_type,
+)
+
+
+def fresh_totals() -> dict[int, Totals]:
+    return {1: Totals(), 2: Totals()}
+
+
+def with_views(url: str):
+    """A store with events and the views' tables, none folded yet."""
+    services = record_samples(url)
+    assert services.views.projection.tracking() == (0, "")
+    return services
+
+
+MEMBER = "INSERT INTO view_members (view, key, position) VALUES (?,?,?)"
+TRACK = "UPDATE view_tracking SET position = ?, hash = ? WHERE name = 'views'"
+
+
+def every_reading(services):
+    """What the views say as of every position, at every level (and their tables)."""
+    projection = services.views.projection
+    readings = [answers(services), tables(services)]
+    for position in range(services.app.head().position + 1):
+        for level in Level:
+            snapshot = projection.snapshot(position, level)
+            readings.append((snapshot.entries(), snapshot.items("agreements")))
+    return readings
+
+
+def folded_in_process(services):
+    """The same, once the views are folded again in this process, page by page."""
+    projection = services.views.projection
+    projection.helper_min, projection.page = 10**9, 5_000
+    projection.rebuild()
+    return every_reading(services)
+
+
+def written(services, start, digest, statements, patience=None):
+    """What a write-behind of its own says of one page: the position it wrote."""
+    behind = WriteBehind(services.app, patience, fresh_totals())
+    try:
+        behind.submit(start, digest, statements, [])
+        return behind.wait()
+    finally:
+        behind.close()
+
+
+def test_a_page_is_written_where_the_views_are(sqlite_url):
+    services = with_views(sqlite_url)
+    page = [(MEMBER, [("agreements", "A", 1)]), (TRACK, [(1, "ab")])]
+    assert written(services, 0, "", page) == 1
+    assert services.views.projection.tracking() == (1, "ab")
+    assert tables(services)["view_members"] == 1
+    services.close()
+
+
+def test_a_page_folded_where_the_views_no_longer_are_writes_nothing(sqlite_url):
+    services = with_views(sqlite_url)
+    # Folded from position 3, but the views are at 0 (another process rebuilt...).
+    with pytest.raises(Moved, match="at 0, not 3"):
+        written(services, 3, "cd", [(MEMBER, [("agreements", "A", 4)]), (TRACK, [(4, "ef")])])
+    assert services.views.projection.tracking() == (0, "")
+    assert tables(services)["view_members"] == 0
+    services.close()
+
+
+def test_a_page_that_fails_half_way_writes_none_of_it(sqlite_url):
+    services = with_views(sqlite_url)
+    statements = [
+        (MEMBER, [("agreements", "A", 1)]),
+        ("INSERT INTO view_members (view) VALUES (?)", [("no key",)]),
+        (TRACK, [(1, "ab")]),
+    ]
+    with pytest.raises(RuntimeError, match="writing process failed: IntegrityError"):
+        written(services, 0, "", statements)
+    assert services.views.projection.tracking() == (0, "")
+    assert tables(services)["view_members"] == 0
+    services.close()
+
+
+#: The log's writers in the middle of a batch, in another process (a connection of
+#: this one would be inherited by the writing process's fork, its lock with it): the
+#: database's write lock, held for a while.
+HOLDER = """
+import sqlite3, sys, time
+holder = sqlite3.connect(sys.argv[1], isolation_level=None)
+holder.execute("BEGIN IMMEDIATE")
+print("held", flush=True)
+time.sleep(float(sys.argv[2]))
+holder.rollback()
+"""
+
+
+def holding(url: str, seconds: float) -> subprocess.Popen[str]:
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, url.removeprefix("sqlite:///"), str(seconds)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+    return holder
+
+
+def test_a_busy_database_is_waited_for_then_written(sqlite_url):
+    services = with_views(sqlite_url)
+    holder = holding(sqlite_url, 0.6)
+    started = time.monotonic()
+    assert written(services, 0, "", [(TRACK, [(1, "ab")])], patience=30.0) == 1
+    assert time.monotonic() - started >= 0.5
+    holder.wait(10)
+    services.close()
+
+
+def test_a_database_busy_beyond_patience_gives_up_and_keeps_what_it_wrote(sqlite_url):
+    services = record_samples(sqlite_url)
+    projection = services.views.projection
+    projection.helper_min, projection.page = 0, 3
+    head = services.app.head().position
+    holder = holding(sqlite_url, 3.0)
+    with pytest.raises(ViewsBusy):
+        projection.catch_up(patience=0.5)
+    holder.wait(10)
+    assert projection.position() == 0
+    assert projection.catch_up() == head
+    written = every_reading(services)
+    assert written == folded_in_process(services)
+    services.close()
+
+
+def test_a_page_written_behind_reports_a_failure_of_its_process(sqlite_url):
+    services = with_views(sqlite_url)
+    behind = WriteBehind(services.app, None, fresh_totals())
+    behind.process.kill()
+    behind.process.join(5)
+    try:
+        behind.submit(0, "", [(TRACK, [(1, "ab")])], [])
+        with pytest.raises(RuntimeError, match="writing process stopped"):
+            behind.wait()
+    finally:
+        behind.close()
+    assert services.views.projection.tracking() == (0, "")
+    services.close()
+
+
+#: A worker of its own (a process: helpers are forked from a main thread) folding
+#: the whole log with a helper and a write-behind, a few events a page.
+RACER = """
+import sys
+from followup.bootstrap import bootstrap
+services = bootstrap(sys.argv[1], load_entry_points=False)
+projection = services.views.projection
+projection.helper_min, projection.page = 0, 3
+print(projection.catch_up())
+services.close()
+"""
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgresql"])
+def test_folds_racing_with_their_write_behinds_apply_each_event_once(
+    store, sqlite_url, postgres_cluster
+):
+    url = store_url(store, sqlite_url, postgres_cluster)
+    writer = with_every_type(url)
+    head = writer.app.head().position
+    racers = [
+        subprocess.Popen([sys.executable, "-c", RACER, url], stdout=subprocess.PIPE, text=True)
+        for _ in range(3)
+    ]
+    for racer in racers:
+        out, _ = racer.communicate(timeout=300)
+        assert racer.returncode == 0
+        assert int(out.split()[-1]) == head
+    shared, counts = answers(writer), tables(writer)
+    writer.views.projection.rebuild()
+    assert answers(writer) == shared
+    assert tables(writer) == counts
+    writer.close()
+
+
+def test_a_page_reads_what_the_page_being_written_changed(sqlite_url, monkeypatch):
+    """An event corrected, corrected again, lowered and retracted, a page each, each
+    page folded while the one before is still being written (slowly): every page
+    must take the event (and the items it is in) as the page before left it, not as
+    the tables still hold it."""
+    services = with_views(sqlite_url)
+    app = services.app
+    signed = app.record_raw(
+        {
+            "type": "AgreementSigned",
+            "occurred_on": "2005-10-27",
+            "agreement": "ESA-AUT-2030",
+            "kind": "enforcement_of_sentences",
+            "parties": ["AUT"],
+            "title": "Agreement on the enforcement of sentences",
+            "classification": "confidential",
+        },
+        "tester",
+        None,
+    )
+    target = str(signed.id)
+    for changes in ({"title": "Enforcement"}, {"occurred_on": "2006-02-01"}, {"parties": ["FRA"]}):
+        app.record_raw(
+            {
+                "type": "EventCorrected",
+                "occurred_on": "2010-12-02",
+                "corrects": target,
+                "changes": changes,
+                "reason": "corrected",
+            },
+            "tester",
+            None,
+        )
+    app.record_raw(
+        {
+            "type": "ClassificationLowered",
+            "occurred_on": "2011-01-01",
+            "lowers": target,
+            "lowered_to": "public",
+            "reason": "unsealed",
+        },
+        "tester",
+        None,
+    )
+    app.record_raw(
+        {"type": "EventRetracted", "occurred_on": "2011-02-01", "retracts": target, "reason": "x"},
+        "tester",
+        None,
+    )
+    original = behind._write
+
+    def slowly(*args, **kwargs):
+        time.sleep(0.3)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(behind, "_write", slowly)  # the writing process is a fork
+    projection = services.views.projection
+    projection.helper_min, projection.page = 0, 1
+    head = app.head().position
+    assert projection.catch_up() == head
+    written = every_reading(services)
+    assert written == folded_in_process(services)
+    services.close()
