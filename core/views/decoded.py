@@ -39,6 +39,7 @@ T = TypeVar("T")
 #: with counters dated ahead, several times over.
 BUDGET = 8_000_000
 
+
 class Kept(Generic[T]):
     """The last things made from texts, least recently used first, within a budget of
     their texts' length."""
