@@ -5,9 +5,9 @@ by the identical text, so it cannot go stale when another process folds, rebuild
 replaces the views.
 
 - Big items as presented on a date. The tables keep an item as presented from its
-  last date on only when it is small (engine.PRESENTED); a big one (a State's record,
-  a recommendation's assessments) has `last_day` NOT_PRESENTED and would be decoded
-  and presented on every read: most of the time of a page of States, or of the 66.
+  last date on only when its JSON is short (engine.PRESENTED); a big one (a State's
+  record, a recommendation's assessments) would be decoded and presented on every
+  read: most of the time of a page of States, or of the 66.
 - The checkpoints' sums of a family of counters: each counter's total (what a tally
   up to the present reads: GET /parties reads some fifteen thousand, a party's days
   to answer its requests), and its monthly sums (what a tally up to a date before
@@ -28,7 +28,7 @@ from typing import Any, Generic, TypeVar
 
 import orjson
 
-from core.views.engine import NOT_PRESENTED
+from core.views import engine
 from core.views.items import Item, Presenter
 
 T = TypeVar("T")
@@ -86,10 +86,10 @@ PRESENTED: Kept[Item | None] = Kept()
 SUMS: Kept[dict[str, Any]] = Kept()
 
 
-def shown(last_day: str, data: str, on: date, present: Presenter) -> Item | None:
-    """A row's item, not kept presented for `on` (its last date is after it), as
-    presented on `on`: a big one through PRESENTED."""
-    if last_day == NOT_PRESENTED:
+def presented(data: str, on: date, present: Presenter) -> Item | None:
+    """A row's item as presented on `on`: a big one (its JSON longer than the tables
+    keep presented: its `last_day` NOT_PRESENTED) through PRESENTED."""
+    if len(data) > engine.PRESENTED:
         return PRESENTED.get(data, lambda: present(orjson.loads(data), on), (present, on))
     return present(orjson.loads(data), on)
 

@@ -387,19 +387,17 @@ class SqlSnapshot:
         with self.sql.transaction(write=False) as c:
             where, params = self._standing(c)
             c.execute(
-                "SELECT last_day, CASE WHEN last_day <= ? THEN shown ELSE data END "  # noqa: S608
+                "SELECT last_day <= ? AS kept, CASE WHEN last_day <= ? THEN shown ELSE data END "  # noqa: S608
                 f"FROM view_items WHERE view = ? AND {where} "
                 "AND (last_day > ? OR visible = 1) ORDER BY key",
-                [day, view, *params, day],
+                [day, day, view, *params, day],
             )
             rows = c.fetchrows()
         loads = orjson.loads
         found = []
         with collection_paused():
-            for last_day, text in rows:
-                item = (
-                    loads(text) if last_day <= day else decoded.shown(last_day, text, on, present)
-                )
+            for kept, text in rows:
+                item = loads(text) if kept else decoded.presented(text, on, present)
                 if item is not None:
                     found.append(item)
         return found
@@ -422,14 +420,14 @@ class SqlSnapshot:
             row = c.fetchone()
             settled = int(row["n"]) if row else 0
             c.execute(
-                f"SELECT key, last_day, data FROM view_items WHERE view = ? AND {where} "  # noqa: S608
+                f"SELECT key, data FROM view_items WHERE view = ? AND {where} "  # noqa: S608
                 "AND last_day > ? ORDER BY key",
                 [view, *params, day],
             )
             pending = [
                 (key, shown)
-                for key, last_day, data in c.fetchrows()
-                if (shown := decoded.shown(last_day, data, on, present)) is not None
+                for key, data in c.fetchrows()
+                if (shown := decoded.presented(data, on, present)) is not None
             ]
             c.execute(
                 f"SELECT key, shown FROM view_items WHERE view = ? AND {where} "  # noqa: S608
@@ -745,7 +743,7 @@ def _shown(
 ) -> Item | None:
     if last_day <= on.isoformat():
         return orjson.loads(shown) if visible and shown is not None else None
-    return decoded.shown(last_day, data, on, present)
+    return decoded.presented(data, on, present)
 
 
 def _add(monthly: dict[str, dict[str, int]], counter: str, months: dict[str, int]) -> None:

@@ -8,9 +8,8 @@ from datetime import date
 
 import orjson
 
-from core.views import decoded
+from core.views import decoded, engine
 from core.views.decoded import Kept
-from core.views.engine import NOT_PRESENTED
 
 ON = date(2010, 6, 1)
 
@@ -72,23 +71,28 @@ def test_threads_find_what_is_made_of_each_text():
 
 def test_a_big_row_is_presented_once_per_date_and_presenter():
     decoded.PRESENTED.clear()
-    data = orjson.dumps({"party": "FRA", "events": ["e1", "e2"]}).decode()
+    events = [f"e{n}" for n in range(1_000)]
+    data = orjson.dumps({"party": "FRA", "events": events}).decode()
+    assert len(data) > engine.PRESENTED  # as the tables keep it: not presented
     calls = []
 
     def present(item, on):
         calls.append(on)
         return {**item, "on": on.isoformat()} if on.year > 2000 else None
 
-    first = decoded.shown(NOT_PRESENTED, data, ON, present)
-    assert first == {"party": "FRA", "events": ["e1", "e2"], "on": "2010-06-01"}
-    assert decoded.shown(NOT_PRESENTED, data, ON, present) is first
-    assert decoded.shown(NOT_PRESENTED, data, date(2011, 1, 1), present)["on"] == "2011-01-01"
+    first = decoded.presented(data, ON, present)
+    assert first == {"party": "FRA", "events": events, "on": "2010-06-01"}
+    assert decoded.presented(data, ON, present) is first
+    assert decoded.presented(data, date(2011, 1, 1), present)["on"] == "2011-01-01"
     # Hidden on a date (None) is kept too.
-    assert decoded.shown(NOT_PRESENTED, data, date(1999, 1, 1), present) is None
-    assert decoded.shown(NOT_PRESENTED, data, date(1999, 1, 1), present) is None
+    assert decoded.presented(data, date(1999, 1, 1), present) is None
+    assert decoded.presented(data, date(1999, 1, 1), present) is None
     assert calls == [ON, date(2011, 1, 1), date(1999, 1, 1)]
     # Another presenter (another set of plugins) presents it again.
-    assert decoded.shown(NOT_PRESENTED, data, ON, lambda item, on: {"other": 1}) == {"other": 1}
+    assert decoded.presented(data, ON, lambda item, on: {"other": 1}) == {"other": 1}
+    # A new version of the item is another text.
+    changed = data.replace('"e999"', '"e1000"')
+    assert decoded.presented(changed, ON, present)["events"][-1] == "e1000"
 
 
 def test_a_small_row_is_presented_on_every_read():
@@ -101,7 +105,7 @@ def test_a_small_row_is_presented_on_every_read():
         return item
 
     for _ in range(2):
-        assert decoded.shown("2012-01-01", data, ON, present) == {"agreement": "A1"}
+        assert decoded.presented(data, ON, present) == {"agreement": "A1"}
     assert len(calls) == 2 and decoded.PRESENTED.kept() == []
 
 
