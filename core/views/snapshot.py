@@ -29,6 +29,7 @@ import orjson
 from core.eventtypes import Effect
 from core.facts import Fact
 from core.sql import Cursor, Sql
+from core.views import decoded
 from core.views.engine import Folds
 from core.views.feed import Feed
 from core.views.items import Item, Presenter
@@ -396,7 +397,7 @@ class SqlSnapshot:
         found = []
         with collection_paused():
             for kept, text in rows:
-                item = loads(text) if kept else present(loads(text), on)
+                item = loads(text) if kept else decoded.presented(text, on, present)
                 if item is not None:
                     found.append(item)
         return found
@@ -426,7 +427,7 @@ class SqlSnapshot:
             pending = [
                 (key, shown)
                 for key, data in c.fetchrows()
-                if (shown := present(orjson.loads(data), on)) is not None
+                if (shown := decoded.presented(data, on, present)) is not None
             ]
             c.execute(
                 f"SELECT key, shown FROM view_items WHERE view = ? AND {where} "  # noqa: S608
@@ -453,7 +454,7 @@ class SqlSnapshot:
             documents, delta = self._load()
             monthly: dict[str, dict[str, int]] = {}
             for document, _, _ in documents.get(name, ()):
-                for counter, months in orjson.loads(document).items():
+                for counter, months in decoded.monthly(document).items():
                     _add(monthly, counter, months)
             for counter, months in delta.items():
                 if family(counter) == name:
@@ -468,7 +469,7 @@ class SqlSnapshot:
             totals: dict[str, int] = {}
             last = ""
             for _, counted, month in documents.get(name, ()):
-                for counter, amount in orjson.loads(counted).items():
+                for counter, amount in decoded.totals(counted).items():
                     totals[counter] = totals.get(counter, 0) + amount
                 last = max(last, month)
             for counter, months in delta.items():
@@ -742,7 +743,7 @@ def _shown(
 ) -> Item | None:
     if last_day <= on.isoformat():
         return orjson.loads(shown) if visible and shown is not None else None
-    return present(orjson.loads(data), on)
+    return decoded.presented(data, on, present)
 
 
 def _add(monthly: dict[str, dict[str, int]], counter: str, months: dict[str, int]) -> None:
