@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import marshal
 import multiprocessing
+import os
 import queue
 import time
 from typing import Any, cast
@@ -31,6 +32,7 @@ from eventsourcing.persistence import OperationalError
 from core.application import FollowUp
 from core.errors import StoreError
 from core.sql import Cursor, Sql
+from core.views.helper import ORPHANED_EVERY
 from core.views.tables import TRACKING_NAME
 from core.views.writing import Statements, Totals, Window, checkpoints_of
 
@@ -152,8 +154,14 @@ def _run(
     except BaseException as error:
         results.put(("failed", f"{type(error).__name__}: {error}"))
         return
+    parent = os.getppid()
     while True:
-        job = jobs.get()
+        try:
+            job = jobs.get(timeout=ORPHANED_EVERY)
+        except queue.Empty:
+            if os.getppid() != parent:
+                break  # the fold is gone (killed): so is its writer
+            continue
         if job is None:
             break
         if job == "totals":

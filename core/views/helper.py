@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import queue
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -28,6 +29,9 @@ from core.views.writing import Sums, count_and_index
 
 #: Pages the helper reads ahead of the fold.
 AHEAD = 2
+#: Seconds between checks, while the fold takes no page, that it is still there (a
+#: fold killed does not stop its forks; they stop themselves).
+ORPHANED_EVERY = 1.0
 
 
 @dataclass
@@ -115,6 +119,17 @@ def _run(
     *,
     pages: Any,
 ) -> None:
+    parent = os.getppid()
+
+    def hand(what: object) -> None:
+        while True:
+            try:
+                pages.put(what, timeout=ORPHANED_EVERY)
+                return
+            except queue.Full:
+                if os.getppid() != parent:  # the fold is gone: so is its helper
+                    os._exit(0)
+
     try:
         reader = FollowUp(env, app.catalogue, app.clock)  # connections of its own
         feed = Feed(reader)
@@ -123,13 +138,13 @@ def _run(
             found = feed.page(position, target, page, previous)
             if found is None:
                 break
-            pages.put(_prepare(found.facts, found.streams, found.last_hash, folds, simple, delta))
+            hand(_prepare(found.facts, found.streams, found.last_hash, folds, simple, delta))
             position, previous = found.last, found.last_hash
-        pages.put(None)
+        hand(None)
     except LogDamaged as error:
-        pages.put(("damaged", error.position, error.detail))
+        hand(("damaged", error.position, error.detail))
     except BaseException as error:
-        pages.put(("failed", 0, f"{type(error).__name__}: {error}"))
+        hand(("failed", 0, f"{type(error).__name__}: {error}"))
 
 
 def _prepare(

@@ -31,6 +31,7 @@ from core.errors import StoreError
 from core.eventtypes import Effect
 from core.facts import Fact
 from core.sql import Cursor, Sql
+from core.views import decoded
 from core.views.engine import Folds
 from core.views.feed import Feed
 from core.views.items import Item, Presenter
@@ -469,7 +470,7 @@ class SqlSnapshot:
         found = []
         with collection_paused():
             for kept, text in rows:
-                item = loads(text) if kept else present(loads(text), on)
+                item = loads(text) if kept else decoded.presented(text, on, present)
                 if item is not None:
                     found.append(item)
         return found
@@ -643,7 +644,7 @@ class SqlSnapshot:
             pending = [
                 (key, shown)
                 for key, data in c.fetchrows()
-                if (shown := present(orjson.loads(data), on)) is not None
+                if (shown := decoded.presented(data, on, present)) is not None
             ]
             c.execute(
                 f"SELECT key, shown FROM view_items WHERE view = ? AND {where} "  # noqa: S608
@@ -670,7 +671,7 @@ class SqlSnapshot:
             checkpoints, delta = self._load()
             monthly: dict[str, dict[str, int]] = {}
             for (document,) in checkpoints.documents(self.sql, name, "counters"):
-                for counter, months in orjson.loads(document).items():
+                for counter, months in decoded.monthly(document).items():
                     _add(monthly, counter, months)
             for counter, months in delta.items():
                 if family(counter) == name:
@@ -685,7 +686,7 @@ class SqlSnapshot:
             totals: dict[str, int] = {}
             last = ""
             for counted, month in checkpoints.documents(self.sql, name, "totals, last_month"):
-                for counter, amount in orjson.loads(counted).items():
+                for counter, amount in decoded.totals(counted).items():
                     totals[counter] = totals.get(counter, 0) + amount
                 last = max(last, month)
             for counter, months in delta.items():
@@ -756,21 +757,6 @@ class SqlSnapshot:
                 if counter.startswith(prefix):
                     found[counter] = found.get(counter, 0) + amount
         return {counter: total for counter, total in found.items() if total}
-
-    def histogram(self, prefix: str, first: date | None, last: date | None) -> dict[int, int]:
-        """Tallies named ``<prefix>.<n>`` over [first, last] as {n: sum}, those not 0:
-        up to the present from the family's totals alone (its monthly sums are not
-        read), else counter by counter."""
-        whole = self._whole(family(prefix), first, last)
-        names = self.counters(prefix + ".") if whole is None else sorted(whole)
-        found = {}
-        for name in names:
-            if not name.startswith(prefix + "."):
-                continue
-            value = whole.get(name, 0) if whole is not None else self.tally(name, first, last)
-            if value:
-                found[int(name[len(prefix) + 1 :])] = value
-        return dict(sorted(found.items()))
 
     def _partial_sums(self, low: str, high: str) -> dict[str, int]:
         """Every counter over the days low..high (within one month) at this position."""
@@ -974,7 +960,7 @@ def _shown(
 ) -> Item | None:
     if last_day <= on.isoformat():
         return orjson.loads(shown) if visible and shown is not None else None
-    return present(orjson.loads(data), on)
+    return decoded.presented(data, on, present)
 
 
 def _add(monthly: dict[str, dict[str, int]], counter: str, months: dict[str, int]) -> None:

@@ -12,8 +12,10 @@ overview of the 66 reads no action and no event."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 from core.recommendations import Recommendation, catalogue, cluster_key
@@ -38,19 +40,22 @@ Indicators = Sequence[Indicator] | Callable[[int], dict[str, Any]]
 # -- status ------------------------------------------------------------------------
 
 
+#: An assessment's date.
+ASSESSED_ON = itemgetter("assessed_on")
+
+
 def ordered(assessments: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     """Assessments by date, then in the order they were recorded (as the view picks the
-    latest)."""
-    return [a for _, a in sorted(enumerate(assessments), key=lambda p: (p[1]["assessed_on"], p[0]))]
+    latest): sorting is stable."""
+    return sorted(assessments, key=ASSESSED_ON)
 
 
 def status_on(assessments: list[Mapping[str, Any]], day: str) -> str:
     """The status by the latest assessment made by `day` (`assessments` ordered)."""
-    found = NOT_ASSESSED
-    for assessment in assessments:
-        if assessment["assessed_on"] > day:
-            break
-        found = assessment["status"]
+    made = bisect_right(assessments, day, key=ASSESSED_ON)
+    if not made:
+        return NOT_ASSESSED
+    found: str = assessments[made - 1]["status"]
     return found
 
 

@@ -287,6 +287,9 @@ class Evaluation:
     reading: ViewReading
     figures: Mapping[str, SummaryFigure]
     _readings: dict[tuple[date | None, date], ViewReading] = field(default_factory=dict)
+    #: Values found, by what they are read from and over which days: indicators of the
+    #: same figure (or the same view's items) over the same days share one.
+    _values: dict[tuple[Any, ...], tuple[Any, str | None]] = field(default_factory=dict)
 
     def at(self, first: date | None, on: date) -> ViewReading:
         key = (first, on)
@@ -305,6 +308,15 @@ class Evaluation:
             first = date.fromisoformat(item["baseline"]["on"])
             if first > on:
                 return None, "Before the baseline's date."
+        wanted = frozenset((source.get("filter") or {}).items())
+        key = (source.get("figure"), source.get("view"), wanted, first, on)
+        if key not in self._values:
+            self._values[key] = self._value(source, first, on)
+        return self._values[key]
+
+    def _value(
+        self, source: Mapping[str, Any], first: date | None, on: date
+    ) -> tuple[Any, str | None]:
         read = self.at(first, on)
         if "figure" in source:
             figure = self.figures.get(source["figure"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 from marshmallow import Schema, fields, validate
@@ -245,7 +246,8 @@ def present_assessment(item: Item, on: date) -> Item | None:
     made = happened_by(item["assessments"], on, "assessed_on")
     if not made:
         return None
-    latest = max(enumerate(made), key=lambda pair: (pair[1]["assessed_on"], pair[0]))[1]
+    # max() keeps the first of equals: read backwards, the last recorded.
+    latest = max(reversed(made), key=itemgetter("assessed_on"))
     return {
         **item,
         "assessments": made,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -265,3 +266,41 @@ def test_a_page_reads_what_the_page_being_written_changed(sqlite_url, monkeypatc
     written = every_reading(services)
     assert written == folded_in_process(services)
     services.close()
+
+
+#: A fold with a helper and a write-behind, slowed down, that says when it is under way.
+KILLED = """
+import sys, time
+from core.views import behind
+from followup.bootstrap import bootstrap
+write = behind._write
+behind._write = lambda *args: (time.sleep(0.3), write(*args))[1]
+services = bootstrap(sys.argv[1], load_entry_points=False)
+projection = services.views.projection
+projection.helper_min, projection.page = 0, 1
+projection.catch_up(progress=lambda at: print("folding", flush=True))
+"""
+
+
+def processes_naming(marker: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and marker in (entry / "cmdline").read_bytes().decode():
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def test_a_fold_killed_leaves_no_process_behind(sqlite_url):
+    with_every_type(sqlite_url).close()
+    fold = subprocess.Popen([sys.executable, "-c", KILLED, sqlite_url], stdout=subprocess.PIPE)
+    assert fold.stdout is not None and fold.stdout.readline() == b"folding\n"
+    assert len(processes_naming(sqlite_url)) == 3  # the fold, its helper, its writer
+    fold.kill()
+    fold.wait(10)
+    deadline = time.monotonic() + 10
+    while processes_naming(sqlite_url) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert processes_naming(sqlite_url) == []
