@@ -16,8 +16,9 @@ are fetched (SqlSnapshot._standing_texts).
 The texts kept are valid while the log up to where they were read is the same (its
 hash there: the chain covers every event before) and the views were folded with the
 same plugins; otherwise they are forgotten. Another process folding, or rebuilding
-the views from the same log, leaves them valid. Only texts are kept, never decoded
-items: every reading decodes its own, which its caller may change.
+the views from the same log, leaves them valid. Only texts are kept here, never
+decoded items: each reading decodes its own (big items presented on a date are the
+exception, kept decoded by core/views/decoded.py).
 """
 
 from __future__ import annotations
