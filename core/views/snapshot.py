@@ -13,6 +13,7 @@ tables (SqlSnapshot), in a few indexed queries whatever the log's length.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import contextlib
 import functools
@@ -26,6 +27,7 @@ from uuid import UUID
 
 import orjson
 
+from core.errors import StoreError
 from core.eventtypes import Effect
 from core.facts import Fact
 from core.sql import Cursor, Sql
@@ -34,14 +36,22 @@ from core.views.engine import Folds
 from core.views.feed import Feed
 from core.views.items import Item, Presenter
 from core.views.model import Level, visible_at
+from core.views.standing import Kept, Stamp, Texts, standing_texts
 from core.views.tables import END, TRACKING_NAME, family
 from core.views.writing import Sums, fact_from_values
 
 #: Positions fetched per query when reading candidates found in posting lists.
 CHUNK = 500
+#: Rows of a whole view whose text is fetched by key, at most; more are read in one
+#: pass over the view's standing rows (measured: 12,000 rows by key took twice as long).
+FETCHED_BY_KEY = 2_000
 
 #: Monthly sums by counter: {counter: {"YYYY-MM": amount}}.
 Monthly = dict[str, dict[str, int]]
+
+
+class ViewsChanged(StoreError):
+    """The views' tables were folded again from zero while a reading read them."""
 
 
 def add(sums: Sums, counter: str, month: str, amount: int) -> None:
@@ -64,11 +74,9 @@ def by_counter(sums: Sums) -> Monthly:
 Documents = list[tuple[str, str, str]]
 
 
-def checkpoint_rows(
-    c: Cursor, level: int, position: int, families: Iterable[str] | None = None
-) -> tuple[int, dict[str, Documents]]:
-    """The last checkpoint at or before `position` (0: none), and for each family the
-    rows of its last whole checkpoint and of the changes after it, in order."""
+def checkpoint_span(c: Cursor, level: int, position: int) -> tuple[int, int]:
+    """The last checkpoint at or before `position` (0: none), and the last whole one
+    at or before it (0: none): the rows from the second to the first sum up to it."""
     c.execute(
         "SELECT MAX(position) AS position FROM view_checkpoints WHERE level = ? AND position <= ?",
         [level, position],
@@ -76,14 +84,24 @@ def checkpoint_rows(
     row = c.fetchone()
     last = int(row["position"] or 0) if row else 0
     if last == 0:
-        return 0, {}
+        return 0, 0
     c.execute(
         "SELECT position FROM view_checkpoints WHERE level = ? AND position <= ? AND whole = 1 "
         "ORDER BY position DESC LIMIT 1",
         [level, position],
     )
     row = c.fetchone()
-    since = int(row["position"]) if row else 0
+    return last, int(row["position"]) if row else 0
+
+
+def checkpoint_rows(
+    c: Cursor, level: int, position: int, families: Iterable[str] | None = None
+) -> tuple[int, dict[str, Documents]]:
+    """The last checkpoint at or before `position` (0: none), and for each family the
+    rows of its last whole checkpoint and of the changes after it, in order."""
+    last, since = checkpoint_span(c, level, position)
+    if last == 0:
+        return 0, {}
     c.execute(
         "SELECT family, counters, totals, last_month FROM view_checkpoints WHERE level = ? "
         "AND position >= ? AND position <= ? AND family <> '' ORDER BY position",
@@ -95,6 +113,55 @@ def checkpoint_rows(
         if wanted is None or name in wanted:
             found.setdefault(name, []).append((counters, totals, last_month))
     return last, found
+
+
+@dataclass(frozen=True)
+class Checkpoints:
+    """Where a snapshot's tallies start from: the checkpoint rows of each family that
+    sum up to the last checkpoint (`positions`, in order), found without reading
+    their documents. A family's documents are read when a figure needs them
+    (`documents`): the summary needs few families, and their totals only, while every
+    family's monthly sums grow with the log (a checkpoint of a long log is megabytes,
+    most of it sums no summary reads)."""
+
+    level: int
+    last: int
+    since: int
+    positions: Mapping[str, Sequence[int]]
+
+    @classmethod
+    def at(cls, c: Cursor, level: int, position: int) -> Checkpoints:
+        last, since = checkpoint_span(c, level, position)
+        positions: dict[str, list[int]] = {}
+        if last:
+            c.execute(
+                "SELECT family, position FROM view_checkpoints WHERE level = ? "
+                "AND position >= ? AND position <= ? AND family <> '' ORDER BY position",
+                [level, since, last],
+            )
+            for name, at in c.fetchrows():
+                positions.setdefault(name, []).append(int(at))
+        return cls(level, last, since, positions)
+
+    def documents(self, sql: Sql, name: str, columns: str) -> list[Sequence[Any]]:
+        """Some columns of the family's rows, in order. The rows of a checkpoint change
+        only when the views are folded again from zero: if they are not those found
+        (a rebuild under way), this says so rather than mix two folds."""
+        wanted = self.positions.get(name)
+        if not wanted:
+            return []
+        with sql.transaction(write=False) as c:
+            c.execute(
+                f"SELECT position, {columns} FROM view_checkpoints WHERE level = ? "  # noqa: S608
+                "AND family = ? AND position >= ? AND position <= ? ORDER BY position",
+                [self.level, name, self.since, self.last],
+            )
+            rows = c.fetchrows()
+        if [row[0] for row in rows] != list(wanted):
+            raise ViewsChanged(
+                "The views were folded again while being read (`views rebuild`); ask again."
+            )
+        return [row[1:] for row in rows]
 
 
 class Facts:
@@ -296,7 +363,7 @@ class SqlSnapshot:
         self._end = f"end_{int(level)}"
         self._families: dict[str, dict[str, dict[str, int]]] = {}
         self._totals: dict[str, tuple[dict[str, int], str]] = {}
-        self._checkpoints: tuple[int, dict[str, Documents]] | None = None
+        self._checkpoints: Checkpoints | None = None
         self._delta: Monthly | None = None
         self._partial: dict[tuple[str, str], dict[str, int]] = {}
 
@@ -382,17 +449,23 @@ class SqlSnapshot:
     def shown_items(self, view: str, on: date, present: Presenter) -> list[Item]:
         """Every item of the view as presented on `on`, in key order: of each row, only
         the text needed is read (the item as kept when its last date is passed, else
-        the item to present) and decoded."""
+        the item to present) and decoded; at the views' own position, only the texts
+        not kept from an earlier reading (core/views/standing.py)."""
         day = on.isoformat()
         with self.sql.transaction(write=False) as c:
-            where, params = self._standing(c)
-            c.execute(
-                "SELECT last_day <= ? AS kept, CASE WHEN last_day <= ? THEN shown ELSE data END "  # noqa: S608
-                f"FROM view_items WHERE view = ? AND {where} "
-                "AND (last_day > ? OR visible = 1) ORDER BY key",
-                [day, day, view, *params, day],
-            )
-            rows = c.fetchrows()
+            now = self._now(c)
+            rows: Sequence[Sequence[Any]]
+            if now is not None:
+                rows = self._standing_texts(c, view, day, now)
+            else:
+                c.execute(
+                    "SELECT last_day <= ? AS kept, "  # noqa: S608
+                    "CASE WHEN last_day <= ? THEN shown ELSE data END FROM view_items "
+                    f"WHERE view = ? AND from_pos <= ? AND {self._end} > ? "
+                    "AND (last_day > ? OR visible = 1) ORDER BY key",
+                    [day, day, view, self.position, self.position, day],
+                )
+                rows = c.fetchrows()
         loads = orjson.loads
         found = []
         with collection_paused():
@@ -401,6 +474,150 @@ class SqlSnapshot:
                 if item is not None:
                     found.append(item)
         return found
+
+    def _now(self, c: Cursor) -> Stamp | None:
+        """Where the views are, if at this snapshot's position (None: elsewhere)."""
+        c.execute("SELECT position, hash, folds FROM view_tracking WHERE name = ?", [TRACKING_NAME])
+        row = c.fetchone()
+        if row is None or row["position"] != self.position:
+            return None
+        return Stamp(int(row["position"]), row["hash"], row["folds"])
+
+    def _standing_texts(
+        self, c: Cursor, view: str, day: str, now: Stamp
+    ) -> Sequence[tuple[bool, str]]:
+        """(shown as kept, text) of each row of the view standing now and shown on
+        `day`, in key order: those of an earlier reading on the same day while the
+        views are where they were then, or brought up to date by the rows written
+        since; else read (core/views/standing.py)."""
+        level = int(self.level)
+        store = standing_texts(self.sql)
+        kept = store.held(level, view, now, self.facts_of.feed.app)
+        found: Kept | None = None
+        if kept is not None and kept.day == day:
+            if kept.stamp == now:
+                return kept.rows
+            found = self._moved_on(c, view, day, now, kept)
+        if found is None:
+            found = self._read_rows(c, view, day, now, kept.texts if kept is not None else {})
+        store.keep(level, view, found)
+        return found.rows
+
+    def _read_rows(self, c: Cursor, view: str, day: str, now: Stamp, held: Texts) -> Kept:
+        """The rows of the view standing now, shown on `day`: with no text held,
+        every row's text in one pass; else which rows stand, from the index alone,
+        with the texts held where they are still the rows', the others fetched."""
+        standing_now = f"{self._end} = {END} AND from_pos <= ? AND (last_day > ? OR visible = 1)"
+        keys: list[str] = []
+        rows: list[Any] = []
+        texts: dict[str, tuple[int, str]] = {}
+        if not held:
+            c.execute(
+                "SELECT key, from_pos, last_day <= ?, "  # noqa: S608
+                "CASE WHEN last_day <= ? THEN shown ELSE data END FROM view_items "
+                f"WHERE view = ? AND {standing_now} ORDER BY key",
+                [day, day, view, self.position, day],
+            )
+            for key, from_pos, shown, text in c.fetchrows():
+                keys.append(key)
+                rows.append((bool(shown), text))
+                if shown:
+                    texts[key] = (from_pos, text)
+            return Kept(now, texts, day, keys, rows)
+        c.execute(
+            "SELECT key, from_pos, last_day <= ? FROM view_items "  # noqa: S608
+            f"WHERE view = ? AND {standing_now} ORDER BY key",
+            [day, view, self.position, day],
+        )
+        # One pass: the rows whose text is held, and a place for the others.
+        missing: list[tuple[int, str, int]] = []
+        for key, from_pos, shown in c.fetchrows():
+            keys.append(key)
+            known = held.get(key)
+            if known is not None and known[0] == from_pos:
+                texts[key] = known  # kept for a later date if not shown today
+                if shown:
+                    rows.append((True, known[1]))
+                    continue
+            missing.append((len(rows), key, from_pos))
+            rows.append(bool(shown))
+        fetched = self._texts(c, view, day, [key for _, key, _ in missing])
+        for index, key, from_pos in missing:
+            shown, text = rows[index], fetched[key]
+            rows[index] = (shown, text)
+            if shown:
+                texts[key] = (from_pos, text)
+        return Kept(now, texts, day, keys, rows)
+
+    def _moved_on(self, c: Cursor, view: str, day: str, now: Stamp, kept: Kept) -> Kept | None:
+        """The rows kept, brought up to date: every row written since they were read
+        (from_pos after that position) takes its key's place. An item that stood
+        then and no longer does (its first event retracted) left no row to say so:
+        the count of rows standing tells, and then (None) they are read again."""
+        c.execute(
+            "SELECT key, from_pos, last_day <= ?, visible FROM view_items "  # noqa: S608
+            f"WHERE view = ? AND {self._end} = {END} AND from_pos > ? AND from_pos <= ?",
+            [day, view, kept.stamp.position, self.position],
+        )
+        written = [
+            (key, at, bool(shown), bool(visible)) for key, at, shown, visible in c.fetchrows()
+        ]
+        if len(written) > FETCHED_BY_KEY:
+            return None
+        fetched = self._texts(c, view, day, [w[0] for w in written if w[3] or not w[2]])
+        keys, rows, texts = list(kept.keys), list(kept.rows), dict(kept.texts)
+        for key, from_pos, shown, visible in written:
+            index = bisect.bisect_left(keys, key)
+            there = index < len(keys) and keys[index] == key
+            if not there and self.sql.dialect != "sqlite":
+                # A new key's place: PostgreSQL orders keys by the database's
+                # collation, which need not be Python's (SQLite's is: code points).
+                return None
+            texts.pop(key, None)  # another row's
+            if shown and not visible:  # not shown on the day
+                if there:
+                    del keys[index], rows[index]
+                continue
+            text = fetched[key]
+            if there:
+                rows[index] = (shown, text)
+            else:
+                keys.insert(index, key)
+                rows.insert(index, (shown, text))
+            if shown:
+                texts[key] = (from_pos, text)
+        c.execute(
+            f"SELECT COUNT(*) AS n FROM view_items WHERE view = ? AND {self._end} = {END} "  # noqa: S608
+            "AND from_pos <= ? AND (last_day > ? OR visible = 1)",
+            [view, self.position, day],
+        )
+        row = c.fetchone()
+        if row is None or int(row["n"]) != len(keys):
+            return None
+        return Kept(now, texts, day, keys, rows)
+
+    def _texts(self, c: Cursor, view: str, day: str, keys: Sequence[str]) -> dict[str, str]:
+        """The text each standing row of `keys` needs on `day` (shown or data)."""
+        needed = "CASE WHEN last_day <= ? THEN shown ELSE data END"
+        standing_now = f"{self._end} = {END} AND from_pos <= ?"
+        fetched: dict[str, str] = {}
+        if len(keys) > FETCHED_BY_KEY:
+            c.execute(
+                f"SELECT key, {needed} FROM view_items WHERE view = ? "  # noqa: S608
+                f"AND {standing_now} AND (last_day > ? OR visible = 1)",
+                [day, view, self.position, day],
+            )
+            fetched.update((key, text) for key, text in c.fetchrows())
+            return fetched
+        for start in range(0, len(keys), CHUNK):
+            chunk = keys[start : start + CHUNK]
+            c.execute(
+                f"SELECT key, {needed} FROM view_items WHERE view = ? "  # noqa: S608
+                f"AND key IN ({','.join('?' * len(chunk))}) AND {standing_now}",
+                [day, view, *chunk, self.position],
+            )
+            fetched.update((key, text) for key, text in c.fetchrows())
+        return fetched
 
     def shown_page(
         self, view: str, on: date, present: Presenter, offset: int, limit: int
@@ -440,20 +657,20 @@ class SqlSnapshot:
 
     # -- tallies ----------------------------------------------------------------------
 
-    def _load(self) -> tuple[dict[str, Documents], Monthly]:
+    def _load(self) -> tuple[Checkpoints, Monthly]:
         if self._checkpoints is None or self._delta is None:
             with self.sql.transaction(write=False) as c:
-                self._checkpoints = checkpoint_rows(c, int(self.level), self.position)
-                delta = rows_delta(c, self.facts_of, self._checkpoints[0], self.position)
+                self._checkpoints = Checkpoints.at(c, int(self.level), self.position)
+                delta = rows_delta(c, self.facts_of, self._checkpoints.last, self.position)
             self._delta = by_counter(delta)
-        return self._checkpoints[1], self._delta
+        return self._checkpoints, self._delta
 
     def _monthly(self, name: str) -> dict[str, dict[str, int]]:
         """The monthly sums of one family of counters at this position."""
         if name not in self._families:
-            documents, delta = self._load()
+            checkpoints, delta = self._load()
             monthly: dict[str, dict[str, int]] = {}
-            for document, _, _ in documents.get(name, ()):
+            for (document,) in checkpoints.documents(self.sql, name, "counters"):
                 for counter, months in decoded.monthly(document).items():
                     _add(monthly, counter, months)
             for counter, months in delta.items():
@@ -465,10 +682,10 @@ class SqlSnapshot:
     def _family_totals(self, name: str) -> tuple[dict[str, int], str]:
         """Each counter's total over every month, and the family's last month."""
         if name not in self._totals:
-            documents, delta = self._load()
+            checkpoints, delta = self._load()
             totals: dict[str, int] = {}
             last = ""
-            for _, counted, month in documents.get(name, ()):
+            for counted, month in checkpoints.documents(self.sql, name, "totals, last_month"):
                 for counter, amount in decoded.totals(counted).items():
                     totals[counter] = totals.get(counter, 0) + amount
                 last = max(last, month)
@@ -491,8 +708,8 @@ class SqlSnapshot:
 
     def monthly(self) -> dict[str, dict[str, int]]:
         """Every tally per month at this position."""
-        documents, delta = self._load()
-        names = set(documents) | {family(c) for c in delta}
+        checkpoints, delta = self._load()
+        names = set(checkpoints.positions) | {family(c) for c in delta}
         found: dict[str, dict[str, int]] = {}
         for name in sorted(names):
             found.update(self._monthly(name))

@@ -41,20 +41,41 @@ def test_on_sqlite(tmp_path, mode, monkeypatch):
         monkeypatch.setattr(writing, "KEPT_ITEMS", 1)
     if mode == "writing_slowly":
         monkeypatch.setattr(behind, "_write", slowly(behind._write))
+    on_sqlite(tmp_path, lambda services, data: check_against_fold(services, data, helper=helper))
+
+
+def on_sqlite(tmp_path, check, examples=STORE_EXAMPLES):
+    """Run `check(services, data)` on a fresh SQLite file for each example."""
     numbers = itertools.count()
 
-    @STORE_EXAMPLES
+    @examples
     @given(data=st.data())
-    def check(data):
-        services = bootstrap(
-            f"sqlite:///{tmp_path}/{next(numbers)}.sqlite", load_entry_points=False
-        )
+    def run(data):
+        url = f"sqlite:///{tmp_path}/{next(numbers)}.sqlite"
+        services = bootstrap(url, load_entry_points=False)
         try:
-            check_against_fold(services, data, helper=helper)
+            check(services, data)
         finally:
             services.close()
 
-    check()
+    run()
+
+
+def on_postgresql(cluster, check, examples=STORE_EXAMPLES):
+    """Run `check(services, data)` on a fresh PostgreSQL database for each example."""
+
+    @examples
+    @given(data=st.data())
+    def run(data):
+        name = cluster.create_database()
+        services = bootstrap(cluster.url(name), load_entry_points=False)
+        try:
+            check(services, data)
+        finally:
+            services.close()
+            cluster.drop_database(name)
+
+    run()
 
 
 def slowly(write):
@@ -67,15 +88,6 @@ def slowly(write):
 
 @pytest.mark.parametrize("helper", [False, True], ids=["in_process", "with_a_helper_process"])
 def test_on_postgresql(postgres_cluster, helper):
-    @STORE_EXAMPLES
-    @given(data=st.data())
-    def check(data):
-        name = postgres_cluster.create_database()
-        services = bootstrap(postgres_cluster.url(name), load_entry_points=False)
-        try:
-            check_against_fold(services, data, helper=helper)
-        finally:
-            services.close()
-            postgres_cluster.drop_database(name)
-
-    check()
+    on_postgresql(
+        postgres_cluster, lambda services, data: check_against_fold(services, data, helper=helper)
+    )
