@@ -32,14 +32,12 @@ from eventsourcing.persistence import OperationalError
 from core.application import FollowUp
 from core.errors import StoreError
 from core.sql import Cursor, Sql
-from core.views.helper import ORPHANED_EVERY
+from core.views.helper import ALIVE_EVERY
 from core.views.tables import TRACKING_NAME
 from core.views.writing import Statements, Totals, Window, checkpoints_of
 
 #: Seconds between attempts at a page while the log's writers hold the database.
 BUSY_PAUSE = 0.05
-#: Seconds between checks that the writing process is still alive, while waiting.
-ALIVE_EVERY = 1.0
 
 
 class Moved(StoreError):
@@ -157,7 +155,7 @@ def _run(
     parent = os.getppid()
     while True:
         try:
-            job = jobs.get(timeout=ORPHANED_EVERY)
+            job = jobs.get(timeout=ALIVE_EVERY)
         except queue.Empty:
             if os.getppid() != parent:
                 break  # the fold is gone (killed): so is its writer

@@ -29,9 +29,10 @@ from core.views.writing import Sums, count_and_index
 
 #: Pages the helper reads ahead of the fold.
 AHEAD = 2
-#: Seconds between checks, while the fold takes no page, that it is still there (a
-#: fold killed does not stop its forks; they stop themselves).
-ORPHANED_EVERY = 1.0
+#: Seconds between checks, while one of a fold's processes waits for another, that
+#: the other is still there (a fold killed does not stop its forks: they stop
+#: themselves; a fork that died is reported to the fold).
+ALIVE_EVERY = 1.0
 
 
 @dataclass
@@ -124,7 +125,7 @@ def _run(
     def hand(what: object) -> None:
         while True:
             try:
-                pages.put(what, timeout=ORPHANED_EVERY)
+                pages.put(what, timeout=ALIVE_EVERY)
                 return
             except queue.Full:
                 if os.getppid() != parent:  # the fold is gone: so is its helper

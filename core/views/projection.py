@@ -24,7 +24,7 @@ from core.errors import StoreError
 from core.eventtypes import Effect
 from core.integrity import GENESIS
 from core.sql import Cursor, Sql
-from core.views.behind import Busy, Moved, WriteBehind, busy, run, tracked
+from core.views.behind import BUSY_PAUSE, Busy, Moved, WriteBehind, busy, run, tracked
 from core.views.engine import Engine, Folds, Shared
 from core.views.feed import Feed, Page, hash_at
 from core.views.helper import Helper, Prepared, usable
@@ -70,8 +70,6 @@ class ViewsBusy(StoreError):
     """The views could not be brought up to date in the time allowed."""
 
 
-#: Seconds between attempts at a page while the log's writers hold the database.
-BUSY_PAUSE = 0.05
 #: How long setting up the views' tables waits for a busy database, in seconds.
 SET_UP_PATIENCE = 120.0
 

@@ -24,6 +24,7 @@ from core.views.standing import Kept, Stamp, StandingTexts
 from followup.bootstrap import bootstrap
 from tests.integration.test_views_stores import on_postgresql, on_sqlite
 from tests.storelog import fill
+from tests.unit.test_views_against_fold import on_memory
 from tests.views_history import record_history
 
 #: Tallies read as histograms (the medians and series of the plugins' figures).
@@ -80,11 +81,7 @@ def test_whole_lists_equal_a_naive_fold_as_the_views_move_on_postgresql(postgres
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_whole_lists_equal_a_naive_fold_as_the_views_move_on_the_memory_store(data):
-    services = bootstrap("memory://", load_entry_points=False)
-    try:
-        check_lists_as_the_views_move(services, data)
-    finally:
-        services.close()
+    on_memory(check_lists_as_the_views_move, data)
 
 
 def sign(app, title, agreement="AG-1"):

@@ -205,9 +205,14 @@ def item_figure_sets():
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_fast_answers_equal_a_naive_fold(data):
+    on_memory(check_against_fold, data)
+
+
+def on_memory(check, data):
+    """Run `check(services, data)` on a fresh memory store."""
     services = bootstrap("memory://", load_entry_points=False)
     try:
-        check_against_fold(services, data)
+        check(services, data)
     finally:
         services.close()
 
