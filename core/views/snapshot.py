@@ -373,9 +373,7 @@ class SqlSnapshot:
         """Where-clause and parameters of the rows standing at the position: through
         the index of standing rows when the views are at it (read in the same
         transaction as the rows), else over every version."""
-        c.execute("SELECT position FROM view_tracking WHERE name = ?", [TRACKING_NAME])
-        row = c.fetchone()
-        if row is not None and row["position"] == self.position:
+        if self._now(c) is not None:
             return f"{self._end} = {END} AND from_pos <= ?", [self.position]
         return f"from_pos <= ? AND {self._end} > ?", [self.position, self.position]
 
