@@ -33,7 +33,7 @@ class ItemVersion:
     beside it (its JSON, its last date, and how it reads from then on), each made once
     however many levels write it."""
 
-    __slots__ = ("_data", "_shown", "counts", "item", "timeline")
+    __slots__ = ("_amounts", "_data", "_shown", "counts", "item", "timeline")
 
     def __init__(self, item: Item, timeline: Timeline, counts: list[ItemCount]) -> None:
         self.item = item
@@ -41,6 +41,19 @@ class ItemVersion:
         self.counts = counts
         self._data: str | None = None
         self._shown: tuple[str | None] | None = None
+        self._amounts: dict[tuple[str, str], int] | None = None
+
+    @property
+    def amounts(self) -> dict[tuple[str, str], int]:
+        """The version's tallies as the tables keep them: the amount of each (counter,
+        day), the counts of the same summed, none that sum to zero."""
+        if self._amounts is None:
+            summed: dict[tuple[str, str], int] = {}
+            for counter, day, amount in self.counts:
+                name = (counter, day)
+                summed[name] = summed.get(name, 0) + amount
+            self._amounts = {name: amount for name, amount in summed.items() if amount}
+        return self._amounts
 
     @property
     def data(self) -> str:

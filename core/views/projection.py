@@ -432,6 +432,28 @@ class Projection:
         )
         return writer
 
+    @property
+    def ready_at(self) -> int | None:
+        """The position the fold's memory (its Book) is of, if it holds one."""
+        return self._book_position if self._book is not None else None
+
+    def ready(self) -> None:
+        """Read now, while there is nothing to fold, what the next fold needs first:
+        the monthly sums at the views' position (0.4 s at a million events). A follower
+        started on views already current is then woken by an import ready to fold."""
+        if not self._folding.acquire(blocking=False):
+            return  # a fold is under way: it makes its own
+        try:
+            position = self.tracking()[0]
+            if self._book is not None and self._book_position == position:
+                return
+            with self.sql.transaction(write=False) as c:
+                self._book_at(c, position)
+            if self.tracking()[0] != position:  # another process folded meanwhile
+                self._book = None
+        finally:
+            self._folding.release()
+
     def _book_at(self, c: Cursor, start: int) -> Book:
         """What the fold remembers, if it is of this position; else read anew."""
         book = self._book

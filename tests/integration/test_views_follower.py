@@ -15,6 +15,7 @@ from core.views import service
 from core.views.follower import LEASE, Follower
 from core.views.model import Level
 from followup.bootstrap import bootstrap
+from tests.integration.test_projection import answers
 from tests.server import store_url_for
 from tests.storelog import extra_events
 
@@ -54,6 +55,29 @@ def test_a_follower_folds_what_another_process_records(url):
         follower.close()
         writer.close()
         reader.close()
+
+
+def test_a_follower_on_current_views_gets_its_fold_ready_while_it_waits(url):
+    writer = bootstrap(url, load_entry_points=False)
+    record(writer, 40)
+    writer.views.projection.catch_up()
+    reader = bootstrap(url, load_entry_points=False)
+    projection = reader.views.projection
+    assert projection.ready_at is None
+    follower = Follower(projection).start()
+    try:
+        head = writer.app.head().position
+        assert until(lambda: projection.ready_at == head)  # nothing folded: made ready
+        record(writer, 40, seed=1)
+        head = writer.app.head().position
+        assert until(lambda: projection.position() == head)
+        followed = answers(reader)
+    finally:
+        follower.close()
+    writer.views.projection.rebuild()  # the same log folded from nothing
+    assert answers(writer) == followed
+    writer.close()
+    reader.close()
 
 
 def test_one_follower_folds_the_others_wait(url):
