@@ -876,9 +876,9 @@ class PageWriter:
                         decoded[id(kept)] = kept
                     else:
                         kept._item = None
-        for row in self.book.decoded:
-            if id(row) not in decoded:
-                row._item = None
+        for left in self.book.decoded:
+            if id(left) not in decoded:
+                left._item = None
         self.book.decoded = list(decoded.values())
         self.book.trim(self.touched)
 
