@@ -48,11 +48,15 @@ class ItemVersion:
         """The version's tallies as the tables keep them: the amount of each (counter,
         day), the counts of the same summed, none that sum to zero."""
         if self._amounts is None:
-            summed: dict[tuple[str, str], int] = {}
-            for counter, day, amount in self.counts:
-                name = (counter, day)
-                summed[name] = summed.get(name, 0) + amount
-            self._amounts = {name: amount for name, amount in summed.items() if amount}
+            counts = self.counts
+            found = {(counter, day): amount for counter, day, amount in counts}
+            if len(found) != len(counts) or 0 in found.values():  # rare: sum them
+                summed: dict[tuple[str, str], int] = {}
+                for counter, day, amount in counts:
+                    name = (counter, day)
+                    summed[name] = summed.get(name, 0) + amount
+                found = {name: amount for name, amount in summed.items() if amount}
+            self._amounts = found
         return self._amounts
 
     @property

@@ -18,14 +18,16 @@ import os
 import queue
 import threading
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+from uuid import UUID
 
 from core.application import FollowUp
+from core.eventtypes import Effect
 from core.facts import Fact
 from core.views.engine import Folds
 from core.views.feed import Feed, LogDamaged
-from core.views.writing import Sums, count_and_index
+from core.views.writing import LookedUp, Sums, as_folded, count_and_index, target_position
 
 #: Pages the helper reads ahead of the fold.
 AHEAD = 2
@@ -50,6 +52,8 @@ class Prepared:
     #: Their counts by the checkpoint each falls before: {boundary: {levels: Sums}}
     #: (levels 3: both, 2: ALL only).
     sums: dict[int, dict[int, Sums]]
+    #: The targets of the page's changes, looked up here (PageWriter.looked_up).
+    looked_up: LookedUp = field(default_factory=LookedUp)
 
 
 def usable(reader: FollowUp, app: FollowUp) -> bool:
@@ -139,7 +143,9 @@ def _run(
             found = feed.page(position, target, page, previous)
             if found is None:
                 break
-            hand(_prepare(found.facts, found.streams, found.last_hash, folds, simple, delta))
+            prepared = _prepare(found.facts, found.streams, found.last_hash, folds, simple, delta)
+            prepared.looked_up = look_up(feed, reader, folds, prepared, found.facts)
+            hand(prepared)
             position, previous = found.last, found.last_hash
         hand(None)
     except LogDamaged as error:
@@ -177,3 +183,40 @@ def _prepare(
     return Prepared(
         facts[0].position, facts[-1].position, last_hash, handed, stream_of, postings, sums
     )
+
+
+def look_up(
+    feed: Feed, reader: FollowUp, folds: Folds, prepared: Prepared, page: list[Fact]
+) -> LookedUp:
+    """The targets of the page's changes (corrections, retractions, lowerings): their
+    positions, and the log's own version of each (the page's, or read in one query).
+    The fold would otherwise ask the store for each, one query at a time (8% of its
+    time at a million events); the log is immutable, so the answers are the same."""
+
+    def find(event_id: str) -> int | None:
+        record = reader.log.find_record(UUID(event_id))
+        return record.position if record is not None else None
+
+    positions: dict[str, int | None] = {}
+    for fact in prepared.facts:
+        event_type = folds.catalogue.types.get(fact.type)
+        if event_type is None or event_type.effect is Effect.RECORD:
+            continue
+        target = str(event_type.target_of(fact.payload))
+        if target not in positions:
+            stream = prepared.streams.get(fact.position)
+            positions[target] = target_position(feed, find, target, fact.id, stream)
+    found = {p for p in positions.values() if p is not None}
+    if not found:
+        return LookedUp(positions)
+    facts: dict[int, Fact | None] = {}
+    first = page[0].position
+    for position in found:
+        if first <= position <= prepared.last:
+            facts[position] = as_folded(folds, page[position - first])
+    earlier = sorted(found - facts.keys())
+    for row in feed.scanner.rows_at(earlier) if earlier else []:
+        facts[row.position] = as_folded(folds, feed.fact(row))
+    for position in earlier:
+        facts.setdefault(position, None)
+    return LookedUp(positions, facts)

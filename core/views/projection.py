@@ -391,6 +391,8 @@ class Projection:
         book = self._book_at(c, start)
         writer = PageWriter(c, book, self._position_of, self.feed, self.folds, before=before)
         writer.page = page
+        if prepared is not None:
+            writer.looked_up = prepared.looked_up
         writer.prefetch(
             key
             for fact in page.facts

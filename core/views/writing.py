@@ -357,6 +357,51 @@ def count_and_index(
             found.append(position)
 
 
+def as_folded(folds: Folds, fact: Fact) -> Fact | None:
+    """The event, if the views fold it as a fact (an action of a type a plugin knows)."""
+    event_type = folds.catalogue.types.get(fact.type)
+    if event_type is None or event_type.effect is not Effect.RECORD:
+        return None
+    return fact
+
+
+def target_position(
+    feed: Feed,
+    find_position: Callable[[str], int | None],
+    event_id: str,
+    changing: str | None,
+    stream: bytes | None,
+) -> int | None:
+    """The position of the event `event_id` that the event `changing` (in dossier
+    `stream`) corrects, retracts or lowers. A change is kept in the dossier of the event
+    it changes: when their ids share the stream, the target is found by the store's own
+    key (stream, version); else by its id."""
+    if stream is not None and changing is not None and changing[:28] == event_id[:28]:
+        try:
+            version = int(event_id[28:], 16)
+        except ValueError:
+            version = -1
+        if version >= 0:
+            found = feed.scanner.event_position(UUID(bytes=stream), version)
+            if found:
+                return found
+    return find_position(event_id)
+
+
+class LookedUp:
+    """What a fold's helper looked up for a page's changes (helper.py), so that the
+    fold does not ask the store one event at a time: their targets' positions by id,
+    and the log's own version of each target (as_folded's answer)."""
+
+    def __init__(
+        self,
+        positions: dict[str, int | None] | None = None,
+        facts: dict[int, Fact | None] | None = None,
+    ) -> None:
+        self.positions = positions or {}
+        self.facts = facts or {}
+
+
 class PageWriter:
     """One page of the fold: both levels' changes, written by `flush`."""
 
@@ -385,6 +430,8 @@ class PageWriter:
         self.find_position = find_position
         self.feed = feed
         self.folds = folds
+        #: The targets of the page's changes, looked up ahead by a helper.
+        self.looked_up = LookedUp()
         #: Events of this page whose version is the log's: [fact, counts, parties,
         #: levels], made into a FactRow only if something asks for it.
         self.logged: dict[int, list[Any]] = {}
@@ -598,33 +645,21 @@ class PageWriter:
     def log_fact(self, position: int) -> Fact | None:
         """The event at a position of the log, if it is one the views fold as a fact
         (an action of a type a plugin knows)."""
+        if position in self.looked_up.facts:
+            return self.looked_up.facts[position]
         rows = self.feed.scanner.rows_at([position])
-        if not rows:
-            return None
-        fact = self.feed.fact(rows[0])
-        event_type = self.folds.catalogue.types.get(fact.type)
-        if event_type is None or event_type.effect is not Effect.RECORD:
-            return None
-        return fact
+        return as_folded(self.folds, self.feed.fact(rows[0])) if rows else None
 
     def position_of(self, event_id: str) -> int | None:
         if event_id not in self.positions:
-            self.positions[event_id] = self._same_dossier(event_id) or self.find_position(event_id)
+            if event_id in self.looked_up.positions:
+                self.positions[event_id] = self.looked_up.positions[event_id]
+            else:
+                stream = self.page.stream_of(self.at) if self.page is not None else None
+                self.positions[event_id] = target_position(
+                    self.feed, self.find_position, event_id, self.current_id, stream
+                )
         return self.positions[event_id]
-
-    def _same_dossier(self, event_id: str) -> int | None:
-        """A correction or retraction is kept in the dossier of the event it changes:
-        when the event doing it has the target's stream (their ids share it), the
-        target is found by the store's own key (stream, version)."""
-        stream = self.page.stream_of(self.at) if self.page is not None else None
-        current = self.current_id
-        if stream is None or current is None or current[:28] != event_id[:28]:
-            return None
-        try:
-            version = int(event_id[28:], 16)
-        except ValueError:
-            return None
-        return self.feed.scanner.event_position(UUID(bytes=stream), version)
 
     # -- postings ---------------------------------------------------------------------
 
@@ -769,20 +804,21 @@ class PageWriter:
         """Close the item's tally rows whose amount changed or went, open the new ones."""
         new = version.amounts if version is not None else {}
         standing = state.tallies[0] if level == 3 else state.tallies[level - 1]
-        old = {name: tally.amount for name, tally in standing.items()}
-        if old == new:
+        gone = [name for name, tally in standing.items() if new.get(name) != tally.amount]
+        came = [
+            (name, amount)
+            for name, amount in new.items()
+            if (tally := standing.get(name)) is None or tally.amount != amount
+        ]
+        if not gone and not came:
             return
-        # Set operations on the (name, amount) pairs: a version changes few of an
-        # item's tallies, and a big item has hundreds.
-        gone = old.items() - new.items()
-        came = new.items() - old.items()
         if level != 3:
             standing = state.own_tallies(level - 1)
-        for name, _ in gone:
+        for name in gone:
             ended = standing.pop(name)
             self._end(ended, level, at)
             self._count_one(level, ended.counter, ended.day, -ended.amount)
-        for (counter, day), amount in sorted(came):
+        for (counter, day), amount in came:
             row = self.opened_tallies.get((source, counter, day))
             if row is not None and row.from_pos == at and row.amount == amount:
                 row.levels |= level
