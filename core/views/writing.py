@@ -438,7 +438,7 @@ class PageWriter:
         #: The last event indexed by type and month.
         self.entered = -1
         #: Items read in this page (kept decoded until it is written).
-        self.touched: list[ItemState] = []
+        self.touched: dict[int, ItemState] = {}
         #: The page being folded, and the id of the event being applied.
         self.page: Page | None = None
         self.current_id: str | None = None
@@ -758,7 +758,7 @@ class PageWriter:
 
     def item(self, level: int, view: str, key: str) -> Item | None:
         state = self.item_state(view, key)
-        self.touched.append(state)
+        self.touched[id(state)] = state
         row = state.rows[INDEXES[level][0]]
         return row.item if row is not None else None
 
@@ -905,7 +905,7 @@ class PageWriter:
         # same few hundred (States' records, assessments) change in almost every page,
         # and decoding them again was 5% of a fold.
         decoded: dict[int, ItemRow] = {}
-        for state in self.touched:
+        for state in self.touched.values():
             for kept in state.rows:
                 if kept is not None and kept.data is not None:
                     if len(kept.data) > KEPT_DECODED and kept._item is not None:
@@ -916,7 +916,7 @@ class PageWriter:
             if id(left) not in decoded:
                 left._item = None
         self.book.decoded = list(decoded.values())
-        self.book.trim(self.touched)
+        self.book.trim(self.touched.values())
 
     def write(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
         self.statements.append((sql, rows))
@@ -926,7 +926,7 @@ class PageWriter:
         reads from this one while they are (its facts, and the members it added)."""
         self.statements, self.windows = [], []
         self.new_facts, self.new_items, self.new_tallies = [], [], []
-        self.ended, self.postings, self.touched = {}, {}, []
+        self.ended, self.postings, self.touched = {}, {}, {}
         self.opened_facts, self.opened_items, self.opened_tallies = {}, {}, {}
 
     def _flush_ended(self) -> None:
