@@ -36,7 +36,7 @@ from core.views.engine import Folds
 from core.views.feed import Feed
 from core.views.items import Item, Presenter
 from core.views.model import Level, visible_at
-from core.views.standing import Kept, Stamp, Texts, standing_texts
+from core.views.standing import Stamp, Texts, WholeList, standing_texts
 from core.views.tables import END, TRACKING_NAME, family
 from core.views.writing import Sums, fact_from_values
 
@@ -491,7 +491,7 @@ class SqlSnapshot:
         level = int(self.level)
         store = standing_texts(self.sql)
         kept = store.held(level, view, now, self.facts_of.feed.app)
-        found: Kept | None = None
+        found: WholeList | None = None
         if kept is not None and kept.day == day:
             if kept.stamp == now:
                 return kept.rows
@@ -501,7 +501,7 @@ class SqlSnapshot:
         store.keep(level, view, found)
         return found.rows
 
-    def _read_rows(self, c: Cursor, view: str, day: str, now: Stamp, held: Texts) -> Kept:
+    def _read_rows(self, c: Cursor, view: str, day: str, now: Stamp, held: Texts) -> WholeList:
         """The rows of the view standing now, shown on `day`: with no text held,
         every row's text in one pass; else which rows stand, from the index alone,
         with the texts held where they are still the rows', the others fetched."""
@@ -521,7 +521,7 @@ class SqlSnapshot:
                 rows.append((bool(shown), text))
                 if shown:
                     texts[key] = (from_pos, text)
-            return Kept(now, texts, day, keys, rows)
+            return WholeList(now, texts, day, keys, rows)
         c.execute(
             "SELECT key, from_pos, last_day <= ? FROM view_items "  # noqa: S608
             f"WHERE view = ? AND {standing_now} ORDER BY key",
@@ -545,9 +545,11 @@ class SqlSnapshot:
             rows[index] = (shown, text)
             if shown:
                 texts[key] = (from_pos, text)
-        return Kept(now, texts, day, keys, rows)
+        return WholeList(now, texts, day, keys, rows)
 
-    def _moved_on(self, c: Cursor, view: str, day: str, now: Stamp, kept: Kept) -> Kept | None:
+    def _moved_on(
+        self, c: Cursor, view: str, day: str, now: Stamp, kept: WholeList
+    ) -> WholeList | None:
         """The rows kept, brought up to date: every row written since they were read
         (from_pos after that position) takes its key's place. An item that stood
         then and no longer does (its first event retracted) left no row to say so:
@@ -592,7 +594,7 @@ class SqlSnapshot:
         row = c.fetchone()
         if row is None or int(row["n"]) != len(keys):
             return None
-        return Kept(now, texts, day, keys, rows)
+        return WholeList(now, texts, day, keys, rows)
 
     def _texts(self, c: Cursor, view: str, day: str, keys: Sequence[str]) -> dict[str, str]:
         """The text each standing row of `keys` needs on `day` (shown or data)."""

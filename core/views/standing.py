@@ -46,7 +46,7 @@ Texts = Mapping[str, tuple[int, str]]
 
 
 @dataclass(frozen=True)
-class Kept:
+class WholeList:
     """What a reading of a whole view kept: where the views were, the texts of the
     rows standing there, and the rows it read on `day` ((shown as kept, text), in
     key order, and their keys): read again while the views stay there, and brought
@@ -65,9 +65,9 @@ class StandingTexts:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._kept: dict[tuple[int, str], Kept] = {}
+        self._kept: dict[tuple[int, str], WholeList] = {}
 
-    def held(self, level: int, view: str, now: Stamp, log: FollowUp) -> Kept | None:
+    def held(self, level: int, view: str, now: Stamp, log: FollowUp) -> WholeList | None:
         """What was kept of the view at the level, if still valid where the views are
         `now` (else None)."""
         with self._lock:
@@ -82,7 +82,7 @@ class StandingTexts:
             digest = found.hex() if found is not None else ""
         return kept if digest == then.digest else None
 
-    def keep(self, level: int, view: str, kept: Kept) -> None:
+    def keep(self, level: int, view: str, kept: WholeList) -> None:
         with self._lock:
             self._kept[(level, view)] = kept
 

@@ -20,7 +20,7 @@ from core.views.model import Level, Period
 from core.views.projection import Projection
 from core.views.reading import ViewReading
 from core.views.snapshot import ViewsChanged
-from core.views.standing import Kept, Stamp, StandingTexts
+from core.views.standing import Stamp, StandingTexts, WholeList
 from followup.bootstrap import bootstrap
 from tests.integration.test_views_stores import on_postgresql, on_sqlite
 from tests.storelog import fill
@@ -155,7 +155,9 @@ def test_texts_kept_hold_while_the_log_under_them_is_the_same(tmp_path):
     head = app.head().position
     position, digest = services.views.projection.catch_up(), services.views.projection.tracking()[1]
     assert position == head
-    kept = Kept(Stamp(head, digest, "plugins"), {"AG-1": (3, "{}")}, "2020-01-01", ["AG-1"], [])
+    kept = WholeList(
+        Stamp(head, digest, "plugins"), {"AG-1": (3, "{}")}, "2020-01-01", ["AG-1"], []
+    )
     texts = StandingTexts()
     texts.keep(1, "agreements", kept)
     assert texts.held(1, "agreements", Stamp(head, digest, "plugins"), app) is kept
@@ -165,9 +167,9 @@ def test_texts_kept_hold_while_the_log_under_them_is_the_same(tmp_path):
     assert texts.held(1, "agreements", Stamp(head + 1, "", "plugins"), app) is kept
     # Other plugins, or another log where they were kept: forgotten.
     assert texts.held(1, "agreements", Stamp(head + 1, "", "others"), app) is None
-    texts.keep(1, "agreements", Kept(Stamp(head, "00" * 32, "plugins"), {}, "", [], []))
+    texts.keep(1, "agreements", WholeList(Stamp(head, "00" * 32, "plugins"), {}, "", [], []))
     assert texts.held(1, "agreements", Stamp(head + 1, "", "plugins"), app) is None
-    texts.keep(1, "agreements", Kept(Stamp(head + 5, digest, "plugins"), {}, "", [], []))
+    texts.keep(1, "agreements", WholeList(Stamp(head + 5, digest, "plugins"), {}, "", [], []))
     assert texts.held(1, "agreements", Stamp(head + 1, "", "plugins"), app) is None
     services.close()
 
