@@ -41,8 +41,9 @@ from core.sql import Cursor
 
 #: ``end_L`` of a row that still stands.
 END = 2**62
-#: Changes: the layout of the tables (a store with another one is folded again).
-LAYOUT = "2026-12-04d"
+#: Changes with the layout of the tables, or with what a built-in fold counts (a store
+#: folded otherwise is folded again).
+LAYOUT = "2026-12-05a"
 TRACKING_NAME = "views"
 
 POSTING_KINDS = ("party", "recommendation", "type", "month")

@@ -10,7 +10,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from core import fields as f
 from core.eventtypes import EventType
-from core.parties import ORGANISATIONS, PartyKind, lookup
+from core.parties import PartyKind, lookup
 from core.views.figures import tally_figure
 from core.views.model import Indicator, Reading, SummaryFigure, Tally, ViewFact
 from core.words import STATE, Noun, Phrase, Terms, Text, Words
@@ -89,12 +89,15 @@ PARTICIPANT = Noun(("participant", "participants"), ("participant", "participant
 
 
 def workshop_cluster(payload: Mapping[str, Any]) -> str:
-    """Workshops organisations hold are Part III's, the United Nations' Part II's; the
-    others cluster 1's (general legal mechanisms)."""
-    organiser = payload.get("organiser")
-    if organiser in ORGANISATIONS:
+    """Workshops organisations hold are Part III's, the United Nations' (its organs and
+    offices too: the Office of Legal Affairs...) Part II's; the others cluster 1's
+    (general legal mechanisms). The organiser is known by the built-in parties: one
+    registered in the log counts with the others (a tally reads the event alone)."""
+    organiser = lookup(str(payload.get("organiser")))
+    kind = organiser.kind if organiser is not None else None
+    if kind is PartyKind.ORGANISATION:
         return "III"
-    return "II.A" if organiser == "UN" else "I.A"
+    return "II.A" if kind is PartyKind.UNITED_NATIONS else "I.A"
 
 
 WORKING_GROUP = Phrase(
@@ -179,11 +182,11 @@ def workshop_counts(fact: ViewFact) -> dict[str, int]:
         # topic they name ("Implementing legislation"), or as other.
         key = topic_key(topic)
         counts[f"workshops.topic.{key if key in TOPICS else 'other'}"] = 1
-    organiser = lookup(fact.payload["organiser"])
-    if organiser is not None and organiser.kind.value == "organisation":
-        counts["workshops.by_organisations"] = 1
-    # By the section of the report that lists the workshop (who organised it).
+    # By the section of the report that lists the workshop (who organised it); those
+    # of Part III are the organisations' (indicator 65).
     section = workshop_cluster(fact.payload)
+    if section == "III":
+        counts["workshops.by_organisations"] = 1
     counts[f"workshops.in.{section}"] = 1
     counts[f"workshops.in.{section}.attendees"] = fact.payload["attendees"]
     return counts
