@@ -81,8 +81,8 @@ class Follower:
                     continue
                 if self.progress is not None:
                     self.progress(position)
-                if not self._wake.is_set():
-                    self.projection.ready()  # nothing new yet: make the next fold ready
+                if not self._wake.is_set():  # nothing new yet: make the next fold ready
+                    self.projection.ready(position)
                 if self._wake.wait(self.poll):
                     # Woken by a write: others may follow at once; fold them together.
                     self.stop.wait(GATHER)

@@ -439,16 +439,14 @@ class Projection:
         """The position the fold's memory (its Book) is of, if it holds one."""
         return self._book_position if self._book is not None else None
 
-    def ready(self) -> None:
-        """Read now, while there is nothing to fold, what the next fold needs first:
-        the monthly sums at the views' position (0.4 s at a million events). A follower
-        started on views already current is then woken by an import ready to fold."""
-        if not self._folding.acquire(blocking=False):
-            return  # a fold is under way: it makes its own
+    def ready(self, position: int) -> None:
+        """Read now, while there is nothing to fold, what the next fold from `position`
+        (where the views are) needs first: the monthly sums there (0.4 s at a million
+        events). A follower started on views already current is then woken by an import
+        ready to fold."""
+        if self.ready_at == position or not self._folding.acquire(blocking=False):
+            return  # ready already, or a fold under way makes its own
         try:
-            position = self.tracking()[0]
-            if self._book is not None and self._book_position == position:
-                return
             with self.sql.transaction(write=False) as c:
                 self._book_at(c, position)
             if self.tracking()[0] != position:  # another process folded meanwhile
