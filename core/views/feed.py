@@ -114,6 +114,11 @@ class Feed:
             facts.append(self.fact(row))
         return Page(facts, [cast(bytes, row.originator_id) for row in rows], previous)
 
+    def position_of(self, event_id: str) -> int | None:
+        """The position of an event of the log, by its id (None: no such event)."""
+        record = self.app.log.find_record(UUID(event_id))
+        return record.position if record is not None else None
+
     def last_written_by(self, label: str, *, after: int, upto: int) -> int | None:
         """The last position in (after, upto] recorded by `label`, if any (read raw:
         for a request waiting for its own writes only)."""

@@ -20,14 +20,13 @@ import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from uuid import UUID
 
 from core.application import FollowUp
 from core.eventtypes import Effect
 from core.facts import Fact
 from core.views.engine import Folds
 from core.views.feed import Feed, LogDamaged
-from core.views.writing import LookedUp, Sums, as_folded, count_and_index, target_position
+from core.views.writing import Sums, as_folded, count_and_index, target_position
 
 #: Pages the helper reads ahead of the fold.
 AHEAD = 2
@@ -52,8 +51,10 @@ class Prepared:
     #: Their counts by the checkpoint each falls before: {boundary: {levels: Sums}}
     #: (levels 3: both, 2: ALL only).
     sums: dict[int, dict[int, Sums]]
-    #: The targets of the page's changes, looked up here (PageWriter.looked_up).
-    looked_up: LookedUp = field(default_factory=LookedUp)
+    #: The targets of the page's changes, looked up here: their positions by id, and
+    #: the log's own version of each (PageWriter.targets).
+    targets: dict[str, int | None] = field(default_factory=dict)
+    target_facts: dict[int, Fact | None] = field(default_factory=dict)
 
 
 def usable(reader: FollowUp, app: FollowUp) -> bool:
@@ -144,7 +145,7 @@ def _run(
             if found is None:
                 break
             prepared = _prepare(found.facts, found.streams, found.last_hash, folds, simple, delta)
-            prepared.looked_up = look_up(feed, reader, folds, prepared, found.facts)
+            look_up(feed, folds, prepared, found.facts)
             hand(prepared)
             position, previous = found.last, found.last_hash
         hand(None)
@@ -185,38 +186,26 @@ def _prepare(
     )
 
 
-def look_up(
-    feed: Feed, reader: FollowUp, folds: Folds, prepared: Prepared, page: list[Fact]
-) -> LookedUp:
+def look_up(feed: Feed, folds: Folds, prepared: Prepared, page: list[Fact]) -> None:
     """The targets of the page's changes (corrections, retractions, lowerings): their
     positions, and the log's own version of each (the page's, or read in one query).
     The fold would otherwise ask the store for each, one query at a time (8% of its
     time at a million events); the log is immutable, so the answers are the same."""
-
-    def find(event_id: str) -> int | None:
-        record = reader.log.find_record(UUID(event_id))
-        return record.position if record is not None else None
-
-    positions: dict[str, int | None] = {}
+    targets = prepared.targets
     for fact in prepared.facts:
         event_type = folds.catalogue.types.get(fact.type)
         if event_type is None or event_type.effect is Effect.RECORD:
             continue
         target = str(event_type.target_of(fact.payload))
-        if target not in positions:
-            stream = prepared.streams.get(fact.position)
-            positions[target] = target_position(feed, find, target, fact.id, stream)
-    found = {p for p in positions.values() if p is not None}
-    if not found:
-        return LookedUp(positions)
-    facts: dict[int, Fact | None] = {}
+        if target not in targets:
+            targets[target] = target_position(feed, target, prepared.streams.get(fact.position))
+    facts = prepared.target_facts
     first = page[0].position
-    for position in found:
+    earlier = []
+    for position in {p for p in targets.values() if p is not None}:
         if first <= position <= prepared.last:
             facts[position] = as_folded(folds, page[position - first])
-    earlier = sorted(found - facts.keys())
-    for row in feed.scanner.rows_at(earlier) if earlier else []:
+        else:
+            earlier.append(position)
+    for row in feed.scanner.rows_at(sorted(earlier)) if earlier else []:
         facts[row.position] = as_folded(folds, feed.fact(row))
-    for position in earlier:
-        facts.setdefault(position, None)
-    return LookedUp(positions, facts)

@@ -15,7 +15,6 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from uuid import UUID
 
 from eventsourcing.persistence import OperationalError
 
@@ -165,10 +164,6 @@ class Projection:
             "UPDATE view_tracking SET position = 0, hash = '', folds = ? WHERE name = ?",
             [fingerprint, TRACKING_NAME],
         )
-
-    def _position_of(self, event_id: str) -> int | None:
-        record = self.reader.log.find_record(UUID(event_id))
-        return record.position if record is not None else None
 
     def close(self) -> None:
         if self.reader is not self.app:
@@ -389,10 +384,11 @@ class Projection:
                 return None
             page = found
         book = self._book_at(c, start)
-        writer = PageWriter(c, book, self._position_of, self.feed, self.folds, before=before)
+        writer = PageWriter(c, book, self.feed, self.folds, before=before)
         writer.page = page
-        if prepared is not None:
-            writer.looked_up = prepared.looked_up
+        if prepared is not None:  # the targets of its changes, looked up by the helper
+            writer.positions.update(prepared.targets)
+            writer.targets = prepared.target_facts
         writer.prefetch(
             key
             for fact in page.facts

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from array import array
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from sys import intern
 from typing import Any
 from uuid import UUID
@@ -25,8 +25,9 @@ import orjson
 
 from core.eventtypes import Effect
 from core.facts import Day, Fact
+from core.integrity import STREAM_PREFIX, event_stream_prefix
 from core.sql import Cursor
-from core.views.engine import Folds, ItemKey, ItemVersion
+from core.views.engine import PRESENTED, Folds, ItemKey, ItemVersion
 from core.views.feed import Feed, Page
 from core.views.items import Item
 from core.views.model import Level
@@ -41,8 +42,6 @@ BLOCK = 4096
 REWRITTEN_BELOW = 256
 #: Items (with their standing tallies) the Book keeps between pages.
 KEPT_ITEMS = 10_000
-#: Items whose JSON is longer stay decoded between the pages that touch them.
-KEPT_DECODED = 4_000
 
 LEVELS = (Level.RESTRICTED, Level.ALL)
 
@@ -365,41 +364,20 @@ def as_folded(folds: Folds, fact: Fact) -> Fact | None:
     return fact
 
 
-def target_position(
-    feed: Feed,
-    find_position: Callable[[str], int | None],
-    event_id: str,
-    changing: str | None,
-    stream: bytes | None,
-) -> int | None:
-    """The position of the event `event_id` that the event `changing` (in dossier
-    `stream`) corrects, retracts or lowers. A change is kept in the dossier of the event
-    it changes: when their ids share the stream, the target is found by the store's own
+def target_position(feed: Feed, event_id: str, stream: bytes | None) -> int | None:
+    """The position of the event `event_id` that an event of dossier `stream`
+    corrects, retracts or lowers. A change is kept in the dossier of the event it
+    changes: when the target's id names that dossier, it is found by the store's own
     key (stream, version); else by its id."""
-    if stream is not None and changing is not None and changing[:28] == event_id[:28]:
-        try:
-            version = int(event_id[28:], 16)
-        except ValueError:
-            version = -1
-        if version >= 0:
-            found = feed.scanner.event_position(UUID(bytes=stream), version)
-            if found:
-                return found
-    return find_position(event_id)
-
-
-class LookedUp:
-    """What a fold's helper looked up for a page's changes (helper.py), so that the
-    fold does not ask the store one event at a time: their targets' positions by id,
-    and the log's own version of each target (as_folded's answer)."""
-
-    def __init__(
-        self,
-        positions: dict[str, int | None] | None = None,
-        facts: dict[int, Fact | None] | None = None,
-    ) -> None:
-        self.positions = positions or {}
-        self.facts = facts or {}
+    try:
+        prefix, version = event_stream_prefix(UUID(event_id))
+    except ValueError:
+        prefix, version = b"", 0
+    if stream is not None and stream[:STREAM_PREFIX] == prefix:
+        found = feed.scanner.event_position(UUID(bytes=stream), version)
+        if found:
+            return found
+    return feed.position_of(event_id)
 
 
 class PageWriter:
@@ -409,7 +387,6 @@ class PageWriter:
         self,
         cursor: Cursor,
         book: Book,
-        find_position: Callable[[str], int | None],
         feed: Feed,
         folds: Folds,
         *,
@@ -427,11 +404,11 @@ class PageWriter:
         #: and the checkpoints due in it, made into rows by `checkpoints_of`.
         self.statements: Statements = []
         self.windows: list[Window] = []
-        self.find_position = find_position
         self.feed = feed
         self.folds = folds
-        #: The targets of the page's changes, looked up ahead by a helper.
-        self.looked_up = LookedUp()
+        #: The log's own version of the targets of the page's changes (as_folded's
+        #: answer), looked up ahead by a helper.
+        self.targets: dict[int, Fact | None] = {}
         #: Events of this page whose version is the log's: [fact, counts, parties,
         #: levels], made into a FactRow only if something asks for it.
         self.logged: dict[int, list[Any]] = {}
@@ -645,20 +622,15 @@ class PageWriter:
     def log_fact(self, position: int) -> Fact | None:
         """The event at a position of the log, if it is one the views fold as a fact
         (an action of a type a plugin knows)."""
-        if position in self.looked_up.facts:
-            return self.looked_up.facts[position]
+        if position in self.targets:
+            return self.targets[position]
         rows = self.feed.scanner.rows_at([position])
         return as_folded(self.folds, self.feed.fact(rows[0])) if rows else None
 
     def position_of(self, event_id: str) -> int | None:
         if event_id not in self.positions:
-            if event_id in self.looked_up.positions:
-                self.positions[event_id] = self.looked_up.positions[event_id]
-            else:
-                stream = self.page.stream_of(self.at) if self.page is not None else None
-                self.positions[event_id] = target_position(
-                    self.feed, self.find_position, event_id, self.current_id, stream
-                )
+            stream = self.page.stream_of(self.at) if self.page is not None else None
+            self.positions[event_id] = target_position(self.feed, event_id, stream)
         return self.positions[event_id]
 
     # -- postings ---------------------------------------------------------------------
@@ -908,7 +880,7 @@ class PageWriter:
         for state in self.touched.values():
             for kept in state.rows:
                 if kept is not None and kept.data is not None:
-                    if len(kept.data) > KEPT_DECODED and kept._item is not None:
+                    if len(kept.data) > PRESENTED and kept._item is not None:
                         decoded[id(kept)] = kept
                     else:
                         kept._item = None

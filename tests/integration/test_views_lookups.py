@@ -11,7 +11,7 @@ from core.eventtypes import Effect
 from core.integrity import GENESIS
 from core.views import helper, writing
 from core.views.helper import _prepare, look_up
-from core.views.writing import LookedUp, as_folded
+from core.views.writing import as_folded
 from tests.integration.test_projection import answers, with_every_type
 
 
@@ -51,15 +51,15 @@ def test_the_helper_finds_what_the_fold_would(sqlite_url):
     feed = projection.feed
     page = feed.page(0, services.app.head().position, 10_000, GENESIS)
     prepared = _prepare(page.facts, page.streams, page.last_hash, folds, projection._simple, 2000)
-    looked_up = look_up(feed, projection.reader, folds, prepared, page.facts)
+    look_up(feed, folds, prepared, page.facts)
 
     expected = changes_and_targets(services, page.facts)
     assert len(expected) >= 3  # a correction, a retraction, a lowering at least
     for fact, position in expected:
         target = str(folds.catalogue.types[fact.type].target_of(fact.payload))
-        assert looked_up.positions[target] == position
+        assert prepared.targets[target] == position
         logged = feed.fact(feed.scanner.rows_at([position])[0])
-        assert looked_up.facts[position] == as_folded(folds, logged)
+        assert prepared.target_facts[position] == as_folded(folds, logged)
     services.close()
 
 
@@ -75,7 +75,7 @@ def test_a_fold_with_a_helper_asks_the_store_nothing_for_its_changes(sqlite_url,
 
     projection.helper_min = 0  # a helper for any fold
     with monkeypatch.context() as patched:  # a helper that looks nothing up
-        patched.setattr(helper, "look_up", lambda *a: LookedUp())
+        patched.setattr(helper, "look_up", lambda *a: None)
         projection.rebuild()
     assert "position" in asked  # the fold asked the store itself
     without = answers(services)
