@@ -96,12 +96,14 @@ def presented(data: str, on: date, present: Presenter) -> Item | None:
 
 def monthly(document: str) -> dict[str, dict[str, int]]:
     """A checkpoint's monthly sums of one family, decoded (once)."""
-    found: dict[str, dict[str, int]] = SUMS.get(document, lambda: orjson.loads(document))
-    return found
+    return _sums(document)
 
 
 def totals(document: str) -> dict[str, int]:
     """A checkpoint's totals of one family (each counter's, over every month), decoded
     (once)."""
-    found: dict[str, int] = SUMS.get(document, lambda: orjson.loads(document))
-    return found
+    return _sums(document)
+
+
+def _sums(document: str) -> Any:
+    return SUMS.get(document, lambda: orjson.loads(document))

@@ -31,7 +31,7 @@ from core.views.model import Level
 from core.views.snapshot import (
     Facts,
     SqlSnapshot,
-    checkpoint_rows,
+    checkpoint_span,
     collection_paused,
     monthly_at,
     rows_delta,
@@ -458,7 +458,7 @@ class Projection:
         book = Book(fresh=start == 0)
         book.totals = {}
         for level in (1, 2):
-            last, _ = checkpoint_rows(c, level, start, families=())
+            last, _ = checkpoint_span(c, level, start)
             book.totals[level] = Totals(monthly_at(c, Facts(self.feed, self.folds, last, level)))
             since = Facts(self.feed, self.folds, start, level)
             book.changes[level] = dict(rows_delta(c, since, last, start))

@@ -94,9 +94,7 @@ def checkpoint_span(c: Cursor, level: int, position: int) -> tuple[int, int]:
     return last, int(row["position"]) if row else 0
 
 
-def checkpoint_rows(
-    c: Cursor, level: int, position: int, families: Iterable[str] | None = None
-) -> tuple[int, dict[str, Documents]]:
+def checkpoint_rows(c: Cursor, level: int, position: int) -> tuple[int, dict[str, Documents]]:
     """The last checkpoint at or before `position` (0: none), and for each family the
     rows of its last whole checkpoint and of the changes after it, in order."""
     last, since = checkpoint_span(c, level, position)
@@ -108,10 +106,8 @@ def checkpoint_rows(
         [level, since, last],
     )
     found: dict[str, Documents] = {}
-    wanted = set(families) if families is not None else None
     for name, counters, totals, last_month in c.fetchrows():
-        if wanted is None or name in wanted:
-            found.setdefault(name, []).append((counters, totals, last_month))
+        found.setdefault(name, []).append((counters, totals, last_month))
     return last, found
 
 
@@ -564,15 +560,15 @@ class SqlSnapshot:
         ]
         if len(written) > FETCHED_BY_KEY:
             return None
+        if self.sql.dialect != "sqlite" and not all(_holds(kept.keys, w[0]) for w in written):
+            # A new key's place: PostgreSQL orders keys by the database's collation,
+            # which need not be Python's (SQLite's is: code points).
+            return None
         fetched = self._texts(c, view, day, [w[0] for w in written if w[3] or not w[2]])
         keys, rows, texts = list(kept.keys), list(kept.rows), dict(kept.texts)
         for key, from_pos, shown, visible in written:
             index = bisect.bisect_left(keys, key)
             there = index < len(keys) and keys[index] == key
-            if not there and self.sql.dialect != "sqlite":
-                # A new key's place: PostgreSQL orders keys by the database's
-                # collation, which need not be Python's (SQLite's is: code points).
-                return None
             texts.pop(key, None)  # another row's
             if shown and not visible:  # not shown on the day
                 if there:
@@ -705,15 +701,6 @@ class SqlSnapshot:
         if last is None or last.isoformat()[:7] > last_month:
             return totals
         return None
-
-    def monthly(self) -> dict[str, dict[str, int]]:
-        """Every tally per month at this position."""
-        checkpoints, delta = self._load()
-        names = set(checkpoints.positions) | {family(c) for c in delta}
-        found: dict[str, dict[str, int]] = {}
-        for name in sorted(names):
-            found.update(self._monthly(name))
-        return found
 
     def entries(self) -> dict[str, int]:
         """How many events of each type the log holds at this position (visible at the
@@ -917,6 +904,12 @@ VERSION_COLUMNS = (
     "position, from_pos, levels, end_1, end_2, type, occurred_on, fact, counts, party_codes, "
     "recommendations"
 )
+
+
+def _holds(keys: Sequence[str], key: str) -> bool:
+    """Whether keys in order hold `key`."""
+    index = bisect.bisect_left(keys, key)
+    return index < len(keys) and keys[index] == key
 
 
 def postings(c: Cursor, kind: str, terms: Sequence[str], upto: int) -> list[int]:

@@ -15,7 +15,6 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
-from operator import itemgetter
 from typing import Any
 
 from core.recommendations import Recommendation, catalogue, cluster_key
@@ -40,8 +39,7 @@ Indicators = Sequence[Indicator] | Callable[[int], dict[str, Any]]
 # -- status ------------------------------------------------------------------------
 
 
-#: An assessment's date.
-ASSESSED_ON = itemgetter("assessed_on")
+ASSESSED_ON = record_keeping.ASSESSED_ON
 
 
 def ordered(assessments: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:

@@ -12,6 +12,7 @@ from typing import Any
 from core.catalogue import Catalogue
 from core.errors import NotFound
 from core.parties import lookup, may_be_registered
+from core.views.itemfigures import median_of
 from core.views.model import Item, SummaryFigure, ViewFact
 from core.views.reading import ViewReading
 from plugins.builtin import follow_up
@@ -151,14 +152,15 @@ def _party_figures(reading: ViewReading, code: str | None = None) -> dict[str, d
     non-cooperation matters about it, on the reading's date — from the tallies the
     agreements, warrants, requests and matters keep per party (``party.<code>.…``), not
     from their items."""
-    tallies = _PartyTallies(reading.sums(f"party.{code}." if code else "party.", cumulative=True))
+    prefix = f"party.{code}." if code else "party."
+    tallies = _PartyTallies(reading.sums(prefix, cumulative=True), whole=code is None)
     return {party: tallies.figures(party) for party in tallies.codes()}
 
 
-#: The names of the parties' tallies last read, and in order. They change only when a
+#: The names of every party's tallies last read, and in order. They change only when a
 #: party is first counted for something (a request answered in a number of days not
 #: seen before...); sorting them was a good part of a page's time, comparing them is
-#: a tenth of that.
+#: a tenth of that. (One party's tallies are sorted apart: they would replace these.)
 _sorted: tuple[frozenset[str], list[str]] = (frozenset(), [])
 
 
@@ -167,9 +169,12 @@ class _PartyTallies:
     jumping from one's tallies to the next's, and a party's tallies (a page's parties
     only) by bisection, its days to answer (most of them) apart."""
 
-    def __init__(self, sums: Mapping[str, int]) -> None:
+    def __init__(self, sums: Mapping[str, int], *, whole: bool = True) -> None:
         global _sorted
         self.sums = sums
+        if not whole:
+            self.names = sorted(sums)
+            return
         names, ordered = _sorted
         if sums.keys() != names:
             ordered = sorted(sums)
@@ -227,19 +232,11 @@ def _figures_of(tallies: Mapping[str, int], days: dict[int, int]) -> dict[str, A
 
 
 def _median(histogram: dict[int, int]) -> float | int:
-    """statistics.median of the values a histogram counts ({value: how many})."""
-    values = sorted(histogram)
-    total = sum(histogram.values())
-    middle = [(total - 1) // 2, total // 2]
-    found: list[int] = []
-    seen = 0
-    for value in values:
-        seen += histogram[value]
-        while len(found) < 2 and middle[len(found)] < seen:
-            found.append(value)
-        if len(found) == 2:
-            break
-    return found[0] if total % 2 else (found[0] + found[1]) / 2
+    """statistics.median of the values a histogram counts ({value: how many}): a value
+    it counts when they are odd in number."""
+    middle = median_of(histogram.items())
+    assert middle is not None  # a histogram of tallies: none is 0
+    return int(middle) if sum(histogram.values()) % 2 else middle
 
 
 def _party(code: str, item: Item | None, figures: dict[str, Any] | None) -> Item:

@@ -22,6 +22,8 @@ from plugins.builtin.party_items import happened_by
 from reports.sections import ReportData, SectionContext
 
 AREA = "record_keeping"
+#: An assessment's date, as a sort key.
+ASSESSED_ON = itemgetter("assessed_on")
 
 #: Sections of the annual report that take the Bureau's narrative, in report order.
 REPORT_SECTIONS = (
@@ -247,7 +249,7 @@ def present_assessment(item: Item, on: date) -> Item | None:
     if not made:
         return None
     # max() keeps the first of equals: read backwards, the last recorded.
-    latest = max(reversed(made), key=itemgetter("assessed_on"))
+    latest = max(reversed(made), key=ASSESSED_ON)
     return {
         **item,
         "assessments": made,
