@@ -22,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import marshal
 import multiprocessing
-import os
 import queue
 import time
 from typing import Any, cast
@@ -32,7 +31,7 @@ from eventsourcing.persistence import OperationalError
 from core.application import FollowUp
 from core.errors import StoreError
 from core.sql import Cursor, Sql
-from core.views.helper import ALIVE_EVERY
+from core.views.helper import ALIVE_EVERY, end_with_the_fold
 from core.views.tables import TRACKING_NAME
 from core.views.writing import Statements, Totals, Window, checkpoints_of
 
@@ -152,14 +151,9 @@ def _run(
     except BaseException as error:
         results.put(("failed", f"{type(error).__name__}: {error}"))
         return
-    parent = os.getppid()
+    end_with_the_fold()
     while True:
-        try:
-            job = jobs.get(timeout=ALIVE_EVERY)
-        except queue.Empty:
-            if os.getppid() != parent:
-                break  # the fold is gone (killed): so is its writer
-            continue
+        job = jobs.get()
         if job is None:
             break
         if job == "totals":

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import queue
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +34,23 @@ AHEAD = 2
 #: the other is still there (a fold killed does not stop its forks: they stop
 #: themselves; a fork that died is reported to the fold).
 ALIVE_EVERY = 1.0
+
+
+def end_with_the_fold() -> None:
+    """Make this fork of a fold end once the fold is gone (killed, or stopped as a
+    follower is), whatever it is doing. Ending by itself is not enough: a queue's
+    thread may be writing what the fork handed over into a pipe nobody reads (the fork
+    holds its other end), and a process's exit waits for that thread; the fork would
+    stay for ever, holding what it inherited: the follower's lease among them, so that
+    no follower could take over."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(ALIVE_EVERY)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="followup-fold-watch", daemon=True).start()
 
 
 @dataclass
@@ -125,16 +142,10 @@ def _run(
     *,
     pages: Any,
 ) -> None:
-    parent = os.getppid()
+    end_with_the_fold()
 
     def hand(what: object) -> None:
-        while True:
-            try:
-                pages.put(what, timeout=ALIVE_EVERY)
-                return
-            except queue.Full:
-                if os.getppid() != parent:  # the fold is gone: so is its helper
-                    os._exit(0)
+        pages.put(what)
 
     try:
         reader = FollowUp(env, app.catalogue, app.clock)  # connections of its own

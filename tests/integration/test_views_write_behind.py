@@ -15,6 +15,7 @@ import pytest
 
 from core.views import behind
 from core.views.behind import Moved, WriteBehind
+from core.views.follower import LEASE
 from core.views.model import Level
 from core.views.projection import ViewsBusy
 from core.views.writing import Totals
@@ -304,3 +305,38 @@ def test_a_fold_killed_leaves_no_process_behind(sqlite_url):
     while processes_naming(sqlite_url) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert processes_naming(sqlite_url) == []
+
+
+#: A fold holding the follower's lease whose writer has an answer on its way that is
+#: too big for a pipe's buffer (monthly sums of 20,000 counters): the writer's queue
+#: waits for the fold to read it.
+ABANDONED = """
+import sys, time
+from core.views.behind import WriteBehind
+from core.views.follower import LEASE
+from core.views.writing import Totals
+from followup.bootstrap import bootstrap
+services = bootstrap(sys.argv[1], load_entry_points=False)
+with services.sql.lease(LEASE) as held:
+    big = Totals({(f"events.Type{n}", "2020-01"): 1 for n in range(20_000)})
+    behind = WriteBehind(services.app, None, {1: big, 2: Totals()})
+    behind._jobs.put("totals")
+    print(held, flush=True)
+    time.sleep(60)
+"""
+
+
+def test_a_fold_killed_while_its_writer_answers_leaves_neither_process_nor_lease(sqlite_url):
+    services = with_every_type(sqlite_url)
+    fold = subprocess.Popen([sys.executable, "-c", ABANDONED, sqlite_url], stdout=subprocess.PIPE)
+    assert fold.stdout is not None and fold.stdout.readline() == b"True\n"
+    time.sleep(0.5)  # the writer has its answer under way
+    fold.kill()
+    fold.wait(10)
+    deadline = time.monotonic() + 10
+    while processes_naming(sqlite_url) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert processes_naming(sqlite_url) == []
+    with services.sql.lease(LEASE) as held:  # a follower may take over
+        assert held
+    services.close()
