@@ -11,6 +11,7 @@ from functools import cached_property
 from typing import Any, cast
 from uuid import UUID
 
+import orjson
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, StoredEvent, Transcoding
 
@@ -57,6 +58,25 @@ class DateAsISO(Transcoding):
         return date.fromisoformat(data)
 
 
+#: The topics of the events a dossier stores, which `plain_state` decodes.
+DOSSIER_TOPICS = frozenset({"core.dossier:Dossier.Opened", "core.dossier:Dossier.Recorded"})
+TYPE_MARK = b'"_type_"'
+
+
+def plain_state(topic: str | None, state: bytes) -> dict[str, Any] | None:
+    """An event's stored state decoded the short way, when it is what a dossier stores
+    (JSON whose only encoded values are the two dates eventsourcing wraps: its
+    `timestamp` and our `occurred_on`): one `orjson.loads`, a fifth of the mapper's
+    time. None for anything else, which the mapper decodes. The dates stay as stored:
+    ``{"_type_": ..., "_data_": ISO text}``."""
+    if topic not in DOSSIER_TOPICS or state.count(TYPE_MARK) != 2:
+        return None
+    data = orjson.loads(state)
+    if "class_version" in data or type(data.get("occurred_on")) is not dict:
+        return None
+    return cast(dict[str, Any], data)
+
+
 class FollowUp(Application[UUID]):
     """The focal point's record. Everything the system knows is in this one log."""
 
@@ -68,6 +88,14 @@ class FollowUp(Application[UUID]):
         super().__init__(dict(env))
         self.catalogue = catalogue
         self.clock = clock
+        mapper = self.mapper
+        #: Whether stored states are plain JSON (no cipher, no compression): then
+        #: `plain_state` decodes what dossiers store.
+        self.plain = (
+            type(mapper.transcoder) is JSONTranscoder
+            and not mapper.cipher
+            and not mapper.compressor
+        )
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -229,15 +257,7 @@ class FollowUp(Application[UUID]):
         return verify_log(cast(LogScanner, self.recorder), against=against, progress=progress)
 
     def to_event(self, record: StoredRecord) -> Event:
-        domain_event = self.mapper.to_domain_event(
-            StoredEvent(
-                originator_id=record.originator_id,
-                originator_version=record.originator_version,
-                topic=record.topic,
-                state=record.state,
-            )
-        )
-        fields = vars(domain_event)
+        fields = self._decoded(record)
         return Event(
             id=record.event_id,
             position=record.position,
@@ -253,9 +273,30 @@ class FollowUp(Application[UUID]):
             hash=record.hash.hex(),
             stream=record.originator_id,
             version=record.originator_version,
-            timestamp=fields["timestamp"].isoformat(),
+            timestamp=fields["timestamp"],
             subject=fields.get("subject"),
         )
+
+    def _decoded(self, record: StoredRecord) -> dict[str, Any]:
+        """The recorded event's fields, its dates decoded (`timestamp` as ISO text)."""
+        data = plain_state(record.topic, record.state) if self.plain else None
+        if data is not None:
+            timestamp = data["timestamp"]
+            if type(timestamp) is dict and timestamp.get("_type_") == "datetime_iso":
+                data["timestamp"] = timestamp["_data_"]
+                data["occurred_on"] = date.fromisoformat(data["occurred_on"]["_data_"])
+                return data
+        domain_event = self.mapper.to_domain_event(
+            StoredEvent(
+                originator_id=record.originator_id,
+                originator_version=record.originator_version,
+                topic=record.topic,
+                state=record.state,
+            )
+        )
+        fields = dict(vars(domain_event))
+        fields["timestamp"] = fields["timestamp"].isoformat()
+        return fields
 
     def read_log(
         self, *, after: int = 0, upto: int | None = None, page: int = 1000

@@ -21,10 +21,15 @@ GENESIS = bytes(32)
 #: their first twelve bytes with a probability of about n^2 / 2^91.
 STREAM_PREFIX = 12
 MAX_VERSION = 2**32 - 1
+#: Bits of an event id that hold its version (the rest is the stream's prefix).
+_VERSION_BITS = 8 * (16 - STREAM_PREFIX)
 
 
 def event_id(originator_id: UUID, version: int) -> UUID:
-    return UUID(bytes=event_id_bytes(originator_id.bytes, version))
+    """UUID(bytes=event_id_bytes(originator_id.bytes, version)), by arithmetic on the
+    ids' numbers (a log's read makes one for every row: a third of the time)."""
+    _check_version(version)
+    return UUID(int=originator_id.int >> _VERSION_BITS << _VERSION_BITS | version)
 
 
 def event_stream_prefix(event: UUID) -> tuple[bytes, int]:
@@ -84,8 +89,12 @@ def canonical_bytes_of(
     )
 
 
-def event_id_bytes(originator: bytes, version: int) -> bytes:
-    """event_id(UUID(bytes=originator), version).bytes."""
+def _check_version(version: int) -> None:
     if not 0 <= version <= MAX_VERSION:
         raise ValueError(f"version {version} is outside 0..{MAX_VERSION}")
+
+
+def event_id_bytes(originator: bytes, version: int) -> bytes:
+    """event_id(UUID(bytes=originator), version).bytes."""
+    _check_version(version)
     return originator[:STREAM_PREFIX] + version.to_bytes(4, "big")

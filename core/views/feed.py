@@ -19,17 +19,13 @@ from typing import Any, cast
 from uuid import UUID
 
 import orjson
-from eventsourcing.persistence import JSONTranscoder, StoredEvent
+from eventsourcing.persistence import StoredEvent
 
-from core.application import FollowUp
+from core.application import DOSSIER_TOPICS, TYPE_MARK, FollowUp, plain_state
 from core.errors import StoreError
 from core.facts import Day, Fact
 from core.integrity import canonical_bytes_of, link
 from core.ports import LogScanner, RawRow
-
-#: The topics of the events a dossier stores, which the short way decodes.
-DOSSIER_TOPICS = frozenset({"core.dossier:Dossier.Opened", "core.dossier:Dossier.Recorded"})
-_TYPE_MARK = b'"_type_"'
 
 
 class LogDamaged(StoreError):
@@ -78,12 +74,7 @@ class Feed:
     def __init__(self, app: FollowUp) -> None:
         self.app = app
         self.scanner = cast(LogScanner, app.recorder)
-        mapper = app.mapper
-        self.short = (
-            type(mapper.transcoder) is JSONTranscoder
-            and not mapper.cipher
-            and not mapper.compressor
-        )
+        self.short = app.plain
 
     def page(self, after: int, upto: int, limit: int, previous: bytes) -> Page | None:
         """Events at after < position <= upto (at most `limit`), chained from
@@ -96,7 +87,7 @@ class Feed:
         facts = []
         # The common row's state is decoded here, as fact() does (this is most of a
         # fold's reading); anything unusual goes through fact().
-        loads, short, topics, mark = orjson.loads, self.short, DOSSIER_TOPICS, _TYPE_MARK
+        loads, short, topics, mark = orjson.loads, self.short, DOSSIER_TOPICS, TYPE_MARK
         for row in rows:
             position, originator, version, topic, state = row[:5]
             if position != expected:
@@ -140,11 +131,10 @@ class Feed:
         state = row.state
         assert state is not None and row.originator_id is not None  # checked by the chain
         version = cast(int, row.originator_version)
-        if self.short and row.topic in DOSSIER_TOPICS and state.count(_TYPE_MARK) == 2:
-            data = orjson.loads(state)
-            day = data["occurred_on"]
-            if "class_version" not in data and isinstance(day, dict):
-                return _fact(data, Day(day["_data_"]), row.position, row.originator_id, version)
+        data = plain_state(row.topic, state) if self.short else None
+        if data is not None:
+            day = data["occurred_on"]["_data_"]
+            return _fact(data, Day(day), row.position, row.originator_id, version)
         event = self.app.mapper.to_domain_event(
             StoredEvent(
                 originator_id=UUID(bytes=row.originator_id),

@@ -1,0 +1,60 @@
+"""Events are read back from the store the short way where its states are plain JSON
+(core.application.plain_state: one orjson.loads) and through eventsourcing's mapper
+otherwise (a compressed or encrypted store); both ways give the same events."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from core.application import FollowUp
+from core.integrity import GENESIS
+from core.views.feed import Feed
+from followup.bootstrap import bootstrap, store_adapter
+from tests.integration.test_projection import with_every_type
+from tests.samples import every_type
+
+
+def everything(event):
+    """Every field of an event, those left out of its equality too."""
+    return dataclasses.astuple(event)
+
+
+def test_events_read_the_short_way_equal_the_mappers(sqlite_url):
+    services = with_every_type(sqlite_url)
+    app = services.app
+    assert app.plain
+    records = app.log.select_records(limit=10_000)
+    rows = Feed(app).scanner.scan_log(after=0, limit=10_000)
+    short = [everything(app.to_event(record)) for record in records]
+    facts = [Feed(app).fact(row) for row in rows]
+    app.plain = False
+    assert [everything(app.to_event(record)) for record in records] == short
+    assert [Feed(app).fact(row) for row in rows] == facts
+    assert len(short) == len(records) > 30
+    services.close()
+
+
+def test_a_compressed_store_is_read_through_the_mapper(sqlite_url, tmp_path):
+    plain = with_every_type(sqlite_url)
+    url = f"sqlite:///{tmp_path}/compressed.sqlite"
+    services = bootstrap(url, load_entry_points=False)
+    environment = {
+        **store_adapter(services.registry.stores, url).environment(url),
+        "COMPRESSOR_TOPIC": "eventsourcing.compressor:ZlibCompressor",
+    }
+    app = FollowUp(environment, plain.app.catalogue)
+    assert not app.plain
+    drafts = [app.validate(raw) for raw in every_type()]
+    recorded = app.record_batch(drafts, "tester", None)
+    assert b'"payload"' not in app.log.select_records(limit=1)[0].state  # compressed
+    read = list(app.read_log())
+    assert [everything(event) for event in read] == [everything(event) for event in recorded]
+    assert [(e.type, e.payload, e.occurred_on) for e in read] == [
+        (d.type, d.payload, d.occurred_on) for d in drafts
+    ]
+    facts = Feed(app).page(0, len(read), 10_000, GENESIS)
+    assert facts is not None
+    assert [(f.type, f.payload) for f in facts.facts] == [(d.type, d.payload) for d in drafts]
+    app.close()
+    services.close()
+    plain.close()
