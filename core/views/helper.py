@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import queue
 import threading
 import time
 from collections.abc import Iterator, Mapping
@@ -112,7 +113,12 @@ class Helper:
 
     def __iter__(self) -> Iterator[Prepared]:
         while True:
-            found = self.pages.get()
+            try:
+                found = self.pages.get(timeout=ALIVE_EVERY)
+            except queue.Empty:  # is it still there? (killed, it hands nothing more)
+                if not self.process.is_alive():
+                    raise RuntimeError("the fold's helper process stopped") from None
+                continue
             if found is None:
                 return
             if isinstance(found, tuple):  # what went wrong there

@@ -13,9 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from core.integrity import GENESIS
 from core.views import behind
 from core.views.behind import Moved, WriteBehind
 from core.views.follower import LEASE
+from core.views.helper import Helper
 from core.views.model import Level
 from core.views.projection import ViewsBusy
 from core.views.writing import Totals
@@ -314,6 +316,8 @@ ABANDONED = """
 import sys, time
 from core.views.behind import WriteBehind
 from core.views.follower import LEASE
+from core.views.helper import Helper
+from core.integrity import GENESIS
 from core.views.writing import Totals
 from followup.bootstrap import bootstrap
 services = bootstrap(sys.argv[1], load_entry_points=False)
@@ -339,4 +343,24 @@ def test_a_fold_killed_while_its_writer_answers_leaves_neither_process_nor_lease
     assert processes_naming(sqlite_url) == []
     with services.sql.lease(LEASE) as held:  # a follower may take over
         assert held
+    services.close()
+
+
+def test_a_fold_whose_helper_was_killed_stops_with_an_error(sqlite_url):
+    services = with_every_type(sqlite_url)
+    projection = services.views.projection
+    head = services.app.head().position
+    helper = Helper(
+        services.app, services.views.folds, projection._simple, 0, GENESIS, head, 1, 2000
+    )
+    try:
+        pages = iter(helper)
+        assert next(pages).first == 1  # it reads ahead, then waits for the fold
+        helper.process.kill()
+        helper.process.join(10)
+        with pytest.raises(RuntimeError, match="helper process stopped"):
+            for _ in pages:  # what it handed before it died, then the error
+                pass
+    finally:
+        helper.close()
     services.close()
