@@ -44,7 +44,8 @@ def end_with_the_fold() -> None:
     holds its other end), and a process's exit waits for that thread; the fork would
     stay for ever, holding what it inherited: the follower's lease among them, so that
     no follower could take over."""
-    parent = os.getppid()
+    forked_by = multiprocessing.parent_process()  # the fold, even if already gone
+    parent = forked_by.pid if forked_by is not None else os.getppid()
 
     def watch() -> None:
         while os.getppid() == parent:
