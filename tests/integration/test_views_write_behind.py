@@ -296,17 +296,22 @@ def processes_naming(marker: str) -> list[int]:
     return found
 
 
+def killed_leaving_nothing(fold: subprocess.Popen[bytes], url: str) -> bool:
+    """Kill a fold's process: whether, within 10 s, no process of its store is left."""
+    fold.kill()
+    fold.wait(10)
+    deadline = time.monotonic() + 10
+    while processes_naming(url) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return processes_naming(url) == []
+
+
 def test_a_fold_killed_leaves_no_process_behind(sqlite_url):
     with_every_type(sqlite_url).close()
     fold = subprocess.Popen([sys.executable, "-c", KILLED, sqlite_url], stdout=subprocess.PIPE)
     assert fold.stdout is not None and fold.stdout.readline() == b"folding\n"
     assert len(processes_naming(sqlite_url)) == 3  # the fold, its helper, its writer
-    fold.kill()
-    fold.wait(10)
-    deadline = time.monotonic() + 10
-    while processes_naming(sqlite_url) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert processes_naming(sqlite_url) == []
+    assert killed_leaving_nothing(fold, sqlite_url)
 
 
 #: A fold holding the follower's lease whose writer has an answer on its way that is
@@ -316,8 +321,6 @@ ABANDONED = """
 import sys, time
 from core.views.behind import WriteBehind
 from core.views.follower import LEASE
-from core.views.helper import Helper
-from core.integrity import GENESIS
 from core.views.writing import Totals
 from followup.bootstrap import bootstrap
 services = bootstrap(sys.argv[1], load_entry_points=False)
@@ -335,12 +338,7 @@ def test_a_fold_killed_while_its_writer_answers_leaves_neither_process_nor_lease
     fold = subprocess.Popen([sys.executable, "-c", ABANDONED, sqlite_url], stdout=subprocess.PIPE)
     assert fold.stdout is not None and fold.stdout.readline() == b"True\n"
     time.sleep(0.5)  # the writer has its answer under way
-    fold.kill()
-    fold.wait(10)
-    deadline = time.monotonic() + 10
-    while processes_naming(sqlite_url) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert processes_naming(sqlite_url) == []
+    assert killed_leaving_nothing(fold, sqlite_url)
     with services.sql.lease(LEASE) as held:  # a follower may take over
         assert held
     services.close()
