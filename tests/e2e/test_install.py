@@ -46,7 +46,8 @@ def tracked_package_files() -> list[str]:
 
 
 def test_every_folder_of_code_is_a_package():
-    """A folder of .py files without __init__.py is skipped by `packages = find:`."""
+    """A folder of .py files is a package of its own, with an __init__.py (`find:`
+    skipped any without one; `find_namespace:` would ship it as a namespace package)."""
     folders = {str(Path(path).parent) for path in tracked_package_files() if path.endswith(".py")}
     missing = sorted(f for f in folders if not (CHECKOUT / f / "__init__.py").exists())
     assert not missing, f"folders without __init__.py (left out of the wheel): {missing}"
