@@ -72,7 +72,8 @@ def plain_state(topic: str | None, state: bytes) -> dict[str, Any] | None:
     if topic not in DOSSIER_TOPICS or state.count(TYPE_MARK) != 2:
         return None
     data = orjson.loads(state)
-    if "class_version" in data or type(data.get("occurred_on")) is not dict:
+    day = data.get("occurred_on")
+    if "class_version" in data or type(day) is not dict or day.get("_type_") != "date_iso":
         return None
     return cast(dict[str, Any], data)
 

@@ -18,10 +18,9 @@ from dataclasses import dataclass
 from typing import Any, cast
 from uuid import UUID
 
-import orjson
 from eventsourcing.persistence import StoredEvent
 
-from core.application import DOSSIER_TOPICS, TYPE_MARK, FollowUp, plain_state
+from core.application import FollowUp, plain_state
 from core.errors import StoreError
 from core.facts import Day, Fact
 from core.integrity import canonical_bytes_of, link
@@ -85,9 +84,9 @@ class Feed:
             return None
         expected = after + 1
         facts = []
-        # The common row's state is decoded here, as fact() does (this is most of a
-        # fold's reading); anything unusual goes through fact().
-        loads, short, topics, mark = orjson.loads, self.short, DOSSIER_TOPICS, TYPE_MARK
+        # The common row's state is decoded the short way here, as fact() does (this
+        # is most of a fold's reading); anything unusual goes through fact().
+        short = self.short
         for row in rows:
             position, originator, version, topic, state = row[:5]
             if position != expected:
@@ -96,13 +95,12 @@ class Feed:
             previous = _linked(row, previous)  # raises unless the row is readable and chains
             state, originator = cast(bytes, state), cast(bytes, originator)
             version = cast(int, version)
-            if short and topic in topics and state.count(mark) == 2:
-                data = loads(state)
-                day = data["occurred_on"]
-                if "class_version" not in data and type(day) is dict:
-                    facts.append(_fact(data, Day(day["_data_"]), position, originator, version))
-                    continue
-            facts.append(self.fact(row))
+            data = plain_state(cast(str, topic), state) if short else None
+            if data is not None:
+                day = Day(data["occurred_on"]["_data_"])
+                facts.append(_fact(data, day, position, originator, version))
+            else:
+                facts.append(self.fact(row))
         return Page(facts, [cast(bytes, row.originator_id) for row in rows], previous)
 
     def position_of(self, event_id: str) -> int | None:
