@@ -31,7 +31,7 @@ from eventsourcing.persistence import OperationalError
 from core.application import FollowUp
 from core.errors import StoreError
 from core.sql import Cursor, Sql
-from core.views.helper import ALIVE_EVERY, end_with_the_fold
+from core.views.helper import end_with_the_fold, handed
 from core.views.tables import TRACKING_NAME
 from core.views.writing import Statements, Totals, Window, checkpoints_of
 
@@ -107,15 +107,10 @@ class WriteBehind:
         """What the last request gave: the position a page brought the views to,
         once written (Moved, Busy, or the error it met otherwise); the sums."""
         assert self._waiting
-        while True:
-            try:
-                kind, detail = self._results.get(timeout=ALIVE_EVERY)
-                break
-            except queue.Empty:  # is it still there?
-                if not self.process.is_alive():
-                    self._waiting = False
-                    raise RuntimeError("the views' writing process stopped") from None
-        self._waiting = False
+        try:
+            kind, detail = handed(self._results, self.process, "views' writing process")
+        finally:
+            self._waiting = False
         if kind in ("written", "totals"):
             return detail
         if kind == "moved":

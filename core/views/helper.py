@@ -55,6 +55,17 @@ def end_with_the_fold() -> None:
     threading.Thread(target=watch, name="followup-fold-watch", daemon=True).start()
 
 
+def handed(channel: Any, fork: Any, name: str) -> Any:
+    """The next thing a fork of the fold hands over on `channel`, waited for as long as
+    the fork lives (killed, it hands nothing more): RuntimeError naming it if it died."""
+    while True:
+        try:
+            return channel.get(timeout=ALIVE_EVERY)
+        except queue.Empty:  # is it still there?
+            if not fork.is_alive():
+                raise RuntimeError(f"the {name} stopped") from None
+
+
 @dataclass
 class Prepared:
     """A page as the helper hands it over."""
@@ -114,12 +125,7 @@ class Helper:
 
     def __iter__(self) -> Iterator[Prepared]:
         while True:
-            try:
-                found = self.pages.get(timeout=ALIVE_EVERY)
-            except queue.Empty:  # is it still there? (killed, it hands nothing more)
-                if not self.process.is_alive():
-                    raise RuntimeError("the fold's helper process stopped") from None
-                continue
+            found = handed(self.pages, self.process, "fold's helper process")
             if found is None:
                 return
             if isinstance(found, tuple):  # what went wrong there

@@ -405,7 +405,6 @@ class Projection:
             if fact.position >= book.next_boundary:
                 self._windows(book, fact.position, windows, pending)
             writer.begin(fact.position)
-            writer.current_id = fact.id
             if fact.classification != "confidential":
                 log_counter = simple.get(fact.type)
                 if log_counter is not None:

@@ -416,9 +416,8 @@ class PageWriter:
         self.entered = -1
         #: Items read in this page (kept decoded until it is written).
         self.touched: dict[int, ItemState] = {}
-        #: The page being folded, and the id of the event being applied.
+        #: The page being folded.
         self.page: Page | None = None
-        self.current_id: str | None = None
         self.at = -1
         # Facts standing at each level, by position, as far as this page knows them.
         self.facts: list[dict[int, FactRow | None]] = [{}, {}]

@@ -39,18 +39,15 @@ Indicators = Sequence[Indicator] | Callable[[int], dict[str, Any]]
 # -- status ------------------------------------------------------------------------
 
 
-ASSESSED_ON = record_keeping.ASSESSED_ON
-
-
 def ordered(assessments: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     """Assessments by date, then in the order they were recorded (as the view picks the
     latest): sorting is stable."""
-    return sorted(assessments, key=ASSESSED_ON)
+    return sorted(assessments, key=record_keeping.ASSESSED_ON)
 
 
 def status_on(assessments: list[Mapping[str, Any]], day: str) -> str:
     """The status by the latest assessment made by `day` (`assessments` ordered)."""
-    made = bisect_right(assessments, day, key=ASSESSED_ON)
+    made = bisect_right(assessments, day, key=record_keeping.ASSESSED_ON)
     if not made:
         return NOT_ASSESSED
     found: str = assessments[made - 1]["status"]
