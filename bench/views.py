@@ -43,9 +43,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, cast
 from uuid import UUID
@@ -247,10 +249,14 @@ FOLLOW = [sys.executable, "-m", "cli", "views", "follow", "--database-url"]
 def follower_lag(url: str, app: FollowUp, record_import: Callable[[], int]) -> tuple[float, int]:
     """Seconds from an import's commit until a follower (another process, woken by
     the store) has the views at the log's head, with no request doing it; and how far
-    behind the views were when a request read them just after the commit."""
+    behind the views were when a request read them just after the commit. Says, too,
+    what the lag is made of: when the follower wrote its first page after the commit,
+    how long each page took, and how long the import read its events back (on the
+    same cores, meanwhile)."""
     follower = subprocess.Popen(
         [*FOLLOW, url], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
     )
+    pages = written_pages(follower)
     try:
         services = bootstrap(url, load_entry_points=False)
         projection = services.views.projection
@@ -265,14 +271,17 @@ def follower_lag(url: str, app: FollowUp, record_import: Callable[[], int]) -> t
 
         def stamped(first: int, last: int) -> list[Event]:
             commits.append(time.perf_counter())
-            return read_back(first, last)
+            try:
+                return read_back(first, last)
+            finally:
+                commits.append(time.perf_counter())
 
         app._read_range = stamped  # type: ignore[method-assign]
         try:
             record_import()
         finally:
             del app._read_range
-        committed = commits[-1]
+        committed, read = commits[-2], commits[-1] - commits[-2]
         head = app.head().position
         reading = services.views.reading(Level.RESTRICTED, caller="bench-reader")
         behind = reading.behind
@@ -283,7 +292,30 @@ def follower_lag(url: str, app: FollowUp, record_import: Callable[[], int]) -> t
     finally:
         follower.terminate()
         follower.wait(30)
+    after = [stamp - committed for stamp in pages if stamp > committed]
+    if after:
+        steps = [b - a for a, b in pairwise(after)] or [after[0]]
+        say(
+            f"follower: first page written {after[0]:.2f} s after the commit, then a page "
+            f"every {statistics.median(steps):.2f} s (longest {max(steps):.2f} s); the "
+            f"import read its events back in {read:.2f} s meanwhile"
+        )
     return lag, behind
+
+
+def written_pages(follower: subprocess.Popen[str]) -> list[float]:
+    """When the follower said it had written each page (`views at position N`), as
+    perf_counter readings: filled by a thread of its own while the follower runs."""
+    stamps: list[float] = []
+
+    def listen() -> None:
+        assert follower.stdout is not None
+        for line in follower.stdout:
+            if line.startswith("views at position"):
+                stamps.append(time.perf_counter())
+
+    threading.Thread(target=listen, daemon=True).start()
+    return stamps
 
 
 def postgres_replay(events: int, seed: int) -> tuple[float, float]:
