@@ -11,7 +11,7 @@ from uuid import UUID
 from eventsourcing.persistence import ApplicationRecorder, IntegrityError, StoredEvent
 from eventsourcing.popo import POPOApplicationRecorder, POPOFactory
 
-from adapters.chain import ChainRow, chain_rows, event_row
+from adapters.chain import ChainRow, chain_rows, event_row, written_records
 from adapters.sql_sqlite import MemorySql
 from adapters.tree import TreeKeeper
 from auditor.tlog import leaf_hash
@@ -53,6 +53,7 @@ class ChainedPOPOApplicationRecorder(POPOApplicationRecorder):
         recorded_at = kwargs.pop("recorded_at", None)
         expected_hashes = kwargs.pop("expected_hashes", None)
         idempotency: IdempotencyKey | None = kwargs.pop("idempotency", None)
+        written: list[StoredRecord] | None = kwargs.pop("written", None)
         last = self._chain[-1] if self._chain else None
         # Compute the links before touching the table, so a bad argument changes nothing.
         first = len(self._stored_events) + 1
@@ -84,6 +85,8 @@ class ChainedPOPOApplicationRecorder(POPOApplicationRecorder):
             self._idempotency[(idempotency.scope, idempotency.key)] = IdempotentResult(
                 idempotency.request_hash, positions[0], positions[-1], len(positions)
             )
+        if written is not None:
+            written.extend(written_records(stored_events, rows))
         return positions
 
     def restore_chunks(self, chunks: Iterable[PreservedChunk]) -> int:
@@ -139,19 +142,7 @@ class ChainedPOPOApplicationRecorder(POPOApplicationRecorder):
             return self._idempotency.get((scope, key))
 
     def _record(self, index: int) -> StoredRecord:
-        stored = self._stored_events[index]
-        row = self._chain[index]
-        originator = UUID(str(stored.originator_id))
-        return StoredRecord(
-            position=row.position,
-            event_id=event_id(originator, stored.originator_version),
-            originator_id=originator,
-            originator_version=stored.originator_version,
-            topic=stored.topic,
-            state=stored.state,
-            recorded_at=row.recorded_at,
-            hash=row.hash,
-        )
+        return written_records([self._stored_events[index]], [self._chain[index]])[0]
 
     def select_records(
         self, *, after: int = 0, limit: int = 1000, upto: int | None = None

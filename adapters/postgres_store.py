@@ -35,7 +35,14 @@ from psycopg import Cursor
 from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Composed, Identifier
 
-from adapters.chain import LEGACY_LAYOUT, chain_rows, event_row, idempotency_row, time_marks
+from adapters.chain import (
+    LEGACY_LAYOUT,
+    chain_rows,
+    event_row,
+    idempotency_row,
+    time_marks,
+    written_records,
+)
 from adapters.sql_postgres import PostgresSql, to_psycopg
 from adapters.tree import SqlTreeSource, TreeKeeper
 from core.clock import format_timestamp
@@ -232,6 +239,7 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         recorded_at: Sequence[str] | None = None,
         idempotency: IdempotencyKey | None = None,
         expected_hashes: Sequence[bytes] | None = None,
+        written: list[StoredRecord] | None = None,
         **kwargs: Any,
     ) -> list[int]:
         self._lock_table(curs)
@@ -294,6 +302,8 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         )
         if idempotency is not None:
             curs.execute(self._insert_key, idempotency_row(idempotency, positions))
+        if written is not None:
+            written.extend(written_records(stored_events, rows))
         # No sync here: the COMMIT is the next round trip, and a conflict (an event or
         # a key stored twice) fails it, so nothing of the transaction is kept.
         return positions

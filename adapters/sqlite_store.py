@@ -30,7 +30,13 @@ from eventsourcing.sqlite import (
     SQLiteTransaction,
 )
 
-from adapters.chain import LEGACY_LAYOUT, chain_rows, event_row, idempotency_row
+from adapters.chain import (
+    LEGACY_LAYOUT,
+    chain_rows,
+    event_row,
+    idempotency_row,
+    written_records,
+)
 from adapters.sql_sqlite import SqliteSql
 from adapters.tree import SQLITE_TABLE, SqlTreeSource, TreeKeeper
 from core.clock import format_timestamp, utc_now
@@ -194,6 +200,7 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         recorded_at: Sequence[str] | None = None,
         idempotency: IdempotencyKey | None = None,
         expected_hashes: Sequence[bytes] | None = None,
+        written: list[StoredRecord] | None = None,
         **kwargs: Any,
     ) -> Sequence[int] | None:
         if not stored_events:
@@ -242,6 +249,8 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             )
             if nodes:
                 c.executemany(_INSERT_NODE, nodes)
+        if written is not None:
+            written.extend(written_records(stored_events, rows))
         return positions
 
     # -- the Merkle tree (core/merkle.py, adapters/tree.py) -----------------------------

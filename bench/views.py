@@ -60,7 +60,6 @@ from bench.common import Figure, publish
 from bench.history import Drafting, History, build, record
 from core.application import FollowUp
 from core.clock import parse_timestamp
-from core.envelope import Event
 from core.ports import LogScanner
 from core.views.model import Level
 from followup.bootstrap import Services, bootstrap
@@ -251,8 +250,8 @@ def follower_lag(url: str, app: FollowUp, record_import: Callable[[], int]) -> t
     the store) has the views at the log's head, with no request doing it; and how far
     behind the views were when a request read them just after the commit. Says, too,
     what the lag is made of: when the follower wrote its first page after the commit,
-    how long each page took, and how long the import read its events back (on the
-    same cores, meanwhile)."""
+    how long each page took, and how long the import took to return after its commit
+    (making its events for the caller, on the same cores)."""
     follower = subprocess.Popen(
         [*FOLLOW, url], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
     )
@@ -264,24 +263,24 @@ def follower_lag(url: str, app: FollowUp, record_import: Callable[[], int]) -> t
         while projection.position() < head:  # the follower is caught up first
             time.sleep(0.05)
         say(f"follower at {head:,}; importing ...")
-        # The import's transaction commits, then the recording reads its events back
-        # (FollowUp._read_range): the lag counts from that commit, not from the return.
+        # The import's transaction commits as the store's insert returns; the recording
+        # then makes its events for the caller: the lag counts from the commit.
         commits: list[float] = []
-        read_back = app._read_range
+        insert = app.recorder.insert_events
 
-        def stamped(first: int, last: int) -> list[Event]:
-            commits.append(time.perf_counter())
+        def stamped(*args: Any, **kwargs: Any) -> Any:
             try:
-                return read_back(first, last)
+                return insert(*args, **kwargs)
             finally:
                 commits.append(time.perf_counter())
 
-        app._read_range = stamped  # type: ignore[method-assign]
+        app.recorder.insert_events = stamped  # type: ignore[method-assign]
         try:
             record_import()
+            returned = time.perf_counter()
         finally:
-            del app._read_range
-        committed, read = commits[-2], commits[-1] - commits[-2]
+            del app.recorder.insert_events
+        committed = commits[-1]
         head = app.head().position
         reading = services.views.reading(Level.RESTRICTED, caller="bench-reader")
         behind = reading.behind
@@ -298,7 +297,7 @@ def follower_lag(url: str, app: FollowUp, record_import: Callable[[], int]) -> t
         say(
             f"follower: first page written {after[0]:.2f} s after the commit, then a page "
             f"every {statistics.median(steps):.2f} s (longest {max(steps):.2f} s); the "
-            f"import read its events back in {read:.2f} s meanwhile"
+            f"import returned {returned - committed:.2f} s after its commit"
         )
     return lag, behind
 

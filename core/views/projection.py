@@ -19,6 +19,7 @@ from collections.abc import Callable
 from eventsourcing.persistence import OperationalError
 
 from core.application import FollowUp
+from core.collector import collection_paused
 from core.errors import StoreError
 from core.eventtypes import Effect
 from core.integrity import GENESIS
@@ -32,7 +33,6 @@ from core.views.snapshot import (
     Facts,
     SqlSnapshot,
     checkpoint_span,
-    collection_paused,
     monthly_at,
     rows_delta,
 )

@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import bisect
 import calendar
-import contextlib
 import functools
-import gc
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -27,6 +25,7 @@ from uuid import UUID
 
 import orjson
 
+from core.collector import collection_paused
 from core.errors import StoreError
 from core.eventtypes import Effect
 from core.facts import Fact
@@ -929,23 +928,6 @@ def postings(c: Cursor, kind: str, terms: Sequence[str], upto: int) -> list[int]
 def _sum_within(months: Mapping[str, int], low: str, high: str) -> int:
     """The sum of the months from `low` to `high` ("YYYY-MM")."""
     return sum([amount for month, amount in months.items() if low <= month <= high])
-
-
-@contextlib.contextmanager
-def collection_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while a whole view is decoded: the
-    hundreds of thousands of dicts and lists of thousands of items would trigger
-    full collections of the process's every object (a third of the time of a list
-    of agreements); plain JSON holds no cycle to collect. The collector runs again
-    after (if it ran before: a thread that found it paused leaves it to the one that
-    paused it)."""
-    running = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if running:
-            gc.enable()
 
 
 def _shown(
