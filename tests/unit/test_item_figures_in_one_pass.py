@@ -1,6 +1,7 @@
 """Figures that read big items in one pass (OnDate's `on_days`: a State's record, a
-recommendation's assessments) count exactly what presenting the item on each date it
-mentions counts, for items folded from random events by the real handlers."""
+recommendation's assessments; and the four status figures of the assessments together)
+count exactly what presenting the item on each date it mentions counts, for items folded
+from random events by the real handlers."""
 
 from __future__ import annotations
 
@@ -126,6 +127,11 @@ def test_a_states_record_counts_the_same_in_one_pass(folds, events):
 def test_a_recommendations_assessments_count_the_same_in_one_pass(folds, events):
     item = folded(folds, "assessments", events, {"recommendation": 7})
     same_counts(folds, "assessments", item, record_keeping.ASSESSMENT_FIGURES.figures)
+    # The view's counts, all the statuses in one pass, are the figures' counts.
+    timeline = Timeline(item, folds.presenter("assessments"))
+    by_figures = record_keeping.ASSESSMENT_FIGURES.counts(timeline)
+    assert sorted(record_keeping.assessment_counts(timeline)) == sorted(by_figures)
+    assert by_figures  # an assessed recommendation counts for one status at least
 
 
 @settings(max_examples=60, deadline=None)
