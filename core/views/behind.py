@@ -31,7 +31,7 @@ from eventsourcing.persistence import OperationalError
 from core.application import FollowUp
 from core.errors import StoreError
 from core.sql import Cursor, Sql
-from core.views.helper import end_with_the_fold, handed
+from core.views.helper import end_with_the_fold, handed, yield_to_the_fold
 from core.views.tables import TRACKING_NAME
 from core.views.writing import Statements, Totals, Window, checkpoints_of
 
@@ -147,6 +147,7 @@ def _run(
         results.put(("failed", f"{type(error).__name__}: {error}"))
         return
     end_with_the_fold()
+    yield_to_the_fold()
     while True:
         job = jobs.get()
         if job is None:

@@ -13,6 +13,7 @@ error it is, and the fold stops there.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import queue
@@ -53,6 +54,21 @@ def end_with_the_fold() -> None:
         os._exit(0)
 
     threading.Thread(target=watch, name="followup-fold-watch", daemon=True).start()
+
+
+#: How much less of the cores a fold's forks ask for than the fold (`os.nice`).
+FORK_NICENESS = 10
+
+
+def yield_to_the_fold() -> None:
+    """Let the fold's own process, which every page waits on, have a core before its
+    forks: with the three on two cores, the scheduler otherwise shares them alike and
+    the fold waits its turn. The forks still run whenever a core is free, and yield too
+    to what else runs on the machine (an import's process, the API's requests). A
+    follower's catch-up of a 100,000-event import, the importer beside it: 6.0-7.2 s
+    with the forks at the fold's priority, 5.4-6.2 s with them below it, in turns."""
+    with contextlib.suppress(OSError):  # not allowed here: the forks run as they did
+        os.nice(FORK_NICENESS)
 
 
 def handed(channel: Any, fork: Any, name: str) -> Any:
@@ -156,6 +172,7 @@ def _run(
     pages: Any,
 ) -> None:
     end_with_the_fold()
+    yield_to_the_fold()
 
     def hand(what: object) -> None:
         pages.put(what)

@@ -6,6 +6,7 @@ every event once."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -17,7 +18,7 @@ from core.integrity import GENESIS
 from core.views import behind
 from core.views.behind import Moved, WriteBehind
 from core.views.follower import LEASE
-from core.views.helper import Helper
+from core.views.helper import FORK_NICENESS, Helper
 from core.views.model import Level
 from core.views.projection import ViewsBusy
 from core.views.writing import Totals
@@ -361,4 +362,27 @@ def test_a_fold_whose_helper_was_killed_stops_with_an_error(sqlite_url):
                 pass
     finally:
         helper.close()
+    services.close()
+
+
+def test_a_folds_forks_yield_the_cores_to_the_fold(sqlite_url):
+    """The helper and the writer run below the fold's own priority: every page waits on
+    the fold, so it has a core first."""
+    services = with_every_type(sqlite_url)
+    projection = services.views.projection
+    head = services.app.head().position
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    helper = Helper(
+        services.app, services.views.folds, projection._simple, 0, GENESIS, head, 1, 2000
+    )
+    writer = WriteBehind(services.app, None, {1: Totals(), 2: Totals()})
+    try:
+        assert next(iter(helper)).first == 1  # it has started its work
+        assert writer.totals() is not None  # and so has the writer
+        for fork in (helper.process, writer.process):
+            assert os.getpriority(os.PRIO_PROCESS, fork.pid) == min(own + FORK_NICENESS, 19)
+    finally:
+        helper.close()
+        writer.close()
+    assert os.getpriority(os.PRIO_PROCESS, 0) == own  # the fold's is its own
     services.close()
