@@ -10,7 +10,6 @@ as it now is; and every page is checked against the chain as it is read (feed.py
 
 from __future__ import annotations
 
-import gc
 import logging
 import threading
 import time
@@ -227,10 +226,11 @@ class Projection:
             raise ViewsBusy("Another fold of the views is under way in this process.")
         helper = self._helper(position, target)
         try:
-            # No automatic collection while folding (the young generations are
-            # collected between pages): a fold makes and keeps many objects, which the
-            # collector would walk again and again (a third of the fold's time,
-            # measured), though they form no cycles.
+            # No automatic collection while folding: a fold makes and keeps many
+            # objects, which the collector would walk again and again (a third of the
+            # fold's time, measured), though they form no cycles. Nor between pages: a
+            # collection of the young generations there found nothing, page after
+            # page of a 300,000-event replay, and took 4% of the fold's time.
             with collection_paused():
                 if helper is not None:
                     try:
@@ -251,7 +251,6 @@ class Projection:
                         continue
                     if progress is not None:
                         progress(position)
-                    gc.collect(1)
         finally:
             self._folding.release()
         self.sql.settle()
@@ -290,7 +289,6 @@ class Projection:
                 page.handed_over()
                 self._book_position = position = page.page.last
                 digest, before = page.page.last_hash.hex(), page
-                gc.collect(1)
             if before is not None:
                 written = self._written(behind, progress)
             book.totals = behind.totals()
