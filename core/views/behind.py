@@ -29,6 +29,7 @@ from typing import Any, cast
 from eventsourcing.persistence import OperationalError
 
 from core.application import FollowUp
+from core.collector import collect_seldom
 from core.errors import StoreError
 from core.sql import Cursor, Sql
 from core.views.helper import end_with_the_fold, handed, yield_to_the_fold
@@ -148,6 +149,7 @@ def _run(
         return
     end_with_the_fold()
     yield_to_the_fold()
+    collect_seldom()
     while True:
         job = jobs.get()
         if job is None:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.application import FollowUp
+from core.collector import collect_seldom
 from core.eventtypes import Effect
 from core.facts import Fact
 from core.views.engine import Folds
@@ -173,6 +174,7 @@ def _run(
 ) -> None:
     end_with_the_fold()
     yield_to_the_fold()
+    collect_seldom()
 
     def hand(what: object) -> None:
         pages.put(what)
