@@ -1,6 +1,6 @@
-"""Python's cyclic garbage collector paused around work that makes many objects
-without cycles (decoded JSON, events): left running, it walks the process's every
-object again and again as they accumulate."""
+"""Python's cyclic garbage collector paused, or made to run seldom, around work that
+makes many objects without cycles (decoded JSON, events, a fold's pages): left as it
+is, it walks the process's every object again and again as they accumulate."""
 
 from __future__ import annotations
 
