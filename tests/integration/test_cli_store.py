@@ -232,10 +232,10 @@ def test_ctrl_c_after_the_commit_says_so_and_exits_0(
     assert invoke("init", url=sqlite_url).exit_code == 0
     file = big_file(tmp_path, 50)
 
-    def interrupted(self: Any, first: int, last: int) -> Any:
-        raise KeyboardInterrupt  # Ctrl-C while the stored events are read back
+    def interrupted(self: Any, record: Any) -> Any:
+        raise KeyboardInterrupt  # Ctrl-C while the recorded events are made for the caller
 
-    monkeypatch.setattr(FollowUp, "_read_range", interrupted)
+    monkeypatch.setattr(FollowUp, "to_event", interrupted)
     result = invoke("events", "import", str(file), url=sqlite_url)
     assert result.exit_code == 0, result.output
     assert result.output.startswith("imported 50 events (last position 50); interrupted after")
