@@ -1,8 +1,11 @@
 """Write-behind for a long fold: a process of its own writes each page's rows, and
 advances the views' tracking position, in one transaction, while the fold goes on
-with the next page in memory. It also makes the page's checkpoints (adding each level's
-changes to its monthly sums, and writing them out as JSON), the fold's next largest
-cost after the database; it hands its sums back when the fold is done.
+with the next pages in memory (up to IN_FLIGHT handed over and not yet written: a
+commit that copies SQLite's write-ahead log into the file takes as long as folding a
+few pages, and the fold need not wait for it). It also makes the page's checkpoints
+(adding each level's changes to its monthly sums, and writing them out as JSON), the
+fold's next largest cost after the database; it hands its sums back when the fold is
+done.
 
 A fold's own process spends about a quarter of its time in the database (inserting
 the page's rows, committing them). SQLite gives the CPU back while it works, but a
@@ -34,7 +37,7 @@ from core.errors import StoreError
 from core.sql import Cursor, Sql
 from core.views.helper import end_with_the_fold, handed, yield_to_the_fold
 from core.views.tables import TRACKING_NAME
-from core.views.writing import Statements, Totals, Window, checkpoints_of
+from core.views.writing import IN_FLIGHT, Statements, Totals, Window, checkpoints_of
 
 #: Seconds between attempts at a page while the log's writers hold the database.
 BUSY_PAUSE = 0.05
@@ -75,9 +78,10 @@ class WriteBehind:
 
     def __init__(self, app: FollowUp, patience: float | None, totals: dict[int, Totals]) -> None:
         context = multiprocessing.get_context("fork")
-        self._jobs: Any = context.Queue(maxsize=1)
-        self._results: Any = context.Queue(maxsize=1)
-        self._waiting = False
+        self._jobs: Any = context.Queue(maxsize=IN_FLIGHT)
+        self._results: Any = context.Queue(maxsize=IN_FLIGHT)
+        #: Requests handed over whose answer is not yet taken (`wait`).
+        self.in_flight = 0
         self.process = context.Process(
             target=_run,
             args=(dict(app.env), app, patience, totals),
@@ -92,26 +96,28 @@ class WriteBehind:
     ) -> None:
         """Write a page folded from `start` (where the log's hash is `digest`): its
         statements, which advance the tracking position, and its checkpoints."""
-        assert not self._waiting, "one page at a time"
+        assert self.in_flight < IN_FLIGHT, "at most IN_FLIGHT pages at a time"
         # marshal: a page's rows (tuples of text, numbers and bytes) are three times
         # quicker to write out than with pickle, on the fold's own time.
         self._jobs.put(marshal.dumps((start, digest, statements, windows)))
-        self._waiting = True
+        self.in_flight += 1
 
     def totals(self) -> dict[int, Totals]:
         """The monthly sums of each level, as of the last page written."""
+        assert self.in_flight == 0, "every page written first"
         self._jobs.put("totals")
-        self._waiting = True
+        self.in_flight += 1
         return cast(dict[int, Totals], self.wait())
 
     def wait(self) -> Any:
-        """What the last request gave: the position a page brought the views to,
-        once written (Moved, Busy, or the error it met otherwise); the sums."""
-        assert self._waiting
+        """What the first request not yet answered gave: the position a page brought
+        the views to, once written (Moved, Busy, or the error it met otherwise); the
+        sums."""
+        assert self.in_flight
         try:
             kind, detail = handed(self._results, self.process, "views' writing process")
         finally:
-            self._waiting = False
+            self.in_flight -= 1
         if kind in ("written", "totals"):
             return detail
         if kind == "moved":

@@ -42,6 +42,7 @@ from core.views.tables import (
     ensure_layout,
 )
 from core.views.writing import (
+    IN_FLIGHT,
     LEVELS,
     Book,
     LevelStore,
@@ -265,9 +266,10 @@ class Projection:
         deadline: float | None,
     ) -> int:
         """A long catch-up: the helper reads the pages ahead, this process folds them
-        in memory, and another process writes each page while the next is folded
-        (behind.py). Returns the position written; where the helper stopped short
-        (the log moved under it), the caller goes on page by page."""
+        in memory, and another process writes each page while the next are folded
+        (behind.py; up to IN_FLIGHT pages handed over and not yet written). Returns
+        the position written; where the helper stopped short (the log moved under
+        it), the caller goes on page by page."""
         patience = None if deadline is None else max(deadline - time.monotonic(), 0.0)
         with self.sql.transaction(write=False) as c:
             book = self._book_at(c, position)
@@ -282,14 +284,14 @@ class Projection:
                     break
                 with self.sql.transaction(write=False) as c:
                     page = self._fold(c, position, target, prepared, before)
-                if before is not None:
+                if behind.in_flight == IN_FLIGHT:
                     written = self._written(behind, progress)
                 assert page is not None and page.page is not None
                 behind.submit(position, digest, page.statements, page.windows)
                 page.handed_over()
                 self._book_position = position = page.page.last
                 digest, before = page.page.last_hash.hex(), page
-            if before is not None:
+            while behind.in_flight:
                 written = self._written(behind, progress)
             book.totals = behind.totals()
         except Busy:

@@ -42,6 +42,10 @@ BLOCK = 4096
 REWRITTEN_BELOW = 256
 #: Items (with their standing tallies) the Book keeps between pages.
 KEPT_ITEMS = 10_000
+#: Pages a write-behind fold hands over before it waits for the first of them to be
+#: written (behind.py): with one, the fold stood still whenever a page's commit took
+#: longer than folding the next (SQLite copying its write-ahead log into the file).
+IN_FLIGHT = 3
 
 LEVELS = (Level.RESTRICTED, Level.ALL)
 
@@ -312,9 +316,10 @@ class Book:
         self.next_boundary = 0
 
     def trim(self, touched: Iterable[ItemState] = ()) -> None:
-        """Forget the least recently used items beyond KEPT_ITEMS, but none the page
-        just folded touched: while that page is being written (a write-behind fold),
-        an item it changed is not yet in the tables to be read back."""
+        """Forget the least recently used items beyond KEPT_ITEMS, but none of
+        `touched`, those of the pages that may still be being written when the next
+        is folded (a write-behind fold): an item they changed is not yet in the tables
+        to be read back."""
         keep = {id(state) for state in touched}
         while len(self.items) > KEPT_ITEMS:
             key, state = next(iter(self.items.items()))
@@ -396,10 +401,12 @@ class PageWriter:
         self.book = book
         #: The page folded just before this one, while it is being written (a
         #: write-behind fold, projection.py): what it changed is not yet in the tables,
-        #: so this page reads the facts and members it knew from it.
+        #: so this page reads the facts and members it knew from it, and from the
+        #: pages before it still in flight (`earlier`).
         self.before = before
-        if before is not None:
-            before.before = None  # written by now: this page does not read through it
+        last = self.earlier[-1] if self.earlier else None
+        if last is not None:
+            last.before = None  # written by now: this page does not read through it
         #: The page's statements, (SQL, rows), made by `flush`, run by the caller;
         #: and the checkpoints due in it, made into rows by `checkpoints_of`.
         self.statements: Statements = []
@@ -432,6 +439,16 @@ class PageWriter:
         self.ended: dict[int, FactRow | ItemRow | TallyRow] = {}
         self.members: set[tuple[str, str, int]] = set()
         self.postings: dict[tuple[str, str], list[int]] = {}
+
+    @property
+    def earlier(self) -> list[PageWriter]:
+        """The pages before this one that may not be written yet, the nearest first."""
+        pages: list[PageWriter] = []
+        page = self.before
+        while page is not None and len(pages) < IN_FLIGHT:
+            pages.append(page)
+            page = page.before
+        return pages
 
     # -- the event being applied ------------------------------------------------------
 
@@ -562,15 +579,14 @@ class PageWriter:
         return standing[position]
 
     def _inherit(self, position: int) -> None:
-        """What the page before knew of an event, as it left it."""
-        before = self.before
-        assert before is not None
-        for index in (0, 1):
-            if position in before.facts[index]:
-                self.facts[index].setdefault(position, before.facts[index][position])
-        known = before.logged.get(position)
-        if known is not None and position not in self.logged:
-            self.logged[position] = known
+        """What the pages before knew of an event, as the nearest left it."""
+        for before in self.earlier:
+            for index in (0, 1):
+                if position in before.facts[index]:
+                    self.facts[index].setdefault(position, before.facts[index][position])
+            known = before.logged.get(position)
+            if known is not None and position not in self.logged:
+                self.logged[position] = known
 
     def _load_fact(self, position: int) -> None:
         """The versions of an event from the tables, or, if it has none, the log's."""
@@ -805,9 +821,8 @@ class PageWriter:
     def members_of(self, view: str, key: str) -> list[int]:
         self.c.execute("SELECT position FROM view_members WHERE view = ? AND key = ?", [view, key])
         found = {row["position"] for row in self.c.fetchall()}
-        for page in (self, self.before):
-            if page is not None:
-                found |= {p for v, k, p in page.members if (v, k) == (view, key)}
+        for page in (self, *self.earlier):
+            found |= {p for v, k, p in page.members if (v, k) == (view, key)}
         return sorted(found)
 
     def merge_postings(self, postings: Mapping[tuple[str, str], list[int]]) -> None:
@@ -887,17 +902,21 @@ class PageWriter:
             if id(left) not in decoded:
                 left._item = None
         self.book.decoded = list(decoded.values())
-        self.book.trim(self.touched.values())
+        # Kept: the items of the pages that may still be in flight when the next page
+        # is folded (this one and the IN_FLIGHT - 1 before it).
+        in_flight = (self, *self.earlier[: IN_FLIGHT - 1])
+        self.book.trim(state for page in in_flight for state in page.touched.values())
 
     def write(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
         self.statements.append((sql, rows))
 
     def handed_over(self) -> None:
-        """Its statements are on their way to be written: keep only what the next page
-        reads from this one while they are (its facts, and the members it added)."""
+        """Its statements are on their way to be written: keep only what the next pages
+        read from this one while they are (its facts, the members it added, the items
+        it touched)."""
         self.statements, self.windows = [], []
         self.new_facts, self.new_items, self.new_tallies = [], [], []
-        self.ended, self.postings, self.touched = {}, {}, {}
+        self.ended, self.postings = {}, {}
         self.opened_facts, self.opened_items, self.opened_tallies = {}, {}, {}
 
     def _flush_ended(self) -> None:

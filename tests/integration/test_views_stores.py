@@ -26,20 +26,29 @@ STORE_EXAMPLES = settings(
 
 @pytest.mark.parametrize(
     "mode",
-    ["in_process", "with_a_helper_process", "forgetting_items", "writing_slowly", "all_big"],
+    [
+        "in_process",
+        "with_a_helper_process",
+        "forgetting_items",
+        "writing_slowly",
+        "forgetting_while_writing_slowly",
+        "all_big",
+    ],
 )
 def test_on_sqlite(tmp_path, mode, monkeypatch):
-    # A fold with a helper writes each page behind, while it folds the next. It reads
-    # back what it forgot (it keeps KEPT_ITEMS items between pages) from the tables,
-    # and what the page before changed from that page, while it is being written
-    # (slowly here: the writing process, a fork, keeps this patch). With every item
-    # big, every item read is presented and kept by the reading process.
+    # A fold with a helper writes each page behind, while it folds the next ones (up
+    # to IN_FLIGHT pages handed over). It reads back what it forgot (it keeps
+    # KEPT_ITEMS items between pages) from the tables, and what the pages before
+    # changed from those pages, while they are being written (slowly here: the
+    # writing process, a fork, keeps this patch); it forgets no item a page still
+    # being written changed. With every item big, every item read is presented and
+    # kept by the reading process.
     helper = mode not in ("in_process", "all_big")
     if mode == "all_big":
         monkeypatch.setattr(engine, "PRESENTED", 0)
-    if mode == "forgetting_items":
+    if mode in ("forgetting_items", "forgetting_while_writing_slowly"):
         monkeypatch.setattr(writing, "KEPT_ITEMS", 1)
-    if mode == "writing_slowly":
+    if mode in ("writing_slowly", "forgetting_while_writing_slowly"):
         monkeypatch.setattr(behind, "_write", slowly(behind._write))
     on_sqlite(tmp_path, lambda services, data: check_against_fold(services, data, helper=helper))
 

@@ -1,5 +1,5 @@
 """A long fold writes each page from a process of its own while it folds the next
-(core/views/behind.py): a page is written whole or not at all, only where the views
+ones (core/views/behind.py): a page is written whole or not at all, only where the views
 still are where the fold left them, and a busy database is waited for within the
 fold's patience. Folds racing each other, each with its write-behind, still apply
 every event once."""
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from core.integrity import GENESIS
-from core.views import behind
+from core.views import behind, writing
 from core.views.behind import Moved, WriteBehind
 from core.views.follower import LEASE
 from core.views.helper import FORK_NICENESS, Helper
@@ -209,9 +209,9 @@ def test_folds_racing_with_their_write_behinds_apply_each_event_once(
 
 def test_a_page_reads_what_the_page_being_written_changed(sqlite_url, monkeypatch):
     """An event corrected, corrected again, lowered and retracted, a page each, each
-    page folded while the one before is still being written (slowly): every page
-    must take the event (and the items it is in) as the page before left it, not as
-    the tables still hold it."""
+    page folded while the ones before are still being written (slowly): every page
+    must take the event (and the items it is in) as the nearest page before left it,
+    not as the tables still hold it."""
     services = with_views(sqlite_url)
     app = services.app
     signed = app.record_raw(
@@ -275,7 +275,7 @@ def test_a_page_reads_what_the_page_being_written_changed(sqlite_url, monkeypatc
 #: A fold with a helper and a write-behind, slowed down, that says when it is under way.
 KILLED = """
 import sys, time
-from core.views import behind
+from core.views import behind, writing
 from followup.bootstrap import bootstrap
 write = behind._write
 behind._write = lambda *args: (time.sleep(0.3), write(*args))[1]
@@ -385,4 +385,54 @@ def test_a_folds_forks_yield_the_cores_to_the_fold(sqlite_url):
         helper.close()
         writer.close()
     assert os.getpriority(os.PRIO_PROCESS, 0) == own  # the fold's is its own
+    services.close()
+
+
+def test_an_item_a_page_still_being_written_changed_is_not_forgotten(sqlite_url, monkeypatch):
+    """The fold keeps only KEPT_ITEMS items between pages (one here), and reads back
+    from the tables the items it forgot. An agreement signed (a page), another (the
+    next page), the first corrected (the third): while the third is folded, the first
+    page may still be being written (slowly here), so the fold must not have forgotten
+    the first agreement, or it would take it as the tables still hold it (not at all)."""
+    monkeypatch.setattr(writing, "KEPT_ITEMS", 1)
+    services = with_views(sqlite_url)
+    app = services.app
+
+    def signed(agreement: str, party: str) -> str:
+        raw = {
+            "type": "AgreementSigned",
+            "occurred_on": "2005-10-27",
+            "agreement": agreement,
+            "kind": "enforcement_of_sentences",
+            "parties": [party],
+            "title": "Agreement on the enforcement of sentences",
+        }
+        return str(app.record_raw(raw, "tester", None).id)
+
+    first = signed("ESA-AUT-2030", "AUT")
+    signed("ESA-FRA-2031", "FRA")
+    app.record_raw(
+        {
+            "type": "EventCorrected",
+            "occurred_on": "2010-12-02",
+            "corrects": first,
+            "changes": {"title": "Enforcement"},
+            "reason": "corrected",
+        },
+        "tester",
+        None,
+    )
+    original = behind._write
+
+    def slowly(*args, **kwargs):
+        time.sleep(0.3)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(behind, "_write", slowly)  # the writing process is a fork
+    projection = services.views.projection
+    projection.helper_min, projection.page = 0, 1
+    head = app.head().position
+    assert projection.catch_up() == head
+    written = every_reading(services)
+    assert written == folded_in_process(services)
     services.close()
