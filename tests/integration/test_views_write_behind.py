@@ -65,6 +65,26 @@ def folded_in_process(services):
     return every_reading(services)
 
 
+def folded_a_page_at_a_time_written_slowly(services, monkeypatch) -> bool:
+    """Fold the log with a helper and a write-behind, a page per event, each page
+    written slowly (while the next ones are folded): whether the views then read as
+    a fold in this process makes them, at every position and level."""
+    original = behind._write
+
+    def slowly(*args, **kwargs):
+        time.sleep(0.3)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(behind, "_write", slowly)  # the writing process is a fork
+    projection = services.views.projection
+    projection.helper_min, projection.page = 0, 1
+    assert projection.catch_up() == services.app.head().position
+    written = every_reading(services)
+    same = written == folded_in_process(services)
+    services.close()
+    return same
+
+
 def written(services, start, digest, statements, patience=None):
     """What a write-behind of its own says of one page: the position it wrote."""
     behind = WriteBehind(services.app, patience, fresh_totals())
@@ -256,20 +276,7 @@ def test_a_page_reads_what_the_page_being_written_changed(sqlite_url, monkeypatc
         "tester",
         None,
     )
-    original = behind._write
-
-    def slowly(*args, **kwargs):
-        time.sleep(0.3)
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(behind, "_write", slowly)  # the writing process is a fork
-    projection = services.views.projection
-    projection.helper_min, projection.page = 0, 1
-    head = app.head().position
-    assert projection.catch_up() == head
-    written = every_reading(services)
-    assert written == folded_in_process(services)
-    services.close()
+    assert folded_a_page_at_a_time_written_slowly(services, monkeypatch)
 
 
 #: A fold with a helper and a write-behind, slowed down, that says when it is under way.
@@ -422,17 +429,4 @@ def test_an_item_a_page_still_being_written_changed_is_not_forgotten(sqlite_url,
         "tester",
         None,
     )
-    original = behind._write
-
-    def slowly(*args, **kwargs):
-        time.sleep(0.3)
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(behind, "_write", slowly)  # the writing process is a fork
-    projection = services.views.projection
-    projection.helper_min, projection.page = 0, 1
-    head = app.head().position
-    assert projection.catch_up() == head
-    written = every_reading(services)
-    assert written == folded_in_process(services)
-    services.close()
+    assert folded_a_page_at_a_time_written_slowly(services, monkeypatch)
