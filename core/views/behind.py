@@ -109,6 +109,11 @@ class WriteBehind:
         self.in_flight += 1
         return cast(dict[int, Totals], self.wait())
 
+    def answered(self) -> bool:
+        """Whether the first request not yet answered has its answer waiting (`wait`
+        then takes it at once)."""
+        return self.in_flight > 0 and not self._results.empty()
+
     def wait(self) -> Any:
         """What the first request not yet answered gave: the position a page brought
         the views to, once written (Moved, Busy, or the error it met otherwise); the

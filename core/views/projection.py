@@ -284,7 +284,9 @@ class Projection:
                     break
                 with self.sql.transaction(write=False) as c:
                     page = self._fold(c, position, target, prepared, before)
-                if behind.in_flight == IN_FLIGHT:
+                # Answers already there are taken now, so that progress is told as
+                # pages are written; the fold waits only with IN_FLIGHT unanswered.
+                while behind.answered() or behind.in_flight == IN_FLIGHT:
                     written = self._written(behind, progress)
                 assert page is not None and page.page is not None
                 behind.submit(position, digest, page.statements, page.windows)
