@@ -430,3 +430,28 @@ def test_an_item_a_page_still_being_written_changed_is_not_forgotten(sqlite_url,
         None,
     )
     assert folded_a_page_at_a_time_written_slowly(services, monkeypatch)
+
+
+def test_progress_is_told_as_pages_are_written_not_pages_later(sqlite_url, monkeypatch):
+    """Up to IN_FLIGHT pages are handed over before the fold waits for the first; an
+    answer already there is taken at once, so that what the fold reports (the lines of
+    `followup views follow`) follows the writing. Here the fold is slow (0.1 s a page)
+    and the writing quick: a page's position is told before the page after next is
+    folded, not once IN_FLIGHT more are."""
+    services = with_views(sqlite_url)
+    projection = services.views.projection
+    fold = projection._fold
+
+    def slowly(*args, **kwargs):
+        time.sleep(0.1)
+        return fold(*args, **kwargs)
+
+    monkeypatch.setattr(projection, "_fold", slowly)
+    projection.helper_min, projection.page = 0, 1
+    lags: list[int] = []
+    projection.catch_up(progress=lambda at: lags.append(projection._book_position - at))
+    head = services.app.head().position
+    services.close()
+    assert len(lags) == head
+    # Told late only where the machine kept a page's writing from keeping up.
+    assert sum(lag <= 1 for lag in lags) >= len(lags) / 2
