@@ -74,7 +74,8 @@ def busy(error: OperationalError) -> bool:
 
 
 class WriteBehind:
-    """The writing process of one fold: one page at a time in its hands."""
+    """The writing process of one fold: the pages handed over, written one at a time, in
+    order."""
 
     def __init__(self, app: FollowUp, patience: float | None, totals: dict[int, Totals]) -> None:
         context = multiprocessing.get_context("fork")

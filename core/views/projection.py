@@ -372,7 +372,8 @@ class Projection:
     ) -> PageWriter | None:
         """The next page folded from `start` (the helper's, or read here after the
         log's hash `previous`), with its statements made, tracking included; None if
-        the log has no more. `before`: the page before, still being written."""
+        the log has no more. `before`: the page before, perhaps still being written
+        (and through it those before it still in flight)."""
         pending: dict[int, dict[int, Sums]] = {}
         if prepared is not None:
             streams = [prepared.streams[fact.position] for fact in prepared.facts]
