@@ -133,7 +133,11 @@ class WriteBehind:
         raise RuntimeError(f"the views' writing process failed: {detail}")
 
     def close(self) -> None:
-        if self.process.is_alive():
+        """End the writing process: asked to, once every page is written; at once
+        where pages are left unanswered (the fold stopped at an error: they cannot be
+        written after the page that failed, and would each wait out the patience of a
+        busy database). A transaction cut short is rolled back by the database."""
+        if self.process.is_alive() and not self.in_flight:
             with contextlib.suppress(queue.Full):  # busy with a page: it is stopped below
                 self._jobs.put_nowait(None)
             self.process.join(5)

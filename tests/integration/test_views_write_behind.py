@@ -16,7 +16,7 @@ import pytest
 
 from core.integrity import GENESIS
 from core.views import behind, writing
-from core.views.behind import Moved, WriteBehind
+from core.views.behind import Busy, Moved, WriteBehind
 from core.views.follower import LEASE
 from core.views.helper import FORK_NICENESS, Helper
 from core.views.model import Level
@@ -174,6 +174,30 @@ def test_a_database_busy_beyond_patience_gives_up_and_keeps_what_it_wrote(sqlite
     assert projection.catch_up() == head
     written = every_reading(services)
     assert written == folded_in_process(services)
+    services.close()
+
+
+def test_pages_left_unanswered_after_a_failure_are_not_written_out(sqlite_url):
+    """Three pages in flight, the database busy beyond the writer's patience: the first
+    fails, and the fold stops. The two after it cannot be written after it; closing
+    the writer ends it at once, not after each has waited out its patience too."""
+    services = with_views(sqlite_url)
+    holder = holding(sqlite_url, 3.5)
+    behind = WriteBehind(services.app, 1.0, fresh_totals())
+    try:
+        for page in range(3):
+            digest = "ab" * page
+            behind.submit(page, digest, [(TRACK, [(page + 1, "ab" * (page + 1))])], [])
+        with pytest.raises(Busy):
+            behind.wait()
+    finally:
+        started = time.monotonic()
+        behind.close()
+        closed = time.monotonic() - started
+    assert not behind.process.is_alive()
+    assert closed < 1.0  # the writer would have tried two more pages, 1 s each
+    holder.wait(10)
+    assert services.views.projection.tracking() == (0, "")
     services.close()
 
 
