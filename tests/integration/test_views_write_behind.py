@@ -306,7 +306,7 @@ def test_a_page_reads_what_the_page_being_written_changed(sqlite_url, monkeypatc
 #: A fold with a helper and a write-behind, slowed down, that says when it is under way.
 KILLED = """
 import sys, time
-from core.views import behind, writing
+from core.views import behind
 from followup.bootstrap import bootstrap
 write = behind._write
 behind._write = lambda *args: (time.sleep(0.3), write(*args))[1]
