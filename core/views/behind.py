@@ -32,10 +32,9 @@ from typing import Any, cast
 from eventsourcing.persistence import OperationalError
 
 from core.application import FollowUp
-from core.collector import collect_seldom
 from core.errors import StoreError
 from core.sql import Cursor, Sql
-from core.views.helper import end_with_the_fold, handed, yield_to_the_fold
+from core.views.helper import as_a_fork_of_the_fold, handed
 from core.views.tables import TRACKING_NAME
 from core.views.writing import IN_FLIGHT, Statements, Totals, Window, checkpoints_of
 
@@ -163,9 +162,7 @@ def _run(
     except BaseException as error:
         results.put(("failed", f"{type(error).__name__}: {error}"))
         return
-    end_with_the_fold()
-    yield_to_the_fold()
-    collect_seldom()
+    as_a_fork_of_the_fold()
     while True:
         job = jobs.get()
         if job is None:

@@ -72,6 +72,14 @@ def yield_to_the_fold() -> None:
         os.nice(FORK_NICENESS)
 
 
+def as_a_fork_of_the_fold() -> None:
+    """How each fork of a fold (the helper, the write-behind) starts: ending with the
+    fold, yielding the cores to it, collecting seldom."""
+    end_with_the_fold()
+    yield_to_the_fold()
+    collect_seldom()
+
+
 def handed(channel: Any, fork: Any, name: str) -> Any:
     """The next thing a fork of the fold hands over on `channel`, waited for as long as
     the fork lives (killed, it hands nothing more): RuntimeError naming it if it died."""
@@ -172,9 +180,7 @@ def _run(
     *,
     pages: Any,
 ) -> None:
-    end_with_the_fold()
-    yield_to_the_fold()
-    collect_seldom()
+    as_a_fork_of_the_fold()
 
     def hand(what: object) -> None:
         pages.put(what)

@@ -13,7 +13,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Sequence
 
 from eventsourcing.persistence import OperationalError
 
@@ -276,14 +277,16 @@ class Projection:
         assert book.totals is not None
         # It takes the monthly sums over (a copy, made by the fork) and hands them back.
         behind = WriteBehind(self.app, patience, book.totals)
-        written, before = position, None
+        written = position
+        # The pages handed over that may not be written yet, the nearest first.
+        in_flight: deque[PageWriter] = deque(maxlen=IN_FLIGHT)
         digest = self.tracking()[1]
         try:
             for prepared in helper:
                 if prepared.first != position + 1:
                     break
                 with self.sql.transaction(write=False) as c:
-                    page = self._fold(c, position, target, prepared, before)
+                    page = self._fold(c, position, target, prepared, in_flight)
                 # Answers already there are taken now, so that progress is told as
                 # pages are written; the fold waits only with IN_FLIGHT unanswered.
                 while behind.answered() or behind.in_flight == IN_FLIGHT:
@@ -292,7 +295,8 @@ class Projection:
                 behind.submit(position, digest, page.statements, page.windows)
                 page.handed_over()
                 self._book_position = position = page.page.last
-                digest, before = page.page.last_hash.hex(), page
+                digest = page.page.last_hash.hex()
+                in_flight.appendleft(page)
             while behind.in_flight:
                 written = self._written(behind, progress)
             book.totals = behind.totals()
@@ -366,14 +370,14 @@ class Projection:
         start: int,
         target: int,
         prepared: Prepared | None = None,
-        before: PageWriter | None = None,
+        earlier: Sequence[PageWriter] = (),
         *,
         previous: bytes = GENESIS,
     ) -> PageWriter | None:
         """The next page folded from `start` (the helper's, or read here after the
         log's hash `previous`), with its statements made, tracking included; None if
-        the log has no more. `before`: the page before, perhaps still being written
-        (and through it those before it still in flight)."""
+        the log has no more. `earlier`: the pages before that may still be being
+        written, the nearest first."""
         pending: dict[int, dict[int, Sums]] = {}
         if prepared is not None:
             streams = [prepared.streams[fact.position] for fact in prepared.facts]
@@ -387,7 +391,7 @@ class Projection:
                 return None
             page = found
         book = self._book_at(c, start)
-        writer = PageWriter(c, book, self.feed, self.folds, before=before)
+        writer = PageWriter(c, book, self.feed, self.folds, earlier=earlier)
         writer.page = page
         if prepared is not None:  # the targets of its changes, looked up by the helper
             writer.positions.update(prepared.targets)

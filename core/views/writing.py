@@ -395,18 +395,15 @@ class PageWriter:
         feed: Feed,
         folds: Folds,
         *,
-        before: PageWriter | None = None,
+        earlier: Sequence[PageWriter] = (),
     ) -> None:
         self.c = cursor
         self.book = book
-        #: The page folded just before this one, while it is being written (a
-        #: write-behind fold, projection.py): what it changed is not yet in the tables,
-        #: so this page reads the facts and members it knew from it, and from the
-        #: pages before it still in flight (`earlier`).
-        self.before = before
-        last = self.earlier[-1] if self.earlier else None
-        if last is not None:
-            last.before = None  # written by now: this page does not read through it
+        #: The pages folded before this one that may still be being written (a
+        #: write-behind fold, projection.py), the nearest first: what they changed is
+        #: not yet in the tables, so this page reads the facts and members they knew
+        #: from them. Forgotten once the page is handed over (`handed_over`).
+        self.earlier = list(earlier)
         #: The page's statements, (SQL, rows), made by `flush`, run by the caller;
         #: and the checkpoints due in it, made into rows by `checkpoints_of`.
         self.statements: Statements = []
@@ -439,16 +436,6 @@ class PageWriter:
         self.ended: dict[int, FactRow | ItemRow | TallyRow] = {}
         self.members: set[tuple[str, str, int]] = set()
         self.postings: dict[tuple[str, str], list[int]] = {}
-
-    @property
-    def earlier(self) -> list[PageWriter]:
-        """The pages before this one that may not be written yet, the nearest first."""
-        pages: list[PageWriter] = []
-        page = self.before
-        while page is not None and len(pages) < IN_FLIGHT:
-            pages.append(page)
-            page = page.before
-        return pages
 
     # -- the event being applied ------------------------------------------------------
 
@@ -554,7 +541,7 @@ class PageWriter:
         """The version of the event standing at a level (None: none)."""
         index = INDEXES[level][0]
         standing = self.facts[index]
-        if position not in standing and self.before is not None:
+        if position not in standing and self.earlier:
             self._inherit(position)
         if position not in standing:
             known = self.logged.get(position)
@@ -917,6 +904,7 @@ class PageWriter:
         self.statements, self.windows = [], []
         self.new_facts, self.new_items, self.new_tallies = [], [], []
         self.ended, self.postings = {}, {}
+        self.earlier = []  # the next pages read from this one, not through it
         self.opened_facts, self.opened_items, self.opened_tallies = {}, {}, {}
 
     def _flush_ended(self) -> None:
