@@ -42,6 +42,8 @@ BLOCK = 4096
 REWRITTEN_BELOW = 256
 #: Items (with their standing tallies) the Book keeps between pages.
 KEPT_ITEMS = 10_000
+#: Big items' standing rows the Book keeps decoded (see PageWriter.flush).
+KEPT_DECODED = 1_000
 #: Pages a write-behind fold hands over before it waits for the first of them to be
 #: written (behind.py): with one, the fold stood still whenever a page's commit took
 #: longer than folding the next (SQLite copying its write-ahead log into the file).
@@ -304,7 +306,8 @@ class Book:
         self.fresh = fresh
         self.items: OrderedDict[ItemKey, ItemState] = OrderedDict()
         self.forgotten: set[ItemKey] = set()
-        #: Big items' rows kept decoded (see PageWriter.flush).
+        #: Big items' standing rows kept decoded, the last touched last (see
+        #: PageWriter.flush).
         self.decoded: list[ItemRow] = []
         self.blocks: dict[tuple[str, str], Block | None] = {}
         #: Monthly sums of every counter at the position folded, per level (None
@@ -873,22 +876,26 @@ class PageWriter:
         for tally in self.new_tallies:
             tally.stored = True
         # Items are kept between pages as their JSON only, decoded again when next
-        # needed (decoded, a million-event log's items would hold 100 MB); but the big
-        # items this page touched stay decoded until a page leaves them alone: the
-        # same few hundred (States' records, assessments) change in almost every page,
-        # and decoding them again was 5% of a fold.
-        decoded: dict[int, ItemRow] = {}
+        # needed (decoded, a million-event log's items would hold 100 MB); but big
+        # items stay decoded while they stand, the KEPT_DECODED touched last: the same
+        # few hundred (States' records, assessments) change in most pages, and decoding
+        # them again was 5% of a fold (3% while only those of the last page were kept).
+        touched: dict[int, ItemRow] = {}
         for state in self.touched.values():
             for kept in state.rows:
                 if kept is not None and kept.data is not None:
                     if len(kept.data) > PRESENTED and kept._item is not None:
-                        decoded[id(kept)] = kept
+                        touched[id(kept)] = kept
                     else:
                         kept._item = None
+        standing = [row for row in self.book.decoded if id(row) not in touched and END in row.ends]
+        decoded = [*standing, *touched.values()]
         for left in self.book.decoded:
-            if id(left) not in decoded:
+            if END not in left.ends:
                 left._item = None
-        self.book.decoded = list(decoded.values())
+        for left in decoded[:-KEPT_DECODED]:
+            left._item = None
+        self.book.decoded = decoded[-KEPT_DECODED:]
         # Kept: the items of the pages that may still be in flight when the next page
         # is folded (this one and the IN_FLIGHT - 1 before it).
         in_flight = (self, *self.earlier[: IN_FLIGHT - 1])

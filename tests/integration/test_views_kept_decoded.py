@@ -1,0 +1,79 @@
+"""Between pages the fold keeps items as their JSON, but big ones (a State's record, a
+recommendation's assessments) stay decoded while they stand, the KEPT_DECODED touched
+last (PageWriter.flush): they change in most pages, and decoding them again was a
+twentieth of a replay."""
+
+from __future__ import annotations
+
+import orjson
+import pytest
+
+from core.views import engine, writing
+from core.views.model import Level
+from tests.integration.test_projection import with_every_type
+
+
+class CountingDecoder:
+    """orjson as writing.py uses it, remembering what it decoded."""
+
+    def __init__(self) -> None:
+        self.decoded: list[str] = []
+
+    def loads(self, data: str) -> object:
+        self.decoded.append(data)
+        return orjson.loads(data)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(orjson, name)
+
+
+def signed(app, agreement: str) -> str:
+    raw = {
+        "type": "AgreementSigned",
+        "occurred_on": "2005-10-27",
+        "agreement": agreement,
+        "kind": "enforcement_of_sentences",
+        "parties": ["AUT"],
+        "title": "Agreement on the enforcement of sentences",
+    }
+    return str(app.record_raw(raw, "tester", None).id)
+
+
+@pytest.mark.parametrize(("kept", "decoded_again"), [(1_000, 0), (1, 1)])
+def test_a_big_item_left_alone_for_pages_is_not_decoded_again(
+    sqlite_url, monkeypatch, kept, decoded_again
+):
+    """Every item big here. An agreement signed, two others (a page each), then the
+    first corrected: its row, left alone two pages, is still decoded when the
+    correction reads it; unless only the one touched last is kept decoded."""
+    monkeypatch.setattr(engine, "PRESENTED", 0)
+    monkeypatch.setattr(writing, "PRESENTED", 0)
+    monkeypatch.setattr(writing, "KEPT_DECODED", kept)
+    decoder = CountingDecoder()
+    monkeypatch.setattr(writing, "orjson", decoder)
+    services = with_every_type(sqlite_url)
+    projection = services.views.projection
+    projection.helper_min, projection.page = 10**9, 1
+    projection.catch_up()  # the samples' events
+    app = services.app
+    first = signed(app, "ESA-AUT-2030")
+    signed(app, "ESA-AUT-2031")
+    signed(app, "ESA-AUT-2032")
+    app.record_raw(
+        {
+            "type": "EventCorrected",
+            "occurred_on": "2010-12-02",
+            "corrects": first,
+            "changes": {"title": "Enforcement"},
+            "reason": "corrected",
+        },
+        "tester",
+        None,
+    )
+    decoder.decoded.clear()
+    projection.catch_up()
+    agreement = [data for data in decoder.decoded if '"ESA-AUT-2030"' in data]
+    corrected = projection.snapshot(app.head().position, Level.ALL).items("agreements")
+    services.close()
+    assert len(agreement) == decoded_again
+    assert [i["title"] for i in corrected if i["agreement"] == "ESA-AUT-2030"] == ["Enforcement"]
