@@ -50,6 +50,31 @@ def store_url(store, sqlite_url, postgres_cluster):
     return postgres_cluster.url(postgres_cluster.create_database())
 
 
+def sign_agreement(app, agreement: str, party: str) -> str:
+    """Record an agreement signed with one party; its event's id."""
+    raw = {
+        "type": "AgreementSigned",
+        "occurred_on": "2005-10-27",
+        "agreement": agreement,
+        "kind": "enforcement_of_sentences",
+        "parties": [party],
+        "title": "Agreement on the enforcement of sentences",
+    }
+    return str(app.record_raw(raw, "tester", None).id)
+
+
+def correct_title(app, event_id: str, title: str) -> None:
+    """Record a correction of an agreement's title."""
+    raw = {
+        "type": "EventCorrected",
+        "occurred_on": "2010-12-02",
+        "corrects": event_id,
+        "changes": {"title": title},
+        "reason": "corrected",
+    }
+    app.record_raw(raw, "tester", None)
+
+
 def with_every_type(url):
     """A store holding an event of every type, none folded yet."""
     services = bootstrap(url, load_entry_points=False)

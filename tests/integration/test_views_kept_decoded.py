@@ -10,7 +10,7 @@ import pytest
 
 from core.views import engine, writing
 from core.views.model import Level
-from tests.integration.test_projection import with_every_type
+from tests.integration.test_projection import correct_title, sign_agreement, with_every_type
 
 
 class CountingDecoder:
@@ -25,18 +25,6 @@ class CountingDecoder:
 
     def __getattr__(self, name: str) -> object:
         return getattr(orjson, name)
-
-
-def signed(app, agreement: str) -> str:
-    raw = {
-        "type": "AgreementSigned",
-        "occurred_on": "2005-10-27",
-        "agreement": agreement,
-        "kind": "enforcement_of_sentences",
-        "parties": ["AUT"],
-        "title": "Agreement on the enforcement of sentences",
-    }
-    return str(app.record_raw(raw, "tester", None).id)
 
 
 @pytest.mark.parametrize(("kept", "decoded_again"), [(1_000, 0), (1, 1)])
@@ -56,20 +44,10 @@ def test_a_big_item_left_alone_for_pages_is_not_decoded_again(
     projection.helper_min, projection.page = 10**9, 1
     projection.catch_up()  # the samples' events
     app = services.app
-    first = signed(app, "ESA-AUT-2030")
-    signed(app, "ESA-AUT-2031")
-    signed(app, "ESA-AUT-2032")
-    app.record_raw(
-        {
-            "type": "EventCorrected",
-            "occurred_on": "2010-12-02",
-            "corrects": first,
-            "changes": {"title": "Enforcement"},
-            "reason": "corrected",
-        },
-        "tester",
-        None,
-    )
+    first = sign_agreement(app, "ESA-AUT-2030", "AUT")
+    sign_agreement(app, "ESA-AUT-2031", "AUT")
+    sign_agreement(app, "ESA-AUT-2032", "AUT")
+    correct_title(app, first, "Enforcement")
     decoder.decoded.clear()
     projection.catch_up()
     agreement = [data for data in decoder.decoded if '"ESA-AUT-2030"' in data]

@@ -24,7 +24,9 @@ from core.views.projection import ViewsBusy
 from core.views.writing import Totals
 from tests.integration.test_projection import (
     answers,
+    correct_title,
     record_samples,
+    sign_agreement,
     store_url,
     tables,
     with_every_type,
@@ -439,31 +441,9 @@ def test_an_item_a_page_still_being_written_changed_is_not_forgotten(sqlite_url,
     monkeypatch.setattr(writing, "KEPT_ITEMS", 1)
     services = with_views(sqlite_url)
     app = services.app
-
-    def signed(agreement: str, party: str) -> str:
-        raw = {
-            "type": "AgreementSigned",
-            "occurred_on": "2005-10-27",
-            "agreement": agreement,
-            "kind": "enforcement_of_sentences",
-            "parties": [party],
-            "title": "Agreement on the enforcement of sentences",
-        }
-        return str(app.record_raw(raw, "tester", None).id)
-
-    first = signed("ESA-AUT-2030", "AUT")
-    signed("ESA-FRA-2031", "FRA")
-    app.record_raw(
-        {
-            "type": "EventCorrected",
-            "occurred_on": "2010-12-02",
-            "corrects": first,
-            "changes": {"title": "Enforcement"},
-            "reason": "corrected",
-        },
-        "tester",
-        None,
-    )
+    first = sign_agreement(app, "ESA-AUT-2030", "AUT")
+    sign_agreement(app, "ESA-FRA-2031", "FRA")
+    correct_title(app, first, "Enforcement")
     assert folded_a_page_at_a_time_written_slowly(services, monkeypatch)
 
 
