@@ -1,7 +1,7 @@
 """Between pages the fold keeps items as their JSON, but big ones (a State's record, a
 recommendation's assessments) stay decoded while they stand, the KEPT_DECODED touched
-last (PageWriter.flush): they change in most pages, and decoding them again was a
-twentieth of a replay."""
+last (PageWriter.flush): they change in most pages, and decoding them again cost a
+million-event replay's fold 0.8 s (3% of its CPU)."""
 
 from __future__ import annotations
 
