@@ -330,6 +330,9 @@ class Book:
                 break
             del self.items[key]
             self.forgotten.add(key)
+            for row in state.rows:  # read back anew if needed: not kept decoded
+                if row is not None and row.data is not None:
+                    row._item = None
 
 
 def count_and_index(
@@ -888,7 +891,11 @@ class PageWriter:
                         touched[id(kept)] = kept
                     else:
                         kept._item = None
-        standing = [row for row in self.book.decoded if id(row) not in touched and END in row.ends]
+        standing = [
+            row
+            for row in self.book.decoded
+            if id(row) not in touched and END in row.ends and row._item is not None
+        ]
         decoded = [*standing, *touched.values()]
         for left in self.book.decoded:
             if END not in left.ends:

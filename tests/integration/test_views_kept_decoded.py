@@ -55,3 +55,23 @@ def test_a_big_item_left_alone_for_pages_is_not_decoded_again(
     services.close()
     assert len(agreement) == decoded_again
     assert [i["title"] for i in corrected if i["agreement"] == "ESA-AUT-2030"] == ["Enforcement"]
+
+
+def test_a_big_item_the_fold_forgets_is_not_kept_decoded(sqlite_url, monkeypatch):
+    """The fold keeps KEPT_ITEMS items between pages (one here) and reads the others
+    back when it needs them: a big item it forgot holds no decoded copy either."""
+    monkeypatch.setattr(engine, "PRESENTED", 0)
+    monkeypatch.setattr(writing, "PRESENTED", 0)
+    monkeypatch.setattr(writing, "KEPT_ITEMS", 1)
+    services = with_every_type(sqlite_url)
+    projection = services.views.projection
+    projection.helper_min, projection.page = 10**9, 1
+    projection.catch_up()
+    book = projection._book
+    assert book is not None
+    held = {id(row) for state in book.items.values() for row in state.rows}
+    decoded = [row for row in book.decoded if row._item is not None]
+    services.close()
+    assert len(book.forgotten) > 1
+    assert decoded  # the last page's
+    assert all(id(row) in held for row in decoded)
