@@ -18,6 +18,7 @@ from typing import Any
 from eventsourcing.postgres import PostgresDatastore
 from psycopg import Cursor
 from psycopg.rows import DictRow
+from psycopg.sql import SQL, Identifier
 
 from adapters.sql_sqlite import FileSql, scratch_sql
 from core.sql import Dialect
@@ -117,6 +118,11 @@ class PostgresSql:
 
     def settle(self) -> None:
         return None  # the server checkpoints on its own schedule
+
+    def analyze(self, tables: Sequence[str]) -> None:
+        with self.datastore.transaction(commit=True) as cursor:
+            for table in tables:
+                cursor.execute(SQL("ANALYZE {}").format(Identifier(table)))
 
     @contextmanager
     def lease(self, name: str) -> Iterator[bool]:

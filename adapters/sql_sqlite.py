@@ -137,6 +137,9 @@ class SqliteSql:
         with self.datastore.get_connection(commit=False) as connection:
             connection._sqlite_conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
+    def analyze(self, tables: Sequence[str]) -> None:
+        return None  # SQLite's plans here follow the indexes' shapes, not statistics
+
     def lease(self, name: str) -> AbstractContextManager[bool]:
         pool = self.datastore.pool
         if pool.is_sqlite_memory_mode:
@@ -206,6 +209,9 @@ class PrivateSql:
         return scratch_sql()
 
     def settle(self) -> None:
+        return None
+
+    def analyze(self, tables: Sequence[str]) -> None:
         return None
 
 
