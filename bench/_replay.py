@@ -28,7 +28,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from core.views import behind, helper, projection, writing
+from core.views import behind, helper, writing
 from followup.bootstrap import bootstrap
 
 
@@ -90,10 +90,8 @@ def _timed_waits(waited: dict[str, float]) -> Iterator[None]:
 
 
 def in_flight(pages: int) -> None:
-    """Fold with `pages` handed to the writer before the fold waits (each module that
-    reads writing.IN_FLIGHT reads it when it folds)."""
-    for module in (writing, projection, behind):
-        module.IN_FLIGHT = pages  # type: ignore[attr-defined]
+    """Fold with `pages` handed to the writer before the fold waits."""
+    writing.IN_FLIGHT = pages
 
 
 def _forks_cpu() -> float:

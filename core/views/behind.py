@@ -34,9 +34,10 @@ from eventsourcing.persistence import OperationalError
 from core.application import FollowUp
 from core.errors import StoreError
 from core.sql import Cursor, Sql
+from core.views import writing
 from core.views.helper import as_a_fork_of_the_fold, handed
 from core.views.tables import TRACKING_NAME
-from core.views.writing import IN_FLIGHT, Statements, Totals, Window, checkpoints_of
+from core.views.writing import Statements, Totals, Window, checkpoints_of
 
 #: Seconds between attempts at a page while the log's writers hold the database.
 BUSY_PAUSE = 0.05
@@ -78,8 +79,8 @@ class WriteBehind:
 
     def __init__(self, app: FollowUp, patience: float | None, totals: dict[int, Totals]) -> None:
         context = multiprocessing.get_context("fork")
-        self._jobs: Any = context.Queue(maxsize=IN_FLIGHT)
-        self._results: Any = context.Queue(maxsize=IN_FLIGHT)
+        self._jobs: Any = context.Queue(maxsize=writing.IN_FLIGHT)
+        self._results: Any = context.Queue(maxsize=writing.IN_FLIGHT)
         #: Requests handed over whose answer is not yet taken (`wait`).
         self.in_flight = 0
         self.process = context.Process(
@@ -96,7 +97,7 @@ class WriteBehind:
     ) -> None:
         """Write a page folded from `start` (where the log's hash is `digest`): its
         statements, which advance the tracking position, and its checkpoints."""
-        assert self.in_flight < IN_FLIGHT, "at most IN_FLIGHT pages at a time"
+        assert self.in_flight < writing.IN_FLIGHT, "at most IN_FLIGHT pages at a time"
         # marshal: a page's rows (tuples of text, numbers and bytes) are three times
         # quicker to write out than with pickle, on the fold's own time.
         self._jobs.put(marshal.dumps((start, digest, statements, windows)))

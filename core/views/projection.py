@@ -24,6 +24,7 @@ from core.errors import StoreError
 from core.eventtypes import Effect
 from core.integrity import GENESIS
 from core.sql import Cursor, Sql
+from core.views import writing
 from core.views.behind import BUSY_PAUSE, Busy, Moved, WriteBehind, busy, run, tracked
 from core.views.engine import Engine, Folds, Shared
 from core.views.feed import Feed, Page, hash_at
@@ -43,7 +44,6 @@ from core.views.tables import (
     ensure_layout,
 )
 from core.views.writing import (
-    IN_FLIGHT,
     LEVELS,
     Book,
     LevelStore,
@@ -282,7 +282,7 @@ class Projection:
         behind = WriteBehind(self.app, patience, book.totals)
         written = position
         # The pages handed over that may not be written yet, the nearest first.
-        in_flight: deque[PageWriter] = deque(maxlen=IN_FLIGHT)
+        in_flight: deque[PageWriter] = deque(maxlen=writing.IN_FLIGHT)
         digest = self.tracking()[1]
         try:
             for prepared in helper:
@@ -292,7 +292,7 @@ class Projection:
                     page = self._fold(c, position, target, prepared, in_flight)
                 # Answers already there are taken now, so that progress is told as
                 # pages are written; the fold waits only with IN_FLIGHT unanswered.
-                while behind.answered() or behind.in_flight == IN_FLIGHT:
+                while behind.answered() or behind.in_flight == writing.IN_FLIGHT:
                     written = self._written(behind, progress)
                 assert page is not None and page.page is not None
                 behind.submit(position, digest, page.statements, page.windows)

@@ -896,13 +896,12 @@ class PageWriter:
             for row in self.book.decoded
             if id(row) not in touched and END in row.ends and row._item is not None
         ]
-        decoded = [*standing, *touched.values()]
-        for left in self.book.decoded:
-            if END not in left.ends:
+        decoded = [*standing, *touched.values()][-KEPT_DECODED:]
+        staying = {id(row) for row in decoded}
+        for left in (*self.book.decoded, *touched.values()):
+            if id(left) not in staying:  # ended, forgotten, or beyond KEPT_DECODED
                 left._item = None
-        for left in decoded[:-KEPT_DECODED]:
-            left._item = None
-        self.book.decoded = decoded[-KEPT_DECODED:]
+        self.book.decoded = decoded
         # Kept: the items of the pages that may still be in flight when the next page
         # is folded (this one and the IN_FLIGHT - 1 before it).
         in_flight = (self, *self.earlier[: IN_FLIGHT - 1])

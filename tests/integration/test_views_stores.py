@@ -87,9 +87,11 @@ def on_postgresql(cluster, check, examples=STORE_EXAMPLES):
     run()
 
 
-def slowly(write):
+def slowly(write, pause: float = 0.05):
+    """`write`, each call `pause` seconds late (a page written slowly)."""
+
     def slow(*args, **kwargs):
-        time.sleep(0.05)
+        time.sleep(pause)
         return write(*args, **kwargs)
 
     return slow

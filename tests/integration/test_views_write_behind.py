@@ -31,6 +31,7 @@ from tests.integration.test_projection import (
     tables,
     with_every_type,
 )
+from tests.integration.test_views_stores import slowly
 
 
 def fresh_totals() -> dict[int, Totals]:
@@ -71,13 +72,7 @@ def folded_a_page_at_a_time_written_slowly(services, monkeypatch) -> bool:
     """Fold the log with a helper and a write-behind, a page per event, each page
     written slowly (while the next ones are folded): whether the views then read as
     a fold in this process makes them, at every position and level."""
-    original = behind._write
-
-    def slowly(*args, **kwargs):
-        time.sleep(0.3)
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(behind, "_write", slowly)  # the writing process is a fork
+    monkeypatch.setattr(behind, "_write", slowly(behind._write, 0.3))  # forked: kept
     projection = services.views.projection
     projection.helper_min, projection.page = 0, 1
     assert projection.catch_up() == services.app.head().position
