@@ -59,7 +59,7 @@ from eventsourcing.persistence import StoredEvent
 from adapters.sqlite_store import copy_read_only
 from api import create_app
 from bench.common import Figure, publish
-from bench.history import Drafting, History, build, record
+from bench.history import Drafting, History, record
 from core.application import FollowUp
 from core.clock import parse_timestamp
 from core.ports import LogScanner
@@ -340,22 +340,37 @@ def written_pages(follower: subprocess.Popen[str]) -> list[float]:
     return stamps
 
 
-def postgres_replay(events: int, seed: int) -> tuple[float, float]:
+def postgres_replay(events: int, seed: int, imported: int = 0) -> tuple[float, float, float | None]:
     """The full replay on PostgreSQL (a throwaway cluster on loopback) of a log of
-    `events`, events/s; and eventsourcing's decode rate there."""
+    `events`, events/s; eventsourcing's decode rate there; and, after an import of
+    `imported` more (0: none), the seconds a follower took to have the views current
+    from its commit (the views just rebuilt, as after `followup views rebuild`)."""
     from tests.postgres import running_cluster
 
     with running_cluster() as cluster:
         url = cluster.url(cluster.create_database())
         services = bootstrap(url, load_entry_points=False)
-        build(services.app, events, seed=seed, batch=BATCH)
+        history = History(events + imported, seed)
+        stream = history.events()
+        drafting = Drafting(services.app)
+        record(services.app, history, stream, events, batch=BATCH, drafting=drafting)
         size = services.app.head().position
         start = time.perf_counter()
         services.views.projection.rebuild()
         seconds = time.perf_counter() - start
         baseline = decode_rate(services.app, size)
+        lag = None
+        if imported:
+            say(f"PostgreSQL: following an import of {imported:,} events ...")
+            lag, _ = follower_lag(
+                url,
+                services.app,
+                lambda: record(
+                    services.app, history, stream, imported, batch=imported, drafting=drafting
+                ),
+            )
         services.close()
-    return size / seconds, baseline
+    return size / seconds, baseline, lag
 
 
 def main(argv: list[str] | None = None) -> list[Figure]:
@@ -371,6 +386,12 @@ def main(argv: list[str] | None = None) -> list[Figure]:
     )
     parser.add_argument(
         "--postgres", type=int, default=10_000, help="log size of the PostgreSQL replay (0: none)"
+    )
+    parser.add_argument(
+        "--postgres-import",
+        type=int,
+        default=0,
+        help="events imported after the PostgreSQL replay, for a follower (default 0: none)",
     )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
@@ -466,7 +487,7 @@ def main(argv: list[str] | None = None) -> list[Figure]:
     postgres = None
     if args.postgres:
         say(f"PostgreSQL: building and replaying {args.postgres:,} events ...")
-        postgres = postgres_replay(args.postgres, args.seed)
+        postgres = postgres_replay(args.postgres, args.seed, args.postgres_import)
 
     p50 = statistics.median(durations) * 1000
     p99 = sorted(durations)[max(0, int(len(durations) * 0.99) - 1)] * 1000
@@ -523,6 +544,15 @@ def main(argv: list[str] | None = None) -> list[Figure]:
                 postgres[0],
                 "events/s",
                 baseline=postgres[1],
+            )
+        )
+    if postgres is not None and postgres[2] is not None:
+        figures.append(
+            Figure(
+                f"PostgreSQL: views current after an import of {args.postgres_import:,} "
+                "(follower, the views just rebuilt)",
+                postgres[2],
+                "s",
             )
         )
     return figures
