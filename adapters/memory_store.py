@@ -209,6 +209,10 @@ class ChainedPOPOApplicationRecorder(POPOApplicationRecorder):
             index = self._stored_events_index.get(str(originator_id), {}).get(version)
             return None if index is None else index + 1
 
+    def event_positions(self, keys: Sequence[tuple[UUID, int]]) -> dict[tuple[UUID, int], int]:
+        found = {key: self.event_position(*key) for key in keys}
+        return {key: position for key, position in found.items() if position is not None}
+
 
 class Factory(POPOFactory):
     """eventsourcing infrastructure factory for PERSISTENCE_MODULE=adapters.memory_store."""

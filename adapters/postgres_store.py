@@ -579,6 +579,23 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         )
         return int(rows[0]["notification_id"]) if rows else None
 
+    def event_positions(self, keys: Sequence[tuple[UUID, int]]) -> dict[tuple[UUID, int], int]:
+        found: dict[tuple[UUID, int], int] = {}
+        for start in range(0, len(keys), 5000):
+            chunk = keys[start : start + 5000]
+            rows = self._fetch(
+                self._q(
+                    "SELECT e.originator_id, e.originator_version, e.notification_id "
+                    "FROM unnest(%s::uuid[], %s::bigint[]) AS k (id, version) "
+                    "JOIN {events} e ON e.originator_id = k.id AND e.originator_version = k.version"
+                ),
+                [[key[0] for key in chunk], [key[1] for key in chunk]],
+            )
+            for row in rows:
+                key = (_uuid(row["originator_id"]), int(row["originator_version"]))
+                found[key] = int(row["notification_id"])
+        return found
+
 
 #: Below every position PostgreSQL's bigint can hold.
 _LOWEST = -(2**63)

@@ -423,6 +423,16 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             row = c.fetchone()
         return int(row["rowid"]) if row else None
 
+    def event_positions(self, keys: Sequence[tuple[UUID, int]]) -> dict[tuple[UUID, int], int]:
+        found: dict[tuple[UUID, int], int] = {}
+        with self.datastore.transaction(commit=False) as c:
+            for originator_id, version in keys:  # in-process: a lookup each is cheap
+                c.execute(self._find_event, [originator_id.hex, version])
+                row = c.fetchone()
+                if row:
+                    found[(originator_id, version)] = int(row["rowid"])
+        return found
+
     # -- subscriptions ------------------------------------------------------------
 
     def subscribe(

@@ -162,6 +162,12 @@ class LogScanner(Protocol):
         """Where the event rows hold this event, if they do."""
         ...
 
+    def event_positions(self, keys: Sequence[tuple[UUID, int]]) -> dict[tuple[UUID, int], int]:
+        """Where the event rows hold each of these events (originator, version), for
+        those they hold: the targets of a page's changes, in one query rather than a
+        query each (a store without it is asked `event_position` for each)."""
+        ...
+
 
 @dataclass(frozen=True)
 class StoreAdapter:

@@ -29,7 +29,7 @@ from core.eventtypes import Effect
 from core.facts import Fact
 from core.views.engine import Folds
 from core.views.feed import Feed, LogDamaged
-from core.views.writing import Sums, as_folded, count_and_index, target_position
+from core.views.writing import Sums, as_folded, count_and_index, target_positions
 
 #: Pages the helper reads ahead of the fold.
 AHEAD = 2
@@ -241,13 +241,15 @@ def look_up(feed: Feed, folds: Folds, prepared: Prepared, page: list[Fact]) -> N
     The fold would otherwise ask the store for each, one query at a time (8% of its
     time at a million events); the log is immutable, so the answers are the same."""
     targets = prepared.targets
+    wanted: dict[str, bytes | None] = {}
     for fact in prepared.facts:
         event_type = folds.catalogue.types.get(fact.type)
         if event_type is None or event_type.effect is Effect.RECORD:
             continue
         target = str(event_type.target_of(fact.payload))
-        if target not in targets:
-            targets[target] = target_position(feed, target, prepared.streams.get(fact.position))
+        if target not in targets and target not in wanted:
+            wanted[target] = prepared.streams.get(fact.position)
+    targets.update(target_positions(feed, wanted))
     facts = prepared.target_facts
     first = page[0].position
     earlier = []

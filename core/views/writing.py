@@ -380,15 +380,36 @@ def target_position(feed: Feed, event_id: str, stream: bytes | None) -> int | No
     corrects, retracts or lowers. A change is kept in the dossier of the event it
     changes: when the target's id names that dossier, it is found by the store's own
     key (stream, version); else by its id."""
+    key = dossier_key(event_id, stream)
+    found = feed.scanner.event_position(*key) if key is not None else None
+    return found or feed.position_of(event_id)
+
+
+def target_positions(feed: Feed, wanted: Mapping[str, bytes | None]) -> dict[str, int | None]:
+    """`target_position` of many events (id: the dossier of the change), those found
+    by the store's key in one query where the store can: a query each took a
+    follower's helper 1 s of an import of 100,000 events on PostgreSQL."""
+    keys = {event_id: dossier_key(event_id, stream) for event_id, stream in wanted.items()}
+    known = [key for key in keys.values() if key is not None]
+    scanner = feed.scanner
+    many = getattr(scanner, "event_positions", None)  # a store plugin's port may lack it
+    found = many(known) if many is not None else {k: scanner.event_position(*k) for k in known}
+    return {
+        event_id: (found.get(key) if key is not None else None) or feed.position_of(event_id)
+        for event_id, key in keys.items()
+    }
+
+
+def dossier_key(event_id: str, stream: bytes | None) -> tuple[UUID, int] | None:
+    """The store's key (stream, version) of the event `event_id`, where its id names
+    the dossier `stream`; None where it does not (found by its id then)."""
     try:
         prefix, version = event_stream_prefix(UUID(event_id))
     except ValueError:
-        prefix, version = b"", 0
-    if stream is not None and stream[:STREAM_PREFIX] == prefix:
-        found = feed.scanner.event_position(UUID(bytes=stream), version)
-        if found:
-            return found
-    return feed.position_of(event_id)
+        return None
+    if stream is None or stream[:STREAM_PREFIX] != prefix:
+        return None
+    return UUID(bytes=stream), version
 
 
 class PageWriter:
@@ -581,14 +602,40 @@ class PageWriter:
             if known is not None and position not in self.logged:
                 self.logged[position] = known
 
+    def load_facts(self, positions: Iterable[int], before: int) -> None:
+        """Read, in a few queries, the standing versions of events before `before` that
+        the page's changes target (their positions looked up by a helper) and that
+        nothing this fold holds knows: each would otherwise be read when its change
+        comes, a query each (1,394 in an import of 100,000 events into a million, 1.2 s
+        of the follower's fold on PostgreSQL, where each is a round trip)."""
+        wanted = []
+        for position in sorted({p for p in positions if p < before}):
+            if self.earlier:
+                self._inherit(position)
+            if position not in self.logged and not all(position in f for f in self.facts):
+                wanted.append(position)
+        for start in range(0, len(wanted), 500):
+            self._load_facts(wanted[start : start + 500])
+
     def _load_fact(self, position: int) -> None:
-        """The versions of an event from the tables, or, if it has none, the log's."""
+        self._load_facts([position])
+
+    def _load_facts(self, positions: list[int]) -> None:
+        """The versions of events from the tables, or, for one that has none, the log's."""
+        marks = ",".join("?" * len(positions))
         self.c.execute(
-            "SELECT position, from_pos, levels, end_1, end_2, type, occurred_on, fact, counts, "
-            "party_codes FROM view_versions WHERE position = ?",
-            [position],
+            "SELECT position, from_pos, levels, end_1, end_2, type, occurred_on, fact, counts, "  # noqa: S608
+            f"party_codes FROM view_versions WHERE position IN ({marks})",
+            positions,
         )
-        rows = self.c.fetchall()
+        versions: dict[int, list[Any]] = {position: [] for position in positions}
+        for row in self.c.fetchall():
+            versions[row["position"]].append(row)
+        for position, rows in versions.items():
+            self._known(position, rows)
+
+    def _known(self, position: int, rows: list[Any]) -> None:
+        """What the fold knows of an event from its versions' rows (none: the log's)."""
         found: list[FactRow | None] = [None, None]
         for row in rows:
             ends = [row["end_1"], row["end_2"]]

@@ -218,6 +218,10 @@ class StoreContract:
         assert [r.previous_position for r in rows] == [0] + [e.position for e in events[:-1]]
         assert recorder.event_position(events[3].stream, events[3].version) == events[3].position
         assert recorder.event_position(uuid4(), 1) is None
+        keys = [(e.stream, e.version) for e in events[1:4]]
+        assert recorder.event_positions([*keys, (uuid4(), 1)]) == {
+            key: e.position for key, e in zip(keys, events[1:4], strict=True)
+        }
 
     # -- the Sql port ---------------------------------------------------------------
 

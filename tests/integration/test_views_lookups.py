@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from core.errors import LifecycleConflict
 from core.eventtypes import Effect
 from core.integrity import GENESIS
 from core.views import helper, writing
@@ -84,4 +85,51 @@ def test_a_fold_with_a_helper_asks_the_store_nothing_for_its_changes(sqlite_url,
     projection.rebuild()
     assert asked == []
     assert answers(services) == without
+    services.close()
+
+
+def test_a_page_reads_the_events_its_changes_target_in_one_query(sqlite_url, monkeypatch):
+    """Changes of events an earlier catch-up folded: the fold reads their targets'
+    standing versions before the page, in one query, not one each as the changes
+    come (each a round trip on PostgreSQL); and folds them as a full replay does."""
+    services = with_every_type(sqlite_url)
+    projection, app, folds = services.views.projection, services.app, services.views.folds
+    projection.catch_up()
+    page = projection.feed.page(0, app.head().position, 10_000, GENESIS)
+    recorded = [f for f in page.facts if folds.catalogue.types[f.type].effect is Effect.RECORD]
+    before = answers(services)
+    targets = []  # four events whose retraction breaks no lifecycle rule
+    for fact in recorded:
+        retraction = {
+            "type": "EventRetracted",
+            "occurred_on": "2010-01-01",
+            "retracts": str(fact.id),
+            "reason": "Recorded twice.",
+        }
+        try:
+            app.record_batch([app.validate(retraction)], "tester", None)
+        except LifecycleConflict:
+            continue
+        targets.append(fact)
+        if len(targets) == 4:
+            break
+
+    singles: list[int] = []
+    batches: list[list[int]] = []
+    one, many = writing.PageWriter._load_fact, writing.PageWriter._load_facts
+    monkeypatch.setattr(
+        writing.PageWriter, "_load_fact", lambda self, p: singles.append(p) or one(self, p)
+    )
+    monkeypatch.setattr(
+        writing.PageWriter, "_load_facts", lambda self, ps: batches.append(ps) or many(self, ps)
+    )
+    projection.helper_min = 0  # a helper for any fold: it finds the targets' positions
+    projection.catch_up()
+    positions = sorted(f.position for f in targets)
+    assert batches[0] == positions  # the first query, before the page
+    assert not set(singles) & set(positions)  # (a refold still reads its members)
+    caught_up = answers(services)
+    assert caught_up != before  # the retractions were folded
+    projection.rebuild()
+    assert answers(services) == caught_up
     services.close()
