@@ -138,18 +138,61 @@ def _columns(c: Cursor, dialect: str, table: str) -> set[str]:
 def ensure_layout(c: Cursor, dialect: str) -> bool:
     """Create the tables; drop and create them again if they have another layout (a
     store folded by an earlier build). Returns whether they were made anew."""
+    made = True
     if "layout" in _columns(c, dialect, "view_tracking"):
         c.execute("SELECT layout FROM view_tracking WHERE name = ?", [TRACKING_NAME])
         row = c.fetchone()
         if row is None or row["layout"] == LAYOUT:
-            for statement in create_statements(dialect):
-                c.execute(statement)
-            return row is None
-    for table in (*EARLIER_TABLES, *DATA_TABLES, "view_tracking"):
-        c.execute(f"DROP TABLE IF EXISTS {table}")
+            made = row is None
+        else:
+            _drop(c)
+    else:
+        _drop(c)
     for statement in create_statements(dialect):
         c.execute(statement)
-    return True
+    if dialect == "postgresql":
+        compress_quickly(c)
+    return made
+
+
+def _drop(c: Cursor) -> None:
+    for table in (*EARLIER_TABLES, *DATA_TABLES, "view_tracking"):
+        c.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+#: Columns holding documents of kilobytes: an item as it stands and as presented, a
+#: checkpoint's sums.
+DOCUMENTS = {
+    "view_items": ("data", "shown"),
+    "view_checkpoints": ("counters", "totals", "last_month"),
+}
+
+
+def compress_quickly(c: Cursor) -> None:
+    """PostgreSQL: the views' documents compressed by lz4 where the server has it
+    (PostgreSQL 14 and later, built with it), not by its default, pglz, which took
+    most of the time of writing them: a catch-up of 100,000 events into a
+    million-event store wrote its 20,000 items in 0.62 s rather than 1.56, its fold
+    waited 0.2 s for its writer rather than 1.1, and took 4.6 s rather than 5.5. The
+    columns' setting, for values written after it: set once, on a store made before
+    it too."""
+    c.execute(
+        "SELECT 1 AS offered FROM pg_settings "
+        "WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)"
+    )
+    if c.fetchone() is None:
+        return
+    for table, columns in DOCUMENTS.items():
+        # Only a table's owner may change it: a role given rights to write the tables
+        # of another leaves them as they are.
+        c.execute(
+            "SELECT a.attname FROM pg_attribute a JOIN pg_class r ON r.oid = a.attrelid "
+            "WHERE a.attrelid = to_regclass(?) AND a.attcompression <> 'l' "
+            "AND pg_has_role(r.relowner, 'USAGE')",
+            [table],
+        )
+        for column in sorted({row["attname"] for row in c.fetchall()} & set(columns)):
+            c.execute(f"ALTER TABLE {table} ALTER COLUMN {column} SET COMPRESSION lz4")
 
 
 def dumps(value: Any) -> str:
