@@ -449,13 +449,18 @@ class Projection:
     def ready(self, position: int) -> None:
         """Read now, while there is nothing to fold, what the next fold from `position`
         (where the views are) needs first: the monthly sums there (0.4 s at a million
-        events). A follower started on views already current is then woken by an import
-        ready to fold."""
-        if self.ready_at == position or not self._folding.acquire(blocking=False):
-            return  # ready already, or a fold under way makes its own
+        events) and the items changed last (writing.WARM_ITEMS, 0.3 s). A follower
+        started on views already current is then woken by an import ready to fold."""
+        book = self._book
+        if self.ready_at == position and book is not None and book.warm:
+            return  # ready already
+        if not self._folding.acquire(blocking=False):
+            return  # a fold under way makes its own
         try:
             with self.sql.transaction(write=False) as c:
-                self._book_at(c, position)
+                book = self._book_at(c, position)
+                if not book.warm:
+                    PageWriter(c, book, self.feed, self.folds).warm_up(writing.WARM_ITEMS)
             if self.tracking()[0] != position:  # another process folded meanwhile
                 self._book = None
         finally:

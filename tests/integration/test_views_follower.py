@@ -11,11 +11,17 @@ import time
 import pytest
 
 from api import create_app
-from core.views import service
+from core.views import service, writing
 from core.views.follower import LEASE, Follower
 from core.views.model import Level
+from core.views.tables import END
 from followup.bootstrap import bootstrap
-from tests.integration.test_projection import answers
+from tests.integration.test_projection import (
+    answers,
+    correct_title,
+    sign_agreement,
+    with_every_type,
+)
 from tests.server import store_url_for
 from tests.storelog import extra_events
 
@@ -75,6 +81,41 @@ def test_a_follower_on_current_views_gets_its_fold_ready_while_it_waits(url):
     finally:
         follower.close()
     writer.views.projection.rebuild()  # the same log folded from nothing
+    assert answers(writer) == followed
+    writer.close()
+    reader.close()
+
+
+PARTIES = ["FRA", "DEU", "ITA", "ESP", "NLD", "BEL", "PRT"]
+
+
+def test_a_fold_made_ready_holds_the_items_changed_last(url, monkeypatch):
+    writer = with_every_type(url)
+    signed = [sign_agreement(writer.app, f"AGR-{n}", party) for n, party in enumerate(PARTIES)]
+    writer.views.projection.catch_up()
+    reader = bootstrap(url, load_entry_points=False)
+    projection = reader.views.projection
+    monkeypatch.setattr(writing, "WARM_ITEMS", 5)
+    head = writer.app.head().position
+    projection.ready(head)
+    assert projection.ready_at == head
+    assert projection._book is not None
+    held = set(projection._book.items)
+    changed: dict[tuple[str, str], int] = {}
+    with reader.sql.transaction(write=False) as c:
+        c.execute(
+            f"SELECT view, key, from_pos FROM view_items WHERE end_1 = {END} OR end_2 = {END}"
+        )
+        for view, key, from_pos in c.fetchrows():
+            changed[(view, key)] = max(from_pos, changed.get((view, key), 0))
+    assert len(held) == 5 and len(changed) > 5
+    assert min(changed[k] for k in held) >= max(v for k, v in changed.items() if k not in held)
+
+    for event_id in signed:  # the items changed last, changed again
+        correct_title(writer.app, event_id, "Agreement on sentences")
+    projection.catch_up()  # from the Book made ready
+    followed = answers(reader)
+    writer.views.projection.rebuild()
     assert answers(writer) == followed
     writer.close()
     reader.close()
