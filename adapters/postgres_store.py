@@ -570,14 +570,7 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         return [(row["recorded_at"], row["position"]) for row in rows]
 
     def event_position(self, originator_id: UUID, version: int) -> int | None:
-        rows = self._fetch(
-            self._q(
-                "SELECT notification_id FROM {events} "
-                "WHERE originator_id = %s AND originator_version = %s"
-            ),
-            [originator_id, version],
-        )
-        return int(rows[0]["notification_id"]) if rows else None
+        return self.event_positions([(originator_id, version)]).get((originator_id, version))
 
     def event_positions(self, keys: Sequence[tuple[UUID, int]]) -> dict[tuple[UUID, int], int]:
         found: dict[tuple[UUID, int], int] = {}

@@ -418,10 +418,7 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         return None
 
     def event_position(self, originator_id: UUID, version: int) -> int | None:
-        with self.datastore.transaction(commit=False) as c:
-            c.execute(self._find_event, [originator_id.hex, version])
-            row = c.fetchone()
-        return int(row["rowid"]) if row else None
+        return self.event_positions([(originator_id, version)]).get((originator_id, version))
 
     def event_positions(self, keys: Sequence[tuple[UUID, int]]) -> dict[tuple[UUID, int], int]:
         found: dict[tuple[UUID, int], int] = {}

@@ -62,8 +62,9 @@ class Sql(Protocol):
         bring the statistics the database plans its queries by up to date now.
         PostgreSQL's autovacuum would do it within a minute or more, its plans meanwhile
         made for empty tables (after a million-event rebuild a follower took 0.52 s a
-        page, 0.22 s with the tables analyzed: `python -m bench.views --postgres
-        1000000 --postgres-import 100000`); SQLite plans by the indexes' shapes (none).
+        page, timed by a script outside the repository before this method; with it,
+        `python -m bench.views --postgres 1000000 --postgres-import 100000` gave 0.22 s);
+        SQLite plans by the indexes' shapes (none).
         Added after the port's first release: a port without it is not asked."""
         ...
 

@@ -240,15 +240,14 @@ def look_up(feed: Feed, folds: Folds, prepared: Prepared, page: list[Fact]) -> N
     positions, and the log's own version of each (the page's, or read in one query).
     The fold would otherwise ask the store for each, one query at a time (8% of its
     time at a million events); the log is immutable, so the answers are the same."""
-    targets = prepared.targets
-    wanted: dict[str, bytes | None] = {}
+    wanted: dict[str, bytes | None] = {}  # each target, with the first change's dossier
     for fact in prepared.facts:
         event_type = folds.catalogue.types.get(fact.type)
         if event_type is None or event_type.effect is Effect.RECORD:
             continue
         target = str(event_type.target_of(fact.payload))
-        if target not in targets and target not in wanted:
-            wanted[target] = prepared.streams.get(fact.position)
+        wanted.setdefault(target, prepared.streams.get(fact.position))
+    targets = prepared.targets
     targets.update(target_positions(feed, wanted))
     facts = prepared.target_facts
     first = page[0].position

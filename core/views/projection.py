@@ -399,8 +399,8 @@ class Projection:
         if prepared is not None:  # the targets of its changes, looked up by the helper
             writer.positions.update(prepared.targets)
             writer.targets = prepared.target_facts
-            first = page.facts[0].position if page.facts else page.last + 1
-            writer.load_facts((p for p in prepared.targets.values() if p is not None), first)
+            targets = (p for p in prepared.targets.values() if p is not None)
+            writer.load_facts(targets, prepared.first)
         writer.prefetch(
             key
             for fact in page.facts

@@ -138,26 +138,19 @@ def _columns(c: Cursor, dialect: str, table: str) -> set[str]:
 def ensure_layout(c: Cursor, dialect: str) -> bool:
     """Create the tables; drop and create them again if they have another layout (a
     store folded by an earlier build). Returns whether they were made anew."""
-    made = True
+    row, kept = None, False
     if "layout" in _columns(c, dialect, "view_tracking"):
         c.execute("SELECT layout FROM view_tracking WHERE name = ?", [TRACKING_NAME])
         row = c.fetchone()
-        if row is None or row["layout"] == LAYOUT:
-            made = row is None
-        else:
-            _drop(c)
-    else:
-        _drop(c)
+        kept = row is None or row["layout"] == LAYOUT
+    if not kept:
+        for table in (*EARLIER_TABLES, *DATA_TABLES, "view_tracking"):
+            c.execute(f"DROP TABLE IF EXISTS {table}")
     for statement in create_statements(dialect):
         c.execute(statement)
     if dialect == "postgresql":
         compress_quickly(c)
-    return made
-
-
-def _drop(c: Cursor) -> None:
-    for table in (*EARLIER_TABLES, *DATA_TABLES, "view_tracking"):
-        c.execute(f"DROP TABLE IF EXISTS {table}")
+    return row is None or not kept
 
 
 #: Columns holding documents of kilobytes: an item as it stands and as presented, a
@@ -171,27 +164,26 @@ DOCUMENTS = {
 def compress_quickly(c: Cursor) -> None:
     """PostgreSQL: the views' documents compressed by lz4 where the server has it
     (PostgreSQL 14 and later, built with it), not by its default, pglz, which took
-    most of the time of writing them: a catch-up of 100,000 events into a
-    million-event store wrote its 20,000 items in 0.62 s rather than 1.56, its fold
-    waited 0.2 s for its writer rather than 1.1, and took 4.6 s rather than 5.5. The
-    columns' setting, for values written after it: set once, on a store made before
-    it too."""
+    most of the time of writing them (`python -m bench.views --postgres 1000000
+    --postgres-import 100000`: the follower 4.88 s rather than 5.26, the replay 31,000
+    events/s rather than 26,000-28,000). The columns' setting, for values written after
+    it: set once, on a store made before it too."""
     c.execute(
         "SELECT 1 AS offered FROM pg_settings "
         "WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)"
     )
     if c.fetchone() is None:
         return
-    for table, columns in DOCUMENTS.items():
-        # Only a table's owner may change it: a role given rights to write the tables
-        # of another leaves them as they are.
-        c.execute(
-            "SELECT a.attname FROM pg_attribute a JOIN pg_class r ON r.oid = a.attrelid "
-            "WHERE a.attrelid = to_regclass(?) AND a.attcompression <> 'l' "
-            "AND pg_has_role(r.relowner, 'USAGE')",
-            [table],
-        )
-        for column in sorted({row["attname"] for row in c.fetchall()} & set(columns)):
+    # Only a table's owner may change it: a role given rights to write the tables of
+    # another leaves them as they are.
+    c.execute(
+        "SELECT r.relname, a.attname FROM pg_attribute a JOIN pg_class r ON r.oid = a.attrelid "
+        "WHERE a.attrelid IN (to_regclass(?), to_regclass(?)) AND a.attcompression <> 'l' "
+        "AND pg_has_role(r.relowner, 'USAGE')",
+        list(DOCUMENTS),
+    )
+    for table, column in c.fetchrows():
+        if column in DOCUMENTS[table]:
             c.execute(f"ALTER TABLE {table} ALTER COLUMN {column} SET COMPRESSION lz4")
 
 

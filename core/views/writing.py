@@ -385,15 +385,13 @@ def target_position(feed: Feed, event_id: str, stream: bytes | None) -> int | No
     corrects, retracts or lowers. A change is kept in the dossier of the event it
     changes: when the target's id names that dossier, it is found by the store's own
     key (stream, version); else by its id."""
-    key = dossier_key(event_id, stream)
-    found = feed.scanner.event_position(*key) if key is not None else None
-    return found or feed.position_of(event_id)
+    return target_positions(feed, {event_id: stream})[event_id]
 
 
 def target_positions(feed: Feed, wanted: Mapping[str, bytes | None]) -> dict[str, int | None]:
     """`target_position` of many events (id: the dossier of the change), those found
-    by the store's key in one query where the store can: a query each took a
-    follower's helper 1 s of an import of 100,000 events on PostgreSQL."""
+    by the store's key in one query where the store can (a helper asks for a page's at
+    once: a query each was a round trip on PostgreSQL)."""
     keys = {event_id: dossier_key(event_id, stream) for event_id, stream in wanted.items()}
     known = [key for key in keys.values() if key is not None]
     scanner = feed.scanner
@@ -611,8 +609,9 @@ class PageWriter:
         """Read, in a few queries, the standing versions of events before `before` that
         the page's changes target (their positions looked up by a helper) and that
         nothing this fold holds knows: each would otherwise be read when its change
-        comes, a query each (1,394 in an import of 100,000 events into a million, 1.2 s
-        of the follower's fold on PostgreSQL, where each is a round trip)."""
+        comes, a query each, a round trip on PostgreSQL (with this and the helper's
+        `target_positions`, the follower of `python -m bench.views --postgres 1000000
+        --postgres-import 100000` took 5.26 s rather than 5.82)."""
         wanted = []
         for position in sorted({p for p in positions if p < before}):
             if self.earlier:
@@ -728,8 +727,9 @@ class PageWriter:
     def warm_up(self, count: int) -> None:
         """Read into the Book the `count` standing items changed last (at either
         level): the big ones (States' records, assessments) change in most pages, and
-        a first page that read them took 0.6 s rather than 0.2 s (an import into a
-        million-event store). Their keys come from the indexes of standing items."""
+        the first page after an import read them (`python -m bench.views`: that page
+        written 1.37-1.40 s after the import's commit, 0.33 s with them read ahead).
+        Their keys come from the indexes of standing items, a level at a time."""
         self.book.warm = True
         changed: dict[ItemKey, int] = {}
         for level in (1, 2):
