@@ -15,7 +15,7 @@ import click
 from cli.common import database_url_option, open_services
 from core.application import FollowUp
 from core.errors import FollowupError
-from core.importing import ImportProblem, check, importer_for, record
+from core.importing import ExportedLine, ImportProblem, check, importer_for, record
 from core.ports import IdempotencyKey
 from core.restore import RestoreError, restore_log
 
@@ -99,6 +99,9 @@ def import_(
                 except KeyboardInterrupt:
                     _interrupted(app, key)
                     return
+            except ExportedLine as error:
+                hint = f"{error.message}; restore it: `followup events import --preserve {file}`"
+                raise LineError(str(file), error.line, hint) from None
             except ImportProblem as error:
                 raise LineError(str(file), error.line, error.message) from None
             except UnicodeDecodeError as error:

@@ -16,7 +16,7 @@ from typing import Any
 
 from core.application import FollowUp
 from core.catalogue import Catalogue
-from core.envelope import Draft
+from core.envelope import SYSTEM_FIELDS, Draft
 from core.errors import FollowupError, InvalidEvent, LifecycleConflict
 from core.ports import IdempotencyKey
 
@@ -44,6 +44,19 @@ class ImportProblem(FollowupError):
         self.line = line
         self.message = message
         super().__init__(f"line {line}: {message}")
+
+
+class ExportedLine(ImportProblem):
+    """A line of an `events export` (it carries what the system adds on recording): an
+    export is restored whole into an empty store, with its ids, times and chain, not
+    imported as new events."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(
+            line,
+            f"this is a line of an events export (it carries {', '.join(SYSTEM_FIELDS)}): "
+            "an export is restored whole into an empty store, not imported as new events",
+        )
 
 
 @dataclass(frozen=True)
@@ -103,6 +116,8 @@ def check(
     drafts: list[Draft] = []
     numbers: list[int] = []
     for number, raw in importer.parse(_Counted(lines, progress), app.catalogue):
+        if isinstance(raw, Mapping) and all(name in raw for name in SYSTEM_FIELDS):
+            raise ExportedLine(number)
         try:
             drafts.append(app.validate(raw))
         except InvalidEvent as error:

@@ -191,6 +191,25 @@ def test_restoring_needs_an_empty_store_and_a_dry_run_records_nothing(source, tm
     assert positions(target) == []
 
 
+def test_an_export_imported_as_new_events_is_refused_with_the_way_to_restore_it(source, tmp_path):
+    exported = export(source, tmp_path / "a.jsonl")
+    target = f"sqlite:///{tmp_path}/target.sqlite"
+    output = fails("events", "import", str(exported), "--database-url", target)
+    assert "line 1: this is a line of an events export" in output
+    assert f"restore it: `followup events import --preserve {exported}`" in output
+    assert "nothing was imported" in output and positions(target) == []
+    # Without the fields the system adds, the same line is an event to import.
+    plain = json.loads(exported.read_text().splitlines()[0])
+    for name in ("id", "position", "recorded_at", "recorded_by", "hash"):
+        plain.pop(name)
+    for name in ("stream", "subject", "version", "timestamp"):
+        plain.pop(name, None)
+    (tmp_path / "one.jsonl").write_text(json.dumps(plain) + "\n")
+    assert "imported 1 events" in run(
+        "events", "import", str(tmp_path / "one.jsonl"), "--database-url", target
+    )
+
+
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_a_log_is_restored_in_chunks_within_one_transaction(
     source, tmp_path, monkeypatch, backend, request
