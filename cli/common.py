@@ -68,6 +68,11 @@ def open_services(url: str, *, create: bool = False, writes: bool = True) -> Ite
             services.close()
 
 
+def counted(count: int, noun: str) -> str:
+    """A count as a sentence says it: "1 event", "2 events"."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def print_json(value: Any) -> None:
     json.dump(value, sys.stdout, indent=2, ensure_ascii=False, sort_keys=False)
     sys.stdout.write("\n")

@@ -12,7 +12,7 @@ from uuid import uuid4
 
 import click
 
-from cli.common import database_url_option, open_services
+from cli.common import counted, database_url_option, open_services
 from core.application import FollowUp
 from core.errors import FollowupError
 from core.importing import ExportedLine, ImportProblem, check, importer_for, record
@@ -82,7 +82,7 @@ def import_(
                 with _progress(file, "checking") as advance:
                     drafts, numbers = check(app, importer, stream, progress=advance)
                 if sys.stderr.isatty() and len(drafts) >= PROGRESS_FROM:
-                    click.echo(f"recording {len(drafts)} events...", err=True)
+                    click.echo(f"recording {counted(len(drafts), 'event')}...", err=True)
                 # Kept with the events, in their transaction: after an interruption it
                 # tells whether they were committed.
                 key = IdempotencyKey(IMPORT_SCOPE, str(uuid4()), str(file))
@@ -111,9 +111,12 @@ def import_(
                     "interrupted while checking: nothing was imported"
                 ) from None
     if dry_run:
-        click.echo(f"{imported.count} events are valid; nothing was recorded (dry run)")
+        valid = "is valid" if imported.count == 1 else "are valid"
+        click.echo(f"{counted(imported.count, 'event')} {valid}; nothing was recorded (dry run)")
     else:
-        click.echo(f"imported {imported.count} events (last position {imported.last_position})")
+        click.echo(
+            f"imported {counted(imported.count, 'event')} (last position {imported.last_position})"
+        )
 
 
 class Interrupted(FollowupError):
@@ -131,7 +134,7 @@ def _interrupted(app: FollowUp, key: IdempotencyKey) -> None:
     if done is None:
         raise Interrupted("interrupted before the commit: nothing was imported")
     click.echo(
-        f"imported {done.count} events (last position {done.last_position}); "
+        f"imported {counted(done.count, 'event')} (last position {done.last_position}); "
         "interrupted after they were committed: do not import the file again"
     )
 
@@ -166,18 +169,23 @@ def _restore(file: Path, dry_run: bool, database_url: str) -> None:
             if dry_run or head.position == 0:
                 raise Interrupted("interrupted before the commit: nothing was restored") from None
             click.echo(
-                f"restored {head.position} events; head {head.hexdigest}; interrupted "
+                f"restored {counted(head.position, 'event')}; head {head.hexdigest}; interrupted "
                 "after they were committed: do not restore the file again"
             )
             return
     digest = restored.head.hexdigest
     if dry_run:
-        click.echo(f"{restored.count} events link to head {digest}; nothing was recorded (dry run)")
-        return
-    click.echo(f"restored {restored.count} events exactly; head {digest}")
-    if restored.renumbered:
+        link = "links" if restored.count == 1 else "link"
         click.echo(
-            f"note: {restored.renumbered} events have new positions (the export's "
+            f"{counted(restored.count, 'event')} {link} to head {digest}; "
+            "nothing was recorded (dry run)"
+        )
+        return
+    click.echo(f"restored {counted(restored.count, 'event')} exactly; head {digest}")
+    if restored.renumbered:
+        have = "has" if restored.renumbered == 1 else "have"
+        click.echo(
+            f"note: {counted(restored.renumbered, 'event')} {have} new positions (the export's "
             "positions had gaps); ids, times and hashes are unchanged"
         )
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from cli.common import database_url_option, open_services, print_json
+from cli.common import counted, database_url_option, open_services, print_json
 from core.intact import require_intact
 from core.queries import as_of_moment
 from core.views.memory import fold
@@ -150,7 +150,7 @@ def replay(
                     written += 1
         result = {**views.envelope(reading, as_of), **every_view(services.views, reading)}
         (out / "views.json").write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
-        message = f"replayed {written} events to position {reading.position} into {out}"
+        message = f"replayed {counted(written, 'event')} to position {reading.position} into {out}"
         if independent:
             log = services.app.read_log(upto=reading.position)
             naive = ViewReading(

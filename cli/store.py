@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from cli.common import database_url_option, open_services
+from cli.common import counted, database_url_option, open_services
 from followup.bootstrap import redacted
 
 
@@ -16,7 +16,9 @@ def init(database_url: str) -> None:
     with open_services(database_url, create=True) as services:
         built = services.app.log.build_tree()
         head = services.app.head()
-    click.echo(f"store ready: {redacted(services.database_url)} ({head.position} events)")
+    click.echo(
+        f"store ready: {redacted(services.database_url)} ({counted(head.position, 'event')})"
+    )
     if built:
         click.echo(f"Merkle tree built: {built} nodes added")
 

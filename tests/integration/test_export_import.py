@@ -129,7 +129,7 @@ def test_positions_with_gaps_are_renumbered_and_the_digest_kept(postgres_url, tm
     gapped = altered(exported, len(events) + 1, lambda flat: flat.update(position=len(events) + 2))
     target = f"sqlite:///{tmp_path}/target.sqlite"
     output = run("events", "import", "--preserve", str(gapped), "--database-url", target)
-    assert "1 events have new positions" in output
+    assert "1 event has new positions" in output
     assert head(target) == head(postgres_url)
     assert positions(target) == list(range(1, len(events) + 2))
 
@@ -205,7 +205,7 @@ def test_an_export_imported_as_new_events_is_refused_with_the_way_to_restore_it(
     for name in ("stream", "subject", "version", "timestamp"):
         plain.pop(name, None)
     (tmp_path / "one.jsonl").write_text(json.dumps(plain) + "\n")
-    assert "imported 1 events" in run(
+    assert "imported 1 event (last position 1)" in run(
         "events", "import", str(tmp_path / "one.jsonl"), "--database-url", target
     )
 
