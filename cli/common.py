@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 import tempfile
@@ -12,6 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from core.errors import StoreError
+from core.words import EVENT, Noun, Words
 from followup.bootstrap import (
     DATABASE_URL_VARIABLE,
     DEFAULT_DATABASE_URL,
@@ -68,9 +70,16 @@ def open_services(url: str, *, create: bool = False, writes: bool = True) -> Ite
             services.close()
 
 
-def counted(count: int, noun: str) -> str:
-    """A count as a sentence says it: "1 event", "2 events"."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+@functools.cache
+def english() -> Words:
+    """The command line's words: it speaks English, counts agreeing with their nouns
+    and verbs by the same rules as the report's (Words.plural, Words.agree)."""
+    return Words("en")
+
+
+def counted(count: int, noun: Noun = EVENT) -> str:
+    """A count in digits and its noun agreeing: "1 event", "2 events"."""
+    return f"{count} {english().plural(count, noun)}"
 
 
 def print_json(value: Any) -> None:

@@ -12,7 +12,7 @@ from uuid import uuid4
 
 import click
 
-from cli.common import counted, database_url_option, open_services
+from cli.common import counted, database_url_option, english, open_services
 from core.application import FollowUp
 from core.errors import FollowupError
 from core.importing import ExportedLine, ImportProblem, check, importer_for, record
@@ -82,7 +82,7 @@ def import_(
                 with _progress(file, "checking") as advance:
                     drafts, numbers = check(app, importer, stream, progress=advance)
                 if sys.stderr.isatty() and len(drafts) >= PROGRESS_FROM:
-                    click.echo(f"recording {counted(len(drafts), 'event')}...", err=True)
+                    click.echo(f"recording {counted(len(drafts))}...", err=True)
                 # Kept with the events, in their transaction: after an interruption it
                 # tells whether they were committed.
                 key = IdempotencyKey(IMPORT_SCOPE, str(uuid4()), str(file))
@@ -111,12 +111,10 @@ def import_(
                     "interrupted while checking: nothing was imported"
                 ) from None
     if dry_run:
-        valid = "is valid" if imported.count == 1 else "are valid"
-        click.echo(f"{counted(imported.count, 'event')} {valid}; nothing was recorded (dry run)")
+        valid = english().agree(imported.count, one="is valid", other="are valid")
+        click.echo(f"{counted(imported.count)} {valid}; nothing was recorded (dry run)")
     else:
-        click.echo(
-            f"imported {counted(imported.count, 'event')} (last position {imported.last_position})"
-        )
+        click.echo(f"imported {counted(imported.count)} (last position {imported.last_position})")
 
 
 class Interrupted(FollowupError):
@@ -134,7 +132,7 @@ def _interrupted(app: FollowUp, key: IdempotencyKey) -> None:
     if done is None:
         raise Interrupted("interrupted before the commit: nothing was imported")
     click.echo(
-        f"imported {counted(done.count, 'event')} (last position {done.last_position}); "
+        f"imported {counted(done.count)} (last position {done.last_position}); "
         "interrupted after they were committed: do not import the file again"
     )
 
@@ -169,23 +167,22 @@ def _restore(file: Path, dry_run: bool, database_url: str) -> None:
             if dry_run or head.position == 0:
                 raise Interrupted("interrupted before the commit: nothing was restored") from None
             click.echo(
-                f"restored {counted(head.position, 'event')}; head {head.hexdigest}; interrupted "
+                f"restored {counted(head.position)}; head {head.hexdigest}; interrupted "
                 "after they were committed: do not restore the file again"
             )
             return
     digest = restored.head.hexdigest
     if dry_run:
-        link = "links" if restored.count == 1 else "link"
+        link = english().agree(restored.count, one="links", other="link")
         click.echo(
-            f"{counted(restored.count, 'event')} {link} to head {digest}; "
-            "nothing was recorded (dry run)"
+            f"{counted(restored.count)} {link} to head {digest}; nothing was recorded (dry run)"
         )
         return
-    click.echo(f"restored {counted(restored.count, 'event')} exactly; head {digest}")
+    click.echo(f"restored {counted(restored.count)} exactly; head {digest}")
     if restored.renumbered:
-        have = "has" if restored.renumbered == 1 else "have"
+        have = english().agree(restored.renumbered, one="has", other="have")
         click.echo(
-            f"note: {counted(restored.renumbered, 'event')} {have} new positions (the export's "
+            f"note: {counted(restored.renumbered)} {have} new positions (the export's "
             "positions had gaps); ids, times and hashes are unchanged"
         )
 

@@ -150,7 +150,7 @@ def replay(
                     written += 1
         result = {**views.envelope(reading, as_of), **every_view(services.views, reading)}
         (out / "views.json").write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
-        message = f"replayed {counted(written, 'event')} to position {reading.position} into {out}"
+        message = f"replayed {counted(written)} to position {reading.position} into {out}"
         if independent:
             log = services.app.read_log(upto=reading.position)
             naive = ViewReading(

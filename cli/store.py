@@ -16,9 +16,7 @@ def init(database_url: str) -> None:
     with open_services(database_url, create=True) as services:
         built = services.app.log.build_tree()
         head = services.app.head()
-    click.echo(
-        f"store ready: {redacted(services.database_url)} ({counted(head.position, 'event')})"
-    )
+    click.echo(f"store ready: {redacted(services.database_url)} ({counted(head.position)})")
     if built:
         click.echo(f"Merkle tree built: {built} nodes added")
 

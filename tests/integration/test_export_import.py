@@ -13,6 +13,7 @@ from eventsourcing.persistence import IntegrityError
 
 from cli import main
 from core import restore
+from core.envelope import STORAGE_FIELDS, SYSTEM_FIELDS
 from followup.bootstrap import bootstrap
 from tests.storelog import fill
 
@@ -200,9 +201,7 @@ def test_an_export_imported_as_new_events_is_refused_with_the_way_to_restore_it(
     assert "nothing was imported" in output and positions(target) == []
     # Without the fields the system adds, the same line is an event to import.
     plain = json.loads(exported.read_text().splitlines()[0])
-    for name in ("id", "position", "recorded_at", "recorded_by", "hash"):
-        plain.pop(name)
-    for name in ("stream", "subject", "version", "timestamp"):
+    for name in (*SYSTEM_FIELDS, *STORAGE_FIELDS):
         plain.pop(name, None)
     (tmp_path / "one.jsonl").write_text(json.dumps(plain) + "\n")
     assert "imported 1 event (last position 1)" in run(
